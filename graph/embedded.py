@@ -1,0 +1,296 @@
+"""The embedded store: a SQLite file is the record, networkx in memory the view.
+
+* The file (WAL journal, ``synchronous=FULL``) holds one row per record as
+  JSON, keyed by label and id, stamped with the sequence number of the unit of
+  work that wrote it. A write is durable when its unit of work returns.
+* The whole graph is kept in memory as a :class:`networkx.MultiDiGraph` and
+  updated from every committed unit of work, under a lock, so readers see a
+  unit of work whole or not at all. Views handed out are copies.
+* One writer at a time (a thread lock, and SQLite's own write lock across
+  processes). Several processes may open the same file: before each read a
+  process asks SQLite whether anyone else committed (``PRAGMA data_version``)
+  and, if so, replays the rows stamped after the last sequence it has seen.
+* The file records its schema version; a file from another version, or a file
+  that is not a Dolbom database, is refused with a clear :class:`StoreError`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from typing import Iterable, Iterator
+
+import networkx as nx
+
+from .errors import NotFoundError, StoreError
+from .model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
+from .store import StoreMixin, UnitOfWork
+from .view import add_edges, add_record, edge_owner, neighbourhood_nodes, remove_edges, subtree_nodes
+
+SCHEMA_VERSION = 1
+APPLICATION = "dolbom"
+
+_DDL = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE records (label TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, PRIMARY KEY (label, key)) WITHOUT ROWID",
+    "CREATE INDEX records_seq ON records (seq)",
+    "CREATE TABLE tombstones (label TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " PRIMARY KEY (label, key)) WITHOUT ROWID",
+)
+
+Staged = dict[tuple[str, str], "Record | None"]
+
+
+def _encode(rec: Record) -> str:
+    return json.dumps(rec.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(label: str, data: str) -> Record:
+    return RECORD_TYPES[label].from_dict(json.loads(data))
+
+
+class _EmbeddedUnitOfWork(UnitOfWork):
+    def __init__(self, store: "EmbeddedStore") -> None:
+        super().__init__()
+        self._store = store
+
+    def _committed(self, label: str, key: str) -> Record | None:
+        return self._store._records[label].get(key)
+
+    def _committed_referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
+        g = self._store._g
+        node = node_key(label, key)
+        if label == "Receipt" or node not in g:
+            return ()
+        edges = (*g.in_edges(node, keys=True), *g.out_edges(node, keys=True))
+        return {edge_owner(u, v, rel) for u, v, rel in edges}
+
+
+class EmbeddedStore(StoreMixin):
+    """The default store. ``EmbeddedStore("dolbom.db")`` opens or creates the file."""
+
+    def __init__(self, path: str | os.PathLike[str] = "dolbom.db", *, synchronous: str = "FULL") -> None:
+        self.path = os.fspath(path)
+        self._synchronous = synchronous
+        self._wlock = threading.Lock()  # one writer at a time
+        self._vlock = threading.RLock()  # the in-memory view and the read connection
+        self._in_uow = threading.local()
+        self._records: dict[str, dict[str, Record]] = {label: {} for label in RECORD_TYPES}
+        self._sorted: dict[str, list[str]] = {}
+        self._g = nx.MultiDiGraph()
+        self._seq = 0
+        self._data_version = -1
+        self._wconn = self._connect()
+        try:
+            self._init_schema()
+            self._rconn = self._connect()
+            self._sync()
+        except BaseException:
+            self._wconn.close()
+            raise
+
+    # -- opening -------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
+        return conn
+
+    def _init_schema(self) -> None:
+        c = self._wconn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                for stmt in _DDL:
+                    c.execute(stmt)
+                c.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION)), ("seq", "0")],
+                )
+            elif "meta" not in tables:
+                raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database")
+            meta = dict(c.execute("SELECT key, value FROM meta"))
+            if meta.get("application") != APPLICATION:
+                raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database")
+            version = meta.get("schema_version")
+            if version != str(SCHEMA_VERSION):
+                raise StoreError(
+                    f"{self.path!r} has schema version {version}, but this Dolbom reads version "
+                    f"{SCHEMA_VERSION}; use the Dolbom release that wrote it, or export and reload"
+                )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    # -- keeping the in-memory view in step ----------------------------------
+
+    def _sync(self) -> None:
+        """Replay what other connections committed since we last looked."""
+        with self._vlock:
+            c = self._rconn
+            dv = c.execute("PRAGMA data_version").fetchone()[0]
+            if dv == self._data_version:
+                return
+            c.execute("BEGIN")
+            try:
+                seq = int(c.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0])
+                if seq != self._seq:
+                    changes: dict[tuple[str, str], tuple[int, Record | None]] = {}
+                    for label, key, s in c.execute(
+                        "SELECT label, key, seq FROM tombstones WHERE seq > ?", (self._seq,)
+                    ):
+                        changes[(label, key)] = (s, None)
+                    for label, key, data, s in c.execute(
+                        "SELECT label, key, data, seq FROM records WHERE seq > ?", (self._seq,)
+                    ):
+                        if (label, key) not in changes or changes[(label, key)][0] < s:
+                            changes[(label, key)] = (s, _decode(label, data))
+                    self._apply({k: rec for k, (_, rec) in changes.items()})
+                    self._seq = seq
+            finally:
+                c.execute("COMMIT")
+            self._data_version = dv
+
+    def _apply(self, staged: Staged) -> None:
+        """Make the in-memory records and graph match a committed change set."""
+        g, records = self._g, self._records
+        for (label, key), rec in staged.items():
+            old = records[label].get(key)
+            if old is not None:
+                remove_edges(g, old)
+        for (label, key), rec in staged.items():
+            if rec is None:
+                records[label].pop(key, None)
+                node = node_key(label, key)
+                if label != "Receipt" and node in g:
+                    g.remove_node(node)
+            else:
+                records[label][key] = rec
+                add_record(g, rec)
+            self._sorted.pop(label, None)
+        for rec in staged.values():
+            if rec is not None:
+                add_edges(g, rec)
+
+    # -- writing -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        if getattr(self._in_uow, "active", False):
+            raise RuntimeError("units of work do not nest: use the one already open")
+        with self._wlock:
+            self._in_uow.active = True
+            c = self._wconn
+            try:
+                c.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                self._in_uow.active = False
+                raise StoreError(f"the database {self.path!r} is busy: {e}") from None
+            try:
+                self._sync()
+                uow = _EmbeddedUnitOfWork(self)
+                yield uow
+                uow.validate()
+                if uow.staged:
+                    seq = self._seq + 1
+                    self._flush(uow.staged, seq)
+                    with self._vlock:
+                        c.execute("COMMIT")
+                        self._apply(uow.staged)
+                        self._seq = seq
+                else:
+                    c.execute("COMMIT")
+            except BaseException:
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
+                raise
+            finally:
+                self._in_uow.active = False
+
+    def _flush(self, staged: Staged, seq: int) -> None:
+        c = self._wconn
+        puts = [(k[0], k[1], _encode(r), seq) for k, r in staged.items() if r is not None]
+        dels = [(k[0], k[1], seq) for k, r in staged.items() if r is None]
+        if puts:
+            c.executemany("INSERT OR REPLACE INTO records (label, key, data, seq) VALUES (?, ?, ?, ?)", puts)
+        if dels:
+            c.executemany("DELETE FROM records WHERE label = ? AND key = ?", [d[:2] for d in dels])
+            c.executemany("INSERT OR REPLACE INTO tombstones (label, key, seq) VALUES (?, ?, ?)", dels)
+        c.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq),))
+
+    # -- reading -------------------------------------------------------------
+
+    def get(self, label: str, key: str) -> Record | None:
+        with self._vlock:
+            self._sync()
+            return self._records[record_type(label).LABEL].get(key)
+
+    def list(self, label: str, *, after: str | None = None, limit: int | None = None) -> list[Record]:
+        with self._vlock:
+            self._sync()
+            recs = self._records[record_type(label).LABEL]
+            keys = self._sorted.get(label)
+            if keys is None:
+                keys = self._sorted[label] = sorted(recs)
+            start = 0 if after is None else bisect.bisect_right(keys, after)
+            stop = len(keys) if limit is None else min(len(keys), start + limit)
+            return [recs[k] for k in keys[start:stop]]
+
+    def receipts(self, household_id: str) -> list[Receipt]:
+        with self._vlock:
+            self._sync()
+            h = node_key("Household", household_id)
+            if h not in self._g:
+                return []
+            received = self._records["Receipt"]
+            out = [
+                received[receipt_key(household_id, split_node_key(v)[1])]
+                for _, v, rel in self._g.out_edges(h, keys=True)
+                if rel == "RECEIVES"
+            ]
+            return sorted(out, key=lambda r: r.service_id)
+
+    def graph(self, region_id: str | None = None) -> nx.MultiDiGraph:
+        with self._vlock:
+            self._sync()
+            if region_id is None:
+                return self._g.copy()
+            if region_id not in self._records["Region"]:
+                raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            return self._g.subgraph(subtree_nodes(self._g, region_id)).copy()
+
+    def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
+        with self._vlock:
+            self._sync()
+            if household_id not in self._records["Household"]:
+                raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+            return self._g.subgraph(neighbourhood_nodes(self._g, household_id)).copy()
+
+    def counts(self) -> dict[str, int]:
+        with self._vlock:
+            self._sync()
+            return {label: len(recs) for label, recs in self._records.items()}
+
+    def ping(self) -> None:
+        with self._vlock:
+            try:
+                self._rconn.execute("SELECT 1").fetchone()
+            except sqlite3.Error as e:
+                raise StoreError(f"the database {self.path!r} does not answer: {e}") from None
+
+    def close(self) -> None:
+        with self._wlock, self._vlock:
+            for conn in (getattr(self, "_rconn", None), self._wconn):
+                if conn is not None:
+                    conn.close()

@@ -1,0 +1,561 @@
+"""The domain model: typed, validated, immutable records of the welfare graph.
+
+Every record is a frozen dataclass whose constructor checks and normalises its
+own fields (types, ranges, lengths) and raises :class:`ValidationError` naming
+the field as the public contract spells it. Rules that need the rest of the
+graph (references exist, region levels, cycles) live in :mod:`graph.rules`.
+
+Lists are normalised to sorted, de-duplicated tuples (enums in declaration
+order), so two records with the same content compare equal whatever order the
+caller gave, and both stores return them identically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
+
+from .errors import ValidationError
+
+MAX_ID = 128
+MAX_NAME = 200
+MAX_TEXT = 2000
+MAX_LANGUAGE = 35
+
+
+class _Enum(str, enum.Enum):
+    """A string enum whose values are the contract's names."""
+
+    def __str__(self) -> str:  # pragma: no cover - cosmetic
+        return self.value
+
+
+class Domain(_Enum):
+    HEALTH = "HEALTH"
+    HOUSING = "HOUSING"
+    EMPLOYMENT = "EMPLOYMENT"
+    LEGAL = "LEGAL"
+    INCOME = "INCOME"
+    EDUCATION = "EDUCATION"
+    CARE = "CARE"
+    MENTAL_HEALTH = "MENTAL_HEALTH"
+    FOOD = "FOOD"
+
+
+class Sector(_Enum):
+    PUBLIC = "PUBLIC"
+    PRIVATE = "PRIVATE"
+    NONPROFIT = "NONPROFIT"
+    RELIGIOUS = "RELIGIOUS"
+    CORPORATE = "CORPORATE"
+    ASSOCIATION = "ASSOCIATION"
+
+
+class Urgency(_Enum):
+    EMERGENCY = "EMERGENCY"
+    FOCUSED = "FOCUSED"
+    GENERAL = "GENERAL"
+
+
+class HouseholdTrait(_Enum):
+    ELDERLY = "ELDERLY"
+    DISABLED = "DISABLED"
+    CHILDREN = "CHILDREN"
+    SINGLE_PARENT = "SINGLE_PARENT"
+    MULTICULTURAL = "MULTICULTURAL"
+    UNEMPLOYED = "UNEMPLOYED"
+    CHRONIC_ILLNESS = "CHRONIC_ILLNESS"
+
+
+class RegionLevel(_Enum):
+    PROVINCE = "PROVINCE"
+    CITY = "CITY"
+    DONG = "DONG"
+
+
+class NeedStatus(_Enum):
+    OPEN = "OPEN"
+    MET = "MET"
+    CLOSED = "CLOSED"
+
+
+class ReferralStatus(_Enum):
+    PROPOSED = "PROPOSED"
+    SENT = "SENT"
+    ACCEPTED = "ACCEPTED"
+    DELIVERED = "DELIVERED"
+    DECLINED = "DECLINED"
+    CLOSED = "CLOSED"
+
+
+# --------------------------------------------------------------------------
+# field checks: each returns the normalised value or raises ValidationError
+
+
+def _id(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(name, "must be a non-empty id")
+    if len(value) > MAX_ID:
+        raise ValidationError(name, f"must be at most {MAX_ID} characters (got {len(value)})")
+    if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValidationError(name, "must not contain control characters or surrounding spaces")
+    return value
+
+
+def _opt_id(name: str, value: Any) -> str | None:
+    return None if value is None or value == "" else _id(name, value)
+
+
+def _ids(name: str, values: Any) -> tuple[str, ...]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError(name, "must be a list of ids")
+    return tuple(sorted({_id(name, v) for v in values}))
+
+
+def _text(name: str, value: Any, limit: int, *, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError(name, "must be a non-empty string" if required else "must be a string")
+    if len(value) > limit:
+        raise ValidationError(name, f"must be at most {limit} characters (got {len(value)})")
+    return value
+
+
+def _int(name: str, value: Any, lo: int | None = None, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(name, "must be a whole number")
+    if lo is not None and value < lo or hi is not None and value > hi:
+        if hi is None:
+            raise ValidationError(name, f"must be at least {lo} (got {value})")
+        raise ValidationError(name, f"must be between {lo} and {hi} (got {value})")
+    return value
+
+
+def _opt_int(name: str, value: Any, lo: int | None = None, hi: int | None = None) -> int | None:
+    return None if value is None else _int(name, value, lo, hi)
+
+
+def _enum(name: str, cls: type[_Enum], value: Any) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        raise ValidationError(name, f"must be one of {allowed} (got {value!r})") from None
+
+
+def _enums(name: str, cls: type[_Enum], values: Any) -> tuple:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError(name, "must be a list")
+    members = {_enum(name, cls, v) for v in values}
+    return tuple(m for m in cls if m in members)
+
+
+def _date(name: str, value: Any, *, required: bool = True) -> dt.date | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError(name, f"must be a date as YYYY-MM-DD (got {value!r})")
+
+
+def _timestamp(name: str, value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            dt.datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise ValidationError(name, f"must be an ISO-8601 timestamp (got {value!r})")
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(name, "must be true or false")
+    return value
+
+
+def now_iso() -> str:
+    """The current UTC time as the ISO-8601 string referrals carry."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------
+# references between records: the graph's relationships are derived from these
+
+
+class Ref(NamedTuple):
+    """A field that names other records.
+
+    ``targets`` are the labels it may name; ``rel`` the relationship type;
+    ``outgoing`` True when the edge runs from the owner to the target
+    (``(Service)-[:SERVES]->(Region)``), False when it runs the other way
+    (``(Organization)-[:OFFERS]->(Service)`` is owned by ``Service.provider_id``).
+    """
+
+    field: str
+    contract_name: str
+    targets: tuple[str, ...]
+    rel: str
+    outgoing: bool = True
+
+
+class Record:
+    """Behaviour shared by every record kind (mixed into the dataclasses)."""
+
+    __slots__ = ()
+
+    LABEL: ClassVar[str]
+    REFS: ClassVar[tuple[Ref, ...]] = ()
+    #: contract names of fields whose Python name differs
+    CONTRACT: ClassVar[dict[str, str]] = {}
+
+    @property
+    def key(self) -> str:
+        return self.id  # type: ignore[attr-defined]
+
+    def refs(self) -> Iterator[tuple[Ref, str, str]]:
+        """Yield ``(ref, target_label, target_id)`` for every id this record names."""
+        for ref in self.REFS:
+            value = getattr(self, ref.field)
+            if value is None:
+                continue
+            label = self._target_label(ref)
+            for target in value if isinstance(value, tuple) else (value,):
+                yield ref, label, target
+
+    def _target_label(self, ref: Ref) -> str:
+        return ref.targets[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (enums as names, dates as ISO strings)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if isinstance(v, tuple):
+                v = [x.value if isinstance(x, enum.Enum) else x for x in v]
+            elif isinstance(v, enum.Enum):
+                v = v.value
+            elif isinstance(v, dt.date):
+                v = v.isoformat()
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Record":
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def replace(self, **changes: Any) -> "Record":
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+def _set(obj: Any, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Region(Record):
+    LABEL: ClassVar[str] = "Region"
+    REFS: ClassVar[tuple[Ref, ...]] = (Ref("parent_id", "parentId", ("Region",), "PART_OF"),)
+
+    id: str
+    name: str
+    level: RegionLevel
+    parent_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "name", _text("name", self.name, MAX_NAME))
+        _set(self, "level", _enum("level", RegionLevel, self.level))
+        _set(self, "parent_id", _opt_id("parentId", self.parent_id))
+        if self.parent_id == self.id:
+            raise ValidationError("parentId", f"region {self.id!r} cannot be its own parent")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organization(Record):
+    LABEL: ClassVar[str] = "Organization"
+    REFS: ClassVar[tuple[Ref, ...]] = (Ref("region_ids", "regionIds", ("Region",), "ACTIVE_IN"),)
+
+    id: str
+    name: str
+    sector: Sector
+    region_ids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "name", _text("name", self.name, MAX_NAME))
+        _set(self, "sector", _enum("sector", Sector, self.sector))
+        _set(self, "region_ids", _ids("regionIds", self.region_ids))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Service(Record):
+    LABEL: ClassVar[str] = "Service"
+    REFS: ClassVar[tuple[Ref, ...]] = (
+        Ref("provider_id", "providerId", ("Organization",), "OFFERS", outgoing=False),
+        Ref("region_ids", "regionIds", ("Region",), "SERVES"),
+        Ref("excludes_ids", "excludesIds", ("Service",), "EXCLUDES"),
+        Ref("agreement_id", "agreementId", ("Agreement",), "UNDER"),
+    )
+
+    id: str
+    name: str
+    provider_id: str
+    domains: tuple[Domain, ...]
+    region_ids: tuple[str, ...]
+    #: eligibility: highest income in % of median that qualifies (None: no rule)
+    max_income_percent: int | None = None
+    #: eligibility: the household must have every one of these traits
+    required_traits: tuple[HouseholdTrait, ...] = ()
+    #: places per period (None: unlimited)
+    capacity: int | None = None
+    #: places taken now
+    used: int = 0
+    lead_time_days: int = 0
+    cost: int = 0
+    excludes_ids: tuple[str, ...] = ()
+    agreement_id: str | None = None
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "name", _text("name", self.name, MAX_NAME))
+        _set(self, "provider_id", _id("providerId", self.provider_id))
+        _set(self, "domains", _enums("domains", Domain, self.domains))
+        if not self.domains:
+            raise ValidationError("domains", "must name at least one domain")
+        _set(self, "region_ids", _ids("regionIds", self.region_ids))
+        if not self.region_ids:
+            raise ValidationError("regionIds", "must name at least one region served")
+        _set(self, "max_income_percent", _opt_int("eligibility.maxIncomePercent", self.max_income_percent, 0, 1000))
+        _set(self, "required_traits", _enums("eligibility.requiredTraits", HouseholdTrait, self.required_traits))
+        _set(self, "capacity", _opt_int("capacity", self.capacity, 0))
+        _set(self, "used", _int("used", self.used, 0))
+        _set(self, "lead_time_days", _int("leadTimeDays", self.lead_time_days, 0, 3650))
+        _set(self, "cost", _int("cost", self.cost, 0))
+        _set(self, "excludes_ids", _ids("excludesIds", self.excludes_ids))
+        if self.id in self.excludes_ids:
+            raise ValidationError("excludesIds", f"service {self.id!r} cannot exclude itself")
+        _set(self, "agreement_id", _opt_id("agreementId", self.agreement_id))
+        _set(self, "active", _bool("active", self.active))
+
+    @property
+    def available(self) -> int | None:
+        """Places left now; None means unlimited."""
+        return None if self.capacity is None else max(0, self.capacity - self.used)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agreement(Record):
+    LABEL: ClassVar[str] = "Agreement"
+    REFS: ClassVar[tuple[Ref, ...]] = (
+        Ref("partner_id", "partnerId", ("Organization",), "SIGNED", outgoing=False),
+    )
+
+    id: str
+    partner_id: str
+    domains: tuple[Domain, ...]
+    signed_on: dt.date
+    expires_on: dt.date | None = None
+    annual_quota: int | None = None
+    used: int = 0
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "partner_id", _id("partnerId", self.partner_id))
+        _set(self, "domains", _enums("domains", Domain, self.domains))
+        if not self.domains:
+            raise ValidationError("domains", "must name at least one domain")
+        _set(self, "signed_on", _date("signedOn", self.signed_on))
+        _set(self, "expires_on", _date("expiresOn", self.expires_on, required=False))
+        if self.expires_on is not None and self.expires_on < self.signed_on:
+            raise ValidationError(
+                "expiresOn", f"must be on or after signedOn ({self.signed_on.isoformat()})"
+            )
+        _set(self, "annual_quota", _opt_int("annualQuota", self.annual_quota, 0))
+        _set(self, "used", _int("used", self.used, 0))
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.signed_on <= on and (self.expires_on is None or on <= self.expires_on)
+
+    @property
+    def quota_left(self) -> int | None:
+        return None if self.annual_quota is None else max(0, self.annual_quota - self.used)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Volunteer(Record):
+    LABEL: ClassVar[str] = "Volunteer"
+    REFS: ClassVar[tuple[Ref, ...]] = (Ref("region_ids", "regionIds", ("Region",), "SERVES"),)
+
+    id: str
+    name: str
+    skills: tuple[Domain, ...]
+    region_ids: tuple[str, ...]
+    languages: tuple[str, ...] = ()
+    hours_per_week: int = 0
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "name", _text("name", self.name, MAX_NAME))
+        _set(self, "skills", _enums("skills", Domain, self.skills))
+        if not self.skills:
+            raise ValidationError("skills", "must name at least one domain")
+        _set(self, "region_ids", _ids("regionIds", self.region_ids))
+        if not self.region_ids:
+            raise ValidationError("regionIds", "must name at least one region served")
+        if isinstance(self.languages, str) or not isinstance(self.languages, Iterable):
+            raise ValidationError("languages", "must be a list of strings")
+        langs = {_text("languages", x, MAX_LANGUAGE) for x in self.languages}
+        _set(self, "languages", tuple(sorted(langs)))
+        _set(self, "hours_per_week", _int("hoursPerWeek", self.hours_per_week, 0, 168))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Household(Record):
+    LABEL: ClassVar[str] = "Household"
+    REFS: ClassVar[tuple[Ref, ...]] = (Ref("region_id", "regionId", ("Region",), "LIVES_IN"),)
+
+    id: str
+    region_id: str
+    size: int
+    income_percent: int
+    traits: tuple[HouseholdTrait, ...] = ()
+    urgency: Urgency = Urgency.GENERAL
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "region_id", _id("regionId", self.region_id))
+        _set(self, "size", _int("size", self.size, 1, 100))
+        _set(self, "income_percent", _int("incomePercent", self.income_percent, 0, 1000))
+        _set(self, "traits", _enums("traits", HouseholdTrait, self.traits))
+        _set(self, "urgency", _enum("urgency", Urgency, self.urgency))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Need(Record):
+    LABEL: ClassVar[str] = "Need"
+    REFS: ClassVar[tuple[Ref, ...]] = (
+        Ref("household_id", "householdId", ("Household",), "HAS_NEED", outgoing=False),
+    )
+
+    id: str
+    household_id: str
+    domain: Domain
+    severity: int
+    detail: str | None = None
+    status: NeedStatus = NeedStatus.OPEN
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "household_id", _id("householdId", self.household_id))
+        _set(self, "domain", _enum("domain", Domain, self.domain))
+        _set(self, "severity", _int("severity", self.severity, 1, 5))
+        _set(self, "detail", _text("detail", self.detail, MAX_TEXT, required=False))
+        _set(self, "status", _enum("status", NeedStatus, self.status))
+
+
+RESOURCE_LABELS = ("Service", "Volunteer")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referral(Record):
+    LABEL: ClassVar[str] = "Referral"
+    REFS: ClassVar[tuple[Ref, ...]] = (
+        Ref("household_id", "householdId", ("Household",), "FOR"),
+        Ref("resource_id", "resourceId", RESOURCE_LABELS, "TO"),
+        Ref("need_ids", "needIds", ("Need",), "COVERS"),
+    )
+
+    id: str
+    household_id: str
+    #: "Service" or "Volunteer": which kind of record resource_id names
+    resource_label: str
+    resource_id: str
+    need_ids: tuple[str, ...]
+    status: ReferralStatus = ReferralStatus.PROPOSED
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _id("id", self.id))
+        _set(self, "household_id", _id("householdId", self.household_id))
+        if self.resource_label not in RESOURCE_LABELS:
+            raise ValidationError("resourceId", f"must name a Service or a Volunteer (got {self.resource_label!r})")
+        _set(self, "resource_id", _id("resourceId", self.resource_id))
+        _set(self, "need_ids", _ids("needIds", self.need_ids))
+        if not self.need_ids:
+            raise ValidationError("needIds", "must name at least one need")
+        _set(self, "status", _enum("status", ReferralStatus, self.status))
+        _set(self, "created_at", _timestamp("createdAt", self.created_at))
+        _set(self, "updated_at", _timestamp("updatedAt", self.updated_at or self.created_at))
+
+    def _target_label(self, ref: Ref) -> str:
+        return self.resource_label if ref.field == "resource_id" else ref.targets[0]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Receipt(Record):
+    """A service the household already receives: an edge, not a node."""
+
+    LABEL: ClassVar[str] = "Receipt"
+    REFS: ClassVar[tuple[Ref, ...]] = (
+        Ref("household_id", "householdId", ("Household",), "RECEIVES"),
+        Ref("service_id", "serviceId", ("Service",), "RECEIVES"),
+    )
+    SEP: ClassVar[str] = "\x1f"
+
+    household_id: str
+    service_id: str
+
+    def __post_init__(self) -> None:
+        _set(self, "household_id", _id("householdId", self.household_id))
+        _set(self, "service_id", _id("serviceId", self.service_id))
+
+    @property
+    def key(self) -> str:
+        return receipt_key(self.household_id, self.service_id)
+
+
+def receipt_key(household_id: str, service_id: str) -> str:
+    return f"{household_id}{Receipt.SEP}{service_id}"
+
+
+#: node kinds in the order a bundle can be written without forward references
+NODE_TYPES: tuple[type[Record], ...] = (
+    Region, Organization, Agreement, Service, Volunteer, Household, Need, Referral,
+)
+RECORD_TYPES: dict[str, type[Record]] = {t.LABEL: t for t in (*NODE_TYPES, Receipt)}
+NODE_LABELS: tuple[str, ...] = tuple(t.LABEL for t in NODE_TYPES)
+EDGE_LABELS: tuple[str, ...] = ("Receipt",)
+
+
+def record_type(label: str) -> type[Record]:
+    try:
+        return RECORD_TYPES[label]
+    except KeyError:
+        raise ValidationError("label", f"unknown record kind {label!r}") from None
+
+
+def node_key(label: str, id: str) -> str:
+    """The networkx node key of a record: ``"Service:svc-1"``."""
+    return f"{label}:{id}"
+
+
+def split_node_key(key: str) -> tuple[str, str]:
+    label, _, id = key.partition(":")
+    return label, id

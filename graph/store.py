@@ -1,0 +1,299 @@
+"""The store protocol, and the unit-of-work rules both backends share.
+
+Layers above talk to a :class:`Store`; the two backends are
+:class:`graph.embedded.EmbeddedStore` (SQLite + in-memory networkx, the
+default) and :class:`graph.neo4j_store.Neo4jStore`.
+
+Writes happen in a unit of work: all of its writes land, or none do::
+
+    with store.unit_of_work() as uow:
+        uow.put(Region(id="kr-41", name="경기도", level="PROVINCE"))
+        uow.put(Region(id="kr-41-111", name="수원시", level="CITY", parent_id="kr-41"))
+
+Leaving the block normally commits (durably, before the block returns);
+an exception rolls everything back and propagates.
+
+The rules that need the rest of the graph are checked here, once, for both
+backends: every referenced id exists; region levels go PROVINCE -> CITY -> DONG
+and parent chains have no cycle; a service's agreement is signed by its
+provider; a referral's needs belong to its household; a need never moves to
+another household; nothing still referenced is deleted (a household takes its
+needs, referrals and receipts with it).
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+from typing import Iterable, Protocol, TypeVar
+
+import networkx as nx
+
+from .errors import ConflictError, NotFoundError, ValidationError
+from .model import (
+    RESOURCE_LABELS,
+    Receipt,
+    Record,
+    Region,
+    RegionLevel,
+    record_type,
+)
+
+R = TypeVar("R", bound=Record)
+
+_PARENT_LEVEL = {
+    RegionLevel.PROVINCE: None,
+    RegionLevel.CITY: RegionLevel.PROVINCE,
+    RegionLevel.DONG: RegionLevel.CITY,
+}
+#: when a household goes, these go with it, in this order
+_CASCADE_ORDER = {"Referral": 0, "Receipt": 1, "Need": 2}
+
+
+class UnitOfWork(abc.ABC):
+    """Several writes that land together or not at all.
+
+    Writes are staged here; reads through the unit of work (:meth:`get`) see
+    them. The rules that involve other records are checked once, over the
+    final state, when the backend calls :meth:`validate` before it commits, so
+    records may come in any order within one unit of work (two services that
+    exclude each other, a bundle written table by table). Backends implement
+    the two read primitives at the bottom and write :attr:`staged` at commit.
+    """
+
+    def __init__(self) -> None:
+        #: (label, key) -> the record to write, or None to delete
+        self.staged: dict[tuple[str, str], Record | None] = {}
+
+    def put(self, rec: R) -> R:
+        """Insert or replace a record; putting an identical record changes nothing."""
+        k = (rec.LABEL, rec.key)
+        if k in self.staged or self._committed(*k) != rec:
+            self.staged[k] = rec
+        return rec
+
+    def put_many(self, records: Iterable[Record]) -> int:
+        """Put records in order; returns how many there were."""
+        n = 0
+        for rec in records:
+            self.put(rec)
+            n += 1
+        return n
+
+    def insert(self, rec: R) -> R:
+        """Like :meth:`put`, but a different record under the same id is a CONFLICT."""
+        old = self.get(rec.LABEL, rec.key)
+        if old is not None and old != rec:
+            raise _about(
+                ConflictError("id", f"{rec.LABEL} {rec.key!r} already exists with different content"), rec
+            )
+        return self.put(rec)
+
+    def get(self, label: str, key: str) -> Record | None:
+        if (label, key) in self.staged:
+            return self.staged[(label, key)]
+        return self._committed(label, key)
+
+    def require(self, label: str, key: str, field: str = "id") -> Record:
+        rec = self.get(label, key)
+        if rec is None:
+            raise NotFoundError(field, f"no {label} with id {key!r}")
+        return rec
+
+    def delete(self, label: str, key: str) -> None:
+        """Delete a record. A household takes its needs, referrals and receipts
+        with it; anything else still referenced when the unit of work ends is a
+        CONFLICT."""
+        record_type(label)
+        self.require(label, key)
+        if label == "Household":
+            for rl, rk in sorted(self.referrers(label, key), key=lambda r: (_CASCADE_ORDER.get(r[0], 9), r)):
+                self.delete(rl, rk)
+        self.staged[(label, key)] = None
+
+    def referrers(self, label: str, key: str) -> set[tuple[str, str]]:
+        """``(label, key)`` of every record, as staged, that names this one."""
+        me = (label, key)
+        found = {o for o in self._committed_referrers(label, key) if o not in self.staged and o != me}
+        for owner, rec in self.staged.items():
+            if rec is not None and owner != me and _names(rec, label, key):
+                found.add(owner)
+        return found
+
+    def validate(self) -> None:
+        """Check every staged write against the final state (backends call this
+        before committing). Raises the first :class:`ValidationError` found."""
+        for (label, key), rec in self.staged.items():
+            try:
+                if rec is None:
+                    self._check_deletable(label, key)
+                else:
+                    self._check(rec, self._committed(label, key))
+            except ValidationError as e:
+                raise _about(e, rec, label, key)
+
+    def _check_deletable(self, label: str, key: str) -> None:
+        referrers = sorted(self.referrers(label, key))
+        if referrers:
+            first = referrers[0]
+            more = f" and {len(referrers) - 1} more" if len(referrers) > 1 else ""
+            what = "a receipt" if first[0] == "Receipt" else f"{first[0]} {first[1]!r}"
+            raise ConflictError("id", f"{label} {key!r} is still referenced by {what}{more}")
+
+    # -- the shared rules ------------------------------------------------------
+
+    def _check(self, rec: Record, old: Record | None) -> None:
+        for ref, label, target in rec.refs():
+            if self.get(label, target) is None:
+                raise NotFoundError(ref.contract_name, f"no {label} with id {target!r}")
+        check = getattr(self, f"_check_{rec.LABEL.lower()}", None)
+        if check is not None:
+            check(rec, old)
+
+    def _check_region(self, rec: Region, old: Record | None) -> None:
+        seen = {rec.id}
+        cur = rec.parent_id
+        while cur is not None:
+            if cur in seen:
+                raise ValidationError("parentId", f"region {rec.id!r} would be its own ancestor (through {cur!r})")
+            seen.add(cur)
+            above = self.get("Region", cur)
+            cur = above.parent_id if isinstance(above, Region) else None
+        want = _PARENT_LEVEL[rec.level]
+        parent = self.get("Region", rec.parent_id) if rec.parent_id is not None else None
+        if want is None and parent is not None:
+            raise ValidationError("parentId", "a PROVINCE region has no parent")
+        if want is not None and parent is None:
+            raise ValidationError("parentId", f"a {rec.level.value} region needs a parent {want.value}")
+        if want is not None and isinstance(parent, Region) and parent.level != want:
+            raise ValidationError(
+                "parentId",
+                f"the parent of a {rec.level.value} must be a {want.value}, "
+                f"but {parent.id!r} is a {parent.level.value}",
+            )
+        if isinstance(old, Region) and old.level != rec.level:
+            for label, key in self.referrers("Region", rec.id):
+                child = self.get(label, key)
+                if isinstance(child, Region) and child.parent_id == rec.id:
+                    raise ValidationError(
+                        "level",
+                        f"region {rec.id!r} has child {child.id!r} ({child.level.value}) "
+                        f"and cannot become a {rec.level.value}",
+                    )
+
+    def _check_service(self, rec: Record, old: Record | None) -> None:
+        agreement_id = getattr(rec, "agreement_id")
+        if agreement_id is not None:
+            agreement = self.get("Agreement", agreement_id)
+            if getattr(agreement, "partner_id") != getattr(rec, "provider_id"):
+                raise ValidationError(
+                    "agreementId",
+                    f"agreement {agreement_id!r} is signed by {getattr(agreement, 'partner_id')!r}, "
+                    f"not by the provider {getattr(rec, 'provider_id')!r}",
+                )
+
+    def _check_need(self, rec: Record, old: Record | None) -> None:
+        if old is not None and getattr(old, "household_id") != getattr(rec, "household_id"):
+            raise ValidationError("householdId", f"need {rec.key!r} belongs to another household")
+
+    def _check_referral(self, rec: Record, old: Record | None) -> None:
+        hid = getattr(rec, "household_id")
+        for nid in getattr(rec, "need_ids"):
+            need = self.get("Need", nid)
+            if getattr(need, "household_id") != hid:
+                raise ValidationError("needIds", f"need {nid!r} is not a need of household {hid!r}")
+
+    # -- backend primitives ------------------------------------------------------
+
+    @abc.abstractmethod
+    def _committed(self, label: str, key: str) -> Record | None:
+        """The record as last committed (None if there is none)."""
+
+    @abc.abstractmethod
+    def _committed_referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
+        """``(label, key)`` of every committed record that names this one."""
+
+
+def _names(rec: Record, label: str, key: str) -> bool:
+    return any(tl == label and tk == key for _, tl, tk in rec.refs())
+
+
+def _about(err: ValidationError, rec: Record | None, label: str | None = None, key: str | None = None) -> ValidationError:
+    """Note on an error which record it is about (loaders map that to a file line)."""
+    if err.record is None:
+        err.record = (rec.LABEL, rec.key) if rec is not None else (label, key)
+    return err
+
+
+class Store(Protocol):
+    """What the layers above need from a store."""
+
+    def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:
+        """Several writes, all or nothing (see the module docstring)."""
+
+    def put(self, *records: Record) -> None:
+        """Upsert records in one unit of work."""
+
+    def delete(self, label: str, key: str) -> None:
+        """Delete one record in its own unit of work."""
+
+    def get(self, label: str, key: str) -> Record | None: ...
+
+    def list(self, label: str, *, after: str | None = None, limit: int | None = None) -> list[Record]:
+        """Records of one kind ordered by key, after a key, at most ``limit``."""
+
+    def receipts(self, household_id: str) -> list[Receipt]: ...
+
+    def graph(self, region_id: str | None = None) -> nx.MultiDiGraph:
+        """The whole graph, or one region's subtree view (see :mod:`graph.view`)."""
+
+    def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
+        """A household's neighbourhood view (see :mod:`graph.view`)."""
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind (``Receipt`` included)."""
+
+    def ping(self) -> None:
+        """Raise :class:`graph.errors.StoreError` unless the store answers."""
+
+    def close(self) -> None: ...
+
+
+class StoreMixin:
+    """The conveniences every backend builds from its unit of work and ``get``."""
+
+    def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:  # pragma: no cover
+        raise NotImplementedError
+
+    def get(self, label: str, key: str) -> Record | None:  # pragma: no cover
+        raise NotImplementedError
+
+    def put(self, *records: Record) -> None:
+        with self.unit_of_work() as uow:
+            uow.put_many(records)
+
+    def delete(self, label: str, key: str) -> None:
+        with self.unit_of_work() as uow:
+            uow.delete(label, key)
+
+    def require(self, label: str, key: str, field: str = "id") -> Record:
+        rec = self.get(label, key)
+        if rec is None:
+            raise NotFoundError(field, f"no {label} with id {key!r}")
+        return rec
+
+    def resolve_resource(self, resource_id: str, field: str = "resourceId") -> str:
+        """Which label (Service or Volunteer) a resource id names."""
+        found = [label for label in RESOURCE_LABELS if self.get(label, resource_id) is not None]
+        if not found:
+            raise NotFoundError(field, f"no Service or Volunteer with id {resource_id!r}")
+        if len(found) > 1:
+            raise ValidationError(field, f"{resource_id!r} names both a Service and a Volunteer")
+        return found[0]
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # type: ignore[attr-defined]
+

@@ -1,0 +1,201 @@
+"""The networkx compute view of the welfare graph, shared by both stores.
+
+A view is a :class:`networkx.MultiDiGraph`:
+
+* one node per record, keyed ``"Label:id"`` (see :func:`graph.model.node_key`),
+  with the attribute ``label`` and every field of the record under its Python
+  name (``domains``, ``region_ids``, ``max_income_percent`` ...);
+* one edge per reference between two records present in the view, keyed and
+  typed by the relationship (``g.edges[u, v, "SERVES"]["type"] == "SERVES"``).
+  Edges are derived from the records' reference fields only, so a view is
+  fully determined by the set of records it holds; that is what lets the
+  embedded store (which cuts views out of its full in-memory graph) and the
+  Neo4j store (which fetches the records and builds them here) return
+  identical views.
+
+Which records a view holds:
+
+* **household neighbourhood** (:func:`neighbourhood_nodes`): the household, its
+  region chain (its dong and every ancestor), its needs, the services it
+  receives, its referrals and the resources they go to, every *active* service
+  and every volunteer that serves a region of the chain, and for every service
+  in the view its provider, its agreement and that agreement's partner;
+* **region subtree** (:func:`subtree_nodes`): the region, its descendants and
+  ancestors, the organizations, services and volunteers serving any of those
+  regions (with providers and agreements), the households living in the
+  subtree with their needs, referrals and referred/received resources.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable, Iterator
+
+import networkx as nx
+
+from .model import Receipt, Record, node_key, receipt_key, split_node_key
+
+#: relationship type -> which end of the edge owns (declares) it
+_OWNER_IS_SOURCE = {
+    "PART_OF": True, "ACTIVE_IN": True, "OFFERS": False, "SERVES": True,
+    "EXCLUDES": True, "UNDER": True, "SIGNED": False, "LIVES_IN": True,
+    "HAS_NEED": False, "FOR": True, "TO": True, "COVERS": True,
+}
+
+
+def node_attrs(rec: Record) -> dict[str, Any]:
+    """The node attributes of a record: its fields plus ``label``."""
+    attrs = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)}  # type: ignore[arg-type]
+    attrs["label"] = rec.LABEL
+    return attrs
+
+
+def record_from_attrs(attrs: dict[str, Any]) -> Record:
+    """Rebuild the record a node stands for (the inverse of :func:`node_attrs`)."""
+    from .model import record_type
+
+    cls = record_type(attrs["label"])
+    return cls(**{k: v for k, v in attrs.items() if k != "label"})
+
+
+def edges_of(rec: Record) -> Iterator[tuple[str, str, str]]:
+    """The ``(source, target, type)`` edges a record declares."""
+    if isinstance(rec, Receipt):
+        yield node_key("Household", rec.household_id), node_key("Service", rec.service_id), "RECEIVES"
+        return
+    me = node_key(rec.LABEL, rec.key)
+    for ref, label, target in rec.refs():
+        other = node_key(label, target)
+        yield (me, other, ref.rel) if ref.outgoing else (other, me, ref.rel)
+
+
+def edge_owner(u: str, v: str, rel: str) -> tuple[str, str]:
+    """The ``(label, key)`` of the record that declares edge ``u -[rel]-> v``."""
+    if rel == "RECEIVES":
+        return "Receipt", receipt_key(split_node_key(u)[1], split_node_key(v)[1])
+    return split_node_key(u if _OWNER_IS_SOURCE[rel] else v)
+
+
+def add_record(g: nx.MultiDiGraph, rec: Record) -> None:
+    """Add (or refresh) a node record's node; its edges are added separately."""
+    if not isinstance(rec, Receipt):
+        g.add_node(node_key(rec.LABEL, rec.key), **node_attrs(rec))
+
+
+def add_edges(g: nx.MultiDiGraph, rec: Record) -> None:
+    """Add the edges a record declares whose two ends are both in ``g``."""
+    for u, v, rel in edges_of(rec):
+        if u in g and v in g:
+            g.add_edge(u, v, key=rel, type=rel)
+
+
+def remove_edges(g: nx.MultiDiGraph, rec: Record) -> None:
+    """Remove the edges a record declares (those present)."""
+    for u, v, rel in edges_of(rec):
+        if g.has_edge(u, v, key=rel):
+            g.remove_edge(u, v, key=rel)
+
+
+def build_graph(records: Iterable[Record]) -> nx.MultiDiGraph:
+    """Build a view from records: every node first, then the edges among them."""
+    g = nx.MultiDiGraph()
+    records = list(records)
+    for rec in records:
+        add_record(g, rec)
+    for rec in records:
+        add_edges(g, rec)
+    return g
+
+
+# --------------------------------------------------------------------------
+# which records a view holds, computed on a full graph (embedded store)
+
+
+def _out(g: nx.MultiDiGraph, n: str, rel: str) -> list[str]:
+    return [v for _, v, k in g.out_edges(n, keys=True) if k == rel]
+
+
+def _in(g: nx.MultiDiGraph, n: str, rel: str) -> list[str]:
+    return [u for u, _, k in g.in_edges(n, keys=True) if k == rel]
+
+
+def region_chain(g: nx.MultiDiGraph, region: str) -> list[str]:
+    """A region node and its ancestors, nearest first."""
+    chain = [region]
+    seen = {region}
+    while True:
+        parents = _out(g, chain[-1], "PART_OF")
+        if not parents or parents[0] in seen:
+            return chain
+        chain.append(parents[0])
+        seen.add(parents[0])
+
+
+def _with_service_context(g: nx.MultiDiGraph, nodes: set[str], services: Iterable[str]) -> None:
+    """Add each service's provider, agreement and the agreement's partner."""
+    for s in services:
+        nodes.update(_in(g, s, "OFFERS"))
+        for a in _out(g, s, "UNDER"):
+            nodes.add(a)
+            nodes.update(_in(g, a, "SIGNED"))
+
+
+def _household_part(g: nx.MultiDiGraph, h: str, nodes: set[str], resources: set[str]) -> None:
+    """A household's needs, referrals and the resources it receives or is referred to."""
+    nodes.add(h)
+    nodes.update(_out(g, h, "HAS_NEED"))
+    received = _out(g, h, "RECEIVES")
+    nodes.update(received)
+    resources.update(received)
+    for r in _in(g, h, "FOR"):
+        nodes.add(r)
+        targets = _out(g, r, "TO")
+        nodes.update(targets)
+        resources.update(targets)
+
+
+def _resources_serving(g: nx.MultiDiGraph, regions: Iterable[str], nodes: set[str], services: set[str]) -> None:
+    for region in regions:
+        for x in _in(g, region, "SERVES"):
+            attrs = g.nodes[x]
+            if attrs["label"] == "Volunteer":
+                nodes.add(x)
+            elif attrs["active"]:
+                nodes.add(x)
+                services.add(x)
+
+
+def neighbourhood_nodes(g: nx.MultiDiGraph, household_id: str) -> set[str]:
+    """The node keys of a household's neighbourhood (see the module docstring)."""
+    h = node_key("Household", household_id)
+    nodes: set[str] = set()
+    resources: set[str] = set()
+    _household_part(g, h, nodes, resources)
+    chain = region_chain(g, _out(g, h, "LIVES_IN")[0])
+    nodes.update(chain)
+    _resources_serving(g, chain, nodes, resources)
+    _with_service_context(g, nodes, [s for s in resources if s.startswith("Service:")])
+    return nodes
+
+
+def subtree_nodes(g: nx.MultiDiGraph, region_id: str) -> set[str]:
+    """The node keys of a region subtree view (see the module docstring)."""
+    root = node_key("Region", region_id)
+    chain = region_chain(g, root)
+    subtree = {root}
+    frontier = [root]
+    while frontier:
+        children = [c for r in frontier for c in _in(g, r, "PART_OF")]
+        subtree.update(children)
+        frontier = children
+    regions = subtree | set(chain)
+    nodes = set(regions)
+    resources: set[str] = set()
+    _resources_serving(g, regions, nodes, resources)
+    for region in regions:
+        nodes.update(_in(g, region, "ACTIVE_IN"))
+    for region in subtree:
+        for h in _in(g, region, "LIVES_IN"):
+            _household_part(g, h, nodes, resources)
+    _with_service_context(g, nodes, [s for s in resources if s.startswith("Service:")])
+    return nodes
