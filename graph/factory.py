@@ -15,7 +15,7 @@ from .store import Store
 DEFAULT_DB = "dolbom.db"
 
 
-def open_store(db: str | None = None, env: Mapping[str, str] | None = None) -> Store:
+def open_store(db: str | None = None, env: Mapping[str, str] | None = None, default: str = DEFAULT_DB) -> Store:
     env = os.environ if env is None else env
     if db is None and env.get("NEO4J_URI"):
         from .neo4j_store import Neo4jStore
@@ -23,4 +23,4 @@ def open_store(db: str | None = None, env: Mapping[str, str] | None = None) -> S
         return Neo4jStore.from_env(env)
     from .embedded import EmbeddedStore
 
-    return EmbeddedStore(db or env.get("DOLBOM_DB") or DEFAULT_DB)
+    return EmbeddedStore(db or env.get("DOLBOM_DB") or default)
