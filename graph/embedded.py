@@ -29,7 +29,9 @@ import networkx as nx
 from .errors import NotFoundError, StoreError
 from .model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
 from .store import StoreMixin, UnitOfWork
-from .view import add_edges, add_record, edge_owner, neighbourhood_nodes, remove_edges, subtree_nodes
+from .view import (
+    add_edges, add_record, edge_owner, induced_copy, neighbourhood_nodes, remove_edges, subtree_nodes,
+)
 
 SCHEMA_VERSION = 1
 APPLICATION = "dolbom"
@@ -85,13 +87,19 @@ class EmbeddedStore(StoreMixin):
         self._g = nx.MultiDiGraph()
         self._seq = 0
         self._data_version = -1
+        self._rconn: sqlite3.Connection | None = None
         self._wconn = self._connect()
         try:
-            self._init_schema()
-            self._rconn = self._connect()
-            self._sync()
+            try:
+                self._init_schema()
+                self._rconn = self._connect()
+                self._sync()
+            except sqlite3.DatabaseError as e:  # damaged pages, unreadable file
+                raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
         except BaseException:
-            self._wconn.close()
+            for conn in (self._rconn, self._wconn):
+                if conn is not None:
+                    conn.close()
             raise
 
     # -- opening -------------------------------------------------------------
@@ -99,27 +107,32 @@ class EmbeddedStore(StoreMixin):
     def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
+            # journal_mode=WAL is set by _init_schema, once the file is known to be ours
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
         return conn
 
     def _init_schema(self) -> None:
+        """Create the schema in an empty file, or check the file is ours; only
+        then switch it to WAL (a refused file is left exactly as it was)."""
         c = self._wconn
         c.execute("BEGIN IMMEDIATE")
         try:
-            tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
+            objects = [r[0] for r in c.execute("SELECT name FROM sqlite_master")]
+            if not objects:
                 for stmt in _DDL:
                     c.execute(stmt)
                 c.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION)), ("seq", "0")],
                 )
-            elif "meta" not in tables:
+            elif "meta" not in objects:
                 raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database")
-            meta = dict(c.execute("SELECT key, value FROM meta"))
+            try:
+                meta = dict(c.execute("SELECT key, value FROM meta"))
+            except sqlite3.OperationalError:  # someone else's table called meta
+                raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database") from None
             if meta.get("application") != APPLICATION:
                 raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database")
             version = meta.get("schema_version")
@@ -130,8 +143,12 @@ class EmbeddedStore(StoreMixin):
                 )
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK")
+            if c.in_transaction:
+                c.execute("ROLLBACK")
             raise
+        mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode != "wal":
+            raise StoreError(f"cannot switch {self.path!r} to WAL (journal mode is {mode!r})")
 
     # -- keeping the in-memory view in step ----------------------------------
 
@@ -268,19 +285,25 @@ class EmbeddedStore(StoreMixin):
                 return self._g.copy()
             if region_id not in self._records["Region"]:
                 raise NotFoundError("regionId", f"no Region with id {region_id!r}")
-            return self._g.subgraph(subtree_nodes(self._g, region_id)).copy()
+            return induced_copy(self._g, subtree_nodes(self._g, region_id))
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:
             self._sync()
             if household_id not in self._records["Household"]:
                 raise NotFoundError("householdId", f"no Household with id {household_id!r}")
-            return self._g.subgraph(neighbourhood_nodes(self._g, household_id)).copy()
+            return induced_copy(self._g, neighbourhood_nodes(self._g, household_id))
 
     def counts(self) -> dict[str, int]:
         with self._vlock:
             self._sync()
             return {label: len(recs) for label, recs in self._records.items()}
+
+    def clear(self) -> None:
+        with self.unit_of_work() as uow:
+            for label, recs in self._records.items():
+                for key in recs:
+                    uow.staged[(label, key)] = None
 
     def ping(self) -> None:
         with self._vlock:
@@ -291,6 +314,6 @@ class EmbeddedStore(StoreMixin):
 
     def close(self) -> None:
         with self._wlock, self._vlock:
-            for conn in (getattr(self, "_rconn", None), self._wconn):
+            for conn in (self._rconn, self._wconn):
                 if conn is not None:
                     conn.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
 
@@ -95,12 +96,15 @@ class ReferralStatus(_Enum):
 # field checks: each returns the normalised value or raises ValidationError
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _id(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(name, "must be a non-empty id")
     if len(value) > MAX_ID:
         raise ValidationError(name, f"must be at most {MAX_ID} characters (got {len(value)})")
-    if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if value != value.strip() or _CONTROL.search(value):
         raise ValidationError(name, "must not contain control characters or surrounding spaces")
     return value
 
@@ -255,11 +259,17 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Record":
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+            names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields)
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def replace(self, **changes: Any) -> "Record":
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -533,6 +543,12 @@ class Receipt(Record):
 
 def receipt_key(household_id: str, service_id: str) -> str:
     return f"{household_id}{Receipt.SEP}{service_id}"
+
+
+def split_receipt_key(key: str) -> tuple[str, str]:
+    """``(household_id, service_id)`` of a receipt key (the inverse of :func:`receipt_key`)."""
+    household_id, _, service_id = key.partition(Receipt.SEP)
+    return household_id, service_id
 
 
 #: node kinds in the order a bundle can be written without forward references

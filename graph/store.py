@@ -64,12 +64,18 @@ class UnitOfWork(abc.ABC):
     def __init__(self) -> None:
         #: (label, key) -> the record to write, or None to delete
         self.staged: dict[tuple[str, str], Record | None] = {}
+        #: records put that equalled the committed ones when put; re-checked by
+        #: validate(), since a backend may stage outside its write lock
+        self._unchanged: dict[tuple[str, str], Record] = {}
 
     def put(self, rec: R) -> R:
         """Insert or replace a record; putting an identical record changes nothing."""
         k = (rec.LABEL, rec.key)
         if k in self.staged or self._committed(*k) != rec:
             self.staged[k] = rec
+            self._unchanged.pop(k, None)
+        else:
+            self._unchanged[k] = rec
         return rec
 
     def put_many(self, records: Iterable[Record]) -> int:
@@ -106,6 +112,7 @@ class UnitOfWork(abc.ABC):
         CONFLICT."""
         record_type(label)
         self.require(label, key)
+        self._unchanged.pop((label, key), None)
         if label == "Household":
             for rl, rk in sorted(self.referrers(label, key), key=lambda r: (_CASCADE_ORDER.get(r[0], 9), r)):
                 self.delete(rl, rk)
@@ -123,6 +130,9 @@ class UnitOfWork(abc.ABC):
     def validate(self) -> None:
         """Check every staged write against the final state (backends call this
         before committing). Raises the first :class:`ValidationError` found."""
+        for k, rec in self._unchanged.items():
+            if k not in self.staged and self._committed(*k) != rec:
+                self.staged[k] = rec  # someone changed it since: the put stands
         for (label, key), rec in self.staged.items():
             try:
                 if rec is None:
@@ -255,6 +265,9 @@ class Store(Protocol):
 
     def ping(self) -> None:
         """Raise :class:`graph.errors.StoreError` unless the store answers."""
+
+    def clear(self) -> None:
+        """Delete every record, in one unit of work (tests, demos)."""
 
     def close(self) -> None: ...
 

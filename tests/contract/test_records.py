@@ -194,3 +194,13 @@ def test_delete_and_recreate_in_one_unit(loaded):
 def test_receipts(loaded):
     assert loaded.receipts("hh-0001") == [Receipt(household_id="hh-0001", service_id="svc-diocese-food")]
     assert loaded.receipts("hh-0003") == []
+
+
+def test_clear_empties_the_store(loaded):
+    loaded.clear()
+    assert set(loaded.counts().values()) == {0}
+    assert loaded.graph().number_of_nodes() == 0
+    from loaders.sample import sample_records
+
+    loaded.put(*sample_records())  # and it is usable again
+    assert loaded.counts()["Household"] == 3

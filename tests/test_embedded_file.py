@@ -1,0 +1,251 @@
+"""The embedded store's file: what it refuses to open, and what two stores open
+on one file see of each other's writes."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+
+import pytest
+
+from graph.embedded import SCHEMA_VERSION, EmbeddedStore
+from graph.errors import NotFoundError, StoreError
+from graph.model import Household, Need, Receipt, Service, node_key, receipt_key
+from loaders.sample import sample_records
+
+# --------------------------------------------------------------------------
+# files it must refuse, with a message that names the file
+
+
+def _refuses(path) -> StoreError:
+    with pytest.raises(StoreError) as info:
+        EmbeddedStore(path)
+    err = info.value
+    assert os.fspath(path) in str(err), f"the message should name the file: {err}"
+    assert err.code == "INTERNAL" and err.field is None
+    return err
+
+
+def _set_schema_version(path, version: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+    conn.close()
+
+
+def test_an_unknown_schema_version_is_refused_and_left_alone(tmp_path):
+    db = tmp_path / "future.db"
+    with EmbeddedStore(db) as store:
+        store.put(*sample_records())
+    _set_schema_version(db, str(SCHEMA_VERSION + 1))
+
+    err = _refuses(db)
+    assert f"schema version {SCHEMA_VERSION + 1}" in str(err)
+    assert f"reads version {SCHEMA_VERSION}" in str(err)
+
+    conn = sqlite3.connect(db)
+    try:  # the refused file is not migrated or emptied
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
+            SCHEMA_VERSION + 1
+        )
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == len(sample_records())
+    finally:
+        conn.close()
+    # put back, it opens again with everything in it
+    _set_schema_version(db, str(SCHEMA_VERSION))
+    with EmbeddedStore(db) as store:
+        assert store.counts()["Household"] == 3
+
+
+def test_a_missing_schema_version_is_refused(tmp_path):
+    db = tmp_path / "noversion.db"
+    EmbeddedStore(db).close()
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    conn.close()
+    assert "schema version None" in str(_refuses(db))
+
+
+def test_random_bytes_are_refused_and_not_overwritten(tmp_path):
+    junk = tmp_path / "junk.db"
+    data = random.Random(7).randbytes(16384)
+    junk.write_bytes(data)
+    err = _refuses(junk)
+    assert "not a database" in str(err)
+    assert junk.read_bytes() == data
+
+
+def _foreign(path, ddl: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(ddl)
+        conn.execute("INSERT INTO " + ddl.split()[2] + " VALUES ('a', 'b')")
+    conn.close()
+
+
+def test_another_applications_sqlite_file_is_refused(tmp_path):
+    other = tmp_path / "crm.db"
+    _foreign(other, "CREATE TABLE customers (name TEXT, phone TEXT)")
+    err = _refuses(other)
+    assert "not a Dolbom database" in str(err)
+    conn = sqlite3.connect(other)
+    try:  # nothing of ours was written into it
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert tables == {"customers"}
+        assert conn.execute("SELECT * FROM customers").fetchall() == [("a", "b")]
+    finally:
+        conn.close()
+
+
+def test_a_sqlite_file_whose_meta_table_is_someone_elses_is_refused(tmp_path):
+    other = tmp_path / "meta.db"
+    _foreign(other, "CREATE TABLE meta (key TEXT, value TEXT)")
+    assert "not a Dolbom database" in str(_refuses(other))
+
+
+def test_a_foreign_meta_table_of_another_shape_is_a_store_error(tmp_path):
+    other = tmp_path / "meta2.db"
+    _foreign(other, "CREATE TABLE meta (name TEXT, v TEXT)")
+    _refuses(other)
+
+
+def test_a_refused_foreign_file_keeps_its_journal_mode(tmp_path):
+    other = tmp_path / "crm.db"
+    _foreign(other, "CREATE TABLE customers (name TEXT, phone TEXT)")
+    _refuses(other)
+    conn = sqlite3.connect(other)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        conn.close()
+
+
+def test_a_damaged_dolbom_file_is_a_store_error(tmp_path):
+    db = tmp_path / "damaged.db"
+    with EmbeddedStore(db) as store:
+        store.put(*sample_records())
+    data = bytearray(db.read_bytes())
+    page = 4096
+    assert len(data) > 2 * page
+    data[page:] = b"\xff" * (len(data) - page)  # every page but the schema page
+    db.write_bytes(bytes(data))
+    _refuses(db)
+
+
+# --------------------------------------------------------------------------
+# two stores on one file (as two server worker processes would have)
+
+
+def _view(g):
+    """A view as plain data, to compare views from two stores."""
+    nodes = {n: dict(d) for n, d in g.nodes(data=True)}
+    edges = sorted((u, v, k) for u, v, k in g.edges(keys=True))
+    return nodes, edges
+
+
+def _same(a: EmbeddedStore, b: EmbeddedStore) -> None:
+    assert a.counts() == b.counts()
+    assert _view(a.graph()) == _view(b.graph())
+
+
+def test_two_stores_on_one_file_see_each_others_writes(tmp_path):
+    db = tmp_path / "shared.db"
+    a, b = EmbeddedStore(db), EmbeddedStore(db)
+    try:
+        assert b.counts()["Household"] == 0
+        a.put(*sample_records())
+        _same(a, b)
+        assert b.get("Household", "hh-0001") == a.get("Household", "hh-0001") is not None
+        assert [h.id for h in b.list("Household")] == ["hh-0001", "hh-0002", "hh-0003"]
+        assert _view(b.neighbourhood("hh-0001")) == _view(a.neighbourhood("hh-0001"))
+        before = b.counts()
+
+        # a new household with a need and a receipt, written through a
+        a.put(
+            Household(id="hh-0100", region_id="gg-suwon-jowon", size=2, income_percent=30),
+            Need(id="need-0100-food", household_id="hh-0100", domain="FOOD", severity=2),
+            Receipt(household_id="hh-0100", service_id="svc-diocese-food"),
+        )
+        assert b.get("Need", "need-0100-food").household_id == "hh-0100"
+        assert [h.id for h in b.list("Household", after="hh-0003")] == ["hh-0100"]
+        assert [r.service_id for r in b.receipts("hh-0100")] == ["svc-diocese-food"]
+        g = b.neighbourhood("hh-0100")
+        assert g.has_edge("Household:hh-0100", "Need:need-0100-food", "HAS_NEED")
+        assert g.has_edge("Household:hh-0100", "Service:svc-diocese-food", "RECEIVES")
+        counts = b.counts()
+        assert (counts["Household"], counts["Need"], counts["Receipt"]) == (
+            before["Household"] + 1, before["Need"] + 1, before["Receipt"] + 1,
+        )
+
+        # an update: a retired service leaves b's neighbourhood of hh-0001
+        jobs = a.get("Service", "svc-suwon-jobs")
+        assert "Service:svc-suwon-jobs" in b.neighbourhood("hh-0001")
+        a.put(jobs.replace(active=False))
+        assert b.get("Service", "svc-suwon-jobs").active is False
+        assert "Service:svc-suwon-jobs" not in b.neighbourhood("hh-0001")
+
+        # deletions: a volunteer, a receipt (an edge), then a household with everything it owns
+        a.delete("Volunteer", "vol-kim")
+        assert b.get("Volunteer", "vol-kim") is None
+        assert [v.id for v in b.list("Volunteer")] == ["vol-park"]
+        assert "Volunteer:vol-kim" not in b.neighbourhood("hh-0001")
+
+        a.delete("Receipt", receipt_key("hh-0100", "svc-diocese-food"))
+        assert b.receipts("hh-0100") == []
+        assert not b.neighbourhood("hh-0100").has_edge("Household:hh-0100", "Service:svc-diocese-food")
+
+        a.delete("Household", "hh-0001")
+        assert b.get("Household", "hh-0001") is None
+        assert b.get("Need", "need-0001-rent") is None
+        assert b.get("Referral", "ref-0001") is None
+        assert b.receipts("hh-0001") == []
+        assert "hh-0001" not in [h.id for h in b.list("Household")]
+        assert not [n for n in b.list("Need") if n.household_id == "hh-0001"]
+        with pytest.raises(NotFoundError):
+            b.neighbourhood("hh-0001")
+        assert node_key("Household", "hh-0001") not in b.graph()
+        assert b.counts()["Referral"] == 0
+        _same(a, b)
+
+        # deleted and written again, and written then deleted, between two looks of b
+        b.counts()
+        a.delete("Household", "hh-0100")
+        a.put(Household(id="hh-0100", region_id="gg-seongnam-taepyeong", size=5, income_percent=90))
+        a.put(Household(id="hh-0200", region_id="gg-suwon-jowon", size=1, income_percent=10))
+        a.delete("Household", "hh-0200")
+        assert b.get("Household", "hh-0100").size == 5
+        assert b.get("Need", "need-0100-food") is None
+        assert "Region:gg-seongnam-taepyeong" in b.neighbourhood("hh-0100")
+        assert b.get("Household", "hh-0200") is None
+        with pytest.raises(NotFoundError):
+            b.neighbourhood("hh-0200")
+
+        # and the other way round, in one unit of work
+        with b.unit_of_work() as uow:
+            uow.put(Service(id="svc-new", name="새 서비스", provider_id="org-seongnam-city",
+                            domains=["HOUSING"], region_ids=["gg-seongnam"]))
+            uow.put(Receipt(household_id="hh-0100", service_id="svc-new"))
+        assert a.get("Service", "svc-new") is not None
+        assert [r.service_id for r in a.receipts("hh-0100")] == ["svc-new"]
+        assert "Service:svc-new" in a.neighbourhood("hh-0002")
+        _same(a, b)
+
+        # a third store replaying the file from scratch holds what the two hold
+        with EmbeddedStore(db) as c:
+            _same(a, c)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_view_handed_out_is_a_copy_that_later_writes_do_not_change(tmp_path):
+    db = tmp_path / "copy.db"
+    with EmbeddedStore(db) as a, EmbeddedStore(db) as b:
+        a.put(*sample_records())
+        view = b.neighbourhood("hh-0002")
+        n = view.number_of_nodes()
+        a.delete("Volunteer", "vol-park")
+        assert "Volunteer:vol-park" in view and view.number_of_nodes() == n
+        assert "Volunteer:vol-park" not in b.neighbourhood("hh-0002")

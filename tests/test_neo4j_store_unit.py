@@ -1,0 +1,540 @@
+"""The Neo4j store without a server: statements, unit-of-work flow, record round trips.
+
+``FakeNeo4j`` stands in for the driver. It answers exactly the statements of
+:mod:`graph.cypher` (dispatching on the statement itself), keeps nodes and
+typed relationships in memory, rolls a write transaction back when its
+function raises, and checks what a server would: every ``$parameter`` is
+passed, property values are plain (no enums, dates, tuples or nulls), the
+database is named. Write statements are applied by reading their label,
+relationship type and direction from the Cypher text, so a statement filed
+under the wrong key or written in the wrong direction fails here.
+
+What it cannot check is the Cypher selection of the neighbourhood and subtree
+views: it answers those with :mod:`graph.view`'s own selection. The contract
+suite's Neo4j leg checks them against a live server.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+import networkx as nx
+import pytest
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from graph import cypher
+from graph.embedded import EmbeddedStore
+from graph.errors import ConflictError, NotFoundError, StoreError
+from graph.model import NODE_LABELS, RECORD_TYPES, Household, Need, Receipt, Region, Service, receipt_key
+from graph.neo4j_store import Neo4jStore, node_props, record_from_props, write_plan
+from graph.view import OWNER_IS_SOURCE, neighbourhood_nodes, node_attrs, subtree_nodes
+from loaders.sample import sample_records
+
+STATEMENTS = {k: v for k, v in vars(cypher).items() if k.isupper() and isinstance(v, str)}
+NAME = {v: k for k, v in STATEMENTS.items()}
+
+
+# -- the fake driver ------------------------------------------------------------
+
+
+def _plain(value):
+    """A property value as Neo4j stores it, refusing what it would not store."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    assert type(value) in (str, int, float, bool), f"not a plain property value: {value!r}"
+    return value
+
+
+class FakeNeo4j:
+    def __init__(self, database="neo4j"):
+        self.database = database
+        self.nodes: dict[str, dict] = {}  # node key -> properties
+        self.rels: set[tuple[str, str, str]] = set()  # (source key, type, target key)
+        self.sent: list[tuple[str, str, dict]] = []  # (transaction kind, statement name, params)
+        self.write_transactions = 0
+        self.attempts = 1  # >1: the driver retries the write function (a transient error)
+        self.closed = False
+
+    # driver API
+    def session(self, database=None):
+        assert database == self.database, "the database must always be named"
+        return FakeSession(self)
+
+    def close(self):
+        self.closed = True
+
+    # what a statement does
+    def execute(self, kind, query, params):
+        params = dict(params or {})
+        assert query in NAME, f"not a statement of graph.cypher: {query!r}"
+        name = NAME[query]
+        missing = set(re.findall(r"\$(\w+)", query)) - set(params)
+        assert not missing, f"{name}: parameters not passed: {missing}"
+        self.sent.append((kind, name, params))
+        if name.startswith("CONSTRAINT_"):
+            return []
+        return getattr(self, "_" + name.lower(), self._write)(query, name, params)
+
+    def _ping(self, q, name, p):
+        return [{"ok": 1}]
+
+    def _props(self, key):
+        return copy.deepcopy(self.nodes[key])
+
+    def _get_node(self, q, name, p):
+        return [{"props": self._props(p["key"])}] if p["key"] in self.nodes else []
+
+    def _get_nodes(self, q, name, p):
+        return [{"props": self._props(k)} for k in p["keys"] if k in self.nodes]
+
+    def _get_receipt(self, q, name, p):
+        edge = (f"Household:{p['household_id']}", "RECEIVES", f"Service:{p['service_id']}")
+        return [{"n": int(edge in self.rels)}]
+
+    def _list_nodes(self, q, name, p):
+        keys = sorted(k for k in self.nodes if k.startswith(p["prefix"]) and k > p["after"])
+        return [{"props": self._props(k)} for k in keys[: p["limit"]]]
+
+    def _receipts(self):
+        return sorted((u.split(":", 1)[1], v.split(":", 1)[1]) for u, t, v in self.rels if t == "RECEIVES")
+
+    def _list_receipts(self, q, name, p):
+        rows = [(h + p["sep"] + s, h, s) for h, s in self._receipts()]
+        rows = sorted(r for r in rows if r[0] > p["after"])[: p["limit"]]
+        return [{"household_id": h, "service_id": s} for _, h, s in rows]
+
+    def _receipts_of_households(self, q, name, p):
+        return [{"household_id": h, "service_id": s} for h, s in self._receipts() if h in p["household_ids"]]
+
+    def _relationships_of(self, q, name, p):
+        return [{"source": u, "target": v, "type": t} for u, t, v in sorted(self.rels) if p["key"] in (u, v)]
+
+    def _counts(self, q, name, p):
+        out = {label: sum(k.startswith(label + ":") for k in self.nodes) for label in NODE_LABELS}
+        out["Receipt"] = len(self._receipts())
+        return [out]
+
+    def _nx(self):
+        g = nx.MultiDiGraph()
+        for k, props in self.nodes.items():
+            g.add_node(k, **node_attrs(record_from_props(props)))
+        for u, t, v in self.rels:
+            g.add_edge(u, v, key=t)
+        return g
+
+    def _all_nodes(self, q, name, p):
+        return [{"props": self._props(k)} for k in self.nodes]
+
+    def _neighbourhood(self, q, name, p):
+        if f"Household:{p['household_id']}" not in self.nodes:
+            return []
+        return [{"props": self._props(k)} for k in neighbourhood_nodes(self._nx(), p["household_id"])]
+
+    def _subtree(self, q, name, p):
+        if f"Region:{p['region_id']}" not in self.nodes:
+            return []
+        return [{"props": self._props(k)} for k in subtree_nodes(self._nx(), p["region_id"])]
+
+    def _write(self, q, name, p):
+        assert self._kind == "write", f"{name} sent outside a write transaction"
+        if name == "LOCK_WRITES":
+            self.locked = True
+        elif name == "CLEAR":
+            self.nodes.clear()
+            self.rels.clear()
+        elif name == "DELETE_RECEIPTS":
+            for row in p["rows"]:
+                h, svc = row["household_id"], row["service_id"]
+                self.rels.discard((f"Household:{h}", "RECEIVES", f"Service:{svc}"))
+        elif name == "DELETE_NODES":
+            for key in p["keys"]:
+                self.nodes.pop(key, None)
+                self.rels = {r for r in self.rels if key not in (r[0], r[2])}
+        elif name.startswith("UPSERT_"):
+            label = re.search(r"SET n = row\.props, n:(\w+)", q).group(1)
+            for row in p["rows"]:
+                assert row["key"].startswith(label + ":") and row["props"]["key"] == row["key"]
+                self.nodes[row["key"]] = {k: _plain(v) for k, v in row["props"].items() if v is not None}
+        elif name.startswith("DELETE_OWNED_"):
+            arrow, rel = re.search(r"\(:Node \{key: key\}\)(<?-)\[r:(\w+)\]", q).groups()
+            end = 2 if arrow == "<-" else 0
+            self.rels = {r for r in self.rels if not (r[1] == rel and r[end] in p["keys"])}
+        elif name.startswith("MERGE_"):
+            rel = re.search(r"MERGE \(a\)-\[:(\w+)\]->\(b\)", q).group(1)
+            for row in p["rows"]:
+                if row["source"] in self.nodes and row["target"] in self.nodes:
+                    self.rels.add((row["source"], rel, row["target"]))
+        else:  # pragma: no cover - a new statement the fake does not know
+            raise AssertionError(f"the fake does not know {name}")
+        return []
+
+    _kind = "auto"
+
+    def transaction(self, kind, work):
+        saved = copy.deepcopy((self.nodes, self.rels))
+        self._kind = kind
+        try:
+            for attempt in range(self.attempts if kind == "write" else 1):
+                if attempt:  # the previous attempt "failed transiently": roll back, run again
+                    self.nodes, self.rels = copy.deepcopy(saved)
+                result = work(FakeTx(self, kind))
+            return result
+        except BaseException:
+            self.nodes, self.rels = saved
+            raise
+        finally:
+            self._kind = "auto"
+
+
+class FakeResult:
+    def __init__(self, rows):
+        self._rows = rows
+
+    def data(self):
+        return self._rows
+
+    def consume(self):
+        return None
+
+
+class FakeTx:
+    def __init__(self, fake, kind):
+        self.fake, self.kind = fake, kind
+
+    def run(self, query, parameters=None, **kw):
+        return FakeResult(self.fake.execute(self.kind, query, {**(parameters or {}), **kw}))
+
+
+class FakeSession:
+    def __init__(self, fake):
+        self.fake = fake
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def run(self, query, parameters=None, **kw):
+        return FakeResult(self.fake.execute("auto", query, {**(parameters or {}), **kw}))
+
+    def execute_read(self, work):
+        return self.fake.transaction("read", work)
+
+    def execute_write(self, work):
+        self.fake.write_transactions += 1
+        return self.fake.transaction("write", work)
+
+
+@pytest.fixture
+def fake():
+    return FakeNeo4j()
+
+
+@pytest.fixture
+def store(fake):
+    s = Neo4jStore("bolt://localhost:7687", driver=fake)
+    yield s
+    s.close()
+
+
+def writes(fake):
+    """(statement name, params) of everything written, in order."""
+    return [(n, p) for kind, n, p in fake.sent if kind == "write" and not n.startswith("GET_")
+            and n != "RELATIONSHIPS_OF"]
+
+
+# -- the statements ---------------------------------------------------------------
+
+
+def test_statements_are_distinct_and_cover_every_label_and_relationship():
+    assert len(set(STATEMENTS.values())) == len(STATEMENTS)
+    assert set(cypher.upsert) == set(NODE_LABELS)
+    assert set(cypher.delete_owned) == set(OWNER_IS_SOURCE)
+    assert set(cypher.merge_rel) == set(OWNER_IS_SOURCE) | {"RECEIVES"}
+    for table in (cypher.upsert, cypher.delete_owned, cypher.merge_rel):
+        assert all(v in NAME for v in table.values())
+    assert all(s in NAME for s in cypher.schema)
+    assert {n for n in STATEMENTS if n.startswith("CONSTRAINT_")} == {NAME[s] for s in cypher.schema}
+
+
+def test_statements_name_their_label_and_type_and_own_the_right_end():
+    for label, q in cypher.upsert.items():
+        assert NAME[q] == f"UPSERT_{label.upper()}" and f"n:{label}\n" in q
+    for rel, q in cypher.delete_owned.items():
+        arrow = "-[" if OWNER_IS_SOURCE[rel] else "<-["
+        assert f"(:Node {{key: key}}){arrow}r:{rel}]" in q, rel
+    for rel, q in cypher.merge_rel.items():
+        assert f"MERGE (a)-[:{rel}]->(b)" in q
+
+
+def test_statements_are_parameterized_not_formatted():
+    for name, q in STATEMENTS.items():
+        assert "%s" not in q and "{}" not in q and not re.search(r"\{[0-9]*\}", q), name
+        assert not re.search(r"\bid\(", q), f"{name}: use elementId, not id()"
+
+
+# -- records <-> node properties (c) --------------------------------------------------
+
+
+def neo4j_style(rec):
+    """The property map Neo4j would hand back: lists, ISO strings, no nulls."""
+    out = {}
+    for k, v in rec.to_dict().items():
+        if v is None:
+            continue
+        out[k] = list(v) if isinstance(v, (list, tuple)) else v
+    out["key"] = f"{rec.LABEL}:{rec.key}"
+    return out
+
+
+@pytest.mark.parametrize("rec", [r for r in sample_records() if r.LABEL != "Receipt"], ids=lambda r: r.key)
+def test_every_sample_record_round_trips_through_node_properties(rec):
+    props = node_props(rec)
+    assert props == neo4j_style(rec)
+    assert all(v is not None and type(_plain(v)) in (str, int, float, bool, list) for v in props.values())
+    back = record_from_props(neo4j_style(rec))
+    assert back == rec and type(back) is type(rec)
+
+
+def test_dates_travel_as_strings_and_missing_optional_fields_are_none():
+    mou = next(r for r in sample_records() if r.key == "mou-medical")
+    props = node_props(mou)
+    assert props["signed_on"] == "2025-01-01" and "expires_on" not in props
+    back = record_from_props(props)
+    assert back.signed_on == dt.date(2025, 1, 1) and back.expires_on is None
+
+
+# -- the unit of work (a, b) ----------------------------------------------------------
+
+
+def test_a_unit_of_work_is_one_write_transaction_that_validates_then_writes(store, fake):
+    with store.unit_of_work() as uow:
+        uow.put(Region(id="c", name="시", level="CITY", parent_id="p"))
+        uow.put(Region(id="p", name="도", level="PROVINCE"))
+        assert fake.write_transactions == 0
+    assert fake.write_transactions == 1
+    in_tx = [n for kind, n, _ in fake.sent if kind == "write"]
+    assert in_tx[0] == "LOCK_WRITES" and "GET_NODES" in in_tx  # validation reads through the transaction
+    assert writes(fake) == [
+        ("LOCK_WRITES", {}),
+        ("DELETE_OWNED_PART_OF", {"keys": ["Region:c", "Region:p"]}),
+        ("UPSERT_REGION", {"rows": [
+            {"key": "Region:c",
+             "props": {"id": "c", "name": "시", "level": "CITY", "parent_id": "p", "key": "Region:c"}},
+            {"key": "Region:p", "props": {"id": "p", "name": "도", "level": "PROVINCE", "key": "Region:p"}},
+        ]}),
+        ("MERGE_PART_OF", {"rows": [{"source": "Region:c", "target": "Region:p"}]}),
+    ]
+    assert store.get("Region", "c") == Region(id="c", name="시", level="CITY", parent_id="p")
+    assert store.graph().has_edge("Region:c", "Region:p", key="PART_OF")
+
+
+def test_validation_failing_at_commit_sends_no_write_and_names_the_record(store, fake):
+    store.put(Region(id="p", name="도", level="PROVINCE"))
+    before = copy.deepcopy((fake.nodes, fake.rels))
+    fake.sent.clear()
+    with pytest.raises(NotFoundError) as info, store.unit_of_work() as uow:
+        uow.put(Household(id="h", region_id="p", size=1, income_percent=10))
+        uow.put(Need(id="n", household_id="h-missing", domain="FOOD", severity=2))
+    assert info.value.field == "householdId" and info.value.record == ("Need", "n")
+    assert fake.write_transactions == 2  # the first put, and this one
+    assert [n for n, _ in writes(fake)] == ["LOCK_WRITES"]
+    assert (fake.nodes, fake.rels) == before
+
+
+def test_validation_reruns_inside_the_transaction(store, fake):
+    store.put(Region(id="p", name="도", level="PROVINCE"))
+    with pytest.raises(NotFoundError) as info, store.unit_of_work() as uow:
+        uow.put(Region(id="c", name="시", level="CITY", parent_id="p"))
+        # someone else deletes the parent while we are staging
+        del fake.nodes["Region:p"]
+    assert info.value.field == "parentId"
+    assert "Region:c" not in fake.nodes
+
+
+def test_an_exception_in_the_block_sends_nothing(store, fake):
+    store.put(*sample_records())
+    n_tx, n_sent = fake.write_transactions, len(fake.sent)
+    with pytest.raises(RuntimeError, match="changed its mind"), store.unit_of_work() as uow:
+        uow.put(Household(id="hh-new", region_id="gg-suwon-jowon", size=2, income_percent=40))
+        uow.delete("Referral", "ref-0001")
+        raise RuntimeError("caller changed its mind")
+    assert fake.write_transactions == n_tx
+    assert all(kind != "write" for kind, _, _ in fake.sent[n_sent:])
+    assert store.get("Referral", "ref-0001") is not None and store.get("Household", "hh-new") is None
+
+
+def test_an_empty_unit_of_work_sends_no_transaction(store, fake):
+    store.put(*sample_records())
+    n = fake.write_transactions
+    with store.unit_of_work() as uow:
+        uow.put_many(sample_records())  # identical: stages nothing
+        assert uow.staged == {}
+    assert fake.write_transactions == n
+
+
+def test_the_write_function_is_safe_to_rerun(fake):
+    once = FakeNeo4j()
+    Neo4jStore("bolt://x:7687", driver=once).put(*sample_records())
+    fake.attempts = 2
+    Neo4jStore("bolt://x:7687", driver=fake).put(*sample_records())
+    assert (fake.nodes, fake.rels) == (once.nodes, once.rels)
+    n = len(writes(once))
+    assert writes(fake)[:n] == writes(fake)[n:] == writes(once)  # both attempts sent the same
+
+
+def test_units_of_work_do_not_nest(store):
+    with pytest.raises(RuntimeError, match="do not nest"), store.unit_of_work(), store.unit_of_work():
+        pass
+    store.put(*sample_records())
+    assert store.counts()["Household"] == 3
+
+
+def test_write_plan_deletes_before_it_writes_and_batches_per_label():
+    recs = sample_records()
+    staged = {(r.LABEL, r.key): r for r in recs}
+    staged[("Receipt", receipt_key("hh-0001", "svc-x"))] = None
+    staged[("Volunteer", "vol-gone")] = None
+    names = [NAME[q] for q, _ in write_plan(staged)]
+    assert names[:2] == ["DELETE_RECEIPTS", "DELETE_NODES"]
+    first_upsert = min(i for i, n in enumerate(names) if n.startswith("UPSERT_"))
+    assert all(n.startswith("DELETE_OWNED_") for n in names[2:first_upsert])
+    assert len(names) == len(set(names))  # one statement per label / type for a sample-sized unit
+    merged = sum(len(p["rows"]) for q, p in write_plan(staged) if NAME[q].startswith("MERGE_"))
+    assert merged == 6 + 7 + 8 + 9 + 1 + 3 + 3 + 2 + 3 + 7 + 3 + 2
+
+
+# -- the same answers as the embedded store ---------------------------------------------
+
+
+def same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
+    assert set(a.nodes) == set(b.nodes)
+    for n in a.nodes:
+        assert a.nodes[n] == b.nodes[n], n
+    assert set(a.edges(keys=True)) == set(b.edges(keys=True))
+    for u, v, k, data in a.edges(keys=True, data=True):
+        assert b.edges[u, v, k] == data
+
+
+def same_answers(neo: Neo4jStore, emb: EmbeddedStore) -> None:
+    assert neo.counts() == emb.counts()
+    for label in RECORD_TYPES:
+        assert neo.list(label) == emb.list(label), label
+        keys = [r.key for r in emb.list(label)]
+        for after in [None, "", *keys[:3]]:
+            assert neo.list(label, after=after, limit=2) == emb.list(label, after=after, limit=2)
+        for rec in emb.list(label):
+            assert neo.get(label, rec.key) == rec
+    same_graph(neo.graph(), emb.graph())
+    for region in emb.list("Region"):
+        same_graph(neo.graph(region.id), emb.graph(region.id))
+    for hh in emb.list("Household"):
+        same_graph(neo.neighbourhood(hh.id), emb.neighbourhood(hh.id))
+        assert neo.receipts(hh.id) == emb.receipts(hh.id)
+
+
+def test_answers_match_the_embedded_store_through_a_series_of_writes(store, tmp_path):
+    emb = EmbeddedStore(tmp_path / "twin.db")
+    try:
+        steps = [
+            lambda s: s.put(*sample_records()),
+            lambda s: s.put(s.get("Service", "svc-suwon-jobs").replace(region_ids=("gg-seongnam",), name="취업")),
+            lambda s: s.put(s.get("Service", "svc-gg-clinic").replace(active=False, agreement_id=None)),
+            lambda s: s.put(Service(id="svc-new", name="새 서비스", provider_id="org-samsung-vol", domains=["CARE"],
+                                    region_ids=["gg"], excludes_ids=["svc-suwon-rent"])),
+            lambda s: s.put(s.get("Region", "gg-suwon-jowon").replace(parent_id="gg-seongnam")),
+            lambda s: _swap_receipt(s),
+            lambda s: s.delete("Household", "hh-0001"),
+            lambda s: s.delete("Service", "svc-gg-legal"),
+        ]
+        for step in steps:
+            step(store)
+            step(emb)
+            same_answers(store, emb)
+    finally:
+        emb.close()
+
+
+def _swap_receipt(s):
+    with s.unit_of_work() as uow:
+        uow.delete("Receipt", receipt_key("hh-0001", "svc-diocese-food"))
+        uow.put(Receipt(household_id="hh-0001", service_id="svc-suwon-jobs"))
+
+
+def test_referrers_come_from_the_relationships(store):
+    store.put(*sample_records())
+    with pytest.raises(ConflictError, match="still referenced"):
+        store.delete("Service", "svc-diocese-food")  # a receipt names it
+    with store.unit_of_work() as uow:
+        # HAS_NEED is the need's own edge; the referral's COVERS is the referral's
+        assert uow.referrers("Need", "need-0001-legal") == {("Referral", "ref-0001")}
+        receipt = ("Receipt", receipt_key("hh-0001", "svc-diocese-food"))
+        assert receipt in uow.referrers("Household", "hh-0001")
+
+
+def test_unknown_household_or_region(store):
+    store.put(*sample_records())
+    with pytest.raises(NotFoundError) as info:
+        store.neighbourhood("hh-nope")
+    assert info.value.field == "householdId"
+    with pytest.raises(NotFoundError) as info:
+        store.graph("nowhere")
+    assert info.value.field == "regionId"
+
+
+def test_an_empty_store(store):
+    assert store.counts() == {label: 0 for label in RECORD_TYPES}
+    assert store.graph().number_of_nodes() == 0
+    assert store.list("Service") == [] and store.receipts("hh") == []
+    store.ping()
+
+
+# -- opening and failures --------------------------------------------------------------
+
+
+def test_schema_is_created_at_start_with_the_database_named():
+    fake = FakeNeo4j(database="dolbom")
+    Neo4jStore("bolt://x:7687", database="dolbom", driver=fake)
+    assert [n for kind, n, _ in fake.sent] == [NAME[s] for s in cypher.schema]
+
+
+def test_from_env_needs_a_uri():
+    with pytest.raises(StoreError, match="NEO4J_URI"):
+        Neo4jStore.from_env({})
+
+
+def test_an_unreachable_server_is_a_store_error_without_the_driver_traceback():
+    with pytest.raises(StoreError) as info:
+        Neo4jStore.from_env({"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": "s3cret-pw"})
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in info.value.message
+    assert "s3cret-pw" not in str(info.value)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_credentials_in_a_bad_uri_are_not_repeated():
+    with pytest.raises(StoreError) as info:
+        Neo4jStore("bolt://neo4j:s3cret-pw@localhost:7687", password="x")
+    assert "s3cret-pw" not in str(info.value) and "bolt://localhost:7687" in str(info.value)
+
+
+class _Refusing(FakeNeo4j):
+    def __init__(self, error):
+        super().__init__()
+        self.error = error
+
+    def session(self, database=None):
+        raise self.error
+
+
+@pytest.mark.parametrize("error, text", [
+    (AuthError("The client is unauthorized due to authentication failure."), "refused the credentials"),
+    (ServiceUnavailable("Couldn't connect to localhost:7687"), "cannot reach Neo4j"),
+])
+def test_driver_errors_become_store_errors(error, text):
+    driver = _Refusing(error)
+    with pytest.raises(StoreError, match=re.escape(text)):
+        Neo4jStore("bolt://localhost:7687", driver=driver)
+    assert driver.closed
