@@ -1,0 +1,224 @@
+"""Eligibility: can this resource serve this household, rule by rule, with reasons.
+
+Every rule yields a :class:`Check` (passed or failed, and a :class:`Message`
+saying why), so an item of a package can explain itself and a missing need
+can say which rule emptied the field. The rules, grouped in the stages of a
+funnel (the first stage where every resource of a domain fails names the
+MISSING reason):
+
+=========  =====================================================================
+stage      rules
+=========  =====================================================================
+REACH      DOMAIN (checked per need: :func:`offers`), REGION: serves the
+           household's dong or an ancestor (a service serving a city serves
+           its dongs)
+AVAILABLE  ACTIVE: a service is active, a volunteer has hours_per_week > 0;
+           AGREEMENT: a service under an MOU needs it in force on ``on``
+ELIGIBLE   INCOME: income % of median <= the service's ceiling;
+           TRAITS: the household has every required trait
+NEW        RECEIVED: the household does not already receive the service
+FREE       CAPACITY: a free place (capacity - used > 0, or no capacity limit);
+           QUOTA: the service's MOU has quota left (or no quota)
+=========  =====================================================================
+
+A *near miss* is a resource that fails exactly one rule, and that rule is
+INCOME by at most ``policy.near_miss_points`` points, or TRAITS with exactly
+one required trait missing.
+
+Complexity: O(rules) per resource; :func:`assess` never reads the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from graph.model import Domain
+
+from .messages import Message
+from .neighbourhood import Neighbourhood, Resource
+from .policy import Policy
+
+
+class Rule(str, enum.Enum):
+    DOMAIN = "DOMAIN"
+    REGION = "REGION"
+    ACTIVE = "ACTIVE"
+    AGREEMENT = "AGREEMENT"
+    INCOME = "INCOME"
+    TRAITS = "TRAITS"
+    RECEIVED = "RECEIVED"
+    CAPACITY = "CAPACITY"
+    QUOTA = "QUOTA"
+
+
+class Stage(enum.IntEnum):
+    REACH = 0
+    AVAILABLE = 1
+    ELIGIBLE = 2
+    NEW = 3
+    FREE = 4
+
+
+STAGE_OF: dict[Rule, Stage] = {
+    Rule.DOMAIN: Stage.REACH, Rule.REGION: Stage.REACH,
+    Rule.ACTIVE: Stage.AVAILABLE, Rule.AGREEMENT: Stage.AVAILABLE,
+    Rule.INCOME: Stage.ELIGIBLE, Rule.TRAITS: Stage.ELIGIBLE,
+    Rule.RECEIVED: Stage.NEW,
+    Rule.CAPACITY: Stage.FREE, Rule.QUOTA: Stage.FREE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One rule applied to one resource for one household."""
+
+    rule: Rule
+    ok: bool
+    message: Message
+    #: a failed rule missed by a small margin (see the module docstring)
+    near: bool = False
+
+    @property
+    def stage(self) -> Stage:
+        return STAGE_OF[self.rule]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Every household-level rule (all but DOMAIN) applied to one resource."""
+
+    resource: Resource
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def failed(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.ok)
+
+    @property
+    def failed_stage(self) -> Stage | None:
+        """The earliest funnel stage with a failed rule (None when eligible)."""
+        stages = [c.stage for c in self.checks if not c.ok]
+        return min(stages) if stages else None
+
+    @property
+    def near_miss(self) -> Check | None:
+        """The one failed rule, when it is the only one and a near miss."""
+        failed = self.failed
+        return failed[0] if len(failed) == 1 and failed[0].near else None
+
+    def check(self, rule: Rule) -> Check | None:
+        return next((c for c in self.checks if c.rule == rule), None)
+
+
+def offers(resource: Resource, domain: Domain) -> Check:
+    """DOMAIN: the service's domains (a volunteer's skills) include the need's."""
+    if domain in resource.domains:
+        return Check(Rule.DOMAIN, True, Message.of("rule.domain.ok", domains=domain))
+    return Check(Rule.DOMAIN, False, Message.of("rule.domain.fail", domain=domain))
+
+
+def _region(r: Resource, nb: Neighbourhood) -> Check:
+    for i, region in enumerate(nb.chain):
+        if region.id in r.region_ids:
+            if i == 0:
+                return Check(Rule.REGION, True, Message.of("rule.region.direct", region=region.name))
+            return Check(Rule.REGION, True, Message.of(
+                "rule.region.ancestor", served=region.name, region=nb.region.name))
+    return Check(Rule.REGION, False, Message.of("rule.region.fail", region=nb.region.name))
+
+
+def _active(r: Resource) -> Check:
+    if not r.is_service:
+        if r.hours_per_week > 0:
+            return Check(Rule.ACTIVE, True, Message.of("rule.hours.ok", hours=r.hours_per_week))
+        return Check(Rule.ACTIVE, False, Message.of("rule.hours.fail"))
+    if r.active:
+        return Check(Rule.ACTIVE, True, Message.of("rule.active.ok"))
+    return Check(Rule.ACTIVE, False, Message.of("rule.active.fail"))
+
+
+def _agreement(r: Resource, on: dt.date) -> Check:
+    a = r.agreement
+    if a is None:
+        return Check(Rule.AGREEMENT, False, Message.of("rule.agreement.unknown", agreement=r.agreement_id))
+    if on < a.signed_on:
+        return Check(Rule.AGREEMENT, False, Message.of(
+            "rule.agreement.not_yet", agreement=a.id, signed=a.signed_on.isoformat()))
+    if a.expires_on is not None and on > a.expires_on:
+        return Check(Rule.AGREEMENT, False, Message.of(
+            "rule.agreement.expired", agreement=a.id, expires=a.expires_on.isoformat()))
+    if a.expires_on is None:
+        return Check(Rule.AGREEMENT, True, Message.of("rule.agreement.open", agreement=a.id))
+    return Check(Rule.AGREEMENT, True, Message.of(
+        "rule.agreement.until", agreement=a.id, until=a.expires_on.isoformat()))
+
+
+def _income(r: Resource, income: int, policy: Policy) -> Check:
+    ceiling = r.max_income_percent
+    if ceiling is None:
+        return Check(Rule.INCOME, True, Message.of("rule.income.none"))
+    if income <= ceiling:
+        return Check(Rule.INCOME, True, Message.of("rule.income.ok", income=income, ceiling=ceiling))
+    over = income - ceiling
+    return Check(Rule.INCOME, False, Message.of("rule.income.fail", income=income, ceiling=ceiling, over=over),
+                 near=over <= policy.near_miss_points)
+
+
+def _traits(r: Resource, nb: Neighbourhood) -> Check:
+    if not r.required_traits:
+        return Check(Rule.TRAITS, True, Message.of("rule.traits.none"))
+    missing = tuple(t for t in r.required_traits if t not in nb.household.traits)
+    if not missing:
+        return Check(Rule.TRAITS, True, Message.of("rule.traits.ok", traits=r.required_traits))
+    return Check(Rule.TRAITS, False, Message.of("rule.traits.fail", missing=missing), near=len(missing) == 1)
+
+
+def _received(r: Resource, nb: Neighbourhood) -> Check:
+    if r.key in nb.received:
+        return Check(Rule.RECEIVED, False, Message.of("rule.received.fail"))
+    return Check(Rule.RECEIVED, True, Message.of("rule.received.ok"))
+
+
+def _capacity(r: Resource) -> Check:
+    left = r.available
+    if left is None:
+        return Check(Rule.CAPACITY, True, Message.of("rule.capacity.unlimited"))
+    if left > 0:
+        return Check(Rule.CAPACITY, True, Message.of("rule.capacity.ok", left=left, capacity=r.capacity))
+    return Check(Rule.CAPACITY, False, Message.of("rule.capacity.fail", capacity=r.capacity))
+
+
+def _quota(r: Resource) -> Check:
+    a = r.agreement
+    if a is None or a.annual_quota is None:
+        return Check(Rule.QUOTA, True, Message.of("rule.quota.unlimited"))
+    left = a.quota_left
+    if left:
+        return Check(Rule.QUOTA, True, Message.of("rule.quota.ok", left=left, quota=a.annual_quota))
+    return Check(Rule.QUOTA, False, Message.of("rule.quota.fail", used=a.used, quota=a.annual_quota))
+
+
+def assess(resource: Resource, nb: Neighbourhood, on: dt.date, policy: Policy) -> Verdict:
+    """Apply every household-level rule to ``resource``.
+
+    Inputs: the resource, the household's :class:`Neighbourhood`, the day
+    ``on`` which agreements must be in force, and the policy (for the
+    near-miss margin). Output: a :class:`Verdict` with one :class:`Check` per
+    rule that applies (AGREEMENT and QUOTA only for services under an MOU;
+    INCOME, TRAITS, RECEIVED, CAPACITY only for services). O(1) per rule.
+    """
+    checks = [_region(resource, nb), _active(resource)]
+    if resource.is_service:
+        if resource.agreement_id is not None:
+            checks.append(_agreement(resource, on))
+        checks += [_income(resource, nb.household.income_percent, policy), _traits(resource, nb),
+                   _received(resource, nb), _capacity(resource)]
+        if resource.agreement_id is not None:
+            checks.append(_quota(resource))
+    return Verdict(resource, tuple(checks))

@@ -1,0 +1,269 @@
+"""The message catalogue: every sentence matching shows a person, in English and Korean.
+
+A :class:`Message` is a key and its parameters; :func:`render` turns it into
+text in a locale (``"en"`` by default, ``"ko"``). Parameter values that are
+enums of the model (domains, traits, urgency, sectors, referral statuses) are
+rendered through the catalogue too, and lists are joined, so callers pass
+values, never pre-rendered words.
+
+Complexity: rendering is a dict lookup and one ``str.format``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+LOCALES = ("en", "ko")
+DEFAULT_LOCALE = "en"
+
+_VALUE_WORDS: dict[str, dict[str, str]] = {
+    # domains
+    "Domain.HEALTH": {"en": "health", "ko": "건강"},
+    "Domain.HOUSING": {"en": "housing", "ko": "주거"},
+    "Domain.EMPLOYMENT": {"en": "employment", "ko": "고용"},
+    "Domain.LEGAL": {"en": "legal aid", "ko": "법률"},
+    "Domain.INCOME": {"en": "income", "ko": "소득"},
+    "Domain.EDUCATION": {"en": "education", "ko": "교육"},
+    "Domain.CARE": {"en": "care", "ko": "돌봄"},
+    "Domain.MENTAL_HEALTH": {"en": "mental health", "ko": "정신건강"},
+    "Domain.FOOD": {"en": "food", "ko": "먹거리"},
+    # traits
+    "HouseholdTrait.ELDERLY": {"en": "elderly", "ko": "노인"},
+    "HouseholdTrait.DISABLED": {"en": "disabled", "ko": "장애"},
+    "HouseholdTrait.CHILDREN": {"en": "children", "ko": "아동"},
+    "HouseholdTrait.SINGLE_PARENT": {"en": "single parent", "ko": "한부모"},
+    "HouseholdTrait.MULTICULTURAL": {"en": "multicultural", "ko": "다문화"},
+    "HouseholdTrait.UNEMPLOYED": {"en": "unemployed", "ko": "실직"},
+    "HouseholdTrait.CHRONIC_ILLNESS": {"en": "chronic illness", "ko": "만성질환"},
+    # urgency
+    "Urgency.EMERGENCY": {"en": "emergency", "ko": "긴급"},
+    "Urgency.FOCUSED": {"en": "focused", "ko": "집중"},
+    "Urgency.GENERAL": {"en": "general", "ko": "일반"},
+    # sectors
+    "Sector.PUBLIC": {"en": "public", "ko": "공공"},
+    "Sector.PRIVATE": {"en": "private", "ko": "민간"},
+    "Sector.NONPROFIT": {"en": "nonprofit", "ko": "비영리"},
+    "Sector.RELIGIOUS": {"en": "religious", "ko": "종교"},
+    "Sector.CORPORATE": {"en": "corporate", "ko": "기업"},
+    "Sector.ASSOCIATION": {"en": "association", "ko": "협회"},
+    # referral statuses
+    "ReferralStatus.PROPOSED": {"en": "proposed", "ko": "제안"},
+    "ReferralStatus.SENT": {"en": "sent", "ko": "의뢰"},
+    "ReferralStatus.ACCEPTED": {"en": "accepted", "ko": "수락"},
+    "ReferralStatus.DELIVERED": {"en": "delivered", "ko": "제공 완료"},
+    "ReferralStatus.DECLINED": {"en": "declined", "ko": "거절"},
+    "ReferralStatus.CLOSED": {"en": "closed", "ko": "종결"},
+}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # -- eligibility rules: what passed or failed ------------------------------
+    "rule.domain.ok": {"en": "offers {domains}", "ko": "{domains} 지원 제공"},
+    "rule.domain.fail": {"en": "does not offer {domain}", "ko": "{domain} 지원 없음"},
+    "rule.region.direct": {"en": "serves {region}", "ko": "{region} 담당"},
+    "rule.region.ancestor": {
+        "en": "serves {served}, which includes {region}",
+        "ko": "{served} 전체 담당 ({region} 포함)",
+    },
+    "rule.region.fail": {"en": "does not serve {region}", "ko": "{region} 미담당"},
+    "rule.active.ok": {"en": "active", "ko": "운영 중"},
+    "rule.active.fail": {"en": "no longer active", "ko": "운영 종료"},
+    "rule.hours.ok": {"en": "volunteers {hours} hours a week", "ko": "주 {hours}시간 활동"},
+    "rule.hours.fail": {"en": "has no volunteer hours available", "ko": "활동 가능 시간 없음"},
+    "rule.agreement.open": {
+        "en": "MOU {agreement} in force (no end date)",
+        "ko": "협약 {agreement} 유효 (종료일 없음)",
+    },
+    "rule.agreement.until": {
+        "en": "MOU {agreement} in force until {until}",
+        "ko": "협약 {agreement} {until}까지 유효",
+    },
+    "rule.agreement.not_yet": {
+        "en": "MOU {agreement} not in force until {signed}",
+        "ko": "협약 {agreement} {signed}부터 유효",
+    },
+    "rule.agreement.expired": {
+        "en": "MOU {agreement} expired on {expires}",
+        "ko": "협약 {agreement} {expires} 만료",
+    },
+    "rule.agreement.unknown": {
+        "en": "MOU {agreement} is not on record",
+        "ko": "협약 {agreement} 정보 없음",
+    },
+    "rule.quota.unlimited": {"en": "MOU has no annual quota", "ko": "협약 연간 한도 없음"},
+    "rule.quota.ok": {
+        "en": "{left} of {quota} MOU places left this year",
+        "ko": "협약 연간 {quota}건 중 {left}건 남음",
+    },
+    "rule.quota.fail": {
+        "en": "MOU quota used up ({used} of {quota})",
+        "ko": "협약 한도 소진 ({quota}건 중 {used}건 사용)",
+    },
+    "rule.income.none": {"en": "no income limit", "ko": "소득 기준 없음"},
+    "rule.income.ok": {
+        "en": "income {income}% of median is within the {ceiling}% ceiling",
+        "ko": "소득 중위 {income}%, 기준 {ceiling}% 이내",
+    },
+    "rule.income.fail": {
+        "en": "income {income}% of median is {over} points above the {ceiling}% ceiling",
+        "ko": "소득 중위 {income}%, 기준 {ceiling}%보다 {over}%p 높음",
+    },
+    "rule.traits.none": {"en": "no required traits", "ko": "자격 요건 없음"},
+    "rule.traits.ok": {"en": "meets the required traits: {traits}", "ko": "자격 요건 충족: {traits}"},
+    "rule.traits.fail": {"en": "requires {missing}", "ko": "{missing} 요건 미충족"},
+    "rule.received.ok": {"en": "not yet received", "ko": "미이용"},
+    "rule.received.fail": {"en": "the household already receives it", "ko": "이미 이용 중"},
+    "rule.capacity.unlimited": {"en": "no capacity limit", "ko": "정원 제한 없음"},
+    "rule.capacity.ok": {"en": "{left} of {capacity} places left", "ko": "정원 {capacity}명 중 {left}명 여유"},
+    "rule.capacity.fail": {"en": "full ({capacity} of {capacity} places taken)", "ko": "정원 마감 ({capacity}명)"},
+    # -- why an item was chosen (beyond the rules) -----------------------------
+    "reason.covers": {"en": "covers {count} needs in one place: {domains}", "ko": "한 곳에서 {count}개 욕구 해결: {domains}"},
+    "reason.same_provider": {
+        "en": "same provider as {others} ({provider}): one contact",
+        "ko": "{others}와(과) 같은 기관 ({provider}): 연락처 하나",
+    },
+    "reason.public": {"en": "public entitlement ({provider})", "ko": "공공 급여 ({provider})"},
+    "reason.mou": {"en": "MOU partner ({provider})", "ko": "협약 기관 ({provider})"},
+    "reason.other_source": {"en": "{sector} provider ({provider})", "ko": "{sector} 기관 ({provider})"},
+    "reason.volunteer": {"en": "volunteer", "ko": "자원봉사자"},
+    "reason.lead.now": {"en": "can start right away", "ko": "즉시 시작 가능"},
+    "reason.lead.within": {"en": "starts within {days} days", "ko": "{days}일 이내 시작"},
+    "reason.lead.deadline": {
+        "en": "starts within {days} days, inside the {limit}-day {urgency} limit",
+        "ko": "{days}일 이내 시작, {urgency} 기한 {limit}일 이내",
+    },
+    "reason.lead.late": {
+        "en": "starts only in {days} days, later than the {limit}-day {urgency} limit",
+        "ko": "{days}일 후 시작, {urgency} 기한 {limit}일 초과",
+    },
+    "reason.cost.free": {"en": "free for the household", "ko": "본인 부담 없음"},
+    "reason.cost": {"en": "costs the household {won} won", "ko": "본인 부담 {won}원"},
+    "reason.referred": {"en": "already referred ({status})", "ko": "이미 의뢰됨 ({status})"},
+    "reason.excludes": {
+        "en": "rules out {other}, which is already in play",
+        "ko": "이미 진행 중인 {other}와(과) 중복 불가",
+    },
+    # -- flags ----------------------------------------------------------------
+    "flag.missing.nothing_in_region": {
+        "en": "{domain}: no service or volunteer serving {region} offers it.",
+        "ko": "{domain}: {region}을(를) 담당하는 자원이 없습니다.",
+    },
+    "flag.missing.nothing_active": {
+        "en": "{domain}: the resources serving {region} that offer it are not active ({names}).",
+        "ko": "{domain}: {region} 담당 자원이 운영 중이 아닙니다 ({names}).",
+    },
+    "flag.missing.not_eligible": {
+        "en": "{domain}: the household is not eligible for any of the {count} active resources that offer it.",
+        "ko": "{domain}: 운영 중인 자원 {count}곳 모두 자격 요건을 충족하지 않습니다.",
+    },
+    "flag.missing.already_received": {
+        "en": "{domain}: the only eligible resources are already received ({names}).",
+        "ko": "{domain}: 자격이 되는 자원은 이미 이용 중입니다 ({names}).",
+    },
+    "flag.capacity": {
+        "en": "{domain}: every eligible resource is full ({names}); a wait list, not a gap.",
+        "ko": "{domain}: 자격이 되는 자원이 모두 마감되었습니다 ({names}). 공백이 아니라 대기입니다.",
+    },
+    "flag.near_miss.income": {
+        "en": "{domain}: {name} has a {ceiling}% income ceiling; the household is at {income}% "
+              "({over} points over). A case conference may approve it.",
+        "ko": "{domain}: {name}의 소득 기준은 {ceiling}%, 가구는 {income}% ({over}%p 초과). "
+              "사례회의에서 승인할 수 있습니다.",
+    },
+    "flag.near_miss.trait": {
+        "en": "{domain}: {name} requires {trait}, the one trait the household lacks. "
+              "A case conference may approve it.",
+        "ko": "{domain}: {name}은(는) {trait} 요건 하나만 미충족. 사례회의에서 승인할 수 있습니다.",
+    },
+    "flag.overlap": {
+        "en": "{domain} would be covered more than once: {holdings}.",
+        "ko": "{domain} 지원이 중복됩니다: {holdings}.",
+    },
+    "flag.exclusive": {
+        "en": "{first} and {second} rule each other out, but both are in play.",
+        "ko": "{first}와(과) {second}은(는) 함께 받을 수 없지만 둘 다 진행 중입니다.",
+    },
+    "holding.received": {"en": "{name} (received)", "ko": "{name} (이용 중)"},
+    "holding.referred": {"en": "{name} (referred, {status})", "ko": "{name} (의뢰 {status})"},
+    "holding.package": {"en": "{name} (this package)", "ko": "{name} (이번 패키지)"},
+    # -- the CLI ---------------------------------------------------------------
+    "cli.header": {
+        "en": "Household {household}: {packages} package(s) on {on} ({candidates} candidate resources, engine {engine})",
+        "ko": "가구 {household}: 패키지 {packages}개, 기준일 {on} (후보 자원 {candidates}개, 엔진 {engine})",
+    },
+    "cli.package": {
+        "en": "Package {rank}  cost {cost}  providers {providers}{proof}",
+        "ko": "패키지 {rank}  비용 {cost}  기관 {providers}{proof}",
+    },
+    "cli.not_proven": {"en": "  (best found in time, not proven optimal)", "ko": "  (시간 내 최선, 최적 미증명)"},
+    "cli.no_items": {"en": "  no resources to propose", "ko": "  제안할 자원 없음"},
+    "cli.covered": {"en": "  covered: {domains}", "ko": "  해결: {domains}"},
+    "cli.missing": {"en": "  missing: {domains}", "ko": "  미해결: {domains}"},
+    "cli.flags": {"en": "  flags:", "ko": "  알림:"},
+    "cli.none": {"en": "none", "ko": "없음"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A catalogue key and its parameters; rendered late, in the caller's locale."""
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **params: Any) -> Message:
+        if key not in CATALOGUE:
+            raise KeyError(f"no message {key!r} in the catalogue")
+        return cls(key, tuple(params.items()))
+
+    def render(self, locale: str = DEFAULT_LOCALE) -> str:
+        return render(self.key, locale, **dict(self.params))
+
+
+def check_locale(locale: str) -> str:
+    if locale not in LOCALES:
+        raise ValueError(f"locale must be one of {', '.join(LOCALES)} (got {locale!r})")
+    return locale
+
+
+def word(value: Any, locale: str = DEFAULT_LOCALE) -> str:
+    """One parameter value as text: model enums through the catalogue, lists
+    joined with commas, numbers with thousands separators, the rest ``str``."""
+    if isinstance(value, enum.Enum):
+        words = _VALUE_WORDS.get(f"{type(value).__name__}.{value.value}")
+        return words[locale] if words else str(value.value)
+    if isinstance(value, Message):
+        return value.render(locale)
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return ", ".join(word(v, locale) for v in value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def render(key: str, locale: str = DEFAULT_LOCALE, /, **params: Any) -> str:
+    """The text of catalogue entry ``key`` in ``locale`` with ``params`` filled in."""
+    check_locale(locale)
+    template = CATALOGUE[key][locale]
+    return template.format(**{k: word(v, locale) for k, v in params.items()})
+
+
+def catalogue_problems(catalogue: Mapping[str, Mapping[str, str]] = CATALOGUE) -> list[str]:
+    """Entries missing a locale or whose locales name different parameters (for tests)."""
+    import string
+
+    problems = []
+    for key, texts in catalogue.items():
+        missing = [loc for loc in LOCALES if not texts.get(loc)]
+        if missing:
+            problems.append(f"{key}: no text for {', '.join(missing)}")
+            continue
+        fields = {loc: {f for _, f, _, _ in string.Formatter().parse(texts[loc]) if f} for loc in LOCALES}
+        if len({frozenset(f) for f in fields.values()}) > 1:
+            problems.append(f"{key}: locales name different parameters {fields}")
+    return problems

@@ -1,0 +1,71 @@
+"""`dolbom match`: a readable table or JSON, from the embedded store."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from api.cli import main
+from graph.embedded import EmbeddedStore
+from loaders.sample import sample_records
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "sample.db"
+    with EmbeddedStore(path) as store:
+        store.put(*sample_records())
+    return str(path)
+
+
+def run(*argv):
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_table(db):
+    code, text = run("match", "hh-0001", "--db", db, "--on", "2026-11-23")
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0].startswith("Household hh-0001: 1 package(s) on 2026-11-23")
+    assert "Package 1  cost 96.15  providers 3" in text
+    assert any(line.strip().startswith("housing (1)") and "svc-suwon-rent" in line for line in lines)
+    assert "      - starts within 2 days, inside the 3-day emergency limit" in lines
+    assert "  missing: health" in lines
+    assert any(line.startswith("    CAPACITY  Health:") for line in lines)
+
+
+def test_korean_table(db):
+    code, text = run("match", "hh-0002", "--db", db, "--on", "2026-11-23", "--locale", "ko")
+    assert code == 0 and "패키지 1" in text and "미해결: 돌봄" in text and "이미 이용 중" in text
+
+
+def test_json(db):
+    code, text = run("match", "hh-0001", "--db", db, "--on", "2026-11-23", "--json", "--limit", "2")
+    assert code == 0
+    data = json.loads(text)
+    assert data["householdId"] == "hh-0001" and data["optimal"] is True
+    [p] = data["packages"]
+    assert p["rank"] == 1 and p["cost"] == 96.15 and p["providerCount"] == 3
+    assert [i["resource"]["id"] for i in p["items"]] == ["svc-suwon-rent", "svc-suwon-jobs", "svc-gg-legal"]
+    assert p["flags"] == [{"kind": "CAPACITY", "domain": "HEALTH", "needIds": ["need-0001-health"],
+                           "serviceIds": ["svc-gg-clinic"], "reason": None,
+                           "message": "Health: every eligible resource is full (의료비 지원 진료); "
+                                      "a wait list, not a gap."}]
+    assert p["missingDomains"] == ["HEALTH"] and p["coveredDomains"] == ["HOUSING", "EMPLOYMENT", "LEGAL"]
+
+
+def test_unknown_household_is_a_clear_error(db, capsys):
+    code, _ = run("match", "hh-nobody", "--db", db)
+    assert code == 2 and "hh-nobody" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--limit", "0"], ["--limit", "x"], ["--on", "yesterday"],
+                                  ["--locale", "fr"], ["--time-limit", "-1"]])
+def test_bad_arguments_are_refused(db, args, capsys):
+    with pytest.raises(SystemExit) as e:
+        run("match", "hh-0001", "--db", db, *args)
+    assert e.value.code == 2
