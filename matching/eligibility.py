@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from graph.model import Domain
+from graph.model import Domain, HouseholdTrait
 
 from .messages import Message
-from .neighbourhood import Neighbourhood, Resource
+from .neighbourhood import HouseholdFacts, Neighbourhood, Resource
 from .policy import Policy
 
 
@@ -116,6 +117,73 @@ class Verdict:
         return next((c for c in self.checks if c.rule == rule), None)
 
 
+# ---------------------------------------------------------------------------
+# the rules as plain predicates: the one definition of each rule, used by the
+# checks below (which add the messages) and by the many-household reports
+# (:mod:`matching.coverage`, :mod:`matching.allocation`), which need the
+# verdict for thousands of households and no messages.
+
+
+def serves_any(r: Resource, region_ids: Iterable[str]) -> bool:
+    """REGION: the resource serves one of ``region_ids`` (a household's chain)."""
+    return any(rid in r.region_ids for rid in region_ids)
+
+
+def is_active(r: Resource) -> bool:
+    """ACTIVE: a service is active; a volunteer has hours to give."""
+    return r.active if r.is_service else r.hours_per_week > 0
+
+
+def agreement_in_force(r: Resource, on: dt.date) -> bool:
+    """AGREEMENT: a service without an MOU passes; one under an MOU needs it known and in force."""
+    if r.agreement_id is None:
+        return True
+    return r.agreement is not None and r.agreement.in_force(on)
+
+
+def income_ok(r: Resource, income_percent: int) -> bool:
+    """INCOME: no ceiling, or the household's income % is at most the ceiling."""
+    return r.max_income_percent is None or income_percent <= r.max_income_percent
+
+
+def traits_ok(r: Resource, traits: Collection[HouseholdTrait]) -> bool:
+    """TRAITS: the household has every required trait."""
+    return all(t in traits for t in r.required_traits)
+
+
+def has_place(r: Resource) -> bool:
+    """CAPACITY: a free place, or no capacity limit."""
+    left = r.available
+    return left is None or left > 0
+
+
+def has_quota(r: Resource) -> bool:
+    """QUOTA: no MOU quota, or some left."""
+    a = r.agreement
+    return a is None or a.annual_quota is None or bool(a.quota_left)
+
+
+def open_to_all(r: Resource, on: dt.date) -> bool:
+    """The rules that do not depend on the household: ACTIVE, AGREEMENT, CAPACITY, QUOTA."""
+    if not r.is_service:
+        return is_active(r)
+    return is_active(r) and agreement_in_force(r, on) and has_place(r) and has_quota(r)
+
+
+def open_to(r: Resource, household: HouseholdFacts, received: Collection[str]) -> bool:
+    """The household rules but REGION: INCOME, TRAITS, RECEIVED (volunteers: none)."""
+    if not r.is_service:
+        return True
+    return income_ok(r, household.income_percent) and traits_ok(r, household.traits) and r.key not in received
+
+
+def can_serve(r: Resource, household: HouseholdFacts, chain_ids: Iterable[str], received: Collection[str],
+              on: dt.date) -> bool:
+    """Every rule but DOMAIN, as a boolean: exactly ``assess(r, nb, on, policy).ok``
+    for the household's neighbourhood ``nb`` (a property test holds them equal)."""
+    return serves_any(r, chain_ids) and open_to_all(r, on) and open_to(r, household, received)
+
+
 def offers(resource: Resource, domain: Domain) -> Check:
     """DOMAIN: the service's domains (a volunteer's skills) include the need's."""
     if domain in resource.domains:
@@ -125,7 +193,7 @@ def offers(resource: Resource, domain: Domain) -> Check:
 
 def _region(r: Resource, nb: Neighbourhood) -> Check:
     for i, region in enumerate(nb.chain):
-        if region.id in r.region_ids:
+        if serves_any(r, (region.id,)):
             if i == 0:
                 return Check(Rule.REGION, True, Message.of("rule.region.direct", region=region.name))
             return Check(Rule.REGION, True, Message.of(
@@ -135,10 +203,10 @@ def _region(r: Resource, nb: Neighbourhood) -> Check:
 
 def _active(r: Resource) -> Check:
     if not r.is_service:
-        if r.hours_per_week > 0:
+        if is_active(r):
             return Check(Rule.ACTIVE, True, Message.of("rule.hours.ok", hours=r.hours_per_week))
         return Check(Rule.ACTIVE, False, Message.of("rule.hours.fail"))
-    if r.active:
+    if is_active(r):
         return Check(Rule.ACTIVE, True, Message.of("rule.active.ok"))
     return Check(Rule.ACTIVE, False, Message.of("rule.active.fail"))
 
@@ -163,7 +231,7 @@ def _income(r: Resource, income: int, policy: Policy) -> Check:
     ceiling = r.max_income_percent
     if ceiling is None:
         return Check(Rule.INCOME, True, Message.of("rule.income.none"))
-    if income <= ceiling:
+    if income_ok(r, income):
         return Check(Rule.INCOME, True, Message.of("rule.income.ok", income=income, ceiling=ceiling))
     over = income - ceiling
     return Check(Rule.INCOME, False, Message.of("rule.income.fail", income=income, ceiling=ceiling, over=over),
@@ -174,7 +242,7 @@ def _traits(r: Resource, nb: Neighbourhood) -> Check:
     if not r.required_traits:
         return Check(Rule.TRAITS, True, Message.of("rule.traits.none"))
     missing = tuple(t for t in r.required_traits if t not in nb.household.traits)
-    if not missing:
+    if traits_ok(r, nb.household.traits):
         return Check(Rule.TRAITS, True, Message.of("rule.traits.ok", traits=r.required_traits))
     return Check(Rule.TRAITS, False, Message.of("rule.traits.fail", missing=missing), near=len(missing) == 1)
 
@@ -189,7 +257,7 @@ def _capacity(r: Resource) -> Check:
     left = r.available
     if left is None:
         return Check(Rule.CAPACITY, True, Message.of("rule.capacity.unlimited"))
-    if left > 0:
+    if has_place(r):
         return Check(Rule.CAPACITY, True, Message.of("rule.capacity.ok", left=left, capacity=r.capacity))
     return Check(Rule.CAPACITY, False, Message.of("rule.capacity.fail", capacity=r.capacity))
 
@@ -199,7 +267,7 @@ def _quota(r: Resource) -> Check:
     if a is None or a.annual_quota is None:
         return Check(Rule.QUOTA, True, Message.of("rule.quota.unlimited"))
     left = a.quota_left
-    if left:
+    if has_quota(r):
         return Check(Rule.QUOTA, True, Message.of("rule.quota.ok", left=left, quota=a.annual_quota))
     return Check(Rule.QUOTA, False, Message.of("rule.quota.fail", used=a.used, quota=a.annual_quota))
 

@@ -188,6 +188,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "holding.received": {"en": "{name} (received)", "ko": "{name} (이용 중)"},
     "holding.referred": {"en": "{name} (referred, {status})", "ko": "{name} (의뢰 {status})"},
     "holding.package": {"en": "{name} (this package)", "ko": "{name} (이번 패키지)"},
+    # -- allocation: why a need is not in the plan ------------------------------
+    "alloc.unmet.allocated": {
+        "en": "{domain}: the places of every eligible resource went to other needs in this plan ({names}).",
+        "ko": "{domain}: 자격이 되는 자원의 자리가 이번 계획에서 모두 다른 욕구에 배정되었습니다 ({names}).",
+    },
+    "alloc.unmet.excluded": {
+        "en": "{domain}: the eligible resources with places left rule out a service this plan gives the "
+              "household ({names}).",
+        "ko": "{domain}: 자리가 남은 자원은 이번 계획에서 배정한 서비스와 함께 받을 수 없습니다 ({names}).",
+    },
+    "alloc.unmet.not_worth": {
+        "en": "{domain}: covering it would cost more than it is worth under the policy ({names}).",
+        "ko": "{domain}: 정책 기준상 연계 비용이 효과보다 큽니다 ({names}).",
+    },
+    # -- coordinator reports ----------------------------------------------------
+    "overlap.group": {
+        "en": "{domain} in {region}: {count} services from {orgs} organizations serve the same people "
+              "({names}). Agree who serves whom, or move one of them to an uncovered need.",
+        "ko": "{region} {domain}: {orgs}개 기관의 서비스 {count}개가 같은 대상에게 제공됩니다 ({names}). "
+              "역할을 나누거나 공백 영역으로 옮기는 것을 검토하세요.",
+    },
     # -- the CLI ---------------------------------------------------------------
     "cli.header": {
         "en": "Household {household}: {packages} package(s) on {on} ({candidates} candidate resources, engine {engine})",

@@ -203,6 +203,14 @@ def _resource(g: nx.MultiDiGraph, key: str, attrs: dict[str, Any]) -> Resource:
     )
 
 
+def resource_at(g: nx.MultiDiGraph, key: str) -> Resource | None:
+    """The :class:`Resource` for a ``Service:`` or ``Volunteer:`` node key (None if not one in ``g``)."""
+    attrs = g.nodes.get(key)
+    if attrs is None or attrs.get("label") not in ("Service", "Volunteer"):
+        return None
+    return _resource(g, key, attrs)
+
+
 _DOMAIN_ORDER = {d: i for i, d in enumerate(Domain)}
 
 

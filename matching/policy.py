@@ -33,6 +33,18 @@ served within 3 days unless that costs more than 25; scarce places (3 for the
 last place, 0.3 for one of ten) and the source (2 for private charity) break
 the remaining ties.
 
+**Allocation** (:mod:`matching.allocation`, many households sharing scarce
+places) maximises value minus cost, in the same units::
+
+    value(need)  = need_value * urgency_factor[urgency] * severity   # 1..5
+    objective    = sum(value of each covered need) - sum(cost(S_h) over households h)
+
+where ``S_h`` is the set of resources the plan gives household ``h`` and
+``cost`` is the package cost above. With the defaults a need is worth 100 to
+1,500 and one resource costs about 10 to 60, so the plan covers every need it
+can and spends the scarce places on the most urgent and severe needs first
+(one severity point of an emergency need is worth three of a general one).
+
 Solver settings live here too: ``time_limit`` seconds for the whole top-k
 (the best found so far is returned, marked not proven optimal, when it runs
 out), ``solver`` to force an engine, and the branch-and-bound node budget after
@@ -87,6 +99,12 @@ class Policy:
     exclusive_pair: float = 50.0
     #: a resource that excludes (or is excluded by) a service already in play
     exclusive_in_play: float = 25.0
+    #: allocation: the value of covering one severity point of a need (before the urgency factor)
+    need_value: float = 100.0
+    #: allocation: the value of a need, multiplied by the household's urgency
+    urgency_factor_emergency: float = 3.0
+    urgency_factor_focused: float = 2.0
+    urgency_factor_general: float = 1.0
     #: NEAR_MISS: income at most this many points above a ceiling
     near_miss_points: int = 10
     #: seconds for the whole top-k; the best found so far is returned after that
@@ -121,6 +139,17 @@ class Policy:
             Urgency.FOCUSED: self.lead_day_focused,
             Urgency.GENERAL: self.lead_day_general,
         }[Urgency(urgency)]
+
+    def urgency_factor(self, urgency: Urgency) -> float:
+        return {
+            Urgency.EMERGENCY: self.urgency_factor_emergency,
+            Urgency.FOCUSED: self.urgency_factor_focused,
+            Urgency.GENERAL: self.urgency_factor_general,
+        }[Urgency(urgency)]
+
+    def need_value_of(self, urgency: Urgency, severity: int) -> float:
+        """What covering one need is worth in an allocation (see the module docstring)."""
+        return self.need_value * self.urgency_factor(urgency) * severity
 
     def deadline(self, urgency: Urgency) -> int | None:
         return {
