@@ -1,0 +1,187 @@
+"""``dolbom report coverage|overlaps|network``: the coordinator's reports.
+
+* ``coverage`` — one row per region and domain of the subtree (see
+  :mod:`matching.coverage`); the table leaves out rows with no open need and
+  no service, CSV and JSON have every cell. ``--plot FILE.png`` also draws a
+  heatmap of uncovered needs: the regions one level below ``--region`` (or
+  below each root) by domain.
+* ``overlaps`` — groups of services of different organizations serving the
+  same people (:mod:`matching.overlaps`).
+* ``network`` — the organizations' collaboration analytics
+  (:func:`matching.network.analytics`) as a table or CSV (one row per
+  organization); JSON has the whole picture (:func:`matching.network.network`,
+  ``--kinds`` to choose node kinds) and the analytics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+from typing import Any, TextIO
+
+from graph.errors import ValidationError
+from graph.factory import open_store
+from graph.model import Domain
+from matching import CoverageCell, analytics, coverage, network, overlaps
+from matching.messages import LOCALES
+from matching.network import NODE_KINDS
+
+from .match import _date, _pad, _width
+
+FORMATS = ("table", "csv", "json")
+
+
+def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...], out: TextIO) -> None:
+    text = [[str(v) for v in row] for row in rows]
+    widths = [max([_width(h), *(_width(r[i]) for r in text)]) for i, h in enumerate(headers)]
+    out.write("  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip() + "\n")
+    out.writelines("  ".join(_pad(v, w) for v, w in zip(r, widths)).rstrip() + "\n" for r in text)
+
+
+def _emit(rows: list[tuple[Any, ...]], headers: tuple[str, ...], fmt: str, out: TextIO, data: Any) -> None:
+    if fmt == "json":
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(headers)
+        w.writerows(rows)
+    elif rows:
+        _table(rows, headers, out)
+    else:
+        out.write("(none)\n")
+
+
+def _free(v: int | None) -> str:
+    return "unlimited" if v is None else str(v)
+
+
+def _hangul_font() -> str | None:
+    """The name of an installed font that has Hangul, if any."""
+    from matplotlib import font_manager
+
+    for f in font_manager.fontManager.ttflist:
+        if any(k in f.name for k in ("CJK", "Nanum", "Noto Sans KR", "Malgun", "UnDotum", "Baekmuk")):
+            return f.name
+    return None
+
+
+def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, str], path: str,
+                  title: str) -> None:
+    """A heatmap of uncovered needs, ``rows`` (region ids) by domain, written to ``path`` (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    domains = list(Domain)
+    at = {(c.region_id, c.domain): c for c in cells}
+    hangul = _hangul_font()
+    if hangul:
+        plt.rcParams["font.family"] = [hangul, "DejaVu Sans"]
+    else:  # no font can draw the Korean names: label the rows by id alone
+        names = {r: r for r in rows}
+    data = np.array([[at[r, d].uncovered_needs if (r, d) in at else 0 for d in domains] for r in rows])
+    fig, ax = plt.subplots(figsize=(2 + 0.9 * len(domains), 1.5 + 0.3 * max(1, len(rows))))
+    im = ax.imshow(data, cmap="Reds", aspect="auto")
+    ax.set_xticks(range(len(domains)), [d.value for d in domains], rotation=45, ha="right")
+    ax.set_yticks(range(len(rows)), [r if names.get(r, r) == r else f"{names[r]} ({r})" for r in rows])
+    if len(rows) <= 40:
+        for i in range(len(rows)):
+            for j in range(len(domains)):
+                if data[i, j]:
+                    dark = data[i, j] > data.max() / 2
+                    ax.text(j, i, str(data[i, j]), ha="center", va="center", fontsize=7,
+                            color="white" if dark else "black")
+    fig.colorbar(im, ax=ax, label="uncovered needs")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _plot_rows(g, region_id: str | None) -> tuple[list[str], dict[str, str]]:
+    from matching.regions import RegionTree
+
+    tree = RegionTree.of(g)
+    roots = [region_id] if region_id is not None else sorted(r for r, p in tree.parent.items() if p not in tree.parent)
+    rows = [c for r in roots for c in tree.children.get(r, ())] or roots
+    return rows, tree.names
+
+
+def run_coverage(args: argparse.Namespace, g, out: TextIO) -> None:
+    cells = coverage(g, args.region, on=args.on or dt.date.today())
+    headers = ("REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE")
+    shown = cells if args.format != "table" else [c for c in cells if c.open_needs or c.services]
+    rows = [(c.region_id, c.domain.value, c.open_needs, c.uncovered_needs, c.services,
+             _free(c.free_capacity) if args.format == "table" else
+             ("" if c.free_capacity is None else c.free_capacity)) for c in shown]
+    _emit(rows, headers, args.format, out, [c.as_dict() for c in cells])
+    if args.plot:
+        rows_, names = _plot_rows(g, args.region)
+        plot_coverage(cells, rows_, names, args.plot, f"Uncovered needs under {args.region or 'every region'}")
+
+
+def run_overlaps(args: argparse.Namespace, g, out: TextIO) -> None:
+    groups = overlaps(g, args.region, locale=args.locale)
+    rows = [(o.region_id, o.domain.value, " ".join(o.service_ids), o.message) for o in groups]
+    _emit(rows, ("REGION", "DOMAIN", "SERVICES", "MESSAGE"), args.format, out, [o.as_dict() for o in groups])
+
+
+def run_network(args: argparse.Namespace, g, out: TextIO) -> None:
+    a = analytics(g, args.region)
+    if args.format == "json":
+        picture = network(g, args.region, args.kinds)
+        _emit([], (), "json", out, {**picture.as_dict(), "analytics": a.as_dict()})
+        return
+    headers = ("ORGANIZATION", "NAME", "DEGREE", "WEIGHTED", "BETWEENNESS", "COMMUNITY")
+    rows = [(o.id, o.name, f"{o.degree:.4f}", f"{o.weighted_degree:g}", f"{o.betweenness:.4f}", o.community)
+            for o in a.organizations]
+    _emit(rows, headers, args.format, out, None)
+    if args.format == "table":
+        out.write(f"\ncomponents: {len(a.components)} (largest {len(a.components[0]) if a.components else 0}"
+                  f" organizations)\n")
+        out.write(f"communities: {len(a.communities)}"
+                  + (" (betweenness estimated from a sample)" if a.sampled_betweenness else "") + "\n")
+        out.writelines(f"  {i}: {', '.join(c[:12])}{' ...' if len(c) > 12 else ''}\n" for i, c in enumerate(a.communities[:10]))
+        out.write(f"resources nobody is referred to: {len(a.unreferred)}\n")
+        if a.unreferred:
+            out.write("  " + ", ".join(a.unreferred[:30]) + (" ..." if len(a.unreferred) > 30 else "") + "\n")
+
+
+RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network}
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.plot and args.report != "coverage":
+        raise ValidationError("plot", "--plot works with the coverage report only")
+    with open_store(args.db) as store:
+        g = store.graph(args.region)
+    RUNNERS[args.report](args, g, out)
+    return 0
+
+
+def _kinds(text: str) -> list[str]:
+    kinds = [k.strip().upper() for k in text.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in NODE_KINDS]
+    if bad or not kinds:
+        raise argparse.ArgumentTypeError(f"must be a comma-separated list of {', '.join(NODE_KINDS)} (got {text!r})")
+    return kinds
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from api.cli import DB_HELP
+
+    p = sub.add_parser("report", help="coverage, overlaps and network reports for coordinators")
+    p.add_argument("report", choices=tuple(RUNNERS), help="which report")
+    p.add_argument("--region", help="a region id: report on its subtree (default: every region)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--plot", metavar="FILE.png", help="coverage: also draw a heatmap of uncovered needs")
+    p.add_argument("--on", type=_date, help="coverage: the day agreements must be in force (default: today)")
+    p.add_argument("--locale", choices=LOCALES, default="en", help="overlaps: language of the messages")
+    p.add_argument("--kinds", type=_kinds, help="network --format json: node kinds, comma-separated (default all)")
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=run)

@@ -1,0 +1,74 @@
+"""`dolbom report coverage|overlaps|network` on the sample data in an embedded store."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from api.cli import main
+from graph.embedded import EmbeddedStore
+from graph.view import build_graph
+from loaders.sample import sample_records
+from matching import analytics, coverage, overlaps
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "sample.db"
+    with EmbeddedStore(path) as store:
+        store.put(*sample_records())
+    return str(path)
+
+
+def run(*argv):
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_coverage_json_csv_and_table_agree_with_the_function(db):
+    g = build_graph(sample_records())
+    cells = coverage(g, on=dt.date(2026, 11, 23))
+    code, text = run("report", "coverage", "--format", "json", "--on", "2026-11-23", "--db", db)
+    assert code == 0 and json.loads(text) == [c.as_dict() for c in cells]
+    code, text = run("report", "coverage", "--format", "csv", "--on", "2026-11-23", "--db", db)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(cells) and rows[0].keys() == {"REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE"}
+    assert sum(int(r["UNCOVERED"]) for r in rows) == sum(c.uncovered_needs for c in cells) > 0
+    code, text = run("report", "coverage", "--on", "2026-11-23", "--db", db)
+    lines = text.splitlines()
+    assert code == 0 and lines[0].split() == ["REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE"]
+    assert len(lines) - 1 == sum(1 for c in cells if c.open_needs or c.services)
+
+
+def test_coverage_of_a_region_and_the_heatmap(db, tmp_path):
+    png = tmp_path / "cov.png"
+    code, text = run("report", "coverage", "--region", "gg-suwon", "--format", "json", "--plot", str(png),
+                     "--db", db)
+    assert code == 0 and {c["regionId"] for c in json.loads(text)} == {"gg-suwon", "gg-suwon-maetan", "gg-suwon-jowon"}
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
+
+
+def test_unknown_region_and_misplaced_plot_are_one_line_errors(db, capsys):
+    assert run("report", "coverage", "--region", "atlantis", "--db", db)[0] == 2
+    assert "regionId" in capsys.readouterr().err
+    assert run("report", "overlaps", "--plot", "x.png", "--db", db)[0] == 2
+    assert "plot" in capsys.readouterr().err
+
+
+def test_overlaps_and_network(db):
+    g = build_graph(sample_records())
+    code, text = run("report", "overlaps", "--format", "json", "--db", db)
+    assert code == 0 and json.loads(text) == [o.as_dict() for o in overlaps(g)]
+    code, text = run("report", "network", "--format", "json", "--kinds", "organization,service", "--db", db)
+    data = json.loads(text)
+    assert {n["kind"] for n in data["nodes"]} == {"ORGANIZATION", "SERVICE"}
+    assert data["analytics"] == analytics(g).as_dict()
+    code, text = run("report", "network", "--db", db)
+    assert code == 0 and text.startswith("ORGANIZATION") and "resources nobody is referred to:" in text
+    code, text = run("report", "network", "--format", "csv", "--db", db)
+    assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(analytics(g).organizations)
