@@ -1,0 +1,36 @@
+"""The per-request GraphQL context: who calls, on which store, with which
+settings, under which request id, with fresh DataLoaders.
+
+Built once per request by :mod:`api.app`; DataLoaders live here and die with
+the request (a global loader would leak one caller's reads to another, past
+authorization, and bind futures to the wrong event loop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.principal import Principal
+from api.settings import Settings
+from graph.store import Store
+
+
+@dataclass
+class Context:
+    """What every resolver gets as ``info.context``."""
+
+    store: Store
+    principal: Principal
+    settings: Settings = field(default_factory=Settings)
+    request_id: str | None = None
+    request: Any = None
+    response: Any = None
+    #: per-request caches and DataLoaders (see schema.loaders.Loaders)
+    loaders: Any = None
+
+    def __post_init__(self) -> None:
+        if self.loaders is None:
+            from schema.loaders import Loaders
+
+            self.loaders = Loaders(self.store, self.principal)

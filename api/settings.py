@@ -1,0 +1,87 @@
+"""Settings of the API server: limits, CORS, GraphiQL, body cap.
+
+``Settings.from_env()`` reads ``DOLBOM_*`` environment variables (CLI flags,
+added by ``dolbom serve``, override them with :meth:`Settings.replace`).
+Every limit is configurable; the defaults are what a public deployment needs.
+
+==============================  ==================  ==============================================
+variable                        field               meaning
+==============================  ==================  ==============================================
+DOLBOM_MAX_DEPTH                max_depth           deepest selection nesting of a document
+DOLBOM_MAX_ALIASES              max_aliases         aliases in one document
+DOLBOM_MAX_TOKENS               max_tokens          lexer tokens in one document
+DOLBOM_MAX_FIRST                max_first           largest ``first`` of a page
+DOLBOM_MAX_ALLOCATE             max_allocate        most households in one ``allocate``
+DOLBOM_MAX_MATCH_LIMIT          max_match_limit     most packages ``matchPackages`` returns
+DOLBOM_MAX_BODY_BYTES           max_body_bytes      request body cap (HTTP 413 past it)
+DOLBOM_ALLOCATE_TIME_LIMIT      allocate_time_limit solver seconds for one ``allocate``
+DOLBOM_CORS_ORIGINS             cors_origins        comma-separated allowed origins ("" = no CORS)
+DOLBOM_GRAPHIQL                 graphiql            1/0: serve GraphiQL on GET /graphql
+==============================  ==================  ==============================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The API's knobs (see the module docstring for the environment names)."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    max_first: int = 500
+    max_allocate: int = 5000
+    max_match_limit: int = 20
+    max_body_bytes: int = 1_000_000
+    allocate_time_limit: float = 10.0
+    cors_origins: tuple[str, ...] = ()
+    graphiql: bool = True
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.type in ("int", "float") and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
+                raise ValidationError(f.name, f"must be a positive number (got {v!r})")
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (None values are ignored)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``DOLBOM_*`` variables; unset ones keep their defaults.
+        A malformed value raises :class:`ValidationError` naming the variable."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            name = f"DOLBOM_{f.name.upper()}"
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                continue
+            raw = raw.strip()
+            try:
+                if f.type == "int":
+                    values[f.name] = int(raw)
+                elif f.type == "float":
+                    values[f.name] = float(raw)
+                elif f.type == "bool":
+                    if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                        raise ValueError(raw)
+                    values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+                else:
+                    values[f.name] = tuple(o.strip() for o in raw.split(",") if o.strip())
+            except ValueError:
+                raise ValidationError(name, f"cannot read {raw!r} as a {f.type}") from None
+        try:
+            return cls(**values)
+        except ValidationError as e:
+            raise ValidationError(f"DOLBOM_{(e.field or '').upper()}", e.message) from None

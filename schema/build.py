@@ -1,0 +1,54 @@
+"""The served schema: ``schema.build.schema`` (default settings) and
+:func:`build_schema` for configured limits.
+
+Extensions, in order: the error mapping (every error leaves with a contract
+code), strawberry's parser and validation caches, and the limiters (query
+depth, aliases, tokens; strawberry >= 0.315.7, where they cannot be bypassed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from api.settings import Settings
+
+from .errors import ErrorCodes
+from .mutation import Mutation
+from .query import Query
+
+
+class DolbomSchema(strawberry.Schema):
+    """A strawberry schema that leaves error logging to :mod:`schema.errors`
+    (strawberry's default logs every user error with a traceback)."""
+
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        return None
+
+
+def build_schema(settings: Settings | None = None) -> DolbomSchema:
+    """The schema with the limits of ``settings`` (defaults when None)."""
+    s = settings or Settings()
+    return DolbomSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorCodes,
+            ParserCache(maxsize=256),
+            ValidationCache(maxsize=256),
+            QueryDepthLimiter(max_depth=s.max_depth),
+            MaxAliasesLimiter(max_alias_count=s.max_aliases),
+            MaxTokensLimiter(max_token_count=s.max_tokens),
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,82 @@
+"""The Mutation root: each resolver is one call to :mod:`schema.ops.writes`
+(one unit of work) in a worker thread, then shapes the record it returns."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from . import access
+from .enums import NeedStatus, ReferralStatus
+from .inputs import (
+    AgreementInput,
+    HouseholdInput,
+    NeedInput,
+    OrganizationInput,
+    ReferralInput,
+    RegionInput,
+    ServiceInput,
+    VolunteerInput,
+)
+from .ops import writes
+from .run import blocking
+from .types import Agreement, Household, Need, Organization, Referral, Region, Service, Volunteer
+
+
+async def _do(info: Info, op, *args, **kwargs):
+    ctx = info.context
+    return await blocking(op, ctx.store, ctx.principal, *args, **kwargs)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def upsert_region(self, info: Info, input: RegionInput) -> Region:
+        return Region(rec=await _do(info, writes.upsert_region, **input.fields()))
+
+    @strawberry.mutation
+    async def register_organization(self, info: Info, input: OrganizationInput) -> Organization:
+        return Organization(rec=await _do(info, writes.register_organization, **input.fields()))
+
+    @strawberry.mutation(description="Partners may register services only for their own organization.")
+    async def register_service(self, info: Info, input: ServiceInput) -> Service:
+        return Service(rec=await _do(info, writes.register_service, **input.fields()))
+
+    @strawberry.mutation
+    async def retire_service(self, info: Info, id: strawberry.ID) -> Service:
+        return Service(rec=await _do(info, writes.retire_service, id))
+
+    @strawberry.mutation
+    async def sign_agreement(self, info: Info, input: AgreementInput) -> Agreement:
+        return Agreement(rec=await _do(info, writes.sign_agreement, **input.fields()))
+
+    @strawberry.mutation
+    async def register_volunteer(self, info: Info, input: VolunteerInput) -> Volunteer:
+        return Volunteer(rec=await _do(info, writes.register_volunteer, **input.fields()))
+
+    @strawberry.mutation
+    async def create_household(self, info: Info, input: HouseholdInput) -> Household:
+        rec = await _do(info, writes.create_household, **input.fields())
+        return await access.household(info, rec.id)
+
+    @strawberry.mutation
+    async def add_need(self, info: Info, household_id: strawberry.ID, input: NeedInput) -> Need:
+        return Need(rec=await _do(info, writes.add_need, household_id, **input.fields()))
+
+    @strawberry.mutation
+    async def set_need_status(self, info: Info, id: strawberry.ID, status: NeedStatus) -> Need:
+        return Need(rec=await _do(info, writes.set_need_status, id, status))
+
+    @strawberry.mutation(description="Record that the household already receives a service.")
+    async def record_receipt(self, info: Info, household_id: strawberry.ID, service_id: strawberry.ID) -> Household:
+        rec = await _do(info, writes.record_receipt, household_id, service_id)
+        return await access.household(info, rec.id)
+
+    @strawberry.mutation
+    async def create_referral(self, info: Info, input: ReferralInput) -> Referral:
+        return Referral(rec=await _do(info, writes.create_referral, **input.fields()))
+
+    @strawberry.mutation(description="Moves a referral along PROPOSED → SENT → ACCEPTED → DELIVERED → CLOSED "
+                         "(or DECLINED); other moves are BAD_USER_INPUT.")
+    async def update_referral(self, info: Info, id: strawberry.ID, status: ReferralStatus) -> Referral:
+        return Referral(rec=await _do(info, writes.update_referral, id, status))

@@ -1,0 +1,121 @@
+"""Reads the resolvers need beyond ``store.get``: a household's parts, the
+directory's reverse lookups and pages. Plain synchronous functions."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from graph.errors import ValidationError
+from graph.model import Domain, Household, Need, Receipt, Record, Referral, Service
+from graph.store import Store
+from graph.view import record_from_attrs
+
+from ..permissions import region_chain
+
+
+@dataclass(frozen=True)
+class HouseholdParts:
+    """A household with its needs, referrals and receipts (each sorted by id)."""
+
+    household: Household
+    needs: tuple[Need, ...]
+    referrals: tuple[Referral, ...]
+    receipts: tuple[Receipt, ...]
+
+
+def household_parts(store: Store, household_id: str) -> HouseholdParts | None:
+    """The household and what hangs off it, from its neighbourhood view; None if unknown."""
+    hh = store.get("Household", household_id)
+    if not isinstance(hh, Household):
+        return None
+    g = store.neighbourhood(household_id)
+    needs: list[Need] = []
+    refs: list[Referral] = []
+    for _, attrs in g.nodes(data=True):
+        label = attrs.get("label")
+        if label in ("Need", "Referral") and attrs.get("household_id") == household_id:
+            rec: Record = record_from_attrs(attrs)
+            (needs if label == "Need" else refs).append(rec)  # type: ignore[arg-type]
+    return HouseholdParts(
+        hh, tuple(sorted(needs, key=lambda r: r.id)), tuple(sorted(refs, key=lambda r: r.id)),
+        tuple(store.receipts(household_id)),
+    )
+
+
+def services_by_provider(store: Store) -> dict[str, list[Service]]:
+    """Every service grouped by its provider's id (one scan of the directory)."""
+    out: dict[str, list[Service]] = {}
+    for s in store.list("Service"):
+        out.setdefault(s.provider_id, []).append(s)  # type: ignore[attr-defined]
+    return out
+
+
+def agreements_by_partner(store: Store) -> dict[str, list[Record]]:
+    """Every agreement grouped by its partner's id."""
+    out: dict[str, list[Record]] = {}
+    for a in store.list("Agreement"):
+        out.setdefault(a.partner_id, []).append(a)  # type: ignore[attr-defined]
+    return out
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(f"svc:{key}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> str:
+    """The service id a cursor points after; BAD_USER_INPUT naming ``after`` if malformed."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        text = ""
+    if not text.startswith("svc:"):
+        raise ValidationError("after", f"is not a cursor this API gave out ({cursor[:40]!r})")
+    return text[4:]
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    services: list[Service]
+    has_next: bool
+    total: int
+
+
+def services_page(store: Store, *, domain: Domain | None, region_id: str | None, first: int,
+                  after: str | None, max_first: int) -> ServicePage:
+    """One page of the directory, ordered by id.
+
+    ``domain`` keeps services offering it; ``region_id`` keeps services
+    available somewhere in that region: serving it, an ancestor of it (a city
+    service serves every dong) or a region below it. ``first`` must be
+    0..``max_first``; ``after`` is a cursor from an earlier page. Unknown
+    region → NOT_FOUND naming ``regionId``.
+    """
+    from graph.errors import NotFoundError
+
+    if first < 0 or first > max_first:
+        raise ValidationError("first", f"must be between 0 and {max_first} (got {first})")
+    start = decode_cursor(after) if after is not None else None
+    wanted: set[str] | None = None
+    if region_id is not None:
+        if store.get("Region", region_id) is None:
+            raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+        wanted = set(region_chain(store, region_id))
+    below: dict[str, bool] = {}  # region -> lies in region_id's subtree (memo for this call)
+
+    def inside(r: str) -> bool:
+        if r not in below:
+            below[r] = region_id in region_chain(store, r)
+        return below[r]
+
+    matching: list[Service] = []
+    for s in store.list("Service"):
+        assert isinstance(s, Service)
+        if domain is not None and domain not in s.domains:
+            continue
+        if wanted is not None and not any(r in wanted or inside(r) for r in s.region_ids):
+            continue
+        matching.append(s)
+    rest = matching if start is None else [s for s in matching if s.id > start]
+    return ServicePage(rest[:first], len(rest) > first, len(matching))

@@ -1,0 +1,207 @@
+"""The mutations as plain functions: validate, check permission, one unit of work.
+
+Each takes the store, the caller's :class:`Principal` and the input as
+keyword arguments (contract names translated to the model's), and returns the
+record as written. Bad input raises :class:`ValidationError` naming the field,
+unknown ids :class:`NotFoundError`, clashes :class:`ConflictError`, refusals
+FORBIDDEN/UNAUTHENTICATED; a failed unit of work leaves nothing behind.
+
+Creating is idempotent: sending the same record again returns it unchanged,
+while the same id with different content is a CONFLICT (``upsertRegion`` is
+the one true upsert). Counters the caller does not send (``Service.used``,
+``Service.active``, ``Agreement.used``) are kept from the stored record.
+
+The capacity rule (see docs/api.md) lives in :mod:`schema.ops.capacity`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.principal import Principal, Role
+from graph.errors import ConflictError, NotFoundError, ValidationError
+from graph.model import (
+    Agreement,
+    Household,
+    Need,
+    NeedStatus,
+    Organization,
+    Receipt,
+    Record,
+    Referral,
+    ReferralStatus,
+    Region,
+    Service,
+    Volunteer,
+    now_iso,
+)
+from graph.store import Store, UnitOfWork
+
+from ..errors import forbidden
+from ..permissions import PARTNER_STATUSES, require_household, require_region, require_role
+from . import capacity
+
+
+def _insert(uow: UnitOfWork, rec: Record, keep: tuple[str, ...] = ()) -> Record:
+    """Insert ``rec``; fields in ``keep`` are taken from the stored record first."""
+    old = uow.get(rec.LABEL, rec.key)
+    if old is not None and keep:
+        rec = rec.replace(**{f: getattr(old, f) for f in keep})
+    return uow.insert(rec)
+
+
+def _household(store: Store, household_id: str, field: str = "householdId") -> Household:
+    hh = store.get("Household", household_id)
+    if not isinstance(hh, Household):
+        raise NotFoundError(field, f"no Household with id {household_id!r}")
+    return hh
+
+
+def _region_exists(store: Store, region_ids: Any, field: str) -> None:
+    for rid in region_ids or ():
+        if isinstance(rid, str) and store.get("Region", rid) is None:
+            raise NotFoundError(field, f"no Region with id {rid!r}")
+
+
+def upsert_region(store: Store, p: Principal, **fields: Any) -> Region:
+    require_role(p, Role.COORDINATOR, what="change regions")
+    rec = Region(**fields)
+    with store.unit_of_work() as uow:
+        uow.put(rec)
+    return rec
+
+
+def register_organization(store: Store, p: Principal, **fields: Any) -> Organization:
+    require_role(p, Role.COORDINATOR, what="register organizations")
+    rec = Organization(**fields)
+    with store.unit_of_work() as uow:
+        return _insert(uow, rec)  # type: ignore[return-value]
+
+
+def register_service(store: Store, p: Principal, **fields: Any) -> Service:
+    """Coordinators for anyone; a partner only with ``providerId`` = its organization."""
+    require_role(p, Role.COORDINATOR, Role.PARTNER, what="register services")
+    rec = Service(**fields)
+    if p.role is Role.PARTNER and rec.provider_id != p.organization_id:
+        raise forbidden("providerId", f"a partner may register services only for its own organization "
+                                      f"{p.organization_id!r}")
+    with store.unit_of_work() as uow:
+        old = uow.get("Service", rec.id)
+        if p.role is Role.PARTNER and isinstance(old, Service) and old.provider_id != p.organization_id:
+            raise forbidden("id", f"service {rec.id!r} belongs to another organization")
+        return _insert(uow, rec, keep=("used", "active"))  # type: ignore[return-value]
+
+
+def retire_service(store: Store, p: Principal, service_id: str) -> Service:
+    """Mark a service inactive; its open referrals are DECLINED and their places
+    given back (see :func:`schema.ops.capacity.retire`)."""
+    require_role(p, Role.COORDINATOR, Role.PARTNER, what="retire services")
+    with store.unit_of_work() as uow:
+        svc = uow.require("Service", service_id)
+        assert isinstance(svc, Service)
+        if p.role is Role.PARTNER and svc.provider_id != p.organization_id:
+            raise forbidden("id", f"service {service_id!r} belongs to another organization")
+        return capacity.retire(uow, svc)
+
+
+def sign_agreement(store: Store, p: Principal, **fields: Any) -> Agreement:
+    require_role(p, Role.COORDINATOR, what="sign agreements")
+    rec = Agreement(**fields)
+    with store.unit_of_work() as uow:
+        return _insert(uow, rec, keep=("used",))  # type: ignore[return-value]
+
+
+def register_volunteer(store: Store, p: Principal, **fields: Any) -> Volunteer:
+    """Coordinators anywhere; case workers for volunteers serving inside their region."""
+    rec = Volunteer(**fields)
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="register volunteers")
+    _region_exists(store, rec.region_ids, "regionIds")
+    require_region(store, p, rec.region_ids, "regionIds", "register volunteers")
+    with store.unit_of_work() as uow:
+        return _insert(uow, rec)  # type: ignore[return-value]
+
+
+def create_household(store: Store, p: Principal, **fields: Any) -> Household:
+    rec = Household(**fields)
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="create households")
+    _region_exists(store, [rec.region_id], "regionId")
+    require_region(store, p, [rec.region_id], "regionId", "create households")
+    with store.unit_of_work() as uow:
+        return _insert(uow, rec)  # type: ignore[return-value]
+
+
+def add_need(store: Store, p: Principal, household_id: str, **fields: Any) -> Need:
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="add needs")
+    rec = Need(household_id=household_id, **fields)
+    require_household(store, p, _household(store, household_id), "add needs")
+    with store.unit_of_work() as uow:
+        return _insert(uow, rec, keep=("status",))  # type: ignore[return-value]
+
+
+def set_need_status(store: Store, p: Principal, need_id: str, status: Any) -> Need:
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="change needs")
+    status = NeedStatus(status)
+    need = store.get("Need", need_id)
+    if not isinstance(need, Need):
+        raise NotFoundError("id", f"no Need with id {need_id!r}")
+    require_household(store, p, _household(store, need.household_id), "change needs")
+    with store.unit_of_work() as uow:
+        need = uow.require("Need", need_id)
+        return uow.put(need.replace(status=status))  # type: ignore[return-value]
+
+
+def record_receipt(store: Store, p: Principal, household_id: str, service_id: str) -> Household:
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="record receipts")
+    hh = _household(store, household_id)
+    require_household(store, p, hh, "record receipts")
+    with store.unit_of_work() as uow:
+        uow.require("Service", service_id, "serviceId")
+        uow.put(Receipt(household_id=household_id, service_id=service_id))
+    return hh
+
+
+def create_referral(store: Store, p: Principal, *, id: str, household_id: str, resource_id: str,
+                    need_ids: list[str]) -> Referral:
+    """A PROPOSED referral. Sending the same referral again returns the stored
+    one; a retired or full resource (or a used-up MOU quota) is a CONFLICT
+    naming ``resourceId``."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="create referrals")
+    require_household(store, p, _household(store, household_id), "create referrals")
+    label = store.resolve_resource(resource_id)
+    rec = Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
+                   need_ids=need_ids)
+    with store.unit_of_work() as uow:
+        old = uow.get("Referral", rec.id)
+        if isinstance(old, Referral):
+            same = (old.household_id, old.resource_label, old.resource_id, old.need_ids) == (
+                rec.household_id, rec.resource_label, rec.resource_id, rec.need_ids)
+            if same:
+                return old
+            raise ConflictError("id", f"Referral {rec.id!r} already exists with different content")
+        capacity.check_open(uow, label, resource_id, "resourceId")
+        return uow.put(rec)  # type: ignore[return-value]
+
+
+def update_referral(store: Store, p: Principal, referral_id: str, status: Any) -> Referral:
+    """Move a referral along its lifecycle (see :data:`schema.ops.capacity.MOVES`),
+    taking or giving back a place as the capacity rule says."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER, what="update referrals")
+    try:
+        status = ReferralStatus(status)
+    except ValueError:
+        raise ValidationError("status", f"unknown referral status {status!r}") from None
+    ref = store.get("Referral", referral_id)
+    if not isinstance(ref, Referral):
+        raise NotFoundError("id", f"no Referral with id {referral_id!r}")
+    if p.role is Role.PARTNER:
+        svc = store.get("Service", ref.resource_id) if ref.resource_label == "Service" else None
+        if not isinstance(svc, Service) or svc.provider_id != p.organization_id:
+            raise forbidden("id", f"referral {referral_id!r} is not addressed to your organization")
+        if status.value not in PARTNER_STATUSES:
+            raise forbidden("status", f"a partner may move a referral only to {', '.join(sorted(PARTNER_STATUSES))}")
+    else:
+        require_household(store, p, _household(store, ref.household_id), "update referrals")
+    with store.unit_of_work() as uow:
+        ref = uow.require("Referral", referral_id)
+        assert isinstance(ref, Referral)
+        return capacity.move(uow, ref, status, now_iso())

@@ -1,0 +1,113 @@
+"""Who may do what: plain functions over a store and a :class:`Principal`.
+
+=============  =================================================================
+role           may
+=============  =================================================================
+anonymous      read the directory: region, organization, service, services
+partner        the directory; registerService/retireService for its own
+               organization; households referred to its own services, seen
+               as id, region and only the needs/referrals of those referrals;
+               updateReferral to ACCEPTED/DELIVERED/DECLINED on those referrals
+caseworker     the directory; every household whose region lies in the
+               subtree of its own region, and every operation serving them
+               (createHousehold, addNeed, setNeedStatus, recordReceipt,
+               createReferral, updateReferral, matchPackages, allocate),
+               coverage/overlaps/network of its subtree, registerVolunteer in it
+coordinator    everything
+=============  =================================================================
+
+Missing token where one is needed → UNAUTHENTICATED; a token whose role does
+not allow the operation → FORBIDDEN (both name the field when there is one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from api.principal import Principal, Role
+from graph.model import Household, Referral, Region, Service
+from graph.store import Store
+
+from .errors import forbidden, unauthenticated
+
+#: statuses a partner may move a referral to
+PARTNER_STATUSES = frozenset({"ACCEPTED", "DELIVERED", "DECLINED"})
+
+
+def require_token(p: Principal) -> None:
+    """UNAUTHENTICATED unless the caller sent a valid token."""
+    if p.role is Role.ANONYMOUS:
+        raise unauthenticated()
+
+
+def require_role(p: Principal, *roles: Role, what: str) -> None:
+    """UNAUTHENTICATED for anonymous callers, FORBIDDEN unless ``p.role`` is one of ``roles``."""
+    require_token(p)
+    if p.role not in roles:
+        raise forbidden(None, f"a {p.role.value} may not {what}")
+
+
+def region_chain(store: Store, region_id: str) -> list[str]:
+    """``region_id`` and its ancestors, nearest first (stops at an unknown id)."""
+    out: list[str] = []
+    cur: str | None = region_id
+    while cur is not None and cur not in out:
+        out.append(cur)
+        rec = store.get("Region", cur)
+        cur = rec.parent_id if isinstance(rec, Region) else None
+    return out
+
+
+def in_subtree(store: Store, region_id: str, root: str | None) -> bool:
+    """True when ``region_id`` is ``root`` or lies below it."""
+    return root is not None and root in region_chain(store, region_id)
+
+
+def require_region(store: Store, p: Principal, region_ids: Iterable[str], field: str, what: str) -> None:
+    """A case worker may act only inside its region's subtree; coordinators anywhere."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
+    if p.role is Role.CASEWORKER:
+        for rid in region_ids:
+            if not in_subtree(store, rid, p.region_id):
+                raise forbidden(field, f"region {rid!r} is outside your region {p.region_id!r}")
+
+
+def own_service(store: Store, p: Principal, service_id: str) -> bool:
+    """True when the partner's organization provides this service."""
+    svc = store.get("Service", service_id)
+    return isinstance(svc, Service) and p.organization_id is not None and svc.provider_id == p.organization_id
+
+
+def referral_is_partners(store: Store, p: Principal, ref: Referral) -> bool:
+    """True when a partner's organization provides the referral's resource."""
+    return ref.resource_label == "Service" and own_service(store, p, ref.resource_id)
+
+
+def decide_household(p: Principal, hh: Household, chain: list[str], has_own_referral: bool) -> str:
+    """How much of a household the caller may see: ``"full"`` or ``"partner"``
+    (id, region and the parts of referrals to its own services). ``chain`` is
+    the household's region and its ancestors; ``has_own_referral`` whether a
+    referral of the household goes to one of the partner's services. Raises
+    UNAUTHENTICATED or FORBIDDEN (field ``householdId``) when it may see nothing."""
+    require_token(p)
+    if p.role is Role.COORDINATOR:
+        return "full"
+    if p.role is Role.CASEWORKER:
+        if p.region_id is not None and p.region_id in chain:
+            return "full"
+        raise forbidden("householdId", f"household {hh.id!r} is outside your region {p.region_id!r}")
+    if p.role is Role.PARTNER and has_own_referral:
+        return "partner"
+    raise forbidden("householdId", f"household {hh.id!r} has no referral to your organization")
+
+
+def household_access(store: Store, p: Principal, hh: Household, referrals: Iterable[Referral]) -> str:
+    """:func:`decide_household` with the facts read from the store."""
+    chain = region_chain(store, hh.region_id) if p.role is Role.CASEWORKER else []
+    own = p.role is Role.PARTNER and any(referral_is_partners(store, p, r) for r in referrals)
+    return decide_household(p, hh, chain, own)
+
+
+def require_household(store: Store, p: Principal, hh: Household, what: str) -> None:
+    """Acting on a household (writes, matching): coordinators, and case workers of its region."""
+    require_region(store, p, [hh.region_id], "householdId", what)

@@ -1,0 +1,116 @@
+"""The Query root: thin resolvers that check, delegate and shape."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from graph import model
+from graph.errors import NotFoundError, ValidationError
+
+from . import access
+from .enums import Domain, NodeKind
+from .ops import analysis, reads
+from .permissions import require_token
+from .run import blocking
+from .types import (
+    Allocation,
+    CoverageCell,
+    Household,
+    NetworkEdge,
+    NetworkGraph,
+    NetworkNode,
+    Organization,
+    OverlapGroup,
+    PageInfo,
+    Region,
+    Service,
+    ServiceConnection,
+    ServiceEdge,
+    ServicePackage,
+)
+
+
+async def _record(info: Info, label: str, key: str, field: str = "id") -> model.Record:
+    rec = await info.context.loaders.get(label, key)
+    if rec is None:
+        raise NotFoundError(field, f"no {label} with id {key!r}")
+    return rec
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def region(self, info: Info, id: strawberry.ID) -> Region | None:
+        return Region(rec=await _record(info, "Region", id))
+
+    @strawberry.field
+    async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
+        return Organization(rec=await _record(info, "Organization", id))
+
+    @strawberry.field
+    async def service(self, info: Info, id: strawberry.ID) -> Service | None:
+        return Service(rec=await _record(info, "Service", id))
+
+    @strawberry.field
+    async def services(self, info: Info, domain: Domain | None = None, region_id: strawberry.ID | None = None,
+                       first: int | None = 50, after: str | None = None) -> ServiceConnection:
+        ctx = info.context
+        first = 50 if first is None else first
+        page = await blocking(reads.services_page, ctx.store, domain=domain, region_id=region_id, first=first,
+                              after=after, max_first=ctx.settings.max_first)
+        edges = [ServiceEdge(cursor=reads.encode_cursor(s.id), node=Service(rec=s)) for s in page.services]
+        return ServiceConnection(
+            edges=edges, total_count=page.total,
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+    @strawberry.field
+    async def household(self, info: Info, id: strawberry.ID) -> Household | None:
+        require_token(info.context.principal)
+        return await access.household(info, id, "id")
+
+    @strawberry.field(description="Ranked coordinated packages covering the household's open needs.")
+    async def match_packages(self, info: Info, household_id: strawberry.ID,
+                             limit: int | None = 3) -> list[ServicePackage]:
+        ctx = info.context
+        packages = await blocking(analysis.match_packages, ctx.store, ctx.principal, household_id,
+                                  3 if limit is None else limit, max_limit=ctx.settings.max_match_limit)
+        return [ServicePackage(rec=p) for p in packages]
+
+    @strawberry.field(description="Supply against demand for each region and domain under the given region "
+                      "(all regions if null).")
+    async def coverage(self, info: Info, region_id: strawberry.ID | None = None) -> list[CoverageCell]:
+        ctx = info.context
+        return [CoverageCell(rec=c) for c in await blocking(analysis.coverage_cells, ctx.store, ctx.principal,
+                                                            region_id)]
+
+    @strawberry.field
+    async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:
+        ctx = info.context
+        return [OverlapGroup(rec=g) for g in await blocking(analysis.overlap_groups, ctx.store, ctx.principal,
+                                                            region_id)]
+
+    @strawberry.field
+    async def network(self, info: Info, region_id: strawberry.ID | None = None,
+                      kinds: list[NodeKind] | None = None) -> NetworkGraph:
+        ctx = info.context
+        wanted = None if kinds is None else [k.value for k in kinds]
+        g = await blocking(analysis.network_graph, ctx.store, ctx.principal, region_id, wanted)
+        return NetworkGraph(
+            nodes=[NetworkNode(id=strawberry.ID(n.id), kind=NodeKind(n.kind), label=n.label, group=n.group,
+                               weight=float(n.weight)) for n in g.nodes],
+            edges=[NetworkEdge(source=strawberry.ID(e.source), target=strawberry.ID(e.target), kind=e.kind,
+                               weight=float(e.weight)) for e in g.edges],
+        )
+
+    @strawberry.field(description="Plan scarce capacity across the given households, most urgent first in value.")
+    async def allocate(self, info: Info, household_ids: list[strawberry.ID]) -> Allocation:
+        ctx = info.context
+        if len(household_ids) > ctx.settings.max_allocate:  # refuse before any store read
+            raise ValidationError("householdIds", f"at most {ctx.settings.max_allocate} households per plan "
+                                                  f"(got {len(household_ids)})")
+        plan = await blocking(analysis.allocate_plan, ctx.store, ctx.principal, household_ids,
+                              max_households=ctx.settings.max_allocate,
+                              time_limit=ctx.settings.allocate_time_limit)
+        return Allocation(rec=plan)
