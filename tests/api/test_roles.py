@@ -1,0 +1,150 @@
+"""Every query and mutation of the contract, for every role: allowed or refused.
+
+Each operation is stated once with the roles that may run it; every other
+role must be refused with UNAUTHENTICATED (no token) or FORBIDDEN. A second
+table checks the scope rules: a case worker outside its region, a partner
+touching another organization's things.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ROLES = ("anonymous", "coordinator", "caseworker", "partner-bar")
+ALL = frozenset(ROLES)
+STAFF = frozenset({"coordinator", "caseworker"})
+
+SVC_INPUT = {"id": "svc-bar-new", "name": "야간 법률 상담", "providerId": "org-gg-bar", "domains": ["LEGAL"],
+             "regionIds": ["gg"], "agreementId": "mou-bar"}
+
+#: name -> (document, variables, roles allowed)
+OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
+    "region": ('query { region(id: "gg") { id name level } }', {}, ALL),
+    "organization": ('query { organization(id: "org-gg-bar") { id sector services { id } } }', {}, ALL),
+    "service": ('query { service(id: "svc-gg-legal") { id available provider { id } } }', {}, ALL),
+    "services": ("query { services(first: 3) { totalCount edges { node { id } } } }", {}, ALL),
+    "household": ('query { household(id: "hh-0001") { id region { id } } }', {},
+                  STAFF | {"partner-bar"}),
+    "matchPackages": ('query { matchPackages(householdId: "hh-0001") { rank } }', {}, STAFF),
+    "coverage": ('query { coverage(regionId: "gg-suwon") { domain openNeeds } }', {}, STAFF),
+    "overlaps": ('query { overlaps(regionId: "gg-suwon") { domain } }', {}, STAFF),
+    "network": ('query { network(regionId: "gg-suwon") { nodes { id } } }', {}, STAFF),
+    "allocate": ('query { allocate(householdIds: ["hh-0001"]) { optimal } }', {}, STAFF),
+    "upsertRegion": ('mutation { upsertRegion(input: {id: "gg-suwon-new", name: "새동", level: DONG, '
+                     'parentId: "gg-suwon"}) { id } }', {}, frozenset({"coordinator"})),
+    "registerOrganization": ('mutation { registerOrganization(input: {id: "org-new", name: "새 단체", '
+                             'sector: NONPROFIT, regionIds: ["gg"]}) { id } }', {}, frozenset({"coordinator"})),
+    "registerService": ("mutation($s: ServiceInput!) { registerService(input: $s) { id } }", {"s": SVC_INPUT},
+                        frozenset({"coordinator", "partner-bar"})),
+    "retireService": ('mutation { retireService(id: "svc-gg-legal") { id active } }', {},
+                      frozenset({"coordinator", "partner-bar"})),
+    "signAgreement": ('mutation { signAgreement(input: {id: "mou-new", partnerId: "org-diocese", '
+                      'domains: [FOOD], signedOn: "2026-01-01"}) { id } }', {}, frozenset({"coordinator"})),
+    "registerVolunteer": ('mutation { registerVolunteer(input: {id: "vol-new", name: "이수진", skills: [CARE], '
+                          'regionIds: ["gg-suwon-maetan"], hoursPerWeek: 3}) { id } }', {}, STAFF),
+    "createHousehold": ('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, '
+                        'incomePercent: 50, urgency: FOCUSED}) { id } }', {}, STAFF),
+    "addNeed": ('mutation { addNeed(householdId: "hh-0001", input: {id: "need-new", domain: FOOD, severity: 3}) '
+                "{ id } }", {}, STAFF),
+    "setNeedStatus": ('mutation { setNeedStatus(id: "need-0001-rent", status: MET) { id status } }', {}, STAFF),
+    "recordReceipt": ('mutation { recordReceipt(householdId: "hh-0001", serviceId: "svc-gg-clinic") { id } }', {},
+                      STAFF),
+    "createReferral": ('mutation { createReferral(input: {id: "ref-new", householdId: "hh-0001", '
+                       'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id status } }', {}, STAFF),
+    "updateReferral": ('mutation { updateReferral(id: "ref-0001", status: ACCEPTED) { id status } }', {},
+                       STAFF | {"partner-bar"}),
+}
+
+
+def test_the_table_covers_the_whole_contract():
+    from schema.build import schema
+
+    s = schema._schema
+    served = set(s.query_type.fields) | set(s.mutation_type.fields)
+    assert served == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_role(gql, name, who):
+    doc, variables, allowed = OPERATIONS[name]
+    r = gql(doc, None if who == "anonymous" else who, **variables)
+    if who in allowed:
+        data = r.ok()
+        assert data[name] is not None
+    else:
+        assert r.status == 200
+        assert r.code == ("UNAUTHENTICATED" if who == "anonymous" else "FORBIDDEN"), r.body
+        assert not (r.data or {}).get(name)
+
+
+#: (operation, caller, expected code): allowed roles acting outside their scope
+OUT_OF_SCOPE = [
+    ('query { household(id: "hh-0002") { id } }', "caseworker", "FORBIDDEN"),
+    ('query { household(id: "hh-0001") { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('query { household(id: "hh-0001") { id } }', "partner-medical", "FORBIDDEN"),
+    ('query { household(id: "hh-0002") { id } }', "partner-bar", "FORBIDDEN"),
+    ('query { matchPackages(householdId: "hh-0002") { rank } }', "caseworker", "FORBIDDEN"),
+    ('query { coverage(regionId: "gg-seongnam") { domain } }', "caseworker", "FORBIDDEN"),
+    ('query { coverage(regionId: "gg") { domain } }', "caseworker", "FORBIDDEN"),
+    ('query { overlaps(regionId: "gg-seongnam") { domain } }', "caseworker", "FORBIDDEN"),
+    ('query { network(regionId: "gg-seongnam") { nodes { id } } }', "caseworker", "FORBIDDEN"),
+    ('query { allocate(householdIds: ["hh-0001", "hh-0002"]) { optimal } }', "caseworker", "FORBIDDEN"),
+    ('mutation { createHousehold(input: {id: "hh-x", regionId: "gg-seongnam-sinheung", size: 1, '
+     'incomePercent: 50, urgency: GENERAL}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { registerVolunteer(input: {id: "vol-x", name: "x", skills: [CARE], regionIds: ["gg"], '
+     'hoursPerWeek: 1}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { addNeed(householdId: "hh-0002", input: {id: "n-x", domain: FOOD, severity: 1}) { id } }',
+     "caseworker", "FORBIDDEN"),
+    ('mutation { setNeedStatus(id: "need-0002-care", status: MET) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { recordReceipt(householdId: "hh-0002", serviceId: "svc-gg-clinic") { id } }', "caseworker",
+     "FORBIDDEN"),
+    ('mutation { createReferral(input: {id: "r-x", householdId: "hh-0002", resourceId: "svc-gg-clinic", '
+     'needIds: ["need-0002-care"]}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { updateReferral(id: "ref-0001", status: ACCEPTED) { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('mutation { updateReferral(id: "ref-0001", status: ACCEPTED) { id } }', "partner-medical", "FORBIDDEN"),
+    ('mutation { updateReferral(id: "ref-0001", status: CLOSED) { id } }', "partner-bar", "FORBIDDEN"),
+    ('mutation { retireService(id: "svc-gg-legal") { id } }', "partner-medical", "FORBIDDEN"),
+    ('mutation { registerService(input: {id: "svc-x", name: "x", providerId: "org-gg-bar", domains: [LEGAL], '
+     'regionIds: ["gg"]}) { id } }', "partner-medical", "FORBIDDEN"),
+    ('mutation { registerService(input: {id: "svc-gg-clinic", name: "x", providerId: "org-gg-bar", '
+     'domains: [LEGAL], regionIds: ["gg"]}) { id } }', "partner-bar", "FORBIDDEN"),
+]
+
+
+@pytest.mark.parametrize("doc, who, code", OUT_OF_SCOPE)
+def test_out_of_scope_is_refused(gql, store, doc, who, code):
+    before = store.counts()
+    r = gql(doc, who)
+    assert r.code == code, r.body
+    assert store.counts() == before
+
+
+def test_partner_sees_only_what_it_needs(gql):
+    r = gql('query { household(id: "hh-0001") { id region { id } needs { id } '
+            "referrals { id resource { ... on Service { id } } } } }", "partner-bar")
+    h = r.ok()["household"]
+    assert [n["id"] for n in h["needs"]] == ["need-0001-legal"]
+    assert [x["id"] for x in h["referrals"]] == ["ref-0001"]
+    for field in ("size", "incomePercent", "traits", "urgency", "receipts { id }"):
+        r = gql(f'query {{ household(id: "hh-0001") {{ id {field} }} }}', "partner-bar")
+        assert r.code == "FORBIDDEN", (field, r.body)
+        assert r.errors[0]["extensions"]["field"] == field.split()[0]
+
+
+def test_caseworker_sees_whole_households_of_its_region(gql):
+    h = gql('query { household(id: "hh-0001") { size incomePercent traits urgency needs { id } '
+            "receipts { id } } }", "caseworker").ok()["household"]
+    assert h["size"] == 4 and h["incomePercent"] == 62 and len(h["needs"]) == 4
+    assert [s["id"] for s in h["receipts"]] == ["svc-diocese-food"]
+
+
+def test_caseworker_without_region_argument_sees_its_own_region(gql):
+    cells = gql("query { coverage { region { id } } }", "caseworker").ok()["coverage"]
+    assert cells and all(c["region"]["id"].startswith("gg-suwon") for c in cells)
+
+
+def test_a_wrong_token_is_refused_even_for_the_directory(gql):
+    r = gql('query { region(id: "gg") { id } }', "forged")
+    assert r.status == 401 and r.code == "UNAUTHENTICATED"
+    assert r.headers["www-authenticate"].startswith("Bearer")
