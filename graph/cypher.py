@@ -438,6 +438,34 @@ MATCH (b:Node {key: row.target})
 MERGE (a)-[:RECEIVES]->(b)
 """
 
+# -- side records: small JSON documents outside the graph (API tokens, audit) --
+# A :Side node has no :Node label, so no view, count or CLEAR ever sees it.
+
+CONSTRAINT_SIDE_KEY = "CREATE CONSTRAINT side_key IF NOT EXISTS FOR (s:Side) REQUIRE s.skey IS UNIQUE"
+
+PUT_SIDE = """
+MERGE (s:Side {skey: $skey})
+SET s.kind = $kind, s.key = $key, s.data = $data
+"""
+
+GET_SIDE = """
+MATCH (s:Side {skey: $skey})
+RETURN s.data AS data
+"""
+
+LIST_SIDE = """
+MATCH (s:Side)
+WHERE s.kind = $kind AND s.key > $after
+RETURN s.key AS key, s.data AS data
+ORDER BY s.key
+LIMIT $limit
+"""
+
+CLEAR_SIDE = """
+MATCH (s:Side)
+DELETE s
+"""
+
 #: empties the store (the contract suite's fixture); the write lock node stays
 CLEAR = """
 MATCH (n:Node)
@@ -457,6 +485,7 @@ schema = (
     CONSTRAINT_NEED_ID,
     CONSTRAINT_REFERRAL_ID,
     CONSTRAINT_WRITE_LOCK_NAME,
+    CONSTRAINT_SIDE_KEY,
 )
 
 #: node label -> upsert statement

@@ -23,7 +23,7 @@ import json
 import os
 import sqlite3
 import threading
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -34,8 +34,16 @@ from .view import (
     add_edges, add_record, edge_owner, induced_copy, neighbourhood_nodes, remove_edges, subtree_nodes,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "dolbom"
+
+#: version 2: side records (API tokens, later the audit log), kept out of the graph
+_SIDE_DDL = (
+    "CREATE TABLE side (kind TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,"
+    " PRIMARY KEY (kind, key)) WITHOUT ROWID"
+)
+#: from version N to N+1, in place: the statements to run
+_MIGRATIONS = {1: (_SIDE_DDL,)}
 
 _DDL = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -44,6 +52,7 @@ _DDL = (
     "CREATE INDEX records_seq ON records (seq)",
     "CREATE TABLE tombstones (label TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
     " PRIMARY KEY (label, key)) WITHOUT ROWID",
+    _SIDE_DDL,
 )
 
 Staged = dict[tuple[str, str], "Record | None"]
@@ -137,6 +146,11 @@ class EmbeddedStore(StoreMixin):
             if meta.get("application") != APPLICATION:
                 raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database")
             version = meta.get("schema_version")
+            while version is not None and version.isdigit() and int(version) in _MIGRATIONS:
+                for stmt in _MIGRATIONS[int(version)]:
+                    c.execute(stmt)
+                version = str(int(version) + 1)
+                c.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
             if version != str(SCHEMA_VERSION):
                 raise StoreError(
                     f"{self.path!r} has schema version {version}, but this Dolbom reads version "
@@ -319,6 +333,38 @@ class EmbeddedStore(StoreMixin):
             for label, recs in self._records.items():
                 for key in recs:
                     uow.staged[(label, key)] = None
+        with self._wlock:
+            self._wconn.execute("DELETE FROM side")
+
+    # -- side records: small documents outside the graph (tokens, audit) --------
+
+    def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        """Insert or replace one side record; durable when this returns."""
+        text = json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        with self._wlock:
+            c = self._wconn
+            try:
+                c.execute("BEGIN IMMEDIATE")
+                c.execute("INSERT OR REPLACE INTO side (kind, key, data) VALUES (?, ?, ?)", (kind, key, text))
+                c.execute("COMMIT")
+            except BaseException:
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
+                raise
+
+    def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        with self._vlock:
+            row = self._rconn.execute("SELECT data FROM side WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def list_side(self, kind: str, *, after: str | None = None,
+                  limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+        with self._vlock:
+            rows = self._rconn.execute(
+                "SELECT key, data FROM side WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
+                (kind, after or "", -1 if limit is None else limit),
+            ).fetchall()
+        return [(key, json.loads(data)) for key, data in rows]
 
     def ping(self) -> None:
         with self._vlock:

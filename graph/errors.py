@@ -48,3 +48,16 @@ class StoreError(DolbomError):
 
     def __init__(self, message: str) -> None:
         super().__init__(None, message)
+
+
+class UnauthenticatedError(DolbomError):
+    """No valid token: missing where one is needed, unknown, revoked or
+    expired (UNAUTHENTICATED)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class ForbiddenError(DolbomError):
+    """A valid token whose role may not do this (FORBIDDEN)."""
+
+    code = "FORBIDDEN"

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -73,6 +74,11 @@ def fetch_record(run: Run, label: str, key: str) -> Record | None:
         return Receipt(household_id=household_id, service_id=service_id) if found else None
     rows = run(cypher.GET_NODE, {"key": node_key(label, key)})
     return record_from_props(rows[0]["props"]) if rows else None
+
+
+def _side_key(kind: str, key: str) -> str:
+    """The unique property of a :Side node: kind and key, which never holds a NUL."""
+    return f"{kind}\x00{key}"
 
 
 def _data(tx: Any, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -276,9 +282,28 @@ class Neo4jStore(StoreMixin):
         def work(tx: Any) -> None:
             tx.run(cypher.LOCK_WRITES).consume()
             tx.run(cypher.CLEAR).consume()
+            tx.run(cypher.CLEAR_SIDE).consume()
 
         with self._errors(), self._session() as session:
             session.execute_write(work)
+
+    # -- side records: small documents outside the graph (tokens, audit) --------
+
+    def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        """Insert or replace one side record (a :Side node, JSON in ``data``)."""
+        params = {"skey": _side_key(kind, key), "kind": kind, "key": key,
+                  "data": json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)}
+        with self._errors(), self._session() as session:
+            session.execute_write(lambda tx: tx.run(cypher.PUT_SIDE, params).consume())
+
+    def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        rows = self._rows(cypher.GET_SIDE, {"skey": _side_key(kind, key)})
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def list_side(self, kind: str, *, after: str | None = None,
+                  limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+        params = {"kind": kind, "after": after or "", "limit": NO_LIMIT if limit is None else max(0, limit)}
+        return [(row["key"], json.loads(row["data"])) for row in self._rows(cypher.LIST_SIDE, params)]
 
     # -- reading ----------------------------------------------------------------
 

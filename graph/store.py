@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from typing import Iterable, Protocol, TypeVar
+from typing import Any, Iterable, Mapping, Protocol, TypeVar
 
 import networkx as nx
 
@@ -262,6 +262,21 @@ class Store(Protocol):
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind (``Receipt`` included)."""
+
+    def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        """Insert or replace a side record: a small JSON document outside the
+        graph (API tokens; later the audit log), never in a view or in counts.
+        Durable when it returns."""
+        ...
+
+    def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        """One side record's data, or None."""
+        ...
+
+    def list_side(self, kind: str, *, after: str | None = None,
+                  limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """(key, data) of a kind's side records in key order, after ``after``."""
+        ...
 
     def ping(self) -> None:
         """Raise :class:`graph.errors.StoreError` unless the store answers."""

@@ -22,36 +22,20 @@ from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
-from graph import errors as _graph_errors
-from graph.errors import DolbomError
+from graph.errors import DolbomError, ForbiddenError, UnauthenticatedError
 
 log = logging.getLogger("dolbom.api")
 
 CODES = ("UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT", "INTERNAL")
 INTERNAL_MESSAGE = "Internal error. Quote the requestId when you report it."
 
-# The server helper adds these to graph.errors; until then, local stand-ins
-# with the same codes keep this module importable.
-UnauthenticatedError: type[DolbomError] = getattr(_graph_errors, "UnauthenticatedError", None) or type(
-    "UnauthenticatedError", (DolbomError,), {"code": "UNAUTHENTICATED"}
-)
-ForbiddenError: type[DolbomError] = getattr(_graph_errors, "ForbiddenError", None) or type(
-    "ForbiddenError", (DolbomError,), {"code": "FORBIDDEN"}
-)
-
-
 def forbidden(field: str | None, message: str) -> DolbomError:
-    """A FORBIDDEN error about ``field`` (built this way so the signature of
-    graph.errors.ForbiddenError may differ slightly without breaking us)."""
-    err = ForbiddenError.__new__(ForbiddenError)
-    DolbomError.__init__(err, field, message)
-    return err
+    """A FORBIDDEN error about ``field``."""
+    return ForbiddenError(field, message)
 
 
 def unauthenticated(message: str = "this operation needs a token: send Authorization: Bearer <token>") -> DolbomError:
-    err = UnauthenticatedError.__new__(UnauthenticatedError)
-    DolbomError.__init__(err, None, message)
-    return err
+    return UnauthenticatedError(None, message)
 
 
 def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:

@@ -249,3 +249,26 @@ def test_a_view_handed_out_is_a_copy_that_later_writes_do_not_change(tmp_path):
         a.delete("Volunteer", "vol-park")
         assert "Volunteer:vol-park" in view and view.number_of_nodes() == n
         assert "Volunteer:vol-park" not in b.neighbourhood("hh-0002")
+
+
+def test_a_version_1_file_is_migrated_in_place_keeping_its_records(tmp_path):
+    """Version 1 had no side-record table; opening it adds the table and
+    stamps version 2, and every record is still there."""
+    db = tmp_path / "v1.db"
+    with EmbeddedStore(db) as s:
+        s.put(*sample_records())
+        counts = s.counts()
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DROP TABLE side")
+    conn.close()
+    _set_schema_version(db, "1")
+    with EmbeddedStore(db) as s:
+        assert s.counts() == counts
+        s.put_side("token", "k", {"role": "coordinator"})
+        assert s.get_side("token", "k") == {"role": "coordinator"}
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    finally:
+        conn.close()

@@ -52,6 +52,7 @@ class FakeNeo4j:
         self.database = database
         self.nodes: dict[str, dict] = {}  # node key -> properties
         self.rels: set[tuple[str, str, str]] = set()  # (source key, type, target key)
+        self.side: dict[str, dict] = {}  # skey -> {kind, key, data}
         self.sent: list[tuple[str, str, dict]] = []  # (transaction kind, statement name, params)
         self.write_transactions = 0
         self.attempts = 1  # >1: the driver retries the write function (a transient error)
@@ -137,6 +138,13 @@ class FakeNeo4j:
             return []
         return [{"props": self._props(k)} for k in subtree_nodes(self._nx(), p["region_id"])]
 
+    def _get_side(self, q, name, p):
+        return [{"data": self.side[p["skey"]]["data"]}] if p["skey"] in self.side else []
+
+    def _list_side(self, q, name, p):
+        rows = sorted((v["key"], v["data"]) for v in self.side.values() if v["kind"] == p["kind"] and v["key"] > p["after"])
+        return [{"key": k, "data": d} for k, d in rows[: p["limit"]]]
+
     def _write(self, q, name, p):
         assert self._kind == "write", f"{name} sent outside a write transaction"
         if name == "LOCK_WRITES":
@@ -144,6 +152,11 @@ class FakeNeo4j:
         elif name == "CLEAR":
             self.nodes.clear()
             self.rels.clear()
+        elif name == "CLEAR_SIDE":
+            self.side.clear()
+        elif name == "PUT_SIDE":
+            assert isinstance(p["data"], str), "side data travels as a JSON string"
+            self.side[p["skey"]] = {"kind": p["kind"], "key": p["key"], "data": p["data"]}
         elif name == "DELETE_RECEIPTS":
             for row in p["rows"]:
                 h, svc = row["household_id"], row["service_id"]
@@ -173,16 +186,16 @@ class FakeNeo4j:
     _kind = "auto"
 
     def transaction(self, kind, work):
-        saved = copy.deepcopy((self.nodes, self.rels))
+        saved = copy.deepcopy((self.nodes, self.rels, self.side))
         self._kind = kind
         try:
             for attempt in range(self.attempts if kind == "write" else 1):
                 if attempt:  # the previous attempt "failed transiently": roll back, run again
-                    self.nodes, self.rels = copy.deepcopy(saved)
+                    self.nodes, self.rels, self.side = copy.deepcopy(saved)
                 result = work(FakeTx(self, kind))
             return result
         except BaseException:
-            self.nodes, self.rels = saved
+            self.nodes, self.rels, self.side = saved
             raise
         finally:
             self._kind = "auto"
@@ -538,3 +551,24 @@ def test_driver_errors_become_store_errors(error, text):
     with pytest.raises(StoreError, match=re.escape(text)):
         Neo4jStore("bolt://localhost:7687", driver=driver)
     assert driver.closed
+
+
+def test_side_records_are_side_nodes_outside_views_and_counts(store, fake):
+    store.put(*sample_records())
+    counts = store.counts()
+    store.put_side("token", "b", {"role": "partner", "n": 1})
+    store.put_side("token", "a", {"role": "coordinator"})
+    store.put_side("audit", "a", {"what": "read"})
+    store.put_side("token", "b", {"role": "partner", "n": 2})  # replaces
+    assert store.get_side("token", "b") == {"role": "partner", "n": 2}
+    assert store.get_side("token", "zz") is None
+    assert [k for k, _ in store.list_side("token")] == ["a", "b"]
+    assert store.list_side("token", after="a") == [("b", {"role": "partner", "n": 2})]
+    assert store.list_side("token", limit=1) == [("a", {"role": "coordinator"})]
+    assert store.counts() == counts
+    assert not any(k.startswith("Side") for k in store.graph())
+    puts = [params for kind, name, params in fake.sent if name == "PUT_SIDE"]
+    assert all(kind == "write" for kind, name, _ in fake.sent if name == "PUT_SIDE")
+    assert len({p["skey"] for p in puts}) == 3  # kind and key together make the identity
+    store.clear()
+    assert store.list_side("token") == [] and store.get_side("audit", "a") is None
