@@ -8,7 +8,8 @@ created that way). The request path:
 1. :class:`api.middleware.RequestIdMiddleware` — request id + access log;
 2. :class:`api.middleware.BodyLimitMiddleware` — 413 past ``max_body_bytes``;
 3. CORS when ``cors_origins`` is set;
-4. ``/graphql``: ``Authorization: Bearer <token>`` → :class:`Principal`
+4. ``/network/``: the coordinators' network page (static files);
+5. ``/graphql``: ``Authorization: Bearer <token>`` → :class:`Principal`
    (``api.tokens.authenticate``; a wrong token is HTTP 401 with a GraphQL
    error coded UNAUTHENTICATED), then strawberry's ASGI view with a fresh
    :class:`api.context.Context` (and DataLoaders) per request.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from pathlib import Path
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Union
 
@@ -29,7 +31,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -45,6 +48,9 @@ from .principal import Principal
 from .settings import Settings
 
 log = logging.getLogger("dolbom.api")
+
+#: the coordinators' network page (issue 7): plain files, Cytoscape.js vendored
+STATIC = Path(__file__).resolve().parent / "static"
 
 Authenticate = Callable[[Store, str | None], Principal]
 StoreOrFactory = Union[Store, Callable[[], Store]]
@@ -186,6 +192,7 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
             Route("/graphql", endpoint, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Mount("/network", StaticFiles(directory=STATIC / "network", html=True), name="network"),
         ],
         middleware=middleware,
         lifespan=lifespan,

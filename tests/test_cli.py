@@ -11,18 +11,51 @@ def run(*argv):
     return code, out.getvalue()
 
 
-def test_demo_writes_the_sample_once_and_describes_a_household(tmp_path):
+def test_demo_writes_the_sample_once_makes_a_token_and_prints_a_query(tmp_path):
+    from api.tokens import authenticate
+    from graph.embedded import EmbeddedStore
+
     db = str(tmp_path / "demo.db")
-    code, text = run("demo", "--db", db)
+    code, text = run("demo", "--db", db, "--no-serve", "--port", "8123")
     assert code == 0
     assert "Wrote the built-in sample graph" in text
-    assert "Household hh-0001 in 매탄1동" in text
-    assert "HOUSING" in text and "긴급 주거비 지원" in text
-    code, text = run("demo", "--db", db)
-    assert code == 0 and "Wrote the built-in" not in text
+    assert "http://127.0.0.1:8123/graphql" in text and "http://127.0.0.1:8123/network/" in text
+    token = text.split("Coordinator token (shown once; stored hashed):\n  ", 1)[1].split("\n", 1)[0]
+    assert "matchPackages(householdId: $id" in text and '"id": "hh-0001"' in text
+    with EmbeddedStore(db) as store:
+        assert authenticate(store, f"Bearer {token}").role.value == "coordinator"
+    code, again = run("demo", "--db", db, "--no-serve")
+    assert code == 0 and "Wrote the built-in" not in again
+    assert token not in again  # a new token each run
     code, text = run("stats", "--db", db)
     assert code == 0
     assert "Household" in text and "Service" in text and "8" in text
+
+
+def test_token_create_prints_only_the_token_and_list_and_revoke_work(tmp_path):
+    from loaders.sample import sample_records
+    from graph.embedded import EmbeddedStore
+
+    db = str(tmp_path / "t.db")
+    with EmbeddedStore(db) as store:
+        store.put(*sample_records())
+    code, text = run("token", "create", "--role", "partner", "--org", "org-gg-bar", "--db", db)
+    assert code == 0 and text.count("\n") == 1 and text.startswith("dlb_")
+    code, listing = run("token", "list", "--db", db)
+    assert code == 0 and "partner" in listing and "org-gg-bar" in listing and text.strip() not in listing
+    tid = listing.splitlines()[1].split()[0]
+    code, out = run("token", "revoke", tid, "--db", db)
+    assert code == 0 and f"revoked {tid}" in out
+    code, _ = run("token", "create", "--role", "partner", "--db", db)
+    assert code == 2
+
+
+def test_schema_prints_the_served_sdl():
+    from schema.build import schema
+
+    code, text = run("schema")
+    assert code == 0 and text.strip() == schema.as_str().strip()
+    assert "matchPackages(householdId: ID!" in text
 
 
 def test_a_bad_file_is_a_clear_error_not_a_traceback(tmp_path, capsys):

@@ -1,35 +1,93 @@
-"""``dolbom demo``: load the built-in sample graph and show it."""
+"""``dolbom demo``: a demo database, a coordinator token, and the API serving it.
+
+On first run it writes the demo graph into ``dolbom-demo.db`` (or ``--db``),
+then creates a coordinator token, prints where GraphiQL and the network page
+are, the token and a first query to paste, and serves until interrupted.
+``--no-serve`` stops before serving (used by the tests and by scripts).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import TextIO
 
 from graph.factory import open_store
+from graph.store import Store
 
-from ..demo_text import describe_neighbourhood
 from .stats import print_counts
 
 DEMO_DB = "dolbom-demo.db"
-DEMO_HOUSEHOLD = "hh-0001"
+
+
+def build(store: Store, out: TextIO) -> None:
+    """Write the demo graph into an empty store."""
+    from loaders.sample import sample_records
+
+    store.put(*sample_records())
+    out.write("Wrote the built-in sample graph (Gyeonggi: Suwon and Seongnam).\n")
+
+
+def showcase_household(store: Store) -> str:
+    """The household the sample query asks about: the first with an open need,
+    the most urgent first."""
+    from graph.model import NeedStatus, Urgency
+
+    open_households = {n.household_id for n in store.list("Need") if n.status is NeedStatus.OPEN}
+    order = {u: i for i, u in enumerate(Urgency)}
+    households = [h for h in store.list("Household") if h.id in open_households]
+    if not households:
+        raise SystemExit("dolbom demo: the demo database has no household with an open need")
+    return min(households, key=lambda h: (order[h.urgency], h.id)).id
+
+
+SAMPLE_QUERY = """query Packages($id: ID!) {
+  matchPackages(householdId: $id, limit: 3) {
+    rank cost providerCount coveredDomains missingDomains
+    items { resource { ... on Service { id name } ... on Volunteer { id name } } reasons }
+    flags { kind domain message }
+  }
+}"""
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from loaders.sample import sample_records
+    from api.tokens import create_token
 
     with open_store(args.db, default=DEMO_DB) as store:
-        if store.get("Household", DEMO_HOUSEHOLD) is None:
-            store.put(*sample_records())
-            out.write("Wrote the built-in sample graph (Gyeonggi: Suwon and Seongnam).\n")
-        where = getattr(store, "path", "Neo4j")
+        if not any(store.counts().values()):
+            build(store, out)
+        path = getattr(store, "path", None)  # None: Neo4j
+        where = path or getattr(store, "where", "Neo4j")
         out.write(f"Store: {store.__class__.__name__} ({where})\n")
         print_counts(store, out)
-        out.write("\n")
-        describe_neighbourhood(store.neighbourhood(DEMO_HOUSEHOLD), DEMO_HOUSEHOLD, out)
+        household = showcase_household(store)
+        token = create_token(store, "coordinator")
+    base = f"http://{args.host}:{args.port}"
+    out.write(
+        f"\nGraphiQL:      {base}/graphql\n"
+        f"Network page:  {base}/network/\n"
+        f"Coordinator token (shown once; stored hashed):\n  {token}\n"
+        "In GraphiQL, open the headers pane and set:\n"
+        f'  {{"Authorization": "Bearer {token}"}}\n'
+        f"A first query (variables: {json.dumps({'id': household})}):\n{SAMPLE_QUERY}\n"
+        "Or from a shell:\n"
+        f"  curl -s {base}/graphql -H 'Content-Type: application/json' "
+        f"-H 'Authorization: Bearer {token}' \\\n"
+        f"    -d '{json.dumps({'query': SAMPLE_QUERY.replace(chr(10), ' '), 'variables': {'id': household}}, ensure_ascii=False)}'\n"
+    )
+    out.flush()
+    if args.no_serve:
+        return 0
+    from .serve import serve
+
+    serve(args.host, args.port, path)
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="load the built-in sample graph and show it")
+    p = sub.add_parser("demo", help="build a demo database, make a coordinator token and serve the API")
     p.add_argument("--db", help=f"embedded database file (default: $DOLBOM_DB or {DEMO_DB})")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--no-serve", action="store_true", help="build, make the token and print, but do not serve")
     p.set_defaults(func=run)

@@ -1,0 +1,54 @@
+"""``dolbom serve``: the API under uvicorn.
+
+Each worker process builds the app with :func:`api.asgi.app_from_env` and
+opens the store itself, after the fork. With several workers over one
+embedded file each holds its own in-memory view and catches up with the
+others' commits before it reads (SQLite's ``PRAGMA data_version``); writes
+stay one at a time across processes (SQLite's write lock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TextIO
+
+from graph.factory import open_store
+
+
+def serve(host: str, port: int, db: str | None, workers: int = 1, log_level: str = "info") -> None:
+    """Check the store opens, then run uvicorn until interrupted."""
+    import uvicorn
+
+    if db is not None:
+        os.environ["DOLBOM_DB"] = db
+        os.environ.pop("NEO4J_URI", None)  # --db means the embedded store, as everywhere else
+    with open_store(db):  # fail here, once, with a clear message, not in every worker
+        pass
+    from api.settings import Settings
+
+    Settings.from_env()  # the same for bad DOLBOM_* settings
+    uvicorn.run("api.asgi:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, proxy_headers=False, server_header=False)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.workers < 1:
+        raise SystemExit("dolbom serve: --workers must be at least 1")
+    out.write(f"Dolbom API on http://{args.host}:{args.port}/graphql "
+              f"(network page: http://{args.host}:{args.port}/network/)\n")
+    out.flush()
+    serve(args.host, args.port, args.db, args.workers, args.log_level)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from api.cli import DB_HELP
+
+    p = sub.add_parser("serve", help="serve the GraphQL API (and the network page) under uvicorn")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=run)
