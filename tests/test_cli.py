@@ -11,21 +11,25 @@ def run(*argv):
     return code, out.getvalue()
 
 
-def test_demo_writes_the_sample_once_makes_a_token_and_prints_a_query(tmp_path):
+def test_demo_writes_the_synthetic_province_once_makes_a_token_and_prints_a_query(tmp_path):
+    from api.commands.demo import showcase_household
     from api.tokens import authenticate
     from graph.embedded import EmbeddedStore
 
     db = str(tmp_path / "demo.db")
-    code, text = run("demo", "--db", db, "--no-serve", "--port", "8123")
+    code, text = run("demo", "--db", db, "--no-serve", "--port", "8123", "--households", "150")
     assert code == 0
-    assert "Wrote the built-in sample graph" in text
+    assert "Wrote a synthetic Gyeonggi province: 150 households" in text
     assert "http://127.0.0.1:8123/graphql" in text and "http://127.0.0.1:8123/network/" in text
     token = text.split("Coordinator token (shown once; stored hashed):\n  ", 1)[1].split("\n", 1)[0]
-    assert "matchPackages(householdId: $id" in text and '"id": "hh-0001"' in text
     with EmbeddedStore(db) as store:
+        assert store.counts()["Household"] == 150
+        showcase = showcase_household(store)
+        assert store.get("Household", showcase).urgency.value == "EMERGENCY"
         assert authenticate(store, f"Bearer {token}").role.value == "coordinator"
+    assert "matchPackages(householdId: $id" in text and f'"id": "{showcase}"' in text
     code, again = run("demo", "--db", db, "--no-serve")
-    assert code == 0 and "Wrote the built-in" not in again
+    assert code == 0 and "Wrote a synthetic" not in again
     assert token not in again  # a new token each run
     code, text = run("stats", "--db", db)
     assert code == 0

@@ -1,7 +1,8 @@
 """``dolbom demo``: a demo database, a coordinator token, and the API serving it.
 
-On first run it writes the demo graph into ``dolbom-demo.db`` (or ``--db``),
-then creates a coordinator token, prints where GraphiQL and the network page
+On first run it writes a synthetic Gyeonggi province (:mod:`loaders.synthetic`,
+``--households`` households, 2,000 by default) into ``dolbom-demo.db`` (or
+``--db``) in one unit of work, then creates a coordinator token, prints where GraphiQL and the network page
 are, the token and a first query to paste, and serves until interrupted.
 ``--no-serve`` stops before serving (used by the tests and by scripts).
 """
@@ -20,12 +21,13 @@ from .stats import print_counts
 DEMO_DB = "dolbom-demo.db"
 
 
-def build(store: Store, out: TextIO) -> None:
-    """Write the demo graph into an empty store."""
-    from loaders.sample import sample_records
+def build(store: Store, out: TextIO, households: int = 2_000, seed: int = 1) -> None:
+    """Write the demo province into an empty store: all of it or, on any error, nothing."""
+    from loaders.synthetic import generate
 
-    store.put(*sample_records())
-    out.write("Wrote the built-in sample graph (Gyeonggi: Suwon and Seongnam).\n")
+    with store.unit_of_work() as uow:
+        n = uow.put_many(generate(households, seed))
+    out.write(f"Wrote a synthetic Gyeonggi province: {households:,} households, {n:,} records (seed {seed}).\n")
 
 
 def showcase_household(store: Store) -> str:
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     with open_store(args.db, default=DEMO_DB) as store:
         if not any(store.counts().values()):
-            build(store, out)
+            build(store, out, args.households, args.seed)
         path = getattr(store, "path", None)  # None: Neo4j
         where = path or getattr(store, "where", "Neo4j")
         out.write(f"Store: {store.__class__.__name__} ({where})\n")
@@ -89,5 +91,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", help=f"embedded database file (default: $DOLBOM_DB or {DEMO_DB})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--households", type=int, default=2_000,
+                   help="households in the synthetic province written on first run (default 2,000)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the synthetic province (default 1)")
     p.add_argument("--no-serve", action="store_true", help="build, make the token and print, but do not serve")
     p.set_defaults(func=run)
