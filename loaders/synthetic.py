@@ -594,6 +594,12 @@ def _ordinal(n: int) -> str:
     return {1: "제1", 2: "제2", 3: "제3"}.get(n, f"제{n}")
 
 
+def populate(store, households: int = 2_000, seed: int = 1) -> int:
+    """Write the province into ``store`` in one unit of work (all or nothing); returns the record count."""
+    with store.unit_of_work() as uow:
+        return uow.put_many(generate(households, seed))
+
+
 def records(households: int = 2_000, seed: int = 1) -> list[Record]:
     """:func:`generate` as a list (for small sizes)."""
     return list(generate(households, seed))

@@ -23,10 +23,9 @@ DEMO_DB = "dolbom-demo.db"
 
 def build(store: Store, out: TextIO, households: int = 2_000, seed: int = 1) -> None:
     """Write the demo province into an empty store: all of it or, on any error, nothing."""
-    from loaders.synthetic import generate
+    from loaders.synthetic import populate
 
-    with store.unit_of_work() as uow:
-        n = uow.put_many(generate(households, seed))
+    n = populate(store, households, seed)
     out.write(f"Wrote a synthetic Gyeonggi province: {households:,} households, {n:,} records (seed {seed}).\n")
 
 

@@ -1,0 +1,173 @@
+"""The /network page in a real browser: Debian's chromium driven by playwright-core.
+
+The server runs as a user would run it (``dolbom serve`` in a subprocess, on a
+loopback port, over an embedded database built from the synthetic generator);
+``tools/network-ui/e2e.mjs`` walks the page and prints what it saw as JSON;
+this test compares that with what the API answers for the same filter.
+Screenshots are saved under ``artifacts/screenshots/network/``.
+
+Needs node, ``tools/network-ui/node_modules`` (``npm ci`` there) and
+``/usr/bin/chromium`` (Debian's ``chromium`` package). Without them the test
+is skipped with the reason; with ``DOLBOM_REQUIRE_BROWSER=1`` (set by
+``.ci/run``) it fails instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+UI = ROOT / "tools" / "network-ui"
+SHOTS = ROOT / "artifacts" / "screenshots" / "network"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+HOUSEHOLDS = 300
+
+
+def _missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (UI / "node_modules" / "playwright-core").is_dir():
+        return "tools/network-ui/node_modules is missing (run: cd tools/network-ui && npm ci)"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_ready() -> None:
+    why = _missing()
+    if why:
+        if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser test required but {why}")
+        pytest.skip(f"browser test skipped: {why}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _build_db(path: Path) -> tuple[str, str]:
+    """A synthetic database and a coordinator token; returns (token, a city id)."""
+    from api.principal import Role
+    from api.tokens import create_token
+    from graph.embedded import EmbeddedStore
+    from loaders import synthetic
+
+    with EmbeddedStore(path) as store:
+        synthetic.populate(store, HOUSEHOLDS, seed=7)
+        token = create_token(store, Role.COORDINATOR)
+        cities = sorted(r.id for r in store.list("Region") if r.level.value == "CITY")
+    return token, cities[0]
+
+
+@pytest.fixture(scope="module")
+def server(browser_ready, tmp_path_factory):
+    db = tmp_path_factory.mktemp("network-page") / "dolbom.db"
+    token, city = _build_db(db)
+    port = _free_port()
+    log = open(db.parent / "serve.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"dolbom serve did not become ready:\n{log.read()[-3000:]}")
+            time.sleep(0.2)
+        yield {"base": base, "token": token, "city": city}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _graphql(server, query: str, variables: dict) -> dict:
+    req = urllib.request.Request(
+        f"{server['base']}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {server['token']}"},
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        body = json.load(r)
+    assert not body.get("errors"), body["errors"]
+    return body["data"]
+
+
+def _api_node_count(server, region: str | None, kinds: list[str]) -> int:
+    q = "query($r: ID, $k: [NodeKind!]) { network(regionId: $r, kinds: $k) { nodes { id } } }"
+    return len(_graphql(server, q, {"r": region, "k": kinds})["network"]["nodes"])
+
+
+def test_the_page_draws_what_the_api_says_and_explains_a_node(server):
+    kinds = ["REGION", "ORGANIZATION", "SERVICE"]
+    run = subprocess.run(
+        ["node", "e2e.mjs", "--url", f"{server['base']}/network/", "--token", server["token"],
+         "--region", server["city"], "--kinds", ",".join(kinds), "--shots", str(SHOTS)],
+        cwd=UI, capture_output=True, text=True, timeout=240,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    seen = json.loads(run.stdout)
+
+    # a wrong token is refused with a message a person understands
+    assert seen["refused"]["state"] == "refused"
+    assert "token was not accepted" in seen["refused"]["message"]
+
+    # signed in: the default view draws exactly the API's nodes for the same kinds
+    signed = seen["signedIn"]
+    assert signed["state"] == "ready" and signed["tokenInSession"]
+    assert signed["drawn"] == signed["shown"] == _api_node_count(server, None, signed["kinds"])
+    assert signed["drawn"] > 0
+
+    # filtered to one city and three kinds: again exactly the API's count
+    filtered = seen["filtered"]
+    assert filtered["state"] == "ready" and filtered["kinds"] == kinds
+    assert filtered["drawn"] == _api_node_count(server, server["city"], kinds)
+    assert 0 < filtered["drawn"] < signed["drawn"]
+
+    # a click on a drawn node shows that node's details
+    clicked = seen["clicked"]
+    assert clicked["title"] == clicked["label"]
+    assert "Kind" in clicked["details"] and "Links" in clicked["details"]
+
+    # the heatmap has one row per region of the city's coverage, one cell per coverage cell
+    cov = _graphql(server, "query($r: ID) { coverage(regionId: $r) { region { id } uncoveredNeeds } }",
+                   {"r": server["city"]})["coverage"]
+    heat = seen["heatmap"]
+    assert heat["visible"]
+    assert heat["cells"] == len(cov)
+    assert heat["rows"] == len({c["region"]["id"] for c in cov})
+    assert heat["blind"] == sum(1 for c in cov if c["uncoveredNeeds"] > 0)
+
+    assert seen["consoleErrors"] == []
+    for step in seen["steps"]:
+        assert Path(step["screenshot"]).stat().st_size > 10_000, step
+
+
+def test_the_vendored_cytoscape_matches_the_locked_package(browser_ready):
+    run = subprocess.run(["node", "build.mjs", "--check"], cwd=UI, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
