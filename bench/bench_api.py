@@ -1,0 +1,338 @@
+"""The API under load on loopback, against the same functions behind a bare route.
+
+Builds (or reuses, with ``--db``) an embedded store of ``--households``
+synthetic households (:mod:`loaders.synthetic`), then starts two servers on
+loopback, each in its own process under uvicorn with one worker:
+
+* ``dolbom serve``: the real app (auth, middleware, strawberry, DataLoaders);
+* a bare Starlette app with two JSON routes calling the very functions the
+  GraphQL resolvers call (``schema.ops.analysis.match_packages`` and
+  ``schema.ops.reads.services_page``) and serializing the same fields by hand.
+
+A load generator in this process (``--concurrency`` threads, one keep-alive
+connection each) sends ``--requests`` requests per scenario: ``matchPackages``
+(limit 3) for random households, and a ``services`` directory page (first 50,
+a random domain). Every response is checked (status 200, no errors, the
+expected shape). Reports throughput and p50/p95/p99 latency of each, and the
+GraphQL layer's overhead as ratios (GraphQL / bare) measured in the same run.
+
+Run::
+
+    python bench/bench_api.py                              # 100,000 households
+    python bench/bench_api.py --db /tmp/api.db             # build once, reuse
+    python bench/bench_api.py --households 2000 --requests 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DOMAINS = ["HEALTH", "HOUSING", "EMPLOYMENT", "LEGAL", "INCOME", "EDUCATION", "CARE", "MENTAL_HEALTH", "FOOD"]
+
+MATCH_QUERY = """query($id: ID!) { matchPackages(householdId: $id, limit: 3) {
+  rank cost providerCount coveredDomains missingDomains
+  items { resource { ... on Service { id } ... on Volunteer { id } } needs { id } reasons }
+  flags { kind domain needIds serviceIds message } } }"""
+SERVICES_QUERY = """query($domain: Domain) { services(domain: $domain, first: 50) {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name domains } } } }"""
+
+
+# -- the bare app: the same functions, no GraphQL ----------------------------------
+
+
+def bare_app():
+    """A Starlette app with /match and /services over the store in DOLBOM_DB."""
+    import datetime as dt
+
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from api.principal import Principal, Role
+    from graph.factory import open_store
+    from graph.model import Domain
+    from schema.ops import analysis, reads
+
+    store = open_store()
+    coordinator = Principal(Role.COORDINATOR, token_id="bench")
+    _ = dt
+
+    def match(hid: str) -> list:
+        packages = analysis.match_packages(store, coordinator, hid, 3, max_limit=20)
+        return [{
+            "rank": p.rank, "cost": p.cost, "providerCount": p.provider_count,
+            "coveredDomains": [d.value for d in p.covered_domains],
+            "missingDomains": [d.value for d in p.missing_domains],
+            "items": [{"resource": {"id": i.resource_id}, "needs": [{"id": n} for n in i.need_ids],
+                       "reasons": list(i.reasons)} for i in p.items],
+            "flags": [{"kind": f.kind.value, "domain": f.domain.value if f.domain else None,
+                       "needIds": list(f.need_ids), "serviceIds": list(f.service_ids), "message": f.message}
+                      for f in p.flags],
+        } for p in packages]
+
+    def services(domain: str | None) -> dict:
+        page = reads.services_page(store, domain=Domain(domain) if domain else None, region_id=None, first=50,
+                                   after=None, max_first=500)
+        edges = [{"cursor": reads.encode_cursor(s.id), "node": {"id": s.id, "name": s.name,
+                                                              "domains": [d.value for d in s.domains]}}
+                 for s in page.services]
+        return {"totalCount": page.total, "edges": edges,
+                "pageInfo": {"hasNextPage": page.has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
+
+    async def match_route(request: Request) -> JSONResponse:
+        return JSONResponse({"matchPackages": await run_in_threadpool(match, request.query_params["id"])})
+
+    async def services_route(request: Request) -> JSONResponse:
+        return JSONResponse({"services": await run_in_threadpool(services, request.query_params.get("domain"))})
+
+    return Starlette(routes=[Route("/match", match_route), Route("/services", services_route)])
+
+
+# -- building the database ------------------------------------------------------------
+
+
+def build(db: str, households: int, seed: int, out) -> dict:
+    from graph.embedded import EmbeddedStore
+    from loaders.synthetic import generate
+
+    t0 = time.perf_counter()
+    n = 0
+    with EmbeddedStore(db) as store:
+        batch = []
+        for rec in generate(households, seed):
+            batch.append(rec)
+            if len(batch) == 20_000:
+                store.put(*batch)
+                n += len(batch)
+                batch = []
+                out.write(f"\r  {n:,} records ...")
+                out.flush()
+        store.put(*batch)
+        n += len(batch)
+    out.write(f"\r  {n:,} records in {time.perf_counter() - t0:.0f} s\n")
+    return {"records": n, "seconds": time.perf_counter() - t0}
+
+
+# -- servers -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(argv: list[str], port: int, env: dict, log_path: str) -> subprocess.Popen:
+    log = open(log_path, "w")
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{argv[:4]} did not start; see {log_path}")
+            time.sleep(0.2)
+
+
+# -- load --------------------------------------------------------------------------------------
+
+
+def _pct(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def drive(port: int, make_request, check, requests: int, concurrency: int, seed: int) -> dict:
+    """Send ``requests`` requests from ``concurrency`` threads, each with one
+    keep-alive connection; ``make_request(rng) -> (method, path, body, headers)``."""
+    rng = random.Random(seed)
+    work = [make_request(rng) for _ in range(requests)]
+    lock = threading.Lock()
+    latencies: list[float] = []
+    failures: list[str] = []
+    next_index = iter(range(requests))
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                i = next(next_index, None)
+            if i is None:
+                break
+            method, path, body, headers = work[i]
+            t0 = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            elapsed = time.perf_counter() - t0
+            problem = None if resp.status == 200 else f"HTTP {resp.status}: {data[:200]!r}"
+            problem = problem or check(json.loads(data))
+            with lock:
+                latencies.append(elapsed)
+                if problem:
+                    failures.append(problem)
+        conn.close()
+
+    # warm up (first requests pay imports and caches), not measured
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    for method, path, body, headers in work[:5]:
+        warm.request(method, path, body=body, headers=headers)
+        warm.getresponse().read()
+    warm.close()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    latencies.sort()
+    return {
+        "requests": len(latencies), "failures": len(failures), "first_failure": failures[0] if failures else None,
+        "seconds": wall, "throughput": len(latencies) / wall,
+        "p50_ms": _pct(latencies, 0.50) * 1000, "p95_ms": _pct(latencies, 0.95) * 1000,
+        "p99_ms": _pct(latencies, 0.99) * 1000, "mean_ms": statistics.fmean(latencies) * 1000,
+    }
+
+
+def run(args: argparse.Namespace, out) -> dict:
+    from api.principal import Role
+    from api.tokens import create_token
+    from graph.embedded import EmbeddedStore
+
+    results: dict = {"params": {k: v for k, v in vars(args).items() if k not in ("bare_app",)},
+                     "env": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                             "platform": platform.platform()}}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or os.path.join(tmp, "api.db")
+        if not os.path.exists(db):
+            out.write(f"building {db} ({args.households:,} households) ...\n")
+            results["build"] = build(db, args.households, args.seed, out)
+        with EmbeddedStore(db) as store:
+            token = create_token(store, Role.COORDINATOR)
+            households = [h.id for h in store.list("Household")]
+            results["counts"] = store.counts()
+        env = {**os.environ, "DOLBOM_DB": db}
+        env.pop("NEO4J_URI", None)
+        gql_port, bare_port = _free_port(), _free_port()
+        servers = [
+            _start([sys.executable, "-m", "api.cli", "serve", "--db", db, "--port", str(gql_port),
+                    "--log-level", "warning"], gql_port, env, os.path.join(tmp, "serve.log")),
+            _start([sys.executable, "-m", "uvicorn", "bench.bench_api:bare_app", "--factory", "--port",
+                    str(bare_port), "--log-level", "warning"], bare_port, env, os.path.join(tmp, "bare.log")),
+        ]
+        try:
+            gql_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+            def gql_match(rng):
+                body = json.dumps({"query": MATCH_QUERY, "variables": {"id": rng.choice(households)}})
+                return "POST", "/graphql", body, gql_headers
+
+            def gql_services(rng):
+                body = json.dumps({"query": SERVICES_QUERY, "variables": {"domain": rng.choice(DOMAINS)}})
+                return "POST", "/graphql", body, gql_headers
+
+            def bare_match(rng):
+                return "GET", f"/match?id={rng.choice(households)}", None, {}
+
+            def bare_services(rng):
+                return "GET", f"/services?domain={rng.choice(DOMAINS)}", None, {}
+
+            def gql_ok(key):
+                def check(body):
+                    if body.get("errors"):
+                        return json.dumps(body["errors"])[:300]
+                    return None if isinstance((body.get("data") or {}).get(key), (list, dict)) else "no data"
+                return check
+
+            def bare_ok(key):
+                return lambda body: None if key in body else "no data"
+
+            scenarios = [
+                ("matchPackages", "graphql", gql_port, gql_match, gql_ok("matchPackages")),
+                ("matchPackages", "bare", bare_port, bare_match, bare_ok("matchPackages")),
+                ("services", "graphql", gql_port, gql_services, gql_ok("services")),
+                ("services", "bare", bare_port, bare_services, bare_ok("services")),
+            ]
+            results["runs"] = {}
+            for name, how, port, make, check in scenarios:
+                out.write(f"  {name:<14} {how:<8} ...")
+                out.flush()
+                r = drive(port, make, check, args.requests, args.concurrency, args.seed)
+                results["runs"][f"{name}/{how}"] = r
+                out.write(f" {r['throughput']:.1f} req/s\n")
+        finally:
+            for proc in servers:
+                proc.terminate()
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    return results
+
+
+def report(r: dict, out) -> None:
+    p = r["params"]
+    out.write(f"\nAPI bench: {sum(r['counts'].values()):,} records ({r['counts']['Household']:,} households), "
+              f"concurrency {p['concurrency']}, {p['requests']:,} requests per scenario, one uvicorn worker each\n")
+    out.write(f"  {'scenario':<24} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'failures':>9}\n")
+    for key, x in r["runs"].items():
+        out.write(f"  {key:<24} {x['throughput']:>8.1f} {x['p50_ms']:>9.1f} {x['p95_ms']:>9.1f} "
+                  f"{x['p99_ms']:>9.1f} {x['failures']:>9}\n")
+    for name in ("matchPackages", "services"):
+        g, b = r["runs"][f"{name}/graphql"], r["runs"][f"{name}/bare"]
+        out.write(f"  {name}: GraphQL / bare   throughput {g['throughput'] / b['throughput']:.2f}x, "
+                  f"p50 {g['p50_ms'] / b['p50_ms']:.2f}x, p95 {g['p95_ms'] / b['p95_ms']:.2f}x\n")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--households", type=int, default=100_000, help="(default 100,000)")
+    ap.add_argument("--seed", type=int, default=1, help="(default 1)")
+    ap.add_argument("--db", help="store file: reused if it exists, else built there (default: temporary)")
+    ap.add_argument("--concurrency", type=int, default=32, help="client threads (default 32)")
+    ap.add_argument("--requests", type=int, default=2000, help="requests per scenario (default 2,000)")
+    ap.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
+    args = ap.parse_args(argv)
+    if min(args.households, args.concurrency, args.requests) < 1:
+        ap.error("--households, --concurrency and --requests must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
+    args = parse_args(argv)
+    r = run(args, out)
+    report(r, out)
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump(r, f, indent=2)
+    failures = sum(x["failures"] for x in r["runs"].values())
+    if failures:
+        out.write(f"{failures} responses failed their check; first: "
+                  f"{next(x['first_failure'] for x in r['runs'].values() if x['first_failure'])}\n")
+    return r
+
+
+if __name__ == "__main__":
+    result = main()
+    sys.exit(1 if any(x["failures"] for x in result["runs"].values()) else 0)

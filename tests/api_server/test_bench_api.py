@@ -1,0 +1,25 @@
+"""The API bench runs end to end at a tiny size: both servers answer, every response checks out."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bench import bench_api
+
+
+@pytest.mark.slow
+def test_bench_api_at_a_tiny_size(tmp_path):
+    out, out_json = io.StringIO(), tmp_path / "api.json"
+    r = bench_api.main(["--households", "200", "--requests", "40", "--concurrency", "4",
+                        "--db", str(tmp_path / "api.db"), "--json", str(out_json)], out=out)
+    text = out.getvalue()
+    assert r["counts"]["Household"] == 200
+    assert set(r["runs"]) == {"matchPackages/graphql", "matchPackages/bare", "services/graphql", "services/bare"}
+    for key, run in r["runs"].items():
+        assert run["failures"] == 0, (key, run["first_failure"])
+        assert run["throughput"] > 0 and 0 < run["p50_ms"] <= run["p95_ms"] <= run["p99_ms"], (key, run)
+    assert "matchPackages: GraphQL / bare" in text and "services: GraphQL / bare" in text
+    assert json.loads(out_json.read_text())["runs"].keys() == r["runs"].keys()
