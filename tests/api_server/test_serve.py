@@ -4,11 +4,9 @@ subprocess, with two worker processes over one embedded file."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from api.principal import Role
+from api.spawn import Spawned, SpawnError, free_port, serve_argv
 from api.tokens import create_token
 from graph.embedded import EmbeddedStore
 from graph.model import Need, Referral, Service
@@ -24,12 +23,6 @@ from loaders.sample import sample_records
 ROOT = Path(__file__).resolve().parents[2]
 CAPACITY = 10
 CLIENTS = 40
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -44,34 +37,16 @@ def server(tmp_path_factory):
         store.put(*[Referral(id=f"ref-c{i}", household_id="hh-0003", resource_label="Service",
                              resource_id="svc-ten", need_ids=[f"need-c{i}"], status="SENT") for i in range(CLIENTS)])
         token = create_token(store, Role.COORDINATOR)
-    port = _free_port()
-    log = open(db.parent / "serve.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    port = free_port()
+    spawned = Spawned(serve_argv(db, port, "--workers", "2"), log_path=db.parent / "serve.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"dolbom serve did not become ready:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
-        yield {"base": base, "token": token, "db": db}
+        spawned.start()
+    except SpawnError as e:
+        pytest.fail(str(e))
+    try:
+        yield {"base": spawned.base, "token": token, "db": db}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        spawned.stop()
 
 
 def _post(server, query: str, variables: dict | None = None, token: str | None = None) -> tuple[int, dict]:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from api.spawn import Spawned, SpawnError, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "network-ui"
@@ -52,12 +51,6 @@ def browser_ready() -> None:
         pytest.skip(f"browser test skipped: {why}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _build_db(path: Path) -> tuple[str, str]:
     """A synthetic database and a coordinator token; returns (token, a city id)."""
     from api.principal import Role
@@ -76,34 +69,15 @@ def _build_db(path: Path) -> tuple[str, str]:
 def server(browser_ready, tmp_path_factory):
     db = tmp_path_factory.mktemp("network-page") / "dolbom.db"
     token, city = _build_db(db)
-    port = _free_port()
-    log = open(db.parent / "serve.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    spawned = Spawned(serve_argv(db, free_port()), log_path=db.parent / "serve.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"dolbom serve did not become ready:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
-        yield {"base": base, "token": token, "city": city}
+        spawned.start()
+    except SpawnError as e:
+        pytest.fail(str(e))
+    try:
+        yield {"base": spawned.base, "token": token, "city": city}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        spawned.stop()
 
 
 def _graphql(server, query: str, variables: dict) -> dict:
