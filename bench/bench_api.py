@@ -26,14 +26,13 @@ Run::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -135,26 +134,6 @@ def build(db: str, households: int, seed: int, out) -> dict:
 # -- servers -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(argv: list[str], port: int, env: dict, log_path: str) -> subprocess.Popen:
-    log = open(log_path, "w")
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{argv[:4]} did not start; see {log_path}")
-            time.sleep(0.2)
-
-
 # -- load --------------------------------------------------------------------------------------
 
 
@@ -217,6 +196,7 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
 
 def run(args: argparse.Namespace, out) -> dict:
     from api.principal import Role
+    from api.spawn import Spawned, free_port, serve_argv
     from api.tokens import create_token
     from graph.embedded import EmbeddedStore
 
@@ -234,13 +214,14 @@ def run(args: argparse.Namespace, out) -> dict:
             results["counts"] = store.counts()
         env = {**os.environ, "DOLBOM_DB": db}
         env.pop("NEO4J_URI", None)
-        gql_port, bare_port = _free_port(), _free_port()
-        servers = [
-            _start([sys.executable, "-m", "api.cli", "serve", "--db", db, "--port", str(gql_port),
-                    "--log-level", "warning"], gql_port, env, os.path.join(tmp, "serve.log")),
-            _start([sys.executable, "-m", "uvicorn", "bench.bench_api:bare_app", "--factory", "--port",
-                    str(bare_port), "--log-level", "warning"], bare_port, env, os.path.join(tmp, "bare.log")),
-        ]
+        gql_port, bare_port = free_port(), free_port()
+        servers = contextlib.ExitStack()
+        servers.enter_context(Spawned(serve_argv(db, gql_port, "--log-level", "warning"), env=env,
+                                      log_path=os.path.join(tmp, "serve.log"), timeout=300))
+        servers.enter_context(Spawned([sys.executable, "-m", "uvicorn", "bench.bench_api:bare_app", "--factory",
+                                       "--host", "127.0.0.1", "--port", str(bare_port), "--log-level", "warning"],
+                                      ready_path="/services", env=env, log_path=os.path.join(tmp, "bare.log"),
+                                      timeout=300))
         try:
             gql_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
@@ -282,12 +263,7 @@ def run(args: argparse.Namespace, out) -> dict:
                 results["runs"][f"{name}/{how}"] = r
                 out.write(f" {r['throughput']:.1f} req/s\n")
         finally:
-            for proc in servers:
-                proc.terminate()
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            servers.close()
     return results
 
 
