@@ -1,0 +1,248 @@
+"""Reading one CSV file of a bundle: its encoding, its header, its rows.
+
+Encodings: a file that starts with a UTF-8 byte-order mark is UTF-8; otherwise
+the first bytes that are not ASCII decide: valid UTF-8 means UTF-8, anything
+else is read as CP949 (what Korean Excel saves as "CSV"). The file is decoded
+as it streams, so a bad byte further on is reported with its line. Passing an
+``encoding`` skips the guess.
+
+Every problem is a :class:`BundleError` that names the file, the line and,
+where one is to blame, the column: ``services.csv:12:8 (capacity): must be at
+least 0 (got -1)``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from graph.errors import ValidationError
+from graph.model import Record
+
+from .bundle import Sheet
+
+#: no cell may be longer than this (the model's longest text is 2,000 characters)
+MAX_CELL = 100_000
+csv.field_size_limit(MAX_CELL)
+
+_CHUNK = 1 << 16
+
+
+class BundleError(ValidationError):
+    """A problem with a bundle's file, located by line and column."""
+
+    def __init__(self, file: str, line: int, message: str, *, column: int | None = None,
+                 header: str | None = None) -> None:
+        self.file, self.line, self.column, self.header = file, line, column, header
+        where = f"{file}:{line}" + (f":{column}" if column else "")
+        what = f" ({header})" if header else ""
+        super().__init__(header, message)
+        self.args = (f"{where}{what}: {message}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "field": self.header,
+                "message": self.message}
+
+
+class _Decoded(io.TextIOBase):
+    """Text from a binary stream, the encoding decided on the way (see module doc)."""
+
+    def __init__(self, raw: BinaryIO, name: str, encoding: str | None) -> None:
+        self._raw, self._name = raw, name
+        self._decoder = codecs.getincrementaldecoder(encoding)() if encoding else None
+        self.encoding_used = encoding
+        self._buf = ""
+        self._started = False
+        self._line = 1
+        self._eof = False
+
+    def _decide(self, data: bytes) -> None:
+        if not self._started and data.startswith(codecs.BOM_UTF8):
+            self.encoding_used = "utf-8-sig"
+        else:
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+                self.encoding_used = "utf-8"
+            except UnicodeDecodeError:
+                self.encoding_used = "cp949"
+        self._decoder = codecs.getincrementaldecoder(self.encoding_used)()
+
+    def _fill(self) -> bool:
+        if self._eof:
+            return False
+        data = self._raw.read(_CHUNK)
+        final = not data
+        if self._decoder is None:
+            if data.isascii():  # ASCII reads the same in every encoding: decide later
+                self._buf += data.decode("ascii")
+                self._started = True
+                self._eof = final
+                return True
+            self._decide(data)
+        try:
+            text = self._decoder.decode(data, final=final)  # type: ignore[union-attr]
+        except UnicodeDecodeError as e:
+            line = self._line + self._buf.count("\n")
+            raise BundleError(
+                self._name, line,
+                f"byte 0x{e.object[e.start]:02x} is not valid {self.encoding_used}; "
+                "save the file as UTF-8 (or CP949) and load it again",
+            ) from None
+        self._started = True
+        self._buf += text
+        self._eof = final
+        return True
+
+    def readline(self, size: int = -1) -> str:  # csv.reader reads lines
+        while "\n" not in self._buf and self._fill():
+            pass
+        i = self._buf.find("\n")
+        if i < 0:
+            line, self._buf = self._buf, ""
+        else:
+            line, self._buf = self._buf[: i + 1], self._buf[i + 1:]
+        self._line += 1
+        return line
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def readable(self) -> bool:
+        return True
+
+
+@dataclass
+class Row:
+    """One data row: where it is, and its record or what is wrong with it."""
+
+    line: int
+    record: Record | None
+    error: BundleError | None
+
+
+class SheetReader:
+    """Reads one bundle file row by row; ``bytes_read`` follows its progress."""
+
+    def __init__(self, path: str | os.PathLike[str], sheet: Sheet, encoding: str | None = None) -> None:
+        self.path = os.fspath(path)
+        self.sheet = sheet
+        self.name = sheet.filename
+        self._raw = open(self.path, "rb")
+        self._text = _Decoded(self._raw, self.name, encoding)
+        self.size = os.path.getsize(self.path)
+
+    @property
+    def bytes_read(self) -> int:
+        return self._raw.tell()
+
+    @property
+    def encoding(self) -> str | None:
+        return self._text.encoding_used
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> SheetReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _header(self, reader) -> list[tuple[int, int]]:
+        """Check the header; return for each file column the index of its sheet column."""
+        sheet, name = self.sheet, self.name
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise BundleError(name, 1, "the file is empty; it needs at least the header line: "
+                              + ",".join(sheet.headers)) from None
+        except csv.Error as e:
+            raise BundleError(name, 1, f"unreadable header: {e}") from None
+        known = {h: i for i, h in enumerate(sheet.headers)}
+        seen: dict[str, int] = {}
+        mapping = []
+        for col, raw in enumerate(header, 1):
+            h = raw.strip().lstrip("\ufeff")
+            if h not in known:
+                raise BundleError(name, 1, f"unknown column {h!r}; the columns of {name} are "
+                                  + ", ".join(sheet.headers), column=col)
+            if h in seen:
+                raise BundleError(name, 1, f"column {h!r} appears twice (also column {seen[h]})",
+                                  column=col, header=h)
+            seen[h] = col
+            mapping.append((col, known[h]))
+        missing = [c.header for c in sheet.columns if c.required and c.header not in seen]
+        if missing:
+            raise BundleError(name, 1, "missing required column" + ("s " if len(missing) > 1 else " ")
+                              + ", ".join(missing))
+        return mapping
+
+    def rows(self) -> Iterator[Row]:
+        """Yield every data row; a problem with the file as a whole raises :class:`BundleError`."""
+        reader = csv.reader(self._text, strict=True)
+        mapping = self._header(reader)
+        self._mapping = mapping
+        sheet, name, width = self.sheet, self.name, len(mapping)
+        cols = sheet.columns
+        cls = sheet.record_type
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield Row(line, None, BundleError(name, line, f"unreadable CSV: {e}"))
+                continue
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # a blank line
+            if len(cells) != width:
+                yield Row(line, None, BundleError(
+                    name, line, f"{len(cells)} cells, but the header has {width} columns"))
+                continue
+            kwargs = {}
+            for (filecol, i), cell in zip(mapping, cells):
+                if cell == "":
+                    continue
+                c = cols[i]
+                kwargs[c.field] = c.parse(cell)
+            try:
+                yield Row(line, cls(**kwargs), None)
+            except ValidationError as e:
+                yield Row(line, None, self.error_at(line, e))
+            except TypeError:  # a required field left empty
+                missing = [c for c in cols if c.required and c.field not in kwargs]
+                if not missing:
+                    raise
+                c = missing[0]
+                yield Row(line, None, self.error_at(line, ValidationError(c.header, "is required"), c.header))
+
+    def error_at(self, line: int, err: ValidationError, header: str | None = None) -> BundleError:
+        """The error ``err`` about this file's row at ``line``, with its column."""
+        found = self.sheet.column_of(header or err.field)
+        col = hdr = None
+        if found is not None:
+            _, hdr = found
+            for filecol, i in getattr(self, "_mapping", ()):
+                if self.sheet.columns[i].header == hdr:
+                    col = filecol
+        message = err.message
+        if found is None and err.field:
+            message = f"{err.field}: {message}"
+        out = BundleError(self.name, line, message, column=col, header=hdr)
+        out.code = err.code  # type: ignore[misc]
+        return out
