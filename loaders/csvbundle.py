@@ -40,8 +40,8 @@ MAX_REPORTED = 1_000
 ENCODINGS = ("utf-8", "utf-8-sig", "cp949")
 
 
-class BundleInvalid(ValidationError):
-    """The bundle has bad rows and nothing was written."""
+class BundleInvalid(BundleError):
+    """The bundle has bad rows and nothing was written; located at the first."""
 
     def __init__(self, report: LoadReport) -> None:
         self.report = report
@@ -49,11 +49,7 @@ class BundleInvalid(ValidationError):
         more = report.invalid - 1
         tail = f" (and {more:,} more problem{'s' if more != 1 else ''}; nothing was written)" if more else \
             " (nothing was written)"
-        super().__init__(first.header, str(first) + tail)
-        self.args = (str(first) + tail,)
-
-    def __str__(self) -> str:
-        return self.args[0]
+        super().__init__(first.file, first.line, first.message + tail, column=first.column, header=first.header)
 
 
 @dataclass

@@ -71,8 +71,9 @@ class _Decoded(io.TextIOBase):
             try:
                 codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
                 self.encoding_used = "utf-8"
-            except UnicodeDecodeError:
-                self.encoding_used = "cp949"
+            except UnicodeDecodeError as e:
+                # valid UTF-8 Hangul before the bad byte: a UTF-8 file with a bad byte
+                self.encoding_used = "utf-8" if not data[:e.start].isascii() else "cp949"
         self._decoder = codecs.getincrementaldecoder(self.encoding_used)()
 
     def _fill(self) -> bool:
@@ -90,7 +91,7 @@ class _Decoded(io.TextIOBase):
         try:
             text = self._decoder.decode(data, final=final)  # type: ignore[union-attr]
         except UnicodeDecodeError as e:
-            line = self._line + self._buf.count("\n")
+            line = self._line + self._buf.count("\n") + data[:e.start].count(b"\n")
             raise BundleError(
                 self._name, line,
                 f"byte 0x{e.object[e.start]:02x} is not valid {self.encoding_used}; "
