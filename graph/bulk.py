@@ -224,16 +224,20 @@ class EmbeddedBulkLoad:
             items = kept
         # which referenced ids are not in the store's memory: look them up in this load
         memory = self._store._records
+        small = self._small
         wanted: dict[str, set[str]] = defaultdict(set)
+        refs = []
         for _, rec in items:
-            for _, tl, tk in rec.refs():
-                if tk not in memory[tl] and tk not in self._small.get(tl, ()):
+            rs = list(rec.refs())
+            refs.append(rs)
+            for _, tl, tk in rs:
+                if tk not in memory[tl] and tk not in small.get(tl, ()):
                     wanted[tl].add(tk)
         loaded = {tl: self._keys(tl, keys) for tl, keys in wanted.items()}
         good: list[Record] = []
         owners: list[tuple[str, str, int, str | None]] = []
-        for line, rec in items:
-            err = self._check_big(rec, loaded)
+        for (line, rec), rs in zip(items, refs):
+            err = self._check_big(rec, rs, loaded)
             if err is not None:
                 err.record = (label, rec.key)
                 problems.append((label, line, err))
@@ -244,9 +248,10 @@ class EmbeddedBulkLoad:
         self._write(good)
         return problems
 
-    def _check_big(self, rec: Record, loaded: dict[str, dict[str, tuple[int, str | None]]]) -> ValidationError | None:
+    def _check_big(self, rec: Record, refs: list, loaded: dict[str, dict[str, tuple[int, str | None]]]
+                   ) -> ValidationError | None:
         memory = self._store._records
-        for ref, tl, tk in rec.refs():
+        for ref, tl, tk in refs:
             if tk not in memory[tl] and tk not in self._small.get(tl, ()) and tk not in loaded.get(tl, ()):
                 return NotFoundError(ref.contract_name, f"no {tl} with id {tk!r}")
         if rec.LABEL == "Need":

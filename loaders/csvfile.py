@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import BinaryIO
 from graph.errors import ValidationError
 from graph.model import Record
 
-from .bundle import Sheet
+from .bundle import Sheet, _text_cell
 
 #: no cell may be longer than this (the model's longest text is 2,000 characters)
 MAX_CELL = 100_000
@@ -52,7 +51,7 @@ class BundleError(ValidationError):
                 "message": self.message}
 
 
-class _Decoded(io.TextIOBase):
+class _Decoded:
     """Text from a binary stream, the encoding decided on the way (see module doc)."""
 
     def __init__(self, raw: BinaryIO, name: str, encoding: str | None) -> None:
@@ -102,28 +101,19 @@ class _Decoded(io.TextIOBase):
         self._eof = final
         return True
 
-    def readline(self, size: int = -1) -> str:  # csv.reader reads lines
-        while "\n" not in self._buf and self._fill():
-            pass
-        i = self._buf.find("\n")
-        if i < 0:
-            line, self._buf = self._buf, ""
-        else:
-            line, self._buf = self._buf[: i + 1], self._buf[i + 1:]
-        self._line += 1
-        return line
-
     def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
-
-    def readable(self) -> bool:
-        return True
+        """The lines, each with its newline (csv.reader needs them to keep
+        newlines inside quoted cells); split a chunk at a time, in C."""
+        while self._fill():
+            if "\n" not in self._buf:
+                continue
+            *lines, self._buf = self._buf.split("\n")
+            self._line += len(lines)
+            for line in lines:
+                yield line + "\n"
+        if self._buf:
+            line, self._buf = self._buf, ""
+            yield line
 
 
 @dataclass
@@ -200,6 +190,8 @@ class SheetReader:
         sheet, name, width = self.sheet, self.name, len(mapping)
         cols = sheet.columns
         cls = sheet.record_type
+        # per file column: the field and its parser (None: the text as it is)
+        convert = [(cols[i].field, None if cols[i].parse is _text_cell else cols[i].parse) for _, i in mapping]
         while True:
             line = reader.line_num + 1
             try:
@@ -215,12 +207,7 @@ class SheetReader:
                 yield Row(line, None, BundleError(
                     name, line, f"{len(cells)} cells, but the header has {width} columns"))
                 continue
-            kwargs = {}
-            for (filecol, i), cell in zip(mapping, cells):
-                if cell == "":
-                    continue
-                c = cols[i]
-                kwargs[c.field] = c.parse(cell)
+            kwargs = {f: (cell if p is None else p(cell)) for (f, p), cell in zip(convert, cells) if cell}
             try:
                 yield Row(line, cls(**kwargs), None)
             except ValidationError as e:

@@ -272,3 +272,19 @@ def test_a_version_1_file_is_migrated_in_place_keeping_its_records(tmp_path):
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     finally:
         conn.close()
+
+
+def test_the_stored_json_is_exactly_to_dict_for_every_kind():
+    """_encode builds the row without to_dict (bulk loads call it per row); it
+    must give the same text, or a reload would rewrite unchanged rows."""
+    import json
+
+    from graph.embedded import _encode
+    from graph.model import RECORD_TYPES
+    from loaders.synthetic import generate
+
+    seen = set()
+    for rec in generate(150, seed=4):
+        assert _encode(rec) == json.dumps(rec.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        seen.add(rec.LABEL)
+    assert seen == set(RECORD_TYPES)
