@@ -1,0 +1,303 @@
+"""``export_hsds``: the store's organizations and services as HSDS 3.0.
+
+Writes, into ``out_dir``:
+
+* ``organizations.json`` — an array of HSDS ``organization`` objects, each with
+  its sector as an attribute (taxonomy ``dolbom-sector``) and one ``location``
+  per region it is active in (name = the region's name, description = its
+  path, "경기도 수원시");
+* ``services.json`` — an array of HSDS ``service`` objects with
+  ``organization_id``, ``status``, ``service_areas`` (one per region served,
+  named like the locations), ``cost_options`` (``cost`` in KRW),
+  ``eligibility_description`` and ``attributes`` linking taxonomy terms:
+  ``dolbom-domain`` for domains, ``dolbom-trait`` for required traits,
+  ``dolbom-eligibility`` / ``max_income_percent`` for the income ceiling;
+* ``csv/`` — the same as a tabular data package (``datapackage.json`` and one
+  CSV per table), unless ``csv=False``.
+
+Each object validates against the official HSDS 3.0 JSON schema (the tests
+check it against the vendored copy). HSDS ids are UUIDs: an id that already
+is one is written as is, any other becomes ``uuid5(namespace, "Label:id")``,
+the same on every export. ``dolbom import-hsds`` reads the output back to the
+same organizations and services.
+
+HSDS 3.0 has no place for capacity, places used, lead time, exclusions or
+agreements, nor for volunteers, households, needs and referrals: the report
+counts what was left out. Every file is complete or absent: documents are
+built in memory first, then each is written to a temporary file and renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.model import Domain, HouseholdTrait, Organization, Region, Sector, Service
+from graph.store import Store
+
+#: namespace of the UUIDs given to Dolbom ids that are not UUIDs
+EXPORT_NAMESPACE = uuid.UUID("5b0e6a1c-2f43-4d8e-9c1a-d01b0a000002")
+
+DOMAIN_NAMES = {
+    Domain.HEALTH: "보건·의료", Domain.HOUSING: "주거", Domain.EMPLOYMENT: "고용·일자리", Domain.LEGAL: "법률",
+    Domain.INCOME: "소득·생계", Domain.EDUCATION: "교육", Domain.CARE: "돌봄", Domain.MENTAL_HEALTH: "정신건강",
+    Domain.FOOD: "식품·급식",
+}
+TRAIT_NAMES = {
+    HouseholdTrait.ELDERLY: "노인", HouseholdTrait.DISABLED: "장애인", HouseholdTrait.CHILDREN: "아동",
+    HouseholdTrait.SINGLE_PARENT: "한부모", HouseholdTrait.MULTICULTURAL: "다문화",
+    HouseholdTrait.UNEMPLOYED: "실직", HouseholdTrait.CHRONIC_ILLNESS: "만성질환",
+}
+SECTOR_NAMES = {
+    Sector.PUBLIC: "공공", Sector.PRIVATE: "민간", Sector.NONPROFIT: "비영리", Sector.RELIGIOUS: "종교",
+    Sector.CORPORATE: "기업", Sector.ASSOCIATION: "협회",
+}
+TAXONOMIES = {
+    "dolbom-domain": "Dolbom 서비스 영역 (domains): what a service helps with",
+    "dolbom-trait": "Dolbom 가구 특성 (household traits) a service requires",
+    "dolbom-eligibility": "Dolbom 자격 기준 (eligibility rules); the attribute value carries the number",
+    "dolbom-sector": "Dolbom 기관 유형 (organization sectors)",
+}
+LEVEL_NAMES = {"PROVINCE": "광역", "CITY": "시·군", "DONG": "읍·면·동"}
+
+
+def hsds_id(label: str, key: str) -> str:
+    """The HSDS id of a Dolbom record: its id if that is a UUID, else a stable uuid5."""
+    try:
+        if str(uuid.UUID(key)) == key.lower():
+            return key
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return str(uuid.uuid5(EXPORT_NAMESPACE, f"{label}:{key}"))
+
+
+def _uid(*parts: str) -> str:
+    return str(uuid.uuid5(EXPORT_NAMESPACE, "\x1f".join(parts)))
+
+
+@dataclass
+class ExportReport:
+    out_dir: str
+    #: file name -> how many objects (rows) it holds
+    written: dict[str, int] = field(default_factory=dict)
+    #: what HSDS 3.0 cannot carry: "Service.capacity" -> how many records had a value
+    not_exported: dict[str, int] = field(default_factory=dict)
+
+    def format(self) -> str:
+        out = [f"HSDS export to {self.out_dir}"]
+        for name, n in self.written.items():
+            out.append(f"  {name}: {n}")
+        if self.not_exported:
+            out.append("  not exported (HSDS 3.0 has no place for it):")
+            for what, n in self.not_exported.items():
+                out.append(f"    {what}: {n}")
+        return "\n".join(out) + "\n"
+
+
+class _Builder:
+    def __init__(self, store: Store) -> None:
+        self.regions: dict[str, Region] = {r.id: r for r in store.list("Region")}  # type: ignore[misc]
+        self.tables: dict[str, list[dict[str, Any]]] = {
+            t: [] for t in ("organization", "service", "location", "service_area", "cost_option", "attribute",
+                            "taxonomy_term", "taxonomy")
+        }
+        self._terms: dict[str, dict[str, Any]] = {}
+
+    def path(self, region_id: str) -> str:
+        names = []
+        cur: str | None = region_id
+        while cur is not None and cur in self.regions and len(names) < 16:
+            names.append(self.regions[cur].name)
+            cur = self.regions[cur].parent_id
+        return " ".join(reversed(names))
+
+    def taxonomy(self, name: str) -> dict[str, Any]:
+        return {"id": _uid("taxonomy", name), "name": name, "description": TAXONOMIES[name]}
+
+    def term(self, taxonomy: str, code: str, name: str) -> dict[str, Any]:
+        tid = _uid("term", taxonomy, code)
+        if tid not in self._terms:
+            self._terms[tid] = {"id": tid, "code": code, "name": name, "description": f"{name} ({code})",
+                                "taxonomy": taxonomy, "taxonomy_id": _uid("taxonomy", taxonomy)}
+            self.tables["taxonomy_term"].append(self._terms[tid])
+        return self._terms[tid]
+
+    def attribute(self, owner_label: str, owner_id: str, entity: str, link_type: str, taxonomy: str, code: str,
+                  name: str, value: str | None = None) -> dict[str, Any]:
+        term = self.term(taxonomy, code, name)
+        attr: dict[str, Any] = {
+            "id": _uid("attribute", owner_label, owner_id, taxonomy, code), "link_id": owner_id,
+            "taxonomy_term_id": term["id"], "link_type": link_type, "link_entity": entity,
+        }
+        if value is not None:
+            attr["value"] = value
+        self.tables["attribute"].append(attr)
+        return {**attr, "taxonomy_term": {**term, "taxonomy_detail": self.taxonomy(taxonomy)}}
+
+    def organization(self, org: Organization) -> dict[str, Any]:
+        oid = hsds_id("Organization", org.id)
+        sector = self.attribute("Organization", oid, "organization", "organization_type", "dolbom-sector",
+                                org.sector.value, SECTOR_NAMES[org.sector])
+        locations = []
+        for rid in org.region_ids:
+            region = self.regions[rid]
+            loc = {"id": _uid("location", oid, rid), "location_type": "physical", "organization_id": oid,
+                   "name": region.name, "description": self.path(rid)}
+            self.tables["location"].append(loc)
+            locations.append(loc)
+        row = {"id": oid, "name": org.name, "description": f"{org.name} ({SECTOR_NAMES[org.sector]})"}
+        self.tables["organization"].append(row)
+        return {**row, "locations": locations, "attributes": [sector]}
+
+    def service(self, svc: Service) -> dict[str, Any]:
+        sid = hsds_id("Service", svc.id)
+        attributes = [self.attribute("Service", sid, "service", "service_category", "dolbom-domain", d.value,
+                                     DOMAIN_NAMES[d]) for d in svc.domains]
+        attributes += [self.attribute("Service", sid, "service", "eligibility", "dolbom-trait", t.value,
+                                      TRAIT_NAMES[t]) for t in svc.required_traits]
+        rules = []
+        if svc.max_income_percent is not None:
+            attributes.append(self.attribute("Service", sid, "service", "eligibility", "dolbom-eligibility",
+                                             "max_income_percent", "기준 중위소득 상한 (%)",
+                                             str(svc.max_income_percent)))
+            rules.append(f"기준 중위소득 {svc.max_income_percent}% 이하")
+        if svc.required_traits:
+            rules.append("대상: " + ", ".join(TRAIT_NAMES[t] for t in svc.required_traits))
+        areas = []
+        for rid in svc.region_ids:
+            region = self.regions[rid]
+            area = {"id": _uid("service_area", sid, rid), "service_id": sid, "name": region.name,
+                    "description": self.path(rid), "extent_type": "dolbom-region",
+                    "extent": f"{region.level.value} {LEVEL_NAMES[region.level.value]}"}
+            self.tables["service_area"].append(area)
+            areas.append(area)
+        cost = {"id": _uid("cost_option", sid), "service_id": sid, "currency": "KRW", "amount": svc.cost,
+                "option": "무료" if svc.cost == 0 else "1회 이용"}
+        self.tables["cost_option"].append(cost)
+        row: dict[str, Any] = {"id": sid, "organization_id": hsds_id("Organization", svc.provider_id),
+                               "name": svc.name, "status": "active" if svc.active else "inactive"}
+        if rules:
+            row["eligibility_description"] = "; ".join(rules)
+        self.tables["service"].append(row)
+        return {**row, "service_areas": areas, "cost_options": [cost], "attributes": attributes}
+
+
+def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, list[dict[str, Any]]],
+                                      dict[str, int]]:
+    """``(organizations, services, tables, not_exported)`` without writing anything."""
+    b = _Builder(store)
+    orgs = [b.organization(o) for o in store.list("Organization")]  # type: ignore[arg-type]
+    services = [b.service(s) for s in store.list("Service")]  # type: ignore[arg-type]
+    for name in TAXONOMIES:
+        if any(t["taxonomy"] == name for t in b.tables["taxonomy_term"]):
+            b.tables["taxonomy"].append(b.taxonomy(name))
+    lost: dict[str, int] = {}
+    svcs: list[Service] = store.list("Service")  # type: ignore[assignment]
+    for what, n in (
+        ("Service.capacity", sum(s.capacity is not None for s in svcs)),
+        ("Service.used", sum(s.used > 0 for s in svcs)),
+        ("Service.leadTimeDays", sum(s.lead_time_days > 0 for s in svcs)),
+        ("Service.excludesIds", sum(bool(s.excludes_ids) for s in svcs)),
+        ("Service.agreementId", sum(s.agreement_id is not None for s in svcs)),
+    ):
+        if n:
+            lost[what] = n
+    for label, n in store.counts().items():
+        if label not in ("Region", "Organization", "Service") and n:
+            lost[label] = n
+    return orgs, services, b.tables, lost
+
+
+#: CSV file and columns per table, in the official data package's order
+CSV_TABLES = {
+    "organization": ("organizations.csv", ["id", "name", "alternate_name", "description", "email", "website",
+                                           "tax_status", "tax_id", "year_incorporated", "legal_status", "logo",
+                                           "uri", "parent_organization_id"]),
+    "service": ("services.csv", ["id", "organization_id", "program_id", "name", "alternate_name", "description",
+                                 "url", "email", "status", "interpretation_services", "application_process",
+                                 "fees_description", "wait_time", "fees", "accreditations",
+                                 "eligibility_description", "minimum_age", "maximum_age", "assured_date",
+                                 "assurer_email", "licenses", "alert", "last_modified"]),
+    "location": ("locations.csv", ["id", "location_type", "url", "organization_id", "name", "alternate_name",
+                                   "description", "transportation", "latitude", "longitude", "external_identifier",
+                                   "external_identifier_type"]),
+    "service_area": ("service_areas.csv", ["id", "service_id", "name", "description", "extent", "extent_type",
+                                           "uri"]),
+    "cost_option": ("cost_options.csv", ["id", "service_id", "valid_from", "valid_to", "option", "currency",
+                                         "amount", "amount_description"]),
+    "attribute": ("attributes.csv", ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"]),
+    "taxonomy_term": ("taxonomy_terms.csv", ["id", "code", "name", "description", "parent_id", "taxonomy",
+                                             "language", "taxonomy_id", "term_uri"]),
+    "taxonomy": ("taxonomies.csv", ["id", "name", "description", "uri", "version"]),
+}
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for row in sorted(rows, key=lambda r: r["id"]):
+        w.writerow(["" if row.get(c) is None else row[c] for c in columns])
+    return buf.getvalue()
+
+
+def _datapackage(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        "name": "dolbom-hsds-export",
+        "title": "Dolbom services as HSDS 3.0",
+        "profile": "tabular-data-package",
+        "version": "3.0",
+        "license": {"name": "see the data owner"},
+        "resources": [
+            {"name": t, "path": name, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "profile": "tabular-data-resource",
+             "schema": {"fields": [{"name": c, "type": "number" if c in ("amount", "latitude", "longitude",
+                                                                            "year_incorporated", "minimum_age",
+                                                                            "maximum_age") else "string"}
+                                   for c in cols], "primaryKey": "id"}}
+            for t, (name, cols) in CSV_TABLES.items()
+        ],
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def export_hsds(store: Store, out_dir: str | Path, *, csv: bool = True) -> ExportReport:
+    """Write the store's organizations and services as HSDS 3.0 (see the module docstring)."""
+    out = Path(out_dir)
+    orgs, services, tables, lost = build_hsds(store)
+    files: dict[Path, str] = {
+        out / "organizations.json": json.dumps(orgs, ensure_ascii=False, indent=2) + "\n",
+        out / "services.json": json.dumps(services, ensure_ascii=False, indent=2) + "\n",
+    }
+    report = ExportReport(str(out), {"organizations.json": len(orgs), "services.json": len(services)}, lost)
+    if csv:
+        for table, (name, columns) in CSV_TABLES.items():
+            files[out / "csv" / name] = _csv_text(columns, tables[table])
+            report.written[f"csv/{name}"] = len(tables[table])
+        files[out / "csv" / "datapackage.json"] = json.dumps(_datapackage(tables), ensure_ascii=False,
+                                                             indent=2) + "\n"
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        _write(path, text)
+    return report
