@@ -131,8 +131,9 @@ class Mapping:
         for rule in self.sector_rules:
             for f in self.sector_fields:
                 value = org.get(f)
-                if isinstance(value, str) and rule.pattern.search(value):
-                    return rule.sector, f"{f} matches {rule.pattern.pattern!r}"
+                found = rule.pattern.search(value) if isinstance(value, str) else None
+                if found:
+                    return rule.sector, f"{f} contains {found.group(0)!r}"
         return self.default_sector, "default_sector"
 
     def area(self, name: Any) -> str | None:
