@@ -466,11 +466,6 @@ class _Mapper:
                 else:
                     self.unmapped("income_rule", item, f"income term {term.get('code') or term.get('name')!r} "
                                                        f"with value {value!r}: not a whole percentage")
-        if not domains:  # before regions: a left-out service creates no region
-            seen = [t.get("code") or t.get("name") for _a, t, _m in self.terms_of(item)]
-            self.unmapped("service_no_domain", item,
-                          f"terms {seen!r} map to no domain" if seen else "no taxonomy terms")
-            return None
         text = item.get("eligibility_description")
         if income is None and isinstance(text, str):
             for pattern in _INCOME_PATTERNS:
@@ -487,6 +482,11 @@ class _Mapper:
 
         cost = self.cost(item, linked.get("cost_option", []))
 
+        if not domains:  # before regions: a left-out service creates no region
+            seen = [t.get("code") or t.get("name") for _a, t, _m in self.terms_of(item)]
+            self.unmapped("service_no_domain", item,
+                          f"terms {seen!r} map to no domain" if seen else "no taxonomy terms")
+            return None
         regions: set[str] = set()
         for area in linked.get("service_area", []):
             rid = self.area_region(area)
