@@ -78,3 +78,20 @@ def test_region_index_by_name_path_and_ambiguity():
     assert idx.resolve("성남시 매탄1동") == (None, "unknown")  # wrong city
     assert idx.resolve("부산광역시") == (None, "unknown")
     assert idx.path_name("gg-suwon-jungang") == "경기도 수원시 중앙동"
+
+
+def test_income_ceiling_from_the_eligibility_description(store, tmp_path):
+    texts = {"기준 중위소득 75% 이하": 75, "60% of median income": 60, "median income below 80%": 80,
+             "중위소득의 50% 이하": 50, "소득 수준에 따라": None, "누구나": None}
+    org = {"id": "org-1", "name": "수원시청", "description": "시청"}
+    doc = [{"id": f"s-{i}", "name": f"상담 {i}", "status": "active", "organization": org,
+            "eligibility_description": text, "service_areas": [{"id": f"a-{i}", "name": "수원시"}],
+            "attributes": [{"id": f"t-{i}", "taxonomy_term": {"id": "term-legal", "name": "법률",
+                                                              "description": "법률"}}]}
+           for i, text in enumerate(texts)]
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = import_hsds(store, path)
+    got = {s.name: s.max_income_percent for s in store.list("Service")}
+    assert got == {f"상담 {i}": want for i, want in enumerate(texts.values())}
+    assert r.ids("income_rule") == ["s-4"]  # mentions 소득 without a percentage
