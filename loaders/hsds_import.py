@@ -295,6 +295,12 @@ class _Mapper:
         self._seen: set[tuple[str, str]] = set()
         self.attrs: dict[str, list[Item]] = {}
         self.by_service: dict[str, dict[str, list[Item]]] = {}
+        self.addresses: dict[str, list[Item]] = {}
+        self.org_locations: dict[str, list[Item]] = {}
+        for addr in data["address"].values():
+            self.addresses.setdefault(addr.get("location_id") or "", []).append(addr)
+        for loc in data["location"].values():
+            self.org_locations.setdefault(loc.get("organization_id") or "", []).append(loc)
 
     def unmapped(self, kind: str, item: Item, detail: str) -> None:
         if (kind, item.id) not in self._seen:
@@ -385,9 +391,7 @@ class _Mapper:
 
     def location_region(self, loc: Item) -> str | None:
         texts: list[str] = []
-        for addr in self.data["address"].values():
-            if addr.get("location_id") != loc.id:
-                continue
+        for addr in self.addresses.get(loc.id, []):
             state, city, sub = addr.get("state_province"), addr.get("city"), addr.get("region")
             texts += [" ".join(x for x in (state, city, sub) if isinstance(x, str) and x)]
             texts += [" ".join(x for x in (state, city) if isinstance(x, str) and x), city or ""]
@@ -429,11 +433,10 @@ class _Mapper:
         if sector is None:
             sector, why = self.mapping.guess_sector(item.data)
         regions = set()
-        for loc in self.data["location"].values():
-            if loc.get("organization_id") == item.id:
-                rid = self.location_region(loc)
-                if rid is not None:
-                    regions.add(rid)
+        for loc in self.org_locations.get(item.id, []):
+            rid = self.location_region(loc)
+            if rid is not None:
+                regions.add(rid)
         if not regions and isinstance(existing, Organization):
             regions = set(existing.region_ids)
         self.report.sectors[item.id] = (sector.value, why)

@@ -56,3 +56,26 @@ def test_a_dolbom_store_survives_the_trip_apart_from_what_hsds_cannot_say(make_s
         same = ("name", "domains", "region_ids", "max_income_percent", "required_traits", "cost", "active")
         assert {f: getattr(back, f) for f in same} == {f: getattr(svc, f) for f in same}
         assert back.capacity is None and back.excludes_ids == ()  # not in HSDS 3.0: reported on export
+
+
+@pytest.mark.slow
+def test_synthetic_province_round_trip(make_store, tmp_path):
+    """A realistic province (duplicate dong names included) exports and comes
+    back with every service's domains, regions and eligibility."""
+    from loaders import synthetic
+
+    records = list(synthetic.generate(50, seed=5))
+    original = make_store("synthetic", records)
+    export_hsds(original, tmp_path / "x", csv=False)
+    fresh = make_store("fresh", [r for r in records if r.LABEL == "Region"])
+    r = import_hsds(fresh, tmp_path / "x")
+    assert r.unmapped == []
+    assert r.imported == {"Organization": original.counts()["Organization"],
+                          "Service": original.counts()["Service"]}
+    same = ("name", "domains", "region_ids", "max_income_percent", "required_traits", "cost", "active")
+    for svc in original.list("Service"):
+        back = fresh.get("Service", hsds_id("Service", svc.id))
+        assert {f: getattr(back, f) for f in same} == {f: getattr(svc, f) for f in same}
+    for org in original.list("Organization"):
+        back = fresh.get("Organization", hsds_id("Organization", org.id))
+        assert (back.name, back.sector, back.region_ids) == (org.name, org.sector, org.region_ids)
