@@ -40,6 +40,7 @@ from graph.errors import DolbomError
 from graph.store import Store
 from schema.build import build_schema
 from schema.errors import INTERNAL_MESSAGE, map_errors, unauthenticated
+from schema.ops import audit
 from schema.run import blocking
 
 from .context import Context
@@ -97,9 +98,11 @@ class DolbomGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         state = request.scope.get("state") or {}
-        return Context(store=self.holder.get(), principal=state.get("principal") or Principal.anonymous(),
-                       settings=self.settings, request_id=state.get("request_id"),
-                       request=request, response=response)
+        ctx = Context(store=self.holder.get(), principal=state.get("principal") or Principal.anonymous(),
+                      settings=self.settings, request_id=state.get("request_id"),
+                      request=request, response=response)
+        request.scope.setdefault("state", {})["context"] = ctx
+        return ctx
 
 
     async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
@@ -107,6 +110,10 @@ class DolbomGraphQL(GraphQL):
         the token limiter that aborts parsing) to contract codes too."""
         if result.errors:
             result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"))
+        ctx = (request.scope.get("state") or {}).get("context")
+        if ctx is not None and ctx.households_read:
+            await blocking(audit.record, ctx.store, ctx.principal, "read", "Household",
+                           ctx.households_read, ctx.request_id)
         return await super().process_result(request, result)
 
 

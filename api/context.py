@@ -28,6 +28,8 @@ class Context:
     response: Any = None
     #: per-request caches and DataLoaders (see schema.loaders.Loaders)
     loaders: Any = None
+    #: households whose data this request showed: one audit entry at its end
+    households_read: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.loaders is None:

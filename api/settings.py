@@ -15,6 +15,8 @@ DOLBOM_MAX_ALLOCATE             max_allocate        most households in one ``all
 DOLBOM_MAX_MATCH_LIMIT          max_match_limit     most packages ``matchPackages`` returns
 DOLBOM_MAX_BODY_BYTES           max_body_bytes      request body cap (HTTP 413 past it)
 DOLBOM_ALLOCATE_TIME_LIMIT      allocate_time_limit solver seconds for one ``allocate``
+DOLBOM_EMERGENCY_DAYS           emergency_days      an EMERGENCY household needs a referral SENT within this many days
+DOLBOM_FOCUSED_DAYS             focused_days        the same for FOCUSED households
 DOLBOM_CORS_ORIGINS             cors_origins        comma-separated allowed origins ("" = no CORS)
 DOLBOM_GRAPHIQL                 graphiql            1/0: serve GraphiQL on GET /graphql
 ==============================  ==================  ==============================================
@@ -43,6 +45,8 @@ class Settings:
     max_match_limit: int = 20
     max_body_bytes: int = 1_000_000
     allocate_time_limit: float = 10.0
+    emergency_days: int = 3
+    focused_days: int = 14
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
 

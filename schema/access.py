@@ -51,7 +51,9 @@ async def household(info: Info, household_id: str, field: str = "householdId") -
         raise NotFoundError(field, f"no Household with id {household_id!r}")
     chain = await region_chain(info, rec.region_id) if p.role is Role.CASEWORKER else []
     own = p.role is Role.PARTNER and bool(await _own_referrals(info, household_id))
-    return Household(rec=rec, access=decide_household(p, rec, chain, own))
+    hh = Household(rec=rec, access=decide_household(p, rec, chain, own))
+    info.context.households_read.add(rec.id)  # allowed (decide_household raises otherwise): audited
+    return hh
 
 
 async def visible_referrals(info: Info, hh: Household) -> list[model.Referral]:

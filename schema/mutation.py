@@ -18,14 +18,32 @@ from .inputs import (
     ServiceInput,
     VolunteerInput,
 )
-from .ops import writes
+from .ops import audit, protection, writes
 from .run import blocking
 from .types import Agreement, Household, Need, Organization, Referral, Region, Service, Volunteer
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
 async def _do(info: Info, op, *args, **kwargs):
+    """Run the write, then note it in the audit trail (see schema.ops.audit)."""
     ctx = info.context
-    return await blocking(op, ctx.store, ctx.principal, *args, **kwargs)
+    rec = await blocking(op, ctx.store, ctx.principal, *args, **kwargs)
+    detail = {"status": rec.status.value} if hasattr(rec, "status") else {}
+    if op is writes.record_receipt:
+        detail = {"serviceId": args[1]}
+    await blocking(audit.record, ctx.store, ctx.principal, _camel(op.__name__), rec.LABEL, [rec.key],
+                   ctx.request_id, detail)
+    return rec
+
+
+async def _note_moves(info: Info, referral_id: str, moves: list) -> None:
+    ctx = info.context
+    for old, new, at in moves:
+        await blocking(audit.record_move, ctx.store, ctx.principal, referral_id, old, new, ctx.request_id, at)
 
 
 @strawberry.type
@@ -74,9 +92,21 @@ class Mutation:
 
     @strawberry.mutation
     async def create_referral(self, info: Info, input: ReferralInput) -> Referral:
-        return Referral(rec=await _do(info, writes.create_referral, **input.fields()))
+        rec = await _do(info, writes.create_referral, **input.fields())
+        if not await blocking(audit.referral_history, info.context.store, rec.id):  # new, not a repeat
+            await _note_moves(info, rec.id, [(None, rec.status.value, rec.created_at)])
+        return Referral(rec=rec)
 
     @strawberry.mutation(description="Moves a referral along PROPOSED → SENT → ACCEPTED → DELIVERED → CLOSED "
                          "(or DECLINED); other moves are BAD_USER_INPUT.")
     async def update_referral(self, info: Info, id: strawberry.ID, status: ReferralStatus) -> Referral:
-        return Referral(rec=await _do(info, writes.update_referral, id, status))
+        moves: list = []
+        rec = await _do(info, writes.update_referral, id, status, moves=moves)
+        await _note_moves(info, rec.id, moves)
+        return Referral(rec=rec)
+
+    @strawberry.mutation(description="Coordinators: remove a closed household's personal fields and free text "
+                         "(needs' detail, incomePercent, traits), keeping what reports count. See docs/protection.md.")
+    async def anonymize_household(self, info: Info, id: strawberry.ID) -> Household:
+        rec = await _do(info, protection.anonymize_household, id)
+        return await access.household(info, rec.id)

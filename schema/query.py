@@ -10,7 +10,8 @@ from graph.errors import NotFoundError, ValidationError
 
 from . import access
 from .enums import Domain, NodeKind
-from .ops import analysis, reads
+from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
+from .ops import analysis, audit, deadlines, reads
 from .permissions import require_token
 from .run import blocking
 from .types import (
@@ -76,6 +77,7 @@ class Query:
         ctx = info.context
         packages = await blocking(analysis.match_packages, ctx.store, ctx.principal, household_id,
                                   3 if limit is None else limit, max_limit=ctx.settings.max_match_limit)
+        ctx.households_read.add(household_id)
         return [ServicePackage(rec=p) for p in packages]
 
     @strawberry.field(description="Supply against demand for each region and domain under the given region "
@@ -113,4 +115,29 @@ class Query:
         plan = await blocking(analysis.allocate_plan, ctx.store, ctx.principal, household_ids,
                               max_households=ctx.settings.max_allocate,
                               time_limit=ctx.settings.allocate_time_limit)
+        ctx.households_read.update(household_ids)
         return Allocation(rec=plan)
+
+    @strawberry.field(description="Coordinators: the audit trail, oldest first, filtered by any of actor (token "
+                      "id), action, target id and a time window [since, until).")
+    async def audit_log(self, info: Info, actor: str | None = None, action: str | None = None,
+                        target_id: strawberry.ID | None = None, since: str | None = None, until: str | None = None,
+                        first: int | None = 50, after: str | None = None) -> AuditConnection:
+        ctx = info.context
+        page = await blocking(audit.audit_log, ctx.store, ctx.principal, first=50 if first is None else first,
+                              after=after, max_first=ctx.settings.max_first, actor=actor, action=action,
+                              target_id=target_id, since=since, until=until)
+        edges = [AuditEdge(cursor=audit.encode_cursor(k), node=AuditEntry.of(d)) for k, d in page.entries]
+        return AuditConnection(edges=edges, page_info=AuditPageInfo(
+            has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(description="Households past their response deadline with no referral SENT (EMERGENCY: "
+                      "3 days from opening, FOCUSED: 14; configurable), by region. asOf: judge at this time.")
+    async def overdue(self, info: Info, region_id: strawberry.ID | None = None,
+                      as_of: str | None = None) -> list[OverdueHousehold]:
+        ctx = info.context
+        rows = await blocking(deadlines.overdue, ctx.store, ctx.principal, ctx.settings, region_id=region_id,
+                              as_of=as_of)
+        return [OverdueHousehold(household_id=strawberry.ID(o.household_id), region_id=strawberry.ID(o.region_id),
+                                 urgency=o.urgency, opened_at=o.opened_at, due_at=o.due_at,
+                                 days_late=o.days_late, opened_by=o.opened_by) for o in rows]

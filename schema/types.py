@@ -15,6 +15,7 @@ from graph import model
 from matching import results
 
 from . import access
+from .audit_types import ReferralMove
 from .enums import (
     Domain,
     FlagKind,
@@ -26,6 +27,7 @@ from .enums import (
     Sector,
     Urgency,
 )
+from .run import blocking
 
 
 def _ctx(info: Info):  # -> api.context.Context
@@ -353,6 +355,17 @@ class Referral:
     @strawberry.field
     def updated_at(self) -> str:
         return self.rec.updated_at
+
+    @strawberry.field(description="Every move with its time and role, oldest first (the acting token is "
+                      "hidden from partners).")
+    async def history(self, info: Info) -> list[ReferralMove]:
+        from api.principal import Role
+        from schema.ops import audit
+
+        moves = await blocking(audit.referral_history, _ctx(info).store, self.rec.id)
+        partner = _ctx(info).principal.role is Role.PARTNER
+        return [ReferralMove(at=m["at"], from_status=m.get("from"), to_status=m["to"],
+                             actor=None if partner else m.get("actor"), role=m.get("role", "")) for m in moves]
 
 
 @strawberry.type

@@ -152,13 +152,34 @@ def run_network(args: argparse.Namespace, g, out: TextIO) -> None:
             out.write("  " + ", ".join(a.unreferred[:30]) + (" ..." if len(a.unreferred) > 30 else "") + "\n")
 
 
-RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network}
+def run_overdue(args: argparse.Namespace, store, out: TextIO) -> None:
+    """Households past their response deadline, by region and the case worker who opened them."""
+    from api.principal import Principal, Role
+    from api.settings import Settings
+    from schema.ops.deadlines import overdue
+
+    # the CLI runs on the database itself: a coordinator's view
+    rows = overdue(store, Principal(Role.COORDINATOR, token_id="cli"), Settings.from_env(),
+                   region_id=args.region, as_of=args.as_of)
+    headers = ("region", "case worker", "household", "urgency", "opened", "due", "days late")
+    table = [(o.region_id, o.opened_by or "-", o.household_id, o.urgency.value, o.opened_at, o.due_at, o.days_late)
+             for o in rows]
+    _emit(table, headers, args.format, out, [dict(zip(("regionId", "openedBy", "householdId", "urgency", "openedAt",
+                                                       "dueAt", "daysLate"), r)) for r in table])
+
+
+RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue}
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.plot and args.report != "coverage":
         raise ValidationError("plot", "--plot works with the coverage report only")
+    if args.as_of and args.report != "overdue":
+        raise ValidationError("as-of", "--as-of works with the overdue report only")
     with open_store(args.db) as store:
+        if args.report == "overdue":
+            run_overdue(args, store, out)
+            return 0
         g = store.graph(args.region)
     RUNNERS[args.report](args, g, out)
     return 0
@@ -175,7 +196,7 @@ def _kinds(text: str) -> list[str]:
 def register(sub: argparse._SubParsersAction) -> None:
     from api.cli import DB_HELP
 
-    p = sub.add_parser("report", help="coverage, overlaps and network reports for coordinators")
+    p = sub.add_parser("report", help="coverage, overlaps, network and overdue reports for coordinators")
     p.add_argument("report", choices=tuple(RUNNERS), help="which report")
     p.add_argument("--region", help="a region id: report on its subtree (default: every region)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
@@ -183,5 +204,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--on", type=_date, help="coverage: the day agreements must be in force (default: today)")
     p.add_argument("--locale", choices=LOCALES, default="en", help="overlaps: language of the messages")
     p.add_argument("--kinds", type=_kinds, help="network --format json: node kinds, comma-separated (default all)")
+    p.add_argument("--as-of", help="overdue: judge deadlines at this ISO date or time (default: now)")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)

@@ -7,6 +7,9 @@
   service has none left (``used >= capacity``), when its MOU's annual quota is
   used up, or when the service is retired.
 * Moving from ACCEPTED to DECLINED gives the place back.
+* The needs follow: a referral moving to DELIVERED makes its OPEN needs MET;
+  one moving to DECLINED makes its MET needs OPEN again, unless another
+  DELIVERED or CLOSED referral covers them.
 * Retiring a service declines its PROPOSED, SENT and ACCEPTED referrals and
   gives back the places of the ACCEPTED ones (DELIVERED and CLOSED keep theirs).
 
@@ -19,7 +22,7 @@ overbooked. Volunteers have no capacity counter.
 from __future__ import annotations
 
 from graph.errors import ConflictError, ValidationError
-from graph.model import Agreement, Referral, ReferralStatus, Service, now_iso
+from graph.model import Agreement, Need, NeedStatus, Referral, ReferralStatus, Service, now_iso
 from graph.store import UnitOfWork
 
 S = ReferralStatus
@@ -87,7 +90,37 @@ def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str) -> Refer
             _shift(uow, svc, +1)
         elif ref.status in HOLDING and to not in HOLDING:
             _shift(uow, svc, -1)
-    return uow.put(ref.replace(status=to, updated_at=when))  # type: ignore[return-value]
+    moved = uow.put(ref.replace(status=to, updated_at=when))
+    _follow_needs(uow, moved)  # type: ignore[arg-type]
+    return moved  # type: ignore[return-value]
+
+
+#: statuses under which a referral has met its needs
+MEETING = frozenset({S.DELIVERED, S.CLOSED})
+
+
+def _follow_needs(uow: UnitOfWork, ref: Referral) -> None:
+    """The needs follow the referral that covers them: DELIVERED makes an OPEN
+    need MET; DECLINED makes a MET need OPEN again unless another delivered
+    referral still covers it. CLOSED needs are left alone."""
+    if ref.status not in (S.DELIVERED, S.DECLINED):
+        return
+    for nid in ref.need_ids:
+        need = uow.get("Need", nid)
+        if not isinstance(need, Need):
+            continue
+        if ref.status is S.DELIVERED and need.status is NeedStatus.OPEN:
+            uow.put(need.replace(status=NeedStatus.MET))
+        elif ref.status is S.DECLINED and need.status is NeedStatus.MET and not _met_elsewhere(uow, ref, nid):
+            uow.put(need.replace(status=NeedStatus.OPEN))
+
+
+def _met_elsewhere(uow: UnitOfWork, ref: Referral, need_id: str) -> bool:
+    for label, key in uow.referrers("Need", need_id):
+        other = uow.get(label, key) if label == "Referral" and key != ref.id else None
+        if isinstance(other, Referral) and other.status in MEETING:
+            return True
+    return False
 
 
 def retire(uow: UnitOfWork, svc: Service) -> Service:
@@ -102,7 +135,7 @@ def retire(uow: UnitOfWork, svc: Service) -> Service:
         ref = uow.get(label, key)
         if isinstance(ref, Referral) and ref.resource_id == svc.id and ref.status in OPEN:
             given_back += ref.status is S.ACCEPTED
-            uow.put(ref.replace(status=S.DECLINED, updated_at=when))
+            _follow_needs(uow, uow.put(ref.replace(status=S.DECLINED, updated_at=when)))  # type: ignore[arg-type]
     if given_back:
         svc = _shift(uow, svc, -given_back)
     return uow.put(svc.replace(active=False))  # type: ignore[return-value]

@@ -39,7 +39,7 @@ from graph.store import Store, UnitOfWork
 
 from ..errors import forbidden
 from ..permissions import PARTNER_STATUSES, require_household, require_region, require_role
-from . import capacity
+from . import capacity, deadlines
 
 
 def _insert(uow: UnitOfWork, rec: Record, keep: tuple[str, ...] = ()) -> Record:
@@ -127,7 +127,9 @@ def create_household(store: Store, p: Principal, **fields: Any) -> Household:
     _region_exists(store, [rec.region_id], "regionId")
     require_region(store, p, [rec.region_id], "regionId", "create households")
     with store.unit_of_work() as uow:
-        return _insert(uow, rec)  # type: ignore[return-value]
+        out = _insert(uow, rec)
+    deadlines.note_opened(store, p, rec)  # its response deadline runs from now
+    return out  # type: ignore[return-value]
 
 
 def add_need(store: Store, p: Principal, household_id: str, **fields: Any) -> Need:
@@ -182,7 +184,8 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
         return uow.put(rec)  # type: ignore[return-value]
 
 
-def update_referral(store: Store, p: Principal, referral_id: str, status: Any) -> Referral:
+def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
+                    moves: list[tuple[str, str, str]] | None = None) -> Referral:
     """Move a referral along its lifecycle (see :data:`schema.ops.capacity.MOVES`),
     taking or giving back a place as the capacity rule says."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER, what="update referrals")
@@ -204,4 +207,7 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any) -
     with store.unit_of_work() as uow:
         ref = uow.require("Referral", referral_id)
         assert isinstance(ref, Referral)
-        return capacity.move(uow, ref, status, now_iso())
+        moved = capacity.move(uow, ref, status, now_iso())
+    if moves is not None and moved.status is not ref.status:
+        moves.append((ref.status.value, moved.status.value, moved.updated_at))
+    return moved

@@ -1,0 +1,70 @@
+"""GraphQL types of the audit trail, referral history and deadlines (additions to the contract)."""
+
+from __future__ import annotations
+
+import json
+
+import strawberry
+
+from .enums import Urgency
+
+
+@strawberry.type(description="One entry of the audit trail: who did what to which records, when.")
+class AuditEntry:
+    at: str
+    actor: str | None = strawberry.field(description="The short id of the token used (null: anonymous).")
+    role: str
+    organization_id: strawberry.ID | None
+    region_id: strawberry.ID | None
+    action: str = strawberry.field(description="The mutation's name, or `read` for household data shown.")
+    target_label: str | None
+    target_ids: list[strawberry.ID]
+    request_id: str | None
+    detail: str = strawberry.field(description="A JSON object with what else the entry notes (e.g. a status).")
+
+    @classmethod
+    def of(cls, data: dict) -> AuditEntry:
+        return cls(at=data["at"], actor=data.get("actor"), role=data.get("role", ""),
+                   organization_id=data.get("organizationId"), region_id=data.get("regionId"),
+                   action=data.get("action", ""), target_label=data.get("targetLabel"),
+                   target_ids=[strawberry.ID(t) for t in data.get("targetIds") or ()],
+                   request_id=data.get("requestId"),
+                   detail=json.dumps(data.get("detail") or {}, ensure_ascii=False, sort_keys=True))
+
+
+@strawberry.type
+class AuditEdge:
+    cursor: str
+    node: AuditEntry
+
+
+@strawberry.type
+class AuditPageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class AuditConnection:
+    edges: list[AuditEdge]
+    page_info: AuditPageInfo
+
+
+@strawberry.type(description="One move of a referral along its lifecycle.")
+class ReferralMove:
+    at: str
+    from_status: str | None = strawberry.field(description="null for the referral's creation.")
+    to_status: str
+    actor: str | None = strawberry.field(description="The token that moved it (hidden from partners).")
+    role: str
+
+
+@strawberry.type(description="A household whose response deadline has passed with no referral SENT.")
+class OverdueHousehold:
+    household_id: strawberry.ID
+    region_id: strawberry.ID
+    urgency: Urgency
+    opened_at: str
+    due_at: str
+    days_late: int
+    opened_by: str | None = strawberry.field(description="The token (case worker) that opened the household.")

@@ -1,0 +1,159 @@
+"""The audit trail: who read or wrote what, when, under which request.
+
+Entries are side records of kind ``audit`` in the store (durable like the
+graph, outside it), keyed by time so they list in order:
+
+    {"at": "2026-11-23T09:12:03.123456+00:00", "actor": "tok-3f2a...", "role": "caseworker",
+     "organizationId": null, "regionId": "gg-suwon", "action": "updateReferral",
+     "targetLabel": "Referral", "targetIds": ["ref-7"], "requestId": "8c1e...", "detail": {"status": "ACCEPTED"}}
+
+* every successful mutation writes one entry, right after its unit of work
+  commits (``action`` is the mutation's name);
+* every request that showed household data writes one ``read`` entry naming
+  the households (the ``household`` query, households inside referrals,
+  ``matchPackages``, ``allocate``), once per request, not per field;
+* nothing in the API changes or deletes an entry: there is no mutation for
+  them, and the only reader is the coordinators' ``auditLog`` query.
+
+Referral moves are also kept per referral (kind ``referral-move``) so a
+referral's history reads without scanning the whole log.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from api.principal import Principal, Role
+from graph.errors import ValidationError
+from graph.store import Store
+
+from ..permissions import require_role
+
+KIND = "audit"
+MOVES = "referral-move"
+SEP = "/"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _key(at: str) -> str:
+    return f"{at}{SEP}{uuid.uuid4().hex[:12]}"
+
+
+def entry(p: Principal, action: str, target_label: str | None, target_ids: Iterable[str],
+          request_id: str | None, detail: dict[str, Any] | None = None, at: str | None = None) -> dict[str, Any]:
+    return {
+        "at": at or _now(), "actor": p.token_id, "role": p.role.value, "organizationId": p.organization_id,
+        "regionId": p.region_id, "action": action, "targetLabel": target_label,
+        "targetIds": sorted(set(target_ids)), "requestId": request_id, "detail": detail or {},
+    }
+
+
+def record(store: Store, p: Principal, action: str, target_label: str | None, target_ids: Iterable[str],
+           request_id: str | None, detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write one entry; returns it."""
+    e = entry(p, action, target_label, target_ids, request_id, detail)
+    store.put_side(KIND, _key(e["at"]), e)
+    return e
+
+
+def record_move(store: Store, p: Principal, referral_id: str, old: str | None, new: str,
+                request_id: str | None, at: str) -> None:
+    """Note a referral's move (or creation, ``old`` None) in its own history."""
+    store.put_side(MOVES, f"{referral_id}{SEP}{at}{SEP}{uuid.uuid4().hex[:8]}", {
+        "at": at, "from": old, "to": new, "actor": p.token_id, "role": p.role.value, "requestId": request_id,
+    })
+
+
+def referral_history(store: Store, referral_id: str) -> list[dict[str, Any]]:
+    """The referral's moves, oldest first."""
+    prefix = f"{referral_id}{SEP}"
+    out: list[dict[str, Any]] = []
+    after = prefix
+    while True:
+        page = store.list_side(MOVES, after=after, limit=200)
+        for key, data in page:
+            if not key.startswith(prefix):
+                return out
+            out.append(data)
+        if len(page) < 200:
+            return out
+        after = page[-1][0]
+
+
+@dataclass
+class Filters:
+    actor: str | None = None
+    action: str | None = None
+    target_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def match(self, e: dict[str, Any]) -> bool:
+        return ((self.actor is None or e.get("actor") == self.actor)
+                and (self.action is None or e.get("action") == self.action)
+                and (self.target_id is None or self.target_id in (e.get("targetIds") or ()))
+                and (self.until is None or e.get("at", "") < self.until))
+
+
+@dataclass
+class Page:
+    entries: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    has_next: bool = False
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("after", f"not a cursor this API gave out: {cursor!r}") from None
+
+
+def _timestamp(field_name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(field_name, f"must be an ISO-8601 date or time (got {value!r})") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return t.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def audit_log(store: Store, p: Principal, *, first: int, after: str | None, max_first: int,
+              actor: str | None = None, action: str | None = None, target_id: str | None = None,
+              since: str | None = None, until: str | None = None) -> Page:
+    """Coordinators only: entries in time order matching every filter given."""
+    require_role(p, Role.COORDINATOR, what="read the audit log")
+    if not 0 <= first <= max_first:
+        raise ValidationError("first", f"must be between 0 and {max_first} (got {first})")
+    f = Filters(actor, action, target_id, _timestamp("since", since), _timestamp("until", until))
+    start = decode_cursor(after) if after else ""
+    if f.since and f.since > start:
+        start = f.since
+    page = Page()
+    cursor = start
+    while True:
+        chunk = store.list_side(KIND, after=cursor, limit=500)
+        for key, data in chunk:
+            if f.until is not None and data.get("at", "") >= f.until:
+                return page
+            if f.match(data):
+                if len(page.entries) == first:
+                    page.has_next = True
+                    return page
+                page.entries.append((key, data))
+        if len(chunk) < 500:
+            return page
+        cursor = chunk[-1][0]

@@ -1,0 +1,53 @@
+"""Anonymising a closed household: the person goes, the counts stay.
+
+``anonymizeHousehold`` (coordinators only) is allowed once every need of the
+household is MET or CLOSED and no referral of it is still PROPOSED, SENT or
+ACCEPTED. In one unit of work it removes what identifies or describes the
+person — every need's free-text ``detail``, the household's ``incomePercent``
+(set to 0) and its ``traits`` — and keeps what the coverage, overlap and
+network reports count: the household's region, size and urgency, its needs'
+domains, severities and statuses, its referrals and receipts. A side record
+(``household-anonymized``) notes when and by whom; anonymising twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.principal import Principal, Role
+from graph.errors import ConflictError
+from graph.model import Household, Need, NeedStatus, Referral
+from graph.store import Store
+
+from ..permissions import require_role
+from .capacity import OPEN
+
+ANONYMIZED = "household-anonymized"
+
+
+def anonymize_household(store: Store, p: Principal, household_id: str) -> Household:
+    require_role(p, Role.COORDINATOR, what="anonymise households")
+    with store.unit_of_work() as uow:
+        hh = uow.require("Household", household_id, "id")
+        assert isinstance(hh, Household)
+        needs: list[Need] = []
+        for label, key in sorted(uow.referrers("Household", household_id)):
+            rec = uow.get(label, key)
+            if isinstance(rec, Need) and rec.household_id == household_id:
+                needs.append(rec)
+            elif isinstance(rec, Referral) and rec.household_id == household_id and rec.status in OPEN:
+                raise ConflictError("id", f"household {household_id!r} still has referral {rec.id!r} "
+                                          f"{rec.status.value}; close or decline it first")
+        still_open = [n.id for n in needs if n.status is NeedStatus.OPEN]
+        if still_open:
+            raise ConflictError("id", f"household {household_id!r} still has open needs "
+                                      f"({', '.join(still_open)}); meet or close them first")
+        for n in needs:
+            if n.detail is not None:
+                uow.put(n.replace(detail=None))
+        out = uow.put(hh.replace(income_percent=0, traits=()))
+    if store.get_side(ANONYMIZED, household_id) is None:
+        store.put_side(ANONYMIZED, household_id, {
+            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "by": p.token_id})
+    return out  # type: ignore[return-value]
