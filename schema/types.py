@@ -252,8 +252,11 @@ class Need:
         return self.rec.domain
 
     @strawberry.field
-    def detail(self) -> str | None:
-        return self.rec.detail
+    def detail(self, info: Info) -> str | None:
+        # free text about the person: never to a partner (docs/protection.md)
+        from api.principal import Role
+
+        return None if _ctx(info).principal.role is Role.PARTNER else self.rec.detail
 
     @strawberry.field(description="1 (low) to 5 (critical).")
     def severity(self) -> int:

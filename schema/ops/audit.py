@@ -36,6 +36,8 @@ from ..permissions import require_role
 KIND = "audit"
 MOVES = "referral-move"
 SEP = "/"
+#: between a referral id and the time in a move's key (ids never hold control characters)
+ID_SEP = "\x1f"
 
 
 def _now() -> str:
@@ -66,14 +68,15 @@ def record(store: Store, p: Principal, action: str, target_label: str | None, ta
 def record_move(store: Store, p: Principal, referral_id: str, old: str | None, new: str,
                 request_id: str | None, at: str) -> None:
     """Note a referral's move (or creation, ``old`` None) in its own history."""
-    store.put_side(MOVES, f"{referral_id}{SEP}{at}{SEP}{uuid.uuid4().hex[:8]}", {
+    # keyed by the time of writing, to the microsecond: moves within one second keep their order
+    store.put_side(MOVES, f"{referral_id}{ID_SEP}{_now()}{SEP}{uuid.uuid4().hex[:8]}", {
         "at": at, "from": old, "to": new, "actor": p.token_id, "role": p.role.value, "requestId": request_id,
     })
 
 
 def referral_history(store: Store, referral_id: str) -> list[dict[str, Any]]:
     """The referral's moves, oldest first."""
-    prefix = f"{referral_id}{SEP}"
+    prefix = f"{referral_id}{ID_SEP}"
     out: list[dict[str, Any]] = []
     after = prefix
     while True:
