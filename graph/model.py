@@ -191,6 +191,12 @@ def _bool(name: str, value: Any) -> bool:
     return value
 
 
+def camel(name: str) -> str:
+    """A Python field name in the contract's spelling: ``max_income_percent`` -> ``maxIncomePercent``."""
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
 def now_iso() -> str:
     """The current UTC time as the ISO-8601 string referrals carry."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

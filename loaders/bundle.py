@@ -31,17 +31,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import ValidationError
-from graph.model import NODE_TYPES, Receipt, Record
+from graph.model import NODE_TYPES, Receipt, Record, camel
 
 LIST_SEPARATOR = "|"
 
 _INT = re.compile(r"[+-]?\d{1,18}")
-
-
-def camel(name: str) -> str:
-    """``max_income_percent`` -> ``maxIncomePercent``."""
-    head, *rest = name.split("_")
-    return head + "".join(w.capitalize() for w in rest)
 
 
 def _int_cell(cell: str) -> Any:

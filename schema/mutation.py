@@ -6,6 +6,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from graph.model import camel
+
 from . import access
 from .enums import NeedStatus, ReferralStatus
 from .inputs import (
@@ -23,11 +25,6 @@ from .run import blocking
 from .types import Agreement, Household, Need, Organization, Referral, Region, Service, Volunteer
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(w.capitalize() for w in rest)
-
-
 async def _do(info: Info, op, *args, **kwargs):
     """Run the write, then note it in the audit trail (see schema.ops.audit)."""
     ctx = info.context
@@ -35,7 +32,7 @@ async def _do(info: Info, op, *args, **kwargs):
     detail = {"status": rec.status.value} if hasattr(rec, "status") else {}
     if op is writes.record_receipt:
         detail = {"serviceId": args[1]}
-    await blocking(audit.record, ctx.store, ctx.principal, _camel(op.__name__), rec.LABEL, [rec.key],
+    await blocking(audit.record, ctx.store, ctx.principal, camel(op.__name__), rec.LABEL, [rec.key],
                    ctx.request_id, detail)
     return rec
 
