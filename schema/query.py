@@ -99,6 +99,8 @@ class Query:
         ctx = info.context
         wanted = None if kinds is None else [k.value for k in kinds]
         g = await blocking(analysis.network_graph, ctx.store, ctx.principal, region_id, wanted)
+        # household nodes show urgency and open needs: audited as a read
+        ctx.households_read.update(n.id for n in g.nodes if n.kind == "HOUSEHOLD")
         return NetworkGraph(
             nodes=[NetworkNode(id=strawberry.ID(n.id), kind=NodeKind(n.kind), label=n.label, group=n.group,
                                weight=float(n.weight)) for n in g.nodes],
@@ -138,6 +140,7 @@ class Query:
         ctx = info.context
         rows = await blocking(deadlines.overdue, ctx.store, ctx.principal, ctx.settings, region_id=region_id,
                               as_of=as_of)
+        ctx.households_read.update(o.household_id for o in rows)  # urgency and opening: audited as a read
         return [OverdueHousehold(household_id=strawberry.ID(o.household_id), region_id=strawberry.ID(o.region_id),
                                  urgency=o.urgency, opened_at=o.opened_at, due_at=o.due_at,
                                  days_late=o.days_late, opened_by=o.opened_by) for o in rows]

@@ -71,7 +71,7 @@ def as_of_time(value: Any, field: str = "asOf") -> dt.datetime:
 
 def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | None = None,
             as_of: Any = None) -> list[Overdue]:
-    """Households late on their deadline at ``as_of``, by region then lateness.
+    """Households late on their deadline at ``as_of``, by region, case worker, then lateness.
     Coordinators anywhere; case workers inside their region's subtree."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="see overdue households")
     now = as_of_time(as_of)
@@ -95,4 +95,4 @@ def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | 
         if now > due:
             out.append(Overdue(hh.id, hh.region_id, hh.urgency, opened.isoformat(), due.isoformat(),
                                (now - due).days, data.get("by")))
-    return sorted(out, key=lambda o: (o.region_id, -o.days_late, o.household_id))
+    return sorted(out, key=lambda o: (o.region_id, o.opened_by or "", -o.days_late, o.household_id))

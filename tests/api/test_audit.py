@@ -13,6 +13,7 @@ READS_OF_HOUSEHOLDS = {
     "household": ('query { household(id: "hh-0001") { id size } }', ["hh-0001"]),
     "matchPackages": ('query { matchPackages(householdId: "hh-0001") { rank } }', ["hh-0001"]),
     "allocate": ('query { allocate(householdIds: ["hh-0001", "hh-0003"]) { optimal } }', ["hh-0001", "hh-0003"]),
+    "network": ('query { network(kinds: [HOUSEHOLD, SERVICE]) { nodes { id } } }', ["hh-0001", "hh-0003"]),
     "referral's household": ('query { household(id: "hh-0001") { referrals { household { id } } } }', ["hh-0001"]),
 }
 

@@ -60,6 +60,10 @@ def test_households_without_an_opening_are_not_judged(store):
 def test_create_household_notes_the_opening_and_its_case_worker(gql, store):
     gql('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, incomePercent: 50, '
         'urgency: EMERGENCY}) { id } }', "caseworker").ok()
+    from schema.ops import audit
+
+    reads = lambda: [d for _, d in store.list_side(audit.KIND) if d["action"] == "read"]  # noqa: E731
+    before = len(reads())  # the household the mutation returned
     opened = store.get_side(deadlines.OPENED, "hh-new")
     assert opened["by"] == "t-cw" and opened["regionId"] == "gg-suwon-jowon"
     at = dt.datetime.fromisoformat(opened["at"])
@@ -70,6 +74,8 @@ def test_create_household_notes_the_opening_and_its_case_worker(gql, store):
     assert rows == [{"householdId": "hh-new", "regionId": "gg-suwon-jowon", "urgency": "EMERGENCY",
                      "daysLate": 1, "openedBy": "t-cw", "dueAt": (at + dt.timedelta(days=3)).isoformat()}]
     assert gql(q, "caseworker", at=(at + dt.timedelta(days=2)).isoformat()).ok()["overdue"] == []
+    # the late household's urgency was shown: that overdue request (only) is audited as a read of it
+    assert [(e["actor"], e["targetIds"]) for e in reads()[before:]] == [("t-cw", ["hh-new"])]
 
 
 def test_scope_by_region_and_role(gql, store):
