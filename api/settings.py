@@ -17,6 +17,7 @@ DOLBOM_MAX_BODY_BYTES           max_body_bytes      request body cap (HTTP 413 p
 DOLBOM_ALLOCATE_TIME_LIMIT      allocate_time_limit solver seconds for one ``allocate``
 DOLBOM_EMERGENCY_DAYS           emergency_days      an EMERGENCY household needs a referral SENT within this many days
 DOLBOM_FOCUSED_DAYS             focused_days        the same for FOCUSED households
+DOLBOM_FOLLOW_UP_DAYS           follow_up_days      a DELIVERED referral's default follow-up, days after delivery
 DOLBOM_CORS_ORIGINS             cors_origins        comma-separated allowed origins ("" = no CORS)
 DOLBOM_GRAPHIQL                 graphiql            1/0: serve GraphiQL on GET /graphql
 ==============================  ==================  ==============================================
@@ -47,6 +48,7 @@ class Settings:
     allocate_time_limit: float = 10.0
     emergency_days: int = 3
     focused_days: int = 14
+    follow_up_days: int = 7
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry.types import Info
 
@@ -20,7 +22,7 @@ from .inputs import (
     ServiceInput,
     VolunteerInput,
 )
-from .ops import audit, protection, writes
+from .ops import audit, followup, protection, writes
 from .run import blocking
 from .types import Agreement, Household, Need, Organization, Referral, Region, Service, Volunteer
 
@@ -32,6 +34,8 @@ async def _do(info: Info, op, *args, **kwargs):
     detail = {"status": rec.status.value} if hasattr(rec, "status") else {}
     if op is writes.record_receipt:
         detail = {"serviceId": args[1]}
+    elif op is followup.set_follow_up:
+        detail = {"followUpOn": args[1].isoformat() if args[1] else None}
     await blocking(audit.record, ctx.store, ctx.principal, camel(op.__name__), rec.LABEL, [rec.key],
                    ctx.request_id, detail)
     return rec
@@ -100,7 +104,15 @@ class Mutation:
         moves: list = []
         rec = await _do(info, writes.update_referral, id, status, moves=moves)
         await _note_moves(info, rec.id, moves)
+        if moves:
+            await blocking(followup.after_delivery, info.context.store, info.context.principal, rec,
+                           info.context.settings.follow_up_days)
         return Referral(rec=rec)
+
+    @strawberry.mutation(description="Case workers and coordinators: the day to check with the household again "
+                         "(null clears it). DELIVERED referrals get one follow_up_days after delivery.")
+    async def set_follow_up(self, info: Info, referral_id: strawberry.ID, on: dt.date | None) -> Referral:
+        return Referral(rec=await _do(info, followup.set_follow_up, referral_id, on))
 
     @strawberry.mutation(description="Coordinators: remove a closed household's personal fields and free text "
                          "(needs' detail, incomePercent, traits), keeping what reports count. See docs/protection.md.")

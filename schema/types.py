@@ -370,6 +370,13 @@ class Referral:
         return [ReferralMove(at=m["at"], from_status=m.get("from"), to_status=m["to"],
                              actor=None if partner else m.get("actor"), role=m.get("role", "")) for m in moves]
 
+    @strawberry.field(description="The day the case worker checks with the household again (null: none set). "
+                      "See setFollowUp.")
+    async def follow_up_on(self, info: Info) -> dt.date | None:
+        from schema.ops import followup
+
+        return await blocking(followup.follow_up_on, _ctx(info).store, self.rec.id)
+
 
 @strawberry.type
 class Flag:

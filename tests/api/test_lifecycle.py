@@ -97,3 +97,63 @@ def test_the_store_keeps_moves_consistent_with_the_needs(store):
     need = store.get("Need", "need-0002-care")
     assert isinstance(need, Need) and need.status.value == "MET"
     assert isinstance(store.get("Referral", "r1"), Referral)
+
+
+FOLLOW = 'mutation($on: Date) { setFollowUp(referralId: "ref-t", on: $on) { id followUpOn } }'
+FOLLOW_UP_ON = 'query { household(id: "hh-0001") { referrals { id followUpOn } } }'
+
+
+def follow_up_of(gql, who: str = "coordinator", ref: str = "ref-t"):
+    refs = gql(FOLLOW_UP_ON, who).ok()["household"]["referrals"]
+    return {r["id"]: r["followUpOn"] for r in refs}[ref]
+
+
+def test_follow_up_dates_are_set_cleared_and_audited(gql, store):
+    from schema.ops import audit
+
+    gql(CREATE, "caseworker").ok()
+    assert follow_up_of(gql) is None
+    assert gql(FOLLOW, "caseworker", on="2030-03-01").ok()["setFollowUp"] == {"id": "ref-t",
+                                                                           "followUpOn": "2030-03-01"}
+    assert follow_up_of(gql) == "2030-03-01"
+    (e,) = [d for _, d in store.list_side(audit.KIND) if d["action"] == "setFollowUp"]
+    assert e["actor"] == "t-cw" and e["targetIds"] == ["ref-t"] and e["detail"] == {"followUpOn": "2030-03-01"}
+    gql(FOLLOW, "coordinator", on=None).ok()
+    assert follow_up_of(gql) is None
+
+
+def test_follow_up_refusals_name_the_field_and_change_nothing(gql, store):
+    gql(CREATE, "caseworker").ok()
+    gql(FOLLOW, "caseworker", on="2030-03-01").ok()
+    r = gql(FOLLOW, "caseworker", on="2001-01-01")
+    assert r.code == "BAD_USER_INPUT" and "on" in r.errors[0]["message"] and "before" in r.errors[0]["message"]
+    assert gql(FOLLOW, "partner-bar", on="2030-04-01").code == "FORBIDDEN"
+    assert gql(FOLLOW, "caseworker-sn", on="2030-04-01").code == "FORBIDDEN"
+    r = gql('mutation { setFollowUp(referralId: "nope", on: "2030-04-01") { id } }', "coordinator")
+    assert r.code == "NOT_FOUND" and "id" in r.errors[0]["message"]
+    to(gql, S.DECLINED).ok()
+    r = gql(FOLLOW, "caseworker", on="2030-04-01")
+    assert r.code == "CONFLICT" and "DECLINED" in r.errors[0]["message"]
+    assert follow_up_of(gql) == "2030-03-01"
+
+
+def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
+    import datetime as dt
+
+    from api.settings import Settings
+
+    gql(CREATE, "caseworker").ok()
+    for step in PATH[S.DELIVERED]:
+        to(gql, step).ok()
+    delivered = dt.datetime.fromisoformat(store.get("Referral", "ref-t").updated_at).date()
+    assert follow_up_of(gql) == (delivered + dt.timedelta(days=7)).isoformat()
+    # a chosen date stays when another referral is delivered; another setting gives another default
+    gql(FOLLOW, "caseworker", on="2030-05-05").ok()
+    gql2, _ = make_gql(Settings(follow_up_days=30))
+    gql2('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
+         'needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
+    for step in PATH[S.DELIVERED]:
+        gql2(f'mutation {{ updateReferral(id: "ref-u", status: {step.value}) {{ id }} }}', "caseworker").ok()
+    assert follow_up_of(gql) == "2030-05-05"
+    delivered_u = dt.datetime.fromisoformat(store.get("Referral", "ref-u").updated_at).date()
+    assert follow_up_of(gql, ref="ref-u") == (delivered_u + dt.timedelta(days=30)).isoformat()

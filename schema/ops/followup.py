@@ -1,0 +1,64 @@
+"""Follow-up dates: a referral is followed until the crisis is resolved.
+
+A referral carries a *follow-up date* (``Referral.followUpOn``), the day its
+case worker checks with the household again. Case workers (in their subtree)
+and coordinators set or clear it with ``setFollowUp``; when a referral is
+DELIVERED and has none, it gets one ``Settings.follow_up_days`` (7) after the
+delivery day. A CLOSED or DECLINED referral needs no follow-up: setting one is
+``CONFLICT``. Kept as side records of kind ``referral-follow-up`` keyed by the
+referral id: ``{"on": "2026-11-30" | null, "at": ..., "by": token id}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.principal import Principal, Role
+from graph.errors import ConflictError, NotFoundError, ValidationError
+from graph.model import Household, Referral, ReferralStatus
+from graph.store import Store
+
+from ..permissions import require_household, require_role
+
+KIND = "referral-follow-up"
+#: referrals past these are not followed up any more
+DONE = frozenset({ReferralStatus.CLOSED, ReferralStatus.DECLINED})
+
+
+def follow_up_on(store: Store, referral_id: str) -> dt.date | None:
+    data = store.get_side(KIND, referral_id)
+    return dt.date.fromisoformat(data["on"]) if data and data.get("on") else None
+
+
+def _note(store: Store, p: Principal, ref: Referral, on: dt.date | None) -> None:
+    store.put_side(KIND, ref.id, {"on": on.isoformat() if on else None,
+                                  "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                                  "by": p.token_id})
+
+
+def set_follow_up(store: Store, p: Principal, referral_id: str, on: dt.date | None) -> Referral:
+    """Set (or, with None, clear) the referral's follow-up date."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="set follow-up dates")
+    ref = store.get("Referral", referral_id)
+    if not isinstance(ref, Referral):
+        raise NotFoundError("id", f"no Referral with id {referral_id!r}")
+    hh = store.get("Household", ref.household_id)
+    assert isinstance(hh, Household)
+    require_household(store, p, hh, "set follow-up dates")
+    if on is not None:
+        if ref.status in DONE:
+            raise ConflictError("id", f"referral {referral_id!r} is {ref.status.value}: nothing to follow up")
+        created = dt.datetime.fromisoformat(ref.created_at).date()
+        if on < created:
+            raise ValidationError("on", f"must not be before the referral was created ({created.isoformat()}); "
+                                        f"got {on.isoformat()}")
+    _note(store, p, ref, on)
+    return ref
+
+
+def after_delivery(store: Store, p: Principal, ref: Referral, days: int) -> None:
+    """A DELIVERED referral with no follow-up date gets one ``days`` after delivery."""
+    if ref.status is not ReferralStatus.DELIVERED or follow_up_on(store, ref.id) is not None:
+        return
+    delivered = dt.datetime.fromisoformat(ref.updated_at).date()
+    _note(store, p, ref, delivered + dt.timedelta(days=days))
