@@ -115,7 +115,7 @@ class Mutation:
         return Referral(rec=await _do(info, followup.set_follow_up, referral_id, on))
 
     @strawberry.mutation(description="Coordinators: remove a closed household's personal fields and free text "
-                         "(needs' detail, incomePercent, traits), keeping what reports count. See docs/protection.md.")
+                         "(needs' detail, incomePercent; size banded), keeping what reports count. See docs/protection.md.")
     async def anonymize_household(self, info: Info, id: strawberry.ID) -> Household:
         rec = await _do(info, protection.anonymize_household, id)
         return await access.household(info, rec.id)

@@ -3,12 +3,17 @@
 ``anonymizeHousehold`` (coordinators only) is allowed once every need of the
 household is MET or CLOSED and no referral of it is still PROPOSED, SENT or
 ACCEPTED. In one unit of work it removes what identifies or describes the
-person — every need's free-text ``detail``, the household's ``incomePercent``
-(set to 0) and its ``traits`` — and keeps what the coverage, overlap and
-network reports count: the household's region, size and urgency, its needs'
-domains, severities and statuses, its referrals and receipts. A side record
-(``household-anonymized``) notes when and by whom; anonymising twice changes
-nothing.
+person — every need's free-text ``detail`` and the household's exact
+``incomePercent`` (set to 0) — and coarsens its ``size`` to a band (sizes of
+:data:`SIZE_CAP` or more become :data:`SIZE_CAP`). It keeps what the
+coverage, overlap and network reports count: the household's region, urgency
+and traits, its needs' domains, severities and statuses, its referrals and
+receipts. A side record (``household-anonymized``) notes when and by whom;
+anonymising twice changes nothing.
+
+An anonymised household is closed for good: adding needs, changing their
+status, recording receipts or creating referrals for it is ``CONFLICT``
+(nothing personal is attached to it again, and the reports stay as they were).
 """
 
 from __future__ import annotations
@@ -24,6 +29,13 @@ from ..permissions import require_role
 from .capacity import OPEN
 
 ANONYMIZED = "household-anonymized"
+#: the top of the size band: a household of this many or more is reported as this many
+SIZE_CAP = 5
+
+
+def require_not_anonymized(store: Store, household_id: str, field: str) -> None:
+    if store.get_side(ANONYMIZED, household_id) is not None:
+        raise ConflictError(field, f"household {household_id!r} has been anonymised and is closed for good")
 
 
 def anonymize_household(store: Store, p: Principal, household_id: str) -> Household:
@@ -46,7 +58,7 @@ def anonymize_household(store: Store, p: Principal, household_id: str) -> Househ
         for n in needs:
             if n.detail is not None:
                 uow.put(n.replace(detail=None))
-        out = uow.put(hh.replace(income_percent=0, traits=()))
+        out = uow.put(hh.replace(income_percent=0, size=min(hh.size, SIZE_CAP)))
     if store.get_side(ANONYMIZED, household_id) is None:
         store.put_side(ANONYMIZED, household_id, {
             "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "by": p.token_id})

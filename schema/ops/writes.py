@@ -39,7 +39,7 @@ from graph.store import Store, UnitOfWork
 
 from ..errors import forbidden
 from ..permissions import PARTNER_STATUSES, require_household, require_region, require_role
-from . import capacity, deadlines
+from . import capacity, deadlines, protection
 
 
 def _insert(uow: UnitOfWork, rec: Record, keep: tuple[str, ...] = ()) -> Record:
@@ -136,6 +136,7 @@ def add_need(store: Store, p: Principal, household_id: str, **fields: Any) -> Ne
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="add needs")
     rec = Need(household_id=household_id, **fields)
     require_household(store, p, _household(store, household_id), "add needs")
+    protection.require_not_anonymized(store, household_id, "householdId")
     with store.unit_of_work() as uow:
         return _insert(uow, rec, keep=("status",))  # type: ignore[return-value]
 
@@ -147,6 +148,7 @@ def set_need_status(store: Store, p: Principal, need_id: str, status: Any) -> Ne
     if not isinstance(need, Need):
         raise NotFoundError("id", f"no Need with id {need_id!r}")
     require_household(store, p, _household(store, need.household_id), "change needs")
+    protection.require_not_anonymized(store, need.household_id, "id")
     with store.unit_of_work() as uow:
         need = uow.require("Need", need_id)
         return uow.put(need.replace(status=status))  # type: ignore[return-value]
@@ -156,6 +158,7 @@ def record_receipt(store: Store, p: Principal, household_id: str, service_id: st
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="record receipts")
     hh = _household(store, household_id)
     require_household(store, p, hh, "record receipts")
+    protection.require_not_anonymized(store, household_id, "householdId")
     with store.unit_of_work() as uow:
         uow.require("Service", service_id, "serviceId")
         uow.put(Receipt(household_id=household_id, service_id=service_id))
@@ -169,6 +172,7 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
     naming ``resourceId``."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="create referrals")
     require_household(store, p, _household(store, household_id), "create referrals")
+    protection.require_not_anonymized(store, household_id, "householdId")
     label = store.resolve_resource(resource_id)
     rec = Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
                    need_ids=need_ids)

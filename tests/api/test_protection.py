@@ -125,6 +125,8 @@ def test_the_walk_would_catch_a_leak(gql):
 
 
 COVERAGE = "query { coverage { region { id } domain openNeeds uncoveredNeeds services freeCapacity } }"
+REPORTS = ("query { overlaps { domain } network { nodes { id kind label group weight } "
+           "edges { source target kind weight } } }")
 ANON = 'mutation { anonymizeHousehold(id: "hh-0001") { id size urgency traits incomePercent needs { detail } } }'
 
 
@@ -136,15 +138,49 @@ def close_all(gql, store):
 
 def test_anonymising_removes_personal_fields_and_free_text_and_keeps_coverage(gql, store):
     close_all(gql, store)
-    before = gql(COVERAGE, "coordinator").ok()
+    before = gql(COVERAGE, "coordinator").ok(), gql(REPORTS, "coordinator").ok()
     assert any(n.detail for n in store.list("Need") if n.household_id == "hh-0001")
+    traits = sorted(t.value for t in store.get("Household", "hh-0001").traits)
+    assert store.get("Household", "hh-0001").income_percent > 0 and traits
     hh = gql(ANON, "coordinator").ok()["anonymizeHousehold"]
-    assert hh["incomePercent"] == 0 and hh["traits"] == []
+    assert hh["incomePercent"] == 0
     assert all(n["detail"] is None for n in hh["needs"])
-    assert hh["size"] == 4 and hh["urgency"] == "EMERGENCY"  # what the counts use stays
-    assert gql(COVERAGE, "coordinator").ok() == before
+    assert hh["size"] == 4 and hh["urgency"] == "EMERGENCY" and sorted(hh["traits"]) == traits  # counted: kept
+    assert (gql(COVERAGE, "coordinator").ok(), gql(REPORTS, "coordinator").ok()) == before
     assert store.get_side("household-anonymized", "hh-0001")["by"] == "t-coord"
     assert gql(ANON, "coordinator").ok()["anonymizeHousehold"] == hh  # twice: nothing more changes
+
+
+def test_a_large_household_is_reported_in_the_top_size_band(store):
+    from api.principal import Principal, Role
+    from graph.model import Household, Need
+    from schema.ops import protection
+
+    store.put(Household(id="hh-big", region_id="gg-suwon-maetan", size=9, income_percent=35, urgency="FOCUSED",
+                        traits=["CHILDREN"]),
+              Need(id="n-big", household_id="hh-big", domain="FOOD", severity=2, status="MET", detail="7 children"))
+    out = protection.anonymize_household(store, Principal(Role.COORDINATOR, token_id="t"), "hh-big")
+    assert (out.size, out.income_percent, [t.value for t in out.traits]) == (protection.SIZE_CAP, 0, ["CHILDREN"])
+    assert store.get("Need", "n-big").detail is None and store.get("Need", "n-big").status.value == "MET"
+
+
+CLOSED_FOR_GOOD = [
+    'mutation { addNeed(householdId: "hh-0001", input: {id: "n-again", domain: FOOD, severity: 1}) { id } }',
+    'mutation { setNeedStatus(id: "need-0001-job", status: OPEN) { id } }',
+    'mutation { recordReceipt(householdId: "hh-0001", serviceId: "svc-gg-clinic") { id } }',
+    'mutation { createReferral(input: {id: "r-again", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
+    'needIds: ["need-0001-job"]}) { id } }',
+]
+
+
+@pytest.mark.parametrize("doc", CLOSED_FOR_GOOD)
+def test_an_anonymised_household_takes_no_new_data(gql, store, doc):
+    close_all(gql, store)
+    gql(ANON, "coordinator").ok()
+    before = [r.to_dict() for label in ("Need", "Receipt", "Referral") for r in store.list(label)]
+    r = gql(doc, "coordinator")
+    assert r.code == "CONFLICT" and "anonymised" in r.errors[0]["message"], r.body
+    assert [r.to_dict() for label in ("Need", "Receipt", "Referral") for r in store.list(label)] == before
 
 
 def test_anonymising_an_open_household_is_refused_and_changes_nothing(gql, store):
