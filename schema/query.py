@@ -9,8 +9,8 @@ from graph import model
 from graph.errors import NotFoundError, ValidationError
 
 from . import access
-from .enums import Domain, NodeKind
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
+from .enums import Domain, NodeKind
 from .ops import analysis, audit, deadlines, reads
 from .permissions import require_token
 from .run import blocking

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from test_roles import OPERATIONS, SETUP  # tests/api is on sys.path (rootdir conftest, prepend mode)
 
 from schema.ops import audit
-
-from test_roles import OPERATIONS, SETUP  # tests/api is on sys.path (rootdir conftest, prepend mode)
 
 MUTATIONS = sorted(n for n, (doc, _, _) in OPERATIONS.items() if doc.lstrip().startswith("mutation"))
 READS_OF_HOUSEHOLDS = {

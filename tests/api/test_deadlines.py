@@ -62,7 +62,7 @@ def test_create_household_notes_the_opening_and_its_case_worker(gql, store):
         'urgency: EMERGENCY}) { id } }', "caseworker").ok()
     from schema.ops import audit
 
-    reads = lambda: [d for _, d in store.list_side(audit.KIND) if d["action"] == "read"]  # noqa: E731
+    reads = lambda: [d for _, d in store.list_side(audit.KIND) if d["action"] == "read"]
     before = len(reads())  # the household the mutation returned
     opened = store.get_side(deadlines.OPENED, "hh-new")
     assert opened["by"] == "t-cw" and opened["regionId"] == "gg-suwon-jowon"
@@ -84,7 +84,7 @@ def test_scope_by_region_and_role(gql, store):
                    by=Principal(Role.CASEWORKER, region_id="gg-seongnam", token_id="t-cw-sn"))
     at = (T0 + dt.timedelta(days=10)).isoformat()
     q = 'query($r: ID, $at: String) { overdue(regionId: $r, asOf: $at) { householdId } }'
-    ids = lambda who, r=None: [x["householdId"] for x in gql(q, who, r=r, at=at).ok()["overdue"]]  # noqa: E731
+    ids = lambda who, r=None: [x["householdId"] for x in gql(q, who, r=r, at=at).ok()["overdue"]]
     assert ids("coordinator") == ["e-sn", "e-suwon"]  # by region id
     assert ids("coordinator", "gg-suwon") == ["e-suwon"]
     assert ids("caseworker") == ["e-suwon"]  # a case worker's default is its own region

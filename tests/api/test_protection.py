@@ -168,8 +168,8 @@ CLOSED_FOR_GOOD = [
     'mutation { addNeed(householdId: "hh-0001", input: {id: "n-again", domain: FOOD, severity: 1}) { id } }',
     'mutation { setNeedStatus(id: "need-0001-job", status: OPEN) { id } }',
     'mutation { recordReceipt(householdId: "hh-0001", serviceId: "svc-gg-clinic") { id } }',
-    'mutation { createReferral(input: {id: "r-again", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
-    'needIds: ["need-0001-job"]}) { id } }',
+    ('mutation { createReferral(input: {id: "r-again", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
+     'needIds: ["need-0001-job"]}) { id } }'),
 ]
 
 
