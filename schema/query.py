@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,7 +13,7 @@ from graph.errors import NotFoundError, ValidationError
 from . import access
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
 from .enums import Domain, NodeKind
-from .ops import analysis, audit, deadlines, reads
+from .ops import analysis, audit, deadlines, followup, reads
 from .permissions import require_token
 from .run import blocking
 from .types import (
@@ -24,6 +26,7 @@ from .types import (
     Organization,
     OverlapGroup,
     PageInfo,
+    Referral,
     Region,
     Service,
     ServiceConnection,
@@ -144,3 +147,11 @@ class Query:
         return [OverdueHousehold(household_id=strawberry.ID(o.household_id), region_id=strawberry.ID(o.region_id),
                                  urgency=o.urgency, opened_at=o.opened_at, due_at=o.due_at,
                                  days_late=o.days_late, opened_by=o.opened_by) for o in rows]
+
+    @strawberry.field(description="Referrals (not CLOSED or DECLINED) whose follow-up date is on or before asOf "
+                      "(default today), earliest first; a case worker's own region by default.")
+    async def follow_ups_due(self, info: Info, region_id: strawberry.ID | None = None,
+                             as_of: dt.date | None = None) -> list[Referral]:
+        ctx = info.context
+        rows = await blocking(followup.due, ctx.store, ctx.principal, region_id=region_id, as_of=as_of)
+        return [Referral(rec=ref) for ref, _ in rows]

@@ -62,3 +62,26 @@ def after_delivery(store: Store, p: Principal, ref: Referral, days: int) -> None
         return
     delivered = dt.datetime.fromisoformat(ref.updated_at).date()
     _note(store, p, ref, delivered + dt.timedelta(days=days))
+
+
+def due(store: Store, p: Principal, *, region_id: str | None = None, as_of: dt.date | None = None,
+        today: dt.date | None = None) -> list[tuple[Referral, dt.date]]:
+    """Referrals still open to follow-up (not CLOSED or DECLINED) whose date is on
+    or before ``as_of`` (default: today), in households of the region's subtree;
+    earliest first. Coordinators anywhere, case workers in their subtree."""
+    from ..permissions import in_subtree
+    from .analysis import scope
+
+    root = scope(store, p, region_id, "see follow-ups")
+    day = as_of or today or dt.datetime.now(dt.timezone.utc).date()
+    out: list[tuple[Referral, dt.date]] = []
+    for key, data in store.list_side(KIND):
+        on = dt.date.fromisoformat(data["on"]) if data.get("on") else None
+        ref = store.get("Referral", key) if on is not None and on <= day else None
+        if not isinstance(ref, Referral) or ref.status in DONE:
+            continue
+        hh = store.get("Household", ref.household_id)
+        if root is not None and not (isinstance(hh, Household) and in_subtree(store, hh.region_id, root)):
+            continue
+        out.append((ref, on))  # type: ignore[arg-type]
+    return sorted(out, key=lambda x: (x[1], x[0].id))

@@ -157,3 +157,20 @@ def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
     assert follow_up_of(gql) == "2030-05-05"
     delivered_u = dt.datetime.fromisoformat(store.get("Referral", "ref-u").updated_at).date()
     assert follow_up_of(gql, ref="ref-u") == (delivered_u + dt.timedelta(days=30)).isoformat()
+
+
+def test_follow_ups_due_on_a_hand_made_day_by_region_until_closed(gql):
+    gql(CREATE, "caseworker").ok()
+    gql(FOLLOW, "caseworker", on="2030-03-01").ok()
+    gql('mutation { setFollowUp(referralId: "ref-0001", on: "2030-02-01") { id } }', "coordinator").ok()
+    q = 'query($r: ID, $on: Date) { followUpsDue(regionId: $r, asOf: $on) { id } }'
+    due = lambda who, on, r=None: [x["id"] for x in gql(q, who, r=r, on=on).ok()["followUpsDue"]]
+    assert due("coordinator", "2030-01-31") == []
+    assert due("coordinator", "2030-02-01") == ["ref-0001"]
+    assert due("caseworker", "2030-03-01") == ["ref-0001", "ref-t"]  # earliest first
+    assert due("caseworker-sn", "2030-03-01") == []  # not its region's households
+    assert due("coordinator", "2030-03-01", "gg-seongnam") == []
+    to(gql, S.DECLINED).ok()  # a declined referral is not followed up any more
+    assert due("coordinator", "2031-01-01") == ["ref-0001"]
+    assert gql(q, "partner-bar", on="2030-03-01").code == "FORBIDDEN"
+    assert gql(q, "coordinator", on="soon").code == "BAD_USER_INPUT"

@@ -55,6 +55,7 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
                        STAFF | {"partner-bar"}),
     "setFollowUp": ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") { id followUpOn } }', {},
                     STAFF),
+    "followUpsDue": ('query { followUpsDue(regionId: "gg-suwon") { id } }', {}, STAFF),
     "auditLog": ("query { auditLog(first: 5) { edges { node { action } } } }", {}, frozenset({"coordinator"})),
     "overdue": ('query { overdue(regionId: "gg-suwon") { householdId } }', {}, STAFF),
     "anonymizeHousehold": ('mutation { anonymizeHousehold(id: "hh-0003") { id } }', {},
@@ -116,6 +117,7 @@ OUT_OF_SCOPE = [
     ('mutation { updateReferral(id: "ref-0001", status: CLOSED) { id } }', "partner-bar", "FORBIDDEN"),
     ('mutation { retireService(id: "svc-gg-legal") { id } }', "partner-medical", "FORBIDDEN"),
     ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('query { followUpsDue(regionId: "gg-suwon") { id } }', "caseworker-sn", "FORBIDDEN"),
     ('mutation { registerService(input: {id: "svc-x", name: "x", providerId: "org-gg-bar", domains: [LEGAL], '
      'regionIds: ["gg"]}) { id } }', "partner-medical", "FORBIDDEN"),
     ('mutation { registerService(input: {id: "svc-gg-clinic", name: "x", providerId: "org-gg-bar", '
