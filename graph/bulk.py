@@ -111,7 +111,6 @@ class EmbeddedBulkLoad:
         #: the small kind being fed: key -> (line, record)
         self._pending: dict[str, tuple[int, Record]] = {}
         self._seq = 0
-        self._changes0 = 0
         self.stats = BulkStats()
         self._open = False
 
@@ -130,14 +129,17 @@ class EmbeddedBulkLoad:
             store._wlock.release()
             raise StoreError(f"the database {store.path!r} is busy: {e}") from None
         self._open = True
-        store._sync()
-        self._seq = store._seq + 1
-        self._c.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS bulk_keys (label TEXT NOT NULL, key TEXT NOT NULL,"
-            " line INTEGER NOT NULL, owner TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID"
-        )
-        self._c.execute("DELETE FROM temp.bulk_keys")
-        self._changes0 = self._c.total_changes
+        try:
+            store._sync()
+            self._seq = store._seq + 1
+            self._c.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS bulk_keys (label TEXT NOT NULL, key TEXT NOT NULL,"
+                " line INTEGER NOT NULL, owner TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID"
+            )
+            self._c.execute("DELETE FROM temp.bulk_keys")
+        except BaseException:
+            self.__exit__(None, None, None)  # roll back and let the store's lock go
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

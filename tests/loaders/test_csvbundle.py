@@ -254,3 +254,22 @@ def test_memory_of_a_load_does_not_grow_with_the_rows(tmp_path):
             rows[k] = report.total_rows
     assert rows[8] > 5 * rows[1]
     assert peaks[8] < peaks[1] * 1.25, peaks
+
+
+def test_a_bulk_load_that_fails_to_start_leaves_the_store_usable(tmp_path, monkeypatch):
+    from graph.bulk import EmbeddedBulkLoad
+    from graph.model import Region
+
+    with EmbeddedStore(tmp_path / "a.db") as store:
+        def broken():
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(store, "_sync", broken)
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            with EmbeddedBulkLoad(store):
+                pass
+        monkeypatch.undo()
+        assert store._wlock.acquire(timeout=5), "the failed bulk load kept the writer lock"
+        store._wlock.release()
+        store.put(Region(id="gg", name="경기도", level="PROVINCE"))
+        assert store.get("Region", "gg") is not None
