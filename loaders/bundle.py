@@ -100,10 +100,7 @@ class Sheet:
         """``(1-based index, header)`` of the column an error's field names."""
         if not field:
             return None
-        candidates = (field, field.rsplit(".", 1)[-1])
-        if field == "resourceId" or field == "label":
-            candidates += ("resourceLabel",)
-        for name in candidates:
+        for name in (field, field.rsplit(".", 1)[-1]):
             for i, c in enumerate(self.columns, 1):
                 if c.header == name:
                     return i, c.header

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from api.principal import Role
-from api.spawn import Spawned, SpawnError, free_port, serve_argv
+from api.spawn import Spawned, free_port, serve_argv
 from api.tokens import create_token
 from graph.embedded import EmbeddedStore
 from graph.model import Need, Referral, Service
@@ -38,15 +38,9 @@ def server(tmp_path_factory):
                              resource_id="svc-ten", need_ids=[f"need-c{i}"], status="SENT") for i in range(CLIENTS)])
         token = create_token(store, Role.COORDINATOR)
     port = free_port()
-    spawned = Spawned(serve_argv(db, port, "--workers", "2"), log_path=db.parent / "serve.log")
-    try:
-        spawned.start()
-    except SpawnError as e:
-        pytest.fail(str(e))
-    try:
+    # a server that dies or never answers fails the setup with its log tail (SpawnError)
+    with Spawned(serve_argv(db, port, "--workers", "2"), log_path=db.parent / "serve.log") as spawned:
         yield {"base": spawned.base, "token": token, "db": db}
-    finally:
-        spawned.stop()
 
 
 def _post(server, query: str, variables: dict | None = None, token: str | None = None) -> tuple[int, dict]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from api.spawn import Spawned, SpawnError, free_port, serve_argv
+from api.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "network-ui"
@@ -69,15 +69,9 @@ def _build_db(path: Path) -> tuple[str, str]:
 def server(browser_ready, tmp_path_factory):
     db = tmp_path_factory.mktemp("network-page") / "dolbom.db"
     token, city = _build_db(db)
-    spawned = Spawned(serve_argv(db, free_port()), log_path=db.parent / "serve.log")
-    try:
-        spawned.start()
-    except SpawnError as e:
-        pytest.fail(str(e))
-    try:
+    # a server that dies or never answers fails the setup with its log tail (SpawnError)
+    with Spawned(serve_argv(db, free_port()), log_path=db.parent / "serve.log") as spawned:
         yield {"base": spawned.base, "token": token, "city": city}
-    finally:
-        spawned.stop()
 
 
 def _graphql(server, query: str, variables: dict) -> dict:
