@@ -185,14 +185,21 @@ class _BundleWriter:
         self._files: dict[str, tuple[object, csv._writer]] = {}  # type: ignore[name-defined]
 
     def __enter__(self) -> _BundleWriter:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._tmp = Path(tempfile.mkdtemp(prefix=".dolbom-bundle-", dir=self.directory))
-        for sheet in SHEETS:
-            f = open(self._tmp / sheet.filename, "w", encoding=self.encoding, newline="")
-            w = csv.writer(f, lineterminator="\r\n")
-            w.writerow(sheet.headers)
-            self._files[sheet.label] = (f, w)
-            self.counts[sheet.filename] = 0
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._tmp = Path(tempfile.mkdtemp(prefix=".dolbom-bundle-", dir=self.directory))
+        except OSError as e:
+            raise ValidationError("directory", f"cannot write to {str(self.directory)!r}: {e.strerror}") from None
+        try:
+            for sheet in SHEETS:
+                f = open(self._tmp / sheet.filename, "w", encoding=self.encoding, newline="")
+                w = csv.writer(f, lineterminator="\r\n")
+                w.writerow(sheet.headers)
+                self._files[sheet.label] = (f, w)
+                self.counts[sheet.filename] = 0
+        except BaseException as e:
+            self.__exit__(type(e), e, None)  # closes what was opened and removes the temporary folder
+            raise
         return self
 
     def write(self, rec: Record) -> None:

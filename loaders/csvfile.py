@@ -132,7 +132,12 @@ class SheetReader:
         self.path = os.fspath(path)
         self.sheet = sheet
         self.name = sheet.filename
-        self._raw = open(self.path, "rb")
+        #: (file column, sheet column index) per column of the file, once the header is read
+        self._mapping: list[tuple[int, int]] = []
+        try:
+            self._raw = open(self.path, "rb")
+        except OSError as e:
+            raise BundleError(self.name, 0, f"cannot read the file: {e.strerror}") from None
         self._text = _Decoded(self._raw, self.name, encoding)
         self.size = os.path.getsize(self.path)
 
@@ -185,8 +190,7 @@ class SheetReader:
     def rows(self) -> Iterator[Row]:
         """Yield every data row; a problem with the file as a whole raises :class:`BundleError`."""
         reader = csv.reader(self._text, strict=True)
-        mapping = self._header(reader)
-        self._mapping = mapping
+        mapping = self._mapping = self._header(reader)
         sheet, name, width = self.sheet, self.name, len(mapping)
         cols = sheet.columns
         cls = sheet.record_type
@@ -225,7 +229,7 @@ class SheetReader:
         col = hdr = None
         if found is not None:
             _, hdr = found
-            for filecol, i in getattr(self, "_mapping", ()):
+            for filecol, i in self._mapping:
                 if self.sheet.columns[i].header == hdr:
                     col = filecol
         message = err.message

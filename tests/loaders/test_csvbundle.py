@@ -273,3 +273,14 @@ def test_a_bulk_load_that_fails_to_start_leaves_the_store_usable(tmp_path, monke
         store._wlock.release()
         store.put(Region(id="gg", name="경기도", level="PROVINCE"))
         assert store.get("Region", "gg") is not None
+
+
+
+def test_an_unwritable_place_is_a_clear_error_and_leaves_nothing(tmp_path):
+    from graph.errors import ValidationError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ValidationError, match="cannot write to .*out"):
+        write_bundle(generate(100, seed=1), blocker / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
