@@ -3,7 +3,10 @@
 A loader opens a bulk load on a store, feeds it records kind by kind in the
 bundle's order (nothing names a record of a later kind), each with a *line*
 (any integer the loader uses to point at where the record came from), and at
-the end commits or walks away (everything is rolled back)::
+the end commits or walks away (everything is rolled back). Where
+``load.takes_prepared(label)``, a row may come as a :class:`Prepared` instead
+of a record: the stored JSON and the ids it names, built without the record
+object (the fast way of :mod:`loaders.fastrows`)::
 
     with bulk_load(store) as load:
         for label, batch in batches:
@@ -24,7 +27,9 @@ Two implementations:
   checked in memory by the shared unit-of-work rules; households, needs,
   referrals and receipts — the millions — stream straight into the SQLite
   transaction, their keys in a temporary table, so memory does not grow with
-  them. Rows equal to what is stored are not rewritten: loading the same
+  them. Their checks go a batch at a time, set-wise (are all the named ids
+  there? did any key come before?), and look at single rows only in a batch
+  that holds a problem. Rows equal to what is stored are not rewritten: loading the same
   bundle twice changes nothing. The in-memory view catches up on the next
   read, as it does after another process's write.
 * :class:`UnitOfWorkLoad`, for any other store (Neo4j): one unit of work
@@ -38,7 +43,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import ConflictError, NotFoundError, StoreError, ValidationError
 from .model import Record
@@ -47,7 +52,31 @@ from .store import UnitOfWork
 if TYPE_CHECKING:  # pragma: no cover
     from .embedded import EmbeddedStore
 
-Batch = Sequence[tuple[int, Record]]
+class Prepared(NamedTuple):
+    """A record of a big kind as the bulk load needs it: the key, the stored
+    JSON and the ids it names, without the record object. A loader can build
+    it straight from its input (:mod:`loaders.fastrows`); :meth:`of` builds it
+    from a record."""
+
+    key: str
+    #: the record as stored: what :func:`graph.embedded._encode` gives
+    data: str
+    #: ``(field as the contract names it, target label, target id)`` per id named, in :meth:`Record.refs` order
+    refs: tuple[tuple[str, str, str], ...]
+    #: a need's or a referral's household
+    household_id: str | None = None
+    #: a referral's needs
+    need_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, rec: Record) -> Prepared:
+        from .embedded import _encode
+
+        return cls(rec.key, _encode(rec), tuple((ref.contract_name, tl, tk) for ref, tl, tk in rec.refs()),
+                   getattr(rec, "household_id", None), getattr(rec, "need_ids", ()))
+
+
+Batch = Sequence[tuple[int, "Record | Prepared"]]
 #: (label, line, error) of each record left out
 Problems = list[tuple[str, int, ValidationError]]
 
@@ -168,6 +197,10 @@ class EmbeddedBulkLoad:
 
     # -- feeding -------------------------------------------------------------------
 
+    def takes_prepared(self, label: str) -> bool:
+        """Whether :meth:`add` takes :class:`Prepared` rows of ``label`` (the big kinds)."""
+        return label not in SMALL
+
     def add(self, label: str, batch: Batch) -> Problems:
         if label in SMALL:
             problems: Problems = []
@@ -206,68 +239,101 @@ class EmbeddedBulkLoad:
     # -- the big kinds: streamed ----------------------------------------------------------
 
     def _add_big(self, label: str, batch: Batch) -> Problems:
+        """Check a batch of a big kind and write what passes. Set-wise: a row is
+        looked at on its own only when its batch holds a problem."""
         problems: Problems = []
-        first: dict[str, int] = {}
-        items = []
-        for line, rec in batch:
-            if rec.key in first:
-                problems.append((label, line, duplicate(rec.key, first[rec.key])))
-            else:
-                first[rec.key] = line
-                items.append((line, rec))
-        earlier = self._keys(label, first)
-        if earlier:
+        lines = [line for line, _ in batch]
+        rows = [r if type(r) is Prepared else Prepared.of(r) for _, r in batch]  # type: ignore[arg-type]
+        if len({r.key for r in rows}) != len(rows):
+            lines, rows = self._drop_repeats(label, lines, rows, problems)
+        bad = self._check_refs(label, rows)
+        if bad:
             kept = []
-            for line, rec in items:
-                if rec.key in earlier:
-                    problems.append((label, line, duplicate(rec.key, earlier[rec.key][0])))
+            for line, row in zip(lines, rows):
+                err = bad.get(row.key)
+                if err is None:
+                    kept.append((line, row))
                 else:
-                    kept.append((line, rec))
-            items = kept
-        # which referenced ids are not in the store's memory: look them up in this load
+                    err.record = (label, row.key)
+                    problems.append((label, line, err))
+            lines, rows = [x[0] for x in kept], [x[1] for x in kept]
+        # claim the keys; one already claimed by an earlier batch is a duplicate
+        owned = label == "Need"
+        claims = [(label, r.key, line, r.household_id if owned else None) for line, r in zip(lines, rows)]
+        before = self._c.total_changes
+        self._c.executemany("INSERT OR IGNORE INTO temp.bulk_keys (label, key, line, owner) VALUES (?, ?, ?, ?)",
+                            claims)
+        if self._c.total_changes - before < len(claims):
+            claimed = self._keys(label, (r.key for r in rows))
+            kept = []
+            for line, row in zip(lines, rows):
+                first = claimed[row.key][0]
+                if first != line:
+                    problems.append((label, line, duplicate(row.key, first)))
+                else:
+                    kept.append(row)
+            rows = kept
+        seq = self._seq
+        self._write_rows([(label, r.key, r.data, seq) for r in rows])
+        return problems
+
+    @staticmethod
+    def _drop_repeats(label: str, lines: list[int], rows: list[Prepared], problems: Problems
+                      ) -> tuple[list[int], list[Prepared]]:
+        """Leave out the rows whose key came earlier in the same batch."""
+        first: dict[str, int] = {}
+        kept_lines, kept = [], []
+        for line, row in zip(lines, rows):
+            if row.key in first:
+                problems.append((label, line, duplicate(row.key, first[row.key])))
+            else:
+                first[row.key] = line
+                kept_lines.append(line)
+                kept.append(row)
+        return kept_lines, kept
+
+    def _check_refs(self, label: str, rows: list[Prepared]) -> dict[str, ValidationError]:
+        """``key -> error`` of the rows that name a record that is neither stored
+        nor loaded, move a need to another household, or refer a need of
+        another household."""
         memory = self._store._records
         small = self._small
         wanted: dict[str, set[str]] = defaultdict(set)
-        refs = []
-        for _, rec in items:
-            rs = list(rec.refs())
-            refs.append(rs)
-            for _, tl, tk in rs:
-                if tk not in memory[tl] and tk not in small.get(tl, ()):
-                    wanted[tl].add(tk)
-        loaded = {tl: self._keys(tl, keys) for tl, keys in wanted.items()}
-        good: list[Record] = []
-        owners: list[tuple[str, str, int, str | None]] = []
-        for (line, rec), rs in zip(items, refs):
-            err = self._check_big(rec, rs, loaded)
-            if err is not None:
-                err.record = (label, rec.key)
-                problems.append((label, line, err))
-                continue
-            good.append(rec)
-            owners.append((label, rec.key, line, getattr(rec, "household_id", None) if label == "Need" else None))
-        self._c.executemany("INSERT INTO temp.bulk_keys (label, key, line, owner) VALUES (?, ?, ?, ?)", owners)
-        self._write(good)
-        return problems
-
-    def _check_big(self, rec: Record, refs: list, loaded: dict[str, dict[str, tuple[int, str | None]]]
-                   ) -> ValidationError | None:
-        memory = self._store._records
-        for ref, tl, tk in refs:
-            if tk not in memory[tl] and tk not in self._small.get(tl, ()) and tk not in loaded.get(tl, ()):
-                return NotFoundError(ref.contract_name, f"no {tl} with id {tk!r}")
-        if rec.LABEL == "Need":
-            old = memory["Need"].get(rec.key)
-            if old is not None and old.household_id != rec.household_id:
-                return ValidationError("householdId", f"need {rec.key!r} belongs to another household")
-        elif rec.LABEL == "Referral":
-            hid = rec.household_id
-            for nid in rec.need_ids:
-                need = memory["Need"].get(nid)
-                owner = need.household_id if need is not None else loaded["Need"][nid][1]
-                if owner != hid:
-                    return ValidationError("needIds", f"need {nid!r} is not a need of household {hid!r}")
-        return None
+        for r in rows:
+            for _, tl, tk in r.refs:
+                wanted[tl].add(tk)
+        # what is not in the store's memory nor among the small kinds must have come in this load
+        loaded: dict[str, dict[str, tuple[int, str | None]]] = {}
+        absent = False
+        for tl, keys in wanted.items():
+            keys = keys - memory[tl].keys() - small.get(tl, {}).keys()
+            found = loaded[tl] = self._keys(tl, keys) if keys else {}
+            absent = absent or len(found) < len(keys)
+        bad: dict[str, ValidationError] = {}
+        if absent:
+            for r in rows:
+                for field, tl, tk in r.refs:
+                    if tk not in loaded[tl] and tk not in memory[tl] and tk not in small.get(tl, ()):
+                        bad[r.key] = NotFoundError(field, f"no {tl} with id {tk!r}")
+                        break
+        if label == "Need" and memory["Need"]:
+            for r in rows:
+                old = memory["Need"].get(r.key)
+                if old is not None and old.household_id != r.household_id and r.key not in bad:
+                    bad[r.key] = ValidationError("householdId", f"need {r.key!r} belongs to another household")
+        elif label == "Referral":
+            needs = memory["Need"]
+            for r in rows:
+                if r.key in bad:
+                    continue
+                for nid in r.need_ids:
+                    need = needs.get(nid)
+                    owner = need.household_id if need is not None else loaded["Need"][nid][1]
+                    if owner != r.household_id:
+                        bad[r.key] = ValidationError(
+                            "needIds", f"need {nid!r} is not a need of household {r.household_id!r}")
+                        break
+        return bad
 
     # -- SQL -----------------------------------------------------------------------------
 
@@ -286,18 +352,23 @@ class EmbeddedBulkLoad:
         return out
 
     def _write(self, records: list[Record]) -> None:
-        if not records:
+        seq = self._seq
+        self._write_rows([(r.LABEL, r.key, self._encode(r), seq) for r in records])
+
+    def _write_rows(self, rows: list[tuple[str, str, str, int]]) -> None:
+        """Upsert ``(label, key, data, seq)`` rows; a row equal to the stored one is left alone."""
+        if not rows:
             return
         before = self._c.total_changes
         self._c.executemany(
             "INSERT INTO records (label, key, data, seq) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (label, key) DO UPDATE SET data = excluded.data, seq = excluded.seq"
             " WHERE records.data != excluded.data",
-            [(r.LABEL, r.key, self._encode(r), self._seq) for r in records],
+            rows,
         )
         changed = self._c.total_changes - before
         self.stats.written += changed
-        self.stats.unchanged += len(records) - changed
+        self.stats.unchanged += len(rows) - changed
 
     def _lookup_record(self, label: str, key: str) -> Record | None:
         rec = self._small.get(label, {}).get(key)
@@ -315,6 +386,10 @@ class UnitOfWorkLoad:
         self.stats = BulkStats()
         self._problems: Problems = []
         self._ok = False
+
+    def takes_prepared(self, label: str) -> bool:
+        """Records only: a unit of work needs them whole."""
+        return False
 
     def __enter__(self) -> UnitOfWorkLoad:
         self._cm = self._store.unit_of_work()

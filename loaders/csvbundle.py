@@ -26,12 +26,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.bulk import bulk_load
+from graph.bulk import Prepared, bulk_load
 from graph.errors import ValidationError
 from graph.model import Record
 
 from .bundle import SHEET_BY_FILE, SHEET_BY_LABEL, SHEETS, Sheet
-from .csvfile import BundleError, SheetReader
+from .csvfile import BundleError, Row, SheetReader
+from .fastrows import compile_row
 
 BATCH = 5_000
 #: at most this many problems are kept in a report (the count is always exact)
@@ -133,21 +134,28 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
         for sheet, path in files:
             with SheetReader(path, sheet, encoding) as reader:
                 readers[sheet.label] = reader
+                fast = compile_row(sheet, reader.header()) if load.takes_prepared(sheet.label) else None
+                pending: list[tuple[int, Record | Prepared]] = []
                 n = 0
-                pending: list[tuple[int, Record]] = []
-                for row in reader.rows():
+                for line, cells in reader.cells():
                     n += 1
-                    if row.error is not None:
-                        report.add_problem(row.error)
-                    else:
-                        pending.append((row.line, row.record))  # type: ignore[arg-type]
+                    got = fast(cells) if fast is not None and type(cells) is list else None
+                    if got is None:  # the model's way: the record, or exactly what is wrong
+                        row = Row(line, None, cells) if isinstance(cells, BundleError) else reader.record(line, cells)
+                        if row.error is not None:
+                            report.add_problem(row.error)
+                            if not skip_invalid and report.invalid >= MAX_REPORTED:
+                                break
+                            continue
+                        got = row.record
+                    pending.append((line, got))  # type: ignore[arg-type]
                     if len(pending) >= batch:
                         note(load.add(sheet.label, pending))
                         pending = []
                         if progress is not None:
                             progress(done + reader.bytes_read, total)
-                    if report.invalid and not skip_invalid and report.invalid >= MAX_REPORTED:
-                        break
+                        if not skip_invalid and report.invalid >= MAX_REPORTED:
+                            break
                 if pending:
                     note(load.add(sheet.label, pending))
                 note(load.end(sheet.label))

@@ -134,6 +134,8 @@ class SheetReader:
         self.name = sheet.filename
         #: (file column, sheet column index) per column of the file, once the header is read
         self._mapping: list[tuple[int, int]] = []
+        self._convert: list | None = None
+        self._reader = None
         try:
             self._raw = open(self.path, "rb")
         except OSError as e:
@@ -187,15 +189,20 @@ class SheetReader:
                               + ", ".join(missing))
         return mapping
 
-    def rows(self) -> Iterator[Row]:
-        """Yield every data row; a problem with the file as a whole raises :class:`BundleError`."""
-        reader = csv.reader(self._text, strict=True)
-        mapping = self._mapping = self._header(reader)
-        sheet, name, width = self.sheet, self.name, len(mapping)
-        cols = sheet.columns
-        cls = sheet.record_type
-        # per file column: the field and its parser (None: the text as it is)
-        convert = [(cols[i].field, None if cols[i].parse is _text_cell else cols[i].parse) for _, i in mapping]
+    def header(self) -> list[tuple[int, int]]:
+        """Read and check the header (the first call only); ``(file column,
+        sheet column index)`` per column of the file."""
+        if self._reader is None:
+            self._reader = csv.reader(self._text, strict=True)
+            self._mapping = self._header(self._reader)
+        return self._mapping
+
+    def cells(self) -> Iterator[tuple[int, list[str] | BundleError]]:
+        """Yield ``(line, cells)`` for every data row with as many cells as the
+        header (``(line, error)`` for one without); blank lines are skipped. A
+        problem with the file as a whole raises :class:`BundleError`."""
+        width = len(self.header())
+        reader, name = self._reader, self.name
         while True:
             line = reader.line_num + 1
             try:
@@ -203,25 +210,38 @@ class SheetReader:
             except StopIteration:
                 return
             except csv.Error as e:
-                yield Row(line, None, BundleError(name, line, f"unreadable CSV: {e}"))
+                yield line, BundleError(name, line, f"unreadable CSV: {e}")
                 continue
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue  # a blank line
-            if len(cells) != width:
-                yield Row(line, None, BundleError(
-                    name, line, f"{len(cells)} cells, but the header has {width} columns"))
-                continue
-            kwargs = {f: (cell if p is None else p(cell)) for (f, p), cell in zip(convert, cells) if cell}
-            try:
-                yield Row(line, cls(**kwargs), None)
-            except ValidationError as e:
-                yield Row(line, None, self.error_at(line, e))
-            except TypeError:  # a required field left empty
-                missing = [c for c in cols if c.required and c.field not in kwargs]
-                if not missing:
-                    raise
-                c = missing[0]
-                yield Row(line, None, self.error_at(line, ValidationError(c.header, "is required"), c.header))
+            if len(cells) != width or width == 1:
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue  # a blank line
+                if len(cells) != width:
+                    yield line, BundleError(name, line, f"{len(cells)} cells, but the header has {width} columns")
+                    continue
+            yield line, cells
+
+    def record(self, line: int, cells: list[str]) -> Row:
+        """The row's record built by the model, or what is wrong with it."""
+        convert = self._convert
+        if convert is None:
+            cols = self.sheet.columns
+            # per file column: the field and its parser (None: the text as it is)
+            convert = self._convert = [(cols[i].field, None if cols[i].parse is _text_cell else cols[i].parse)
+                                       for _, i in self._mapping]
+        kwargs = {f: (cell if p is None else p(cell)) for (f, p), cell in zip(convert, cells) if cell}
+        # a required cell left empty (a referral's createdAt too, which the model would fill with "now")
+        for c in self.sheet.columns:
+            if c.required and c.field not in kwargs:
+                return Row(line, None, self.error_at(line, ValidationError(c.header, "is required"), c.header))
+        try:
+            return Row(line, self.sheet.record_type(**kwargs), None)
+        except ValidationError as e:
+            return Row(line, None, self.error_at(line, e))
+
+    def rows(self) -> Iterator[Row]:
+        """Every data row as a record or an error (see :meth:`cells` and :meth:`record`)."""
+        for line, cells in self.cells():
+            yield Row(line, None, cells) if isinstance(cells, BundleError) else self.record(line, cells)
 
     def error_at(self, line: int, err: ValidationError, header: str | None = None) -> BundleError:
         """The error ``err`` about this file's row at ``line``, with its column."""

@@ -36,6 +36,9 @@ CASES = {
                      "needs.csv:2:4 (severity)", "must be between 1 and 5 (got 7)"),
     "required cell empty": ({"needs.csv": NEEDS + "n9,ex-hh-1,,3,,\n"},
                             "needs.csv:2:3 (domain)", "is required"),
+    "required time empty": ({"referrals.csv": "id,householdId,resourceLabel,resourceId,needIds,createdAt\n"
+                                              "r9,ex-hh-1,Service,ex-svc-rent,ex-need-1,\n"},
+                            "referrals.csv:2:6 (createdAt)", "is required"),
     "unknown reference": ({"needs.csv": NEEDS + "n9,hh-nobody,CARE,3,,\n"},
                           "needs.csv:2:2 (householdId)", "no Household with id 'hh-nobody'"),
     "unknown reference in a small kind": (
