@@ -39,6 +39,7 @@ Two implementations:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import ConflictError, NotFoundError, StoreError, ValidationError
-from .model import Record
+from .model import Need, Record, split_receipt_key
 from .store import UnitOfWork
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,7 +77,10 @@ class Prepared(NamedTuple):
                    getattr(rec, "household_id", None), getattr(rec, "need_ids", ()))
 
 
-Batch = Sequence[tuple[int, "Record | Prepared"]]
+#: where a row's parts are (a worker process sends rows as plain tuples in this order)
+_KEY, _DATA, _REFS, _HOUSEHOLD, _NEEDS = range(5)
+
+Batch = Sequence[tuple[int, "Record | Prepared | tuple"]]
 #: (label, line, error) of each record left out
 Problems = list[tuple[str, int, ValidationError]]
 
@@ -84,6 +88,9 @@ Problems = list[tuple[str, int, ValidationError]]
 SMALL = frozenset({"Region", "Organization", "Agreement", "Service", "Volunteer"})
 
 _IN_CHUNK = 500  # ids per "IN (...)" query
+_RANGE_MIN = 32
+#: where a stored need's array holds its household (graph.embedded.FIELDS)
+_NEED_HOUSEHOLD = [f.name for f in dataclasses.fields(Need)].index("household_id")  # ids a batch must name before one range read is tried
 
 
 @dataclass
@@ -94,8 +101,17 @@ class BulkStats:
     unchanged: int = 0
 
 
-def duplicate(key: str, first_line: int) -> ConflictError:
-    return ConflictError("id", f"duplicate id {key!r} (first on line {first_line})")
+def duplicate(label: str, key: str, first_line: int | None) -> ConflictError:
+    """A key that came twice; ``first_line`` None when the bulk load does not
+    know where it came first (the loader may look: ``err.duplicate`` is the key)."""
+    where = f"first on line {first_line}" if first_line is not None else "it came earlier in this file"
+    if label == "Receipt":
+        household, service = split_receipt_key(key)
+        err = ConflictError("serviceId", f"household {household!r} receives service {service!r} twice ({where})")
+    else:
+        err = ConflictError("id", f"duplicate id {key!r} ({where})")
+    err.duplicate, err.first_line = key, first_line  # type: ignore[attr-defined]
+    return err
 
 
 def prune_invalid(uow: UnitOfWork, lines: dict[tuple[str, str], int]) -> Problems:
@@ -127,8 +143,16 @@ class _MemoryUnitOfWork(UnitOfWork):
         return self._load._store_uow._committed_referrers(label, key)
 
 
+#: a load expected to bring fewer rows than this keeps the seq index as it goes
+_REINDEX_MIN = 50_000
+
+
 class EmbeddedBulkLoad:
-    def __init__(self, store: EmbeddedStore) -> None:
+    """See the module doc. ``expected_rows`` (a guess is fine) lets a load that
+    brings at least as many rows as the store holds drop the records' seq index
+    and build it once at the end, which costs less than keeping it row by row."""
+
+    def __init__(self, store: EmbeddedStore, *, expected_rows: int = 0) -> None:
         from .embedded import _EmbeddedUnitOfWork, _encode
 
         self._store = store
@@ -142,6 +166,8 @@ class EmbeddedBulkLoad:
         self._seq = 0
         self.stats = BulkStats()
         self._open = False
+        self._expected = expected_rows
+        self._reindex = False
 
     # -- the transaction ---------------------------------------------------------
 
@@ -162,10 +188,14 @@ class EmbeddedBulkLoad:
             store._sync()
             self._seq = store._seq + 1
             self._c.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS bulk_keys (label TEXT NOT NULL, key TEXT NOT NULL,"
-                " line INTEGER NOT NULL, owner TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID"
+                "CREATE TEMP TABLE IF NOT EXISTS bulk_seen (label TEXT NOT NULL, key TEXT NOT NULL,"
+                " line INTEGER NOT NULL, PRIMARY KEY (label, key)) WITHOUT ROWID"
             )
-            self._c.execute("DELETE FROM temp.bulk_keys")
+            self._c.execute("DELETE FROM temp.bulk_seen")
+            stored = sum(len(records) for records in store._records.values())
+            if self._expected >= max(_REINDEX_MIN, stored):
+                self._c.execute("DROP INDEX records_seq")
+                self._reindex = True
         except BaseException:
             self.__exit__(None, None, None)  # roll back and let the store's lock go
             raise
@@ -185,10 +215,14 @@ class EmbeddedBulkLoad:
         if self._pending:
             raise RuntimeError("end() the kind being loaded before committing")
         store = self._store
+        if self._reindex:
+            from .embedded import SEQ_INDEX
+
+            self._c.execute(SEQ_INDEX)
         written = self.stats.written
         if written:
             self._c.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(self._seq),))
-        self._c.execute("DELETE FROM temp.bulk_keys")
+        self._c.execute("DELETE FROM temp.bulk_seen")
         with store._vlock:
             self._c.execute("COMMIT")
         # the in-memory view replays the rows stamped with our seq on its next read
@@ -207,7 +241,7 @@ class EmbeddedBulkLoad:
             for line, rec in batch:
                 first = self._pending.get(rec.key)
                 if first is not None:
-                    problems.append((label, line, duplicate(rec.key, first[0])))
+                    problems.append((label, line, duplicate(label, rec.key, first[0])))
                 else:
                     self._pending[rec.key] = (line, rec)
             return problems
@@ -243,39 +277,72 @@ class EmbeddedBulkLoad:
         looked at on its own only when its batch holds a problem."""
         problems: Problems = []
         lines = [line for line, _ in batch]
-        rows = [r if type(r) is Prepared else Prepared.of(r) for _, r in batch]  # type: ignore[arg-type]
-        if len({r.key for r in rows}) != len(rows):
+        rows = [r if isinstance(r, tuple) else Prepared.of(r) for _, r in batch]
+        if len({r[_KEY] for r in rows}) != len(rows):
             lines, rows = self._drop_repeats(label, lines, rows, problems)
         bad = self._check_refs(label, rows)
         if bad:
             kept = []
             for line, row in zip(lines, rows):
-                err = bad.get(row.key)
+                err = bad.get(row[_KEY])
                 if err is None:
                     kept.append((line, row))
                 else:
-                    err.record = (label, row.key)
+                    err.record = (label, row[_KEY])
                     problems.append((label, line, err))
             lines, rows = [x[0] for x in kept], [x[1] for x in kept]
-        # claim the keys; one already claimed by an earlier batch is a duplicate
-        owned = label == "Need"
-        claims = [(label, r.key, line, r.household_id if owned else None) for line, r in zip(lines, rows)]
+        stored = self._store._records[label]
+        if not stored:
+            self._insert_new(label, lines, rows, problems)
+        else:  # keys the store had before the load go the careful way
+            new = [(line, r) for line, r in zip(lines, rows) if r[_KEY] not in stored]
+            old = [(line, r) for line, r in zip(lines, rows) if r[_KEY] in stored]
+            if new:
+                self._insert_new(label, [x[0] for x in new], [x[1] for x in new], problems)
+            if old:
+                self._rewrite_old(label, [x[0] for x in old], [x[1] for x in old], problems)
+        return problems
+
+    def _insert_new(self, label: str, lines: list[int], rows: list[Prepared], problems: Problems) -> None:
+        """Insert rows whose keys the store did not have before the load. Such a
+        key already in the table came earlier in this load: a duplicate, found
+        by the table's own key (its first line is not known here)."""
+        seq = self._seq
+        params = [(label, r[_KEY], r[_DATA], seq) for r in rows]
+        start = 0
+        while start < len(params):
+            before = self._c.total_changes
+            try:
+                self._c.executemany("INSERT INTO records (label, key, data, seq) VALUES (?, ?, ?, ?)",
+                                    params[start:] if start else params)
+            except sqlite3.IntegrityError as e:
+                if "UNIQUE" not in str(e):
+                    raise
+                at = start + self._c.total_changes - before
+                self.stats.written += at - start
+                problems.append((label, lines[at], duplicate(label, rows[at][_KEY], None)))
+                start = at + 1
+            else:
+                self.stats.written += len(params) - start
+                return
+
+    def _rewrite_old(self, label: str, lines: list[int], rows: list[Prepared], problems: Problems) -> None:
+        """Upsert rows whose keys the store had before the load; their keys are
+        noted (with their lines) to tell a key that comes twice in the load."""
+        claims = [(label, r[_KEY], line) for line, r in zip(lines, rows)]
         before = self._c.total_changes
-        self._c.executemany("INSERT OR IGNORE INTO temp.bulk_keys (label, key, line, owner) VALUES (?, ?, ?, ?)",
-                            claims)
+        self._c.executemany("INSERT OR IGNORE INTO temp.bulk_seen (label, key, line) VALUES (?, ?, ?)", claims)
         if self._c.total_changes - before < len(claims):
-            claimed = self._keys(label, (r.key for r in rows))
+            first = self._seen_lines(label, [r[_KEY] for r in rows])
             kept = []
             for line, row in zip(lines, rows):
-                first = claimed[row.key][0]
-                if first != line:
-                    problems.append((label, line, duplicate(row.key, first)))
+                if first[row[_KEY]] != line:
+                    problems.append((label, line, duplicate(label, row[_KEY], first[row[_KEY]])))
                 else:
                     kept.append(row)
             rows = kept
         seq = self._seq
-        self._write_rows([(label, r.key, r.data, seq) for r in rows])
-        return problems
+        self._write_rows([(label, r[_KEY], r[_DATA], seq) for r in rows])
 
     @staticmethod
     def _drop_repeats(label: str, lines: list[int], rows: list[Prepared], problems: Problems
@@ -284,10 +351,10 @@ class EmbeddedBulkLoad:
         first: dict[str, int] = {}
         kept_lines, kept = [], []
         for line, row in zip(lines, rows):
-            if row.key in first:
-                problems.append((label, line, duplicate(row.key, first[row.key])))
+            if row[_KEY] in first:
+                problems.append((label, line, duplicate(label, row[_KEY], first[row[_KEY]])))
             else:
-                first[row.key] = line
+                first[row[_KEY]] = line
                 kept_lines.append(line)
                 kept.append(row)
         return kept_lines, kept
@@ -300,55 +367,78 @@ class EmbeddedBulkLoad:
         small = self._small
         wanted: dict[str, set[str]] = defaultdict(set)
         for r in rows:
-            for _, tl, tk in r.refs:
+            for _, tl, tk in r[_REFS]:
                 wanted[tl].add(tk)
         # what is not in the store's memory nor among the small kinds must have come in this load
-        loaded: dict[str, dict[str, tuple[int, str | None]]] = {}
+        loaded: dict[str, dict[str, str | None]] = {}
         absent = False
         for tl, keys in wanted.items():
             keys = keys - memory[tl].keys() - small.get(tl, {}).keys()
-            found = loaded[tl] = self._keys(tl, keys) if keys else {}
+            found = loaded[tl] = self._loaded(tl, keys, owners=label == "Referral" and tl == "Need")
             absent = absent or len(found) < len(keys)
         bad: dict[str, ValidationError] = {}
         if absent:
             for r in rows:
-                for field, tl, tk in r.refs:
+                for field, tl, tk in r[_REFS]:
                     if tk not in loaded[tl] and tk not in memory[tl] and tk not in small.get(tl, ()):
-                        bad[r.key] = NotFoundError(field, f"no {tl} with id {tk!r}")
+                        bad[r[_KEY]] = NotFoundError(field, f"no {tl} with id {tk!r}")
                         break
         if label == "Need" and memory["Need"]:
             for r in rows:
-                old = memory["Need"].get(r.key)
-                if old is not None and old.household_id != r.household_id and r.key not in bad:
-                    bad[r.key] = ValidationError("householdId", f"need {r.key!r} belongs to another household")
+                old = memory["Need"].get(r[_KEY])
+                if old is not None and old.household_id != r[_HOUSEHOLD] and r[_KEY] not in bad:
+                    bad[r[_KEY]] = ValidationError("householdId", f"need {r[_KEY]!r} belongs to another household")
         elif label == "Referral":
             needs = memory["Need"]
             for r in rows:
-                if r.key in bad:
+                if r[_KEY] in bad:
                     continue
-                for nid in r.need_ids:
+                for nid in r[_NEEDS]:
                     need = needs.get(nid)
-                    owner = need.household_id if need is not None else loaded["Need"][nid][1]
-                    if owner != r.household_id:
-                        bad[r.key] = ValidationError(
-                            "needIds", f"need {nid!r} is not a need of household {r.household_id!r}")
+                    owner = need.household_id if need is not None else loaded["Need"][nid]
+                    if owner != r[_HOUSEHOLD]:
+                        bad[r[_KEY]] = ValidationError(
+                            "needIds", f"need {nid!r} is not a need of household {r[_HOUSEHOLD]!r}")
                         break
         return bad
 
     # -- SQL -----------------------------------------------------------------------------
 
-    def _keys(self, label: str, keys: Iterable[str]) -> dict[str, tuple[int, str | None]]:
-        """``key -> (line, owner)`` of those ``keys`` this load already wrote."""
-        keys = list(keys)
-        out: dict[str, tuple[int, str | None]] = {}
+    def _loaded(self, label: str, keys: set[str], *, owners: bool = False) -> dict[str, str | None]:
+        """Those of ``keys`` this load wrote (they are in the table but not in
+        the store's memory); ``key -> household`` of needs when ``owners``.
+
+        Files usually come sorted, so a batch names a narrow run of keys: one
+        range read finds them all. When the run is wide (other rows between),
+        the read stops early and the rest are looked up one by one."""
+        out: dict[str, str | None] = {}
+        if not keys:
+            return out
+        what = f"key, json_extract(data, '$[{_NEED_HOUSEHOLD}]')" if owners else "key, NULL"
+        todo = sorted(keys)
+        if len(todo) >= _RANGE_MIN:
+            limit = 2 * len(todo) + 64
+            rows = self._c.execute(f"SELECT {what} FROM records WHERE label = ? AND key BETWEEN ? AND ?"
+                                   f" ORDER BY key LIMIT ?", (label, todo[0], todo[-1], limit)).fetchall()
+            out.update((k, v) for k, v in rows if k in keys)
+            if len(rows) < limit or len(out) == len(keys):
+                return out
+            todo = [k for k in todo if k not in out]
+        for i in range(0, len(todo), _IN_CHUNK):
+            chunk = todo[i:i + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            out.update(self._c.execute(f"SELECT {what} FROM records WHERE label = ? AND key IN ({marks})",
+                                       (label, *chunk)))
+        return out
+
+    def _seen_lines(self, label: str, keys: list[str]) -> dict[str, int]:
+        """``key -> line`` of those ``keys`` (stored before the load) this load rewrote."""
+        out: dict[str, int] = {}
         for i in range(0, len(keys), _IN_CHUNK):
             chunk = keys[i:i + _IN_CHUNK]
             marks = ",".join("?" * len(chunk))
-            for key, line, owner in self._c.execute(
-                f"SELECT key, line, owner FROM temp.bulk_keys WHERE label = ? AND key IN ({marks})",
-                (label, *chunk),
-            ):
-                out[key] = (line, owner)
+            out.update(self._c.execute(f"SELECT key, line FROM temp.bulk_seen WHERE label = ? AND key IN ({marks})",
+                                       (label, *chunk)))
         return out
 
     def _write(self, records: list[Record]) -> None:
@@ -401,7 +491,7 @@ class UnitOfWorkLoad:
         for line, rec in batch:
             k = (label, rec.key)
             if k in self._lines:
-                problems.append((label, line, duplicate(rec.key, self._lines[k])))
+                problems.append((label, line, duplicate(label, rec.key, self._lines[k])))
                 continue
             self._lines[k] = line
             self._uow.put(rec)  # type: ignore[union-attr]
@@ -432,10 +522,12 @@ class UnitOfWorkLoad:
 
 
 @contextlib.contextmanager
-def bulk_load(store) -> Iterator[EmbeddedBulkLoad | UnitOfWorkLoad]:
-    """The best bulk load the store offers (see the module doc)."""
+def bulk_load(store, *, expected_rows: int = 0) -> Iterator[EmbeddedBulkLoad | UnitOfWorkLoad]:
+    """The best bulk load the store offers (see the module doc); ``expected_rows``
+    is a guess of the rows to come."""
     from .embedded import EmbeddedStore
 
-    load = EmbeddedBulkLoad(store) if isinstance(store, EmbeddedStore) else UnitOfWorkLoad(store)
+    load = (EmbeddedBulkLoad(store, expected_rows=expected_rows) if isinstance(store, EmbeddedStore)
+            else UnitOfWorkLoad(store))
     with load:
         yield load

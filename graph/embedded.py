@@ -1,8 +1,9 @@
 """The embedded store: a SQLite file is the record, networkx in memory the view.
 
-* The file (WAL journal, ``synchronous=FULL``) holds one row per record as
-  JSON, keyed by label and id, stamped with the sequence number of the unit of
-  work that wrote it. A write is durable when its unit of work returns.
+* The file (WAL journal, ``synchronous=FULL``) holds one row per record, its
+  values as a JSON array (in the field order the file's meta notes), keyed
+  by label and id, stamped with the sequence number of the unit of work that
+  wrote it. A write is durable when its unit of work returns.
 * The whole graph is kept in memory as a :class:`networkx.MultiDiGraph` and
   updated from every committed unit of work, under a lock, so readers see a
   unit of work whole or not at all. Views handed out are copies.
@@ -33,10 +34,16 @@ from .errors import NotFoundError, StoreError
 from .model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
 from .store import StoreMixin, UnitOfWork
 from .view import (
-    add_edges, add_record, edge_owner, induced_copy, neighbourhood_nodes, remove_edges, subtree_nodes,
+    add_edges,
+    add_record,
+    edge_owner,
+    induced_copy,
+    neighbourhood_nodes,
+    remove_edges,
+    subtree_nodes,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION = "dolbom"
 
 #: version 2: side records (API tokens, later the audit log), kept out of the graph
@@ -44,14 +51,17 @@ _SIDE_DDL = (
     "CREATE TABLE side (kind TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,"
     " PRIMARY KEY (kind, key)) WITHOUT ROWID"
 )
-#: from version N to N+1, in place: the statements to run
-_MIGRATIONS = {1: (_SIDE_DDL,)}
+#: from version N to N+1, in place: the statements to run, or a function of the connection
+_MIGRATIONS: dict[int, Any] = {1: (_SIDE_DDL,), 2: lambda c: _rows_as_arrays(c)}
+
+#: what _sync reads to catch up; a big bulk load drops it and builds it again at the end
+SEQ_INDEX = "CREATE INDEX records_seq ON records (seq)"
 
 _DDL = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE records (label TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,"
     " seq INTEGER NOT NULL, PRIMARY KEY (label, key)) WITHOUT ROWID",
-    "CREATE INDEX records_seq ON records (seq)",
+    SEQ_INDEX,
     "CREATE TABLE tombstones (label TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
     " PRIMARY KEY (label, key)) WITHOUT ROWID",
     _SIDE_DDL,
@@ -61,32 +71,59 @@ Staged = dict[tuple[str, str], "Record | None"]
 
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-#: per record type: its field names, and those holding dates
-_SHAPES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+#: per label: the record's fields, in the order a stored row lists their values (kept in meta as
+#: ``fields:<label>``; a file whose list differs is rewritten to this one when opened)
+FIELDS: dict[str, tuple[str, ...]] = {
+    label: tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    for label, cls in RECORD_TYPES.items()
+}
+#: per record type: the positions of its fields holding dates
+_DATES: dict[type, tuple[int, ...]] = {}
 
 
 def _encode(rec: Record) -> str:
-    """The record as stored: the JSON of :meth:`Record.to_dict`, built without
-    it (this runs once per row of a bulk load). Enums are ``str`` and tuples
-    encode as arrays, so only dates need converting."""
-    shape = _SHAPES.get(type(rec))
-    if shape is None:
-        fields = dataclasses.fields(rec)  # type: ignore[arg-type]
-        sample = rec.to_dict()
-        dates = tuple(f.name for f in fields if isinstance(getattr(rec, f.name), dt.date)
-                      or f.type in ("dt.date", "dt.date | None"))
-        shape = _SHAPES[type(rec)] = (tuple(sample), dates)
-    names, dates = shape
-    d = {n: getattr(rec, n) for n in names}
-    for n in dates:
-        v = d[n]
+    """The record as stored: the JSON array of its fields' values in
+    :data:`FIELDS` order, each as :meth:`Record.to_dict` gives it (half the
+    bytes of an object, which SQLite writes twice over in a bulk load). Enums
+    are ``str`` and tuples encode as arrays, so only dates need converting."""
+    dates = _DATES.get(type(rec))
+    if dates is None:
+        dates = _DATES[type(rec)] = tuple(
+            i for i, f in enumerate(dataclasses.fields(rec))  # type: ignore[arg-type]
+            if isinstance(getattr(rec, f.name), dt.date) or f.type in ("dt.date", "dt.date | None"))
+    values = [getattr(rec, n) for n in FIELDS[rec.LABEL]]
+    for i in dates:
+        v = values[i]
         if v is not None:
-            d[n] = v.isoformat()
-    return _json(d)
+            values[i] = v.isoformat()
+    return _json(values)
 
 
-def _decode(label: str, data: str) -> Record:
-    return RECORD_TYPES[label].from_dict(json.loads(data))
+def _decode(label: str, data: str, fields: tuple[str, ...] | None = None) -> Record:
+    """The record of a stored row (``fields``: the row's field order, when not today's)."""
+    return RECORD_TYPES[label].from_dict(dict(zip(fields or FIELDS[label], json.loads(data))))
+
+
+def _rewrite_rows(c: sqlite3.Connection, label: str | None, decode) -> None:
+    """Store again every row (of ``label``, or all), read by ``decode(label, data)``,
+    a chunk at a time in key order."""
+    after = ("", "")
+    where = "label = ? AND " if label is not None else ""
+    while True:
+        params = (label, *after) if label is not None else after
+        chunk = c.execute(f"SELECT label, key, data FROM records WHERE {where}(label, key) > (?, ?)"
+                          " ORDER BY label, key LIMIT 5000", params).fetchall()
+        if not chunk:
+            return
+        c.executemany("UPDATE records SET data = ? WHERE label = ? AND key = ?",
+                      [(_encode(decode(lb, data)), lb, key) for lb, key, data in chunk])
+        after = chunk[-1][:2]
+
+
+def _rows_as_arrays(c: sqlite3.Connection) -> None:
+    """Version 3: a row holds the array of the record's values, not an object."""
+    _rewrite_rows(c, None, lambda label, data: RECORD_TYPES[label].from_dict(json.loads(data)))
 
 
 class _EmbeddedUnitOfWork(UnitOfWork):
@@ -170,8 +207,12 @@ class EmbeddedStore(StoreMixin):
                 raise StoreError(f"{self.path!r} is a SQLite file but not a Dolbom database")
             version = meta.get("schema_version")
             while version is not None and version.isdigit() and int(version) in _MIGRATIONS:
-                for stmt in _MIGRATIONS[int(version)]:
-                    c.execute(stmt)
+                step = _MIGRATIONS[int(version)]
+                if callable(step):
+                    step(c)
+                else:
+                    for stmt in step:
+                        c.execute(stmt)
                 version = str(int(version) + 1)
                 c.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
             if version != str(SCHEMA_VERSION):
@@ -179,6 +220,7 @@ class EmbeddedStore(StoreMixin):
                     f"{self.path!r} has schema version {version}, but this Dolbom reads version "
                     f"{SCHEMA_VERSION}; use the Dolbom release that wrote it, or export and reload"
                 )
+            self._check_fields(c, meta)
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
@@ -187,6 +229,20 @@ class EmbeddedStore(StoreMixin):
         mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode != "wal":
             raise StoreError(f"cannot switch {self.path!r} to WAL (journal mode is {mode!r})")
+
+    @staticmethod
+    def _check_fields(c: sqlite3.Connection, meta: dict[str, str]) -> None:
+        """Note each kind's field order; rows written with another order (a
+        model that gained or lost a field) are rewritten in today's."""
+        for label, fields in FIELDS.items():
+            want = json.dumps(fields)
+            have = meta.get(f"fields:{label}")
+            if have == want:
+                continue
+            if have is not None:
+                old = tuple(json.loads(have))
+                _rewrite_rows(c, label, lambda lb, data, old=old: _decode(lb, data, old))
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"fields:{label}", want))
 
     # -- keeping the in-memory view in step ----------------------------------
 

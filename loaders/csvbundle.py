@@ -17,24 +17,32 @@ is :mod:`graph.bulk`. This module puts them together:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
-from graph.bulk import Prepared, bulk_load
+from graph.bulk import bulk_load, duplicate
 from graph.errors import ValidationError
-from graph.model import Record
+from graph.model import Record, receipt_key
 
 from .bundle import SHEET_BY_FILE, SHEET_BY_LABEL, SHEETS, Sheet
-from .csvfile import BundleError, Row, SheetReader
+from .csvfile import BundleError, SheetReader
 from .fastrows import compile_row
+from .prepare import Worker, batches
 
 BATCH = 5_000
+#: big files smaller than this are read in the loading process (a worker takes ~0.3 s to start)
+WORKER_MIN_BYTES = 4 << 20
+#: a generous guess of a bundle row's bytes (the synthetic province's average 65), to guess a load's rows
+BYTES_PER_ROW = 100
 #: at most this many problems are kept in a report (the count is always exact)
 MAX_REPORTED = 1_000
 
@@ -106,10 +114,28 @@ def bundle_files(directory: str | os.PathLike[str]) -> list[tuple[Sheet, Path]]:
     return found
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rows stream: the batches' short-lived
+    tuples made it run every few hundred rows, each time walking the batch (a
+    tenth of a large load's time). Loading makes no cycles worth waiting for."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool = False,
                 encoding: str | None = None, batch: int = BATCH,
-                progress: Progress | None = None) -> LoadReport:
+                progress: Progress | None = None, workers: bool | None = None) -> LoadReport:
     """Load a CSV bundle into ``store`` (see the module doc).
+
+    ``workers``: read the big kinds' files in a worker process
+    (:mod:`loaders.prepare`); by default when there are at least two cores and
+    those files hold at least :data:`WORKER_MIN_BYTES`.
 
     Raises :class:`BundleInvalid` (nothing written) when a row is bad and
     ``skip_invalid`` is false; a problem with a whole file (missing column,
@@ -123,47 +149,59 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
     total = sum(p.stat().st_size for _, p in files)
     report = LoadReport(directory=str(directory))
     done = 0
-    with bulk_load(store) as load:
+    with bulk_load(store, expected_rows=total // BYTES_PER_ROW) as load, _gc_paused():
         readers: dict[str, SheetReader] = {}
+
+        #: duplicates whose first line the bulk load did not know: (line, key)
+        unplaced: list[tuple[int, str]] = []
 
         def note(problems) -> None:
             for label, line, err in problems:
+                if getattr(err, "duplicate", None) is not None and err.first_line is None:
+                    unplaced.append((line, err.duplicate))
+                    continue
                 reader = readers[label]
                 report.add_problem(err if isinstance(err, BundleError) else reader.error_at(line, err))
 
-        for sheet, path in files:
-            with SheetReader(path, sheet, encoding) as reader:
+        big = [(sheet.label, path) for sheet, path in files if load.takes_prepared(sheet.label)]
+        if workers is None:
+            workers = (os.cpu_count() or 1) > 1 and sum(p.stat().st_size for _, p in big) >= WORKER_MIN_BYTES
+        with contextlib.ExitStack() as stack:
+            worker = stack.enter_context(Worker(big, encoding, batch)) if workers and big else None
+            for sheet, path in files:
+                reader = stack.enter_context(SheetReader(path, sheet, encoding))
                 readers[sheet.label] = reader
-                fast = compile_row(sheet, reader.header()) if load.takes_prepared(sheet.label) else None
-                pending: list[tuple[int, Record | Prepared]] = []
-                n = 0
-                for line, cells in reader.cells():
-                    n += 1
-                    got = fast(cells) if fast is not None and type(cells) is list else None
-                    if got is None:  # the model's way: the record, or exactly what is wrong
-                        row = Row(line, None, cells) if isinstance(cells, BundleError) else reader.record(line, cells)
-                        if row.error is not None:
-                            report.add_problem(row.error)
-                            if not skip_invalid and report.invalid >= MAX_REPORTED:
-                                break
-                            continue
-                        got = row.record
-                    pending.append((line, got))  # type: ignore[arg-type]
-                    if len(pending) >= batch:
-                        note(load.add(sheet.label, pending))
-                        pending = []
+                reader.header()  # a file-wide problem stops the load here, in file order
+                if worker is not None and load.takes_prepared(sheet.label):
+                    events = worker.events(sheet.label)
+                else:
+                    fast = compile_row(sheet, reader.header()) if load.takes_prepared(sheet.label) else None
+                    events = batches(reader, fast, batch)
+                n, used, size = 0, reader.encoding, reader.size
+                for event in events:
+                    if event[0] == "rows":
+                        note(load.add(sheet.label, event[1]))
                         if progress is not None:
-                            progress(done + reader.bytes_read, total)
-                        if not skip_invalid and report.invalid >= MAX_REPORTED:
-                            break
-                if pending:
-                    note(load.add(sheet.label, pending))
+                            progress(done + event[2], total)
+                    elif event[0] == "problem":
+                        report.add_problem(event[1])
+                    else:
+                        _, n, used, size = event
+                    if not skip_invalid and report.invalid >= MAX_REPORTED:
+                        break
                 note(load.end(sheet.label))
+                if unplaced:
+                    first = _first_lines(path, sheet, encoding, {key for _, key in unplaced})
+                    for line, key in unplaced:
+                        report.add_problem(reader.error_at(line, duplicate(sheet.label, key, first.get(key))))
+                    unplaced.clear()
                 report.rows[sheet.filename] = n
-                report.encodings[sheet.filename] = reader.encoding or "ascii"
-                done += reader.size
+                report.encodings[sheet.filename] = used or "ascii"
+                done += size
                 if progress is not None:
                     progress(done, total)
+                if not skip_invalid and report.invalid >= MAX_REPORTED:
+                    break
         note(load.finish())
         report.problems.sort(key=lambda e: ([s.filename for s in SHEETS].index(e.file)
                                             if e.file in SHEET_BY_FILE else -1, e.line))
@@ -175,6 +213,25 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
     report.committed = True
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _first_lines(path: Path, sheet: Sheet, encoding: str | None, keys: set[str]) -> dict[str, int]:
+    """``key -> line`` where each of ``keys`` first comes in the file (read again:
+    only a load with duplicates that were not in the same batch needs it)."""
+    out: dict[str, int] = {}
+    with SheetReader(path, sheet, encoding) as reader:
+        at = {sheet.columns[i].field: col - 1 for col, i in reader.header()}
+        if sheet.label == "Receipt":
+            hh, svc = at["household_id"], at["service_id"]
+            key_of: Callable[[list[str]], str] = lambda cells: receipt_key(cells[hh], cells[svc])
+        else:
+            key_of = itemgetter(at["id"])
+        for line, cells in reader.cells():
+            if type(cells) is list:
+                key = key_of(cells)
+                if key in keys and key not in out:
+                    out[key] = line
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------

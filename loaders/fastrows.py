@@ -14,21 +14,30 @@ way through the model, which accepts it or says precisely what is wrong. So
 the errors are always the model's, and a test checks that the two ways agree
 on every row they both accept (``tests/loaders/test_fastrows.py``).
 
-Each function names the record fields it writes; :func:`compile_row` refuses
-to run if they differ from the model's, so a field added to the model cannot
-be silently lost here.
+Each function names the record fields it writes, in the order of the stored
+array (:data:`graph.embedded.FIELDS`); :func:`compile_row` refuses to run if
+they differ, so a field added to the model cannot be silently lost here.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from json.encoder import encode_basestring as _q  # the C encoder the store's JSON uses (ensure_ascii=False)
 from operator import itemgetter
 
 from graph.bulk import Prepared
-from graph.model import MAX_ID, MAX_TEXT, Domain, HouseholdTrait, NeedStatus, ReferralStatus, Urgency, receipt_key
+from graph.embedded import FIELDS
+from graph.model import (
+    MAX_ID,
+    MAX_TEXT,
+    Domain,
+    HouseholdTrait,
+    NeedStatus,
+    ReferralStatus,
+    Urgency,
+    receipt_key,
+)
 
 from .bundle import LIST_SEPARATOR, Sheet
 
@@ -101,8 +110,7 @@ def _household(get: Callable) -> RowFunction:
             urgency = "GENERAL"
         if n is None or p is None or t is None or urgency not in _URGENCY:
             return None
-        data = (f'{{"id":{_q(id)},"region_id":{_q(region)},"size":{n},"income_percent":{p},'
-                f'"traits":{t},"urgency":"{urgency}"}}')
+        data = f'[{_q(id)},{_q(region)},{n},{p},{t},"{urgency}"]'
         return Prepared(id, data, (("regionId", "Region", region),))
 
     return row
@@ -119,8 +127,7 @@ def _need(get: Callable) -> RowFunction:
         if n is None or status not in _NEED_STATUS or len(detail) > MAX_TEXT:
             return None
         text = _q(detail) if detail else "null"
-        data = (f'{{"id":{_q(id)},"household_id":{_q(household)},"domain":"{domain}","severity":{n},'
-                f'"detail":{text},"status":"{status}"}}')
+        data = f'[{_q(id)},{_q(household)},"{domain}",{n},{text},"{status}"]'
         return Prepared(id, data, (("householdId", "Household", household),), household)
 
     return row
@@ -150,9 +157,8 @@ def _referral(get: Callable) -> RowFunction:
             updated = created
         elif not _timestamp_ok(updated):
             return None
-        data = (f'{{"id":{_q(id)},"household_id":{_q(household)},"resource_label":"{label}",'
-                f'"resource_id":{_q(resource)},"need_ids":[{",".join(map(_q, need_ids))}],'
-                f'"status":"{status}","created_at":{_q(created)},"updated_at":{_q(updated)}}}')
+        data = (f'[{_q(id)},{_q(household)},"{label}",{_q(resource)},[{",".join(map(_q, need_ids))}],'
+                f'"{status}",{_q(created)},{_q(updated)}]')
         refs = (("householdId", "Household", household), ("resourceId", label, resource),
                 *(("needIds", "Need", n) for n in need_ids))
         return Prepared(id, data, refs, household, tuple(need_ids))
@@ -165,7 +171,7 @@ def _receipt(get: Callable) -> RowFunction:
         household, service = get(cells)
         if not (_ok_id(household) and _ok_id(service)):
             return None
-        data = f'{{"household_id":{_q(household)},"service_id":{_q(service)}}}'
+        data = f'[{_q(household)},{_q(service)}]'
         return Prepared(receipt_key(household, service), data,
                         (("householdId", "Household", household), ("serviceId", "Service", service)), household)
 
@@ -191,8 +197,8 @@ def compile_row(sheet: Sheet, mapping: list[tuple[int, int]]) -> RowFunction | N
     if found is None:
         return None
     fields, make = found
-    model = tuple(f.name for f in dataclasses.fields(sheet.record_type))  # type: ignore[arg-type]
-    if model != fields:
+    if FIELDS[sheet.label] != fields:
+        model = FIELDS[sheet.label]
         raise RuntimeError(f"loaders.fastrows is out of date for {sheet.label}: the model's fields are {model},"
                            f" the row function writes {fields}")
     width = len(mapping)

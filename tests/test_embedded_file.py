@@ -251,30 +251,83 @@ def test_a_view_handed_out_is_a_copy_that_later_writes_do_not_change(tmp_path):
         assert "Volunteer:vol-park" not in b.neighbourhood("hh-0002")
 
 
-def test_a_version_1_file_is_migrated_in_place_keeping_its_records(tmp_path):
-    """Version 1 had no side-record table; opening it adds the table and
-    stamps version 2, and every record is still there."""
-    db = tmp_path / "v1.db"
+def _as_objects(db) -> None:
+    """Rewrite a file's rows the way versions 1 and 2 stored them: one JSON object per record."""
+    import json
+
+    from graph.embedded import _decode
+
+    conn = sqlite3.connect(db)
+    with conn:
+        rows = conn.execute("SELECT label, key, data FROM records").fetchall()
+        conn.executemany("UPDATE records SET data = ? WHERE label = ? AND key = ?",
+                         [(json.dumps(_decode(label, data).to_dict(), ensure_ascii=False), label, key)
+                          for label, key, data in rows])
+        conn.execute("DELETE FROM meta WHERE key LIKE 'fields:%'")
+    conn.close()
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_is_migrated_in_place_keeping_its_records(tmp_path, version):
+    """Version 1 had no side-record table; versions 1 and 2 stored each record
+    as an object. Opening one brings it to today's version and every record
+    reads back the same."""
+    db = tmp_path / f"v{version}.db"
     with EmbeddedStore(db) as s:
         s.put(*sample_records())
         counts = s.counts()
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("DROP TABLE side")
-    conn.close()
-    _set_schema_version(db, "1")
+        before = {label: s.list(label) for label in counts}
+    _as_objects(db)
+    if version == 1:
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("DROP TABLE side")
+        conn.close()
+    _set_schema_version(db, str(version))
     with EmbeddedStore(db) as s:
         assert s.counts() == counts
+        assert {label: s.list(label) for label in counts} == before
         s.put_side("token", "k", {"role": "coordinator"})
         assert s.get_side("token", "k") == {"role": "coordinator"}
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+        assert all(data.startswith("[") for (data,) in conn.execute("SELECT data FROM records"))
     finally:
         conn.close()
 
 
-def test_the_stored_json_is_exactly_to_dict_for_every_kind():
+def test_rows_stored_in_another_field_order_are_rewritten_in_todays(tmp_path):
+    """A file notes each kind's field order; after a model change (here: the
+    order noted differs) its rows are rewritten when the file is opened."""
+    import json
+
+    from graph.embedded import FIELDS
+
+    db = tmp_path / "order.db"
+    with EmbeddedStore(db) as s:
+        s.put(*sample_records())
+        households = s.list("Household")
+    assert households
+    old = tuple(reversed(FIELDS["Household"]))
+    conn = sqlite3.connect(db)
+    with conn:
+        rows = conn.execute("SELECT key, data FROM records WHERE label = 'Household'").fetchall()
+        conn.executemany("UPDATE records SET data = ? WHERE label = 'Household' AND key = ?",
+                         [(json.dumps(list(reversed(json.loads(data)))), key) for key, data in rows])
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'fields:Household'", (json.dumps(old),))
+    conn.close()
+    with EmbeddedStore(db) as s:
+        assert s.list("Household") == households
+    conn = sqlite3.connect(db)
+    try:
+        noted = conn.execute("SELECT value FROM meta WHERE key = 'fields:Household'").fetchone()[0]
+        assert tuple(json.loads(noted)) == FIELDS["Household"]
+    finally:
+        conn.close()
+
+
+def test_the_stored_json_is_exactly_the_values_of_to_dict_for_every_kind():
     """_encode builds the row without to_dict (bulk loads call it per row); it
     must give the same text, or a reload would rewrite unchanged rows."""
     import json
@@ -285,6 +338,6 @@ def test_the_stored_json_is_exactly_to_dict_for_every_kind():
 
     seen = set()
     for rec in generate(150, seed=4):
-        assert _encode(rec) == json.dumps(rec.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        assert _encode(rec) == json.dumps(list(rec.to_dict().values()), ensure_ascii=False, separators=(",", ":"))
         seen.add(rec.LABEL)
     assert seen == set(RECORD_TYPES)

@@ -155,7 +155,7 @@ def test_the_generic_unit_of_work_load_gives_the_same_result(bundle, tmp_path, m
         fast = dump(store)
 
     @contextlib.contextmanager
-    def generic(store):
+    def generic(store, **_):
         with UnitOfWorkLoad(store) as load:
             yield load
 

@@ -46,6 +46,12 @@ CASES = {
         "services.csv:2:3 (providerId)", "no Organization with id 'org-nobody'"),
     "duplicate id": ({"needs.csv": NEEDS + "n9,ex-hh-1,CARE,3,,\nn8,ex-hh-1,FOOD,2,,\nn9,ex-hh-1,CARE,3,,\n"},
                      "needs.csv:4:1 (id)", "duplicate id 'n9' (first on line 2)"),
+    "duplicate of a stored id": ({"needs.csv": NEEDS + "ex-need-1,ex-hh-1,CARE,3,,\nn8,ex-hh-1,FOOD,2,,\n"
+                                               "ex-need-1,ex-hh-1,CARE,3,,\n"},
+                                 "needs.csv:4:1 (id)", "duplicate id 'ex-need-1' (first on line 2)"),
+    "duplicate receipt": ({"receipts.csv": "householdId,serviceId\nex-hh-1,ex-svc-rent\nex-hh-1,ex-svc-rent\n"},
+                          "receipts.csv:3:2 (serviceId)",
+                          "household 'ex-hh-1' receives service 'ex-svc-rent' twice (first on line 2)"),
     "duplicate region": ({"regions.csv": "id,name,level,parentId\ngg,A,PROVINCE,\ngg,B,PROVINCE,\n"},
                          "regions.csv:3:1 (id)", "duplicate id 'gg' (first on line 2)"),
     "cycle in regions": ({"regions.csv": "id,name,level,parentId\ngg,G,PROVINCE,\n"
@@ -95,13 +101,16 @@ def write(tmp_path: Path, files: dict) -> Path:
     return d
 
 
+@pytest.mark.parametrize("batch", [csvbundle.BATCH, 1], ids=["one-batch", "a-row-a-batch"])
 @pytest.mark.parametrize("case", CASES)
-def test_each_malformed_case_gets_its_precise_error_and_writes_nothing(case, store, tmp_path):
+def test_each_malformed_case_gets_its_precise_error_and_writes_nothing(case, batch, store, tmp_path):
+    """Each case whole in one batch, and again a row per batch (so a duplicate
+    is found across batches, the way a big file finds it)."""
     files, where, message = CASES[case]
     d = write(tmp_path, files)
     before = snapshot(store)
     with pytest.raises(BundleError) as info:
-        load_bundle(store, d)
+        load_bundle(store, d, batch=batch)
     text = str(info.value)
     assert text.startswith(where + ":") or text.startswith(where + " ("), text
     assert message in text, text
@@ -141,3 +150,17 @@ def test_all_problems_are_reported_not_just_the_first(store, tmp_path):
     assert [(p.line, p.header) for p in info.value.report.problems] == [
         (2, "severity"), (3, "domain"), (4, "householdId")]
     assert "and 2 more problems; nothing was written" in str(info.value)
+
+
+@pytest.mark.parametrize("batch", [csvbundle.BATCH, 1], ids=["one-batch", "a-row-a-batch"])
+def test_skip_invalid_keeps_the_first_of_a_duplicate_and_names_its_line(store, tmp_path, batch):
+    d = write(tmp_path, {"needs.csv": NEEDS + "n9,ex-hh-1,CARE,3,first,\nn8,ex-hh-1,FOOD,2,,\n"
+                                             "n9,ex-hh-1,CARE,4,second,\nex-need-1,ex-hh-1,CARE,3,,\n"
+                                             "ex-need-1,ex-hh-1,CARE,5,,\n"})
+    report = load_bundle(store, d, skip_invalid=True, batch=batch)
+    assert [(p.line, str(p)) for p in report.problems] == [
+        (4, "needs.csv:4:1 (id): duplicate id 'n9' (first on line 2)"),
+        (6, "needs.csv:6:1 (id): duplicate id 'ex-need-1' (first on line 5)")]
+    assert store.get("Need", "n9").detail == "first"
+    assert store.get("Need", "ex-need-1").severity == 3
+    assert store.get("Need", "n8") is not None
