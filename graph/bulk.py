@@ -168,6 +168,8 @@ class EmbeddedBulkLoad:
         self._open = False
         self._expected = expected_rows
         self._reindex = False
+        #: (kind loaded, kind named) whose named ids proved too spread out for range reads
+        self._wide: set[tuple[str, str]] = set()
 
     # -- the transaction ---------------------------------------------------------
 
@@ -236,16 +238,22 @@ class EmbeddedBulkLoad:
         return label not in SMALL
 
     def add(self, label: str, batch: Batch) -> Problems:
+        """Feed ``(line, row)`` pairs (see :meth:`add_rows`)."""
+        return self.add_rows(label, [line for line, _ in batch], [row for _, row in batch])
+
+    def add_rows(self, label: str, lines: list[int], rows: list) -> Problems:
+        """Feed rows of ``label`` and the lines they came from: records, or for
+        the big kinds :class:`Prepared` rows (or plain tuples in its order)."""
         if label in SMALL:
             problems: Problems = []
-            for line, rec in batch:
+            for line, rec in zip(lines, rows):
                 first = self._pending.get(rec.key)
                 if first is not None:
                     problems.append((label, line, duplicate(label, rec.key, first[0])))
                 else:
                     self._pending[rec.key] = (line, rec)
             return problems
-        return self._add_big(label, batch)
+        return self._add_big(label, lines, rows)
 
     def end(self, label: str) -> Problems:
         """Check the rules that need the whole kind (region trees, services that
@@ -272,12 +280,12 @@ class EmbeddedBulkLoad:
 
     # -- the big kinds: streamed ----------------------------------------------------------
 
-    def _add_big(self, label: str, batch: Batch) -> Problems:
+    def _add_big(self, label: str, lines: list[int], rows: list) -> Problems:
         """Check a batch of a big kind and write what passes. Set-wise: a row is
         looked at on its own only when its batch holds a problem."""
         problems: Problems = []
-        lines = [line for line, _ in batch]
-        rows = [r if isinstance(r, tuple) else Prepared.of(r) for _, r in batch]
+        if not all(isinstance(r, tuple) for r in rows):
+            rows = [r if isinstance(r, tuple) else Prepared.of(r) for r in rows]
         if len({r[_KEY] for r in rows}) != len(rows):
             lines, rows = self._drop_repeats(label, lines, rows, problems)
         bad = self._check_refs(label, rows)
@@ -362,25 +370,29 @@ class EmbeddedBulkLoad:
     def _check_refs(self, label: str, rows: list[Prepared]) -> dict[str, ValidationError]:
         """``key -> error`` of the rows that name a record that is neither stored
         nor loaded, move a need to another household, or refer a need of
-        another household."""
+        another household (each row's first problem, in :meth:`Record.refs` order)."""
         memory = self._store._records
         small = self._small
+        # a referral's household is not looked up: its needs' owner must be it, and a
+        # need is only ever stored with a household that exists
+        implied = "Household" if label == "Referral" else None
         wanted: dict[str, set[str]] = defaultdict(set)
         for r in rows:
             for _, tl, tk in r[_REFS]:
-                wanted[tl].add(tk)
+                if tl != implied:
+                    wanted[tl].add(tk)
         # what is not in the store's memory nor among the small kinds must have come in this load
         loaded: dict[str, dict[str, str | None]] = {}
         absent = False
         for tl, keys in wanted.items():
             keys = keys - memory[tl].keys() - small.get(tl, {}).keys()
-            found = loaded[tl] = self._loaded(tl, keys, owners=label == "Referral" and tl == "Need")
+            found = loaded[tl] = self._loaded(tl, keys, owners=label == "Referral" and tl == "Need", by=label)
             absent = absent or len(found) < len(keys)
         bad: dict[str, ValidationError] = {}
         if absent:
             for r in rows:
                 for field, tl, tk in r[_REFS]:
-                    if tk not in loaded[tl] and tk not in memory[tl] and tk not in small.get(tl, ()):
+                    if tl != implied and tk not in loaded[tl] and tk not in memory[tl] and tk not in small.get(tl, ()):
                         bad[r[_KEY]] = NotFoundError(field, f"no {tl} with id {tk!r}")
                         break
         if label == "Need" and memory["Need"]:
@@ -400,29 +412,39 @@ class EmbeddedBulkLoad:
                         bad[r[_KEY]] = ValidationError(
                             "needIds", f"need {nid!r} is not a need of household {r[_HOUSEHOLD]!r}")
                         break
+            if bad:  # a missing household is the first problem of a referral that names it
+                households = {r[_HOUSEHOLD] for r in rows if r[_KEY] in bad}
+                households -= memory["Household"].keys()
+                found = self._loaded("Household", households)
+                for r in rows:
+                    hid = r[_HOUSEHOLD]
+                    if r[_KEY] in bad and hid in households and hid not in found:
+                        bad[r[_KEY]] = NotFoundError("householdId", f"no Household with id {hid!r}")
         return bad
 
     # -- SQL -----------------------------------------------------------------------------
 
-    def _loaded(self, label: str, keys: set[str], *, owners: bool = False) -> dict[str, str | None]:
+    def _loaded(self, label: str, keys: set[str], *, owners: bool = False, by: str = "") -> dict[str, str | None]:
         """Those of ``keys`` this load wrote (they are in the table but not in
         the store's memory); ``key -> household`` of needs when ``owners``.
 
         Files usually come sorted, so a batch names a narrow run of keys: one
         range read finds them all. When the run is wide (other rows between),
-        the read stops early and the rest are looked up one by one."""
+        the read stops early, the rest are looked up one by one, and ``by``'s
+        file does not try range reads of ``label`` again."""
         out: dict[str, str | None] = {}
         if not keys:
             return out
         what = f"key, json_extract(data, '$[{_NEED_HOUSEHOLD}]')" if owners else "key, NULL"
         todo = sorted(keys)
-        if len(todo) >= _RANGE_MIN:
+        if len(todo) >= _RANGE_MIN and (by, label) not in self._wide:
             limit = 2 * len(todo) + 64
             rows = self._c.execute(f"SELECT {what} FROM records WHERE label = ? AND key BETWEEN ? AND ?"
                                    f" ORDER BY key LIMIT ?", (label, todo[0], todo[-1], limit)).fetchall()
             out.update((k, v) for k, v in rows if k in keys)
             if len(rows) < limit or len(out) == len(keys):
                 return out
+            self._wide.add((by, label))
             todo = [k for k in todo if k not in out]
         for i in range(0, len(todo), _IN_CHUNK):
             chunk = todo[i:i + _IN_CHUNK]
@@ -487,8 +509,12 @@ class UnitOfWorkLoad:
         return self
 
     def add(self, label: str, batch: Batch) -> Problems:
+        return self.add_rows(label, [line for line, _ in batch], [row for _, row in batch])
+
+    def add_rows(self, label: str, lines: list[int], rows: list) -> Problems:
+        """Feed records of ``label`` and the lines they came from."""
         problems: Problems = []
-        for line, rec in batch:
+        for line, rec in zip(lines, rows):
             k = (label, rec.key)
             if k in self._lines:
                 problems.append((label, line, duplicate(label, rec.key, self._lines[k])))

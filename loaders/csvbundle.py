@@ -180,9 +180,9 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
                 n, used, size = 0, reader.encoding, reader.size
                 for event in events:
                     if event[0] == "rows":
-                        note(load.add(sheet.label, event[1]))
+                        note(load.add_rows(sheet.label, event[1], event[2]))
                         if progress is not None:
-                            progress(done + event[2], total)
+                            progress(done + event[3], total)
                     elif event[0] == "problem":
                         report.add_problem(event[1])
                     else:

@@ -4,7 +4,8 @@ A bundle's households, needs, referrals and receipts are most of its rows.
 Building each as a :mod:`graph.model` record and encoding it again costs
 about three times what SQLite takes to store it, so for those four kinds the
 loader first tries a compiled row function that checks the cells and writes
-the stored JSON directly (:class:`graph.bulk.Prepared`).
+the stored JSON directly: a plain tuple in the order of
+:class:`graph.bulk.Prepared` (cheaper to make, and to send to another process).
 
 The row function only *accepts*: it says yes to cells it is sure the model
 accepts, and gives exactly what the model would (same normalisation, same
@@ -26,7 +27,6 @@ from collections.abc import Callable
 from json.encoder import encode_basestring as _q  # the C encoder the store's JSON uses (ensure_ascii=False)
 from operator import itemgetter
 
-from graph.bulk import Prepared
 from graph.embedded import FIELDS
 from graph.model import (
     MAX_ID,
@@ -41,7 +41,9 @@ from graph.model import (
 
 from .bundle import LIST_SEPARATOR, Sheet
 
-RowFunction = Callable[[list[str]], "Prepared | None"]
+#: a row as :class:`graph.bulk.Prepared` lists it, as a plain tuple
+Row = tuple
+RowFunction = Callable[[list[str]], "Row | None"]
 
 #: distinct list cells remembered per file (traits combinations are few; ids lists are not cached)
 _CACHE_LIMIT = 4096
@@ -99,7 +101,7 @@ _RESOURCE = frozenset({"Service", "Volunteer"})
 def _household(get: Callable) -> RowFunction:
     traits_json = _enum_list_json(HouseholdTrait)
 
-    def row(cells: list[str]) -> Prepared | None:
+    def row(cells: list[str]) -> Row | None:
         id, region, size, income, traits, urgency = get(cells)
         if not (_ok_id(id) and _ok_id(region)):
             return None
@@ -111,13 +113,13 @@ def _household(get: Callable) -> RowFunction:
         if n is None or p is None or t is None or urgency not in _URGENCY:
             return None
         data = f'[{_q(id)},{_q(region)},{n},{p},{t},"{urgency}"]'
-        return Prepared(id, data, (("regionId", "Region", region),))
+        return id, data, (("regionId", "Region", region),), None, ()
 
     return row
 
 
 def _need(get: Callable) -> RowFunction:
-    def row(cells: list[str]) -> Prepared | None:
+    def row(cells: list[str]) -> Row | None:
         id, household, domain, severity, detail, status = get(cells)
         if not (_ok_id(id) and _ok_id(household)) or domain not in _DOMAIN:
             return None
@@ -128,7 +130,7 @@ def _need(get: Callable) -> RowFunction:
             return None
         text = _q(detail) if detail else "null"
         data = f'[{_q(id)},{_q(household)},"{domain}",{n},{text},"{status}"]'
-        return Prepared(id, data, (("householdId", "Household", household),), household)
+        return id, data, (("householdId", "Household", household),), household, ()
 
     return row
 
@@ -142,7 +144,7 @@ def _timestamp_ok(value: str) -> bool:
 
 
 def _referral(get: Callable) -> RowFunction:
-    def row(cells: list[str]) -> Prepared | None:
+    def row(cells: list[str]) -> Row | None:
         id, household, label, resource, needs, status, created, updated = get(cells)
         if not (_ok_id(id) and _ok_id(household) and _ok_id(resource)) or label not in _RESOURCE:
             return None
@@ -161,19 +163,19 @@ def _referral(get: Callable) -> RowFunction:
                 f'"{status}",{_q(created)},{_q(updated)}]')
         refs = (("householdId", "Household", household), ("resourceId", label, resource),
                 *(("needIds", "Need", n) for n in need_ids))
-        return Prepared(id, data, refs, household, tuple(need_ids))
+        return id, data, refs, household, tuple(need_ids)
 
     return row
 
 
 def _receipt(get: Callable) -> RowFunction:
-    def row(cells: list[str]) -> Prepared | None:
+    def row(cells: list[str]) -> Row | None:
         household, service = get(cells)
         if not (_ok_id(household) and _ok_id(service)):
             return None
         data = f'[{_q(household)},{_q(service)}]'
-        return Prepared(receipt_key(household, service), data,
-                        (("householdId", "Household", household), ("serviceId", "Service", service)), household)
+        return (receipt_key(household, service), data,
+                (("householdId", "Household", household), ("serviceId", "Service", service)), household, ())
 
     return row
 
@@ -208,7 +210,7 @@ def compile_row(sheet: Sheet, mapping: list[tuple[int, int]]) -> RowFunction | N
     get = itemgetter(*positions)
     row = make(get)
     if width in positions:
-        def padded(cells: list[str]) -> Prepared | None:
+        def padded(cells: list[str]) -> Row | None:
             return row([*cells, ""])
         return padded
     return row

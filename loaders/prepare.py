@@ -2,7 +2,7 @@
 
 :func:`batches` turns one file into a stream of events::
 
-    ("rows", [(line, row), ...], bytes_read)   # a batch: Prepared rows or model records
+    ("rows", lines, rows, bytes_read)          # a batch: Prepared rows (tuples) or model records
     ("problem", BundleError)                   # a row that is wrong
     ("end", rows, encoding, size)              # the file is done
 
@@ -31,11 +31,19 @@ from pathlib import Path
 
 from graph.bulk import Prepared
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: the pipe keeps its default size
+    fcntl = None  # type: ignore[assignment]
+
 from .bundle import SHEET_BY_LABEL
 from .csvfile import BundleError, Row, SheetReader
 from .fastrows import RowFunction, compile_row
 
 Event = tuple
+
+#: the pipe's buffer: a few batches, so neither side waits on the other's every step (memory stays bounded)
+_PIPE_BYTES = 1 << 20
 
 
 def batches(reader: SheetReader, fast: RowFunction | None, batch: int, *, prepare: bool = False
@@ -43,7 +51,8 @@ def batches(reader: SheetReader, fast: RowFunction | None, batch: int, *, prepar
     """The events of one file (see the module doc). Rows go the ``fast`` way
     when it takes them, else the model's; ``prepare`` turns the model's records
     into :class:`Prepared` rows too (for the pipe: smaller, and all alike)."""
-    pending: list = []
+    lines: list[int] = []
+    rows: list = []
     n = 0
     for line, cells in reader.cells():
         n += 1
@@ -53,13 +62,14 @@ def batches(reader: SheetReader, fast: RowFunction | None, batch: int, *, prepar
             if row.error is not None:
                 yield "problem", row.error
                 continue
-            got = Prepared.of(row.record) if prepare else row.record  # type: ignore[arg-type]
-        pending.append((line, got))
-        if len(pending) >= batch:
-            yield "rows", pending, reader.bytes_read
-            pending = []
-    if pending:
-        yield "rows", pending, reader.bytes_read
+            got = tuple(Prepared.of(row.record)) if prepare else row.record  # type: ignore[arg-type]
+        lines.append(line)
+        rows.append(got)
+        if len(rows) >= batch:
+            yield "rows", lines, rows, reader.bytes_read
+            lines, rows = [], []
+    if rows:
+        yield "rows", lines, rows, reader.bytes_read
     yield "end", n, reader.encoding or "ascii", reader.size
 
 
@@ -87,10 +97,7 @@ def _work(conn, files: list[tuple[str, str]], encoding: str | None, batch: int) 
             with SheetReader(path, sheet, encoding) as reader:
                 fast = compile_row(sheet, reader.header())
                 for event in batches(reader, fast, batch, prepare=True):
-                    if event[0] == "rows":
-                        _, pending, done = event
-                        conn.send(("rows", [line for line, _ in pending], [tuple(r) for _, r in pending], done))
-                    elif event[0] == "problem":
+                    if event[0] == "problem":
                         conn.send(("problem", _error_state(event[1])))
                     else:
                         conn.send(event)
@@ -126,6 +133,8 @@ class Worker:
 
     def __init__(self, files: list[tuple[str, Path]], encoding: str | None, batch: int) -> None:
         read, write = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):  # Linux: let the worker run a few batches ahead
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
         try:
@@ -155,7 +164,7 @@ class Worker:
                 raise RuntimeError(f"the process reading the bundle stopped early (exit code {code})") from None
             kind = event[0]
             if kind == "rows":
-                yield "rows", list(zip(event[1], event[2])), event[3]
+                yield event
             elif kind == "problem":
                 yield "problem", _error_from(event[1])
             elif kind == "end":

@@ -164,3 +164,20 @@ def test_skip_invalid_keeps_the_first_of_a_duplicate_and_names_its_line(store, t
     assert store.get("Need", "n9").detail == "first"
     assert store.get("Need", "ex-need-1").severity == 3
     assert store.get("Need", "n8") is not None
+
+
+def test_a_referral_reports_its_missing_household_before_its_needs(store, tmp_path):
+    """A referral's household is not looked up on its own (its needs' owner
+    vouches for it); when something is wrong, a missing household is still
+    the problem named."""
+    d = write(tmp_path, {"referrals.csv": "id,householdId,resourceLabel,resourceId,needIds,createdAt\n"
+                                          "r1,hh-nobody,Service,ex-svc-rent,ex-need-1,2026-11-20T09:00:00\n"
+                                          "r2,hh-nobody,Service,ex-svc-rent,need-nobody,2026-11-20T09:00:00\n"
+                                          "r3,ex-hh-1,Service,ex-svc-rent,need-nobody,2026-11-20T09:00:00\n"})
+    with pytest.raises(csvbundle.BundleInvalid) as info:
+        load_bundle(store, d)
+    assert [str(p) for p in info.value.report.problems] == [
+        "referrals.csv:2:2 (householdId): no Household with id 'hh-nobody'",
+        "referrals.csv:3:2 (householdId): no Household with id 'hh-nobody'",
+        "referrals.csv:4:5 (needIds): no Need with id 'need-nobody'",
+    ]
