@@ -39,7 +39,6 @@ Two implementations:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,7 +46,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import ConflictError, NotFoundError, StoreError, ValidationError
-from .model import Need, Record, split_receipt_key
+from .model import Record, split_receipt_key
 from .store import UnitOfWork
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,9 +87,7 @@ Problems = list[tuple[str, int, ValidationError]]
 SMALL = frozenset({"Region", "Organization", "Agreement", "Service", "Volunteer"})
 
 _IN_CHUNK = 500  # ids per "IN (...)" query
-_RANGE_MIN = 32
-#: where a stored need's array holds its household (graph.embedded.FIELDS)
-_NEED_HOUSEHOLD = [f.name for f in dataclasses.fields(Need)].index("household_id")  # ids a batch must name before one range read is tried
+_RANGE_MIN = 32  # ids a batch must name before one range read is tried
 
 
 @dataclass
@@ -435,7 +432,12 @@ class EmbeddedBulkLoad:
         out: dict[str, str | None] = {}
         if not keys:
             return out
-        what = f"key, json_extract(data, '$[{_NEED_HOUSEHOLD}]')" if owners else "key, NULL"
+        if owners:
+            from .embedded import FIELDS
+
+            what = f"key, json_extract(data, '$[{FIELDS['Need'].index('household_id')}]')"
+        else:
+            what = "key, NULL"
         todo = sorted(keys)
         if len(todo) >= _RANGE_MIN and (by, label) not in self._wide:
             limit = 2 * len(todo) + 64

@@ -31,7 +31,9 @@ from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from .errors import NotFoundError, StoreError
-from .model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
+from .model import (
+    RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key, split_receipt_key,
+)
 from .store import StoreMixin, UnitOfWork
 from .view import (
     add_edges,
@@ -72,27 +74,34 @@ Staged = dict[tuple[str, str], "Record | None"]
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-#: per label: the record's fields, in the order a stored row lists their values (kept in meta as
-#: ``fields:<label>``; a file whose list differs is rewritten to this one when opened)
+#: per label: the fields a record's key is made of; the row's key column holds them, its array does not
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    label: ("household_id", "service_id") if label == "Receipt" else ("id",) for label in RECORD_TYPES
+}
+#: per label: the record's other fields, in the order a stored row's array lists their values (kept
+#: in meta as ``fields:<label>``; a file whose list differs is rewritten to this one when opened)
 FIELDS: dict[str, tuple[str, ...]] = {
-    label: tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    label: tuple(f.name for f in dataclasses.fields(cls) if f.name not in KEY_FIELDS[label])  # type: ignore[arg-type]
     for label, cls in RECORD_TYPES.items()
 }
-#: per record type: the positions of its fields holding dates
+#: per record type: the positions (in FIELDS) of its fields holding dates
 _DATES: dict[type, tuple[int, ...]] = {}
 
 
 def _encode(rec: Record) -> str:
-    """The record as stored: the JSON array of its fields' values in
-    :data:`FIELDS` order, each as :meth:`Record.to_dict` gives it (half the
-    bytes of an object, which SQLite writes twice over in a bulk load). Enums
-    are ``str`` and tuples encode as arrays, so only dates need converting."""
+    """The record as stored: the JSON array of its values in :data:`FIELDS`
+    order, each as :meth:`Record.to_dict` gives it; its key fields are the
+    row's key, not repeated (about half the bytes of a JSON object, which
+    SQLite writes twice over in a bulk load). Enums are ``str`` and tuples
+    encode as arrays, so only dates need converting."""
+    names = FIELDS[rec.LABEL]
     dates = _DATES.get(type(rec))
     if dates is None:
+        types = {f.name: f.type for f in dataclasses.fields(rec)}  # type: ignore[arg-type]
         dates = _DATES[type(rec)] = tuple(
-            i for i, f in enumerate(dataclasses.fields(rec))  # type: ignore[arg-type]
-            if isinstance(getattr(rec, f.name), dt.date) or f.type in ("dt.date", "dt.date | None"))
-    values = [getattr(rec, n) for n in FIELDS[rec.LABEL]]
+            i for i, n in enumerate(names)
+            if isinstance(getattr(rec, n), dt.date) or types[n] in ("dt.date", "dt.date | None"))
+    values = [getattr(rec, n) for n in names]
     for i in dates:
         v = values[i]
         if v is not None:
@@ -100,13 +109,18 @@ def _encode(rec: Record) -> str:
     return _json(values)
 
 
-def _decode(label: str, data: str, fields: tuple[str, ...] | None = None) -> Record:
-    """The record of a stored row (``fields``: the row's field order, when not today's)."""
-    return RECORD_TYPES[label].from_dict(dict(zip(fields or FIELDS[label], json.loads(data))))
+def _decode(label: str, key: str, data: str, fields: tuple[str, ...] | None = None) -> Record:
+    """The record of a stored row (``fields``: the array's field order, when not today's)."""
+    values = dict(zip(fields or FIELDS[label], json.loads(data)))
+    if label == "Receipt":
+        values["household_id"], values["service_id"] = split_receipt_key(key)
+    else:
+        values["id"] = key
+    return RECORD_TYPES[label].from_dict(values)
 
 
 def _rewrite_rows(c: sqlite3.Connection, label: str | None, decode) -> None:
-    """Store again every row (of ``label``, or all), read by ``decode(label, data)``,
+    """Store again every row (of ``label``, or all), read by ``decode(label, key, data)``,
     a chunk at a time in key order."""
     after = ("", "")
     where = "label = ? AND " if label is not None else ""
@@ -117,13 +131,13 @@ def _rewrite_rows(c: sqlite3.Connection, label: str | None, decode) -> None:
         if not chunk:
             return
         c.executemany("UPDATE records SET data = ? WHERE label = ? AND key = ?",
-                      [(_encode(decode(lb, data)), lb, key) for lb, key, data in chunk])
+                      [(_encode(decode(lb, key, data)), lb, key) for lb, key, data in chunk])
         after = chunk[-1][:2]
 
 
 def _rows_as_arrays(c: sqlite3.Connection) -> None:
-    """Version 3: a row holds the array of the record's values, not an object."""
-    _rewrite_rows(c, None, lambda label, data: RECORD_TYPES[label].from_dict(json.loads(data)))
+    """Version 3: a row holds the array of the record's values but its key, not an object."""
+    _rewrite_rows(c, None, lambda label, key, data: RECORD_TYPES[label].from_dict(json.loads(data)))
 
 
 class _EmbeddedUnitOfWork(UnitOfWork):
@@ -241,7 +255,7 @@ class EmbeddedStore(StoreMixin):
                 continue
             if have is not None:
                 old = tuple(json.loads(have))
-                _rewrite_rows(c, label, lambda lb, data, old=old: _decode(lb, data, old))
+                _rewrite_rows(c, label, lambda lb, key, data, old=old: _decode(lb, key, data, old))
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"fields:{label}", want))
 
     # -- keeping the in-memory view in step ----------------------------------
@@ -280,7 +294,7 @@ class EmbeddedStore(StoreMixin):
                         "SELECT label, key, data, seq FROM records WHERE seq > ?", (self._seq,)
                     ):
                         if (label, key) not in changes or changes[(label, key)][0] < s:
-                            changes[(label, key)] = (s, _decode(label, data))
+                            changes[(label, key)] = (s, _decode(label, key, data))
                     self._apply({k: rec for k, (_, rec) in changes.items()})
                     self._seq = seq
             finally:

@@ -15,9 +15,10 @@ way through the model, which accepts it or says precisely what is wrong. So
 the errors are always the model's, and a test checks that the two ways agree
 on every row they both accept (``tests/loaders/test_fastrows.py``).
 
-Each function names the record fields it writes, in the order of the stored
-array (:data:`graph.embedded.FIELDS`); :func:`compile_row` refuses to run if
-they differ, so a field added to the model cannot be silently lost here.
+Each function names the record fields it reads, the key's first and then the
+others in the order of the stored array (:data:`graph.embedded.FIELDS`);
+:func:`compile_row` refuses to run if they differ, so a field added to the
+model cannot be silently lost here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from json.encoder import encode_basestring as _q  # the C encoder the store's JSON uses (ensure_ascii=False)
 from operator import itemgetter
 
-from graph.embedded import FIELDS
+from graph.embedded import FIELDS, KEY_FIELDS
 from graph.model import (
     MAX_ID,
     MAX_TEXT,
@@ -112,7 +113,7 @@ def _household(get: Callable) -> RowFunction:
             urgency = "GENERAL"
         if n is None or p is None or t is None or urgency not in _URGENCY:
             return None
-        data = f'[{_q(id)},{_q(region)},{n},{p},{t},"{urgency}"]'
+        data = f'[{_q(region)},{n},{p},{t},"{urgency}"]'
         return id, data, (("regionId", "Region", region),), None, ()
 
     return row
@@ -129,7 +130,7 @@ def _need(get: Callable) -> RowFunction:
         if n is None or status not in _NEED_STATUS or len(detail) > MAX_TEXT:
             return None
         text = _q(detail) if detail else "null"
-        data = f'[{_q(id)},{_q(household)},"{domain}",{n},{text},"{status}"]'
+        data = f'[{_q(household)},"{domain}",{n},{text},"{status}"]'
         return id, data, (("householdId", "Household", household),), household, ()
 
     return row
@@ -159,7 +160,7 @@ def _referral(get: Callable) -> RowFunction:
             updated = created
         elif not _timestamp_ok(updated):
             return None
-        data = (f'[{_q(id)},{_q(household)},"{label}",{_q(resource)},[{",".join(map(_q, need_ids))}],'
+        data = (f'[{_q(household)},"{label}",{_q(resource)},[{",".join(map(_q, need_ids))}],'
                 f'"{status}",{_q(created)},{_q(updated)}]')
         refs = (("householdId", "Household", household), ("resourceId", label, resource),
                 *(("needIds", "Need", n) for n in need_ids))
@@ -173,7 +174,7 @@ def _receipt(get: Callable) -> RowFunction:
         household, service = get(cells)
         if not (_ok_id(household) and _ok_id(service)):
             return None
-        data = f'[{_q(household)},{_q(service)}]'
+        data = "[]"  # both fields are the key
         return (receipt_key(household, service), data,
                 (("householdId", "Household", household), ("serviceId", "Service", service)), household, ())
 
@@ -199,10 +200,10 @@ def compile_row(sheet: Sheet, mapping: list[tuple[int, int]]) -> RowFunction | N
     if found is None:
         return None
     fields, make = found
-    if FIELDS[sheet.label] != fields:
-        model = FIELDS[sheet.label]
-        raise RuntimeError(f"loaders.fastrows is out of date for {sheet.label}: the model's fields are {model},"
-                           f" the row function writes {fields}")
+    stored = tuple(f for f in fields if f not in KEY_FIELDS[sheet.label])
+    if FIELDS[sheet.label] != stored:
+        raise RuntimeError(f"loaders.fastrows is out of date for {sheet.label}: a stored row holds "
+                           f"{FIELDS[sheet.label]}, the row function writes {stored}")
     width = len(mapping)
     at = {sheet.columns[i].field: filecol - 1 for filecol, i in mapping}
     # a missing column points one past the row's end, where an empty cell is appended
