@@ -9,11 +9,16 @@ database file, each in its own child process (so its peak RSS is its own):
   transaction, WAL, ``synchronous=FULL`` — getting the rows into SQLite with
   no checks at all;
 * **dolbom**: :func:`loaders.csvbundle.load_bundle` into an embedded store:
-  every row built and checked by the model, references, duplicates and region
-  trees checked, stored as the store's JSON rows, all or nothing.
+  every row checked as the model checks it, references, duplicates and
+  region trees checked, stored as the store's JSON rows, all or nothing. A
+  bundle this size is read by a worker process (``loaders.prepare``) while
+  the loading process checks and writes;
+* **dolbom-1p**: the same load with ``workers=False``: everything in one
+  process, for comparison.
 
-It reports rows/s and peak RSS of each (medians over the repeats) and their
-ratio; the goal in issue 3 is dolbom >= 50 % of raw.
+It reports rows/s and peak RSS of each (medians over the repeats; for dolbom
+also the worker's peak RSS) and the ratios; the goal in issue 3 is dolbom >=
+50 % of raw.
 
     .venv/bin/python bench/bench_load.py                   # ~1,000,000 rows
     .venv/bin/python bench/bench_load.py --rows 100000 --repeat 3 --json out.json
@@ -73,22 +78,30 @@ def raw_load(bundle: str, db: str) -> int:
     return n
 
 
-def dolbom_load(bundle: str, db: str) -> int:
+def dolbom_load(bundle: str, db: str, workers: bool | None = None) -> int:
     from graph.embedded import EmbeddedStore
     from loaders.csvbundle import load_bundle
 
     with EmbeddedStore(db) as store:
-        report = load_bundle(store, bundle)
+        report = load_bundle(store, bundle, workers=workers)
     return report.total_rows
+
+
+HOWS = ("raw", "dolbom", "dolbom-1p")
 
 
 def one(how: str, bundle: str, db: str) -> dict:
     """Run one load in this process; its figures as a dict."""
     t0 = time.perf_counter()
-    rows = (raw_load if how == "raw" else dolbom_load)(bundle, db)
+    if how == "raw":
+        rows = raw_load(bundle, db)
+    else:
+        rows = dolbom_load(bundle, db, workers=False if how == "dolbom-1p" else None)
     seconds = time.perf_counter() - t0
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"how": how, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "peak_rss_mib": rss_kib / 1024}
+    worker_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"how": how, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds,
+            "peak_rss_mib": rss_kib / 1024, "worker_peak_rss_mib": worker_kib / 1024}
 
 
 def _child(how: str, bundle: str, db: str) -> dict:
@@ -116,21 +129,22 @@ def run(args: argparse.Namespace, out) -> dict:
                              "bytes": sum(p.stat().st_size for p in Path(bundle).iterdir()),
                              "seconds": time.perf_counter() - t0}
         out.write(f"  {results['bundle']['rows']:,} rows, {results['bundle']['bytes'] / 2**20:,.0f} MiB\n")
-        runs: dict[str, list[dict]] = {"raw": [], "dolbom": []}
+        runs: dict[str, list[dict]] = {how: [] for how in HOWS}
         for i in range(args.repeat):
-            for how in ("raw", "dolbom"):
+            for how in HOWS:
                 db = os.path.join(tmp, f"{how}-{i}.db")
                 r = _child(how, bundle, db)
                 runs[how].append(r)
-                out.write(f"  {how:<7} run {i + 1}: {r['rows_per_s']:>10,.0f} rows/s  {r['seconds']:6.1f} s  "
+                out.write(f"  {how:<9} run {i + 1}: {r['rows_per_s']:>10,.0f} rows/s  {r['seconds']:6.1f} s  "
                           f"peak RSS {r['peak_rss_mib']:,.0f} MiB\n")
                 for p in Path(tmp).glob(f"{how}-{i}.db*"):
                     p.unlink()
         results["runs"] = runs
-        med = {how: {k: statistics.median(r[k] for r in rs) for k in ("rows_per_s", "seconds", "peak_rss_mib")}
-               for how, rs in runs.items()}
+        keys = ("rows_per_s", "seconds", "peak_rss_mib", "worker_peak_rss_mib")
+        med = {how: {k: statistics.median(r[k] for r in rs) for k in keys} for how, rs in runs.items()}
         results["median"] = med
         results["ratio"] = med["dolbom"]["rows_per_s"] / med["raw"]["rows_per_s"]
+        results["ratio_one_process"] = med["dolbom-1p"]["rows_per_s"] / med["raw"]["rows_per_s"]
     return results
 
 
@@ -138,11 +152,13 @@ def report(r: dict, out) -> None:
     m = r["median"]
     out.write(f"\nload bench: {r['bundle']['rows']:,} rows ({r['bundle']['households']:,} households), "
               f"median of {r['params']['repeat']}\n")
-    out.write(f"  {'':<8} {'rows/s':>10} {'seconds':>9} {'peak RSS MiB':>13}\n")
-    for how in ("raw", "dolbom"):
-        out.write(f"  {how:<8} {m[how]['rows_per_s']:>10,.0f} {m[how]['seconds']:>9.1f} "
-                  f"{m[how]['peak_rss_mib']:>13,.0f}\n")
-    out.write(f"  dolbom / raw throughput: {r['ratio']:.2f} (goal >= 0.50)\n")
+    out.write(f"  {'':<10} {'rows/s':>10} {'seconds':>9} {'peak RSS MiB':>13} {'worker MiB':>11}\n")
+    for how in HOWS:
+        worker = f"{m[how]['worker_peak_rss_mib']:>11,.0f}" if how == "dolbom" else f"{'-':>11}"
+        out.write(f"  {how:<10} {m[how]['rows_per_s']:>10,.0f} {m[how]['seconds']:>9.1f} "
+                  f"{m[how]['peak_rss_mib']:>13,.0f} {worker}\n")
+    out.write(f"  dolbom / raw throughput: {r['ratio']:.2f} (goal >= 0.50); "
+              f"in one process: {r['ratio_one_process']:.2f}\n")
 
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> dict | None:

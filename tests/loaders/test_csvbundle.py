@@ -284,3 +284,46 @@ def test_an_unwritable_place_is_a_clear_error_and_leaves_nothing(tmp_path):
     with pytest.raises(ValidationError, match="cannot write to .*out"):
         write_bundle(generate(100, seed=1), blocker / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_big_load_rebuilds_the_seq_index_and_a_failed_one_keeps_it(bundle, tmp_path, monkeypatch):
+    """A load expected to bring at least as many rows as the store holds drops
+    the seq index and builds it at the end; rolled back, the index is back."""
+    import sqlite3
+
+    import graph.bulk
+
+    monkeypatch.setattr(graph.bulk, "_REINDEX_MIN", 1)
+    monkeypatch.setattr(csvbundle, "BYTES_PER_ROW", 1)  # every byte a row: always "big"
+    dropped = []
+    real = graph.bulk.EmbeddedBulkLoad.__enter__
+
+    def enter(self):
+        out = real(self)
+        dropped.append(self._reindex)
+        return out
+
+    monkeypatch.setattr(graph.bulk.EmbeddedBulkLoad, "__enter__", enter)
+
+    def indexes(db) -> list[str]:
+        conn = sqlite3.connect(db)
+        try:
+            return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                               " AND name = 'records_seq'")]
+        finally:
+            conn.close()
+
+    db = tmp_path / "a.db"
+    with EmbeddedStore(db) as store:
+        report = load_bundle(store, bundle)
+        assert indexes(db) == ["records_seq"]
+        with EmbeddedStore(db) as other:  # catches up through the index
+            assert other.counts() == store.counts() and sum(other.counts().values()) == report.total_rows
+        d = tmp_path / "bad"
+        shutil.copytree(bundle, d)
+        with open(d / "needs.csv", "a", encoding="utf-8") as f:
+            f.write("n-bad,hh-nobody,CARE,3,,\n")
+        with pytest.raises(BundleInvalid):
+            load_bundle(store, d)
+        assert indexes(db) == ["records_seq"]
+    assert dropped == [True, True]
