@@ -448,21 +448,21 @@ class EmbeddedBulkLoad:
                 return out
             self._wide.add((by, label))
             todo = [k for k in todo if k not in out]
-        for i in range(0, len(todo), _IN_CHUNK):
-            chunk = todo[i:i + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            out.update(self._c.execute(f"SELECT {what} FROM records WHERE label = ? AND key IN ({marks})",
-                                       (label, *chunk)))
+        out.update(self._select_in(f"SELECT {what} FROM records", label, todo))
         return out
 
     def _seen_lines(self, label: str, keys: list[str]) -> dict[str, int]:
         """``key -> line`` of those ``keys`` (stored before the load) this load rewrote."""
-        out: dict[str, int] = {}
+        return self._select_in("SELECT key, line FROM temp.bulk_seen", label, keys)
+
+    def _select_in(self, select: str, label: str, keys: list[str]) -> dict:
+        """``select`` (two columns, the first the key; a fixed text, never input)
+        of the rows of ``label`` whose key is one of ``keys``, a chunk at a time."""
+        out: dict = {}
         for i in range(0, len(keys), _IN_CHUNK):
             chunk = keys[i:i + _IN_CHUNK]
             marks = ",".join("?" * len(chunk))
-            out.update(self._c.execute(f"SELECT key, line FROM temp.bulk_seen WHERE label = ? AND key IN ({marks})",
-                                       (label, *chunk)))
+            out.update(self._c.execute(f"{select} WHERE label = ? AND key IN ({marks})", (label, *chunk)))
         return out
 
     def _write(self, records: list[Record]) -> None:

@@ -165,7 +165,8 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
 
         big = [(sheet.label, path) for sheet, path in files if load.takes_prepared(sheet.label)]
         if workers is None:
-            workers = (os.cpu_count() or 1) > 1 and sum(p.stat().st_size for _, p in big) >= WORKER_MIN_BYTES
+            workers = (os.name == "posix" and (os.cpu_count() or 1) > 1
+                       and sum(p.stat().st_size for _, p in big) >= WORKER_MIN_BYTES)
         with contextlib.ExitStack() as stack:
             worker = stack.enter_context(Worker(big, encoding, batch)) if workers and big else None
             for sheet, path in files:

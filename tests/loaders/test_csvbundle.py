@@ -20,7 +20,7 @@ from loaders.bundle import SHEETS
 from loaders.csvbundle import BundleInvalid, export_bundle, load_bundle, write_bundle
 from loaders.synthetic import generate
 
-TEMPLATES = Path(csvbundle.__file__).parent / "templates"
+from .kit import TEMPLATES, dump
 
 
 def rows_of(directory: Path) -> dict[str, list[list[str]]]:
@@ -31,17 +31,6 @@ def rows_of(directory: Path) -> dict[str, list[list[str]]]:
             header, *rows = list(csv.reader(f))
         out[sheet.filename] = [header, *sorted(rows)]
     return out
-
-
-def dump(store) -> dict[str, list[dict]]:
-    return {s.label: [r.to_dict() for r in store.list(s.label)] for s in SHEETS}
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("bundle") / "gg"
-    write_bundle(generate(150, seed=7), d)
-    return d
 
 
 def test_generate_load_export_gives_back_the_same_bundle(bundle, tmp_path):

@@ -9,11 +9,10 @@ import pytest
 
 import loaders.csvbundle as csvbundle
 from graph.embedded import EmbeddedStore
-from loaders.bundle import SHEETS
 from loaders.csvbundle import load_bundle
 from loaders.csvfile import MAX_CELL, BundleError
 
-TEMPLATES = Path(csvbundle.__file__).parent / "templates"
+from .kit import TEMPLATES, dump
 
 HH = "id,regionId,size,incomePercent,traits,urgency\n"
 NEEDS = "id,householdId,domain,severity,detail,status\n"
@@ -81,10 +80,6 @@ CASES = {
 }
 
 
-def snapshot(store) -> dict:
-    return {s.label: [r.to_dict() for r in store.list(s.label)] for s in SHEETS}
-
-
 @pytest.fixture
 def store(tmp_path):
     with EmbeddedStore(tmp_path / "s.db") as s:
@@ -108,13 +103,13 @@ def test_each_malformed_case_gets_its_precise_error_and_writes_nothing(case, bat
     is found across batches, the way a big file finds it)."""
     files, where, message = CASES[case]
     d = write(tmp_path, files)
-    before = snapshot(store)
+    before = dump(store)
     with pytest.raises(BundleError) as info:
         load_bundle(store, d, batch=batch)
     text = str(info.value)
     assert text.startswith(where + ":") or text.startswith(where + " ("), text
     assert message in text, text
-    assert snapshot(store) == before
+    assert dump(store) == before
 
 
 def test_bytes_that_are_neither_utf8_nor_cp949_are_located(store, tmp_path):
@@ -126,10 +121,10 @@ def test_bytes_that_are_neither_utf8_nor_cp949_are_located(store, tmp_path):
 def test_a_bad_byte_after_utf8_text_names_its_line(store, tmp_path):
     body = NEEDS + "".join(f"n{i},ex-hh-1,CARE,3,상담,\n" for i in range(3))
     d = write(tmp_path, {"needs.csv": body.encode("utf-8") + b"n9,ex-hh-1,CARE,3,\xc0\xaf,\n"})
-    before = snapshot(store)
+    before = dump(store)
     with pytest.raises(BundleError, match=r"^needs\.csv:5: byte 0xc0 is not valid utf-8"):
         load_bundle(store, d)
-    assert snapshot(store) == before
+    assert dump(store) == before
 
 
 def test_an_unknown_file_and_an_empty_folder_are_refused(store, tmp_path):

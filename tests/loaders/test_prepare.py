@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-import loaders.csvbundle as csvbundle
 from graph.embedded import EmbeddedStore
-from loaders.bundle import SHEET_BY_LABEL, SHEETS
+from loaders.bundle import SHEET_BY_LABEL
 from loaders.csvbundle import BundleInvalid, load_bundle, write_bundle
 from loaders.csvfile import BundleError
 from loaders.prepare import Worker
 from loaders.synthetic import generate
 
-TEMPLATES = Path(csvbundle.__file__).parent / "templates"
+from .kit import TEMPLATES, dump
+
 NEEDS = "id,householdId,domain,severity,detail,status\n"
-
-
-def dump(store) -> dict:
-    return {s.label: [r.to_dict() for r in store.list(s.label)] for s in SHEETS}
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("bundle") / "gg"
-    write_bundle(generate(200, seed=3), d)
-    return d
 
 
 def test_a_worker_load_equals_a_load_here(bundle, tmp_path):
