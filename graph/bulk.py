@@ -26,12 +26,15 @@ Two implementations:
   few thousand regions, organizations, agreements, services and volunteers are
   checked in memory by the shared unit-of-work rules; households, needs,
   referrals and receipts — the millions — stream straight into the SQLite
-  transaction, their keys in a temporary table, so memory does not grow with
-  them. Their checks go a batch at a time, set-wise (are all the named ids
-  there? did any key come before?), and look at single rows only in a batch
-  that holds a problem. Rows equal to what is stored are not rewritten: loading the same
-  bundle twice changes nothing. The in-memory view catches up on the next
-  read, as it does after another process's write.
+  transaction, so memory does not grow with them. Their checks go a batch at
+  a time, set-wise, in the records table's own keys: the ids a batch names are
+  looked up there (one range read when they are a narrow run); a key new to
+  the store that is already in the table came earlier in this load (a
+  duplicate, caught by the primary key); only keys the store had before the
+  load are noted in a temporary table. Single rows are looked at only in a
+  batch that holds a problem. Rows equal to what is stored are not
+  rewritten: loading the same bundle twice changes nothing. The in-memory
+  view catches up on the next read, as it does after another process's write.
 * :class:`UnitOfWorkLoad`, for any other store (Neo4j): one unit of work
   holding the whole load.
 """
