@@ -31,7 +31,8 @@ Two implementations:
   looked up there (one range read when they are a narrow run); a key new to
   the store that is already in the table came earlier in this load (a
   duplicate, caught by the primary key); only keys the store had before the
-  load are noted in a temporary table. Single rows are looked at only in a
+  load, and keys of rows left out for a bad reference, are noted in a
+  temporary table. Single rows are looked at only in a
   batch that holds a problem. Rows equal to what is stored are not
   rewritten: loading the same bundle twice changes nothing. The in-memory
   view catches up on the next read, as it does after another process's write.
@@ -170,6 +171,8 @@ class EmbeddedBulkLoad:
         self._reindex = False
         #: (kind loaded, kind named) whose named ids proved too spread out for range reads
         self._wide: set[tuple[str, str]] = set()
+        #: per kind: rows left out for a bad reference, whose keys are claimed in bulk_seen
+        self._rejected: dict[str, int] = {}
 
     # -- the transaction ---------------------------------------------------------
 
@@ -282,15 +285,32 @@ class EmbeddedBulkLoad:
 
     def _add_big(self, label: str, lines: list[int], rows: list) -> Problems:
         """Check a batch of a big kind and write what passes. Set-wise: a row is
-        looked at on its own only when its batch holds a problem."""
+        looked at on its own only when its batch holds a problem.
+
+        As in a unit of work, the first row of a key claims it even when that
+        row is then left out for a bad reference: a later copy is a duplicate."""
         problems: Problems = []
         if not all(isinstance(r, tuple) for r in rows):
             rows = [r if isinstance(r, tuple) else Prepared.of(r) for r in rows]
+        repeats: list[tuple[int, str, int]] = []
         if len({r[_KEY] for r in rows}) != len(rows):
-            lines, rows = self._drop_repeats(label, lines, rows, problems)
+            lines, rows, repeats = self._drop_repeats(lines, rows)
+        #: key -> first line (None: not known here) of rows found to repeat a key of an earlier batch
+        firsts: dict[str, int | None] = {}
+        if self._rejected.get(label):  # keys claimed by rows left out earlier
+            claimed = self._seen_lines(label, [r[_KEY] for r in rows])
+            if claimed:
+                kept = []
+                for line, row in zip(lines, rows):
+                    if row[_KEY] in claimed:
+                        firsts[row[_KEY]] = claimed[row[_KEY]]
+                        problems.append((label, line, duplicate(label, row[_KEY], claimed[row[_KEY]])))
+                    else:
+                        kept.append((line, row))
+                lines, rows = [x[0] for x in kept], [x[1] for x in kept]
         bad = self._check_refs(label, rows)
         if bad:
-            kept = []
+            kept, claims = [], []
             for line, row in zip(lines, rows):
                 err = bad.get(row[_KEY])
                 if err is None:
@@ -298,20 +318,27 @@ class EmbeddedBulkLoad:
                 else:
                     err.record = (label, row[_KEY])
                     problems.append((label, line, err))
+                    claims.append((label, row[_KEY], line))
             lines, rows = [x[0] for x in kept], [x[1] for x in kept]
+            self._c.executemany("INSERT OR IGNORE INTO temp.bulk_seen (label, key, line) VALUES (?, ?, ?)", claims)
+            self._rejected[label] = self._rejected.get(label, 0) + len(claims)
         stored = self._store._records[label]
         if not stored:
-            self._insert_new(label, lines, rows, problems)
+            self._insert_new(label, lines, rows, problems, firsts)
         else:  # keys the store had before the load go the careful way
             new = [(line, r) for line, r in zip(lines, rows) if r[_KEY] not in stored]
             old = [(line, r) for line, r in zip(lines, rows) if r[_KEY] in stored]
             if new:
-                self._insert_new(label, [x[0] for x in new], [x[1] for x in new], problems)
+                self._insert_new(label, [x[0] for x in new], [x[1] for x in new], problems, firsts)
             if old:
-                self._rewrite_old(label, [x[0] for x in old], [x[1] for x in old], problems)
+                self._rewrite_old(label, [x[0] for x in old], [x[1] for x in old], problems, firsts)
+        # a later copy within the batch points where its key first came, in this batch or before
+        for line, key, first in repeats:
+            problems.append((label, line, duplicate(label, key, firsts[key] if key in firsts else first)))
         return problems
 
-    def _insert_new(self, label: str, lines: list[int], rows: list[Prepared], problems: Problems) -> None:
+    def _insert_new(self, label: str, lines: list[int], rows: list[Prepared], problems: Problems,
+                    firsts: dict[str, int | None]) -> None:
         """Insert rows whose keys the store did not have before the load. Such a
         key already in the table came earlier in this load: a duplicate, found
         by the table's own key (its first line is not known here)."""
@@ -328,13 +355,15 @@ class EmbeddedBulkLoad:
                     raise
                 at = start + self._c.total_changes - before
                 self.stats.written += at - start
+                firsts[rows[at][_KEY]] = None
                 problems.append((label, lines[at], duplicate(label, rows[at][_KEY], None)))
                 start = at + 1
             else:
                 self.stats.written += len(params) - start
                 return
 
-    def _rewrite_old(self, label: str, lines: list[int], rows: list[Prepared], problems: Problems) -> None:
+    def _rewrite_old(self, label: str, lines: list[int], rows: list[Prepared], problems: Problems,
+                     firsts: dict[str, int | None]) -> None:
         """Upsert rows whose keys the store had before the load; their keys are
         noted (with their lines) to tell a key that comes twice in the load."""
         claims = [(label, r[_KEY], line) for line, r in zip(lines, rows)]
@@ -345,6 +374,7 @@ class EmbeddedBulkLoad:
             kept = []
             for line, row in zip(lines, rows):
                 if first[row[_KEY]] != line:
+                    firsts[row[_KEY]] = first[row[_KEY]]
                     problems.append((label, line, duplicate(label, row[_KEY], first[row[_KEY]])))
                 else:
                     kept.append(row)
@@ -353,19 +383,21 @@ class EmbeddedBulkLoad:
         self._write_rows([(label, r[_KEY], r[_DATA], seq) for r in rows])
 
     @staticmethod
-    def _drop_repeats(label: str, lines: list[int], rows: list[Prepared], problems: Problems
-                      ) -> tuple[list[int], list[Prepared]]:
-        """Leave out the rows whose key came earlier in the same batch."""
+    def _drop_repeats(lines: list[int], rows: list[Prepared]
+                      ) -> tuple[list[int], list[Prepared], list[tuple[int, str, int]]]:
+        """Leave out the rows whose key came earlier in the same batch; returns
+        the rest and ``(line, key, first line in the batch)`` of those left out."""
         first: dict[str, int] = {}
-        kept_lines, kept = [], []
+        kept_lines, kept, repeats = [], [], []
         for line, row in zip(lines, rows):
-            if row[_KEY] in first:
-                problems.append((label, line, duplicate(label, row[_KEY], first[row[_KEY]])))
+            key = row[_KEY]
+            if key in first:
+                repeats.append((line, key, first[key]))
             else:
-                first[row[_KEY]] = line
+                first[key] = line
                 kept_lines.append(line)
                 kept.append(row)
-        return kept_lines, kept
+        return kept_lines, kept, repeats
 
     def _check_refs(self, label: str, rows: list[Prepared]) -> dict[str, ValidationError]:
         """``key -> error`` of the rows that name a record that is neither stored

@@ -158,7 +158,9 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
         def note(problems) -> None:
             for label, line, err in problems:
                 if getattr(err, "duplicate", None) is not None and err.first_line is None:
-                    unplaced.append((line, err.duplicate))
+                    report.invalid += 1  # counted now; placed (and kept, up to the cap) when the file ends
+                    if len(report.problems) + len(unplaced) < MAX_REPORTED:
+                        unplaced.append((line, err.duplicate))
                     continue
                 reader = readers[label]
                 report.add_problem(err if isinstance(err, BundleError) else reader.error_at(line, err))
@@ -194,7 +196,7 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
                 if unplaced:
                     first = _first_lines(path, sheet, encoding, {key for _, key in unplaced})
                     for line, key in unplaced:
-                        report.add_problem(reader.error_at(line, duplicate(sheet.label, key, first.get(key))))
+                        report.problems.append(reader.error_at(line, duplicate(sheet.label, key, first.get(key))))
                     unplaced.clear()
                 report.rows[sheet.filename] = n
                 report.encodings[sheet.filename] = used or "ascii"
@@ -217,11 +219,13 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
 
 
 def _first_lines(path: Path, sheet: Sheet, encoding: str | None, keys: set[str]) -> dict[str, int]:
-    """``key -> line`` where each of ``keys`` first comes in the file (read again:
-    only a load with duplicates that were not in the same batch needs it)."""
+    """``key -> line`` where each of ``keys`` first comes in the file in a row
+    the model accepts (read again: only a load with duplicates that were not
+    in the same batch needs it)."""
     out: dict[str, int] = {}
     with SheetReader(path, sheet, encoding) as reader:
         at = {sheet.columns[i].field: col - 1 for col, i in reader.header()}
+        fast = compile_row(sheet, reader.header())
         if sheet.label == "Receipt":
             hh, svc = at["household_id"], at["service_id"]
             key_of: Callable[[list[str]], str] = lambda cells: receipt_key(cells[hh], cells[svc])
@@ -230,7 +234,8 @@ def _first_lines(path: Path, sheet: Sheet, encoding: str | None, keys: set[str])
         for line, cells in reader.cells():
             if type(cells) is list:
                 key = key_of(cells)
-                if key in keys and key not in out:
+                if key in keys and key not in out and (
+                        (fast is not None and fast(cells) is not None) or reader.record(line, cells).error is None):
                     out[key] = line
     return out
 

@@ -138,7 +138,8 @@ class Worker:
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
         try:
-            self._proc = subprocess.Popen([sys.executable, "-m", "loaders.prepare", str(write)], env=env,
+            # -P: the caller's folder is not put first on the path (a graph.py there would shadow ours)
+            self._proc = subprocess.Popen([sys.executable, "-P", "-m", "loaders.prepare", str(write)], env=env,
                                           stdin=subprocess.PIPE, pass_fds=(write,))
         except BaseException:
             os.close(read)
@@ -148,8 +149,10 @@ class Worker:
         self._in = os.fdopen(read, "rb", buffering=1 << 16)
         try:
             assert self._proc.stdin is not None
-            pickle.dump(([(label, os.fspath(p)) for label, p in files], encoding, batch), self._proc.stdin)
+            pickle.dump(([(label, os.path.abspath(p)) for label, p in files], encoding, batch), self._proc.stdin)
             self._proc.stdin.close()
+        except BrokenPipeError:  # it died at once; events() says how
+            pass
         except BaseException:
             self.close()
             raise
@@ -159,7 +162,7 @@ class Worker:
         while True:
             try:
                 event = pickle.load(self._in)
-            except EOFError:
+            except (EOFError, pickle.UnpicklingError, OSError):  # gone, perhaps mid-message
                 code = self._proc.wait()
                 raise RuntimeError(f"the process reading the bundle stopped early (exit code {code})") from None
             kind = event[0]

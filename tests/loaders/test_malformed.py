@@ -176,3 +176,36 @@ def test_a_referral_reports_its_missing_household_before_its_needs(store, tmp_pa
         "referrals.csv:3:2 (householdId): no Household with id 'hh-nobody'",
         "referrals.csv:4:5 (needIds): no Need with id 'need-nobody'",
     ]
+
+
+@pytest.mark.parametrize("batch", [csvbundle.BATCH, 2, 1], ids=["one-batch", "two-a-batch", "a-row-a-batch"])
+def test_duplicates_come_out_the_same_whatever_the_batches(store, tmp_path, batch):
+    """The first row of a key claims it, even when that row is left out for a
+    bad reference (as in a unit of work); a copy rejected by the model claims
+    nothing; every later copy names the first line."""
+    hh = HH + ("h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,0,10,,\nh2,ex-suwon-d01,2,10,,\nh1,ex-suwon-d01,1,10,,\n"
+               "h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,2,10,,\n")
+    needs = NEEDS + "n9,hh-nobody,CARE,3,,\nn8,h1,FOOD,2,,\nn9,h1,CARE,3,,\n"
+    d = write(tmp_path, {"households.csv": hh, "needs.csv": needs})
+    report = load_bundle(store, d, skip_invalid=True, batch=batch)
+    assert [str(p) for p in report.problems] == [
+        "households.csv:3:3 (size): must be between 1 and 100 (got 0)",
+        "households.csv:5:1 (id): duplicate id 'h1' (first on line 2)",
+        "households.csv:6:1 (id): duplicate id 'h1' (first on line 2)",
+        "households.csv:7:1 (id): duplicate id 'h2' (first on line 4)",
+        "needs.csv:2:2 (householdId): no Household with id 'hh-nobody'",
+        "needs.csv:4:1 (id): duplicate id 'n9' (first on line 2)",
+    ]
+    assert store.get("Household", "h2").size == 2
+    assert store.get("Need", "n8") is not None and store.get("Need", "n9") is None
+
+
+def test_duplicates_found_across_batches_stop_at_the_cap(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(csvbundle, "MAX_REPORTED", 5)
+    rows = "".join(f"h{i},ex-suwon-d01,1,10,,\n" for i in range(40))
+    d = write(tmp_path, {"households.csv": HH + rows + rows})
+    with pytest.raises(csvbundle.BundleInvalid) as info:
+        load_bundle(store, d, batch=2)
+    report = info.value.report
+    assert 5 <= report.invalid <= 6 and len(report.problems) == 5  # it stopped at the batch that reached 5, of 40
+    assert str(report.problems[0]) == "households.csv:42:1 (id): duplicate id 'h0' (first on line 2)"

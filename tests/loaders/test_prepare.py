@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import pickle
+
 import shutil
 
 import pytest
@@ -87,3 +90,29 @@ def test_a_worker_left_behind_is_stopped(tmp_path):
     assert next(events)[0] == "rows"
     worker.close()  # mid-file, as when a load gives up early
     assert worker._proc.poll() is not None
+
+
+def test_a_worker_ignores_modules_in_the_callers_folder(bundle, tmp_path, monkeypatch):
+    (tmp_path / "graph.py").write_text("raise SystemExit('the caller\\'s graph.py was imported')\n")
+    monkeypatch.chdir(tmp_path)
+    with EmbeddedStore(tmp_path / "a.db") as store:
+        report = load_bundle(store, bundle, workers=True)
+        assert report.written == report.total_rows
+
+
+def test_a_worker_killed_mid_load_is_a_clear_error(tmp_path):
+    write_bundle(generate(300, seed=1), tmp_path)
+    worker = Worker([("Need", tmp_path / SHEET_BY_LABEL["Need"].filename)], None, 1)
+    try:
+        events = worker.events("Need")
+        assert next(events)[0] == "rows"
+        worker._proc.kill()
+        with pytest.raises(RuntimeError, match=r"stopped early \(exit code -9\)"):
+            list(events)
+        # killed in the middle of a message: what is left of it does not unpickle
+        worker._in.close()
+        worker._in = io.BytesIO(pickle.dumps(("rows", [2], [("k",)], 10))[:-3])
+        with pytest.raises(RuntimeError, match=r"stopped early \(exit code -9\)"):
+            list(worker.events("Need"))
+    finally:
+        worker.close()
