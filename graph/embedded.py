@@ -30,7 +30,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
 
-from .errors import NotFoundError, StoreError
+from .errors import NotFoundError, StoreError, ValidationError
 from .model import (
     RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key, split_receipt_key,
 )
@@ -130,8 +130,14 @@ def _rewrite_rows(c: sqlite3.Connection, label: str | None, decode) -> None:
                           " ORDER BY label, key LIMIT 5000", params).fetchall()
         if not chunk:
             return
-        c.executemany("UPDATE records SET data = ? WHERE label = ? AND key = ?",
-                      [(_encode(decode(lb, key, data)), lb, key) for lb, key, data in chunk])
+        rows = []
+        for lb, key, data in chunk:
+            try:
+                rows.append((_encode(decode(lb, key, data)), lb, key))
+            except (ValidationError, ValueError, TypeError) as e:
+                raise StoreError(f"cannot bring the stored {lb} {key!r} up to date: {e}; nothing was changed"
+                                 ) from None
+        c.executemany("UPDATE records SET data = ? WHERE label = ? AND key = ?", rows)
         after = chunk[-1][:2]
 
 
@@ -244,10 +250,11 @@ class EmbeddedStore(StoreMixin):
         if mode != "wal":
             raise StoreError(f"cannot switch {self.path!r} to WAL (journal mode is {mode!r})")
 
-    @staticmethod
-    def _check_fields(c: sqlite3.Connection, meta: dict[str, str]) -> None:
+    def _check_fields(self, c: sqlite3.Connection, meta: dict[str, str]) -> None:
         """Note each kind's field order; rows written with another order (a
-        model that gained or lost a field) are rewritten in today's."""
+        model that gained a field, or moved one) are rewritten in today's. A
+        file holding a field this model does not know was written by a newer
+        Dolbom: it is refused rather than stripped of it."""
         for label, fields in FIELDS.items():
             want = json.dumps(fields)
             have = meta.get(f"fields:{label}")
@@ -255,6 +262,10 @@ class EmbeddedStore(StoreMixin):
                 continue
             if have is not None:
                 old = tuple(json.loads(have))
+                unknown = sorted(set(old) - set(fields))
+                if unknown:
+                    raise StoreError(f"{self.path!r} holds {label} fields this Dolbom does not know "
+                                     f"({', '.join(unknown)}); use the Dolbom release that wrote it")
                 _rewrite_rows(c, label, lambda lb, key, data, old=old: _decode(lb, key, data, old))
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"fields:{label}", want))
 

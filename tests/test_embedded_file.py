@@ -342,3 +342,53 @@ def test_the_stored_json_is_exactly_the_values_of_to_dict_for_every_kind():
         assert _encode(rec) == json.dumps(values, ensure_ascii=False, separators=(",", ":"))
         seen.add(rec.LABEL)
     assert seen == set(RECORD_TYPES)
+
+
+def test_a_file_with_a_field_this_model_does_not_know_is_refused_untouched(tmp_path):
+    """Written by a newer Dolbom (a field more): refused, not stripped of it."""
+    import json
+
+    from graph.embedded import FIELDS
+
+    db = tmp_path / "newer.db"
+    with EmbeddedStore(db) as s:
+        s.put(*sample_records())
+    newer = json.dumps([*FIELDS["Household"], "phone"])
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'fields:Household'", (newer,))
+        before = conn.execute("SELECT key, data FROM records WHERE label = 'Household'").fetchall()
+    conn.close()
+    with pytest.raises(StoreError, match="Household fields this Dolbom does not know \\(phone\\)"):
+        EmbeddedStore(db)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT key, data FROM records WHERE label = 'Household'").fetchall() == before
+        assert conn.execute("SELECT value FROM meta WHERE key = 'fields:Household'").fetchone()[0] == newer
+    finally:
+        conn.close()
+
+
+def test_an_old_row_the_model_now_rejects_names_itself_and_changes_nothing(tmp_path):
+    import json
+
+    db = tmp_path / "v2.db"
+    with EmbeddedStore(db) as s:
+        s.put(*sample_records())
+        key = s.list("Household")[0].id
+    _as_objects(db)
+    conn = sqlite3.connect(db)
+    with conn:
+        data = json.loads(conn.execute("SELECT data FROM records WHERE label = 'Household' AND key = ?",
+                                       (key,)).fetchone()[0])
+        data["size"] = 0
+        conn.execute("UPDATE records SET data = ? WHERE label = 'Household' AND key = ?", (json.dumps(data), key))
+    conn.close()
+    _set_schema_version(db, "2")
+    with pytest.raises(StoreError, match=f"cannot bring the stored Household '{key}' up to date: .*size"):
+        EmbeddedStore(db)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    finally:
+        conn.close()
