@@ -34,6 +34,15 @@ def _set_schema_version(path, version: str) -> None:
     conn.close()
 
 
+def _query(path, sql: str, *params) -> list[tuple]:
+    """The rows of one query on the file, outside any store."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
 def test_an_unknown_schema_version_is_refused_and_left_alone(tmp_path):
     db = tmp_path / "future.db"
     with EmbeddedStore(db) as store:
@@ -289,12 +298,8 @@ def test_an_older_file_is_migrated_in_place_keeping_its_records(tmp_path, versio
         assert {label: s.list(label) for label in counts} == before
         s.put_side("token", "k", {"role": "coordinator"})
         assert s.get_side("token", "k") == {"role": "coordinator"}
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
-        assert all(data.startswith("[") for (data,) in conn.execute("SELECT data FROM records"))
-    finally:
-        conn.close()
+    assert _query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert all(data.startswith("[") for (data,) in _query(db, "SELECT data FROM records"))
 
 
 def test_rows_stored_in_another_field_order_are_rewritten_in_todays(tmp_path):
@@ -319,12 +324,8 @@ def test_rows_stored_in_another_field_order_are_rewritten_in_todays(tmp_path):
     conn.close()
     with EmbeddedStore(db) as s:
         assert s.list("Household") == households
-    conn = sqlite3.connect(db)
-    try:
-        noted = conn.execute("SELECT value FROM meta WHERE key = 'fields:Household'").fetchone()[0]
-        assert tuple(json.loads(noted)) == FIELDS["Household"]
-    finally:
-        conn.close()
+    (noted,), = _query(db, "SELECT value FROM meta WHERE key = 'fields:Household'")
+    assert tuple(json.loads(noted)) == FIELDS["Household"]
 
 
 def test_the_stored_json_is_exactly_the_values_of_to_dict_for_every_kind():
@@ -361,12 +362,8 @@ def test_a_file_with_a_field_this_model_does_not_know_is_refused_untouched(tmp_p
     conn.close()
     with pytest.raises(StoreError, match="Household fields this Dolbom does not know \\(phone\\)"):
         EmbeddedStore(db)
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute("SELECT key, data FROM records WHERE label = 'Household'").fetchall() == before
-        assert conn.execute("SELECT value FROM meta WHERE key = 'fields:Household'").fetchone()[0] == newer
-    finally:
-        conn.close()
+    assert _query(db, "SELECT key, data FROM records WHERE label = 'Household'") == before
+    assert _query(db, "SELECT value FROM meta WHERE key = 'fields:Household'") == [(newer,)]
 
 
 def test_an_old_row_the_model_now_rejects_names_itself_and_changes_nothing(tmp_path):
@@ -387,8 +384,4 @@ def test_an_old_row_the_model_now_rejects_names_itself_and_changes_nothing(tmp_p
     _set_schema_version(db, "2")
     with pytest.raises(StoreError, match=f"cannot bring the stored Household '{key}' up to date: .*size"):
         EmbeddedStore(db)
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
-    finally:
-        conn.close()
+    assert _query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
