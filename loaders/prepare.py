@@ -9,12 +9,12 @@
 A large load reads its households, needs, referrals and receipts in a
 :class:`Worker` process: checking cells and writing JSON is most of the
 Python work of a load, and it runs there while this process checks
-references and writes to SQLite. The worker sends the same events through a
-pipe; the pipe's small buffer keeps it at most a batch or two ahead, so memory
-stays flat. The worker is ``python -m loaders.prepare``; messages are pickles
-on a pipe of its own. A file-wide problem in the worker (an undecodable byte, say) comes
-back as the same :class:`BundleError`; if the worker dies, the load fails with
-what it printed, and nothing is written.
+references and writes to SQLite. The worker is ``python -m loaders.prepare``
+and sends the same events, pickled, through a pipe of its own whose 1 MiB
+buffer keeps it a few batches ahead at most, so memory stays flat. A
+file-wide problem in the worker (an undecodable byte, say) comes back as the
+same :class:`BundleError`; if the worker dies, the load fails saying so (and
+what it printed), and nothing is written.
 """
 
 from __future__ import annotations
