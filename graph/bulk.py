@@ -9,8 +9,8 @@ of a record: the stored JSON and the ids it names, built without the record
 object (the fast way of :mod:`loaders.fastrows`)::
 
     with bulk_load(store) as load:
-        for label, batch in batches:
-            problems = load.add(label, batch)      # [(label, line, error)]
+        for label, lines, rows in batches:
+            problems = load.add_rows(label, lines, rows)   # [(label, line, error)]
             ...
             problems += load.end(label)            # rules that need the whole kind
         problems += load.finish()                  # rules left for the end
@@ -45,7 +45,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -82,8 +82,6 @@ class Prepared(NamedTuple):
 
 #: where a row's parts are (a worker process sends rows as plain tuples in this order)
 _KEY, _DATA, _REFS, _HOUSEHOLD, _NEEDS = range(5)
-
-Batch = Sequence[tuple[int, "Record | Prepared | tuple"]]
 #: (label, line, error) of each record left out
 Problems = list[tuple[str, int, ValidationError]]
 
@@ -237,12 +235,8 @@ class EmbeddedBulkLoad:
     # -- feeding -------------------------------------------------------------------
 
     def takes_prepared(self, label: str) -> bool:
-        """Whether :meth:`add` takes :class:`Prepared` rows of ``label`` (the big kinds)."""
+        """Whether :meth:`add_rows` takes :class:`Prepared` rows of ``label`` (the big kinds)."""
         return label not in SMALL
-
-    def add(self, label: str, batch: Batch) -> Problems:
-        """Feed ``(line, row)`` pairs (see :meth:`add_rows`)."""
-        return self.add_rows(label, [line for line, _ in batch], [row for _, row in batch])
 
     def add_rows(self, label: str, lines: list[int], rows: list) -> Problems:
         """Feed rows of ``label`` and the lines they came from: records, or for
@@ -544,9 +538,6 @@ class UnitOfWorkLoad:
         self._cm = self._store.unit_of_work()
         self._uow = self._cm.__enter__()
         return self
-
-    def add(self, label: str, batch: Batch) -> Problems:
-        return self.add_rows(label, [line for line, _ in batch], [row for _, row in batch])
 
     def add_rows(self, label: str, lines: list[int], rows: list) -> Problems:
         """Feed records of ``label`` and the lines they came from."""

@@ -238,11 +238,6 @@ class SheetReader:
         except ValidationError as e:
             return Row(line, None, self.error_at(line, e))
 
-    def rows(self) -> Iterator[Row]:
-        """Every data row as a record or an error (see :meth:`cells` and :meth:`record`)."""
-        for line, cells in self.cells():
-            yield Row(line, None, cells) if isinstance(cells, BundleError) else self.record(line, cells)
-
     def error_at(self, line: int, err: ValidationError, header: str | None = None) -> BundleError:
         """The error ``err`` about this file's row at ``line``, with its column."""
         found = self.sheet.column_of(header or err.field)

@@ -43,8 +43,8 @@ from graph.model import (
 from .bundle import LIST_SEPARATOR, Sheet
 
 #: a row as :class:`graph.bulk.Prepared` lists it, as a plain tuple
-Row = tuple
-RowFunction = Callable[[list[str]], "Row | None"]
+Stored = tuple
+RowFunction = Callable[[list[str]], "Stored | None"]
 
 #: distinct list cells remembered per file (traits combinations are few; ids lists are not cached)
 _CACHE_LIMIT = 4096
@@ -102,7 +102,7 @@ _RESOURCE = frozenset({"Service", "Volunteer"})
 def _household(get: Callable) -> RowFunction:
     traits_json = _enum_list_json(HouseholdTrait)
 
-    def row(cells: list[str]) -> Row | None:
+    def row(cells: list[str]) -> Stored | None:
         id, region, size, income, traits, urgency = get(cells)
         if not (_ok_id(id) and _ok_id(region)):
             return None
@@ -120,7 +120,7 @@ def _household(get: Callable) -> RowFunction:
 
 
 def _need(get: Callable) -> RowFunction:
-    def row(cells: list[str]) -> Row | None:
+    def row(cells: list[str]) -> Stored | None:
         id, household, domain, severity, detail, status = get(cells)
         if not (_ok_id(id) and _ok_id(household)) or domain not in _DOMAIN:
             return None
@@ -145,7 +145,7 @@ def _timestamp_ok(value: str) -> bool:
 
 
 def _referral(get: Callable) -> RowFunction:
-    def row(cells: list[str]) -> Row | None:
+    def row(cells: list[str]) -> Stored | None:
         id, household, label, resource, needs, status, created, updated = get(cells)
         if not (_ok_id(id) and _ok_id(household) and _ok_id(resource)) or label not in _RESOURCE:
             return None
@@ -170,7 +170,7 @@ def _referral(get: Callable) -> RowFunction:
 
 
 def _receipt(get: Callable) -> RowFunction:
-    def row(cells: list[str]) -> Row | None:
+    def row(cells: list[str]) -> Stored | None:
         household, service = get(cells)
         if not (_ok_id(household) and _ok_id(service)):
             return None
@@ -211,7 +211,7 @@ def compile_row(sheet: Sheet, mapping: list[tuple[int, int]]) -> RowFunction | N
     get = itemgetter(*positions)
     row = make(get)
     if width in positions:
-        def padded(cells: list[str]) -> Row | None:
+        def padded(cells: list[str]) -> Stored | None:
             return row([*cells, ""])
         return padded
     return row

@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - not POSIX: the pipe keeps its default 
     fcntl = None  # type: ignore[assignment]
 
 from .bundle import SHEET_BY_LABEL
-from .csvfile import BundleError, Row, SheetReader
+from .csvfile import BundleError, SheetReader
 from .fastrows import RowFunction, compile_row
 
 Event = tuple
@@ -56,9 +56,12 @@ def batches(reader: SheetReader, fast: RowFunction | None, batch: int, *, prepar
     n = 0
     for line, cells in reader.cells():
         n += 1
-        got = fast(cells) if fast is not None and type(cells) is list else None
+        if isinstance(cells, BundleError):
+            yield "problem", cells
+            continue
+        got = fast(cells) if fast is not None else None
         if got is None:  # the model's way: the record, or exactly what is wrong
-            row = Row(line, None, cells) if isinstance(cells, BundleError) else reader.record(line, cells)
+            row = reader.record(line, cells)
             if row.error is not None:
                 yield "problem", row.error
                 continue
