@@ -16,8 +16,8 @@ database file, each in its own child process (so its peak RSS is its own):
 * **dolbom-1p**: the same load with ``workers=False``: everything in one
   process, for comparison.
 
-It reports rows/s and peak RSS of each (medians over the repeats; for dolbom
-also the worker's peak RSS) and the ratios; the goal in issue 3 is dolbom >=
+It reports rows/s, peak RSS and the database file's size of each (medians
+over the repeats; for dolbom also the worker's peak RSS) and the ratios; the goal in issue 3 is dolbom >=
 50 % of raw.
 
     .venv/bin/python bench/bench_load.py                   # ~1,000,000 rows
@@ -98,10 +98,11 @@ def one(how: str, bundle: str, db: str) -> dict:
     else:
         rows = dolbom_load(bundle, db, workers=False if how == "dolbom-1p" else None)
     seconds = time.perf_counter() - t0
+    db_bytes = sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*"))
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"how": how, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds,
-            "peak_rss_mib": rss_kib / 1024, "worker_peak_rss_mib": worker_kib / 1024}
+            "peak_rss_mib": rss_kib / 1024, "worker_peak_rss_mib": worker_kib / 1024, "db_mib": db_bytes / 2**20}
 
 
 def _child(how: str, bundle: str, db: str) -> dict:
@@ -140,7 +141,7 @@ def run(args: argparse.Namespace, out) -> dict:
                 for p in Path(tmp).glob(f"{how}-{i}.db*"):
                     p.unlink()
         results["runs"] = runs
-        keys = ("rows_per_s", "seconds", "peak_rss_mib", "worker_peak_rss_mib")
+        keys = ("rows_per_s", "seconds", "peak_rss_mib", "worker_peak_rss_mib", "db_mib")
         med = {how: {k: statistics.median(r[k] for r in rs) for k in keys} for how, rs in runs.items()}
         results["median"] = med
         results["ratio"] = med["dolbom"]["rows_per_s"] / med["raw"]["rows_per_s"]
@@ -152,11 +153,12 @@ def report(r: dict, out) -> None:
     m = r["median"]
     out.write(f"\nload bench: {r['bundle']['rows']:,} rows ({r['bundle']['households']:,} households), "
               f"median of {r['params']['repeat']}\n")
-    out.write(f"  {'':<10} {'rows/s':>10} {'seconds':>9} {'peak RSS MiB':>13} {'worker MiB':>11}\n")
+    out.write(f"  {'':<10} {'rows/s':>10} {'seconds':>9} {'peak RSS MiB':>13} {'worker MiB':>11}"
+              f" {'file MiB':>9}\n")
     for how in HOWS:
         worker = f"{m[how]['worker_peak_rss_mib']:>11,.0f}" if how == "dolbom" else f"{'-':>11}"
         out.write(f"  {how:<10} {m[how]['rows_per_s']:>10,.0f} {m[how]['seconds']:>9.1f} "
-                  f"{m[how]['peak_rss_mib']:>13,.0f} {worker}\n")
+                  f"{m[how]['peak_rss_mib']:>13,.0f} {worker} {m[how]['db_mib']:>9,.0f}\n")
     out.write(f"  dolbom / raw throughput: {r['ratio']:.2f} (goal >= 0.50); "
               f"in one process: {r['ratio_one_process']:.2f}\n")
 

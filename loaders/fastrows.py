@@ -57,13 +57,13 @@ def _ok_id(v: str) -> bool:
     return 0 < len(v) <= MAX_ID and v.isprintable() and v[0] != " " and v[-1] != " "
 
 
-def _small_int(cell: str, lo: int, hi: int) -> int | None:
-    """The cell as an int when it is plain ASCII digits within ``lo..hi``; else None."""
-    if 0 < len(cell) <= 18 and cell.isascii() and cell.isdigit():
-        n = int(cell)
-        if lo <= n <= hi:
-            return n
-    return None
+def _numbers(lo: int, hi: int) -> frozenset[str]:
+    """The cells that are the plain digits of a number in ``lo..hi`` (no sign,
+    space or leading zero): such a cell is already its JSON."""
+    return frozenset(str(n) for n in range(lo, hi + 1))
+
+
+_SIZE, _INCOME, _SEVERITY = _numbers(1, 100), _numbers(0, 1000), _numbers(1, 5)
 
 
 def _enum_list_json(cls) -> Callable[[str], str | None]:
@@ -104,16 +104,14 @@ def _household(get: Callable) -> RowFunction:
 
     def row(cells: list[str]) -> Stored | None:
         id, region, size, income, traits, urgency = get(cells)
-        if not (_ok_id(id) and _ok_id(region)):
+        if not (_ok_id(id) and _ok_id(region)) or size not in _SIZE or income not in _INCOME:
             return None
-        n = _small_int(size, 1, 100)
-        p = _small_int(income, 0, 1000)
         t = traits_json(traits)
         if not urgency:
             urgency = "GENERAL"
-        if n is None or p is None or t is None or urgency not in _URGENCY:
+        if t is None or urgency not in _URGENCY:
             return None
-        data = f'[{_q(region)},{n},{p},{t},"{urgency}"]'
+        data = f'[{_q(region)},{size},{income},{t},"{urgency}"]'
         return id, data, (("regionId", "Region", region),), None, ()
 
     return row
@@ -122,15 +120,14 @@ def _household(get: Callable) -> RowFunction:
 def _need(get: Callable) -> RowFunction:
     def row(cells: list[str]) -> Stored | None:
         id, household, domain, severity, detail, status = get(cells)
-        if not (_ok_id(id) and _ok_id(household)) or domain not in _DOMAIN:
+        if not (_ok_id(id) and _ok_id(household)) or domain not in _DOMAIN or severity not in _SEVERITY:
             return None
-        n = _small_int(severity, 1, 5)
         if not status:
             status = "OPEN"
-        if n is None or status not in _NEED_STATUS or len(detail) > MAX_TEXT:
+        if status not in _NEED_STATUS or len(detail) > MAX_TEXT:
             return None
         text = _q(detail) if detail else "null"
-        data = f'[{_q(household)},"{domain}",{n},{text},"{status}"]'
+        data = f'[{_q(household)},"{domain}",{severity},{text},"{status}"]'
         return id, data, (("householdId", "Household", household),), household, ()
 
     return row

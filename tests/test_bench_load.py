@@ -17,7 +17,7 @@ def test_bench_load_at_a_tiny_size(tmp_path):
     for how in bench_load.HOWS:
         (run,) = r["runs"][how]
         assert run["rows"] == rows  # both loaded every row of the same bundle
-        assert run["rows_per_s"] > 0 and run["peak_rss_mib"] > 0
+        assert run["rows_per_s"] > 0 and run["peak_rss_mib"] > 0 and run["db_mib"] > 0
     assert r["ratio"] == pytest.approx(r["median"]["dolbom"]["rows_per_s"] / r["median"]["raw"]["rows_per_s"])
     assert r["ratio_one_process"] == pytest.approx(
         r["median"]["dolbom-1p"]["rows_per_s"] / r["median"]["raw"]["rows_per_s"])
