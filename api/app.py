@@ -10,12 +10,12 @@ created that way). The request path:
 3. CORS when ``cors_origins`` is set;
 4. ``/network/``: the coordinators' network page (static files);
 5. ``/graphql``: ``Authorization: Bearer <token>`` → :class:`Principal`
-   (``api.tokens.authenticate``; a wrong token is HTTP 401 with a GraphQL
+   (``service.tokens.authenticate``; a wrong token is HTTP 401 with a GraphQL
    error coded UNAUTHENTICATED), then strawberry's ASGI view with a fresh
-   :class:`api.context.Context` (and DataLoaders) per request.
+   :class:`schema.context.Context` (and DataLoaders) per request.
 
 The view is async; every blocking store or solver call inside runs in a worker
-thread (see :mod:`schema.run`).
+thread (starlette's ``run_in_threadpool``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, Union
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -39,14 +40,13 @@ from strawberry.asgi import GraphQL
 from graph.errors import DolbomError
 from graph.store import Store
 from schema.build import build_schema
-from schema.errors import INTERNAL_MESSAGE, map_errors, unauthenticated
-from schema.ops import audit
-from schema.run import blocking
+from schema.errors import INTERNAL_MESSAGE, map_errors
+from service import audit, tokens
+from service.principal import Principal
+from service.settings import Settings
 
-from .context import Context
+from schema.context import Context
 from .middleware import BodyLimitMiddleware, RequestIdMiddleware
-from .principal import Principal
-from .settings import Settings
 
 log = logging.getLogger("dolbom.api")
 
@@ -55,23 +55,6 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 Authenticate = Callable[[Store, str | None], Principal]
 StoreOrFactory = Union[Store, Callable[[], Store]]
-
-
-def _default_authenticate() -> Authenticate:
-    """``api.tokens.authenticate`` (the server helper's); until it exists, only
-    anonymous requests pass."""
-    try:
-        from api.tokens import authenticate
-
-        return authenticate
-    except ImportError:  # pragma: no cover - only before api/tokens.py lands
-
-        def anonymous_only(store: Store, header: str | None) -> Principal:
-            if header is None or not header.strip():
-                return Principal.anonymous()
-            raise unauthenticated("tokens are not available on this server")
-
-        return anonymous_only
 
 
 class _Holder:
@@ -112,7 +95,7 @@ class DolbomGraphQL(GraphQL):
             result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"))
         ctx = (request.scope.get("state") or {}).get("context")
         if ctx is not None and ctx.households_read:
-            await blocking(audit.record, ctx.store, ctx.principal, "read", "Household",
+            await run_in_threadpool(audit.record, ctx.store, ctx.principal, "read", "Household",
                            ctx.households_read, ctx.request_id)
         return await super().process_result(request, result)
 
@@ -131,7 +114,7 @@ class GraphQLEndpoint:
         state = scope.setdefault("state", {})
         rid = state.get("request_id")
         try:
-            principal = await blocking(self.authenticate, self.holder.get(), header)
+            principal = await run_in_threadpool(self.authenticate, self.holder.get(), header)
         except DolbomError as e:
             if e.code not in ("UNAUTHENTICATED", "BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN"):
                 await self._unavailable(e, rid, scope, receive, send)
@@ -159,19 +142,19 @@ class GraphQLEndpoint:
 def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
                authenticate: Authenticate | None = None) -> Starlette:
     """The API app over ``store`` (see the module docstring). ``settings``
-    default to :meth:`Settings.from_env`; ``authenticate`` to ``api.tokens``'s
+    default to :meth:`Settings.from_env`; ``authenticate`` to :func:`service.tokens.authenticate`
     (tests may pass their own)."""
     settings = settings or Settings.from_env()
     holder = _Holder(store)
     view = DolbomGraphQL(holder, settings)
-    endpoint = GraphQLEndpoint(view, holder, authenticate or _default_authenticate())
+    endpoint = GraphQLEndpoint(view, holder, authenticate or tokens.authenticate)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
         try:
-            await blocking(holder.get().ping)
+            await run_in_threadpool(holder.get().ping)
         except Exception as e:  # the store is down: not ready, and say why in the log only
             log.warning("readyz: store not reachable: %s", e)
             return JSONResponse({"status": "unavailable"}, status_code=503)
@@ -180,12 +163,12 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if holder.factory is not None:
-            await blocking(holder.get)
+            await run_in_threadpool(holder.get)
         try:
             yield
         finally:
             if holder.factory is not None and holder.store is not None:
-                await blocking(holder.store.close)
+                await run_in_threadpool(holder.store.close)
                 holder.store = None
 
     middleware = [Middleware(RequestIdMiddleware), Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)]

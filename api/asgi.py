@@ -7,7 +7,7 @@ view of an embedded file, kept in step with the other workers' commits
 through SQLite; or its own Neo4j driver, created after the fork as the
 driver requires). The store and the settings come from the environment:
 ``DOLBOM_DB`` / ``NEO4J_*`` (see :func:`graph.factory.open_store`) and
-``DOLBOM_*`` (see :class:`api.settings.Settings`).
+``DOLBOM_*`` (see :class:`service.settings.Settings`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from graph.factory import open_store
 
 from .app import create_app
-from .settings import Settings
+from service.settings import Settings
 
 
 def app_from_env() -> Starlette:

@@ -22,7 +22,6 @@ from graph.errors import DolbomError
 
 from . import commands
 
-DB_HELP = "embedded database file (default: $DOLBOM_DB or dolbom.db; NEO4J_URI selects Neo4j instead)"
 
 
 def build_parser() -> argparse.ArgumentParser:

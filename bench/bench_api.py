@@ -6,8 +6,8 @@ loopback, each in its own process under uvicorn with one worker:
 
 * ``dolbom serve``: the real app (auth, middleware, strawberry, DataLoaders);
 * a bare Starlette app with two JSON routes calling the very functions the
-  GraphQL resolvers call (``schema.ops.analysis.match_packages`` and
-  ``schema.ops.reads.services_page``) and serializing the same fields by hand.
+  GraphQL resolvers call (``service.analysis.match_packages`` and
+  ``service.reads.services_page``) and serializing the same fields by hand.
 
 A load generator in this process (``--concurrency`` threads, one keep-alive
 connection each) sends ``--requests`` requests per scenario: ``matchPackages``
@@ -66,10 +66,10 @@ def bare_app():
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from api.principal import Principal, Role
+    from service.principal import Principal, Role
     from graph.factory import open_store
     from graph.model import Domain
-    from schema.ops import analysis, reads
+    from service import analysis, reads
 
     store = open_store()
     coordinator = Principal(Role.COORDINATOR, token_id="bench")
@@ -195,9 +195,9 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
 
 
 def run(args: argparse.Namespace, out) -> dict:
-    from api.principal import Role
+    from service.principal import Role
     from api.spawn import Spawned, free_port, serve_argv
-    from api.tokens import create_token
+    from service.tokens import create_token
     from graph.embedded import EmbeddedStore
 
     results: dict = {"params": {k: v for k, v in vars(args).items() if k not in ("bare_app",)},

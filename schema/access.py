@@ -1,20 +1,15 @@
-"""Household visibility for resolvers: the async face of
-:func:`schema.permissions.decide_household`, fed by the request's loaders."""
+"""Household visibility for resolvers: the facts :func:`service.permissions.decide_household`
+needs, gathered through the request's DataLoaders (the decision itself lives in the service
+layer). Returns domain records, never GraphQL types."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from strawberry.types import Info
 
-from api.principal import Role
 from graph import model
 from graph.errors import NotFoundError
-
-from .permissions import decide_household
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .types import Household
+from service.permissions import decide_household
+from service.principal import Role
 
 
 async def region_chain(info: Info, region_id: str) -> list[str]:
@@ -41,34 +36,34 @@ async def _own_referrals(info: Info, household_id: str) -> list[model.Referral]:
     return [r for r in (parts.referrals if parts else ()) if r.resource_label == "Service" and r.resource_id in own]
 
 
-async def household(info: Info, household_id: str, field: str = "householdId") -> Household:
-    """The household as the caller may see it; NOT_FOUND, UNAUTHENTICATED or FORBIDDEN otherwise."""
-    from .types import Household
-
+async def household(info: Info, household_id: str, field: str = "householdId") -> tuple[model.Household, str]:
+    """The household record and how much of it the caller may see (``"full"`` or
+    ``"partner"``); NOT_FOUND, UNAUTHENTICATED or FORBIDDEN otherwise. Noted for the
+    request's read audit."""
     p = info.context.principal
     rec = await info.context.loaders.get("Household", household_id)
     if not isinstance(rec, model.Household):
         raise NotFoundError(field, f"no Household with id {household_id!r}")
     chain = await region_chain(info, rec.region_id) if p.role is Role.CASEWORKER else []
     own = p.role is Role.PARTNER and bool(await _own_referrals(info, household_id))
-    hh = Household(rec=rec, access=decide_household(p, rec, chain, own))
+    level = decide_household(p, rec, chain, own)
     info.context.households_read.add(rec.id)  # allowed (decide_household raises otherwise): audited
-    return hh
+    return rec, level
 
 
-async def visible_referrals(info: Info, hh: Household) -> list[model.Referral]:
+async def visible_referrals(info: Info, household_id: str, level: str) -> list[model.Referral]:
     """All referrals for full access; a partner's own ones otherwise."""
-    if hh.access != "full":
-        return await _own_referrals(info, hh.rec.id)
-    parts = await info.context.loaders.parts.load(hh.rec.id)
+    if level != "full":
+        return await _own_referrals(info, household_id)
+    parts = await info.context.loaders.parts.load(household_id)
     return list(parts.referrals) if parts else []
 
 
-async def visible_needs(info: Info, hh: Household) -> list[model.Need]:
+async def visible_needs(info: Info, household_id: str, level: str) -> list[model.Need]:
     """All needs for full access; a partner sees the needs its own referrals cover."""
-    parts = await info.context.loaders.parts.load(hh.rec.id)
+    parts = await info.context.loaders.parts.load(household_id)
     needs = list(parts.needs) if parts else []
-    if hh.access == "full":
+    if level == "full":
         return needs
-    wanted = {nid for r in await _own_referrals(info, hh.rec.id) for nid in r.need_ids}
+    wanted = {nid for r in await _own_referrals(info, household_id) for nid in r.need_ids}
     return [n for n in needs if n.id in wanted]

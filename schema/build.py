@@ -19,7 +19,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from api.settings import Settings
+from service.settings import Settings
 
 from .errors import ErrorCodes
 from .mutation import Mutation

@@ -22,21 +22,12 @@ from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
-from graph.errors import DolbomError, ForbiddenError, UnauthenticatedError
+from graph.errors import DolbomError
 
 log = logging.getLogger("dolbom.api")
 
 CODES = ("UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT", "INTERNAL")
 INTERNAL_MESSAGE = "Internal error. Quote the requestId when you report it."
-
-def forbidden(field: str | None, message: str) -> DolbomError:
-    """A FORBIDDEN error about ``field``."""
-    return ForbiddenError(field, message)
-
-
-def unauthenticated(message: str = "this operation needs a token: send Authorization: Bearer <token>") -> DolbomError:
-    return UnauthenticatedError(None, message)
-
 
 def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     """The client-safe form of one error (see the module docstring)."""

@@ -12,12 +12,12 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from api.principal import Principal
+from service.principal import Principal
 from graph.model import Record
 from graph.store import Store
 
-from .ops import reads
-from .run import blocking
+from service import reads
+from starlette.concurrency import run_in_threadpool
 
 
 def _get_many(store: Store, label: str, keys: list[str]) -> list[Record | None]:
@@ -46,7 +46,7 @@ class Loaders:
             store = self.store
 
             async def load(keys: list[str]) -> list[Record | None]:
-                return await blocking(_get_many, store, label, list(keys))
+                return await run_in_threadpool(_get_many, store, label, list(keys))
 
             loader = self._records[label] = DataLoader(load)
         return loader
@@ -61,11 +61,11 @@ class Loaders:
 
     async def _load_parts(self, keys: list[str]) -> list[reads.HouseholdParts | None]:
         store = self.store
-        return await blocking(lambda: [reads.household_parts(store, k) for k in keys])
+        return await run_in_threadpool(lambda: [reads.household_parts(store, k) for k in keys])
 
     async def index(self, name: str) -> Any:
         """A directory index built once per request: ``services_by_provider``
         or ``agreements_by_partner``."""
         if name not in self._index:
-            self._index[name] = await blocking(getattr(reads, name), self.store)
+            self._index[name] = await run_in_threadpool(getattr(reads, name), self.store)
         return self._index[name]

@@ -10,12 +10,12 @@ from strawberry.types import Info
 from graph import model
 from graph.errors import NotFoundError, ValidationError
 
-from . import access
+
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
 from .enums import Domain, NodeKind
-from .ops import analysis, audit, deadlines, followup, reads
-from .permissions import require_token
-from .run import blocking
+from service import analysis, audit, deadlines, followup, reads
+from service.permissions import require_token
+from starlette.concurrency import run_in_threadpool
 from .types import (
     Allocation,
     CoverageCell,
@@ -46,24 +46,24 @@ async def _record(info: Info, label: str, key: str, field: str = "id") -> model.
 class Query:
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
-        return Region(rec=await _record(info, "Region", id))
+        return Region.of(await _record(info, "Region", id))
 
     @strawberry.field
     async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
-        return Organization(rec=await _record(info, "Organization", id))
+        return Organization.of(await _record(info, "Organization", id))
 
     @strawberry.field
     async def service(self, info: Info, id: strawberry.ID) -> Service | None:
-        return Service(rec=await _record(info, "Service", id))
+        return Service.of(await _record(info, "Service", id))
 
     @strawberry.field
     async def services(self, info: Info, domain: Domain | None = None, region_id: strawberry.ID | None = None,
                        first: int | None = 50, after: str | None = None) -> ServiceConnection:
         ctx = info.context
         first = 50 if first is None else first
-        page = await blocking(reads.services_page, ctx.store, domain=domain, region_id=region_id, first=first,
+        page = await run_in_threadpool(reads.services_page, ctx.store, domain=domain, region_id=region_id, first=first,
                               after=after, max_first=ctx.settings.max_first)
-        edges = [ServiceEdge(cursor=reads.encode_cursor(s.id), node=Service(rec=s)) for s in page.services]
+        edges = [ServiceEdge(cursor=reads.encode_cursor(s.id), node=Service.of(s)) for s in page.services]
         return ServiceConnection(
             edges=edges, total_count=page.total,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
@@ -72,28 +72,28 @@ class Query:
     @strawberry.field
     async def household(self, info: Info, id: strawberry.ID) -> Household | None:
         require_token(info.context.principal)
-        return await access.household(info, id, "id")
+        return await Household.load(info, id, "id")
 
     @strawberry.field(description="Ranked coordinated packages covering the household's open needs.")
     async def match_packages(self, info: Info, household_id: strawberry.ID,
                              limit: int | None = 3) -> list[ServicePackage]:
         ctx = info.context
-        packages = await blocking(analysis.match_packages, ctx.store, ctx.principal, household_id,
+        packages = await run_in_threadpool(analysis.match_packages, ctx.store, ctx.principal, household_id,
                                   3 if limit is None else limit, max_limit=ctx.settings.max_match_limit)
         ctx.households_read.add(household_id)
-        return [ServicePackage(rec=p) for p in packages]
+        return [ServicePackage.of(p) for p in packages]
 
     @strawberry.field(description="Supply against demand for each region and domain under the given region "
                       "(all regions if null).")
     async def coverage(self, info: Info, region_id: strawberry.ID | None = None) -> list[CoverageCell]:
         ctx = info.context
-        return [CoverageCell(rec=c) for c in await blocking(analysis.coverage_cells, ctx.store, ctx.principal,
+        return [CoverageCell.of(c) for c in await run_in_threadpool(analysis.coverage_cells, ctx.store, ctx.principal,
                                                             region_id)]
 
     @strawberry.field
     async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:
         ctx = info.context
-        return [OverlapGroup(rec=g) for g in await blocking(analysis.overlap_groups, ctx.store, ctx.principal,
+        return [OverlapGroup.of(g) for g in await run_in_threadpool(analysis.overlap_groups, ctx.store, ctx.principal,
                                                             region_id)]
 
     @strawberry.field
@@ -101,7 +101,7 @@ class Query:
                       kinds: list[NodeKind] | None = None) -> NetworkGraph:
         ctx = info.context
         wanted = None if kinds is None else [k.value for k in kinds]
-        g = await blocking(analysis.network_graph, ctx.store, ctx.principal, region_id, wanted)
+        g = await run_in_threadpool(analysis.network_graph, ctx.store, ctx.principal, region_id, wanted)
         # household nodes show urgency and open needs: audited as a read
         ctx.households_read.update(n.id for n in g.nodes if n.kind == "HOUSEHOLD")
         return NetworkGraph(
@@ -117,11 +117,11 @@ class Query:
         if len(household_ids) > ctx.settings.max_allocate:  # refuse before any store read
             raise ValidationError("householdIds", f"at most {ctx.settings.max_allocate} households per plan "
                                                   f"(got {len(household_ids)})")
-        plan = await blocking(analysis.allocate_plan, ctx.store, ctx.principal, household_ids,
+        plan = await run_in_threadpool(analysis.allocate_plan, ctx.store, ctx.principal, household_ids,
                               max_households=ctx.settings.max_allocate,
                               time_limit=ctx.settings.allocate_time_limit)
         ctx.households_read.update(household_ids)
-        return Allocation(rec=plan)
+        return Allocation.of(plan)
 
     @strawberry.field(description="Coordinators: the audit trail, oldest first, filtered by any of actor (token "
                       "id), action, target id and a time window [since, until).")
@@ -129,7 +129,7 @@ class Query:
                         target_id: strawberry.ID | None = None, since: str | None = None, until: str | None = None,
                         first: int | None = 50, after: str | None = None) -> AuditConnection:
         ctx = info.context
-        page = await blocking(audit.audit_log, ctx.store, ctx.principal, first=50 if first is None else first,
+        page = await run_in_threadpool(audit.audit_log, ctx.store, ctx.principal, first=50 if first is None else first,
                               after=after, max_first=ctx.settings.max_first, actor=actor, action=action,
                               target_id=target_id, since=since, until=until)
         edges = [AuditEdge(cursor=audit.encode_cursor(k), node=AuditEntry.of(d)) for k, d in page.entries]
@@ -141,7 +141,7 @@ class Query:
     async def overdue(self, info: Info, region_id: strawberry.ID | None = None,
                       as_of: str | None = None) -> list[OverdueHousehold]:
         ctx = info.context
-        rows = await blocking(deadlines.overdue, ctx.store, ctx.principal, ctx.settings, region_id=region_id,
+        rows = await run_in_threadpool(deadlines.overdue, ctx.store, ctx.principal, ctx.settings, region_id=region_id,
                               as_of=as_of)
         ctx.households_read.update(o.household_id for o in rows)  # urgency and opening: audited as a read
         return [OverdueHousehold(household_id=strawberry.ID(o.household_id), region_id=strawberry.ID(o.region_id),
@@ -153,5 +153,5 @@ class Query:
     async def follow_ups_due(self, info: Info, region_id: strawberry.ID | None = None,
                              as_of: dt.date | None = None) -> list[Referral]:
         ctx = info.context
-        rows = await blocking(followup.due, ctx.store, ctx.principal, region_id=region_id, as_of=as_of)
-        return [Referral(rec=ref) for ref, _ in rows]
+        rows = await run_in_threadpool(followup.due, ctx.store, ctx.principal, region_id=region_id, as_of=as_of)
+        return [Referral.of(ref) for ref, _ in rows]

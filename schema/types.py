@@ -1,18 +1,22 @@
-"""The contract's object types. Each wraps a domain record (``rec``) and
-resolves its links through the request's DataLoaders; no logic beyond
-shaping lives here."""
+"""The contract's object types. Each wraps a domain record (``rec``): plain
+fields are copied from it when the object is made (:meth:`of`), links resolve
+through the request's DataLoaders. No logic beyond shaping lives here: what a
+caller may see is decided in :mod:`service.permissions`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any, TypeVar
 
 import strawberry
+from starlette.concurrency import run_in_threadpool
 from strawberry import Private
 from strawberry.types import Info
 
 from graph import model
 from matching import results
+from service import audit, followup, permissions
 
 from . import access
 from .audit_types import ReferralMove
@@ -27,28 +31,41 @@ from .enums import (
     Sector,
     Urgency,
 )
-from .run import blocking
+
+T = TypeVar("T")
 
 
-def _ctx(info: Info):  # -> api.context.Context
+#: the wrappers' private fields (``strawberry.Private``): never read off the record
+_PRIVATE = frozenset({"rec", "access"})
+
+
+@cache
+def _plain_fields(cls: type) -> tuple[str, ...]:
+    """The python names of ``cls``'s fields that have no resolver: read off the record."""
+    return tuple(f.python_name for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+                 if f.base_resolver is None and f.python_name not in _PRIVATE)
+
+
+def _of(cls: type[T], rec: Any, **extra: Any) -> T:
+    """An object of the strawberry type ``cls`` wrapping ``rec``, its plain fields copied."""
+    values = {n: getattr(rec, n) for n in _plain_fields(cls) if n not in extra}
+    return cls(rec=rec, **values, **extra)
+
+
+def _ctx(info: Info) -> Any:  # schema.context.Context
     return info.context
 
 
 @strawberry.type
 class Region:
     rec: Private[model.Region]
+    id: strawberry.ID
+    name: str
+    level: RegionLevel
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field
-    def level(self) -> RegionLevel:
-        return self.rec.level
+    @classmethod
+    def of(cls, rec: model.Region) -> Region:
+        return _of(cls, rec)
 
     @strawberry.field
     async def parent(self, info: Info) -> Region | None:
@@ -60,32 +77,27 @@ class Region:
 @strawberry.type
 class Organization:
     rec: Private[model.Organization]
+    id: strawberry.ID
+    name: str
+    sector: Sector
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field
-    def sector(self) -> Sector:
-        return self.rec.sector
+    @classmethod
+    def of(cls, rec: model.Organization) -> Organization:
+        return _of(cls, rec)
 
     @strawberry.field
     async def regions(self, info: Info) -> list[Region]:
-        return [Region(rec=r) for r in await _ctx(info).loaders.get_many("Region", self.rec.region_ids)]
+        return [Region.of(r) for r in await _ctx(info).loaders.get_many("Region", self.rec.region_ids)]
 
     @strawberry.field
     async def services(self, info: Info) -> list[Service]:
         index = await _ctx(info).loaders.index("services_by_provider")
-        return [Service(rec=s) for s in index.get(self.rec.id, ())]
+        return [Service.of(s) for s in index.get(self.rec.id, ())]
 
     @strawberry.field
     async def agreements(self, info: Info) -> list[Agreement]:
         index = await _ctx(info).loaders.index("agreements_by_partner")
-        return [Agreement(rec=a) for a in index.get(self.rec.id, ())]
+        return [Agreement.of(a) for a in index.get(self.rec.id, ())]
 
 
 @strawberry.type
@@ -100,124 +112,79 @@ class Eligibility:
 @strawberry.type
 class Service:
     rec: Private[model.Service]
+    id: strawberry.ID
+    name: str
+    domains: list[Domain]
+    capacity: int | None = strawberry.field(description="Places per period; null means unlimited.")
+    available: int | None = strawberry.field(description="Places left now; null means unlimited.")
+    lead_time_days: int
+    cost: int = strawberry.field(description="Cost to the household, in won.")
+    active: bool
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field
-    def domains(self) -> list[Domain]:
-        return list(self.rec.domains)
+    @classmethod
+    def of(cls, rec: model.Service) -> Service:
+        return _of(cls, rec)
 
     @strawberry.field
     async def provider(self, info: Info) -> Organization:
-        return Organization(rec=await _ctx(info).loaders.get("Organization", self.rec.provider_id))
+        return Organization.of(await _ctx(info).loaders.get("Organization", self.rec.provider_id))
 
     @strawberry.field
     async def regions(self, info: Info) -> list[Region]:
-        return [Region(rec=r) for r in await _ctx(info).loaders.get_many("Region", self.rec.region_ids)]
+        return [Region.of(r) for r in await _ctx(info).loaders.get_many("Region", self.rec.region_ids)]
 
     @strawberry.field
     def eligibility(self) -> Eligibility:
         return Eligibility(max_income_percent=self.rec.max_income_percent,
                            required_traits=list(self.rec.required_traits))
 
-    @strawberry.field(description="Places per period; null means unlimited.")
-    def capacity(self) -> int | None:
-        return self.rec.capacity
-
-    @strawberry.field(description="Places left now; null means unlimited.")
-    def available(self) -> int | None:
-        return self.rec.available
-
-    @strawberry.field
-    def lead_time_days(self) -> int:
-        return self.rec.lead_time_days
-
-    @strawberry.field(description="Cost to the household, in won.")
-    def cost(self) -> int:
-        return self.rec.cost
-
     @strawberry.field(description="Services that this one rules out for the same household.")
     async def excludes(self, info: Info) -> list[Service]:
-        return [Service(rec=s) for s in await _ctx(info).loaders.get_many("Service", self.rec.excludes_ids)]
+        return [Service.of(s) for s in await _ctx(info).loaders.get_many("Service", self.rec.excludes_ids)]
 
     @strawberry.field(description="The MOU under which a partner delivers it, if any.")
     async def agreement(self, info: Info) -> Agreement | None:
         if self.rec.agreement_id is None:
             return None
         rec = await _ctx(info).loaders.get("Agreement", self.rec.agreement_id)
-        return None if rec is None else Agreement(rec=rec)
-
-    @strawberry.field
-    def active(self) -> bool:
-        return self.rec.active
+        return None if rec is None else Agreement.of(rec)
 
 
 @strawberry.type(description="A memorandum of understanding with a partner organization.")
 class Agreement:
     rec: Private[model.Agreement]
+    id: strawberry.ID
+    domains: list[Domain]
+    signed_on: dt.date
+    expires_on: dt.date | None
+    annual_quota: int | None
+    used: int
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
+    @classmethod
+    def of(cls, rec: model.Agreement) -> Agreement:
+        return _of(cls, rec)
 
     @strawberry.field
     async def partner(self, info: Info) -> Organization:
-        return Organization(rec=await _ctx(info).loaders.get("Organization", self.rec.partner_id))
-
-    @strawberry.field
-    def domains(self) -> list[Domain]:
-        return list(self.rec.domains)
-
-    @strawberry.field
-    def signed_on(self) -> dt.date:
-        return self.rec.signed_on
-
-    @strawberry.field
-    def expires_on(self) -> dt.date | None:
-        return self.rec.expires_on
-
-    @strawberry.field
-    def annual_quota(self) -> int | None:
-        return self.rec.annual_quota
-
-    @strawberry.field
-    def used(self) -> int:
-        return self.rec.used
+        return Organization.of(await _ctx(info).loaders.get("Organization", self.rec.partner_id))
 
 
 @strawberry.type
 class Volunteer:
     rec: Private[model.Volunteer]
+    id: strawberry.ID
+    name: str
+    skills: list[Domain]
+    languages: list[str]
+    hours_per_week: int
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field
-    def skills(self) -> list[Domain]:
-        return list(self.rec.skills)
+    @classmethod
+    def of(cls, rec: model.Volunteer) -> Volunteer:
+        return _of(cls, rec)
 
     @strawberry.field
     async def regions(self, info: Info) -> list[Region]:
-        return [Region(rec=r) for r in await _ctx(info).loaders.get_many("Region", self.rec.region_ids)]
-
-    @strawberry.field
-    def languages(self) -> list[str]:
-        return list(self.rec.languages)
-
-    @strawberry.field
-    def hours_per_week(self) -> int:
-        return self.rec.hours_per_week
+        return [Region.of(r) for r in await _ctx(info).loaders.get_many("Region", self.rec.region_ids)]
 
 
 Resource = Annotated[Service | Volunteer, strawberry.union("Resource")]
@@ -225,50 +192,43 @@ Resource = Annotated[Service | Volunteer, strawberry.union("Resource")]
 
 def resource_of(rec: model.Record | None) -> Service | Volunteer | None:
     if isinstance(rec, model.Service):
-        return Service(rec=rec)
+        return Service.of(rec)
     if isinstance(rec, model.Volunteer):
-        return Volunteer(rec=rec)
+        return Volunteer.of(rec)
     return None
 
 
 def region_of(rec: model.Record | None) -> Region | None:
-    return Region(rec=rec) if isinstance(rec, model.Region) else None
+    return Region.of(rec) if isinstance(rec, model.Region) else None
 
 
 async def load_resource(info: Info, label: str, rid: str) -> Service | Volunteer | None:
     return resource_of(await _ctx(info).loaders.get(label, rid))
 
 
+async def needs_of(info: Info, ids: Any) -> list[Need]:
+    return [Need.of(n) for n in await _ctx(info).loaders.get_many("Need", ids)]
+
+
 @strawberry.type
 class Need:
     rec: Private[model.Need]
+    id: strawberry.ID
+    domain: Domain
+    severity: int = strawberry.field(description="1 (low) to 5 (critical).")
+    status: NeedStatus
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def domain(self) -> Domain:
-        return self.rec.domain
+    @classmethod
+    def of(cls, rec: model.Need) -> Need:
+        return _of(cls, rec)
 
     @strawberry.field
     def detail(self, info: Info) -> str | None:
-        # free text about the person: never to a partner (docs/protection.md)
-        from api.principal import Role
-
-        return None if _ctx(info).principal.role is Role.PARTNER else self.rec.detail
-
-    @strawberry.field(description="1 (low) to 5 (critical).")
-    def severity(self) -> int:
-        return self.rec.severity
-
-    @strawberry.field
-    def status(self) -> NeedStatus:
-        return self.rec.status
+        return self.rec.detail if permissions.sees_need_detail(_ctx(info).principal) else None
 
     @strawberry.field
     async def household(self, info: Info) -> Household:
-        return await access.household(info, self.rec.household_id)
+        return await Household.load(info, self.rec.household_id)
 
 
 @strawberry.type
@@ -276,20 +236,20 @@ class Household:
     rec: Private[model.Household]
     #: "full", or "partner": id, region and the parts of the partner's own referrals
     access: Private[str]
+    id: strawberry.ID
+
+    @classmethod
+    async def load(cls, info: Info, household_id: str, field: str = "householdId") -> Household:
+        """The household as the caller may see it; NOT_FOUND, UNAUTHENTICATED or FORBIDDEN otherwise."""
+        rec, level = await access.household(info, household_id, field)
+        return _of(cls, rec, access=level)
 
     def _full(self, field: str) -> None:
-        if self.access != "full":
-            from .errors import forbidden
-
-            raise forbidden(field, "a partner sees only a household's id, region and the needs it was referred for")
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
+        permissions.require_full_household(self.access, field)
 
     @strawberry.field
     async def region(self, info: Info) -> Region:
-        return Region(rec=await _ctx(info).loaders.get("Region", self.rec.region_id))
+        return Region.of(await _ctx(info).loaders.get("Region", self.rec.region_id))
 
     @strawberry.field
     def size(self) -> int:
@@ -313,196 +273,153 @@ class Household:
 
     @strawberry.field
     async def needs(self, info: Info) -> list[Need]:
-        return [Need(rec=n) for n in await access.visible_needs(info, self)]
+        return [Need.of(n) for n in await access.visible_needs(info, self.rec.id, self.access)]
 
     @strawberry.field(description="Services the household already receives.")
     async def receipts(self, info: Info) -> list[Service]:
         self._full("receipts")
         parts = await _ctx(info).loaders.parts.load(self.rec.id)
         ids = [r.service_id for r in (parts.receipts if parts else ())]
-        return [Service(rec=s) for s in await _ctx(info).loaders.get_many("Service", ids)]
+        return [Service.of(s) for s in await _ctx(info).loaders.get_many("Service", ids)]
 
     @strawberry.field
     async def referrals(self, info: Info) -> list[Referral]:
-        return [Referral(rec=r) for r in await access.visible_referrals(info, self)]
+        return [Referral.of(r) for r in await access.visible_referrals(info, self.rec.id, self.access)]
 
 
 @strawberry.type
 class Referral:
     rec: Private[model.Referral]
+    id: strawberry.ID
+    status: ReferralStatus
+    created_at: str
+    updated_at: str
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
+    @classmethod
+    def of(cls, rec: model.Referral) -> Referral:
+        return _of(cls, rec)
 
     @strawberry.field
     async def household(self, info: Info) -> Household:
-        return await access.household(info, self.rec.household_id)
+        return await Household.load(info, self.rec.household_id)
 
     @strawberry.field
     async def resource(self, info: Info) -> Resource:
-        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)
+        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)  # type: ignore[return-value]
 
     @strawberry.field
     async def needs(self, info: Info) -> list[Need]:
-        return [Need(rec=n) for n in await _ctx(info).loaders.get_many("Need", self.rec.need_ids)]
-
-    @strawberry.field
-    def status(self) -> ReferralStatus:
-        return self.rec.status
-
-    @strawberry.field
-    def created_at(self) -> str:
-        return self.rec.created_at
-
-    @strawberry.field
-    def updated_at(self) -> str:
-        return self.rec.updated_at
+        return await needs_of(info, self.rec.need_ids)
 
     @strawberry.field(description="Every move with its time and role, oldest first (the acting token is "
                       "hidden from partners).")
     async def history(self, info: Info) -> list[ReferralMove]:
-        from api.principal import Role
-        from schema.ops import audit
-
-        moves = await blocking(audit.referral_history, _ctx(info).store, self.rec.id)
-        partner = _ctx(info).principal.role is Role.PARTNER
-        return [ReferralMove(at=m["at"], from_status=m.get("from"), to_status=m["to"],
-                             actor=None if partner else m.get("actor"), role=m.get("role", "")) for m in moves]
+        moves = await run_in_threadpool(audit.referral_history_for, _ctx(info).store, _ctx(info).principal,
+                                        self.rec.id)
+        return [ReferralMove(at=m["at"], from_status=m.get("from"), to_status=m["to"], actor=m.get("actor"),
+                             role=m.get("role", "")) for m in moves]
 
     @strawberry.field(description="The day the case worker checks with the household again (null: none set). "
                       "See setFollowUp.")
     async def follow_up_on(self, info: Info) -> dt.date | None:
-        from schema.ops import followup
-
-        return await blocking(followup.follow_up_on, _ctx(info).store, self.rec.id)
+        return await run_in_threadpool(followup.follow_up_on, _ctx(info).store, self.rec.id)
 
 
 @strawberry.type
 class Flag:
     rec: Private[results.Flag]
+    kind: FlagKind
+    domain: Domain | None
+    need_ids: list[strawberry.ID]
+    service_ids: list[strawberry.ID]
+    message: str
 
-    @strawberry.field
-    def kind(self) -> FlagKind:
-        return self.rec.kind
-
-    @strawberry.field
-    def domain(self) -> Domain | None:
-        return self.rec.domain
-
-    @strawberry.field
-    def need_ids(self) -> list[strawberry.ID]:
-        return [strawberry.ID(i) for i in self.rec.need_ids]
-
-    @strawberry.field
-    def service_ids(self) -> list[strawberry.ID]:
-        return [strawberry.ID(i) for i in self.rec.service_ids]
-
-    @strawberry.field
-    def message(self) -> str:
-        return self.rec.message
+    @classmethod
+    def of(cls, rec: results.Flag) -> Flag:
+        return _of(cls, rec)
 
 
 @strawberry.type
 class PackageItem:
     rec: Private[results.PackageItem]
+    reasons: list[str] = strawberry.field(
+        description="Human-readable reasons it was chosen (eligibility met, region served, "
+        "capacity left, MOU partner...).")
+
+    @classmethod
+    def of(cls, rec: results.PackageItem) -> PackageItem:
+        return _of(cls, rec)
 
     @strawberry.field
     async def resource(self, info: Info) -> Resource:
-        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)
+        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The household's needs this resource covers.")
     async def needs(self, info: Info) -> list[Need]:
-        return [Need(rec=n) for n in await _ctx(info).loaders.get_many("Need", self.rec.need_ids)]
-
-    @strawberry.field(description="Human-readable reasons it was chosen (eligibility met, region served, "
-                      "capacity left, MOU partner...).")
-    def reasons(self) -> list[str]:
-        return list(self.rec.reasons)
+        return await needs_of(info, self.rec.need_ids)
 
 
 @strawberry.type(description="A coordinated set of resources for one household.")
 class ServicePackage:
     rec: Private[results.Package]
+    rank: int = strawberry.field(description="1 is the best.")
+    cost: float = strawberry.field(description="Lower is better; comparable between packages of the same household.")
+    covered_domains: list[Domain]
+    missing_domains: list[Domain]
+    provider_count: int = strawberry.field(
+        description="Distinct organizations (and volunteers) the household would deal with.")
 
-    @strawberry.field(description="1 is the best.")
-    def rank(self) -> int:
-        return self.rec.rank
-
-    @strawberry.field(description="Lower is better; comparable between packages of the same household.")
-    def cost(self) -> float:
-        return self.rec.cost
+    @classmethod
+    def of(cls, rec: results.Package) -> ServicePackage:
+        return _of(cls, rec)
 
     @strawberry.field
     def items(self) -> list[PackageItem]:
-        return [PackageItem(rec=i) for i in self.rec.items]
-
-    @strawberry.field
-    def covered_domains(self) -> list[Domain]:
-        return list(self.rec.covered_domains)
-
-    @strawberry.field
-    def missing_domains(self) -> list[Domain]:
-        return list(self.rec.missing_domains)
-
-    @strawberry.field(description="Distinct organizations (and volunteers) the household would deal with.")
-    def provider_count(self) -> int:
-        return self.rec.provider_count
+        return [PackageItem.of(i) for i in self.rec.items]
 
     @strawberry.field
     def flags(self) -> list[Flag]:
-        return [Flag(rec=f) for f in self.rec.flags]
+        return [Flag.of(f) for f in self.rec.flags]
 
 
 @strawberry.type
 class CoverageCell:
-    rec: Private[object]
+    rec: Private[Any]
+    domain: Domain
+    open_needs: int = strawberry.field(description="Open needs of households in the region.")
+    uncovered_needs: int = strawberry.field(
+        description="Open needs that no eligible resource with free capacity covers.")
+    services: int = strawberry.field(description="Active services offering the domain in the region.")
+    free_capacity: int | None = strawberry.field(
+        description="Free places across those services; null if any is unlimited.")
+
+    @classmethod
+    def of(cls, rec: Any) -> CoverageCell:
+        return _of(cls, rec)
 
     @strawberry.field
     async def region(self, info: Info) -> Region:
-        return Region(rec=await _ctx(info).loaders.get("Region", self.rec.region_id))
-
-    @strawberry.field
-    def domain(self) -> Domain:
-        return self.rec.domain
-
-    @strawberry.field(description="Open needs of households in the region.")
-    def open_needs(self) -> int:
-        return self.rec.open_needs
-
-    @strawberry.field(description="Open needs that no eligible resource with free capacity covers.")
-    def uncovered_needs(self) -> int:
-        return self.rec.uncovered_needs
-
-    @strawberry.field(description="Active services offering the domain in the region.")
-    def services(self) -> int:
-        return self.rec.services
-
-    @strawberry.field(description="Free places across those services; null if any is unlimited.")
-    def free_capacity(self) -> int | None:
-        return self.rec.free_capacity
+        return Region.of(await _ctx(info).loaders.get("Region", self.rec.region_id))
 
 
 @strawberry.type(description="Services from different organizations that offer the same domain to the same "
                  "people in the same region.")
 class OverlapGroup:
-    rec: Private[object]
+    rec: Private[Any]
+    domain: Domain
+    message: str
+
+    @classmethod
+    def of(cls, rec: Any) -> OverlapGroup:
+        return _of(cls, rec)
 
     @strawberry.field
     async def region(self, info: Info) -> Region:
-        return Region(rec=await _ctx(info).loaders.get("Region", self.rec.region_id))
-
-    @strawberry.field
-    def domain(self) -> Domain:
-        return self.rec.domain
+        return Region.of(await _ctx(info).loaders.get("Region", self.rec.region_id))
 
     @strawberry.field
     async def services(self, info: Info) -> list[Service]:
-        return [Service(rec=s) for s in await _ctx(info).loaders.get_many("Service", self.rec.service_ids)]
-
-    @strawberry.field
-    def message(self) -> str:
-        return self.rec.message
+        return [Service.of(s) for s in await _ctx(info).loaders.get_many("Service", self.rec.service_ids)]
 
 
 @strawberry.type
@@ -530,25 +447,31 @@ class NetworkGraph:
 
 @strawberry.type
 class Assignment:
-    rec: Private[object]
+    rec: Private[Any]
 
     @strawberry.field
     async def household(self, info: Info) -> Household:
-        return await access.household(info, self.rec.household_id)
+        return await Household.load(info, self.rec.household_id)
 
     @strawberry.field
     async def need(self, info: Info) -> Need:
-        return Need(rec=await _ctx(info).loaders.get("Need", self.rec.need_id))
+        return Need.of(await _ctx(info).loaders.get("Need", self.rec.need_id))
 
     @strawberry.field
     async def resource(self, info: Info) -> Resource:
-        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)
+        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="A capacity-aware plan for several households at once, as a case conference "
                  "would decide it.")
 class Allocation:
-    rec: Private[object]
+    rec: Private[Any]
+    objective: float
+    optimal: bool = strawberry.field(description="True when the solver proved the plan optimal.")
+
+    @classmethod
+    def of(cls, rec: Any) -> Allocation:
+        return cls(rec=rec, objective=float(rec.objective), optimal=bool(rec.optimal))
 
     @strawberry.field
     def assignments(self) -> list[Assignment]:
@@ -556,16 +479,7 @@ class Allocation:
 
     @strawberry.field
     async def unmet(self, info: Info) -> list[Need]:
-        ids = [u.need_id for u in self.rec.unmet]
-        return [Need(rec=n) for n in await _ctx(info).loaders.get_many("Need", ids)]
-
-    @strawberry.field
-    def objective(self) -> float:
-        return float(self.rec.objective)
-
-    @strawberry.field(description="True when the solver proved the plan optimal.")
-    def optimal(self) -> bool:
-        return bool(self.rec.optimal)
+        return await needs_of(info, [u.need_id for u in self.rec.unmet])
 
 
 @strawberry.type

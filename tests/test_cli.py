@@ -13,7 +13,7 @@ def run(*argv):
 
 def test_demo_writes_the_synthetic_province_once_makes_a_token_and_prints_a_query(tmp_path):
     from api.commands.demo import showcase_household
-    from api.tokens import authenticate
+    from service.tokens import authenticate
     from graph.embedded import EmbeddedStore
 
     db = str(tmp_path / "demo.db")

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from api.principal import Principal, Role
-from api.tokens import authenticate, create_token, list_tokens, revoke_token
+from service.principal import Principal, Role
+from service.tokens import authenticate, create_token, list_tokens, revoke_token
 from graph.embedded import EmbeddedStore
 from graph.errors import NotFoundError, UnauthenticatedError, ValidationError
 from loaders.sample import sample_records

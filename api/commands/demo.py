@@ -52,7 +52,7 @@ SAMPLE_QUERY = """query Packages($id: ID!) {
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from api.tokens import create_token
+    from service.tokens import create_token
 
     with open_store(args.db, default=DEMO_DB) as store:
         if not any(store.counts().values()):

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from graph.factory import open_store
 from loaders.csvbundle import ENCODINGS, export_bundle
+from api.terminal import DB_HELP
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -18,7 +19,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("export", help="write the store as a CSV bundle that `dolbom load` reads back")
     p.add_argument("directory", metavar="DIR", help="folder to write (created if missing; files replaced)")

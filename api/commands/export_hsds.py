@@ -14,6 +14,7 @@ from typing import TextIO
 
 from graph.factory import open_store
 from loaders.hsds import export_hsds
+from api.terminal import DB_HELP
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -24,7 +25,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("export-hsds", help="write organizations and services as Open Referral HSDS 3.0")
     p.add_argument("dir", metavar="DIR", help="output directory (created if missing)")

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from graph.factory import open_store
 from loaders.hsds import import_hsds, load_mapping
+from api.terminal import DB_HELP
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -33,7 +34,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("import-hsds", help="import Open Referral HSDS 3.0 (JSON or CSV data package)")
     p.add_argument("path", metavar="PATH", help="HSDS JSON file, or a directory (datapackage.json + CSVs, or JSON files)")

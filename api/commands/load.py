@@ -10,6 +10,7 @@ from typing import TextIO
 from api.progress import progress_bar
 from graph.factory import open_store
 from loaders.csvbundle import ENCODINGS, BundleInvalid, LoadReport, load_bundle
+from api.terminal import DB_HELP
 
 #: problems printed in text form (all of them go to --format json)
 SHOWN = 50
@@ -47,7 +48,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("load", help="load a CSV bundle (one file per record kind) into the store",
                        description="Load a CSV bundle. Every row is checked; one bad row aborts the "

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import unicodedata
 from typing import TextIO
 
+from api.terminal import DB_HELP, date_arg, pad
 from graph.factory import open_store
-from matching import DEFAULT_POLICY, MatchResult, match
+from matching import DEFAULT_POLICY, MatchResult
 from matching.messages import LOCALES, render, word
+from service.analysis import match_result
+from service.principal import Principal
 
-
-def _width(text: str) -> int:
-    """Terminal columns: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    if _width(text) > width:
-        while text and _width(text + "…") > width:
-            text = text[:-1]
-        text += "…"
-    return text + " " * (width - _width(text))
+#: the largest --limit (the API's ``max_match_limit`` default)
+MAX_LIMIT = 20
 
 
 def _words(domains, locale: str) -> str:
@@ -42,11 +33,11 @@ def write_table(result: MatchResult, out: TextIO, locale: str = "en") -> None:
         if not p.items:
             out.write(render("cli.no_items", locale) + "\n")
         else:
-            out.write("  " + " ".join(_pad(h, w) for h, w in cols).rstrip() + "\n")
+            out.write("  " + " ".join(pad(h, w) for h, w in cols).rstrip() + "\n")
             for item in p.items:
                 needs = ", ".join(word(d, locale) for d in item.domains) + f" ({len(item.need_ids)})"
                 row = (needs, f"{item.name} [{item.resource_id}]", item.provider_id, f"{item.cost:.2f}")
-                out.write("  " + " ".join(_pad(v, w) for v, (_, w) in zip(row, cols)).rstrip() + "\n")
+                out.write("  " + " ".join(pad(v, w) for v, (_, w) in zip(row, cols)).rstrip() + "\n")
                 out.writelines(f"      - {reason}\n" for reason in item.reasons)
         out.write(render("cli.covered", locale, domains=_words(p.covered_domains, locale)) + "\n")
         out.write(render("cli.missing", locale, domains=_words(p.missing_domains, locale)) + "\n")
@@ -56,11 +47,10 @@ def write_table(result: MatchResult, out: TextIO, locale: str = "en") -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    on = args.on or dt.date.today()
     policy = DEFAULT_POLICY if args.time_limit is None else DEFAULT_POLICY.with_(time_limit=args.time_limit)
     with open_store(args.db) as store:
-        g = store.neighbourhood(args.household_id)
-    result = match(g, args.household_id, on=on, limit=args.limit, policy=policy, locale=args.locale)
+        result = match_result(store, Principal.local(), args.household_id, args.limit, max_limit=MAX_LIMIT,
+                              on=args.on, policy=policy, locale=args.locale)
     if args.json:
         json.dump(result.as_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -74,16 +64,9 @@ def _limit(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if not 1 <= value <= 20:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 20 (got {value})")
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_LIMIT} (got {value})")
     return value
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD (got {text!r})") from None
 
 
 def _seconds(text: str) -> float:
@@ -97,13 +80,12 @@ def _seconds(text: str) -> float:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("match", help="ranked coordinated service packages for one household")
     p.add_argument("household_id", metavar="HOUSEHOLD_ID")
     p.add_argument("--limit", type=_limit, default=3, help="how many alternative packages (default 3)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--on", type=_date, help="the day agreements must be in force (default: today)")
+    p.add_argument("--on", type=date_arg, help="the day agreements must be in force (default: today)")
     p.add_argument("--locale", choices=LOCALES, default="en", help="language of reasons and flags (default en)")
     p.add_argument("--time-limit", type=_seconds, dest="time_limit",
                    help=f"solver seconds for all packages (default {DEFAULT_POLICY.time_limit:g})")

@@ -17,27 +17,22 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 from typing import Any, TextIO
 
+from api.terminal import DB_HELP, date_arg, table
 from graph.errors import ValidationError
 from graph.factory import open_store
 from graph.model import Domain
-from matching import CoverageCell, analytics, coverage, network, overlaps
+from graph.store import Store
+from matching import CoverageCell
 from matching.messages import LOCALES
 from matching.network import NODE_KINDS
-
-from .match import _date, _pad, _width
+from service import analysis, deadlines
+from service.principal import Principal
+from service.settings import Settings
 
 FORMATS = ("table", "csv", "json")
-
-
-def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...], out: TextIO) -> None:
-    text = [[str(v) for v in row] for row in rows]
-    widths = [max([_width(h), *(_width(r[i]) for r in text)]) for i, h in enumerate(headers)]
-    out.write("  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip() + "\n")
-    out.writelines("  ".join(_pad(v, w) for v, w in zip(r, widths)).rstrip() + "\n" for r in text)
 
 
 def _emit(rows: list[tuple[Any, ...]], headers: tuple[str, ...], fmt: str, out: TextIO, data: Any) -> None:
@@ -49,7 +44,7 @@ def _emit(rows: list[tuple[Any, ...]], headers: tuple[str, ...], fmt: str, out: 
         w.writerow(headers)
         w.writerows(rows)
     elif rows:
-        _table(rows, headers, out)
+        table(rows, headers, out)
     else:
         out.write("(none)\n")
 
@@ -103,17 +98,8 @@ def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, s
     plt.close(fig)
 
 
-def _plot_rows(g, region_id: str | None) -> tuple[list[str], dict[str, str]]:
-    from matching.regions import RegionTree
-
-    tree = RegionTree.of(g)
-    roots = [region_id] if region_id is not None else sorted(r for r, p in tree.parent.items() if p not in tree.parent)
-    rows = [c for r in roots for c in tree.children.get(r, ())] or roots
-    return rows, tree.names
-
-
-def run_coverage(args: argparse.Namespace, g, out: TextIO) -> None:
-    cells = coverage(g, args.region, on=args.on or dt.date.today())
+def run_coverage(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    cells = analysis.coverage_cells(store, Principal.local(), args.region, on=args.on)
     headers = ("REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE")
     shown = cells if args.format != "table" else [c for c in cells if c.open_needs or c.services]
     rows = [(c.region_id, c.domain.value, c.open_needs, c.uncovered_needs, c.services,
@@ -121,20 +107,20 @@ def run_coverage(args: argparse.Namespace, g, out: TextIO) -> None:
              ("" if c.free_capacity is None else c.free_capacity)) for c in shown]
     _emit(rows, headers, args.format, out, [c.as_dict() for c in cells])
     if args.plot:
-        rows_, names = _plot_rows(g, args.region)
+        rows_, names = analysis.heatmap_rows(store, args.region)
         plot_coverage(cells, rows_, names, args.plot, f"Uncovered needs under {args.region or 'every region'}")
 
 
-def run_overlaps(args: argparse.Namespace, g, out: TextIO) -> None:
-    groups = overlaps(g, args.region, locale=args.locale)
+def run_overlaps(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    groups = analysis.overlap_groups(store, Principal.local(), args.region, locale=args.locale)
     rows = [(o.region_id, o.domain.value, " ".join(o.service_ids), o.message) for o in groups]
     _emit(rows, ("REGION", "DOMAIN", "SERVICES", "MESSAGE"), args.format, out, [o.as_dict() for o in groups])
 
 
-def run_network(args: argparse.Namespace, g, out: TextIO) -> None:
-    a = analytics(g, args.region)
-    if args.format == "json":
-        picture = network(g, args.region, args.kinds)
+def run_network(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    picture, a = analysis.network_report(store, Principal.local(), args.region, args.kinds,
+                                         picture=args.format == "json")
+    if picture is not None:
         _emit([], (), "json", out, {**picture.as_dict(), "analytics": a.as_dict()})
         return
     headers = ("ORGANIZATION", "NAME", "DEGREE", "WEIGHTED", "BETWEENNESS", "COMMUNITY")
@@ -152,15 +138,10 @@ def run_network(args: argparse.Namespace, g, out: TextIO) -> None:
             out.write("  " + ", ".join(a.unreferred[:30]) + (" ..." if len(a.unreferred) > 30 else "") + "\n")
 
 
-def run_overdue(args: argparse.Namespace, store, out: TextIO) -> None:
+def run_overdue(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     """Households past their response deadline, by region and the case worker who opened them."""
-    from api.principal import Principal, Role
-    from api.settings import Settings
-    from schema.ops.deadlines import overdue
-
-    # the CLI runs on the database itself: a coordinator's view
-    rows = overdue(store, Principal(Role.COORDINATOR, token_id="cli"), Settings.from_env(),
-                   region_id=args.region, as_of=args.as_of)
+    rows = deadlines.overdue(store, Principal.local(), Settings.from_env(), region_id=args.region,
+                             as_of=args.as_of)
     headers = ("region", "case worker", "household", "urgency", "opened", "due", "days late")
     table = [(o.region_id, o.opened_by or "-", o.household_id, o.urgency.value, o.opened_at, o.due_at, o.days_late)
              for o in rows]
@@ -177,11 +158,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.as_of and args.report != "overdue":
         raise ValidationError("as-of", "--as-of works with the overdue report only")
     with open_store(args.db) as store:
-        if args.report == "overdue":
-            run_overdue(args, store, out)
-            return 0
-        g = store.graph(args.region)
-    RUNNERS[args.report](args, g, out)
+        RUNNERS[args.report](args, store, out)
     return 0
 
 
@@ -194,14 +171,13 @@ def _kinds(text: str) -> list[str]:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("report", help="coverage, overlaps, network and overdue reports for coordinators")
     p.add_argument("report", choices=tuple(RUNNERS), help="which report")
     p.add_argument("--region", help="a region id: report on its subtree (default: every region)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
     p.add_argument("--plot", metavar="FILE.png", help="coverage: also draw a heatmap of uncovered needs")
-    p.add_argument("--on", type=_date, help="coverage: the day agreements must be in force (default: today)")
+    p.add_argument("--on", type=date_arg, help="coverage: the day agreements must be in force (default: today)")
     p.add_argument("--locale", choices=LOCALES, default="en", help="overlaps: language of the messages")
     p.add_argument("--kinds", type=_kinds, help="network --format json: node kinds, comma-separated (default all)")
     p.add_argument("--as-of", help="overdue: judge deadlines at this ISO date or time (default: now)")

@@ -13,6 +13,7 @@ import argparse
 import os
 from typing import TextIO
 
+from api.terminal import DB_HELP
 from graph.factory import open_store
 
 
@@ -25,7 +26,7 @@ def serve(host: str, port: int, db: str | None, workers: int = 1, log_level: str
         os.environ.pop("NEO4J_URI", None)  # --db means the embedded store, as everywhere else
     with open_store(db):  # fail here, once, with a clear message, not in every worker
         pass
-    from api.settings import Settings
+    from service.settings import Settings
 
     Settings.from_env()  # the same for bad DOLBOM_* settings
     uvicorn.run("api.asgi:app_from_env", factory=True, host=host, port=port, workers=workers,
@@ -43,7 +44,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("serve", help="serve the GraphQL API (and the network page) under uvicorn")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

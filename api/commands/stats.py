@@ -7,6 +7,7 @@ from typing import TextIO
 
 from graph.factory import open_store
 from graph.store import Store
+from api.terminal import DB_HELP
 
 
 def print_counts(store: Store, out: TextIO) -> None:
@@ -24,7 +25,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("stats", help="count the records in the store")
     p.add_argument("--db", help=DB_HELP)

@@ -11,10 +11,11 @@ import argparse
 from typing import TextIO
 
 from graph.factory import open_store
+from api.terminal import DB_HELP
 
 
 def create(args: argparse.Namespace, out: TextIO) -> int:
-    from api.tokens import create_token
+    from service.tokens import create_token
 
     with open_store(args.db) as store:
         token = create_token(store, args.role, organization_id=args.org, region_id=args.region,
@@ -24,7 +25,7 @@ def create(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def list_(args: argparse.Namespace, out: TextIO) -> int:
-    from api.tokens import list_tokens
+    from service.tokens import list_tokens
 
     with open_store(args.db) as store:
         tokens = list_tokens(store)
@@ -37,7 +38,7 @@ def list_(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def revoke(args: argparse.Namespace, out: TextIO) -> int:
-    from api.tokens import revoke_token
+    from service.tokens import revoke_token
 
     with open_store(args.db) as store:
         info = revoke_token(store, args.id)
@@ -46,7 +47,6 @@ def revoke(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from api.cli import DB_HELP
 
     p = sub.add_parser("token", help="create, list or revoke API tokens")
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")

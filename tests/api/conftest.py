@@ -16,7 +16,7 @@ partner-medical     PARTNER org-gg-medical (svc-gg-clinic; no referrals)
 ==================  =============================================================
 
 Any other token is refused (HTTP 401, UNAUTHENTICATED), as the real
-``api.tokens.authenticate`` does.
+``service.tokens.authenticate`` does.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from api.principal import Principal, Role
-from api.settings import Settings
+from service.principal import Principal, Role
+from service.settings import Settings
 from graph.embedded import EmbeddedStore
 from loaders.sample import sample_records
 
@@ -42,7 +42,7 @@ PRINCIPALS: dict[str, Principal] = {
 
 def fake_authenticate(store: Any, header: str | None) -> Principal:
     """Bearer <name> for the names above; no header → anonymous; else UNAUTHENTICATED."""
-    from schema.errors import unauthenticated
+    from service.permissions import unauthenticated
 
     if header is None or not header.strip():
         return Principal.anonymous()

@@ -8,7 +8,7 @@ import logging
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from service.settings import Settings
 from graph.embedded import EmbeddedStore
 from loaders.sample import sample_records
 

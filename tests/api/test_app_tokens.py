@@ -1,4 +1,4 @@
-"""The app with the real token store (``api.tokens``, the server helper's):
+"""The app with the real token store (``service.tokens``, the server helper's):
 a created token authenticates, a wrong one is HTTP 401 UNAUTHENTICATED."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import importlib.util
 
 import pytest
 
-from api.principal import Role
-from api.settings import Settings
+from service.principal import Role
+from service.settings import Settings
 
-if importlib.util.find_spec("api.tokens") is None:
-    pytest.skip("api.tokens not landed yet (server helper, issue 6)", allow_module_level=True)
+if importlib.util.find_spec("service.tokens") is None:
+    pytest.skip("service.tokens not landed yet (server helper, issue 6)", allow_module_level=True)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _post(client, query, token=None):
 
 
 def test_tokens_map_to_roles(real_client, store):
-    from api.tokens import create_token
+    from service.tokens import create_token
 
     coord = create_token(store, Role.COORDINATOR)
     cw = create_token(store, Role.CASEWORKER, region_id="gg-seongnam")

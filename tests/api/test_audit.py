@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_roles import OPERATIONS, SETUP  # tests/api is on sys.path (rootdir conftest, prepend mode)
 
-from schema.ops import audit
+from service import audit
 
 MUTATIONS = sorted(n for n, (doc, _, _) in OPERATIONS.items() if doc.lstrip().startswith("mutation"))
 READS_OF_HOUSEHOLDS = {

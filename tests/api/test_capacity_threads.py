@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 
-from api.principal import Principal, Role
+from service.principal import Principal, Role
 from graph.errors import ConflictError
 from graph.model import Need, Referral, Service
-from schema.ops import writes
+from service import writes
 
 COORD = Principal(Role.COORDINATOR, token_id="t")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, find_breaking_changes
 
-from api.settings import Settings
+from service.settings import Settings
 from schema.build import build_schema as build_served
 from schema.build import schema as served
 

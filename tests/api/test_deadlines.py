@@ -9,10 +9,10 @@ import json
 import pytest
 
 from api.cli import main
-from api.principal import Principal, Role
-from api.settings import Settings
+from service.principal import Principal, Role
+from service.settings import Settings
 from graph.model import Household, Need, Referral
-from schema.ops import deadlines
+from service import deadlines
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
 CW = Principal(Role.CASEWORKER, region_id="gg-suwon", token_id="t-cw")
@@ -60,7 +60,7 @@ def test_households_without_an_opening_are_not_judged(store):
 def test_create_household_notes_the_opening_and_its_case_worker(gql, store):
     gql('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, incomePercent: 50, '
         'urgency: EMERGENCY}) { id } }', "caseworker").ok()
-    from schema.ops import audit
+    from service import audit
 
     reads = lambda: [d for _, d in store.list_side(audit.KIND) if d["action"] == "read"]
     before = len(reads())  # the household the mutation returned

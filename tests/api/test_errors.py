@@ -61,7 +61,7 @@ def test_unknown_ids_are_not_found(gql):
 @pytest.mark.parametrize("boom", [RuntimeError("secret /var/lib/dolbom.db at 0xdeadbeef"),
                                   StoreError("cannot open '/secret/path.db'")])
 def test_internal_errors_are_masked_and_logged_with_the_request_id(client, monkeypatch, caplog, boom):
-    from schema.ops import reads
+    from service import reads
 
     def explode(*a, **k):
         raise boom
@@ -107,7 +107,7 @@ def test_a_broken_token_store_is_503_internal_not_a_traceback(store, caplog):
     from starlette.testclient import TestClient
 
     from api.app import create_app
-    from api.settings import Settings
+    from service.settings import Settings
 
     def broken(store, header):
         raise OSError("disk gone: /secret/tokens")

@@ -19,7 +19,7 @@ hypothesis_graphql = pytest.importorskip(
     "hypothesis_graphql", reason="hypothesis-graphql is not installed (pip install -e .[test])")
 from hypothesis_graphql import Mode, from_schema, nodes
 
-from api.settings import Settings
+from service.settings import Settings
 from loaders.sample import sample_records
 from schema.build import schema as served
 from schema.errors import CODES

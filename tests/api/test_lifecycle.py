@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from graph.model import Need, Referral, ReferralStatus
-from schema.ops.capacity import MOVES
+from service.capacity import MOVES
 
 S = ReferralStatus
 #: the shortest path from PROPOSED to each status
@@ -85,9 +85,9 @@ def test_a_partner_sees_the_moves_of_its_referral_but_not_who_made_them(gql):
 
 
 def test_the_store_keeps_moves_consistent_with_the_needs(store):
-    """Unit level, without the API: the rule is in schema.ops.capacity."""
-    from api.principal import Principal, Role
-    from schema.ops import writes
+    """Unit level, without the API: the rule is in service.capacity."""
+    from service.principal import Principal, Role
+    from service import writes
 
     p = Principal(Role.COORDINATOR, token_id="t")
     writes.create_referral(store, p, id="r1", household_id="hh-0002", resource_id="svc-seongnam-care",
@@ -109,7 +109,7 @@ def follow_up_of(gql, who: str = "coordinator", ref: str = "ref-t"):
 
 
 def test_follow_up_dates_are_set_cleared_and_audited(gql, store):
-    from schema.ops import audit
+    from service import audit
 
     gql(CREATE, "caseworker").ok()
     assert follow_up_of(gql) is None
@@ -140,7 +140,7 @@ def test_follow_up_refusals_name_the_field_and_change_nothing(gql, store):
 def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
     import datetime as dt
 
-    from api.settings import Settings
+    from service.settings import Settings
 
     gql(CREATE, "caseworker").ok()
     for step in PATH[S.DELIVERED]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.settings import Settings
+from service.settings import Settings
 from graph.errors import ValidationError
 
 C = "coordinator"

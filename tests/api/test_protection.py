@@ -152,9 +152,9 @@ def test_anonymising_removes_personal_fields_and_free_text_and_keeps_coverage(gq
 
 
 def test_a_large_household_is_reported_in_the_top_size_band(store):
-    from api.principal import Principal, Role
+    from service.principal import Principal, Role
     from graph.model import Household, Need
-    from schema.ops import protection
+    from service import protection
 
     store.put(Household(id="hh-big", region_id="gg-suwon-maetan", size=9, income_percent=35, urgency="FOCUSED",
                         traits=["CHILDREN"]),
@@ -208,8 +208,8 @@ def real_gql(store):
 
 
 def test_revoked_and_expired_tokens_are_unauthenticated(real_gql, store, monkeypatch):
-    import api.tokens as tokens
-    from api.principal import Role
+    import service.tokens as tokens
+    from service.principal import Role
 
     q = 'query { household(id: "hh-0001") { id } }'
     token = tokens.create_token(store, Role.COORDINATOR)

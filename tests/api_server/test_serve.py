@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from api.principal import Role
+from service.principal import Role
 from api.spawn import Spawned, free_port, serve_argv
-from api.tokens import create_token
+from service.tokens import create_token
 from graph.embedded import EmbeddedStore
 from graph.model import Need, Referral, Service
 from loaders.sample import sample_records

@@ -53,8 +53,8 @@ def browser_ready() -> None:
 
 def _build_db(path: Path) -> tuple[str, str]:
     """A synthetic database and a coordinator token; returns (token, a city id)."""
-    from api.principal import Role
-    from api.tokens import create_token
+    from service.principal import Role
+    from service.tokens import create_token
     from graph.embedded import EmbeddedStore
     from loaders import synthetic
 

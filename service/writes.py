@@ -11,14 +11,14 @@ while the same id with different content is a CONFLICT (``upsertRegion`` is
 the one true upsert). Counters the caller does not send (``Service.used``,
 ``Service.active``, ``Agreement.used``) are kept from the stored record.
 
-The capacity rule (see docs/api.md) lives in :mod:`schema.ops.capacity`.
+The capacity rule (see docs/api.md) lives in :mod:`service.capacity`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from api.principal import Principal, Role
+from service.principal import Principal, Role
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import (
     Agreement,
@@ -37,8 +37,8 @@ from graph.model import (
 )
 from graph.store import Store, UnitOfWork
 
-from ..errors import forbidden
-from ..permissions import PARTNER_STATUSES, require_household, require_region, require_role
+from .permissions import forbidden
+from .permissions import PARTNER_STATUSES, require_household, require_region, require_role
 from . import capacity, deadlines, protection
 
 
@@ -94,7 +94,7 @@ def register_service(store: Store, p: Principal, **fields: Any) -> Service:
 
 def retire_service(store: Store, p: Principal, service_id: str) -> Service:
     """Mark a service inactive; its open referrals are DECLINED and their places
-    given back (see :func:`schema.ops.capacity.retire`)."""
+    given back (see :func:`service.capacity.retire`)."""
     require_role(p, Role.COORDINATOR, Role.PARTNER, what="retire services")
     with store.unit_of_work() as uow:
         svc = uow.require("Service", service_id)
@@ -190,7 +190,7 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
 
 def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
                     moves: list[tuple[str, str, str]] | None = None) -> Referral:
-    """Move a referral along its lifecycle (see :data:`schema.ops.capacity.MOVES`),
+    """Move a referral along its lifecycle (see :data:`service.capacity.MOVES`),
     taking or giving back a place as the capacity rule says."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER, what="update referrals")
     try:

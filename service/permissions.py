@@ -24,11 +24,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from api.principal import Principal, Role
+from graph.errors import DolbomError, ForbiddenError, NotFoundError, UnauthenticatedError
 from graph.model import Household, Referral, Region, Service
 from graph.store import Store
 
-from .errors import forbidden, unauthenticated
+from .principal import Principal, Role
+
+def forbidden(field: str | None, message: str) -> DolbomError:
+    """A FORBIDDEN error about ``field``."""
+    return ForbiddenError(field, message)
+
+
+def unauthenticated(message: str = "this operation needs a token: send Authorization: Bearer <token>") -> DolbomError:
+    """An UNAUTHENTICATED error (no field: the whole request lacks a token)."""
+    return UnauthenticatedError(None, message)
+
 
 #: statuses a partner may move a referral to
 PARTNER_STATUSES = frozenset({"ACCEPTED", "DELIVERED", "DECLINED"})
@@ -108,6 +118,31 @@ def household_access(store: Store, p: Principal, hh: Household, referrals: Itera
     return decide_household(p, hh, chain, own)
 
 
+def require_full_household(access: str, field: str) -> None:
+    """FORBIDDEN naming ``field`` unless ``access`` (from :func:`decide_household`) is full."""
+    if access != "full":
+        raise forbidden(field, "a partner sees only a household's id, region and the needs it was referred for")
+
+
+def sees_need_detail(p: Principal) -> bool:
+    """A need's free text is about the person: never shown to a partner (docs/protection.md)."""
+    return p.role is not Role.PARTNER
+
+
 def require_household(store: Store, p: Principal, hh: Household, what: str) -> None:
     """Acting on a household (writes, matching): coordinators, and case workers of its region."""
     require_region(store, p, [hh.region_id], "householdId", what)
+
+
+def scope(store: Store, p: Principal, region_id: str | None, what: str) -> str | None:
+    """The region a coordinator or case worker may look at: a case worker's
+    own region when none is given, and only inside it."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
+    if region_id is not None and store.get("Region", region_id) is None:
+        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+    if p.role is Role.CASEWORKER:
+        if region_id is None:
+            return p.region_id
+        if not in_subtree(store, region_id, p.region_id):
+            raise forbidden("regionId", f"region {region_id!r} is outside your region {p.region_id!r}")
+    return region_id

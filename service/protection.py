@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.principal import Principal, Role
+from service.principal import Principal, Role
 from graph.errors import ConflictError
 from graph.model import Household, Need, NeedStatus, Referral
 from graph.store import Store
 
-from ..permissions import require_role
+from .permissions import require_role
 from .capacity import OPEN
 
 ANONYMIZED = "household-anonymized"

@@ -21,13 +21,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from api.principal import Principal, Role
-from api.settings import Settings
+from service.principal import Principal, Role
+from service.settings import Settings
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, ReferralStatus, Urgency
 from graph.store import Store
 
-from ..permissions import in_subtree, require_region, require_role
+from .permissions import in_subtree, require_region, require_role
 
 OPENED = "household-opened"
 #: a referral in one of these has been sent

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.principal import Principal
-from api.settings import Settings
+from service.principal import Principal
+from service.settings import Settings
 from graph.store import Store
+
+from .loaders import Loaders
 
 
 @dataclass
@@ -27,12 +29,10 @@ class Context:
     request: Any = None
     response: Any = None
     #: per-request caches and DataLoaders (see schema.loaders.Loaders)
-    loaders: Any = None
+    loaders: Loaders | None = None
     #: households whose data this request showed: one audit entry at its end
     households_read: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.loaders is None:
-            from schema.loaders import Loaders
-
             self.loaders = Loaders(self.store, self.principal)

@@ -12,7 +12,7 @@ from graph.model import Domain, Household, Need, Receipt, Record, Referral, Serv
 from graph.store import Store
 from graph.view import record_from_attrs
 
-from ..permissions import region_chain
+from .permissions import region_chain
 
 
 @dataclass(frozen=True)

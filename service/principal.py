@@ -1,6 +1,6 @@
 """Who is calling the API: a role plus the organization/region it is bound to.
 
-A ``Principal`` is built once per request (by ``api.tokens.authenticate``) and
+A ``Principal`` is built once per request (by ``service.tokens.authenticate``) and
 put in the GraphQL context; permission checks read it and never the raw token.
 """
 
@@ -36,6 +36,12 @@ class Principal:
     def anonymous(cls) -> Principal:
         """The caller without a token: may read only the directory."""
         return cls(role=Role.ANONYMOUS)
+
+    @classmethod
+    def local(cls) -> Principal:
+        """The operator of the CLI, who runs on the database file itself: a
+        coordinator's view, noted as ``cli`` in the audit trail."""
+        return cls(role=Role.COORDINATOR, token_id="cli")
 
     @property
     def is_authenticated(self) -> bool:

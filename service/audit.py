@@ -27,11 +27,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from api.principal import Principal, Role
+from service.principal import Principal, Role
 from graph.errors import ValidationError
 from graph.store import Store
 
-from ..permissions import require_role
+from .permissions import require_role
 
 KIND = "audit"
 MOVES = "referral-move"
@@ -88,6 +88,14 @@ def referral_history(store: Store, referral_id: str) -> list[dict[str, Any]]:
         if len(page) < 200:
             return out
         after = page[-1][0]
+
+
+def referral_history_for(store: Store, p: Principal, referral_id: str) -> list[dict[str, Any]]:
+    """:func:`referral_history` as ``p`` may see it: a partner does not see who moved it."""
+    moves = referral_history(store, referral_id)
+    if p.role is Role.PARTNER:
+        return [{**m, "actor": None} for m in moves]
+    return moves
 
 
 @dataclass

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.principal import Principal, Role
+from service.principal import Principal, Role
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import Household, Referral, ReferralStatus
 from graph.store import Store
 
-from ..permissions import require_household, require_role
+from .permissions import in_subtree, require_household, require_role, scope
 
 KIND = "referral-follow-up"
 #: referrals past these are not followed up any more
@@ -69,9 +69,6 @@ def due(store: Store, p: Principal, *, region_id: str | None = None, as_of: dt.d
     """Referrals still open to follow-up (not CLOSED or DECLINED) whose date is on
     or before ``as_of`` (default: today), in households of the region's subtree;
     earliest first. Coordinators anywhere, case workers in their subtree."""
-    from ..permissions import in_subtree
-    from .analysis import scope
-
     root = scope(store, p, region_id, "see follow-ups")
     day = as_of or today or dt.datetime.now(dt.timezone.utc).date()
     out: list[tuple[Referral, dt.date]] = []

@@ -1,0 +1,123 @@
+"""The read-heavy use cases: matching, allocation, coverage, overlaps and the
+network picture. Each checks the caller, cuts the smallest view that answers,
+and calls the pure function from :mod:`matching`. The API's resolvers and the
+CLI's reports both call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import networkx as nx
+
+from graph.errors import NotFoundError, ValidationError
+from graph.model import Household, Region
+from graph.store import Store
+from matching import (
+    DEFAULT_POLICY,
+    AllocationResult,
+    CoverageCell,
+    MatchResult,
+    NetworkAnalytics,
+    NetworkGraph,
+    OverlapGroup,
+    Package,
+    Policy,
+    allocate,
+    analytics,
+    coverage,
+    match,
+    network,
+    overlaps,
+)
+
+from .permissions import forbidden, in_subtree, require_household, require_role, scope
+from .principal import Principal, Role
+
+
+def _household(store: Store, household_id: str, field: str) -> Household:
+    hh = store.get("Household", household_id)
+    if not isinstance(hh, Household):
+        raise NotFoundError(field, f"no Household with id {household_id!r}")
+    return hh
+
+
+def match_result(store: Store, p: Principal, household_id: str, limit: int, *, max_limit: int,
+                 on: dt.date | None = None, policy: Policy | None = None, locale: str = "en") -> MatchResult:
+    """Ranked packages for one household with how they were found (coordinators;
+    case workers of its region). ``on``: the day agreements must be in force (today)."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="match households")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= max_limit:
+        raise ValidationError("limit", f"must be between 1 and {max_limit} (got {limit!r})")
+    require_household(store, p, _household(store, household_id, "householdId"), "match households")
+    g = store.neighbourhood(household_id)
+    return match(g, household_id, on=on or dt.date.today(), limit=limit, policy=policy or DEFAULT_POLICY,
+                 locale=locale)
+
+
+def match_packages(store: Store, p: Principal, household_id: str, limit: int, *, max_limit: int) -> list[Package]:
+    """The packages of :func:`match_result`."""
+    return list(match_result(store, p, household_id, limit, max_limit=max_limit).packages)
+
+
+def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:
+    return store.graph(region_id) if region_id is not None else store.graph()
+
+
+def coverage_cells(store: Store, p: Principal, region_id: str | None, *,
+                   on: dt.date | None = None) -> list[CoverageCell]:
+    region_id = scope(store, p, region_id, "see coverage")
+    return coverage(_view(store, region_id), region_id, on=on or dt.date.today())
+
+
+def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale: str = "en") -> list[OverlapGroup]:
+    region_id = scope(store, p, region_id, "see overlaps")
+    return overlaps(_view(store, region_id), region_id, locale=locale)
+
+
+def network_graph(store: Store, p: Principal, region_id: str | None,
+                  kinds: Sequence[str] | None) -> NetworkGraph:
+    region_id = scope(store, p, region_id, "see the network")
+    return network(_view(store, region_id), region_id, kinds)
+
+
+def network_report(store: Store, p: Principal, region_id: str | None, kinds: Sequence[str] | None = None, *,
+                   picture: bool = True) -> tuple[NetworkGraph | None, NetworkAnalytics]:
+    """The organizations' collaboration analytics, and the network picture when
+    ``picture`` is asked for, from one view."""
+    region_id = scope(store, p, region_id, "see the network")
+    g = _view(store, region_id)
+    return (network(g, region_id, kinds) if picture else None), analytics(g, region_id)
+
+
+def heatmap_rows(store: Store, region_id: str | None) -> tuple[list[str], dict[str, str]]:
+    """The rows of a coverage heatmap: the regions one level below ``region_id``
+    (or below each root), and every region's name. Reads regions only."""
+    regions = [r for r in store.list("Region") if isinstance(r, Region)]
+    names = {r.id: r.name for r in regions}
+    children: dict[str, list[str]] = {}
+    for r in regions:
+        if r.parent_id is not None:
+            children.setdefault(r.parent_id, []).append(r.id)
+    roots = [region_id] if region_id is not None else sorted(r.id for r in regions if r.parent_id not in names)
+    rows = [c for root in roots for c in sorted(children.get(root, ()))] or roots
+    return rows, names
+
+
+def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, max_households: int,
+                  time_limit: float) -> AllocationResult:
+    """One capacity-aware plan for the given households (at most ``max_households``).
+
+    The view is the union of the households' neighbourhoods: every resource
+    any of them could use, with its capacity, so the plan shares places
+    exactly as the whole graph would."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="allocate")
+    ids = list(dict.fromkeys(household_ids))
+    if len(ids) > max_households:
+        raise ValidationError("householdIds", f"at most {max_households} households per plan (got {len(ids)})")
+    for hid in ids:
+        hh = _household(store, hid, "householdIds")
+        if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
+            raise forbidden("householdIds", f"household {hid!r} is outside your region {p.region_id!r}")
+    g = nx.compose_all([store.neighbourhood(h) for h in ids]) if ids else nx.MultiDiGraph()
+    return allocate(g, ids, on=dt.date.today(), time_limit=time_limit)

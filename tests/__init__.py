@@ -1,0 +1,1 @@
+"""The test suite (a package, so that its folders never shadow the packages they test)."""
