@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from pathlib import Path
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any, Union
 
 from starlette.applications import Starlette
@@ -40,12 +40,12 @@ from strawberry.asgi import GraphQL
 from graph.errors import DolbomError
 from graph.store import Store
 from schema.build import build_schema
+from schema.context import Context
 from schema.errors import INTERNAL_MESSAGE, map_errors
 from service import audit, tokens
 from service.principal import Principal
 from service.settings import Settings
 
-from schema.context import Context
 from .middleware import BodyLimitMiddleware, RequestIdMiddleware
 
 log = logging.getLogger("dolbom.api")

@@ -17,9 +17,9 @@ import logging
 from starlette.applications import Starlette
 
 from graph.factory import open_store
+from service.settings import Settings
 
 from .app import create_app
-from service.settings import Settings
 
 
 def app_from_env() -> Starlette:

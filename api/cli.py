@@ -16,12 +16,12 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from graph.errors import DolbomError
 
 from . import commands
-
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -196,7 +196,7 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
 
 def run(args: argparse.Namespace, out) -> dict:
     from service.principal import Role
-    from api.spawn import Spawned, free_port, serve_argv
+    from tests.spawn import Spawned, free_port, serve_argv
     from service.tokens import create_token
     from graph.embedded import EmbeddedStore
 

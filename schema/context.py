@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.store import Store
 from service.principal import Principal
 from service.settings import Settings
-from graph.store import Store
 
 from .loaders import Loaders
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from service.principal import Principal
 from graph.model import Record
 from graph.store import Store
-
 from service import reads
-from starlette.concurrency import run_in_threadpool
+from service.principal import Principal
 
 
 def _get_many(store: Store, label: str, keys: list[str]) -> list[Record | None]:

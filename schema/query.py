@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from graph import model
 from graph.errors import NotFoundError, ValidationError
-
+from service import analysis, audit, deadlines, followup, reads
+from service.permissions import require_token
 
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
 from .enums import Domain, NodeKind
-from service import analysis, audit, deadlines, followup, reads
-from service.permissions import require_token
-from starlette.concurrency import run_in_threadpool
 from .types import (
     Allocation,
     CoverageCell,

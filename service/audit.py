@@ -24,12 +24,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from service.principal import Principal, Role
 from graph.errors import ValidationError
 from graph.store import Store
+from service.principal import Principal, Role
 
 from .permissions import require_role
 
@@ -41,7 +42,7 @@ ID_SEP = "\x1f"
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _key(at: str) -> str:
@@ -138,8 +139,8 @@ def _timestamp(field_name: str, value: str | None) -> str | None:
     except ValueError:
         raise ValidationError(field_name, f"must be an ISO-8601 date or time (got {value!r})") from None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def audit_log(store: Store, p: Principal, *, first: int, after: str | None, max_first: int,

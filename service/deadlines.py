@@ -21,11 +21,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from service.principal import Principal, Role
-from service.settings import Settings
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, ReferralStatus, Urgency
 from graph.store import Store
+from service.principal import Principal, Role
+from service.settings import Settings
 
 from .permissions import in_subtree, require_region, require_role
 
@@ -39,7 +39,7 @@ def note_opened(store: Store, p: Principal, household: Household, at: dt.datetim
     """Record when and by whom a household was opened (the first time only)."""
     if store.get_side(OPENED, household.id) is not None:
         return
-    when = (at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    when = (at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     store.put_side(OPENED, household.id, {"at": when, "by": p.token_id, "role": p.role.value,
                                           "regionId": household.region_id})
 
@@ -58,7 +58,7 @@ class Overdue:
 def as_of_time(value: Any, field: str = "asOf") -> dt.datetime:
     """A moment from an ISO date or time (UTC when no zone is given); now for None."""
     if value is None:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     if isinstance(value, dt.datetime):
         t = value
     else:
@@ -66,7 +66,7 @@ def as_of_time(value: Any, field: str = "asOf") -> dt.datetime:
             t = dt.datetime.fromisoformat(str(value))
         except ValueError:
             raise ValidationError(field, f"must be an ISO-8601 date or time (got {value!r})") from None
-    return t if t.tzinfo is not None else t.replace(tzinfo=dt.timezone.utc)
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
 
 
 def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | None = None,

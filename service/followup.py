@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from service.principal import Principal, Role
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import Household, Referral, ReferralStatus
 from graph.store import Store
+from service.principal import Principal, Role
 
 from .permissions import in_subtree, require_household, require_role, scope
 
@@ -32,7 +32,7 @@ def follow_up_on(store: Store, referral_id: str) -> dt.date | None:
 
 def _note(store: Store, p: Principal, ref: Referral, on: dt.date | None) -> None:
     store.put_side(KIND, ref.id, {"on": on.isoformat() if on else None,
-                                  "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                                  "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                   "by": p.token_id})
 
 
@@ -70,7 +70,7 @@ def due(store: Store, p: Principal, *, region_id: str | None = None, as_of: dt.d
     or before ``as_of`` (default: today), in households of the region's subtree;
     earliest first. Coordinators anywhere, case workers in their subtree."""
     root = scope(store, p, region_id, "see follow-ups")
-    day = as_of or today or dt.datetime.now(dt.timezone.utc).date()
+    day = as_of or today or dt.datetime.now(dt.UTC).date()
     out: list[tuple[Referral, dt.date]] = []
     for key, data in store.list_side(KIND):
         on = dt.date.fromisoformat(data["on"]) if data.get("on") else None

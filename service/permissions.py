@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.errors import DolbomError, ForbiddenError, NotFoundError, UnauthenticatedError
-from graph.model import Household, Referral, Region, Service
+from graph.model import Household, Region
 from graph.store import Store
 
 from .principal import Principal, Role
+
 
 def forbidden(field: str | None, message: str) -> DolbomError:
     """A FORBIDDEN error about ``field``."""
@@ -82,15 +83,8 @@ def require_region(store: Store, p: Principal, region_ids: Iterable[str], field:
                 raise forbidden(field, f"region {rid!r} is outside your region {p.region_id!r}")
 
 
-def own_service(store: Store, p: Principal, service_id: str) -> bool:
-    """True when the partner's organization provides this service."""
-    svc = store.get("Service", service_id)
-    return isinstance(svc, Service) and p.organization_id is not None and svc.provider_id == p.organization_id
 
 
-def referral_is_partners(store: Store, p: Principal, ref: Referral) -> bool:
-    """True when a partner's organization provides the referral's resource."""
-    return ref.resource_label == "Service" and own_service(store, p, ref.resource_id)
 
 
 def decide_household(p: Principal, hh: Household, chain: list[str], has_own_referral: bool) -> str:
@@ -111,11 +105,6 @@ def decide_household(p: Principal, hh: Household, chain: list[str], has_own_refe
     raise forbidden("householdId", f"household {hh.id!r} has no referral to your organization")
 
 
-def household_access(store: Store, p: Principal, hh: Household, referrals: Iterable[Referral]) -> str:
-    """:func:`decide_household` with the facts read from the store."""
-    chain = region_chain(store, hh.region_id) if p.role is Role.CASEWORKER else []
-    own = p.role is Role.PARTNER and any(referral_is_partners(store, p, r) for r in referrals)
-    return decide_household(p, hh, chain, own)
 
 
 def require_full_household(access: str, field: str) -> None:

@@ -42,8 +42,3 @@ class Principal:
         """The operator of the CLI, who runs on the database file itself: a
         coordinator's view, noted as ``cli`` in the audit trail."""
         return cls(role=Role.COORDINATOR, token_id="cli")
-
-    @property
-    def is_authenticated(self) -> bool:
-        """True for any role but ANONYMOUS."""
-        return self.role is not Role.ANONYMOUS

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from service.principal import Principal, Role
 from graph.errors import ConflictError
 from graph.model import Household, Need, NeedStatus, Referral
 from graph.store import Store
+from service.principal import Principal, Role
 
-from .permissions import require_role
 from .capacity import OPEN
+from .permissions import require_role
 
 ANONYMIZED = "household-anonymized"
 #: the top of the size band: a household of this many or more is reported as this many
@@ -61,5 +61,5 @@ def anonymize_household(store: Store, p: Principal, household_id: str) -> Househ
         out = uow.put(hh.replace(income_percent=0, size=min(hh.size, SIZE_CAP)))
     if store.get_side(ANONYMIZED, household_id) is None:
         store.put_side(ANONYMIZED, household_id, {
-            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "by": p.token_id})
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "by": p.token_id})
     return out  # type: ignore[return-value]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.principal import Principal, Role
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import (
     Agreement,
@@ -36,10 +35,10 @@ from graph.model import (
     now_iso,
 )
 from graph.store import Store, UnitOfWork
+from service.principal import Principal, Role
 
-from .permissions import forbidden
-from .permissions import PARTNER_STATUSES, require_household, require_region, require_role
 from . import capacity, deadlines, protection
+from .permissions import PARTNER_STATUSES, forbidden, require_household, require_region, require_role
 
 
 def _insert(uow: UnitOfWork, rec: Record, keep: tuple[str, ...] = ()) -> Record:

@@ -72,3 +72,23 @@ def test_overlaps_and_network(db):
     assert code == 0 and text.startswith("ORGANIZATION") and "resources nobody is referred to:" in text
     code, text = run("report", "network", "--format", "csv", "--db", db)
     assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(analytics(g).organizations)
+
+
+@pytest.mark.parametrize("plot, says", [
+    ("no-such-folder/heat.png", "does not exist"),
+    ("heat.bmpx", "must end in"),
+])
+def test_a_plot_that_cannot_be_written_is_refused_before_any_output(db, tmp_path, capsys, plot, says):
+    code, text = run("report", "coverage", "--plot", str(tmp_path / plot), "--db", db)
+    assert code == 2 and text == ""  # nothing printed: the table is not half-shown before the error
+    err = capsys.readouterr().err
+    assert "plot" in err and says in err and "Traceback" not in err
+
+
+def test_plot_without_matplotlib_names_the_extra(db, tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    code, _ = run("report", "coverage", "--plot", str(tmp_path / "heat.png"), "--db", db)
+    assert code == 2 and "dolbom[plot]" in capsys.readouterr().err

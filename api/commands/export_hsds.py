@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from api.terminal import DB_HELP
 from graph.factory import open_store
 from loaders.hsds import export_hsds
-from api.terminal import DB_HELP
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -15,9 +15,9 @@ import argparse
 import json
 from typing import TextIO
 
+from api.terminal import DB_HELP
 from graph.factory import open_store
 from loaders.hsds import import_hsds, load_mapping
-from api.terminal import DB_HELP
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -8,9 +8,9 @@ import sys
 from typing import TextIO
 
 from api.progress import progress_bar
+from api.terminal import DB_HELP
 from graph.factory import open_store
 from loaders.csvbundle import ENCODINGS, BundleInvalid, LoadReport, load_bundle
-from api.terminal import DB_HELP
 
 #: problems printed in text form (all of them go to --format json)
 SHOWN = 50

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
+import os
+from pathlib import Path
 from typing import Any, TextIO
 
 from api.terminal import DB_HELP, date_arg, table
@@ -51,6 +54,24 @@ def _emit(rows: list[tuple[Any, ...]], headers: tuple[str, ...], fmt: str, out: 
 
 def _free(v: int | None) -> str:
     return "unlimited" if v is None else str(v)
+
+
+#: what ``--plot`` can write (matplotlib's formats that need nothing more installed)
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def check_plot_path(path: str) -> None:
+    """Refuse a ``--plot`` file that cannot be written, before any work is done."""
+    target = Path(path)
+    if target.suffix.lower() not in PLOT_FORMATS:
+        raise ValidationError("plot", f"must end in {', '.join(PLOT_FORMATS)} (got {target.name!r})")
+    folder = target.parent
+    if not folder.is_dir():
+        raise ValidationError("plot", f"folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValidationError("plot", f"folder {str(folder)!r} is not writable")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ValidationError("plot", "drawing needs matplotlib: pip install 'dolbom[plot]'")
 
 
 def _hangul_font() -> str | None:
@@ -157,6 +178,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError("plot", "--plot works with the coverage report only")
     if args.as_of and args.report != "overdue":
         raise ValidationError("as-of", "--as-of works with the overdue report only")
+    if args.plot:
+        check_plot_path(args.plot)
     with open_store(args.db) as store:
         RUNNERS[args.report](args, store, out)
     return 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from api.terminal import DB_HELP
 from graph.factory import open_store
 from graph.store import Store
-from api.terminal import DB_HELP
 
 
 def print_counts(store: Store, out: TextIO) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from graph.factory import open_store
 from api.terminal import DB_HELP
+from graph.factory import open_store
 
 
 def create(args: argparse.Namespace, out: TextIO) -> int:

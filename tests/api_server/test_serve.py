@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from service.principal import Role
-from api.spawn import Spawned, free_port, serve_argv
+from tests.spawn import Spawned, free_port, serve_argv
 from service.tokens import create_token
 from graph.embedded import EmbeddedStore
 from graph.model import Need, Referral, Service

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from api.spawn import Spawned, free_port, serve_argv
+from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "network-ui"
