@@ -1,10 +1,14 @@
 """Every Cypher statement of the Neo4j store, parameterized, in one place.
 
-Each statement is a module-level UPPER_CASE string, and nothing else here is,
-so a test can collect them all and run them through Neo4j's Cypher linter.
-Values always travel as ``$parameters``; labels and relationship types cannot,
-so there is one statement per label or type where one is needed, and the
-lower-case dicts at the bottom pick them.
+Each statement has a name: the one-off statements are module-level
+UPPER_CASE string literals; the statements that exist once per node label or
+relationship type (constraints, upserts, deleting and merging relationships)
+come from one template each, filled in from the fixed tables of
+:mod:`graph.model` and :mod:`graph.view` (never from input) and named like the
+rest (``UPSERT_SERVICE``, ``MERGE_PART_OF``). :func:`statements` lists them
+all, so a test runs each through Neo4j's Cypher linter. Values always travel
+as ``$parameters``; labels and relationship types cannot, which is why the
+per-kind statements exist; the lower-case dicts at the bottom pick them.
 
 The graph encoding (see :mod:`graph.neo4j_store`):
 
@@ -18,27 +22,18 @@ The graph encoding (see :mod:`graph.neo4j_store`):
   as in the embedded store).
 """
 
+from __future__ import annotations
+
+import re
+
+from .model import NODE_LABELS
+from .view import OWNER_IS_SOURCE
+
 # -- schema: created idempotently when the store opens ---------------------
 # A uniqueness constraint is backed by a range index, so these are the indexes
 # every lookup below uses (Node.key for generic lookups, Label.id for views).
 
 CONSTRAINT_NODE_KEY = "CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE"
-CONSTRAINT_REGION_ID = "CREATE CONSTRAINT region_id IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE"
-CONSTRAINT_ORGANIZATION_ID = (
-    "CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE"
-)
-CONSTRAINT_AGREEMENT_ID = (
-    "CREATE CONSTRAINT agreement_id IF NOT EXISTS FOR (n:Agreement) REQUIRE n.id IS UNIQUE"
-)
-CONSTRAINT_SERVICE_ID = "CREATE CONSTRAINT service_id IF NOT EXISTS FOR (n:Service) REQUIRE n.id IS UNIQUE"
-CONSTRAINT_VOLUNTEER_ID = (
-    "CREATE CONSTRAINT volunteer_id IF NOT EXISTS FOR (n:Volunteer) REQUIRE n.id IS UNIQUE"
-)
-CONSTRAINT_HOUSEHOLD_ID = (
-    "CREATE CONSTRAINT household_id IF NOT EXISTS FOR (n:Household) REQUIRE n.id IS UNIQUE"
-)
-CONSTRAINT_NEED_ID = "CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE"
-CONSTRAINT_REFERRAL_ID = "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (n:Referral) REQUIRE n.id IS UNIQUE"
 CONSTRAINT_WRITE_LOCK_NAME = (
     "CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (l:WriteLock) REQUIRE l.name IS UNIQUE"
 )
@@ -220,224 +215,6 @@ MATCH (n:Node {key: key})
 DETACH DELETE n
 """
 
-# upsert: rows are {key, props}; props carry the key too, so SET n = props keeps it
-
-UPSERT_REGION = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Region
-"""
-
-UPSERT_ORGANIZATION = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Organization
-"""
-
-UPSERT_AGREEMENT = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Agreement
-"""
-
-UPSERT_SERVICE = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Service
-"""
-
-UPSERT_VOLUNTEER = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Volunteer
-"""
-
-UPSERT_HOUSEHOLD = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Household
-"""
-
-UPSERT_NEED = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Need
-"""
-
-UPSERT_REFERRAL = """
-UNWIND $rows AS row
-MERGE (n:Node {key: row.key})
-SET n = row.props, n:Referral
-"""
-
-# the relationships a rewritten record owns ($keys: the owners' node keys), deleted
-# before they are recreated; the direction is the owner's side (graph.view.edge_owner)
-
-DELETE_OWNED_PART_OF = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:PART_OF]->()
-DELETE r
-"""
-
-DELETE_OWNED_ACTIVE_IN = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:ACTIVE_IN]->()
-DELETE r
-"""
-
-DELETE_OWNED_OFFERS = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})<-[r:OFFERS]-()
-DELETE r
-"""
-
-DELETE_OWNED_SERVES = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:SERVES]->()
-DELETE r
-"""
-
-DELETE_OWNED_EXCLUDES = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:EXCLUDES]->()
-DELETE r
-"""
-
-DELETE_OWNED_UNDER = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:UNDER]->()
-DELETE r
-"""
-
-DELETE_OWNED_SIGNED = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})<-[r:SIGNED]-()
-DELETE r
-"""
-
-DELETE_OWNED_LIVES_IN = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:LIVES_IN]->()
-DELETE r
-"""
-
-DELETE_OWNED_HAS_NEED = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})<-[r:HAS_NEED]-()
-DELETE r
-"""
-
-DELETE_OWNED_FOR = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:FOR]->()
-DELETE r
-"""
-
-DELETE_OWNED_TO = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:TO]->()
-DELETE r
-"""
-
-DELETE_OWNED_COVERS = """
-UNWIND $keys AS key
-MATCH (:Node {key: key})-[r:COVERS]->()
-DELETE r
-"""
-
-# (re)create relationships: rows are {source, target} node keys (graph.view.edges_of)
-
-MERGE_PART_OF = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:PART_OF]->(b)
-"""
-
-MERGE_ACTIVE_IN = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:ACTIVE_IN]->(b)
-"""
-
-MERGE_OFFERS = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:OFFERS]->(b)
-"""
-
-MERGE_SERVES = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:SERVES]->(b)
-"""
-
-MERGE_EXCLUDES = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:EXCLUDES]->(b)
-"""
-
-MERGE_UNDER = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:UNDER]->(b)
-"""
-
-MERGE_SIGNED = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:SIGNED]->(b)
-"""
-
-MERGE_LIVES_IN = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:LIVES_IN]->(b)
-"""
-
-MERGE_HAS_NEED = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:HAS_NEED]->(b)
-"""
-
-MERGE_FOR = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:FOR]->(b)
-"""
-
-MERGE_TO = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:TO]->(b)
-"""
-
-MERGE_COVERS = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:COVERS]->(b)
-"""
-
-MERGE_RECEIVES = """
-UNWIND $rows AS row
-MATCH (a:Node {key: row.source})
-MATCH (b:Node {key: row.target})
-MERGE (a)-[:RECEIVES]->(b)
-"""
-
 # -- side records: small JSON documents outside the graph (API tokens, audit) --
 # A :Side node has no :Node label, so no view, count or CLEAR ever sees it.
 
@@ -472,63 +249,85 @@ MATCH (n:Node)
 DETACH DELETE n
 """
 
+# -- per label and per relationship type: one template each -----------------
+# ``<LABEL>``, ``<label>`` and ``<TYPE>`` are replaced by names from NODE_LABELS and
+# OWNER_IS_SOURCE, checked to be plain identifiers; ``<-[`` / ``-[`` is the
+# owner's side of a relationship (graph.view.edge_owner).
+
+_CONSTRAINT_ID = "CREATE CONSTRAINT <label>_id IF NOT EXISTS FOR (n:<LABEL>) REQUIRE n.id IS UNIQUE"
+
+# upsert: rows are {key, props}; props carry the key too, so SET n = props keeps it
+_UPSERT = """
+UNWIND $rows AS row
+MERGE (n:Node {key: row.key})
+SET n = row.props, n:<LABEL>
+"""
+
+# the relationships a rewritten record owns ($keys: the owners' node keys), deleted
+# before they are recreated
+_DELETE_OWNED = """
+UNWIND $keys AS key
+MATCH (:Node {key: key})<OWNER>r:<TYPE>]<OTHER>()
+DELETE r
+"""
+
+# (re)create relationships: rows are {source, target} node keys (graph.view.edges_of)
+_MERGE = """
+UNWIND $rows AS row
+MATCH (a:Node {key: row.source})
+MATCH (b:Node {key: row.target})
+MERGE (a)-[:<TYPE>]->(b)
+"""
+
+_identifier = re.compile(r"[A-Za-z][A-Za-z_]*\Z")
+
+
+def _fill(template: str, **names: str) -> str:
+    for placeholder, name in names.items():
+        if not _identifier.match(name):
+            raise ValueError(f"not an identifier: {name!r}")
+        template = template.replace(f"<{placeholder}>", name)
+    return template
+
+
+def _snake(label: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
+
+
+#: the per-kind statements by name
+GENERATED: dict[str, str] = {}
+for _label in NODE_LABELS:
+    _name = _snake(_label)
+    GENERATED[f"CONSTRAINT_{_name.upper()}_ID"] = _fill(_CONSTRAINT_ID, LABEL=_label, label=_name)
+    GENERATED[f"UPSERT_{_label.upper()}"] = _fill(_UPSERT, LABEL=_label)
+for _rel, _source in OWNER_IS_SOURCE.items():
+    GENERATED[f"DELETE_OWNED_{_rel}"] = _fill(_DELETE_OWNED, TYPE=_rel).replace(
+        "<OWNER>", "-[" if _source else "<-[").replace("<OTHER>", "->" if _source else "-")
+    GENERATED[f"MERGE_{_rel}"] = _fill(_MERGE, TYPE=_rel)
+GENERATED["MERGE_RECEIVES"] = _fill(_MERGE, TYPE="RECEIVES")
+
+
+def statements() -> dict[str, str]:
+    """Every statement of the Neo4j store by name: the literals and :data:`GENERATED`."""
+    literal = {k: v for k, v in globals().items()
+               if k.isupper() and not k.startswith("_") and isinstance(v, str)}
+    return {**literal, **GENERATED}
+
+
 # -- lookups (lower-case: not statements themselves) -------------------------
 
 schema = (
     CONSTRAINT_NODE_KEY,
-    CONSTRAINT_REGION_ID,
-    CONSTRAINT_ORGANIZATION_ID,
-    CONSTRAINT_AGREEMENT_ID,
-    CONSTRAINT_SERVICE_ID,
-    CONSTRAINT_VOLUNTEER_ID,
-    CONSTRAINT_HOUSEHOLD_ID,
-    CONSTRAINT_NEED_ID,
-    CONSTRAINT_REFERRAL_ID,
+    *(GENERATED[f"CONSTRAINT_{_snake(label).upper()}_ID"] for label in NODE_LABELS),
     CONSTRAINT_WRITE_LOCK_NAME,
     CONSTRAINT_SIDE_KEY,
 )
 
 #: node label -> upsert statement
-upsert = {
-    "Region": UPSERT_REGION,
-    "Organization": UPSERT_ORGANIZATION,
-    "Agreement": UPSERT_AGREEMENT,
-    "Service": UPSERT_SERVICE,
-    "Volunteer": UPSERT_VOLUNTEER,
-    "Household": UPSERT_HOUSEHOLD,
-    "Need": UPSERT_NEED,
-    "Referral": UPSERT_REFERRAL,
-}
+upsert = {label: GENERATED[f"UPSERT_{label.upper()}"] for label in NODE_LABELS}
 
 #: relationship type -> statement deleting the relationships of that type its owners own
-delete_owned = {
-    "PART_OF": DELETE_OWNED_PART_OF,
-    "ACTIVE_IN": DELETE_OWNED_ACTIVE_IN,
-    "OFFERS": DELETE_OWNED_OFFERS,
-    "SERVES": DELETE_OWNED_SERVES,
-    "EXCLUDES": DELETE_OWNED_EXCLUDES,
-    "UNDER": DELETE_OWNED_UNDER,
-    "SIGNED": DELETE_OWNED_SIGNED,
-    "LIVES_IN": DELETE_OWNED_LIVES_IN,
-    "HAS_NEED": DELETE_OWNED_HAS_NEED,
-    "FOR": DELETE_OWNED_FOR,
-    "TO": DELETE_OWNED_TO,
-    "COVERS": DELETE_OWNED_COVERS,
-}
+delete_owned = {rel: GENERATED[f"DELETE_OWNED_{rel}"] for rel in OWNER_IS_SOURCE}
 
 #: relationship type -> statement creating relationships of that type
-merge_rel = {
-    "PART_OF": MERGE_PART_OF,
-    "ACTIVE_IN": MERGE_ACTIVE_IN,
-    "OFFERS": MERGE_OFFERS,
-    "SERVES": MERGE_SERVES,
-    "EXCLUDES": MERGE_EXCLUDES,
-    "UNDER": MERGE_UNDER,
-    "SIGNED": MERGE_SIGNED,
-    "LIVES_IN": MERGE_LIVES_IN,
-    "HAS_NEED": MERGE_HAS_NEED,
-    "FOR": MERGE_FOR,
-    "TO": MERGE_TO,
-    "COVERS": MERGE_COVERS,
-    "RECEIVES": MERGE_RECEIVES,
-}
+merge_rel = {rel: GENERATED[f"MERGE_{rel}"] for rel in (*OWNER_IS_SOURCE, "RECEIVES")}

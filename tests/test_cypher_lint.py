@@ -1,6 +1,8 @@
 """Every Cypher statement of the project, through Neo4j's own linter.
 
-The statements live in graph/cypher.py as UPPER_CASE string constants. They
+The statements live in graph/cypher.py (``cypher.statements()``: UPPER_CASE
+string literals, and the per-label and per-type ones filled from one template
+each). They
 are sent in one batch to tools/cypher-lint (node + @neo4j-cypher/language-support);
 any diagnostic fails the test except "Parameter $x is not defined." (we pass
 no parameter declarations: values always travel as parameters).
@@ -27,7 +29,7 @@ UNDECLARED_PARAMETER = re.compile(r"^Parameter \$\w+ is not defined\.$")
 
 
 def statements() -> dict[str, str]:
-    return {k: v for k, v in vars(cypher).items() if k.isupper() and isinstance(v, str)}
+    return cypher.statements()
 
 
 def lint(stmts: dict[str, str]) -> dict[str, list[dict]]:
@@ -85,14 +87,20 @@ def test_the_linter_bites():
     assert [d["message"] for d in report["CLEAN"]] == ["Parameter $id is not defined."]
 
 
-def test_statements_are_plain_literals():
-    """No statement is built from pieces at run time: every UPPER_CASE
+def test_statements_are_plain_literals_or_filled_templates():
+    """No statement is built from input: every UPPER_CASE or template
     assignment in graph/cypher.py is a string literal (no f-strings, no
-    formatting, no concatenation with names)."""
+    formatting, no concatenation), and the generated ones only fill in the
+    names of the model's fixed tables, which must be plain identifiers."""
     tree = ast.parse((ROOT / "graph" / "cypher.py").read_text(encoding="utf-8"))
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets):
+        names = [t.id for t in getattr(node, "targets", ()) if isinstance(t, ast.Name)]
+        if isinstance(node, ast.Assign) and any(n.isupper() for n in names):
             assert isinstance(node.value, ast.Constant) and isinstance(node.value.value, str), ast.dump(node)
+    assert all("<" not in q.replace("<-[", "") for q in cypher.GENERATED.values())  # every placeholder filled
+    for bad in ("Region) DETACH DELETE (n", "Need:Admin", "", "1abc"):
+        with pytest.raises(ValueError):
+            cypher._fill("MATCH (n:<LABEL>) RETURN n", LABEL=bad)
 
 
 def test_no_cypher_outside_the_cypher_module():

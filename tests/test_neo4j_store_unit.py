@@ -32,7 +32,7 @@ from graph.neo4j_store import Neo4jStore, node_props, record_from_props, write_p
 from graph.view import OWNER_IS_SOURCE, neighbourhood_nodes, node_attrs, subtree_nodes
 from loaders.sample import sample_records
 
-STATEMENTS = {k: v for k, v in vars(cypher).items() if k.isupper() and isinstance(v, str)}
+STATEMENTS = cypher.statements()
 NAME = {v: k for k, v in STATEMENTS.items()}
 
 
