@@ -1,15 +1,24 @@
-"""A realistic synthetic province: the demo's data, the tests' scale fixture, the benchmarks' input.
+"""The one synthetic world: the demo's data, the benchmarks' input, the tests' random worlds.
 
-:func:`generate` yields the records of one province shaped like Gyeonggi-do:
-its 31 cities and counties with their real names, dongs in proportion to
-population, and the agencies and partners the source documents describe —
+:func:`generate` yields the records of a province shaped like Gyeonggi-do —
+its 31 cities and counties with their real names and their dongs in
+proportion to population — and, with ``provinces`` above 1, of the country's
+other provinces too (Gangwon, the Chungcheongs, the Jeollas, the
+Gyeongsangs and Jeju, in that order, with their real cities and counties).
+A dong has a neutral numbered name under the city it belongs to ("수원시
+제3동"; a county's "연천군 제1읍", "연천군 제2면"): the generator never puts a
+real dong's name under a city it is not in. Around them, the agencies and
+partners the source documents describe —
 
-* public agencies: each city's Moohandolbom center at city hall, a public
-  health center and an employment-welfare center; the province's own center,
-  its housing corporation and mental-health center, the legal-aid corporation;
-* MOU partners with agreements and annual quotas: the two bar associations,
-  the medical, pharmaceutical and Korean-medicine associations, the two
-  Catholic dioceses, companies' volunteer corps (some agreements expired);
+* public agencies: each city's Moohandolbom center at city hall (elsewhere its
+  희망복지지원단), a public health center and an employment-welfare center;
+  Gyeonggi's own center, its housing corporation and mental-health center,
+  the legal-aid corporation;
+* MOU partners with agreements and annual quotas: the bar associations, the
+  medical, pharmaceutical and Korean-medicine associations, the two Catholic
+  dioceses, companies' volunteer corps (some agreements expired); each other
+  province has its mental-health center, bar, medical and pharmaceutical
+  associations and community chest;
 * nonprofits per city: community welfare centers, senior and disability
   welfare centers, self-sufficiency centers, family and multicultural centers,
   food banks, local children's centers and churches, more of them where more
@@ -30,24 +39,39 @@ dongs), services already full, programs that exclude each other (emergency
 livelihood support vs Moohandolbom living costs, temporary shelter vs rent
 support), agreements whose quota is spent.
 
-Deterministic: the same ``households`` and ``seed`` give the same records in
-the same order, on every machine. Streams: households are generated one at a
-time with their needs, referrals and receipts, so a million households need
-no more memory than a hundred (apart from the few thousand services).
-Every record comes after every record it names, so the stream can be written
-to a store batch by batch.
+Size and scarcity are parameters (see :func:`generate`): the number of
+households and provinces, an exact number of services and volunteers (the
+benchmarks ask for these), how many services a household already receives,
+the places per household and the share of services already full. The demo is
+the default shape.
+
+Deterministic: the same parameters and ``seed`` give the same records in the
+same order, on every machine and under any ``PYTHONHASHSEED`` (nothing here
+iterates a set or reads a clock). Streams: households are generated one at a
+time with their needs, referrals and receipts, so a million households need no
+more memory than a hundred (apart from the services). Every record comes
+after every record it names, so the stream can be written to a store batch by
+batch.
+
+:func:`small_world` is the other end of the scale, for property tests: a
+handful of records around one household, drawn by any :class:`random.Random`
+(Hypothesis's ``st.randoms()`` among them), with every rule often at its edge.
 """
 
 from __future__ import annotations
 
 import bisect
+import collections
+import dataclasses
 import datetime as dt
 import itertools
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from graph.errors import ValidationError
 from graph.model import (
     Agreement,
     Domain,
@@ -59,6 +83,7 @@ from graph.model import (
     Record,
     Referral,
     Region,
+    Sector,
     Service,
     Volunteer,
 )
@@ -76,7 +101,7 @@ H, HO, EM, LE, IN, ED, CA, MH, FO = (
 )
 T = HouseholdTrait
 
-# (id slug, name, population in thousands, county?) — Gyeonggi's 28 cities and 3 counties
+# (id slug, name, population in thousands) — Gyeonggi's 28 cities and 3 counties
 CITIES: tuple[tuple[str, str, int], ...] = (
     ("suwon", "수원시", 1190), ("yongin", "용인시", 1070), ("goyang", "고양시", 1080),
     ("hwaseong", "화성시", 930), ("seongnam", "성남시", 920), ("bucheon", "부천시", 790),
@@ -94,19 +119,86 @@ CITIES: tuple[tuple[str, str, int], ...] = (
 NORTH = frozenset({"goyang", "namyangju", "paju", "uijeongbu", "yangju", "guri", "pocheon",
                    "dongducheon", "gapyeong", "yeoncheon", "gimpo"})
 
-_DONG_STEMS = tuple(dict.fromkeys((
-    "중앙", "신흥", "태평", "매탄", "조원", "원천", "영통", "권선", "세류", "인계", "우만", "행궁",
-    "송죽", "정자", "율천", "금곡", "상동", "중동", "본오", "선부", "호계", "비산", "부림", "철산",
-    "하안", "소하", "산본", "금정", "백석", "마두", "주엽", "대화", "행신", "화정", "능곡", "풍산",
-    "탄현", "일산", "장항", "운정", "금촌", "교하", "광탄", "문산", "송내", "심곡", "원미", "역곡",
-    "소사", "범박", "오정", "신장", "덕풍", "감일", "위례", "미사", "교문", "인창", "수택", "동인",
-    "도농", "별내", "다산", "와부", "진접", "오남", "평내", "호평", "금곡", "송산", "봉담", "향남",
-    "동탄", "남양", "병점", "진안", "반월", "기배", "정남", "비전", "세교", "송탄", "안중", "포승",
-    "신장", "고덕", "창내", "장당", "초지", "와동", "고잔", "월피", "이동", "사동", "해양", "대부",
-)))
+#: the other provinces, in the order ``provinces`` adds them: (id, name, short name, bar association,
+#: cities and counties with their population in thousands)
+OTHER_PROVINCES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, int], ...]], ...] = (
+    ("gangwon", "강원특별자치도", "강원", "강원지방변호사회", (
+        ("chuncheon", "춘천시", 285), ("wonju", "원주시", 360), ("gangneung", "강릉시", 210),
+        ("donghae", "동해시", 89), ("taebaek", "태백시", 39), ("sokcho", "속초시", 82),
+        ("samcheok", "삼척시", 63), ("hongcheon", "홍천군", 67), ("hoengseong", "횡성군", 46),
+        ("yeongwol", "영월군", 37), ("pyeongchang", "평창군", 40), ("jeongseon", "정선군", 34),
+        ("cheorwon", "철원군", 42), ("hwacheon", "화천군", 23), ("yanggu", "양구군", 21),
+        ("inje", "인제군", 31), ("goseong", "고성군", 27), ("yangyang", "양양군", 28),
+    )),
+    ("chungbuk", "충청북도", "충북", "충북지방변호사회", (
+        ("cheongju", "청주시", 850), ("chungju", "충주시", 208), ("jecheon", "제천시", 130),
+        ("boeun", "보은군", 31), ("okcheon", "옥천군", 49), ("yeongdong", "영동군", 44),
+        ("jeungpyeong", "증평군", 37), ("jincheon", "진천군", 86), ("goesan", "괴산군", 36),
+        ("eumseong", "음성군", 91), ("danyang", "단양군", 28),
+    )),
+    ("chungnam", "충청남도", "충남", "대전지방변호사회", (
+        ("cheonan", "천안시", 660), ("gongju", "공주시", 100), ("boryeong", "보령시", 97),
+        ("asan", "아산시", 340), ("seosan", "서산시", 176), ("nonsan", "논산시", 110),
+        ("gyeryong", "계룡시", 43), ("dangjin", "당진시", 170), ("geumsan", "금산군", 50),
+        ("buyeo", "부여군", 62), ("seocheon", "서천군", 50), ("cheongyang", "청양군", 30),
+        ("hongseong", "홍성군", 97), ("yesan", "예산군", 77), ("taean", "태안군", 60),
+    )),
+    ("jeonbuk", "전북특별자치도", "전북", "전북지방변호사회", (
+        ("jeonju", "전주시", 640), ("gunsan", "군산시", 260), ("iksan", "익산시", 270),
+        ("jeongeup", "정읍시", 103), ("namwon", "남원시", 77), ("gimje", "김제시", 81),
+        ("wanju", "완주군", 92), ("jinan", "진안군", 25), ("muju", "무주군", 23),
+        ("jangsu", "장수군", 21), ("imsil", "임실군", 26), ("sunchang", "순창군", 26),
+        ("gochang", "고창군", 52), ("buan", "부안군", 50),
+    )),
+    ("jeonnam", "전라남도", "전남", "광주지방변호사회", (
+        ("mokpo", "목포시", 215), ("yeosu", "여수시", 272), ("suncheon", "순천시", 277),
+        ("naju", "나주시", 116), ("gwangyang", "광양시", 152), ("damyang", "담양군", 45),
+        ("gokseong", "곡성군", 27), ("gurye", "구례군", 25), ("goheung", "고흥군", 61),
+        ("boseong", "보성군", 38), ("hwasun", "화순군", 61), ("jangheung", "장흥군", 35),
+        ("gangjin", "강진군", 33), ("haenam", "해남군", 64), ("yeongam", "영암군", 52),
+        ("muan", "무안군", 92), ("hampyeong", "함평군", 31), ("yeonggwang", "영광군", 51),
+        ("jangseong", "장성군", 43), ("wando", "완도군", 47), ("jindo", "진도군", 30),
+        ("sinan", "신안군", 38),
+    )),
+    ("gyeongbuk", "경상북도", "경북", "대구지방변호사회", (
+        ("pohang", "포항시", 495), ("gyeongju", "경주시", 245), ("gimcheon", "김천시", 138),
+        ("andong", "안동시", 155), ("gumi", "구미시", 405), ("yeongju", "영주시", 100),
+        ("yeongcheon", "영천시", 101), ("sangju", "상주시", 94), ("mungyeong", "문경시", 69),
+        ("gyeongsan", "경산시", 265), ("uiseong", "의성군", 49), ("cheongsong", "청송군", 24),
+        ("yeongyang", "영양군", 16), ("yeongdeok", "영덕군", 34), ("cheongdo", "청도군", 41),
+        ("goryeong", "고령군", 31), ("seongju", "성주군", 43), ("chilgok", "칠곡군", 110),
+        ("yecheon", "예천군", 54), ("bonghwa", "봉화군", 30), ("uljin", "울진군", 47),
+        ("ulleung", "울릉군", 9),
+    )),
+    ("gyeongnam", "경상남도", "경남", "경남지방변호사회", (
+        ("changwon", "창원시", 1010), ("jinju", "진주시", 340), ("tongyeong", "통영시", 122),
+        ("sacheon", "사천시", 109), ("gimhae", "김해시", 530), ("miryang", "밀양시", 101),
+        ("geoje", "거제시", 237), ("yangsan", "양산시", 355), ("uiryeong", "의령군", 25),
+        ("haman", "함안군", 61), ("changnyeong", "창녕군", 58), ("goseong", "고성군", 50),
+        ("namhae", "남해군", 40), ("hadong", "하동군", 42), ("sancheong", "산청군", 34),
+        ("hamyang", "함양군", 37), ("geochang", "거창군", 60), ("hapcheon", "합천군", 41),
+    )),
+    ("jeju", "제주특별자치도", "제주", "제주지방변호사회", (
+        ("jeju", "제주시", 490), ("seogwipo", "서귀포시", 185),
+    )),
+)
+MAX_PROVINCES = 1 + len(OTHER_PROVINCES)
 
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민"
 _GIVEN = "민서지현수영준호우진하은도윤예린시우주원채아건태희성훈경미정숙순자옥재동혁상철"
+
+
+def dong_names(city: str, n: int) -> list[str]:
+    """Neutral numbered names of a city's ``n`` dongs.
+
+    "수원시 제1동", "수원시 제2동"…; a county's "연천군 제1읍", "연천군 제1면", "연천군 제2면"….
+
+    A synthetic world cannot know which real dong belongs to which city without
+    a gazetteer, so it names none: the number says which one, the prefix where.
+    """
+    if city.endswith("군"):
+        return [f"{city} 제1읍"] + [f"{city} 제{k}면" for k in range(1, n)]
+    return [f"{city} 제{k}동" for k in range(1, n + 1)]
 
 
 @dataclass(frozen=True)
@@ -136,16 +228,24 @@ class _OrgKind:
 
 
 P = _Program
-CITY_HALL = _OrgKind("hall", "{city} 무한돌봄센터", "PUBLIC", (
-    P("긴급복지 생계지원", (IN,), (6, 12), 75, lead=(0, 2)),
-    P("무한돌봄 생계비 지원", (IN, FO), (4, 9), 85, lead=(1, 3), excludes="긴급복지 생계지원"),
-    P("긴급 주거비 지원", (HO,), (3, 8), 75, lead=(1, 3)),
-    P("임시 거처 제공", (HO,), (0.5, 1.5), None, lead=(0, 1), excludes="긴급 주거비 지원"),
-    P("무한돌봄 사례관리", (CA, MH), None, None, lead=(1, 5)),
-    P("노인 맞춤돌봄", (CA,), (4, 10), 100, (T.ELDERLY,), lead=(3, 10)),
-    P("장애인 활동지원", (CA,), (2, 5), None, (T.DISABLED,), lead=(7, 21)),
-    P("한부모가족 아동양육비", (IN, ED), (2, 6), 60, (T.SINGLE_PARENT,), lead=(7, 14)),
-))
+
+
+def _hall(name: str, living: str, casework: str) -> _OrgKind:
+    """City hall's welfare center: Gyeonggi's Moohandolbom center, elsewhere the 희망복지지원단."""
+    return _OrgKind("hall", name, "PUBLIC", (
+        P("긴급복지 생계지원", (IN,), (6, 12), 75, lead=(0, 2)),
+        P(living, (IN, FO), (4, 9), 85, lead=(1, 3), excludes="긴급복지 생계지원"),
+        P("긴급 주거비 지원", (HO,), (3, 8), 75, lead=(1, 3)),
+        P("임시 거처 제공", (HO,), (0.5, 1.5), None, lead=(0, 1), excludes="긴급 주거비 지원"),
+        P(casework, (CA, MH), None, None, lead=(1, 5)),
+        P("노인 맞춤돌봄", (CA,), (4, 10), 100, (T.ELDERLY,), lead=(3, 10)),
+        P("장애인 활동지원", (CA,), (2, 5), None, (T.DISABLED,), lead=(7, 21)),
+        P("한부모가족 아동양육비", (IN, ED), (2, 6), 60, (T.SINGLE_PARENT,), lead=(7, 14)),
+    ))
+
+
+CITY_HALL = _hall("{city} 무한돌봄센터", "무한돌봄 생계비 지원", "무한돌봄 사례관리")
+OTHER_HALL = _hall("{city} 희망복지지원단", "지자체 긴급 생계비 지원", "통합사례관리")
 HEALTH_CENTER = _OrgKind("health", "{city} 보건소", "PUBLIC", (
     P("방문 건강관리", (H,), (5, 12), None, lead=(2, 7)),
     P("의료비 지원", (H,), (2, 6), 80, lead=(3, 10)),
@@ -193,8 +293,9 @@ LOCAL_KINDS: tuple[tuple[_OrgKind, float], ...] = (
     (WELFARE_CENTER, 0.8), (SENIOR_CENTER, 0.3), (DISABILITY_CENTER, 0.15), (SELF_SUFFICIENCY, 0.1),
     (FAMILY_CENTER, 0.1), (FOOD_BANK, 0.1), (CHILDREN_CENTER, 1.0), (CHURCH, 1.0),
 )
-#: the city's public agencies, one each; a county shares the job center of its neighbour
+#: the city's public agencies, one each (the hall is the province's: see :func:`_public_kinds`)
 PUBLIC_KINDS = (CITY_HALL, HEALTH_CENTER, JOB_CENTER)
+OTHER_PUBLIC_KINDS = (OTHER_HALL, HEALTH_CENTER, JOB_CENTER)
 
 
 @dataclass(frozen=True)
@@ -207,7 +308,7 @@ class _Partner:
     programs: tuple[_Program, ...]
     #: MOU: (annual quota per 1,000 households of the province, signed on, expires on or None); None: no MOU
     mou: tuple[float | None, dt.date, dt.date | None] | None = None
-    #: the cities it serves; None: all
+    #: the cities it serves (slugs of its province's cities); None: all
     cities: frozenset[str] | None = None
     #: the MOU's quota for the year is used up
     spent: bool = False
@@ -264,6 +365,58 @@ PARTNERS: tuple[_Partner, ...] = (
         P("희망나눔 긴급 지원금", (IN,), (0.5, 1.5), 60, scope="province", lead=(3, 14)),
     )),
 )
+
+
+def _other_partners(pid: str, name: str, short: str, bar: str) -> tuple[_Partner, ...]:
+    """Another province's partners: its mental-health center, bar, medical and pharmaceutical
+    associations (under MOUs) and its community chest."""
+    return (
+        _Partner(f"org-{pid}-mental", f"{name} 광역정신건강복지센터", "PUBLIC", (
+            P("위기 정신건강 상담", (MH,), (1, 3), None, scope="province", lead=(0, 3)),
+        )),
+        _Partner(f"org-{pid}-bar", bar, "ASSOCIATION", (
+            P("무료 법률 상담", (LE,), None, None, scope="province", lead=(3, 10)),
+            P("임금체불 소송 대리", (LE,), (0.3, 0.8), 100, scope="province", lead=(7, 21)),
+        ), mou=(1.2, dt.date(2025, 3, 1), dt.date(2027, 2, 28))),
+        _Partner(f"org-{pid}-medical", f"{name}의사회", "ASSOCIATION", (
+            P("의료비 지원 진료", (H,), (1, 3), 100, scope="province", lead=(2, 10)),
+        ), mou=(2.0, dt.date(2025, 1, 1), None)),
+        _Partner(f"org-{pid}-pharm", f"{name}약사회", "ASSOCIATION", (
+            P("복약 지도 및 의약품 지원", (H,), (1, 3), 100, scope="province", lead=(1, 5)),
+        ), mou=(1.5, dt.date(2025, 6, 1), dt.date(2027, 5, 31))),
+        _Partner(f"org-{pid}-hope", f"{short}사회복지공동모금회", "NONPROFIT", (
+            P("희망나눔 긴급 지원금", (IN,), (0.5, 1.5), 60, scope="province", lead=(3, 14)),
+        )),
+    )
+
+
+@dataclass(frozen=True)
+class _Province:
+    id: str
+    name: str
+    cities: tuple[tuple[str, str, int], ...]
+    partners: tuple[_Partner, ...]
+    public: tuple[_OrgKind, ...]
+    #: slugs of the cities where blind spots may fall (rural counties first)
+    remote: tuple[str, ...]
+    #: how many city x domain blind spots it has
+    blind: int
+
+
+def _remote(cities: tuple[tuple[str, str, int], ...]) -> tuple[str, ...]:
+    """The five least populated cities and counties, never more than half of them."""
+    smallest = sorted(cities, key=lambda c: (c[2], c[0]))[: min(5, len(cities) // 2)]
+    return tuple(slug for slug, _, _ in smallest)
+
+
+PROVINCES: tuple[_Province, ...] = (
+    _Province(PROVINCE_ID, PROVINCE_NAME, CITIES, PARTNERS, PUBLIC_KINDS,
+              ("yeoncheon", "gapyeong", "yangpyeong", "dongducheon", "gwacheon"), 4),
+    *(_Province(pid, name, cities, _other_partners(pid, name, short, bar), OTHER_PUBLIC_KINDS,
+                _remote(cities), max(1, round(len(_remote(cities)) * 3 * 4 / 15)))
+      for pid, name, short, bar, cities in OTHER_PROVINCES),
+)
+
 
 # ---------------------------------------------------------------------------
 # households: the cases of the source documents
@@ -339,9 +492,64 @@ CASES: tuple[_Case, ...] = (
 _CASE_CUM = list(itertools.accumulate(c.weight for c in CASES))
 _URGENCY = (("EMERGENCY", 15), ("FOCUSED", 35), ("GENERAL", 50))
 _LANGUAGES = ("vi", "zh", "tl", "km", "uz", "ru", "en", "ja", "th", "mn")
+_KST = dt.timezone(dt.timedelta(hours=9))
 
 
 # ---------------------------------------------------------------------------
+# the shape of a world: size and scarcity
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How big and how scarce a world is; the defaults are the demo's."""
+
+    households: int = 2_000
+    #: 1: Gyeonggi alone; up to 9: then Gangwon, Chungbuk, Chungnam, Jeonbuk, Jeonnam, Gyeongbuk,
+    #: Gyeongnam and Jeju
+    provinces: int = 1
+    #: exactly this many services (the partners' first, the rest city by city in proportion to
+    #: population); None: as many as the catalogue gives for the households
+    services: int | None = None
+    #: exactly this many volunteers; None: one per 12 households (at least 3)
+    volunteers: int | None = None
+    #: services each household already receives, (fewest, most), among those it qualifies for;
+    #: None: as in the source documents (one or two for two households in five)
+    receipts: tuple[int, int] | None = None
+    #: the catalogue's places per household times this (below 1: scarcer)
+    places: float = 1.0
+    #: the share of services with capacity that start full
+    full: float = 0.12
+
+    def check(self) -> Shape:
+        """This shape, or a ValidationError naming the field that is out of range."""
+        def whole(name: str, value: object, lo: int, hi: int | None = None) -> None:
+            if isinstance(value, bool) or not isinstance(value, int) or value < lo or (hi is not None
+                                                                                      and value > hi):
+                span = f"between {lo:,} and {hi:,}" if hi is not None else f"at least {lo:,}"
+                raise ValidationError(name, f"must be a whole number {span} (got {value!r})")
+
+        whole("households", self.households, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS)
+        whole("provinces", self.provinces, 1, MAX_PROVINCES)
+        if self.services is not None:
+            least = sum(len(p.programs) for prov in PROVINCES[: self.provinces] for p in prov.partners)
+            whole("services", self.services, least)
+        if self.volunteers is not None:
+            whole("volunteers", self.volunteers, 0)
+        if self.receipts is not None:
+            if not (isinstance(self.receipts, tuple) and len(self.receipts) == 2):
+                raise ValidationError("receipts", f"must be a (fewest, most) pair (got {self.receipts!r})")
+            whole("receipts", self.receipts[0], 0)
+            whole("receipts", self.receipts[1], self.receipts[0])
+        for name in ("places", "full"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
+                    or (name == "full" and value > 1):
+                top = "1" if name == "full" else "any"
+                raise ValidationError(name, f"must be a number from 0 to {top} (got {value!r})")
+        return self
+
+
+_Reach = tuple[str, tuple[Domain, ...], int | None, tuple[HouseholdTrait, ...], bool, bool]
 
 
 @dataclass
@@ -351,11 +559,10 @@ class _Place:
     id: str
     city: str
     #: services in reach: (service id, domains, max income, required traits, has room, has a place taken)
-    services: list[tuple[str, tuple[Domain, ...], int | None, tuple[HouseholdTrait, ...], bool, bool]] = field(
-        default_factory=list)
+    services: list[_Reach] = field(default_factory=list)
 
 
-def _split(total: int, weights: list[float]) -> list[int]:
+def _split(total: int, weights: Sequence[float]) -> list[int]:
     """``total`` split in proportion to ``weights`` (largest remainders), summing exactly."""
     s = sum(weights)
     raw = [total * w / s for w in weights]
@@ -369,54 +576,122 @@ def _person(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN)
 
 
-def plan_sizes(households: int) -> dict[str, int]:
-    """How many households each city gets: in proportion to its population."""
-    return dict(zip((c for c, _, _ in CITIES), _split(households, [p for _, _, p in CITIES])))
+def _ordinal(n: int) -> str:
+    return f"제{n}"
 
 
-def generate(households: int = 2_000, seed: int = 1) -> Iterator[Record]:
-    """Yield the province's records; each record comes after every record it names."""
-    if isinstance(households, bool) or not isinstance(households, int) \
-            or not MIN_HOUSEHOLDS <= households <= MAX_HOUSEHOLDS:
-        from graph.errors import ValidationError
-        raise ValidationError(
-            "households", f"must be a whole number between {MIN_HOUSEHOLDS} and {MAX_HOUSEHOLDS:,} "
-                          f"(got {households!r})")
+def _cities(provinces: int) -> list[tuple[_Province, str, str, str, int]]:
+    """(province, city id, slug, name, population) of every city of the first ``provinces``."""
+    return [(prov, f"{prov.id}-{slug}", slug, name, pop)
+            for prov in PROVINCES[:provinces] for slug, name, pop in prov.cities]
+
+
+def plan_sizes(households: int, provinces: int = 1) -> dict[str, int]:
+    """How many households each city gets (by city id): in proportion to its population."""
+    cities = _cities(provinces)
+    sizes = _split(households, [pop for _, _, _, _, pop in cities])
+    return {cid: n for (_, cid, _, _, _), n in zip(cities, sizes, strict=True)}
+
+
+def _tag(prov: _Province, slug: str) -> str:
+    """A city's part of its organizations' ids: its slug in Gyeonggi, else province and slug."""
+    return slug if prov.id == PROVINCE_ID else f"{prov.id}-{slug}"
+
+
+def _weighted_round_robin(weights: Sequence[float]) -> Iterator[int]:
+    """Indexes of ``weights``, each as often as its weight, spread evenly (smooth weighted round robin)."""
+    total = sum(weights)
+    current = [0.0] * len(weights)
+    while True:
+        for i, w in enumerate(weights):
+            current[i] += w
+        best = max(range(len(weights)), key=lambda i: (current[i], -i))
+        current[best] -= total
+        yield best
+
+
+def _plan_city(rng: random.Random, public: tuple[_OrgKind, ...], households: int, budget: int | None,
+               dark: set[Domain]) -> list[tuple[_OrgKind, list[tuple[int, _Program]]]]:
+    """The city's organizations, each with the catalogue entries it runs (their index and program).
+
+    Without a budget: the public agencies run every program, and each local kind has one center per
+    its rate of households (at least one), running three programs in four. With one: exactly
+    ``budget`` programs — the public agencies' in turns, then local centers of the kinds in
+    proportion to their rates.
+    """
+    def runs(kind: _OrgKind, local: bool) -> list[tuple[int, _Program]]:
+        return [(k, p) for k, p in enumerate(kind.programs)
+                if not any(d in dark for d in p.domains) and not (local and rng.random() < 0.25)]
+
+    if budget is None:
+        plan = [(kind, runs(kind, False)) for kind in public]
+        for kind, rate in LOCAL_KINDS:
+            plan += [(kind, runs(kind, True)) for _ in range(max(1, math.ceil(rate * households / 1000)))]
+        return plan
+    # the public agencies' programs in turns, so a small budget still reaches several domains
+    offered = [runs(kind, False) for kind in public]
+    turns_of_public = sorted(((j, i) for i, o in enumerate(offered) for j in range(len(o))))[:budget]
+    taken: list[list[tuple[int, _Program]]] = [[] for _ in public]
+    for j, i in sorted(turns_of_public, key=lambda t: (t[1], t[0])):
+        taken[i].append(offered[i][j])
+    budget -= len(turns_of_public)
+    plan = list(zip(public, taken, strict=True))
+    turns = _weighted_round_robin([rate for _, rate in LOCAL_KINDS])
+    idle = 0
+    while budget > 0 and idle < 10 * len(LOCAL_KINDS):
+        kind = LOCAL_KINDS[next(turns)][0]
+        programs = runs(kind, True)[:budget]
+        idle = 0 if programs else idle + 1
+        if programs:
+            plan.append((kind, programs))
+            budget -= len(programs)
+    if budget > 0:
+        raise ValueError("every local program of a city is dark")  # not reachable: churches are never dark
+    return plan
+
+
+def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, services: int | None = None,
+             volunteers: int | None = None, receipts: tuple[int, int] | None = None, places: float = 1.0,
+             full: float = 0.12) -> Iterator[Record]:
+    """Yield the world's records; each record comes after every record it names.
+
+    ``households`` and ``seed`` as the demo; the other parameters are the fields of :class:`Shape`.
+    A parameter out of range is a ValidationError naming it (raised by the first ``next``).
+    """
+    shape = Shape(households, provinces, services, volunteers,
+                  tuple(receipts) if isinstance(receipts, list) else receipts, places, full).check()
     rng = random.Random(f"dolbom-synthetic:{seed}")
-    per_city = plan_sizes(households)
-    scale = households / 1000  # thousands of households in the province
+    cities = _cities(shape.provinces)
+    per_city = plan_sizes(households, shape.provinces)
+    province_households = {prov.id: 0 for prov in PROVINCES[: shape.provinces]}
+    for prov, cid, _, _, _ in cities:
+        province_households[prov.id] += per_city[cid]
 
     # --- regions ------------------------------------------------------------------------
-    yield Region(id=PROVINCE_ID, name=PROVINCE_NAME, level="PROVINCE")
     city_dongs: dict[str, list[str]] = {}
-    for slug, name, pop in CITIES:
-        cid = f"{PROVINCE_ID}-{slug}"
-        yield Region(id=cid, name=name, level="CITY", parent_id=PROVINCE_ID)
-        n_dongs = max(4, round(pop / 27))
-        stems = rng.sample(_DONG_STEMS, min(len(_DONG_STEMS), n_dongs))
+    dongs_of: dict[str, list[str]] = {}  # a region id -> the dongs it covers
+    for prov in PROVINCES[: shape.provinces]:
+        yield Region(id=prov.id, name=prov.name, level="PROVINCE")
+        dongs_of[prov.id] = []
+    for prov, cid, _, name, pop in cities:
+        yield Region(id=cid, name=name, level="CITY", parent_id=prov.id)
         dongs = []
-        for k in range(n_dongs):
-            stem = stems[k % len(stems)]
-            number = k // len(stems) + 1 if n_dongs > len(stems) else rng.choice((1, 1, 2, 3))
+        for k, dong in enumerate(dong_names(name, max(4, round(pop / 27)))):
             did = f"{cid}-d{k + 1:02d}"
-            yield Region(id=did, name=f"{stem}{number}동", level="DONG", parent_id=cid)
+            yield Region(id=did, name=dong, level="DONG", parent_id=cid)
             dongs.append(did)
-        city_dongs[slug] = dongs
+            dongs_of[did] = [did]
+        city_dongs[cid] = dongs
+        dongs_of[cid] = dongs
+        dongs_of[prov.id] += dongs
 
     # blind spots: city x domain pairs no service or volunteer offers (rural counties first)
-    candidates = [(c, d) for c in ("yeoncheon", "gapyeong", "yangpyeong", "dongducheon", "gwacheon")
-                  for d in (MH, ED, EM)]
-    blind = set(rng.sample(candidates, 4))
+    blind: set[tuple[str, Domain]] = set()
+    for prov in PROVINCES[: shape.provinces]:
+        candidates = [(f"{prov.id}-{c}", d) for c in prov.remote for d in (MH, ED, EM)]
+        blind.update(rng.sample(candidates, min(prov.blind, len(candidates))))
 
-    places: dict[str, _Place] = {d: _Place(d, c) for c, ds in city_dongs.items() for d in ds}
-
-    def reach(sid: str, prog: _Program, where: list[str], has_room: bool, taken: bool) -> None:
-        for w in where:
-            targets = [w] if w in places else [
-                d for c, ds in city_dongs.items() for d in ds
-                if w == PROVINCE_ID or w == f"{PROVINCE_ID}-{c}"]
-            for d in targets:
-                places[d].services.append((sid, prog.domains, prog.max_income, prog.traits, has_room, taken))
+    reach: dict[str, _Place] = {d: _Place(d, c) for c, ds in city_dongs.items() for d in ds}
 
     def service(sid: str, provider: str, prog: _Program, where: list[str], households_served: float,
                 agreement: str | None, excludes: list[str]) -> Service:
@@ -424,9 +699,10 @@ def generate(households: int = 2_000, seed: int = 1) -> Iterator[Record]:
             capacity, used = None, 0
         else:
             lo, hi = prog.places
-            capacity = max(1, round(rng.uniform(lo, hi) * households_served / 1000))
+            capacity = max(1, round(rng.uniform(lo, hi) * shape.places * households_served / 1000))
+            # full for the share ``full`` asks; otherwise a place or more is left, however few there are
             u = rng.random()
-            used = capacity if u < 0.12 else round(capacity * rng.uniform(0, 0.9))
+            used = capacity if u < shape.full else min(capacity - 1, round(capacity * rng.uniform(0, 0.9)))
         svc = Service(
             id=sid, name=prog.name, provider_id=provider, domains=prog.domains, region_ids=where,
             max_income_percent=prog.max_income, required_traits=prog.traits, capacity=capacity, used=used,
@@ -434,112 +710,118 @@ def generate(households: int = 2_000, seed: int = 1) -> Iterator[Record]:
             agreement_id=agreement, active=rng.random() > 0.03,
         )
         if svc.active:
-            reach(sid, prog, where, capacity is None or used < capacity, capacity is None or used > 0)
+            entry = (sid, prog.domains, prog.max_income, prog.traits, capacity is None or used < capacity,
+                     capacity is None or used > 0)
+            for w in where:
+                for d in dongs_of[w]:
+                    reach[d].services.append(entry)
         return svc
 
-    # --- province-wide partners and their agreements -------------------------------------------
-    services: list[Service] = []
-    all_cities = [c for c, _, _ in CITIES]
-    for partner in PARTNERS:
-        # a partner does not reach the blind spots of its domains
-        domains = {d for p in partner.programs for d in p.domains}
-        dark = {c for c, d in blind if d in domains}
-        cities = None
-        if partner.cities is not None or dark:
-            cities = sorted(c for c in (partner.cities or all_cities) if c not in dark)
-        region_ids = [PROVINCE_ID] if cities is None else [f"{PROVINCE_ID}-{c}" for c in cities]
-        yield Organization(id=partner.id, name=partner.name, sector=partner.sector, region_ids=region_ids)
-        agreement = None
-        if partner.mou is not None:
-            per_k, signed, expires = partner.mou
-            quota = None if per_k is None else max(1, round(per_k * scale))
-            agreement = Agreement(
-                id=f"mou-{partner.id.removeprefix('org-')}", partner_id=partner.id,
-                domains=sorted({d for p in partner.programs for d in p.domains}, key=list(Domain).index),
-                signed_on=signed, expires_on=expires, annual_quota=quota,
-                used=0 if quota is None else (quota if partner.spent else rng.randint(0, quota)),
-            )
-            yield agreement
-        served = households if cities is None else sum(per_city[c] for c in cities)
-        for k, prog in enumerate(partner.programs):
-            sid = f"svc-{partner.id.removeprefix('org-')}-{k + 1}"
-            services.append(service(sid, partner.id, prog, region_ids, served,
-                                    agreement.id if agreement else None, []))
+    # --- each province's partners and their agreements ------------------------------------------
+    all_services: list[Service] = []
+    partner_count = 0
+    for prov in PROVINCES[: shape.provinces]:
+        slugs = [slug for slug, _, _ in prov.cities]
+        for partner in prov.partners:
+            # a partner does not reach the blind spots of its domains
+            domains = {d for p in partner.programs for d in p.domains}
+            dark = {c for c, d in blind if d in domains}
+            served_slugs = None
+            if partner.cities is not None or any(c.startswith(f"{prov.id}-") for c in dark):
+                served_slugs = [c for c in sorted(partner.cities or slugs) if f"{prov.id}-{c}" not in dark]
+            region_ids = [prov.id] if served_slugs is None else [f"{prov.id}-{c}" for c in served_slugs]
+            yield Organization(id=partner.id, name=partner.name, sector=partner.sector, region_ids=region_ids)
+            agreement = None
+            if partner.mou is not None:
+                per_k, signed, expires = partner.mou
+                quota = None if per_k is None else max(1, round(per_k * province_households[prov.id] / 1000))
+                agreement = Agreement(
+                    id=f"mou-{partner.id.removeprefix('org-')}", partner_id=partner.id,
+                    domains=sorted(domains, key=list(Domain).index),
+                    signed_on=signed, expires_on=expires, annual_quota=quota,
+                    used=0 if quota is None else (quota if partner.spent else rng.randint(0, quota)),
+                )
+                yield agreement
+            reached = province_households[prov.id] if served_slugs is None else sum(
+                per_city[f"{prov.id}-{c}"] for c in served_slugs)
+            for k, prog in enumerate(partner.programs):
+                sid = f"svc-{partner.id.removeprefix('org-')}-{k + 1}"
+                all_services.append(service(sid, partner.id, prog, region_ids, reached,
+                                            agreement.id if agreement else None, []))
+                partner_count += 1
 
     # --- each city's public agencies and local nonprofits -------------------------------------------
-    for slug, name, _ in CITIES:
-        cid = f"{PROVINCE_ID}-{slug}"
-        hh = per_city[slug]
-        kinds: list[tuple[_OrgKind, int]] = [(k, 1) for k in PUBLIC_KINDS]
-        kinds += [(k, max(1, math.ceil(rate * hh / 1000))) for k, rate in LOCAL_KINDS]
-        dongs = city_dongs[slug]
-        for kind, count in kinds:
-            for n in range(1, count + 1):
-                oid = f"org-{slug}-{kind.slug}" + (f"-{n}" if count > 1 else "")
-                oname = kind.name.format(city=name, n=_ordinal(n) if count > 1 else "")
-                oname = " ".join(oname.split())
-                # a local center works in a stretch of the city's dongs
-                if kind in PUBLIC_KINDS:
-                    area = dongs
+    budgets: list[int | None] = [None] * len(cities)
+    if shape.services is not None:
+        budgets = list(_split(shape.services - partner_count, [c[4] for c in cities]))
+    for (prov, cid, slug, name, _), budget in zip(cities, budgets, strict=True):
+        hh = per_city[cid]
+        dongs = city_dongs[cid]
+        plan = _plan_city(rng, prov.public, hh, budget, {d for c, d in blind if c == cid})
+        count = collections.Counter(kind.slug for kind, _ in plan)
+        seen: dict[str, int] = {}
+        for kind, programs in plan:
+            n = seen[kind.slug] = seen.get(kind.slug, 0) + 1
+            many = count[kind.slug] > 1
+            oid = f"org-{_tag(prov, slug)}-{kind.slug}" + (f"-{n}" if many else "")
+            oname = " ".join(kind.name.format(city=name, n=_ordinal(n) if many else "").split())
+            # a local center works in a stretch of the city's dongs
+            if kind in prov.public:
+                area = dongs
+            else:
+                width = max(1, min(len(dongs), round(len(dongs) * rng.uniform(1.2, 2.5) / count[kind.slug])))
+                start = rng.randrange(len(dongs))
+                area = [dongs[(start + i) % len(dongs)] for i in range(width)]
+            yield Organization(id=oid, name=oname, sector=kind.sector, region_ids=[cid])
+            ids_by_name: dict[str, str] = {}
+            for k, prog in programs:
+                sid = f"svc-{oid.removeprefix('org-')}-{k + 1}"
+                if prog.scope == "dongs":
+                    where = sorted(rng.sample(area, max(1, min(len(area), rng.randint(2, 6)))))
+                    served = hh * len(where) / len(dongs)
                 else:
-                    width = max(1, min(len(dongs), round(len(dongs) * rng.uniform(1.2, 2.5) / count)))
-                    start = rng.randrange(len(dongs))
-                    area = [dongs[(start + i) % len(dongs)] for i in range(width)]
-                yield Organization(id=oid, name=oname, sector=kind.sector, region_ids=[cid])
-                ids_by_name: dict[str, str] = {}
-                for k, prog in enumerate(kind.programs):
-                    if any((slug, d) in blind for d in prog.domains):
-                        continue
-                    if kind not in PUBLIC_KINDS and rng.random() < 0.25:
-                        continue  # not every center runs every program
-                    sid = f"svc-{oid.removeprefix('org-')}-{k + 1}"
-                    if prog.scope == "dongs":
-                        where = sorted(rng.sample(area, max(1, min(len(area), rng.randint(2, 6)))))
-                        served = hh * len(where) / len(dongs)
-                    else:
-                        where = [cid]
-                        served = hh
-                    excl = [ids_by_name[prog.excludes]] if prog.excludes in ids_by_name else []
-                    services.append(service(sid, oid, prog, where, served, None, excl))
-                    ids_by_name[prog.name] = sid
-    yield from services
+                    where = [cid]
+                    served = float(hh)
+                excl = [ids_by_name[prog.excludes]] if prog.excludes in ids_by_name else []
+                all_services.append(service(sid, oid, prog, where, served, None, excl))
+                ids_by_name[prog.name] = sid
+    yield from all_services
+    del all_services
 
     # --- volunteers: about one per 12 households, skills and languages --------------------------
-    n_vol = max(3, households // 12)
+    n_vol = max(3, households // 12) if shape.volunteers is None else shape.volunteers
     skills_pool = [CA, ED, FO, H, HO, MH, LE, EM, IN]
     skill_w = [30, 22, 18, 8, 6, 6, 4, 4, 2]
-    city_slugs = [c for c, _, _ in CITIES]
-    vol_city = _split(n_vol, [per_city[c] + 1 for c in city_slugs])
+    vol_city = _split(n_vol, [per_city[c[1]] + 1 for c in cities])
     v = 0
-    for slug, count in zip(city_slugs, vol_city):
-        dongs = city_dongs[slug]
-        for _ in range(count):
+    for (_, cid, _, _, _), vols in zip(cities, vol_city, strict=True):
+        dongs = city_dongs[cid]
+        for _ in range(vols):
             v += 1
-            skills = {rng.choices(skills_pool, skill_w)[0] for _ in range(rng.randint(1, 3))}
-            skills = {s for s in skills if (slug, s) not in blind} or {CA}
-            where = [f"{PROVINCE_ID}-{slug}"] if rng.random() < 0.3 else sorted(
+            chosen = [rng.choices(skills_pool, skill_w)[0] for _ in range(rng.randint(1, 3))]
+            skills = [s for s in dict.fromkeys(chosen) if (cid, s) not in blind] or [CA]
+            where = [cid] if rng.random() < 0.3 else sorted(
                 rng.sample(dongs, min(len(dongs), rng.randint(1, 3))))
             langs = ["ko"] + (rng.sample(_LANGUAGES, rng.randint(1, 2)) if rng.random() < 0.12 else [])
-            vid = f"vol-{v:07d}"
-            yield Volunteer(id=vid, name=_person(rng), skills=sorted(skills, key=skills_pool.index),
-                            region_ids=where, languages=langs,
+            yield Volunteer(id=f"vol-{v:07d}", name=_person(rng), region_ids=where, languages=langs,
+                            skills=sorted(skills, key=skills_pool.index),
                             hours_per_week=0 if rng.random() < 0.05 else rng.randint(1, 16))
 
     # --- households, one at a time with their needs, referrals and receipts ----------------------
-    dong_weights = {slug: [rng.uniform(0.5, 1.5) for _ in city_dongs[slug]] for slug in city_slugs}
-    dong_cum = {slug: list(itertools.accumulate(w)) for slug, w in dong_weights.items()}
+    dong_cum = {cid: list(itertools.accumulate(rng.uniform(0.5, 1.5) for _ in city_dongs[cid]))
+                for _, cid, _, _, _ in cities}
     h = 0
     r = 0
-    for slug in city_slugs:
-        dongs, cum = city_dongs[slug], dong_cum[slug]
-        for _ in range(per_city[slug]):
+    for _, cid, _, _, _ in cities:
+        dongs, cum = city_dongs[cid], dong_cum[cid]
+        for _ in range(per_city[cid]):
             h += 1
             hid = f"hh-{h:07d}"
             case = CASES[bisect.bisect_right(_CASE_CUM, rng.random() * _CASE_CUM[-1])]
-            traits = set(case.traits) | {t for t in case.maybe_traits if rng.random() < 0.3}
+            traits = [*case.traits, *(t for t in case.maybe_traits if rng.random() < 0.3)]
             size = rng.randint(*case.size)
-            if T.ELDERLY in traits and size == 1 and T.CHILDREN in traits:
-                traits.discard(T.CHILDREN)
+            if T.ELDERLY in traits and size == 1:
+                traits = [t for t in traits if t is not T.CHILDREN]
             urgency = rng.choices([u for u, _ in _URGENCY], [w for _, w in _URGENCY])[0]
             dong = dongs[min(len(dongs) - 1, bisect.bisect_right(cum, rng.random() * cum[-1]))]
             income = rng.randint(*case.income)
@@ -554,8 +836,7 @@ def generate(households: int = 2_000, seed: int = 1) -> Iterator[Record]:
                 needs.append(Need(id=f"need-{h:07d}-{len(needs) + 1}", household_id=hid, domain=domain,
                                   severity=severity, detail=rng.choice(details)))
             # what reaches this household, and what it qualifies for
-            place = places[dong]
-            fits = [s for s in place.services
+            fits = [s for s in reach[dong].services
                     if (s[2] is None or income <= s[2]) and all(t in traits for t in s[3])]
             # a referral for about one household in three, at any stage
             referral: Referral | None = None
@@ -563,43 +844,143 @@ def generate(households: int = 2_000, seed: int = 1) -> Iterator[Record]:
                 need = rng.choice(needs)
                 matching = [s for s in fits if need.domain in s[1] and s[4]]
                 if matching:
-                    chosen = rng.choice(matching)
-                    sid = chosen[0]
+                    chosen_service = rng.choice(matching)
                     status = rng.choices(("PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED"),
                                          (15, 30, 20, 25, 10))[0]
-                    if status == "ACCEPTED" and not chosen[5]:
+                    if status == "ACCEPTED" and not chosen_service[5]:
                         status = "SENT"  # an accepted referral holds a place the service counts as used
                     r += 1
                     created = dt.datetime.combine(ON - dt.timedelta(days=rng.randint(1, 60)), dt.time(9),
                                                   tzinfo=_KST)
                     updated = created + dt.timedelta(hours=rng.randint(0, 240))
                     referral = Referral(id=f"ref-{r:07d}", household_id=hid, resource_label="Service",
-                                        resource_id=sid, need_ids=[need.id], status=status,
+                                        resource_id=chosen_service[0], need_ids=[need.id], status=status,
                                         created_at=created.isoformat(), updated_at=updated.isoformat())
                     if status == "DELIVERED":
-                        needs[needs.index(need)] = need.replace(status="MET")
+                        needs[needs.index(need)] = dataclasses.replace(need, status="MET")
             yield from needs
             if referral is not None:
                 yield referral
             # services already received: sometimes one that duplicates what it is being referred to
-            if fits and rng.random() < 0.4:
-                for s in {rng.choice(fits)[0] for _ in range(rng.randint(1, 2))}:
-                    yield Receipt(household_id=hid, service_id=s)
+            received: list[str] = []
+            if shape.receipts is None:
+                if fits and rng.random() < 0.4:
+                    # in the order drawn, once each (a set here would order them by string hash)
+                    received = list(dict.fromkeys(rng.choice(fits)[0] for _ in range(rng.randint(1, 2))))
+            elif fits:
+                k = rng.randint(*shape.receipts)
+                received = [s[0] for s in rng.sample(fits, min(k, len(fits)))]
+            for sid in received:
+                yield Receipt(household_id=hid, service_id=sid)
 
 
-_KST = dt.timezone(dt.timedelta(hours=9))
-
-
-def _ordinal(n: int) -> str:
-    return {1: "제1", 2: "제2", 3: "제3"}.get(n, f"제{n}")
-
-
-def populate(store, households: int = 2_000, seed: int = 1) -> int:
-    """Write the province into ``store`` in one unit of work (all or nothing); returns the record count."""
+def populate(store: Any, households: int = 2_000, seed: int = 1, **shape: Any) -> int:
+    """Write the world into ``store`` in one unit of work (all or nothing); returns the record count."""
     with store.unit_of_work() as uow:
-        return uow.put_many(generate(households, seed))
+        return int(uow.put_many(generate(households, seed, **shape)))
 
 
-def records(households: int = 2_000, seed: int = 1) -> list[Record]:
+def records(households: int = 2_000, seed: int = 1, **shape: Any) -> list[Record]:
     """:func:`generate` as a list (for small sizes)."""
-    return list(generate(households, seed))
+    return list(generate(households, seed, **shape))
+
+
+# ---------------------------------------------------------------------------
+# the small world: a few records around one household, every rule often at its edge
+
+#: its map: a province, two cities, three dongs; the household lives in the first dong
+SMALL_REGIONS: tuple[Region, ...] = (
+    Region(id="prov", name="시험도", level="PROVINCE"),
+    Region(id="city-a", name="가시", level="CITY", parent_id="prov"),
+    Region(id="city-b", name="나시", level="CITY", parent_id="prov"),
+    *(Region(id=f"dong-{c}{k}", name=name, level="DONG", parent_id=f"city-{c}")
+      for c, city, n in (("a", "가시", 2), ("b", "나시", 1))
+      for k, name in enumerate(dong_names(city, n), start=1)),
+)
+#: the small world's pools: four domains, three traits, ceilings and incomes drawn so that
+#: "equal", "just over" and "10 over" happen often
+SMALL_DOMAINS = ("HEALTH", "HOUSING", "LEGAL", "FOOD")
+SMALL_TRAITS = ("ELDERLY", "UNEMPLOYED", "CHILDREN")
+SMALL_CEILINGS = (50, 60, 75, 100)
+SMALL_INCOMES = (50, 51, 60, 61, 70, 71, 75, 76, 85, 86, 100)
+
+
+def small_world(rng: random.Random, regions: Sequence[Region] = SMALL_REGIONS, *, home: str = "dong-a1",
+                household_id: str = "hh-1", on: dt.date = ON, services: int = 8, volunteers: int = 3,
+                capacity: tuple[int, int] = (0, 3), domains: Sequence[str] = SMALL_DOMAINS,
+                traits: Sequence[str] = SMALL_TRAITS) -> list[Record]:
+    """A small random world around household ``household_id`` in ``home``, every rule often at its edge.
+
+    Up to ``services`` services and ``volunteers`` volunteers of one to four organizations serve
+    one or two of ``regions``; up to two agreements were signed, or expire, around ``on``; a
+    service's places are drawn from ``capacity`` (its scarcity) and some are over-booked;
+    incomes fall on and just over the ceilings; needs, services received and referrals in every
+    status. Every draw goes through ``rng``: Hypothesis's ``st.randoms(use_true_random=False)``
+    shrinks it, a seeded :class:`random.Random` repeats it.
+    """
+    recs: list[Record] = [*regions]
+    pool = [r.id for r in regions]
+
+    def some(items: Sequence[str], most: int, least: int = 0) -> list[str]:
+        return rng.sample(list(items), rng.randint(min(least, len(items)), min(most, len(items))))
+
+    org_ids = [f"o{i}" for i in range(rng.randint(1, 4))]
+    for oid in org_ids:
+        recs.append(Organization(id=oid, name=f"기관 {oid}", sector=rng.choice(list(Sector))))
+    agreement_of: dict[str, str] = {}
+    for oid in some(org_ids, 2):
+        signed = on + dt.timedelta(days=rng.choice([-400, -10, 0, 1, 30]))
+        expires = None if rng.random() < 0.5 else max(
+            signed, on + dt.timedelta(days=rng.choice([-1, 0, 10, 400])))
+        quota = None if rng.random() < 0.5 else rng.randint(0, 3)
+        aid = f"mou-{oid}"
+        recs.append(Agreement(id=aid, partner_id=oid, domains=["HEALTH"], signed_on=signed,
+                              expires_on=expires, annual_quota=quota,
+                              used=0 if quota is None else rng.randint(0, quota)))
+        agreement_of[oid] = aid
+    service_ids: list[str] = []
+    for i in range(rng.randint(0, services)):
+        sid = f"s{i}"
+        provider = rng.choice(org_ids)
+        cap = None if rng.random() < 0.5 else rng.randint(*capacity)
+        recs.append(Service(
+            id=sid, name=f"서비스 {i}", provider_id=provider, domains=some(domains, 2, 1),
+            region_ids=some(pool, 2, 1),
+            max_income_percent=None if rng.random() < 0.5 else rng.choice(SMALL_CEILINGS),
+            required_traits=some(traits, 2),
+            capacity=cap, used=0 if cap is None else rng.randint(0, cap + 1),
+            lead_time_days=rng.randint(0, 6), cost=rng.choice([0, 0, 5000, 20000]),
+            excludes_ids=some(service_ids, 1),
+            agreement_id=agreement_of.get(provider) if rng.random() < 0.5 else None,
+            active=rng.randint(0, 9) > 1,
+        ))
+        service_ids.append(sid)
+    volunteer_ids = []
+    for i in range(rng.randint(0, volunteers)):
+        vid = f"v{i}"
+        recs.append(Volunteer(id=vid, name=f"봉사자 {i}", skills=some(domains, 2, 1),
+                              region_ids=some(pool, 2, 1), hours_per_week=rng.randint(0, 5)))
+        volunteer_ids.append(vid)
+    recs.append(Household(
+        id=household_id, region_id=home, size=2,
+        income_percent=rng.choice(SMALL_INCOMES) if rng.random() < 0.5 else rng.randint(0, 120),
+        traits=some(traits, 3), urgency=rng.choice(["EMERGENCY", "FOCUSED", "GENERAL"]),
+    ))
+    need_ids = []
+    for i in range(rng.randint(1, 4)):
+        nid = f"n{i}"
+        recs.append(Need(id=nid, household_id=household_id, domain=rng.choice(domains),
+                         severity=rng.randint(1, 5), status=rng.choice(["OPEN", "OPEN", "OPEN", "MET"])))
+        need_ids.append(nid)
+    for sid in some(service_ids, 2):
+        recs.append(Receipt(household_id=household_id, service_id=sid))
+    targets = [("Service", s) for s in service_ids] + [("Volunteer", v) for v in volunteer_ids]
+    for i in range(rng.randint(0, 2) if targets else 0):
+        label, rid = rng.choice(targets)
+        recs.append(Referral(
+            id=f"r{i}", household_id=household_id, resource_label=label, resource_id=rid,
+            need_ids=some(need_ids, 2, 1),
+            status=rng.choice(["PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED", "CLOSED"]),
+            created_at=dt.datetime.combine(on - dt.timedelta(days=31), dt.time(9), tzinfo=_KST).isoformat(),
+        ))
+    return recs

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
+import random
 import re
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.errors import ValidationError
 from graph.model import Domain, HouseholdTrait, NeedStatus, ReferralStatus
+from graph.view import build_graph
 from loaders import synthetic
 from loaders.synthetic import PROVINCE_ID, generate
 from matching.coverage import coverage
@@ -81,10 +87,25 @@ def test_a_province_of_31_cities_and_counties_with_their_dongs(records):
     assert len(cities) == 31 and {c.parent_id for c in cities} == {PROVINCE_ID}
     assert {"수원시", "성남시", "연천군", "가평군", "양평군"} <= {c.name for c in cities}
     city_ids = {c.id for c in cities}
-    assert all(d.parent_id in city_ids and d.name.endswith("동") for d in dongs)
+    assert all(d.parent_id in city_ids for d in dongs)
     per_city = collections.Counter(d.parent_id for d in dongs)
     assert per_city[f"{PROVINCE_ID}-suwon"] > per_city[f"{PROVINCE_ID}-yeoncheon"] >= 4
     assert len({(d.parent_id, d.name) for d in dongs}) == len(dongs)
+
+
+def test_a_dong_is_named_under_the_city_it_belongs_to(records):
+    """No real dong's name under a city it is not in: neutral numbered names, prefixed by their city."""
+    regions = by_label(records)["Region"]
+    city_name = {r.id: r.name for r in regions if r.level.value == "CITY"}
+    dongs = [r for r in regions if r.level.value == "DONG"]
+    for d in dongs:
+        city = city_name[d.parent_id]
+        unit = r" 제\d+[읍면]" if city.endswith("군") else r" 제\d+동"
+        assert re.fullmatch(re.escape(city) + unit, d.name), d
+    suwon = sorted((d for d in dongs if d.parent_id == f"{PROVINCE_ID}-suwon"), key=lambda d: d.id)
+    assert [d.name for d in suwon[:3]] == ["수원시 제1동", "수원시 제2동", "수원시 제3동"]
+    yeoncheon = sorted(d.name for d in dongs if d.parent_id == f"{PROVINCE_ID}-yeoncheon")
+    assert yeoncheon == ["연천군 제1면", "연천군 제1읍", "연천군 제2면", "연천군 제3면"]
 
 
 def test_names_are_hangul(records):
@@ -103,7 +124,8 @@ def test_the_agencies_and_partners_of_the_source_documents(records):
         "PUBLIC", "NONPROFIT", "RELIGIOUS", "CORPORATE", "ASSOCIATION"}
     agreements = by_label(records)["Agreement"]
     assert {orgs[a.partner_id].sector.value for a in agreements} >= {"ASSOCIATION", "RELIGIOUS", "CORPORATE"}
-    assert any(a.annual_quota is not None and a.used == a.annual_quota for a in agreements), "a quota is spent"
+    spent = [a for a in agreements if a.annual_quota is not None and a.used == a.annual_quota]
+    assert spent, "a quota is spent"
     assert any(a.annual_quota is not None and a.used < a.annual_quota for a in agreements)
     assert any(not a.in_force(synthetic.ON) for a in agreements), "some MOU has lapsed"
     under = [s for s in by_label(records)["Service"] if s.agreement_id]
@@ -135,7 +157,8 @@ def test_households_follow_the_cases_of_the_source_documents(records):
         assert case in details, case
     # an elderly person living alone needs care; an unemployed household needs work
     elderly_alone = [h for h in households if HouseholdTrait.ELDERLY in h.traits and h.size == 1]
-    share_care = sum(any(n.domain is Domain.CARE for n in needs[h.id]) for h in elderly_alone) / len(elderly_alone)
+    with_care = sum(any(n.domain is Domain.CARE for n in needs[h.id]) for h in elderly_alone)
+    share_care = with_care / len(elderly_alone)
     assert share_care > 0.6
     # emergencies are more severe than general cases on average
     sev = {u: [n.severity for h in households if h.urgency.value == u for n in needs[h.id]]
@@ -189,3 +212,166 @@ def test_memory_stays_flat_in_the_number_of_households():
 
     small, large = peak(1_000), peak(8_000)
     assert large < 1.5 * small, (small, large)
+
+
+# -- the same seed gives the same bytes, whatever the process -----------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generate_in_a_fresh_process(out: Path, hash_seed: str) -> dict[str, bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    done = subprocess.run([sys.executable, "-m", "api.cli", "generate", str(out), "--households", "2000",
+                           "--seed", "7"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_two_generate_runs_with_one_seed_write_identical_bytes(tmp_path):
+    """`dolbom generate OUT --households 2000 --seed 7` twice, under different string hashing: every
+    file byte for byte (receipts once came out in set order, which changes with PYTHONHASHSEED)."""
+    a = _generate_in_a_fresh_process(tmp_path / "a", "1")
+    b = _generate_in_a_fresh_process(tmp_path / "b", "2")
+    assert set(a) >= {"regions.csv", "services.csv", "households.csv", "receipts.csv"}
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], f"{name} differs between two runs with seed 7"
+    assert a["receipts.csv"].count(b"\n") > 500
+
+
+_DIGEST = """
+import hashlib, sys
+from loaders.synthetic import generate
+h = hashlib.sha256()
+for r in generate(1500, 3, provinces=9, services=900, volunteers=200, receipts=(0, 3), places=0.5):
+    h.update(repr(r.to_dict()).encode())
+print(h.hexdigest())
+"""
+
+
+def test_a_bench_shape_is_the_same_under_any_string_hashing():
+    digests = {subprocess.run([sys.executable, "-c", _DIGEST], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300, check=True).stdout
+               for seed in ("0", "1", "12345")}
+    assert len(digests) == 1 and len(digests.pop().strip()) == 64
+
+
+# -- size and scarcity -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def country():
+    """All nine provinces, with the shape the matching bench asks for (at a small size)."""
+    return list(generate(3_000, seed=4, provinces=9, services=1_200, volunteers=250, receipts=(0, 3)))
+
+
+def test_nine_provinces_with_their_own_cities_and_dongs(country):
+    regions = by_label(country)["Region"]
+    provinces = {r.id: r.name for r in regions if r.level.value == "PROVINCE"}
+    assert list(provinces) == [PROVINCE_ID, *(p[0] for p in synthetic.OTHER_PROVINCES)]
+    assert provinces["gangwon"] == "강원특별자치도" and provinces["jeju"] == "제주특별자치도"
+    cities = [r for r in regions if r.level.value == "CITY"]
+    assert len(cities) == 31 + sum(len(p[4]) for p in synthetic.OTHER_PROVINCES) == 153
+    by_province = collections.defaultdict(set)
+    for c in cities:
+        by_province[c.parent_id].add(c.name)
+    assert {"춘천시", "고성군"} <= by_province["gangwon"] and {"창원시", "고성군"} <= by_province["gyeongnam"]
+    assert "고성군" not in by_province[PROVINCE_ID]
+    # the two 고성군 are two regions, each with its own dongs
+    goseong = [c.id for c in cities if c.name == "고성군"]
+    assert sorted(goseong) == ["gangwon-goseong", "gyeongnam-goseong"]
+    names = {r.id: r.name for r in regions}
+    for d in (r for r in regions if r.level.value == "DONG"):
+        assert d.name.startswith(names[d.parent_id] + " 제"), d
+
+
+def test_services_and_volunteers_exactly_as_asked_and_ids_unique(country):
+    groups = by_label(country)
+    assert len(groups["Service"]) == 1_200 and len(groups["Volunteer"]) == 250
+    assert len(groups["Household"]) == 3_000
+    for label, recs in groups.items():
+        if label != "Receipt":
+            assert len({r.key for r in recs}) == len(recs), label
+    receipts = collections.Counter(r.household_id for r in groups["Receipt"])
+    assert max(receipts.values()) <= 3 and len(receipts) > 1_500
+    # each province's partners serve only their province; a city's agencies only their city
+    province_of = {r.id: r.parent_id for r in groups["Region"] if r.level.value == "CITY"}
+    partners = {o.name for o in groups["Organization"] if o.region_ids == ("gangwon",)}
+    assert {"강원특별자치도의사회", "강원지방변호사회", "강원사회복지공동모금회"} <= partners
+    for o in groups["Organization"]:
+        for rid in o.region_ids:
+            assert rid in province_of or rid in set(province_of.values()), o
+
+
+def test_each_province_has_its_blind_spots_and_agreements(country):
+    groups = by_label(country)
+    agreements = {a.partner_id for a in groups["Agreement"]}
+    assert {"org-jeju-bar", "org-gyeongbuk-medical", "org-bar-central"} <= agreements
+    halls = [o.name for o in groups["Organization"] if o.id.endswith("-hall")]
+    assert "수원시 무한돌봄센터" in halls and "춘천시 희망복지지원단" in halls
+    assert not any(n.startswith("춘천시 무한돌봄") for n in halls)
+
+
+def test_the_store_takes_the_country_whole(country, tmp_path):
+    with EmbeddedStore(tmp_path / "country.db") as s:
+        with s.unit_of_work() as uow:
+            uow.put_many(country)
+        assert s.counts()["Service"] == 1_200
+
+
+def test_a_small_service_budget_still_reaches_several_domains():
+    recs = list(generate(300, seed=2, services=90))
+    services = by_label(recs)["Service"]
+    assert len(services) == 90
+    domains = {d for s in services for d in s.domains}
+    assert {Domain.INCOME, Domain.HOUSING, Domain.HEALTH, Domain.EMPLOYMENT} <= domains
+
+
+@pytest.mark.parametrize("full", [0.0, 0.12, 0.5])
+def test_the_share_of_full_services_is_what_was_asked(full):
+    services = [s for s in generate(2_000, seed=5, full=full) if s.LABEL == "Service" and s.capacity]
+    share = sum(s.used >= s.capacity for s in services) / len(services)
+    assert abs(share - full) < 0.05, (full, share)
+
+
+def test_fewer_places_make_a_scarcer_world():
+    """Places scale with ``places`` (a service keeps at least one, so not quite in proportion)."""
+    def places(scale):
+        return sum(s.capacity for s in generate(20_000, seed=5, places=scale)
+                   if s.LABEL == "Service" and s.capacity is not None)
+
+    one = places(1.0)
+    assert places(0.25) < 0.5 * one and places(2.0) > 1.7 * one
+
+
+@pytest.mark.parametrize("field, value", [
+    ("provinces", 0), ("provinces", 10), ("provinces", True), ("services", 3), ("services", 2.5),
+    ("volunteers", -1), ("receipts", (3, 1)), ("receipts", 5), ("places", -0.5), ("full", 1.5),
+    ("full", "half"),
+])
+def test_a_shape_out_of_range_is_refused_naming_the_field(field, value):
+    with pytest.raises(ValidationError) as e:
+        next(generate(100, **{field: value}))
+    assert e.value.field == field
+
+
+# -- the small world of the property tests ------------------------------------------------------------
+
+
+def test_the_small_world_repeats_for_a_seed_and_is_whole():
+    a, b, c = (synthetic.small_world(random.Random(s)) for s in (1, 1, 2))
+    assert a == b and a != c
+    for seed in range(60):
+        recs = synthetic.small_world(random.Random(seed), services=6, volunteers=2)
+        by = by_label(recs)
+        assert [h.id for h in by["Household"]] == ["hh-1"] and by["Household"][0].region_id == "dong-a1"
+        assert len(by["Service"]) <= 6 and len(by["Volunteer"]) <= 2 and 1 <= len(by["Need"]) <= 4
+        assert all(s.capacity is None or s.capacity <= 3 for s in by["Service"])
+        g = build_graph(recs)  # every reference resolves
+        assert g.number_of_nodes() >= len(recs) - len(by["Receipt"])
+
+
+def test_the_small_world_map_names_dongs_under_their_cities():
+    names = {r.id: r.name for r in synthetic.SMALL_REGIONS}
+    assert names["dong-a1"] == "가시 제1동" and names["dong-b1"] == "나시 제1동"
+    assert {r.parent_id for r in synthetic.SMALL_REGIONS if r.id.startswith("dong-a")} == {"city-a"}
