@@ -7,7 +7,7 @@
     ("end", rows, encoding, size)              # the file is done
 
 A large load reads its households, needs, referrals and receipts in a
-:class:`Worker` process: checking cells and writing JSON is most of the
+:class:`Worker` process: checking cells and encoding stored rows is most of the
 Python work of a load, and it runs there while this process checks
 references and writes to SQLite. The worker is ``python -m loaders.prepare``
 and sends the same events, pickled, through a pipe of its own whose 1 MiB
@@ -28,8 +28,9 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Self
 
-from graph.bulk import Prepared
+from graph.embedded import Prepared
 
 try:
     import fcntl
@@ -40,7 +41,7 @@ from .bundle import SHEET_BY_LABEL
 from .csvfile import BundleError, SheetReader
 from .fastrows import RowFunction, compile_row
 
-Event = tuple
+Event = tuple[Any, ...]
 
 #: the pipe's buffer: a few batches, so neither side waits on the other's every step (memory stays bounded)
 _PIPE_BYTES = 1 << 20
@@ -52,14 +53,14 @@ def batches(reader: SheetReader, fast: RowFunction | None, batch: int, *, prepar
     when it takes them, else the model's; ``prepare`` turns the model's records
     into :class:`Prepared` rows too (for the pipe: smaller, and all alike)."""
     lines: list[int] = []
-    rows: list = []
+    rows: list[Any] = []
     n = 0
     for line, cells in reader.cells():
         n += 1
         if isinstance(cells, BundleError):
             yield "problem", cells
             continue
-        got = fast(cells) if fast is not None else None
+        got: Any = fast(cells) if fast is not None else None
         if got is None:  # the model's way: the record, or exactly what is wrong
             row = reader.record(line, cells)
             if row.error is not None:
@@ -79,19 +80,19 @@ def batches(reader: SheetReader, fast: RowFunction | None, batch: int, *, prepar
 # -- the worker process ------------------------------------------------------------------
 
 
-def _error_state(err: BundleError) -> tuple:
+def _error_state(err: BundleError) -> tuple[Any, ...]:
     return err.file, err.line, err.message, err.column, err.header, getattr(err, "code", None)
 
 
-def _error_from(state: tuple) -> BundleError:
+def _error_from(state: tuple[Any, ...]) -> BundleError:
     file, line, message, column, header, code = state
     err = BundleError(file, line, message, column=column, header=header)
     if code is not None:
-        err.code = code  # type: ignore[misc]
+        err.code = code
     return err
 
 
-def _work(conn, files: list[tuple[str, str]], encoding: str | None, batch: int) -> None:
+def _work(conn: _Sender, files: list[tuple[str, str]], encoding: str | None, batch: int) -> None:
     """The worker's whole life: every file's events down the pipe, rows as plain tuples."""
     gc.disable()  # short-lived tuples only (see loaders.csvbundle._gc_paused)
     try:
@@ -139,11 +140,12 @@ class Worker:
         with contextlib.suppress(OSError, AttributeError):  # Linux: let the worker run a few batches ahead
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+        env = {**os.environ, "PYTHONPATH": path}
         try:
             # -P: the caller's folder is not put first on the path (a graph.py there would shadow ours)
-            self._proc = subprocess.Popen([sys.executable, "-P", "-m", "loaders.prepare", str(write)], env=env,
-                                          stdin=subprocess.PIPE, pass_fds=(write,))
+            self._proc = subprocess.Popen([sys.executable, "-P", "-m", "loaders.prepare", str(write)],
+                                          env=env, stdin=subprocess.PIPE, pass_fds=(write,))
         except BaseException:
             os.close(read)
             raise
@@ -152,7 +154,8 @@ class Worker:
         self._in = os.fdopen(read, "rb", buffering=1 << 16)
         try:
             assert self._proc.stdin is not None
-            pickle.dump(([(label, os.path.abspath(p)) for label, p in files], encoding, batch), self._proc.stdin)
+            todo = [(label, os.path.abspath(p)) for label, p in files]
+            pickle.dump((todo, encoding, batch), self._proc.stdin)
             self._proc.stdin.close()
         except BrokenPipeError:  # it died at once; events() says how
             pass
@@ -167,7 +170,8 @@ class Worker:
                 event = pickle.load(self._in)
             except (EOFError, pickle.UnpicklingError, OSError):  # gone, perhaps mid-message
                 code = self._proc.wait()
-                raise RuntimeError(f"the process reading the bundle stopped early (exit code {code})") from None
+                raise RuntimeError(
+                    f"the process reading the bundle stopped early (exit code {code})") from None
             kind = event[0]
             if kind == "rows":
                 yield event
@@ -188,7 +192,7 @@ class Worker:
             self._proc.kill()
         self._proc.wait()
 
-    def __enter__(self) -> Worker:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

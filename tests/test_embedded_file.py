@@ -264,13 +264,13 @@ def _as_objects(db) -> None:
     """Rewrite a file's rows the way versions 1 and 2 stored them: one JSON object per record."""
     import json
 
-    from graph.embedded import _decode
+    from graph.embedded.rows import decode
 
     conn = sqlite3.connect(db)
     with conn:
         rows = conn.execute("SELECT label, key, data FROM records").fetchall()
         conn.executemany("UPDATE records SET data = ? WHERE label = ? AND key = ?",
-                         [(json.dumps(_decode(label, key, data).to_dict(), ensure_ascii=False), label, key)
+                         [(json.dumps(decode(label, key, data).to_dict(), ensure_ascii=False), label, key)
                           for label, key, data in rows])
         conn.execute("DELETE FROM meta WHERE key LIKE 'fields:%'")
     conn.close()
@@ -329,20 +329,82 @@ def test_rows_stored_in_another_field_order_are_rewritten_in_todays(tmp_path):
 
 
 def test_the_stored_json_is_exactly_the_values_of_to_dict_for_every_kind():
-    """_encode builds the row without to_dict (bulk loads call it per row); it
+    """encode builds the row without to_dict (bulk loads call it per row); it
     must give the same text, or a reload would rewrite unchanged rows."""
     import json
 
-    from graph.embedded import KEY_FIELDS, _encode
+    from graph.embedded.rows import KEY_FIELDS, encode
     from graph.model import RECORD_TYPES
     from loaders.synthetic import generate
 
     seen = set()
     for rec in generate(150, seed=4):
         values = [v for k, v in rec.to_dict().items() if k not in KEY_FIELDS[rec.LABEL]]
-        assert _encode(rec) == json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+        assert encode(rec) == json.dumps(values, ensure_ascii=False, separators=(",", ":"))
         seen.add(rec.LABEL)
     assert seen == set(RECORD_TYPES)
+
+
+def _plain(value):
+    """A field value as a loader that checked it itself holds it: enums by their names."""
+    import enum
+
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _edge_records() -> list:
+    """Records with the values an encoder can get wrong: empty fields, false, dates, quotes, escapes."""
+    import datetime as dt
+
+    recs = sample_records()
+    service = next(r for r in recs if r.LABEL == "Service")
+    agreement = next(r for r in recs if r.LABEL == "Agreement")
+    need = next(r for r in recs if r.LABEL == "Need")
+    household = next(r for r in recs if r.LABEL == "Household")
+    return [
+        service.replace(capacity=None, max_income_percent=None, active=False, agreement_id=None),
+        service.replace(capacity=0, active=True, name='"따옴표" \\ 와 \\n, 탭\t'),
+        agreement.replace(expires_on=None),
+        agreement.replace(expires_on=dt.date(2030, 2, 28)),
+        need.replace(detail=None),
+        need.replace(detail='줄\n바꿈 "말" \\ \u2028 \U0001f600'),
+        household.replace(traits=()),
+    ]
+
+
+def test_the_row_encoder_gives_what_encode_gives_for_every_kind():
+    """row_encoder (the loaders' way in, from checked field values) and encode
+    (a record's, through json) are two ways to one text, whatever the order
+    the encoder is given the fields in."""
+    import dataclasses
+
+    from graph.embedded.rows import encode, row_encoder
+    from graph.model import RECORD_TYPES
+    from loaders.synthetic import generate
+
+    seen = set()
+    for rec in [*generate(150, seed=4), *sample_records(), *_edge_records()]:
+        names = [f.name for f in dataclasses.fields(rec)]
+        random.Random(rec.key).shuffle(names)
+        encoder = row_encoder(rec.LABEL, names)
+        assert encoder(*(_plain(getattr(rec, n)) for n in names)) == encode(rec), rec
+        seen.add(rec.LABEL)
+    assert seen == set(RECORD_TYPES)
+
+
+def test_the_row_encoder_refuses_fields_that_are_not_the_records_and_numbers_that_are_text():
+    from graph.embedded.rows import row_encoder
+
+    with pytest.raises(ValueError, match="missing status, unknown none"):
+        row_encoder("Need", ("id", "household_id", "domain", "severity", "detail"))
+    with pytest.raises(ValueError, match="missing none, unknown phone"):
+        row_encoder("Need", ("id", "household_id", "domain", "severity", "detail", "status", "phone"))
+    encoder = row_encoder("Need", ("id", "household_id", "domain", "severity", "detail", "status"))
+    assert encoder("n-1", "hh-1", "CARE", 3, None, "OPEN") == '["hh-1","CARE",3,null,"OPEN"]'
+    with pytest.raises(ValueError):
+        encoder("n-1", "hh-1", "CARE", "3", None, "OPEN")
 
 
 def test_a_file_with_a_field_this_model_does_not_know_is_refused_untouched(tmp_path):
@@ -379,9 +441,83 @@ def test_an_old_row_the_model_now_rejects_names_itself_and_changes_nothing(tmp_p
         data = json.loads(conn.execute("SELECT data FROM records WHERE label = 'Household' AND key = ?",
                                        (key,)).fetchone()[0])
         data["size"] = 0
-        conn.execute("UPDATE records SET data = ? WHERE label = 'Household' AND key = ?", (json.dumps(data), key))
+        conn.execute("UPDATE records SET data = ? WHERE label = 'Household' AND key = ?",
+                     (json.dumps(data), key))
     conn.close()
     _set_schema_version(db, "2")
     with pytest.raises(StoreError, match=f"cannot bring the stored Household '{key}' up to date: .*size"):
         EmbeddedStore(db)
     assert _query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+
+
+# --------------------------------------------------------------------------
+# the package: imports one way, the bulk load through the store's own interface
+
+
+def _imports(path) -> set[str]:
+    """The project modules a file imports, anywhere in it (inside functions too), as dotted names."""
+    import ast
+    from pathlib import Path
+
+    import graph
+
+    root = Path(graph.__file__).resolve().parent.parent
+    module = ".".join(Path(path).resolve().relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+    package = module if str(path).endswith("__init__.py") else module.rsplit(".", 1)[0]
+    out = set()
+    for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            name = ".".join(p for p in (base, node.module) if p)
+            out.add(name)
+            out.update(f"{name}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return out
+
+
+def test_the_embedded_package_imports_one_way_and_graph_bulk_not_at_all():
+    from pathlib import Path
+
+    import graph.embedded
+
+    folder = Path(graph.embedded.__file__).parent
+    order = ["rows", "tables", "bulk", "store"]  # each may import only those before it
+    for i, name in enumerate(order):
+        inside = {m.split(".")[2] for m in _imports(folder / f"{name}.py")
+                  if m.startswith("graph.embedded.") and m.count(".") >= 2}
+        assert inside <= set(order[:i]), (name, inside)
+    assert not {m for m in _imports(folder.parent / "bulk.py") if m.startswith("graph.embedded")}
+
+
+def test_the_bulk_load_touches_no_private_part_of_the_store(tmp_path):
+    """graph.embedded.bulk reaches the store through begin_write and the turn it gives, not their insides."""
+    import ast
+    from pathlib import Path
+
+    import graph.embedded.bulk as bulk
+
+    with EmbeddedStore(tmp_path / "p.db") as store:
+        turn = store.begin_write()
+        try:
+            insides = {n for obj in (store, turn) for n in (*vars(obj), *dir(type(obj)))
+                       if n.startswith("_") and not n.startswith("__")}
+        finally:
+            turn.close()
+    assert {"_records", "_wconn", "_wlock", "_sync", "_store"} <= insides
+    tree = ast.parse(Path(bulk.__file__).read_text(encoding="utf-8"))
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and not (isinstance(node.value, ast.Name) and node.value.id == "self")}
+    assert not used & insides, sorted(used & insides)
+
+
+def test_the_loaders_do_not_write_the_stored_row_format():
+    """The layout of a stored row is graph.embedded.rows' alone: no loader encodes JSON rows itself."""
+    from pathlib import Path
+
+    import loaders
+
+    for path in Path(loaders.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "FIELDS" not in text and "encode_basestring" not in text, path.name
+        assert not {m for m in _imports(path) if m.startswith("graph.embedded.rows")}, path.name

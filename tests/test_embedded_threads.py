@@ -67,10 +67,8 @@ def test_units_of_work_do_not_nest(tmp_path):
     import pytest
 
     store = EmbeddedStore(tmp_path / "nest.db")
-    with pytest.raises(RuntimeError, match="do not nest"):
-        with store.unit_of_work():
-            with store.unit_of_work():
-                pass
+    with pytest.raises(RuntimeError, match="do not nest"), store.unit_of_work(), store.unit_of_work():
+        pass
     # the outer one was rolled back and the store is still usable
     store.put(*sample_records())
     assert store.counts()["Household"] == 3

@@ -15,7 +15,7 @@ import pytest
 import loaders.csvbundle as csvbundle
 from api.cli import main
 from graph.bulk import UnitOfWorkLoad
-from graph.embedded import EmbeddedStore
+from graph.embedded import EmbeddedBulkLoad, EmbeddedStore
 from loaders.bundle import SHEETS
 from loaders.csvbundle import BundleInvalid, export_bundle, load_bundle, write_bundle
 from loaders.synthetic import generate
@@ -246,7 +246,6 @@ def test_memory_of_a_load_does_not_grow_with_the_rows(tmp_path):
 
 
 def test_a_bulk_load_that_fails_to_start_leaves_the_store_usable(tmp_path, monkeypatch):
-    from graph.bulk import EmbeddedBulkLoad
     from graph.model import Region
 
     with EmbeddedStore(tmp_path / "a.db") as store:
@@ -254,9 +253,8 @@ def test_a_bulk_load_that_fails_to_start_leaves_the_store_usable(tmp_path, monke
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(store, "_sync", broken)
-        with pytest.raises(RuntimeError, match="disk on fire"):
-            with EmbeddedBulkLoad(store):
-                pass
+        with pytest.raises(RuntimeError, match="disk on fire"), EmbeddedBulkLoad(store):
+            pass
         monkeypatch.undo()
         assert store._wlock.acquire(timeout=5), "the failed bulk load kept the writer lock"
         store._wlock.release()
@@ -280,19 +278,19 @@ def test_a_big_load_rebuilds_the_seq_index_and_a_failed_one_keeps_it(bundle, tmp
     the seq index and builds it at the end; rolled back, the index is back."""
     import sqlite3
 
-    import graph.bulk
+    import graph.embedded.bulk
 
-    monkeypatch.setattr(graph.bulk, "_REINDEX_MIN", 1)
+    monkeypatch.setattr(graph.embedded.bulk, "_REINDEX_MIN", 1)
     monkeypatch.setattr(csvbundle, "BYTES_PER_ROW", 1)  # every byte a row: always "big"
     dropped = []
-    real = graph.bulk.EmbeddedBulkLoad.__enter__
+    real = EmbeddedBulkLoad.__enter__
 
     def enter(self):
         out = real(self)
         dropped.append(self._reindex)
         return out
 
-    monkeypatch.setattr(graph.bulk.EmbeddedBulkLoad, "__enter__", enter)
+    monkeypatch.setattr(EmbeddedBulkLoad, "__enter__", enter)
 
     def indexes(db) -> list[str]:
         conn = sqlite3.connect(db)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import loaders.fastrows as fastrows
-from graph.bulk import Prepared
+from graph.embedded import Prepared
 from loaders.bundle import SHEET_BY_LABEL
 from loaders.csvbundle import write_bundle
 from loaders.csvfile import SheetReader

@@ -1,0 +1,20 @@
+"""The embedded store: a SQLite file is the record, networkx in memory the view.
+
+* :mod:`graph.embedded.store`: :class:`EmbeddedStore`, its units of work and
+  the writer's turn every write goes through;
+* :mod:`graph.embedded.bulk`: its bulk load (:class:`EmbeddedBulkLoad`,
+  :class:`Prepared` rows), through the store's :class:`WriteTurn`;
+* :mod:`graph.embedded.rows`: how a record is stored in a row, the only place
+  that knows it (also for loaders building rows without a record);
+* :mod:`graph.embedded.tables`: the file's tables, schema version and migrations.
+
+Imports run one way: ``rows`` ← ``tables`` ← ``bulk`` ← ``store``.
+"""
+
+from .bulk import EmbeddedBulkLoad, Prepared
+from .rows import FIELDS, KEY_FIELDS, row_encoder
+from .store import EmbeddedStore, WriteTurn
+from .tables import SCHEMA_VERSION
+
+__all__ = ["FIELDS", "KEY_FIELDS", "SCHEMA_VERSION", "EmbeddedBulkLoad", "EmbeddedStore", "Prepared",
+           "WriteTurn", "row_encoder"]

@@ -1,0 +1,391 @@
+"""The embedded store: a SQLite file is the record, networkx in memory the view.
+
+* The file (WAL journal, ``synchronous=FULL``) holds one row per record
+  (its layout: :mod:`graph.embedded.rows`), keyed by label and id, stamped
+  with the sequence number of the unit of work that wrote it. A write is
+  durable when its unit of work returns.
+* The whole graph is kept in memory as a :class:`networkx.MultiDiGraph` and
+  updated from every committed unit of work, under a lock, so readers see a
+  unit of work whole or not at all. Views handed out are copies.
+* One writer at a time (a thread lock, and SQLite's own write lock across
+  processes). Several processes may open the same file: before each read a
+  process asks SQLite whether anyone else committed (``PRAGMA data_version``)
+  and, if so, replays the rows stamped after the last sequence it has seen.
+* The file records its schema version; a file from another version, or a file
+  that is not a Dolbom database, is refused with a clear :class:`StoreError`
+  (:mod:`graph.embedded.tables`).
+* Every write, a unit of work's or a bulk load's (:mod:`graph.embedded.bulk`),
+  happens in a :class:`WriteTurn`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import builtins
+import contextlib
+import gc
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
+
+import networkx as nx
+
+from ..errors import NotFoundError, StoreError
+from ..model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
+from ..store import StoreMixin, UnitOfWork
+from ..view import (
+    add_edges,
+    add_record,
+    edge_owner,
+    induced_copy,
+    neighbourhood_nodes,
+    remove_edges,
+    subtree_nodes,
+)
+from . import rows, tables
+from .bulk import EmbeddedBulkLoad
+
+Staged = dict[tuple[str, str], "Record | None"]
+
+_NESTED = "units of work do not nest: use the one already open"
+
+
+class WriteTurn:
+    """The writer's turn at the file, for the store's units of work and its
+    bulk load (:mod:`graph.embedded.bulk`): the store's write lock is held, a
+    SQLite write transaction is open (``BEGIN IMMEDIATE``) and the in-memory
+    view has caught up with the file. Rows written through :attr:`conn` are
+    stamped with :attr:`seq`; :meth:`commit` makes them durable; :meth:`close`
+    (always called) rolls back what was not committed and lets the lock go.
+    Made by :meth:`EmbeddedStore.begin_write`."""
+
+    def __init__(self, store: EmbeddedStore, conn: sqlite3.Connection) -> None:
+        self._store = store
+        #: the connection of the open transaction
+        self.conn = conn
+        #: the sequence number of this write: rows written in it are stamped with it
+        self.seq = store._seq + 1
+        self._closed = False
+
+    def records(self, label: str) -> Mapping[str, Record]:
+        """The committed records of ``label`` by key, as of the start of the
+        turn (not what the turn wrote since). Read only."""
+        return self._store._records[label]
+
+    def referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
+        """``(label, key)`` of the committed records that name the record ``label``/``key``, or
+        that it names."""
+        g = self._store._g
+        node = node_key(label, key)
+        if label == "Receipt" or node not in g:
+            return ()
+        edges = (*g.in_edges(node, keys=True), *g.out_edges(node, keys=True))
+        return {edge_owner(u, v, rel) for u, v, rel in edges}
+
+    def commit(self, *, wrote: bool, apply: Staged | None = None) -> None:
+        """Commit. ``wrote``: rows stamped with :attr:`seq` were written (the
+        file's sequence moves on, and other connections replay them).
+        ``apply``: the change set written, applied to the in-memory view now;
+        without it the view replays the rows on its next read."""
+        store, c = self._store, self.conn
+        if wrote:
+            c.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(self.seq),))
+        with store._vlock:
+            c.execute("COMMIT")
+            if wrote and apply is not None:
+                store._apply(apply)
+                store._seq = self.seq
+
+    def close(self) -> None:
+        """Roll back what was not committed and end the turn (once; later calls do nothing)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            self._store._in_uow.active = False
+            self._store._wlock.release()
+
+
+class _EmbeddedUnitOfWork(UnitOfWork):
+    def __init__(self, turn: WriteTurn) -> None:
+        super().__init__()
+        self._turn = turn
+
+    def _committed(self, label: str, key: str) -> Record | None:
+        return self._turn.records(label).get(key)
+
+    def _committed_referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
+        return self._turn.referrers(label, key)
+
+
+class EmbeddedStore(StoreMixin):
+    """The default store. ``EmbeddedStore("dolbom.db")`` opens or creates the file."""
+
+    def __init__(self, path: str | os.PathLike[str] = "dolbom.db", *, synchronous: str = "FULL") -> None:
+        self.path = os.fspath(path)
+        self._synchronous = synchronous
+        self._wlock = threading.Lock()  # one writer at a time
+        self._vlock = threading.RLock()  # the in-memory view and the read connection
+        self._in_uow = threading.local()
+        self._records: dict[str, dict[str, Record]] = {label: {} for label in RECORD_TYPES}
+        self._sorted: dict[str, list[str]] = {}
+        self._g = nx.MultiDiGraph()
+        self._seq = 0
+        self._data_version = -1
+        self._wconn = self._connect()
+        rconn: sqlite3.Connection | None = None
+        try:
+            try:
+                tables.open_file(self._wconn, self.path)
+                rconn = self._rconn = self._connect()
+                self._initial_load()
+            except sqlite3.DatabaseError as e:  # damaged pages, unreadable file
+                raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
+        except BaseException:
+            for conn in (rconn, self._wconn):
+                if conn is not None:
+                    conn.close()
+            raise
+
+    # -- opening -------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+            # journal_mode=WAL is set by tables.open_file, once the file is known to be ours
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
+        return conn
+
+    # -- keeping the in-memory view in step ----------------------------------
+
+    def _initial_load(self) -> None:
+        """Read the whole file into memory. The cyclic garbage collector is
+        paused meanwhile (it would rescan the growing graph over and over:
+        ~20% of a reopen) and the loaded objects are then frozen out of later
+        full collections (a 330 ms pause each at 100k nodes)."""
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._sync()
+        finally:
+            if was_enabled:
+                gc.enable()
+        gc.freeze()
+
+    def _sync(self) -> None:
+        """Replay what other connections committed since we last looked."""
+        with self._vlock:
+            c = self._rconn
+            dv = c.execute("PRAGMA data_version").fetchone()[0]
+            if dv == self._data_version:
+                return
+            c.execute("BEGIN")
+            try:
+                seq = int(c.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0])
+                if seq != self._seq:
+                    changes: dict[tuple[str, str], tuple[int, Record | None]] = {}
+                    for label, key, s in c.execute(
+                        "SELECT label, key, seq FROM tombstones WHERE seq > ?", (self._seq,)
+                    ):
+                        changes[(label, key)] = (s, None)
+                    for label, key, data, s in c.execute(
+                        "SELECT label, key, data, seq FROM records WHERE seq > ?", (self._seq,)
+                    ):
+                        if (label, key) not in changes or changes[(label, key)][0] < s:
+                            changes[(label, key)] = (s, rows.decode(label, key, data))
+                    self._apply({k: rec for k, (_, rec) in changes.items()})
+                    self._seq = seq
+            finally:
+                c.execute("COMMIT")
+            self._data_version = dv
+
+    def _apply(self, staged: Staged) -> None:
+        """Make the in-memory records and graph match a committed change set."""
+        g, records = self._g, self._records
+        for label, key in staged:
+            old = records[label].get(key)
+            if old is not None:
+                remove_edges(g, old)
+        for (label, key), rec in staged.items():
+            if rec is None:
+                records[label].pop(key, None)
+                node = node_key(label, key)
+                if label != "Receipt" and node in g:
+                    g.remove_node(node)
+            else:
+                records[label][key] = rec
+                add_record(g, rec)
+            self._sorted.pop(label, None)
+        for rec in staged.values():
+            if rec is not None:
+                add_edges(g, rec)
+
+    # -- writing -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        turn = self.begin_write()
+        try:
+            uow = _EmbeddedUnitOfWork(turn)
+            yield uow
+            uow.validate()
+            if uow.staged:
+                self._flush(turn, uow.staged)
+            turn.commit(wrote=bool(uow.staged), apply=uow.staged)
+        finally:
+            turn.close()
+
+    def begin_write(self, *, nested: str = _NESTED) -> WriteTurn:
+        """Start the writer's turn (see :class:`WriteTurn`): wait for the write
+        lock, open the transaction, catch up. ``nested``: the error when this
+        thread's turn is already under way."""
+        if getattr(self._in_uow, "active", False):
+            raise RuntimeError(nested)
+        self._wlock.acquire()
+        self._in_uow.active = True
+        c = self._wconn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            self._in_uow.active = False
+            self._wlock.release()
+            raise StoreError(f"the database {self.path!r} is busy: {e}") from None
+        try:
+            self._sync()
+            return WriteTurn(self, c)
+        except BaseException:
+            try:
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
+            finally:
+                self._in_uow.active = False
+                self._wlock.release()
+            raise
+
+    def bulk_load(self, *, expected_rows: int = 0) -> EmbeddedBulkLoad:
+        """A bulk load into this store (see :mod:`graph.embedded.bulk`; callers
+        use :func:`graph.bulk.bulk_load`)."""
+        return EmbeddedBulkLoad(self, expected_rows=expected_rows)
+
+    def _flush(self, turn: WriteTurn, staged: Staged) -> None:
+        c, seq = turn.conn, turn.seq
+        puts = [(k[0], k[1], rows.encode(r), seq) for k, r in staged.items() if r is not None]
+        dels = [(k[0], k[1], seq) for k, r in staged.items() if r is None]
+        if puts:
+            c.executemany("INSERT OR REPLACE INTO records (label, key, data, seq) VALUES (?, ?, ?, ?)", puts)
+        if dels:
+            c.executemany("DELETE FROM records WHERE label = ? AND key = ?", [d[:2] for d in dels])
+            c.executemany("INSERT OR REPLACE INTO tombstones (label, key, seq) VALUES (?, ?, ?)", dels)
+
+    # -- reading -------------------------------------------------------------
+
+    def get(self, label: str, key: str) -> Record | None:
+        with self._vlock:
+            self._sync()
+            return self._records[record_type(label).LABEL].get(key)
+
+    def list(self, label: str, *, after: str | None = None,
+             limit: int | None = None) -> builtins.list[Record]:
+        with self._vlock:
+            self._sync()
+            recs = self._records[record_type(label).LABEL]
+            keys = self._sorted.get(label)
+            if keys is None:
+                keys = self._sorted[label] = sorted(recs)
+            start = 0 if after is None else bisect.bisect_right(keys, after)
+            stop = len(keys) if limit is None else min(len(keys), start + limit)
+            return [recs[k] for k in keys[start:stop]]
+
+    def receipts(self, household_id: str) -> builtins.list[Receipt]:
+        with self._vlock:
+            self._sync()
+            h = node_key("Household", household_id)
+            if h not in self._g:
+                return []
+            received = cast(dict[str, Receipt], self._records["Receipt"])
+            out = [
+                received[receipt_key(household_id, split_node_key(v)[1])]
+                for _, v, rel in self._g.out_edges(h, keys=True)
+                if rel == "RECEIVES"
+            ]
+            return sorted(out, key=lambda r: r.service_id)
+
+    def graph(self, region_id: str | None = None) -> nx.MultiDiGraph:
+        with self._vlock:
+            self._sync()
+            if region_id is None:
+                return self._g.copy()
+            if region_id not in self._records["Region"]:
+                raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            return induced_copy(self._g, subtree_nodes(self._g, region_id))
+
+    def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
+        with self._vlock:
+            self._sync()
+            if household_id not in self._records["Household"]:
+                raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+            return induced_copy(self._g, neighbourhood_nodes(self._g, household_id))
+
+    def counts(self) -> dict[str, int]:
+        with self._vlock:
+            self._sync()
+            return {label: len(recs) for label, recs in self._records.items()}
+
+    def clear(self) -> None:
+        with self.unit_of_work() as uow:
+            for label, recs in self._records.items():
+                for key in recs:
+                    uow.staged[(label, key)] = None
+        with self._wlock:
+            self._wconn.execute("DELETE FROM side")
+
+    # -- side records: small documents outside the graph (tokens, audit) --------
+
+    def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        """Insert or replace one side record; durable when this returns."""
+        text = json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        with self._wlock:
+            c = self._wconn
+            try:
+                c.execute("BEGIN IMMEDIATE")
+                c.execute("INSERT OR REPLACE INTO side (kind, key, data) VALUES (?, ?, ?)", (kind, key, text))
+                c.execute("COMMIT")
+            except BaseException:
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
+                raise
+
+    def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        with self._vlock:
+            row = self._rconn.execute("SELECT data FROM side WHERE kind = ? AND key = ?",
+                                      (kind, key)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def list_side(self, kind: str, *, after: str | None = None,
+                  limit: int | None = None) -> builtins.list[tuple[str, dict[str, Any]]]:
+        with self._vlock:
+            found = self._rconn.execute(
+                "SELECT key, data FROM side WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
+                (kind, after or "", -1 if limit is None else limit),
+            ).fetchall()
+        return [(key, json.loads(data)) for key, data in found]
+
+    def ping(self) -> None:
+        with self._vlock:
+            try:
+                self._rconn.execute("SELECT 1").fetchone()
+            except sqlite3.Error as e:
+                raise StoreError(f"the database {self.path!r} does not answer: {e}") from None
+
+    def close(self) -> None:
+        with self._wlock, self._vlock:
+            self._rconn.close()
+            self._wconn.close()
