@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import pickle
-
 import shutil
 
 import pytest
@@ -101,8 +100,10 @@ def test_a_worker_ignores_modules_in_the_callers_folder(bundle, tmp_path, monkey
 
 
 def test_a_worker_killed_mid_load_is_a_clear_error(tmp_path):
-    write_bundle(generate(300, seed=1), tmp_path)
-    worker = Worker([("Need", tmp_path / SHEET_BY_LABEL["Need"].filename)], None, 1)
+    # more rows than the pipe holds (a message each), so the worker cannot be done before it is killed
+    needs = tmp_path / SHEET_BY_LABEL["Need"].filename
+    needs.write_text(NEEDS + "".join(f"n-{i},hh-1,CARE,3,,\n" for i in range(20_000)), encoding="utf-8")
+    worker = Worker([("Need", needs)], None, 1)
     try:
         events = worker.events("Need")
         assert next(events)[0] == "rows"
