@@ -1,7 +1,8 @@
 """The welfare graph: domain model, store protocol and the two backends.
 
-Open a store with :func:`graph.open_store`; it picks Neo4j when ``NEO4J_URI``
-is set and the embedded SQLite store otherwise.
+Open the configured store with :func:`graph.factory.open_store`: the embedded
+SQLite store (:mod:`graph.embedded`) unless ``NEO4J_URI`` is set and no
+database file is named. Bulk loads: :mod:`graph.bulk`.
 """
 
 from .errors import ConflictError, DolbomError, NotFoundError, StoreError, ValidationError
@@ -28,7 +29,7 @@ from .model import (
 from .store import Store, UnitOfWork
 
 __all__ = [
-    "Agreement", "ConflictError", "Domain", "DolbomError", "Household", "HouseholdTrait",
+    "Agreement", "ConflictError", "DolbomError", "Domain", "Household", "HouseholdTrait",
     "Need", "NeedStatus", "NotFoundError", "Organization", "Receipt", "Record", "Referral",
     "ReferralStatus", "Region", "RegionLevel", "Sector", "Service", "Store", "StoreError",
     "UnitOfWork", "Urgency", "ValidationError", "Volunteer", "node_key",

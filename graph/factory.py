@@ -8,19 +8,19 @@ the embedded store at ``DOLBOM_DB`` (default ``dolbom.db``).
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
+from .embedded import EmbeddedStore
 from .store import Store
 
 DEFAULT_DB = "dolbom.db"
 
 
-def open_store(db: str | None = None, env: Mapping[str, str] | None = None, default: str = DEFAULT_DB) -> Store:
+def open_store(db: str | None = None, env: Mapping[str, str] | None = None,
+               default: str = DEFAULT_DB) -> Store:
     env = os.environ if env is None else env
     if db is None and env.get("NEO4J_URI"):
-        from .neo4j_store import Neo4jStore
+        from .neo4j_store import Neo4jStore  # here: the neo4j driver is imported only when used
 
         return Neo4jStore.from_env(env)
-    from .embedded import EmbeddedStore
-
     return EmbeddedStore(db or env.get("DOLBOM_DB") or default)
