@@ -161,6 +161,25 @@ def test_the_generic_unit_of_work_load_gives_the_same_result(bundle, tmp_path, m
         assert dump(store) == fast
 
 
+def test_bulk_load_takes_the_stores_own_and_a_unit_of_work_otherwise(tmp_path):
+    from graph.bulk import bulk_load
+    from graph.model import Region
+
+    class Plain:
+        """A store offering only the Store protocol's unit of work, as Neo4j does."""
+
+        def __init__(self, store):
+            self.unit_of_work = store.unit_of_work
+
+    with EmbeddedStore(tmp_path / "a.db") as store:
+        with bulk_load(store, expected_rows=10) as load:
+            assert type(load) is EmbeddedBulkLoad and load.takes_prepared("Household")
+        with bulk_load(Plain(store)) as load:
+            assert type(load) is UnitOfWorkLoad and not load.takes_prepared("Household")
+        store.put(Region(id="gg", name="경기도", level="PROVINCE"))  # neither kept the writer's turn
+        assert store.get("Region", "gg") is not None
+
+
 def run_cli(*argv):
     out = io.StringIO()
     return main(list(argv), out=out), out.getvalue()
