@@ -34,7 +34,10 @@ from typing import Any
 from graph.embedded import row_encoder
 from graph.model import (
     MAX_ID,
+    MAX_TAG,
+    MAX_TAGS,
     MAX_TEXT,
+    TAG_PATTERN,
     Domain,
     HouseholdTrait,
     NeedStatus,
@@ -58,10 +61,12 @@ _CACHE_LIMIT = 4096
 
 
 def _ok_id(v: str) -> bool:
-    """Sure to pass ``graph.model._id`` unchanged: 1..MAX_ID printable characters, no
-    space at either end (printable rules out every control character and every
-    whitespace but the plain space, so ``v == v.strip()``)."""
-    return 0 < len(v) <= MAX_ID and v.isprintable() and v[0] != " " and v[-1] != " "
+    """Sure to pass ``graph.model._id`` unchanged: 1..MAX_ID printable ASCII
+    characters, no space at either end (printable rules out every control
+    character and every whitespace but the plain space, so ``v == v.strip()``).
+    Any other letter goes the model's way, which normalises it and refuses the
+    invisible ones."""
+    return 0 < len(v) <= MAX_ID and v.isascii() and v.isprintable() and v[0] != " " and v[-1] != " "
 
 
 def _numbers(lo: int, hi: int) -> dict[str, int]:
@@ -88,6 +93,27 @@ def _enum_list(cls: type[enum.Enum]) -> Callable[[str], tuple[str, ...] | None]:
         out = None
         if all(x in order for x in items):
             out = tuple(sorted(items, key=order.__getitem__))
+        if len(cache) < _CACHE_LIMIT:
+            cache[cell] = out
+        return out
+
+    return convert
+
+
+def _tag_list() -> Callable[[str], tuple[str, ...] | None]:
+    """A cell of ``|``-joined type tags as the record holds them (distinct,
+    sorted); None when one is not a tag or there are too many. Remembers the
+    distinct cells it saw (a bounded number)."""
+    cache: dict[str, tuple[str, ...] | None] = {"": ()}
+
+    def convert(cell: str) -> tuple[str, ...] | None:
+        got = cache.get(cell, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        items = {x.strip() for x in cell.split(LIST_SEPARATOR)} - {""}
+        out = None
+        if len(items) <= MAX_TAGS and all(len(t) <= MAX_TAG and TAG_PATTERN.fullmatch(t) for t in items):
+            out = tuple(sorted(items))
         if len(cache) < _CACHE_LIMIT:
             cache[cell] = out
         return out
@@ -125,16 +151,20 @@ def _household(get: Getter, encode: Encoder) -> RowFunction:
 
 
 def _need(get: Getter, encode: Encoder) -> RowFunction:
+    tags_of = _tag_list()
+
     def row(cells: list[str]) -> Stored | None:
-        id, household, domain, severity, detail, status = get(cells)
+        # a decoded file holds no lone surrogate, the one thing the model refuses in a detail
+        id, household, domain, severity, detail, status, tags = get(cells)
         level = _SEVERITY.get(severity)
         if not (_ok_id(id) and _ok_id(household)) or domain not in _DOMAIN or level is None:
             return None
         if not status:
             status = "OPEN"
-        if status not in _NEED_STATUS or len(detail) > MAX_TEXT:
+        t = tags_of(tags)
+        if status not in _NEED_STATUS or len(detail) > MAX_TEXT or t is None:
             return None
-        data = encode(id, household, domain, level, detail or None, status)
+        data = encode(id, household, domain, level, detail or None, status, t)
         return id, data, (("householdId", "Household", household),), household, ()
 
     return row
@@ -186,7 +216,7 @@ def _receipt(get: Getter, encode: Encoder) -> RowFunction:
 #: label -> (the record fields the row function reads and gives the encoder, in order; its maker)
 _ROWS: dict[str, tuple[tuple[str, ...], Callable[[Getter, Encoder], RowFunction]]] = {
     "Household": (("id", "region_id", "size", "income_percent", "traits", "urgency"), _household),
-    "Need": (("id", "household_id", "domain", "severity", "detail", "status"), _need),
+    "Need": (("id", "household_id", "domain", "severity", "detail", "status", "tags"), _need),
     "Referral": (("id", "household_id", "resource_label", "resource_id", "need_ids", "status", "created_at",
                   "updated_at"), _referral),
     "Receipt": (("household_id", "service_id"), _receipt),
