@@ -34,7 +34,14 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from . import cypher
 from .errors import NotFoundError, StoreError
 from .model import (
-    NODE_LABELS, RECORD_TYPES, Receipt, Record, node_key, record_type, split_node_key, split_receipt_key,
+    NODE_LABELS,
+    RECORD_TYPES,
+    Receipt,
+    Record,
+    node_key,
+    record_type,
+    split_node_key,
+    split_receipt_key,
 )
 from .store import StoreMixin, UnitOfWork
 from .view import build_graph, edge_owner, edges_of
@@ -125,9 +132,38 @@ def write_plan(staged: Mapping[tuple[str, str], Record | None]) -> Plan:
     return plan
 
 
+class _LockedTransaction:
+    """A write transaction begun on first use, whose first statement takes the
+    store's write lock (``LOCK_WRITES``), held until commit or rollback."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self._tx: Any = None
+
+    def _open(self) -> Any:
+        if self._tx is None:
+            self._tx = self._session.begin_transaction()
+            self._tx.run(cypher.LOCK_WRITES).consume()
+        return self._tx
+
+    def data(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return _data(self._open(), query, params)
+
+    def run(self, query: str, params: dict[str, Any] | None = None) -> None:
+        self._open().run(query, params).consume()
+
+    def commit(self) -> None:
+        if self._tx is not None:
+            self._tx.commit()
+
+    def close(self) -> None:
+        if self._tx is not None and not self._tx.closed():
+            self._tx.close()
+
+
 class _Neo4jUnitOfWork(UnitOfWork):
-    """Reads committed state through ``run``: the store's read transactions while
-    the caller stages, the write transaction while it is validated and written."""
+    """Reads committed state through ``run``: the unit of work's own write
+    transaction, which holds the write lock from its first statement."""
 
     def __init__(self, run: Run) -> None:
         super().__init__()
@@ -253,28 +289,32 @@ class Neo4jStore(StoreMixin):
 
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """One write transaction from the unit's first read to its commit, holding
+        the write lock throughout (as the embedded store holds its writer lock):
+        what the caller reads to decide (a service's free places) cannot change
+        before its writes land, so check-and-take never overbooks. The
+        transaction begins at the first read (a unit that reads nothing sends
+        nothing) and commits only if something was staged; the caller's block
+        runs once, and a failure rolls everything back (it is not retried)."""
         if getattr(self._in_uow, "active", False):
             raise RuntimeError("units of work do not nest: use the one already open")
         self._in_uow.active = True
         try:
-            uow = _Neo4jUnitOfWork(self._rows)
-            yield uow
-            if uow.staged:
-                self._commit(uow)
+            with self._errors(), self._session() as session:
+                tx = _LockedTransaction(session)
+                try:
+                    uow = _Neo4jUnitOfWork(tx.data)
+                    yield uow
+                    if uow.staged:
+                        uow.prefetch(uow.staged)
+                        uow.validate()
+                        for query, params in write_plan(uow.staged):
+                            tx.run(query, params)
+                        tx.commit()
+                finally:
+                    tx.close()  # rolls back what was not committed, and a unit that staged nothing
         finally:
             self._in_uow.active = False
-
-    def _commit(self, uow: _Neo4jUnitOfWork) -> None:
-        def work(tx: Any) -> None:
-            tx.run(cypher.LOCK_WRITES).consume()
-            uow.bind(lambda query, params: _data(tx, query, params))
-            uow.prefetch(uow.staged)
-            uow.validate()
-            for query, params in write_plan(uow.staged):
-                tx.run(query, params).consume()
-
-        with self._errors(), self._session() as session:
-            session.execute_write(work)
 
     def clear(self) -> None:
         """Delete every record (for tests against a throwaway database)."""

@@ -56,6 +56,7 @@ class FakeNeo4j:
         self.sent: list[tuple[str, str, dict]] = []  # (transaction kind, statement name, params)
         self.write_transactions = 0
         self.attempts = 1  # >1: the driver retries the write function (a transient error)
+        self.rolled_back = 0  # explicit transactions closed without a commit
         self.closed = False
 
     # driver API
@@ -240,6 +241,38 @@ class FakeSession:
         self.fake.write_transactions += 1
         return self.fake.transaction("write", work)
 
+    def begin_transaction(self):
+        self.fake.write_transactions += 1
+        return FakeExplicitTx(self.fake)
+
+
+class FakeExplicitTx:
+    """An explicit write transaction: statements apply at once, rollback restores."""
+
+    def __init__(self, fake):
+        self.fake = fake
+        self.saved = copy.deepcopy((fake.nodes, fake.rels, fake.side))
+        self.done = False
+
+    def run(self, query, parameters=None, **kw):
+        self.fake._kind = "write"
+        try:
+            return FakeResult(self.fake.execute("write", query, {**(parameters or {}), **kw}))
+        finally:
+            self.fake._kind = "auto"
+
+    def commit(self):
+        self.done = True
+
+    def closed(self):
+        return self.done
+
+    def close(self):
+        if not self.done:
+            self.fake.nodes, self.fake.rels, self.fake.side = self.saved
+            self.fake.rolled_back += 1
+        self.done = True
+
 
 @pytest.fixture
 def fake():
@@ -327,10 +360,11 @@ def test_a_unit_of_work_is_one_write_transaction_that_validates_then_writes(stor
     with store.unit_of_work() as uow:
         uow.put(Region(id="c", name="시", level="CITY", parent_id="p"))
         uow.put(Region(id="p", name="도", level="PROVINCE"))
-        assert fake.write_transactions == 0
-    assert fake.write_transactions == 1
+        assert fake.write_transactions == 1  # begun by the first read, under the lock
+    assert fake.write_transactions == 1 and fake.rolled_back == 0
     in_tx = [n for kind, n, _ in fake.sent if kind == "write"]
-    assert in_tx[0] == "LOCK_WRITES" and "GET_NODES" in in_tx  # validation reads through the transaction
+    # staging and validation read through the transaction, after the lock
+    assert in_tx[0] == "LOCK_WRITES" and {"GET_NODE", "GET_NODES"} & set(in_tx)
     assert writes(fake) == [
         ("LOCK_WRITES", {}),
         ("DELETE_OWNED_PART_OF", {"keys": ["Region:c", "Region:p"]}),
@@ -354,7 +388,7 @@ def test_validation_failing_at_commit_sends_no_write_and_names_the_record(store,
         uow.put(Need(id="n", household_id="h-missing", domain="FOOD", severity=2))
     assert info.value.field == "householdId" and info.value.record == ("Need", "n")
     assert fake.write_transactions == 2  # the first put, and this one
-    assert [n for n, _ in writes(fake)] == ["LOCK_WRITES"]
+    assert [n for n, _ in writes(fake)] == ["LOCK_WRITES"] and fake.rolled_back == 1
     assert (fake.nodes, fake.rels) == before
 
 
@@ -368,35 +402,46 @@ def test_validation_reruns_inside_the_transaction(store, fake):
     assert "Region:c" not in fake.nodes
 
 
-def test_an_exception_in_the_block_sends_nothing(store, fake):
+def test_an_exception_in_the_block_writes_nothing(store, fake):
     store.put(*sample_records())
-    n_tx, n_sent = fake.write_transactions, len(fake.sent)
+    n_sent = len(fake.sent)
     with pytest.raises(RuntimeError, match="changed its mind"), store.unit_of_work() as uow:
         uow.put(Household(id="hh-new", region_id="gg-suwon-jowon", size=2, income_percent=40))
         uow.delete("Referral", "ref-0001")
         raise RuntimeError("caller changed its mind")
-    assert fake.write_transactions == n_tx
-    assert all(kind != "write" for kind, _, _ in fake.sent[n_sent:])
+    sent = [n for _, n, _ in fake.sent[n_sent:]]
+    assert not any(n.startswith(("UPSERT_", "DELETE_", "MERGE_")) for n in sent), sent
+    assert fake.rolled_back == 1  # the lock and the reads were in a transaction, rolled back
     assert store.get("Referral", "ref-0001") is not None and store.get("Household", "hh-new") is None
 
 
-def test_an_empty_unit_of_work_sends_no_transaction(store, fake):
+def test_an_empty_unit_of_work_commits_nothing(store, fake):
     store.put(*sample_records())
-    n = fake.write_transactions
+    before = copy.deepcopy((fake.nodes, fake.rels))
+    n_sent = len(fake.sent)
     with store.unit_of_work() as uow:
         uow.put_many(sample_records())  # identical: stages nothing
         assert uow.staged == {}
-    assert fake.write_transactions == n
+    assert fake.rolled_back == 1  # the lock it took to read is let go, nothing committed
+    assert not any(n.startswith(("UPSERT_", "DELETE_", "MERGE_")) for _, n, _ in fake.sent[n_sent:])
+    assert (fake.nodes, fake.rels) == before
+    with store.unit_of_work():
+        pass  # no read, no statement
+    assert fake.write_transactions == 2
 
 
-def test_the_write_function_is_safe_to_rerun(fake):
-    once = FakeNeo4j()
-    Neo4jStore("bolt://x:7687", driver=once).put(*sample_records())
-    fake.attempts = 2
-    Neo4jStore("bolt://x:7687", driver=fake).put(*sample_records())
-    assert (fake.nodes, fake.rels) == (once.nodes, once.rels)
-    n = len(writes(once))
-    assert writes(fake)[:n] == writes(fake)[n:] == writes(once)  # both attempts sent the same
+def test_the_units_reads_are_inside_its_locked_transaction(store, fake):
+    """What a unit of work reads to decide is read after it holds the write lock,
+    in the transaction that writes (so a concurrent unit cannot change it)."""
+    store.put(*sample_records())
+    fake.sent.clear()
+    with store.unit_of_work() as uow:
+        svc = uow.get("Service", "svc-gg-legal")
+        uow.put(svc.replace(used=svc.used + 1))
+    kinds_names = [(k, n) for k, n, _ in fake.sent]
+    assert kinds_names[0] == ("write", "LOCK_WRITES")
+    assert ("write", "GET_NODE") in kinds_names or ("write", "GET_NODES") in kinds_names
+    assert all(k == "write" for k, _ in kinds_names)
 
 
 def test_units_of_work_do_not_nest(store):

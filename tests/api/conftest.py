@@ -85,8 +85,15 @@ class Result:
         return self.data
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request, tmp_path):
+    """The sample graph in each store: every API test runs on both (Neo4j: the
+    session's test server, emptied first; see tests/neo4j_server.py)."""
+    if request.param == "neo4j":
+        s = request.getfixturevalue("neo4j_store")
+        s.put(*sample_records())
+        yield s
+        return
     s = EmbeddedStore(tmp_path / "api.db")
     s.put(*sample_records())
     yield s
