@@ -54,8 +54,8 @@ after every record it names, so the stream can be written to a store batch by
 batch.
 
 :func:`small_world` is the other end of the scale, for property tests: a
-handful of records around one household, drawn by any :class:`random.Random`
-(Hypothesis's ``st.randoms()`` among them), with every rule often at its edge.
+handful of records around one household with every rule often at its edge,
+drawn from a seeded :class:`random.Random` or from Hypothesis (:class:`Draws`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from graph.errors import ValidationError
 from graph.model import (
@@ -87,6 +87,8 @@ from graph.model import (
     Service,
     Volunteer,
 )
+
+_T = TypeVar("_T")
 
 PROVINCE_ID = "gg"
 PROVINCE_NAME = "경기도"
@@ -531,8 +533,7 @@ class Shape:
         whole("households", self.households, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS)
         whole("provinces", self.provinces, 1, MAX_PROVINCES)
         if self.services is not None:
-            least = sum(len(p.programs) for prov in PROVINCES[: self.provinces] for p in prov.partners)
-            whole("services", self.services, least)
+            whole("services", self.services, partner_services(self.provinces))
         if self.volunteers is not None:
             whole("volunteers", self.volunteers, 0)
         if self.receipts is not None:
@@ -550,6 +551,11 @@ class Shape:
 
 
 _Reach = tuple[str, tuple[Domain, ...], int | None, tuple[HouseholdTrait, ...], bool, bool]
+
+
+def partner_services(provinces: int = 1) -> int:
+    """The fewest services a world of ``provinces`` provinces has: its partners' (they always run)."""
+    return sum(len(p.programs) for prov in PROVINCES[:provinces] for p in prov.partners)
 
 
 @dataclass
@@ -905,82 +911,114 @@ SMALL_CEILINGS = (50, 60, 75, 100)
 SMALL_INCOMES = (50, 51, 60, 61, 70, 71, 75, 76, 85, 86, 100)
 
 
-def small_world(rng: random.Random, regions: Sequence[Region] = SMALL_REGIONS, *, home: str = "dong-a1",
-                household_id: str = "hh-1", on: dt.date = ON, services: int = 8, volunteers: int = 3,
-                capacity: tuple[int, int] = (0, 3), domains: Sequence[str] = SMALL_DOMAINS,
-                traits: Sequence[str] = SMALL_TRAITS) -> list[Record]:
+class Draws(Protocol):
+    """Where the small world's choices come from: :class:`RandomDraws` over a seeded random, or
+    Hypothesis's ``draw`` in the property tests (so that a failing world shrinks and replays).
+    ``coin()`` False is the simpler side: no value, the first alternative."""
+
+    def integer(self, lo: int, hi: int) -> int: ...
+    def pick(self, items: Sequence[_T]) -> _T: ...
+    def coin(self) -> bool: ...
+    #: ``least`` to ``most`` distinct items
+    def subset(self, items: Sequence[_T], most: int, least: int = 0) -> list[_T]: ...
+    #: ``least`` to ``most`` items, repeats allowed
+    def sequence(self, items: Sequence[_T], most: int, least: int = 0) -> list[_T]: ...
+
+
+class RandomDraws:
+    """:class:`Draws` from a :class:`random.Random`."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+    def pick(self, items: Sequence[_T]) -> _T:
+        return self.rng.choice(items)
+
+    def coin(self) -> bool:
+        return self.rng.random() < 0.5
+
+    def subset(self, items: Sequence[_T], most: int, least: int = 0) -> list[_T]:
+        return self.rng.sample(list(items), self.rng.randint(min(least, len(items)), min(most, len(items))))
+
+    def sequence(self, items: Sequence[_T], most: int, least: int = 0) -> list[_T]:
+        return [self.rng.choice(items) for _ in range(self.rng.randint(least, most))]
+
+
+def small_world(source: Draws | random.Random, regions: Sequence[Region] = SMALL_REGIONS, *,
+                home: str = "dong-a1", household_id: str = "hh-1", on: dt.date = ON, services: int = 8,
+                volunteers: int = 3, capacity: tuple[int, int] = (0, 3),
+                domains: Sequence[str] = SMALL_DOMAINS, traits: Sequence[str] = SMALL_TRAITS) -> list[Record]:
     """A small random world around household ``household_id`` in ``home``, every rule often at its edge.
 
     Up to ``services`` services and ``volunteers`` volunteers of one to four organizations serve
     one or two of ``regions``; up to two agreements were signed, or expire, around ``on``; a
     service's places are drawn from ``capacity`` (its scarcity) and some are over-booked;
     incomes fall on and just over the ceilings; needs, services received and referrals in every
-    status. Every draw goes through ``rng``: Hypothesis's ``st.randoms(use_true_random=False)``
-    shrinks it, a seeded :class:`random.Random` repeats it.
+    status. ``source`` makes every choice: a seeded :class:`random.Random` repeats the world.
     """
+    d = RandomDraws(source) if isinstance(source, random.Random) else source
     recs: list[Record] = [*regions]
     pool = [r.id for r in regions]
 
-    def some(items: Sequence[str], most: int, least: int = 0) -> list[str]:
-        return rng.sample(list(items), rng.randint(min(least, len(items)), min(most, len(items))))
-
-    org_ids = [f"o{i}" for i in range(rng.randint(1, 4))]
+    org_ids = [f"o{i}" for i in range(d.integer(1, 4))]
     for oid in org_ids:
-        recs.append(Organization(id=oid, name=f"기관 {oid}", sector=rng.choice(list(Sector))))
+        recs.append(Organization(id=oid, name=f"기관 {oid}", sector=d.pick(list(Sector))))
     agreement_of: dict[str, str] = {}
-    for oid in some(org_ids, 2):
-        signed = on + dt.timedelta(days=rng.choice([-400, -10, 0, 1, 30]))
-        expires = None if rng.random() < 0.5 else max(
-            signed, on + dt.timedelta(days=rng.choice([-1, 0, 10, 400])))
-        quota = None if rng.random() < 0.5 else rng.randint(0, 3)
+    for oid in d.subset(org_ids, 2):
+        signed = on + dt.timedelta(days=d.pick([-400, -10, 0, 1, 30]))
+        expires = max(signed, on + dt.timedelta(days=d.pick([-1, 0, 10, 400]))) if d.coin() else None
+        quota = d.integer(0, 3) if d.coin() else None
         aid = f"mou-{oid}"
         recs.append(Agreement(id=aid, partner_id=oid, domains=["HEALTH"], signed_on=signed,
                               expires_on=expires, annual_quota=quota,
-                              used=0 if quota is None else rng.randint(0, quota)))
+                              used=0 if quota is None else d.integer(0, quota)))
         agreement_of[oid] = aid
     service_ids: list[str] = []
-    for i in range(rng.randint(0, services)):
+    for i in range(d.integer(0, services)):
         sid = f"s{i}"
-        provider = rng.choice(org_ids)
-        cap = None if rng.random() < 0.5 else rng.randint(*capacity)
+        provider = d.pick(org_ids)
+        cap = d.integer(*capacity) if d.coin() else None
         recs.append(Service(
-            id=sid, name=f"서비스 {i}", provider_id=provider, domains=some(domains, 2, 1),
-            region_ids=some(pool, 2, 1),
-            max_income_percent=None if rng.random() < 0.5 else rng.choice(SMALL_CEILINGS),
-            required_traits=some(traits, 2),
-            capacity=cap, used=0 if cap is None else rng.randint(0, cap + 1),
-            lead_time_days=rng.randint(0, 6), cost=rng.choice([0, 0, 5000, 20000]),
-            excludes_ids=some(service_ids, 1),
-            agreement_id=agreement_of.get(provider) if rng.random() < 0.5 else None,
-            active=rng.randint(0, 9) > 1,
+            id=sid, name=f"서비스 {i}", provider_id=provider, domains=d.subset(domains, 2, 1),
+            region_ids=d.subset(pool, 2, 1),
+            max_income_percent=d.pick(SMALL_CEILINGS) if d.coin() else None,
+            required_traits=d.subset(traits, 2),
+            capacity=cap, used=0 if cap is None else d.integer(0, cap + 1),
+            lead_time_days=d.integer(0, 6), cost=d.pick([0, 0, 5000, 20000]),
+            excludes_ids=d.subset(service_ids, 1),
+            agreement_id=agreement_of.get(provider) if d.coin() else None,
+            active=d.integer(0, 9) > 1,
         ))
         service_ids.append(sid)
     volunteer_ids = []
-    for i in range(rng.randint(0, volunteers)):
+    for i in range(d.integer(0, volunteers)):
         vid = f"v{i}"
-        recs.append(Volunteer(id=vid, name=f"봉사자 {i}", skills=some(domains, 2, 1),
-                              region_ids=some(pool, 2, 1), hours_per_week=rng.randint(0, 5)))
+        recs.append(Volunteer(id=vid, name=f"봉사자 {i}", skills=d.subset(domains, 2, 1),
+                              region_ids=d.subset(pool, 2, 1), hours_per_week=d.integer(0, 5)))
         volunteer_ids.append(vid)
     recs.append(Household(
         id=household_id, region_id=home, size=2,
-        income_percent=rng.choice(SMALL_INCOMES) if rng.random() < 0.5 else rng.randint(0, 120),
-        traits=some(traits, 3), urgency=rng.choice(["EMERGENCY", "FOCUSED", "GENERAL"]),
+        income_percent=d.integer(0, 120) if d.coin() else d.pick(SMALL_INCOMES),
+        traits=d.subset(traits, 3), urgency=d.pick(["EMERGENCY", "FOCUSED", "GENERAL"]),
     ))
     need_ids = []
-    for i in range(rng.randint(1, 4)):
+    for i, domain in enumerate(d.sequence(domains, 4, 1)):
         nid = f"n{i}"
-        recs.append(Need(id=nid, household_id=household_id, domain=rng.choice(domains),
-                         severity=rng.randint(1, 5), status=rng.choice(["OPEN", "OPEN", "OPEN", "MET"])))
+        recs.append(Need(id=nid, household_id=household_id, domain=domain, severity=d.integer(1, 5),
+                         status=d.pick(["OPEN", "OPEN", "OPEN", "MET"])))
         need_ids.append(nid)
-    for sid in some(service_ids, 2):
+    for sid in d.subset(service_ids, 2):
         recs.append(Receipt(household_id=household_id, service_id=sid))
     targets = [("Service", s) for s in service_ids] + [("Volunteer", v) for v in volunteer_ids]
-    for i in range(rng.randint(0, 2) if targets else 0):
-        label, rid = rng.choice(targets)
+    for i in range(d.integer(0, 2) if targets else 0):
+        label, rid = d.pick(targets)
         recs.append(Referral(
             id=f"r{i}", household_id=household_id, resource_label=label, resource_id=rid,
-            need_ids=some(need_ids, 2, 1),
-            status=rng.choice(["PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED", "CLOSED"]),
+            need_ids=d.subset(need_ids, 2, 1),
+            status=d.pick(["PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED", "CLOSED"]),
             created_at=dt.datetime.combine(on - dt.timedelta(days=31), dt.time(9), tzinfo=_KST).isoformat(),
         ))
     return recs

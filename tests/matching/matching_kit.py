@@ -20,12 +20,12 @@ from graph.model import (
     Record,
     Referral,
     Region,
-    Sector,
     Service,
     Volunteer,
     node_key,
 )
 from graph.view import build_graph, neighbourhood_nodes
+from loaders import synthetic
 from matching.policy import DEFAULT_POLICY, Policy
 
 ON = dt.date(2026, 6, 1)
@@ -70,13 +70,14 @@ def household(**kw) -> Household:
 
 
 def need(domain: str, id: str | None = None, **kw) -> Need:
-    return Need(id=id or f"need-{domain.lower()}", household_id=HID, domain=domain, severity=kw.pop("severity", 3),
-                **kw)
+    return Need(id=id or f"need-{domain.lower()}", household_id=HID, domain=domain,
+                severity=kw.pop("severity", 3), **kw)
 
 
 def world(*extra: Record, hh: Household | None = None, needs: Iterable[Record] | None = None) -> list[Record]:
     """The hand-made world plus ``extra`` records; one household with the given needs."""
-    return [*regions(), *orgs(), hh or household(), *(needs if needs is not None else [need("HOUSING")]), *extra]
+    needs = needs if needs is not None else [need("HOUSING")]
+    return [*regions(), *orgs(), hh or household(), *needs, *extra]
 
 
 def view(records: list[Record], household_id: str = HID):
@@ -119,7 +120,8 @@ def facts(records: list[Record], household_id: str = HID) -> Facts:
         agreements={r.id: r for r in records if isinstance(r, Agreement)},
         orgs={r.id: r for r in records if isinstance(r, Organization)},
         received={r.service_id for r in records if isinstance(r, Receipt) and r.household_id == household_id},
-        needs=[r for r in records if isinstance(r, Need) and r.household_id == household_id and r.status == "OPEN"],
+        needs=[r for r in records
+               if isinstance(r, Need) and r.household_id == household_id and r.status == "OPEN"],
         referrals=[r for r in records if isinstance(r, Referral) and r.household_id == household_id],
     )
 
@@ -158,10 +160,14 @@ def coverable_domains(f: Facts, on: dt.date = ON) -> set[Domain]:
     return {n.domain for n in f.needs if any(can_cover(f, k, n.domain, on) for k in keys)}
 
 
-def oracle_cost(f: Facts, resource_keys: Iterable[str], policy: Policy = DEFAULT_POLICY, on: dt.date = ON) -> float:
+def oracle_cost(f: Facts, resource_keys: Iterable[str], policy: Policy = DEFAULT_POLICY,
+                on: dt.date = ON) -> float:
     """The package cost exactly as matching/policy.py documents it, from the records."""
     keys = sorted(resource_keys)
-    r2 = lambda x: round(x + 1e-9, 2)
+
+    def r2(x: float) -> float:
+        return round(x + 1e-9, 2)
+
     urgency = str(f.hh.urgency.value)
     lead_day = {"EMERGENCY": policy.lead_day_emergency, "FOCUSED": policy.lead_day_focused,
                 "GENERAL": policy.lead_day_general}[urgency]
@@ -212,95 +218,53 @@ def oracle_cost(f: Facts, resource_keys: Iterable[str], policy: Policy = DEFAULT
 
 
 # -- random graphs -----------------------------------------------------------------
+# loaders.synthetic.small_world builds them (the one synthetic world, at its smallest); here its
+# choices are Hypothesis draws, so that a failing world shrinks and replays
 
-DOMAIN_POOL = ["HEALTH", "HOUSING", "LEGAL", "FOOD"]
-TRAIT_POOL = ["ELDERLY", "UNEMPLOYED", "CHILDREN"]
-REGION_POOL = ["prov", "city-a", "city-b", "dong-a1", "dong-a2", "dong-b1"]
+DOMAIN_POOL = list(synthetic.SMALL_DOMAINS)
+TRAIT_POOL = list(synthetic.SMALL_TRAITS)
+REGION_POOL = [r.id for r in regions()]
 #: ceilings and incomes drawn so that "equal", "just over" and "10 over" happen often
-CEILINGS = [50, 60, 75, 100]
-INCOMES = [50, 51, 60, 61, 70, 71, 75, 76, 85, 86, 100]
+CEILINGS = list(synthetic.SMALL_CEILINGS)
+INCOMES = list(synthetic.SMALL_INCOMES)
+
+
+class HypothesisDraws:
+    """:class:`loaders.synthetic.Draws` through a Hypothesis ``draw``."""
+
+    def __init__(self, draw) -> None:
+        self._draw = draw
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self._draw(st.integers(lo, hi))
+
+    def pick(self, items):
+        return self._draw(st.sampled_from(items))
+
+    def coin(self) -> bool:
+        return self._draw(st.booleans())
+
+    def subset(self, items, most: int, least: int = 0) -> list:
+        if not items:
+            return []
+        return self._draw(st.lists(st.sampled_from(items), min_size=least, max_size=most, unique=True))
+
+    def sequence(self, items, most: int, least: int = 0) -> list:
+        return self._draw(st.lists(st.sampled_from(items), min_size=least, max_size=most))
 
 
 @st.composite
 def random_world(draw, max_services: int = 8, max_volunteers: int = 3) -> list[Record]:
     """A small random world around household ``hh-1`` in dong-a1 (see DOMAIN_POOL etc.)."""
-    recs: list[Record] = [*regions()]
-    n_orgs = draw(st.integers(1, 4))
-    org_ids = [f"o{i}" for i in range(n_orgs)]
-    for oid in org_ids:
-        recs.append(Organization(id=oid, name=f"Org {oid}", sector=draw(st.sampled_from(list(Sector)))))
-    agreement_of: dict[str, str] = {}
-    for oid in draw(st.lists(st.sampled_from(org_ids), unique=True, max_size=2)):
-        signed = ON + dt.timedelta(days=draw(st.sampled_from([-400, -10, 0, 1, 30])))
-        expires = draw(st.one_of(st.none(), st.sampled_from([-1, 0, 10, 400]).map(
-            lambda d, signed=signed: max(signed, ON + dt.timedelta(days=d)))))
-        quota = draw(st.one_of(st.none(), st.integers(0, 3)))
-        used = 0 if quota is None else draw(st.integers(0, quota))
-        aid = f"mou-{oid}"
-        recs.append(Agreement(id=aid, partner_id=oid, domains=["HEALTH"], signed_on=signed, expires_on=expires,
-                              annual_quota=quota, used=used))
-        agreement_of[oid] = aid
-    service_ids: list[str] = []
-    for i in range(draw(st.integers(0, max_services))):
-        sid = f"s{i}"
-        provider = draw(st.sampled_from(org_ids))
-        capacity = draw(st.one_of(st.none(), st.integers(0, 3)))
-        recs.append(Service(
-            id=sid, name=f"Service {i}", provider_id=provider,
-            domains=draw(st.lists(st.sampled_from(DOMAIN_POOL), min_size=1, max_size=2, unique=True)),
-            region_ids=draw(st.lists(st.sampled_from(REGION_POOL), min_size=1, max_size=2, unique=True)),
-            max_income_percent=draw(st.one_of(st.none(), st.sampled_from(CEILINGS))),
-            required_traits=draw(st.lists(st.sampled_from(TRAIT_POOL), max_size=2, unique=True)),
-            capacity=capacity, used=0 if capacity is None else draw(st.integers(0, capacity + 1)),
-            lead_time_days=draw(st.integers(0, 6)), cost=draw(st.sampled_from([0, 0, 5000, 20000])),
-            excludes_ids=draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=1))
-            if service_ids else [],
-            agreement_id=agreement_of.get(provider) if draw(st.booleans()) else None,
-            active=draw(st.integers(0, 9)) > 1,
-        ))
-        service_ids.append(sid)
-    volunteer_ids = []
-    for i in range(draw(st.integers(0, max_volunteers))):
-        vid = f"v{i}"
-        recs.append(Volunteer(
-            id=vid, name=f"Volunteer {i}",
-            skills=draw(st.lists(st.sampled_from(DOMAIN_POOL), min_size=1, max_size=2, unique=True)),
-            region_ids=draw(st.lists(st.sampled_from(REGION_POOL), min_size=1, max_size=2, unique=True)),
-            hours_per_week=draw(st.integers(0, 5)),
-        ))
-        volunteer_ids.append(vid)
-    recs.append(Household(
-        id=HID, region_id="dong-a1", size=2,
-        income_percent=draw(st.one_of(st.sampled_from(INCOMES), st.integers(0, 120))),
-        traits=draw(st.lists(st.sampled_from(TRAIT_POOL), unique=True, max_size=3)),
-        urgency=draw(st.sampled_from(["EMERGENCY", "FOCUSED", "GENERAL"])),
-    ))
-    need_ids = []
-    for i, d in enumerate(draw(st.lists(st.sampled_from(DOMAIN_POOL), min_size=1, max_size=4))):
-        nid = f"n{i}"
-        recs.append(Need(id=nid, household_id=HID, domain=d, severity=draw(st.integers(1, 5)),
-                         status=draw(st.sampled_from(["OPEN", "OPEN", "OPEN", "MET"]))))
-        need_ids.append(nid)
-    for sid in draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=2)) if service_ids else []:
-        recs.append(Receipt(household_id=HID, service_id=sid))
-    targets = [("Service", s) for s in service_ids] + [("Volunteer", v) for v in volunteer_ids]
-    if targets:
-        for i in range(draw(st.integers(0, 2))):
-            label, rid = draw(st.sampled_from(targets))
-            recs.append(Referral(
-                id=f"r{i}", household_id=HID, resource_label=label, resource_id=rid,
-                need_ids=draw(st.lists(st.sampled_from(need_ids), min_size=1, max_size=2, unique=True)),
-                status=draw(st.sampled_from(["PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED", "CLOSED"])),
-                created_at="2026-05-01T09:00:00+09:00",
-            ))
-    return recs
+    return synthetic.small_world(HypothesisDraws(draw), regions(), home="dong-a1", household_id=HID, on=ON,
+                                 services=max_services, volunteers=max_volunteers)
 
 
 def without(records: list[Record], label: str, rid: str) -> list[Record]:
     """The records without one service or volunteer and whatever names it."""
     out = []
     for r in records:
-        if r.LABEL == label and r.key == rid:
+        if label == r.LABEL and r.key == rid:
             continue
         if isinstance(r, Receipt) and label == "Service" and r.service_id == rid:
             continue
