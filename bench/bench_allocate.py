@@ -1,11 +1,13 @@
 """Case-conference allocation against first come, first served, in one run.
 
-Builds (or reuses, with ``--db``) an embedded store holding the synthetic
-welfare graph of ``bench/bench_match.py`` (its generator: ``--households``
-households over 9 provinces, ``--services`` services, ``--volunteers``
+Builds (or reuses, with ``--db``) an embedded store holding the world of
+``bench/bench_match.py`` (:func:`bench.world.match_world`: ``--households``
+households over the nine provinces, ``--services`` services, ``--volunteers``
 volunteers), takes the region subtree view of ``--region`` (default: the
-first province) and plans ``--plan`` of its households (the first by id: the
-arrival order) twice on the same view:
+province with the fewest households that still has ``--plan`` of them, so
+that about every household of the province competes for its places) and plans
+``--plan`` of its households (the first by id: the arrival order) twice on the
+same view:
 
 * **exact** — :func:`matching.allocation.allocate` (MILP, HiGHS, ``--time-limit``);
 * **first come** — :func:`matching.allocation.first_come`: households in
@@ -19,7 +21,7 @@ quota and exclusion before they are reported.
 
 Run::
 
-    python bench/bench_allocate.py                          # 20,000 households: ~2,200 in the first province
+    python bench/bench_allocate.py                          # 20,000 households: ~2,300 in Gyeongnam
     python bench/bench_allocate.py --db /tmp/alloc.db       # build once, then reuse the file
     python bench/bench_allocate.py --households 3000 --services 900 --volunteers 300 --plan 300
 """
@@ -29,7 +31,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -43,26 +44,36 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import networkx as nx
-import scipy
+import networkx as nx  # noqa: E402
+import scipy  # noqa: E402
 
-from graph.embedded import EmbeddedStore
-from matching.allocation import AllocationResult, allocate, first_come
-from matching.allocation_model import build, violations
-from matching.policy import DEFAULT_POLICY
-from matching.regions import RegionTree
+from bench import world  # noqa: E402
+from graph.embedded import EmbeddedStore  # noqa: E402
+from matching.allocation import AllocationResult, allocate, first_come  # noqa: E402
+from matching.allocation_model import build, violations  # noqa: E402
+from matching.policy import DEFAULT_POLICY  # noqa: E402
+from matching.regions import RegionTree  # noqa: E402
 
 ON = dt.date(2026, 6, 1)
-DEFAULTS = {"households": 20_000, "services": 6_000, "volunteers": 2_000, "seed": 4, "plan": 2_000, "repeat": 3}
+DEFAULTS = {"households": 20_000, "services": 6_000, "volunteers": 2_000, "seed": 4, "plan": 2_000,
+            "repeat": 3}
 
 
-def _bench_match():
-    """bench_match.py's generator and loader (one synthetic world for every bench)."""
-    spec = importlib.util.spec_from_file_location("bench_match", ROOT / "bench" / "bench_match.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+def busy_province(store: EmbeddedStore, plan: int) -> str:
+    """The province with the fewest households that still has ``plan`` of them (else the one with
+    the most): planning about all of its households makes them compete for its places."""
+    tree = {r.id: r.parent_id for r in store.list("Region")}
+
+    def root(rid: str) -> str:
+        while tree[rid] is not None:
+            rid = tree[rid]
+        return rid
+
+    count = {rid: 0 for rid, parent in tree.items() if parent is None}
+    for h in store.list("Household"):
+        count[root(h.region_id)] += 1
+    enough = [(n, rid) for rid, n in count.items() if n >= plan]
+    return min(enough)[1] if enough else max((n, rid) for rid, n in count.items())[1]
 
 
 def households_of(g: nx.MultiDiGraph, region_id: str, n: int) -> list[str]:
@@ -119,7 +130,7 @@ def _reasons(r: AllocationResult) -> dict[str, int]:
 def measure(store: EmbeddedStore, region_id: str | None, plan: int, repeat: int, time_limit: float) -> dict:
     t0 = time.perf_counter()
     if region_id is None:
-        region_id = min(r.id for r in store.list("Region") if r.parent_id is None)
+        region_id = busy_province(store, plan)
     g = store.graph(region_id)
     view_s = time.perf_counter() - t0
     ids = households_of(g, region_id, plan)
@@ -144,7 +155,8 @@ def measure(store: EmbeddedStore, region_id: str | None, plan: int, repeat: int,
     ratio = {
         "objective": e["objective"] / f["objective"] if f["objective"] else None,
         "needs_covered": e["needs_covered"] / f["needs_covered"] if f["needs_covered"] else None,
-        "weighted_coverage": e["weighted_coverage"] / f["weighted_coverage"] if f["weighted_coverage"] else None,
+        "weighted_coverage": (e["weighted_coverage"] / f["weighted_coverage"]
+                              if f["weighted_coverage"] else None),
         "seconds": e["seconds_median"] / f["seconds_median"],
     }
     return {"region": region_id, "view_seconds": view_s, "view_nodes": g.number_of_nodes(), "model": model,
@@ -163,7 +175,8 @@ def report(r: dict, out) -> None:
         ("region view", f"{m['region']}: {m['view_nodes']:,} nodes in {m['view_seconds']:.2f} s"),
         ("model", ", ".join(f"{k} {v:,}" for k, v in m["model"].items())),
         ("", f"{'exact (MILP)':>16} {'first come':>14} {'exact/first':>12}"),
-        ("time, median s", f"{e['seconds_median']:>16.2f} {f['seconds_median']:>14.2f} {q['seconds']:>12.2f}"),
+        ("time, median s",
+         f"{e['seconds_median']:>16.2f} {f['seconds_median']:>14.2f} {q['seconds']:>12.2f}"),
         ("objective", f"{e['objective']:>16,.2f} {f['objective']:>14,.2f} {q['objective'] or 0:>12.4f}"),
         ("needs covered", (f"{e['needs_covered']:>10,} / {e['needs']:,} {f['needs_covered']:>14,} "
                            f"{q['needs_covered'] or 0:>12.4f}")),
@@ -187,13 +200,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for name in ("households", "services", "volunteers", "seed", "plan", "repeat"):
         p.add_argument(f"--{name}", type=int, default=DEFAULTS[name], help=f"(default {DEFAULTS[name]:,})")
-    p.add_argument("--region", help="region whose households are planned (default: the first province)")
-    p.add_argument("--time-limit", type=float, default=10.0, dest="time_limit", help="MILP seconds (default 10)")
-    p.add_argument("--db", help="store file: reused if it exists, else built there (default: a temporary file)")
+    p.add_argument("--region", help="region whose households are planned (default: the province with the "
+                                    "fewest households that still has --plan of them)")
+    p.add_argument("--time-limit", type=float, default=10.0, dest="time_limit",
+                   help="MILP seconds (default 10)")
+    p.add_argument("--db", help="store file: reused if it exists, else built there "
+                                "(default: a temporary file)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
     args = p.parse_args(argv)
-    if min(args.households, args.services, args.volunteers, args.plan, args.repeat) < 1:
-        p.error("sizes, --plan and --repeat must be at least 1")
+    if min(args.plan, args.repeat) < 1:
+        p.error("--plan and --repeat must be at least 1")
+    if (problem := world.match_world_error(args.households, args.services, args.volunteers)) is not None:
+        p.error(problem)
     if not args.time_limit > 0:
         p.error("--time-limit must be positive")
     return args
@@ -201,10 +219,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
     args = parse_args(argv)
-    bm = _bench_match()
     results: dict = {
-        "params": {k: getattr(args, k) for k in ("households", "services", "volunteers", "seed", "plan", "repeat",
-                                                 "region", "time_limit")},
+        "params": {k: getattr(args, k) for k in ("households", "services", "volunteers", "seed", "plan",
+                                                 "repeat", "region", "time_limit")},
         "env": {"python": platform.python_version(), "networkx": nx.__version__, "scipy": scipy.__version__,
                 "platform": platform.platform(), "cpus": os.cpu_count()},
         "db": args.db,
@@ -216,8 +233,8 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
         try:
             if not results["reused"]:
                 out.write(f"building {db} ...\n")
-                results["load"] = bm.load(store, bm.generate(args.households, args.services, args.volunteers,
-                                                             args.seed), out)
+                results["load"] = world.load(store, world.match_world(
+                    args.households, args.services, args.volunteers, args.seed), out)
             results["counts"] = store.counts()
             gc.collect()
             gc.freeze()

@@ -1,13 +1,14 @@
 """Coverage, overlaps and network analytics report times at province scale.
 
-Builds (or reuses, with ``--db``) an embedded store holding the synthetic
-welfare graph of ``bench/bench_match.py`` (its generator: ``--households``
-households over 9 provinces, ``--services`` services, ``--volunteers``
+Builds (or reuses, with ``--db``) an embedded store holding the world of
+``bench/bench_match.py`` (:func:`bench.world.match_world`: ``--households``
+households over the nine provinces, ``--services`` services, ``--volunteers``
 volunteers), then times, ``--repeat`` times each (median and max):
 
 * ``store.graph()`` (the whole view) and :func:`matching.coverage` over it
   (every region: all ``--households`` households);
-* ``store.graph(p0)`` and coverage of that one province's subtree;
+* ``store.graph(gg)`` and coverage of that one province's subtree (Gyeonggi,
+  the first: about half the households);
 * :func:`matching.overlaps` and :func:`matching.network.analytics` over the
   whole view (once each unless ``--repeat``).
 
@@ -26,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -40,23 +40,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import networkx as nx
-import scipy
+import networkx as nx  # noqa: E402
+import scipy  # noqa: E402
 
-from graph.embedded import EmbeddedStore
-from graph.model import NeedStatus
-from matching import analytics, coverage, overlaps
+from bench import world  # noqa: E402
+from graph.embedded import EmbeddedStore  # noqa: E402
+from graph.model import NeedStatus  # noqa: E402
+from loaders.synthetic import PROVINCE_ID  # noqa: E402
+from matching import analytics, coverage, overlaps  # noqa: E402
 
 ON = dt.date(2026, 6, 1)
 DEFAULTS = {"households": 100_000, "services": 30_000, "volunteers": 10_000, "seed": 4, "repeat": 3}
-
-
-def _bench_match():
-    spec = importlib.util.spec_from_file_location("bench_match", ROOT / "bench" / "bench_match.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _timed(fn, repeat: int):
@@ -70,7 +64,7 @@ def _timed(fn, repeat: int):
 
 def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
     roots = sorted(r.id for r in store.list("Region") if r.parent_id is None)
-    province = roots[0]
+    province = PROVINCE_ID if PROVINCE_ID in roots else roots[0]
     g, t_view = _timed(store.graph, repeat)
     cells, t_cov = _timed(lambda: coverage(g, on=ON), repeat)
     open_needs = sum(1 for n in store.list("Need") if n.status == NeedStatus.OPEN)
@@ -89,7 +83,8 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
         "view": t_view, "view_nodes": g.number_of_nodes(), "coverage": t_cov, "cells": len(cells),
         "uncovered_needs": sum(c.uncovered_needs for c in cells if c.region_id in roots),
         "blind_spot_cells": len(blind), "cells_without_services": sum(1 for c in blind if c.services == 0),
-        "province": province, "province_open_needs": sum(c.open_needs for c in pcells if c.region_id == province),
+        "province": province,
+        "province_open_needs": sum(c.open_needs for c in pcells if c.region_id == province),
         "province_view": t_pview, "province_coverage": t_pcov, "province_cells": len(pcells),
         "overlaps": t_ovl, "overlap_groups": len(groups), "analytics": t_net,
         "organizations": len(net.organizations), "components": len(net.components),
@@ -100,7 +95,10 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
 
 def report(r: dict, out) -> None:
     m = r["measure"]
-    t = lambda d: f"{d['median_s']:.2f} s median, {d['max_s']:.2f} s max of {d['runs']}"
+
+    def t(d: dict) -> str:
+        return f"{d['median_s']:.2f} s median, {d['max_s']:.2f} s max of {d['runs']}"
+
     rows = [
         ("graph", ", ".join(f"{k} {v:,}" for k, v in r["counts"].items())),
         ("store", f"{'reused ' if r['reused'] else 'built '}{r['db'] or '(temporary file)'}"
@@ -130,17 +128,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.add_argument(f"--{name}", type=int, default=DEFAULTS[name], help=f"(default {DEFAULTS[name]:,})")
     p.add_argument("--analytics-repeat", type=int, default=1, dest="analytics_repeat",
                    help="runs of overlaps and analytics (default 1)")
-    p.add_argument("--db", help="store file: reused if it exists, else built there (default: a temporary file)")
+    p.add_argument("--db", help="store file: reused if it exists, else built there "
+                                "(default: a temporary file)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
     args = p.parse_args(argv)
-    if min(args.households, args.services, args.volunteers, args.repeat, args.analytics_repeat) < 1:
-        p.error("sizes and repeats must be at least 1")
+    if min(args.repeat, args.analytics_repeat) < 1:
+        p.error("repeats must be at least 1")
+    if (problem := world.match_world_error(args.households, args.services, args.volunteers)) is not None:
+        p.error(problem)
     return args
 
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
     args = parse_args(argv)
-    bm = _bench_match()
     results: dict = {
         "params": {k: getattr(args, k) for k in ("households", "services", "volunteers", "seed", "repeat")},
         "env": {"python": platform.python_version(), "networkx": nx.__version__, "scipy": scipy.__version__,
@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
         try:
             if not results["reused"]:
                 out.write(f"building {db} ...\n")
-                results["load"] = bm.load(store, bm.generate(args.households, args.services, args.volunteers,
-                                                             args.seed), out)
+                results["load"] = world.load(store, world.match_world(
+                    args.households, args.services, args.volunteers, args.seed), out)
             results["counts"] = store.counts()
             gc.collect()
             gc.freeze()

@@ -18,11 +18,13 @@ Run::
     python bench/bench_match.py --db /tmp/match.db               # build once, then reuse the file
     python bench/bench_match.py --households 2000 --services 600 --volunteers 200 --samples 200
 
-The generator here is bench-local, deterministic for its parameters and seed,
-and only as realistic as a timing needs: 9 provinces, 229 cities of 10-20
-dongs, an organization per five services; services serve their province
-(2%), their city (45%) or 1-3 of its dongs, so a dong sees ~130 services and
-~20 volunteers, which gives a household tens of candidates per need.
+The world is the one synthetic generator's (:func:`bench.world.match_world`):
+the nine provinces (Gyeonggi first, then the other eight with their real
+cities and counties: 153 cities, ~1,060 dongs), exactly ``--services``
+services of public agencies, partners and local centers in proportion to
+population, ``--volunteers`` volunteers, and households whose needs follow the
+source documents, each already receiving 0-3 services. A dong sees ~100-200
+services, which gives a household tens of candidates.
 """
 
 from __future__ import annotations
@@ -38,194 +40,32 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import networkx as nx
-import scipy
+import networkx as nx  # noqa: E402
+import scipy  # noqa: E402
 
-from graph.embedded import EmbeddedStore
-from graph.model import (
-    Agreement,
-    Domain,
-    Household,
-    HouseholdTrait,
-    Need,
-    Organization,
-    Receipt,
-    Record,
-    Referral,
-    Region,
-    Sector,
-    Service,
-    Volunteer,
-)
-from matching import DEFAULT_POLICY, match
-from matching.candidates import find_candidates
-from matching.greedy import greedy_cover
-from matching.neighbourhood import read
-from matching.packages import build_problem
+from bench import world  # noqa: E402
+from graph.embedded import EmbeddedStore  # noqa: E402
+from graph.model import Record  # noqa: E402
+from matching import DEFAULT_POLICY, match  # noqa: E402
+from matching.candidates import find_candidates  # noqa: E402
+from matching.greedy import greedy_cover  # noqa: E402
+from matching.neighbourhood import read  # noqa: E402
+from matching.packages import build_problem  # noqa: E402
 
 ON = dt.date(2026, 6, 1)
 DEFAULTS = {"households": 100_000, "services": 30_000, "volunteers": 10_000, "seed": 4, "samples": 1_000}
-BATCH = 10_000
-
-_DOMAINS = list(Domain)
-_WEIGHTS = [3 if d.value in ("HEALTH", "HOUSING", "EMPLOYMENT", "LEGAL") else 1 for d in _DOMAINS]
-_TRAITS = list(HouseholdTrait)
-_SECTORS = list(Sector)
-_SECTOR_WEIGHTS = [25, 10, 30, 15, 10, 10]  # PUBLIC, PRIVATE, NONPROFIT, RELIGIOUS, CORPORATE, ASSOCIATION
+WORLD = ("households", "services", "volunteers", "seed")
 
 
-def _domains(rng: random.Random, k: int) -> list[Domain]:
-    out: list[Domain] = []
-    while len(out) < k:
-        d = rng.choices(_DOMAINS, _WEIGHTS)[0]
-        if d not in out:
-            out.append(d)
-    return out
-
-
-def generate(households: int, services: int, volunteers: int, seed: int) -> Iterator[tuple[str, list[Record]]]:
-    """Yield ``(kind, records)`` in an order a store can write without forward references."""
-    rng = random.Random(seed)
-    provinces = [f"p{i}" for i in range(9)]
-    regions: list[Record] = [Region(id=p, name=f"Province {i}", level="PROVINCE") for i, p in enumerate(provinces)]
-    city_province: dict[str, str] = {}
-    city_dongs: dict[str, list[str]] = {}
-    for c in range(229):
-        city, province = f"c{c:03d}", provinces[c % len(provinces)]
-        city_province[city] = province
-        regions.append(Region(id=city, name=f"City {c}", level="CITY", parent_id=province))
-        dongs = [f"{city}-d{d:02d}" for d in range(rng.randint(10, 20))]
-        regions += [Region(id=d, name=f"Dong {d}", level="DONG", parent_id=city) for d in dongs]
-        city_dongs[city] = dongs
-    cities = list(city_dongs)
-    all_dongs = [(d, c) for c, ds in city_dongs.items() for d in ds]
-    yield "Region", regions
-
-    n_orgs = max(1, services // 5)
-    orgs: list[Record] = []
-    org_city: dict[str, str] = {}
-    for i in range(n_orgs):
-        oid, city = f"org-{i:05d}", rng.choice(cities)
-        org_city[oid] = city
-        orgs.append(Organization(id=oid, name=f"Org {i}", sector=rng.choices(_SECTORS, _SECTOR_WEIGHTS)[0],
-                                 region_ids=[city]))
-    yield "Organization", orgs
-
-    agreements: list[Record] = []
-    org_agreement: dict[str, str] = {}
-    for org in rng.sample(orgs, n_orgs // 5):
-        aid = f"mou-{len(agreements):05d}"
-        signed = ON - dt.timedelta(days=rng.randint(-30, 1000))
-        quota = None if rng.random() < 0.3 else rng.randint(20, 400)
-        agreements.append(Agreement(
-            id=aid, partner_id=org.key, domains=_domains(rng, rng.randint(1, 2)), signed_on=signed,
-            expires_on=None if rng.random() < 0.5 else signed + dt.timedelta(days=rng.randint(365, 1500)),
-            annual_quota=quota, used=0 if quota is None else rng.randint(0, quota),
-        ))
-        org_agreement[org.key] = aid
-    yield "Agreement", agreements
-
-    svcs: list[Record] = []
-    serving: dict[str, list[str]] = {}
-    by_city: dict[str, list[str]] = {}
-    org_ids = list(org_city)
-    for i in range(services):
-        sid, provider = f"svc-{i:05d}", rng.choice(org_ids)
-        city = org_city[provider]
-        u = rng.random()
-        if u < 0.02:
-            where = [city_province[city]]
-        elif u < 0.47:
-            where = [city]
-        else:
-            where = rng.sample(city_dongs[city], rng.randint(1, 3))
-        capacity = None if rng.random() < 0.3 else rng.randint(10, 200)
-        used = 0 if capacity is None else (capacity if rng.random() < 0.1 else rng.randint(0, capacity))
-        earlier = by_city.setdefault(city, [])
-        svcs.append(Service(
-            id=sid, name=f"Service {i}", provider_id=provider, domains=_domains(rng, rng.randint(1, 2)),
-            region_ids=where,
-            max_income_percent=None if rng.random() < 0.5 else rng.choice((50, 60, 75, 100, 120, 150)),
-            required_traits=[rng.choice(_TRAITS)] if rng.random() < 0.15 else [],
-            capacity=capacity, used=used, lead_time_days=rng.randint(0, 21),
-            cost=0 if rng.random() < 0.8 else rng.randint(1, 50) * 1000,
-            excludes_ids=[rng.choice(earlier)] if earlier and rng.random() < 0.05 else [],
-            agreement_id=org_agreement.get(provider) if rng.random() < 0.6 else None,
-            active=rng.random() < 0.95,
-        ))
-        earlier.append(sid)
-        for r in where:
-            serving.setdefault(r, []).append(sid)
-    yield "Service", svcs
-
-    vols: list[Record] = []
-    for i in range(volunteers):
-        city = rng.choice(cities)
-        where = [city] if rng.random() < 0.4 else rng.sample(city_dongs[city], rng.randint(1, 3))
-        vols.append(Volunteer(
-            id=f"vol-{i:05d}", name=f"Volunteer {i}", skills=_domains(rng, rng.randint(1, 3)), region_ids=where,
-            languages=["ko"], hours_per_week=0 if rng.random() < 0.05 else rng.randint(1, 20),
-        ))
-    yield "Volunteer", vols
-
-    homes: list[tuple[str, str, str]] = []
-    hh: list[Record] = []
-    for i in range(households):
-        hid = f"hh-{i:06d}"
-        dong, city = rng.choice(all_dongs)
-        homes.append((hid, dong, city))
-        hh.append(Household(
-            id=hid, region_id=dong, size=rng.randint(1, 6), income_percent=rng.randint(0, 200),
-            traits=rng.sample(_TRAITS, rng.randint(0, 3)),
-            urgency=rng.choices(("EMERGENCY", "FOCUSED", "GENERAL"), (1, 3, 6))[0],
-        ))
-    yield "Household", hh
-
-    needs: list[Record] = []
-    need_ids: dict[str, list[str]] = {}
-    for hid, _, _ in homes:
-        ids = need_ids[hid] = []
-        for d in _domains(rng, rng.randint(2, 4)):
-            nid = f"n-{hid[3:]}-{d.value.lower()}"
-            ids.append(nid)
-            needs.append(Need(id=nid, household_id=hid, domain=d, severity=rng.randint(1, 5)))
-    yield "Need", needs
-
-    receipts: list[Record] = []
-    referrals: list[Record] = []
-    for hid, dong, city in homes:
-        reach = serving.get(dong, []) + serving.get(city, []) + serving.get(city_province[city], [])
-        for sid in set(rng.sample(reach, min(len(reach), rng.randint(0, 3)))):
-            receipts.append(Receipt(household_id=hid, service_id=sid))
-        if reach and rng.random() < 0.3:
-            referrals.append(Referral(
-                id=f"ref-{len(referrals):06d}", household_id=hid, resource_label="Service",
-                resource_id=rng.choice(reach), need_ids=[rng.choice(need_ids[hid])],
-                status=rng.choice(("PROPOSED", "SENT", "ACCEPTED", "DECLINED")),
-                created_at="2026-05-01T09:00:00+09:00",
-            ))
-    yield "Receipt", receipts
-    yield "Referral", referrals
-
-
-def load(store: EmbeddedStore, batches: Iterator[tuple[str, list[Record]]], out) -> dict:
-    t0, n, units = time.perf_counter(), 0, 0
-    for kind, recs in batches:
-        for i in range(0, len(recs), BATCH):
-            with store.unit_of_work() as uow:
-                uow.put_many(recs[i:i + BATCH])
-            units += 1
-        n += len(recs)
-        out.write(f"  loaded {kind:<12} {len(recs):>9,} ({time.perf_counter() - t0:6.1f} s)\n")
-        out.flush()
-    return {"records": n, "units_of_work": units, "seconds": time.perf_counter() - t0}
+def generate(households: int, services: int, volunteers: int, seed: int) -> list[tuple[str, list[Record]]]:
+    """The bench's world, ``(kind, records)`` in an order a store can write without forward references."""
+    return world.match_world(households, services, volunteers, seed)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -279,8 +119,8 @@ def measure(store: EmbeddedStore, samples: int, seed: int, limit: int = 3) -> di
         packages += len(r.packages)
         candidates.append(r.candidate_count)
         considered.append(r.considered_count)
-    both = [a + b for a, b in zip(view_t, match_t)]
-    greedy_both = [a + b for a, b in zip(view_t, greedy_t)]
+    both = [a + b for a, b in zip(view_t, match_t, strict=True)]
+    greedy_both = [a + b for a, b in zip(view_t, greedy_t, strict=True)]
     mean_best, mean_greedy = statistics.fmean(costs), statistics.fmean(greedy_costs)
     return {
         "samples": len(chosen), "limit": limit,
@@ -298,6 +138,7 @@ def measure(store: EmbeddedStore, samples: int, seed: int, limit: int = 3) -> di
 
 def report(r: dict, out) -> None:
     m = r["measure"]
+    ms = "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms"
     rows = [
         ("graph", ", ".join(f"{k} {v:,}" for k, v in r["counts"].items())),
         ("store", f"{'reused ' if r['reused'] else 'built '}{r['db'] or '(temporary file)'}"
@@ -310,16 +151,14 @@ def report(r: dict, out) -> None:
         ("engines", ", ".join(f"{k} {v}" for k, v in sorted(m["engines"].items()))),
         ("proven optimal", f"{m['optimal_share']:.1%}"),
         ("packages per household (mean)", f"{m['mean_packages']:.2f}"),
-        ("store.neighbourhood   p50 / p95 / max", "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms".format(**m["view"])),
-        ("match                 p50 / p95 / max", "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms".format(**m["match"])),
-        ("view + match          p50 / p95 / max",
-         "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms".format(**m["view_plus_match"])),
-        ("greedy baseline       p50 / p95 / max",
-         "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms".format(**m["greedy"])),
-        ("view + greedy         p50 / p95 / max",
-         "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms".format(**m["view_plus_greedy"])),
+        ("store.neighbourhood   p50 / p95 / max", ms.format(**m["view"])),
+        ("match                 p50 / p95 / max", ms.format(**m["match"])),
+        ("view + match          p50 / p95 / max", ms.format(**m["view_plus_match"])),
+        ("greedy baseline       p50 / p95 / max", ms.format(**m["greedy"])),
+        ("view + greedy         p50 / p95 / max", ms.format(**m["view_plus_greedy"])),
         ("mean package cost: match rank 1 / greedy",
-         f"{m['mean_cost_match']:.2f} / {m['mean_cost_greedy']:.2f} (greedy/match = {m['greedy_over_match']:.3f})"),
+         f"{m['mean_cost_match']:.2f} / {m['mean_cost_greedy']:.2f}"
+         f" (greedy/match = {m['greedy_over_match']:.3f})"),
         ("households where greedy costs more", f"{m['greedy_worse_share']:.1%}"),
     ]
     width = max(len(k) for k, _ in rows)
@@ -333,20 +172,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name in ("households", "services", "volunteers", "seed", "samples"):
         p.add_argument(f"--{name}", type=int, default=DEFAULTS[name], help=f"(default {DEFAULTS[name]:,})")
     p.add_argument("--limit", type=int, default=3, help="packages per match (default 3)")
-    p.add_argument("--db", help="store file: reused if it exists, else built there (default: a temporary file)")
+    p.add_argument("--db", help="store file: reused if it exists, else built there "
+                                "(default: a temporary file)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
     p.add_argument("--no-gc-freeze", action="store_true",
                    help="leave the loaded graph to the cyclic garbage collector (shows its pauses in max)")
     args = p.parse_args(argv)
-    if min(args.households, args.services, args.volunteers, args.samples, args.limit) < 1:
-        p.error("sizes, --samples and --limit must be at least 1")
+    if min(args.samples, args.limit) < 1:
+        p.error("--samples and --limit must be at least 1")
+    if (problem := world.match_world_error(args.households, args.services, args.volunteers)) is not None:
+        p.error(problem)
     return args
 
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
     args = parse_args(argv)
     results: dict = {
-        "params": {k: getattr(args, k) for k in ("households", "services", "volunteers", "seed", "samples", "limit")},
+        "params": {k: getattr(args, k) for k in (*WORLD, "samples", "limit")},
         "env": {"python": platform.python_version(), "networkx": nx.__version__, "scipy": scipy.__version__,
                 "platform": platform.platform(), "cpus": os.cpu_count()},
         "db": args.db,
@@ -358,8 +200,8 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
         try:
             if not results["reused"]:
                 out.write(f"building {db} ...\n")
-                results["load"] = load(store, generate(args.households, args.services, args.volunteers,
-                                                       args.seed), out)
+                results["load"] = world.load(store, generate(args.households, args.services, args.volunteers,
+                                                             args.seed), out)
                 gc.collect()
             results["counts"] = store.counts()
             results["gc_freeze"] = not args.no_gc_freeze

@@ -1,9 +1,9 @@
 """Load, reopen and neighbourhood-view timings of the embedded store.
 
-Builds a synthetic welfare graph (one province of 31 cities and ~570 dongs,
-organizations, services, agreements, volunteers, households with needs,
-receipts and referrals) in an :class:`graph.embedded.EmbeddedStore`, then
-times:
+Builds the synthetic province (:mod:`loaders.synthetic` at the shape of
+:func:`bench.world.store_world`: Gyeonggi's 31 cities and ~540 dongs, 0.30
+services and 0.15 volunteers per household, every household already receiving
+5-10 services) in an :class:`graph.embedded.EmbeddedStore`, then times:
 
 * the load: every record written in units of work of at most ``--batch``
   records (one kind per unit), total seconds and records per second;
@@ -16,18 +16,13 @@ times:
 
 Run::
 
-    python bench/bench_store.py                     # 20,000 households: ~100k nodes, ~300k edges
+    python bench/bench_store.py                     # 20,000 households: ~95k nodes, ~300k edges
     python bench/bench_store.py --households 2000 --json out.json
-
-The generator below is bench-local and only as realistic as a timing needs
-(shapes and proportions, not Korean welfare statistics); the loaders package
-is where a realistic one belongs.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import json
 import os
@@ -40,9 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -50,229 +44,20 @@ if str(ROOT) not in sys.path:
 
 import networkx as nx  # noqa: E402
 
+from bench import world  # noqa: E402
 from graph.embedded import EmbeddedStore  # noqa: E402
-from graph.model import (  # noqa: E402
-    Agreement,
-    Domain,
-    Household,
-    HouseholdTrait,
-    Need,
-    Organization,
-    Receipt,
-    Record,
-    Referral,
-    Region,
-    Sector,
-    Service,
-    Volunteer,
-    node_key,
-)
+from graph.model import Record, node_key  # noqa: E402
 
 DEFAULT_HOUSEHOLDS = 20_000
 DEFAULT_SEED = 20_261_102
 DEFAULT_BATCH = 10_000
 DEFAULT_SAMPLES = 1_000
 
-# ---------------------------------------------------------------------------
-# the bench-local generator
 
-
-@dataclass(frozen=True)
-class Shape:
-    """How many of each kind, scaled from the number of households."""
-
-    households: int
-    cities: int = 31
-    dongs_per_city: tuple[int, int] = (12, 23)  # 568 dongs with the default seed
-    organizations_per_household: float = 0.075  # 1,500 at 20,000 households
-    services_per_household: float = 0.30  # 6,000
-    volunteers_per_household: float = 0.15  # 3,000
-    agreement_share: float = 0.20  # of organizations sign one MOU
-    needs: tuple[int, int] = (2, 4)
-    receipts: tuple[int, int] = (5, 10)  # services a household already receives
-    referral_share: float = 0.50  # households with one referral
-
-    def count(self, per_household: float, least: int) -> int:
-        return max(least, round(self.households * per_household))
-
-
-_DOMAINS = list(Domain)
-_DOMAIN_WEIGHTS = [3 if d.value in ("HEALTH", "HOUSING", "EMPLOYMENT", "LEGAL") else 1 for d in _DOMAINS]
-_TRAITS = list(HouseholdTrait)
-_T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
-
-
-def _domains(rng: random.Random, k: int) -> list[Domain]:
-    chosen: list[Domain] = []
-    while len(chosen) < k:
-        d = rng.choices(_DOMAINS, _DOMAIN_WEIGHTS)[0]
-        if d not in chosen:
-            chosen.append(d)
-    return chosen
-
-
-def _local_regions(rng: random.Random, city: str, dongs: list[str], k: int) -> list[str]:
-    """k regions of one city: the city itself and/or some of its dongs."""
-    pool = [city, *dongs]
-    return rng.sample(pool, min(k, len(pool)))
-
-
-def generate(households: int, seed: int) -> Iterator[tuple[str, list[Record]]]:
-    """Yield ``(kind, records)`` in an order a store can write without forward
-    references. Deterministic for a given (households, seed)."""
-    rng = random.Random(seed)
-    shape = Shape(households)
-
-    # regions: PROVINCE -> CITY -> DONG
-    province = "gg"
-    regions: list[Record] = [Region(id=province, name="경기도", level="PROVINCE")]
-    city_dongs: dict[str, list[str]] = {}
-    for c in range(shape.cities):
-        city = f"gg-c{c:02d}"
-        regions.append(Region(id=city, name=f"시군 {c}", level="CITY", parent_id=province))
-        dongs = [f"{city}-d{d:02d}" for d in range(rng.randint(*shape.dongs_per_city))]
-        regions += [Region(id=d, name=f"동 {d[-6:]}", level="DONG", parent_id=city) for d in dongs]
-        city_dongs[city] = dongs
-    cities = list(city_dongs)
-    dong_city = {d: c for c, ds in city_dongs.items() for d in ds}
-    all_dongs = list(dong_city)
-    yield "Region", regions
-
-    # organizations: province-wide associations, city agencies, local groups
-    orgs: list[Record] = []
-    org_city: dict[str, str | None] = {}
-    for i in range(shape.count(shape.organizations_per_household, 5)):
-        oid = f"org-{i:05d}"
-        if rng.random() < 0.05:
-            home, where = None, [province]
-        else:
-            home = rng.choice(cities)
-            where = _local_regions(rng, home, city_dongs[home], rng.randint(1, 4))
-        org_city[oid] = home
-        orgs.append(
-            Organization(id=oid, name=f"기관 {i}", sector=rng.choice(list(Sector)), region_ids=where)
-        )
-    yield "Organization", orgs
-
-    agreements: list[Record] = []
-    org_agreement: dict[str, str] = {}
-    for org in rng.sample(orgs, round(len(orgs) * shape.agreement_share)):
-        aid = f"mou-{len(agreements):05d}"
-        signed = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 1000))
-        quota = None if rng.random() < 0.3 else rng.randint(50, 500)
-        agreements.append(Agreement(
-            id=aid, partner_id=org.key, domains=_domains(rng, rng.randint(1, 2)), signed_on=signed,
-            expires_on=None if rng.random() < 0.5 else signed + dt.timedelta(days=rng.randint(365, 1095)),
-            annual_quota=quota, used=0 if quota is None else rng.randint(0, quota),
-        ))
-        org_agreement[org.key] = aid
-    yield "Agreement", agreements
-
-    # services: 1-3 regions of their provider's city (or the province), some
-    # ruling out earlier services of the same city, some under the provider's MOU
-    services: list[Record] = []
-    by_city: dict[str | None, list[str]] = {}
-    serving: dict[str, list[str]] = {}  # region -> services serving it
-    org_ids = list(org_city)
-    for i in range(shape.count(shape.services_per_household, 10)):
-        sid = f"svc-{i:05d}"
-        provider = rng.choice(org_ids)
-        home = org_city[provider]
-        if home is None or rng.random() < 0.03:
-            where = [province]
-        else:
-            where = _local_regions(rng, home, city_dongs[home], rng.randint(1, 3))
-        earlier = by_city.setdefault(home, [])
-        excludes = rng.sample(earlier, min(len(earlier), rng.randint(1, 2))) if rng.random() < 0.10 else []
-        capacity = None if rng.random() < 0.3 else rng.randint(10, 200)
-        services.append(Service(
-            id=sid, name=f"서비스 {i}", provider_id=provider, domains=_domains(rng, rng.randint(1, 2)),
-            region_ids=where,
-            max_income_percent=None if rng.random() < 0.5 else rng.choice((50, 60, 75, 100, 120, 150)),
-            required_traits=[rng.choice(_TRAITS)] if rng.random() < 0.15 else [],
-            capacity=capacity, used=0 if capacity is None else rng.randint(0, capacity),
-            lead_time_days=rng.randint(0, 30), cost=0 if rng.random() < 0.8 else rng.randint(1, 50) * 1000,
-            excludes_ids=excludes,
-            agreement_id=org_agreement.get(provider) if rng.random() < 0.6 else None,
-            active=rng.random() < 0.95,
-        ))
-        earlier.append(sid)
-        for r in where:
-            serving.setdefault(r, []).append(sid)
-    yield "Service", services
-
-    volunteers: list[Record] = []
-    vol_serving: dict[str, list[str]] = {}
-    for i in range(shape.count(shape.volunteers_per_household, 5)):
-        vid = f"vol-{i:05d}"
-        home = rng.choice(cities)
-        where = _local_regions(rng, home, city_dongs[home], rng.randint(1, 3))
-        langs = ["ko"] + (["vi"] if rng.random() < 0.05 else []) + (["zh"] if rng.random() < 0.05 else [])
-        volunteers.append(Volunteer(
-            id=vid, name=f"봉사자 {i}", skills=_domains(rng, rng.randint(1, 3)), region_ids=where,
-            languages=langs, hours_per_week=rng.randint(1, 20),
-        ))
-        for r in where:
-            vol_serving.setdefault(r, []).append(vid)
-    yield "Volunteer", volunteers
-
-    # households, then their needs, receipts and referrals
-    reach: dict[str, list[str]] = {}  # dong -> services serving its chain
-    for d in all_dongs:
-        # de-duplicated: a service may serve both a dong and its city
-        chain = serving.get(d, []) + serving.get(dong_city[d], []) + serving.get(province, [])
-        reach[d] = list(dict.fromkeys(chain))
-    homes: list[tuple[str, str]] = []
-    hh: list[Record] = []
-    for i in range(households):
-        hid = f"hh-{i:06d}"
-        dong = rng.choice(all_dongs)
-        homes.append((hid, dong))
-        hh.append(Household(
-            id=hid, region_id=dong, size=rng.randint(1, 6), income_percent=rng.randint(0, 200),
-            traits=rng.sample(_TRAITS, rng.randint(0, 3)),
-            urgency=rng.choices(("EMERGENCY", "FOCUSED", "GENERAL"), (1, 3, 6))[0],
-        ))
-    yield "Household", hh
-
-    needs: list[Record] = []
-    need_ids: dict[str, list[str]] = {}
-    for hid, _ in homes:
-        ids = need_ids[hid] = []
-        for d in _domains(rng, rng.randint(*shape.needs)):
-            nid = f"need-{hid[3:]}-{d.value.lower()}"
-            ids.append(nid)
-            needs.append(Need(id=nid, household_id=hid, domain=d, severity=rng.randint(1, 5)))
-    yield "Need", needs
-
-    receipts: list[Record] = []
-    for hid, dong in homes:
-        pool = reach[dong]
-        for sid in rng.sample(pool, min(len(pool), rng.randint(*shape.receipts))):
-            receipts.append(Receipt(household_id=hid, service_id=sid))
-    yield "Receipt", receipts
-
-    referrals: list[Record] = []
-    for hid, dong in homes:
-        if rng.random() >= shape.referral_share:
-            continue
-        vols = vol_serving.get(dong, []) + vol_serving.get(dong_city[dong], [])
-        if vols and rng.random() < 0.2:
-            label, rid = "Volunteer", rng.choice(vols)
-        elif reach[dong]:
-            label, rid = "Service", rng.choice(reach[dong])
-        else:
-            continue
-        ids = need_ids[hid]
-        created = _T0 + dt.timedelta(minutes=rng.randint(0, 300 * 24 * 60))
-        referrals.append(Referral(
-            id=f"ref-{len(referrals):06d}", household_id=hid, resource_label=label, resource_id=rid,
-            need_ids=rng.sample(ids, rng.randint(1, min(2, len(ids)))),
-            status=rng.choice(("PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED", "CLOSED")),
-            created_at=created.isoformat(),
-            updated_at=(created + dt.timedelta(hours=rng.randint(0, 72))).isoformat(),
-        ))
-    yield "Referral", referrals
+def generate(households: int, seed: int) -> list[tuple[str, list[Record]]]:
+    """The bench's world, ``(kind, records)`` in an order a store can write without forward
+    references: :func:`bench.world.store_world`. Deterministic for a given (households, seed)."""
+    return world.store_world(households, seed)
 
 
 # ---------------------------------------------------------------------------

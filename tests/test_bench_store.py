@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
+from bench import bench_store
 from graph.embedded import EmbeddedStore
-
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_store.py"
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_store", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
 def test_bench_store_at_a_tiny_size(tmp_path):
-    bench = _bench()
+    bench = bench_store
     db, out_json, out = tmp_path / "bench.db", tmp_path / "bench.json", io.StringIO()
     r = bench.main(
         ["--households", "300", "--seed", "5", "--db", str(db), "--json", str(out_json),
@@ -69,7 +57,7 @@ def test_bench_store_at_a_tiny_size(tmp_path):
 
 @pytest.mark.slow
 def test_the_bench_generator_is_deterministic():
-    bench = _bench()
+    bench = bench_store
 
     def records(seed):
         return [(kind, [r.to_dict() for r in recs]) for kind, recs in bench.generate(50, seed)]
@@ -80,7 +68,7 @@ def test_the_bench_generator_is_deterministic():
 
 @pytest.mark.slow
 def test_the_bench_refuses_to_overwrite_a_file(tmp_path):
-    bench = _bench()
+    bench = bench_store
     db = tmp_path / "exists.db"
     db.write_bytes(b"")
     with pytest.raises(SystemExit, match="exists"):

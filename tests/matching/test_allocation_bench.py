@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from bench import bench_allocate, bench_coverage
 
 
 @pytest.mark.slow
 def test_bench_allocate_at_a_tiny_size(tmp_path):
-    bench = _load("bench_allocate")
+    bench = bench_allocate
     out_json, out = tmp_path / "a.json", io.StringIO()
     r = bench.main(["--households", "900", "--services", "900", "--volunteers", "60", "--plan", "100",
                     "--repeat", "1", "--db", str(tmp_path / "a.db"), "--json", str(out_json)], out=out)
@@ -42,7 +31,7 @@ def test_bench_allocate_at_a_tiny_size(tmp_path):
 
 @pytest.mark.slow
 def test_bench_coverage_at_a_tiny_size(tmp_path):
-    bench = _load("bench_coverage")
+    bench = bench_coverage
     out = io.StringIO()
     r = bench.main(["--households", "300", "--services", "200", "--volunteers", "50", "--repeat", "1",
                     "--db", str(tmp_path / "c.db")], out=out)
