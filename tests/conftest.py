@@ -1,6 +1,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 # the repo root on sys.path, so `python -m pytest` works from a plain checkout too
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -18,3 +20,31 @@ def pytest_terminal_summary(terminalreporter):
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, n in sorted(reasons.items()):
         terminalreporter.write_line(f"SKIPPED {n} test(s): {reason}")
+
+
+# -- the hand-made sample graph (loaders.sample) in an embedded store: the one place tests load it
+
+
+def _sample_in(path: Path, **options):
+    """An open embedded store at ``path`` holding the sample graph."""
+    from graph.embedded import EmbeddedStore
+    from loaders.sample import sample_records
+
+    store = EmbeddedStore(path, **options)
+    store.put(*sample_records())
+    return store
+
+
+@pytest.fixture
+def sample_store(tmp_path):
+    """An open embedded store holding the sample graph, this test's own (closed afterwards)."""
+    with _sample_in(tmp_path / "sample.db") as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> str:
+    """The path of a (closed) store file holding the sample graph, shared by the tests of one module."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    _sample_in(path).close()
+    return str(path)

@@ -10,18 +10,14 @@ import json
 import pytest
 
 from api.cli import main
-from graph.embedded import EmbeddedStore
 from graph.view import build_graph
 from loaders.sample import sample_records
 from matching import analytics, coverage, overlaps
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("report") / "sample.db"
-    with EmbeddedStore(path) as store:
-        store.put(*sample_records())
-    return str(path)
+def db(sample_db):
+    return sample_db
 
 
 def run(*argv):

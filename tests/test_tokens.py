@@ -12,14 +12,11 @@ from service.principal import Principal, Role
 from service.tokens import authenticate, create_token, list_tokens, revoke_token
 from graph.embedded import EmbeddedStore
 from graph.errors import NotFoundError, UnauthenticatedError, ValidationError
-from loaders.sample import sample_records
 
 
 @pytest.fixture
-def store(tmp_path):
-    with EmbeddedStore(tmp_path / "tokens.db") as s:
-        s.put(*sample_records())
-        yield s
+def store(sample_store):
+    return sample_store
 
 
 def test_each_role_maps_to_its_principal(store):
@@ -55,9 +52,9 @@ def test_anything_else_is_unauthenticated(store, header, why):
     assert why in str(e.value) and e.value.code == "UNAUTHENTICATED"
 
 
-def test_only_the_hash_is_stored(store, tmp_path):
+def test_only_the_hash_is_stored(store):
     token = create_token(store, Role.COORDINATOR)
-    conn = sqlite3.connect(tmp_path / "tokens.db")
+    conn = sqlite3.connect(store.path)
     try:
         everything = " ".join(str(row) for row in conn.execute("SELECT * FROM side"))
     finally:
@@ -116,7 +113,7 @@ def test_an_expired_token_is_refused(store):
         authenticate(store, f"Bearer {token}", now=now + dt.timedelta(days=3))
 
 
-def test_tokens_survive_reopening(store, tmp_path):
+def test_tokens_survive_reopening(store):
     token = create_token(store, Role.COORDINATOR)
-    with EmbeddedStore(tmp_path / "tokens.db") as again:
+    with EmbeddedStore(store.path) as again:
         assert authenticate(again, f"Bearer {token}").role is Role.COORDINATOR

@@ -28,7 +28,6 @@ import pytest
 
 from service.principal import Principal, Role
 from service.settings import Settings
-from graph.embedded import EmbeddedStore
 from loaders.sample import sample_records
 
 PRINCIPALS: dict[str, Principal] = {
@@ -86,7 +85,7 @@ class Result:
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
-def store(request, tmp_path):
+def store(request):
     """The sample graph in each store: every API test runs on both (Neo4j: the
     session's test server, emptied first; see tests/neo4j_server.py)."""
     if request.param == "neo4j":
@@ -94,10 +93,7 @@ def store(request, tmp_path):
         s.put(*sample_records())
         yield s
         return
-    s = EmbeddedStore(tmp_path / "api.db")
-    s.put(*sample_records())
-    yield s
-    s.close()
+    yield request.getfixturevalue("sample_store")
 
 
 @pytest.fixture

@@ -39,15 +39,13 @@ CALLERS = st.sampled_from(["coordinator", "caseworker", "partner-bar", None])
 
 
 @pytest.fixture(scope="module")
-def fuzz_client(tmp_path_factory, authenticator):
+def fuzz_client(sample_db, authenticator):
     from starlette.testclient import TestClient
 
     from api.app import create_app
     from graph.embedded import EmbeddedStore
-    from loaders.sample import sample_records
 
-    store = EmbeddedStore(tmp_path_factory.mktemp("fuzz") / "fuzz.db", synchronous="OFF")
-    store.put(*sample_records())
+    store = EmbeddedStore(sample_db, synchronous="OFF")
     # generous document limits so most examples reach the resolvers
     app = create_app(store, Settings(max_depth=25, max_aliases=200, max_tokens=50_000, allocate_time_limit=2.0),
                      authenticate=authenticator)

@@ -18,7 +18,6 @@ from tests.spawn import Spawned, free_port, serve_argv
 from service.tokens import create_token
 from graph.embedded import EmbeddedStore
 from graph.model import Need, Referral, Service
-from loaders.sample import sample_records
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPACITY = 10
@@ -26,10 +25,9 @@ CLIENTS = 40
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("serve") / "serve.db"
+def server(sample_db):
+    db = Path(sample_db)
     with EmbeddedStore(db) as store:
-        store.put(*sample_records())
         store.put(Service(id="svc-ten", name="열 자리 주거 상담", provider_id="org-suwon-city", domains=["HOUSING"],
                           region_ids=["gg-suwon"], capacity=CAPACITY))
         store.put(*[Need(id=f"need-c{i}", household_id="hh-0003", domain="HOUSING", severity=3)
