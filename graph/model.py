@@ -92,6 +92,21 @@ class ReferralStatus(_Enum):
     CLOSED = "CLOSED"
 
 
+class SupportForm(_Enum):
+    """How a resource helps (지원형태): cash 현금, in kind 현물, a voucher 이용권, a service 서비스."""
+
+    CASH = "CASH"
+    IN_KIND = "IN_KIND"
+    VOUCHER = "VOUCHER"
+    SERVICE = "SERVICE"
+
+
+#: a type tag's spelling (the tags themselves are in :mod:`graph.taxonomy`)
+TAG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_TAG = 40
+MAX_TAGS = 20
+
+
 # --------------------------------------------------------------------------
 # field checks: each returns the normalised value or raises ValidationError
 
@@ -156,6 +171,21 @@ def _enums(name: str, cls: type[_Enum], values: Any) -> tuple:
         raise ValidationError(name, "must be a list")
     members = {_enum(name, cls, v) for v in values}
     return tuple(m for m in cls if m in members)
+
+
+def _tags(name: str, values: Any) -> tuple[str, ...]:
+    """Type tags: slugs of lower-case letters, digits and single hyphens, sorted and de-duplicated."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError(name, "must be a list of tags")
+    out = set()
+    for v in values:
+        if not isinstance(v, str) or len(v) > MAX_TAG or not TAG_PATTERN.fullmatch(v):
+            raise ValidationError(name, f"{v!r} is not a tag: up to {MAX_TAG} lower-case letters, digits "
+                                        "and single hyphens (rent-support)")
+        out.add(v)
+    if len(out) > MAX_TAGS:
+        raise ValidationError(name, f"must hold at most {MAX_TAGS} tags (got {len(out)})")
+    return tuple(sorted(out))
 
 
 def _date(name: str, value: Any, *, required: bool = True) -> dt.date | None:
@@ -346,6 +376,10 @@ class Service(Record):
     excludes_ids: tuple[str, ...] = ()
     agreement_id: str | None = None
     active: bool = True
+    #: how it helps: cash, in kind, a voucher or a service (지원형태)
+    form: SupportForm = SupportForm.SERVICE
+    #: type tags from the taxonomy (:mod:`graph.taxonomy`)
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -368,6 +402,8 @@ class Service(Record):
             raise ValidationError("excludesIds", f"service {self.id!r} cannot exclude itself")
         _set(self, "agreement_id", _opt_id("agreementId", self.agreement_id))
         _set(self, "active", _bool("active", self.active))
+        _set(self, "form", _enum("form", SupportForm, self.form))
+        _set(self, "tags", _tags("tags", self.tags))
 
     @property
     def available(self) -> int | None:
@@ -424,6 +460,10 @@ class Volunteer(Record):
     region_ids: tuple[str, ...]
     languages: tuple[str, ...] = ()
     hours_per_week: int = 0
+    #: how the volunteer helps (a service by default: time and skills)
+    form: SupportForm = SupportForm.SERVICE
+    #: type tags from the taxonomy (:mod:`graph.taxonomy`)
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -439,6 +479,8 @@ class Volunteer(Record):
         langs = {_text("languages", x, MAX_LANGUAGE) for x in self.languages}
         _set(self, "languages", tuple(sorted(langs)))
         _set(self, "hours_per_week", _int("hoursPerWeek", self.hours_per_week, 0, 168))
+        _set(self, "form", _enum("form", SupportForm, self.form))
+        _set(self, "tags", _tags("tags", self.tags))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -475,6 +517,8 @@ class Need(Record):
     severity: int
     detail: str | None = None
     status: NeedStatus = NeedStatus.OPEN
+    #: type tags given explicitly; none given: derived from ``detail`` where needed (:mod:`graph.taxonomy`)
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -483,6 +527,7 @@ class Need(Record):
         _set(self, "severity", _int("severity", self.severity, 1, 5))
         _set(self, "detail", _text("detail", self.detail, MAX_TEXT, required=False))
         _set(self, "status", _enum("status", NeedStatus, self.status))
+        _set(self, "tags", _tags("tags", self.tags))
 
 
 RESOURCE_LABELS = ("Service", "Volunteer")
