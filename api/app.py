@@ -5,29 +5,40 @@ callable that opens one: it is then called in the app's lifespan, i.e. after
 uvicorn forked its workers, and closed at shutdown; the Neo4j driver must be
 created that way). The request path:
 
-1. :class:`api.middleware.RequestIdMiddleware` — request id + access log;
-2. :class:`api.middleware.BodyLimitMiddleware` — 413 past ``max_body_bytes``;
-3. CORS when ``cors_origins`` is set;
-4. ``/network/``: the coordinators' network page (static files);
-5. ``/graphql``: ``Authorization: Bearer <token>`` → :class:`Principal`
+1. :class:`api.middleware.RequestIdMiddleware` — request id + one access log line;
+2. :class:`api.middleware.SecurityHeadersMiddleware` — ``X-Content-Type-Options``,
+   ``Content-Security-Policy`` with ``frame-ancestors 'none'``, ``Referrer-Policy``;
+3. :class:`api.middleware.BodyLimitMiddleware` — 413 past ``max_body_bytes``,
+   408 when the body does not arrive within ``body_timeout`` seconds;
+4. CORS when ``cors_origins`` is set;
+5. ``/network/``: the coordinators' network page (static files);
+6. ``/graphql``: ``Authorization: Bearer <token>`` → :class:`Principal`
    (``service.tokens.authenticate``; a wrong token is HTTP 401 with a GraphQL
    error coded UNAUTHENTICATED), then strawberry's ASGI view with a fresh
-   :class:`schema.context.Context` (and DataLoaders) per request.
+   :class:`schema.context.Context` (and DataLoaders) per request. The body is
+   read by :mod:`api.body` (UTF-8, JSON, shape, depth, number size); a query
+   runs within ``time_budget`` seconds.
 
-The view is async; every blocking store or solver call inside runs in a worker
-thread (starlette's ``run_in_threadpool``).
+Every refusal, at any level, is JSON with a GraphQL error and its
+``extensions.code`` (never a plain-text body). The view is async; every
+blocking store or solver call inside runs in a worker thread (starlette's
+``run_in_threadpool``; the analytics in the bounded pool of :mod:`schema.pool`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -36,6 +47,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.http.base import HTTPException as ViewRefusal  # type: ignore[attr-defined]  # from cross_web
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.types import ExecutionResult
 
 from graph.errors import DolbomError
 from graph.store import Store
@@ -46,7 +61,8 @@ from service import audit, tokens
 from service.principal import Principal
 from service.settings import Settings
 
-from .middleware import BodyLimitMiddleware, RequestIdMiddleware
+from . import body
+from .middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware, json_error
 
 log = logging.getLogger("dolbom.api")
 
@@ -54,7 +70,7 @@ log = logging.getLogger("dolbom.api")
 STATIC = Path(__file__).resolve().parent / "static"
 
 Authenticate = Callable[[Store, str | None], Principal]
-StoreOrFactory = Union[Store, Callable[[], Store]]
+StoreOrFactory = Store | Callable[[], Store]
 
 
 class _Holder:
@@ -70,14 +86,110 @@ class _Holder:
         return self.store
 
 
+#: documents shorter than this have their operations cached (see _operations)
+_CACHED_QUERY = 20_000
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str], ...]:
+    return _parsed_operations(query, max_tokens)
+
+
+def _parsed_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str], ...]:
+    try:
+        doc = parse(query, no_location=True, max_tokens=max_tokens)
+    except GraphQLError:
+        return ()
+    return tuple((d.name.value if d.name else None, d.operation.value)
+                 for d in doc.definitions if isinstance(d, OperationDefinitionNode))
+
+
+def _operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str], ...]:
+    """(name, ``query``/``mutation``) of each operation of a document (none when it does not parse)."""
+    if len(query) < _CACHED_QUERY:
+        return _cached_operations(query, max_tokens)
+    return _parsed_operations(query, max_tokens)
+
+
+def _refusal(message: str) -> ExecutionResult:
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})])
+
+
 class DolbomGraphQL(GraphQL):
-    """strawberry's ASGI view with our per-request context."""
+    """strawberry's ASGI view with our per-request context, our body reader, JSON
+    refusals and a time budget per query."""
 
     def __init__(self, holder: _Holder, settings: Settings) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None,
                          allow_queries_via_get=True)
         self.holder = holder
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except ViewRefusal as e:  # strawberry's plain-text refusals, as JSON with a code
+            code = "NOT_FOUND" if e.status_code == 404 else "BAD_USER_INPUT"
+            headers = {"Allow": "GET, POST"} if e.status_code == 405 else None
+            response = json_error(e.status_code, e.reason, code, (scope.get("state") or {}).get("request_id"),
+                                  headers=headers, graphql=True)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return body.read_json(data)
+        except body.BodyError as e:
+            raise ViewRefusal(400, str(e)) from None
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        out = super().parse_query_params(params)
+        try:
+            body.operation(out)
+        except body.BodyError as e:
+            raise ViewRefusal(400, str(e)) from None
+        return body.normalise(out)  # type: ignore[no-any-return]
+
+    async def parse_http_body(self, request: Any) -> Any:
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method != "POST" or "application/json" not in content_type:
+            return await super().parse_http_body(request)
+        try:
+            query, variables, name, extensions = body.operation(self.parse_json(await request.get_body()))
+        except body.BodyError as e:
+            raise ViewRefusal(400, str(e)) from None
+        return GraphQLRequestData(query=query, variables=variables, operation_name=name,
+                                  extensions=extensions)
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
+                             root_value: Any, request_data: GraphQLRequestData) -> Any:
+        """Runs the one operation the request names. Several operations and no
+        ``operationName`` is BAD_USER_INPUT (strawberry would run the first). A query
+        runs within ``time_budget`` seconds; past it the request ends with a BAD_USER_INPUT
+        error. A mutation is not cut short: its write would still land."""
+        run = functools.partial(super().execute_single, request=request, request_adapter=request_adapter,
+                                sub_response=sub_response, context=context, root_value=root_value,
+                                request_data=request_data)
+        ops = _operations(request_data.query or "", self.settings.max_tokens)
+        name = request_data.operation_name
+        if len(ops) > 1 and name is None:
+            return _refusal(f"the document holds {len(ops)} operations: send operationName to say which one "
+                            f"to run")
+        kinds = [kind for n, kind in ops if name is None or n == name]
+        if kinds == ["mutation"]:
+            return await run()
+        budget = self.settings.time_budget
+        try:
+            async with asyncio.timeout(budget):
+                return await run()
+        except TimeoutError:
+            pass
+        log.warning("request %s ended after its time budget of %g s", getattr(context, "request_id", None),
+                    budget)
+        return _refusal(f"this query ran longer than its time budget of {budget:g} s and was ended: ask for "
+                        f"less (a smaller region, fewer households, fewer aliases)")
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         state = request.scope.get("state") or {}
@@ -87,10 +199,9 @@ class DolbomGraphQL(GraphQL):
         request.scope.setdefault("state", {})["context"] = ctx
         return ctx
 
-
-    async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
+    async def process_result(self, request: Request, result: Any) -> Any:
         """Map errors that never reached the schema's extensions (syntax errors,
-        the token limiter that aborts parsing) to contract codes too."""
+        the token limiter that aborts parsing, the guards) to contract codes too."""
         if result.errors:
             result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"))
         ctx = (request.scope.get("state") or {}).get("context")
@@ -131,7 +242,8 @@ class GraphQLEndpoint:
         await self.view(scope, receive, send)
 
     @staticmethod
-    async def _unavailable(e: BaseException, rid: str | None, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _unavailable(e: BaseException, rid: str | None, scope: Scope, receive: Receive,
+                           send: Send) -> None:
         """HTTP 503 with an INTERNAL error (and the request id); the cause goes to the log only."""
         log.error("authentication failed (request %s): %s", rid, e, exc_info=(type(e), e, e.__traceback__))
         body = {"data": None, "errors": [{"message": INTERNAL_MESSAGE,
@@ -171,20 +283,31 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
                 await run_in_threadpool(holder.store.close)
                 holder.store = None
 
-    middleware = [Middleware(RequestIdMiddleware), Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)]
+    middleware = [Middleware(RequestIdMiddleware), Middleware(SecurityHeadersMiddleware),
+                  Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                             timeout=settings.body_timeout)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "OPTIONS"],
                                      allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
                                      expose_headers=["X-Request-ID"]))
+    async def refused(request: Request, exc: Exception) -> Response:
+        """Starlette's own refusals (an unknown path, a method a route does not take) as JSON."""
+        assert isinstance(exc, HTTPException)
+        code = "NOT_FOUND" if exc.status_code == 404 else "BAD_USER_INPUT"
+        rid = (request.scope.get("state") or {}).get("request_id")
+        return json_error(exc.status_code, exc.detail, code, rid, headers=exc.headers)
+
     app = Starlette(
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            # every method reaches the view, which answers all but GET and POST with a JSON 405
+            Route("/graphql", endpoint),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Mount("/network", StaticFiles(directory=STATIC / "network", html=True), name="network"),
         ],
         middleware=middleware,
+        exception_handlers={HTTPException: refused},
         lifespan=lifespan,
     )
     app.state.settings = settings

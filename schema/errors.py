@@ -5,6 +5,9 @@
   message (which names the field) and ``extensions.field``;
 * errors graphql-core raises itself (syntax, validation, variable coercion,
   the depth/alias/token limiters) → BAD_USER_INPUT;
+* a full disk (SQLite's "database or disk is full", ``ENOSPC``) → INTERNAL
+  with ``extensions.reason`` ``STORAGE_FULL`` and a message that says nothing
+  was written (a unit of work that cannot commit leaves nothing behind);
 * anything else (a bug, a store that is down) → INTERNAL with a fixed
   message; the exception and its traceback are logged with the request id,
   which the client gets as ``extensions.requestId``. No traceback ever
@@ -13,6 +16,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -28,12 +32,28 @@ log = logging.getLogger("dolbom.api")
 
 CODES = ("UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT", "INTERNAL")
 INTERNAL_MESSAGE = "Internal error. Quote the requestId when you report it."
+STORAGE_FULL_MESSAGE = ("The server's storage is full: nothing was written. Try again later, and quote the "
+                        "requestId when you report it.")
+
+
+def storage_full(e: BaseException | None) -> bool:
+    """True for a full disk, whichever layer noticed it (SQLite, the OS), also as another error's cause."""
+    seen = 0
+    while e is not None and seen < 5:
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            return True
+        if type(e).__name__ == "OperationalError" and "full" in str(e).lower():  # sqlite3: SQLITE_FULL
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
 
 def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     """The client-safe form of one error (see the module docstring)."""
     original = error.original_error
     done = (error.extensions or {}).get("code")
-    if original is None and done in CODES:  # mapped already
+    if original is None and done in CODES:  # mapped already (or raised with its code)
+        if request_id and "requestId" not in error.extensions:
+            error.extensions["requestId"] = request_id
         return error
     ext: dict[str, Any] = {}
     if original is None or isinstance(original, GraphQLError):
@@ -44,6 +64,11 @@ def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
         code = original.code
         if original.field:
             ext["field"] = original.field
+    elif storage_full(original):
+        where = ".".join(map(str, error.path or ())) or "-"
+        log.error("storage full (request %s) at %s: %s", request_id, where, original)
+        message, code = STORAGE_FULL_MESSAGE, "INTERNAL"
+        ext["reason"] = "STORAGE_FULL"
     else:
         log.error(
             "INTERNAL error (request %s) at %s: %s", request_id, ".".join(map(str, error.path or ())) or "-",

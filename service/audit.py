@@ -5,13 +5,16 @@ graph, outside it), keyed by time so they list in order:
 
     {"at": "2026-11-23T09:12:03.123456+00:00", "actor": "tok-3f2a...", "role": "caseworker",
      "organizationId": null, "regionId": "gg-suwon", "action": "updateReferral",
-     "targetLabel": "Referral", "targetIds": ["ref-7"], "requestId": "8c1e...", "detail": {"status": "ACCEPTED"}}
+     "targetLabel": "Referral", "targetIds": ["ref-7"], "requestId": "8c1e...",
+     "detail": {"status": "ACCEPTED"}}
 
 * every successful mutation writes one entry, right after its unit of work
   commits (``action`` is the mutation's name);
 * every request that showed household data writes one ``read`` entry naming
   the households (the ``household`` query, households inside referrals,
-  ``matchPackages``, ``allocate``), once per request, not per field;
+  ``matchPackages``, ``allocate``, ``overdue``, ``followUpsDue``, the household
+  and need nodes of ``network``, and any need's free-text ``detail`` wherever
+  it is shown), once per request, not per field;
 * nothing in the API changes or deletes an entry: there is no mutation for
   them, and the only reader is the coordinators' ``auditLog`` query.
 
@@ -50,7 +53,8 @@ def _key(at: str) -> str:
 
 
 def entry(p: Principal, action: str, target_label: str | None, target_ids: Iterable[str],
-          request_id: str | None, detail: dict[str, Any] | None = None, at: str | None = None) -> dict[str, Any]:
+          request_id: str | None, detail: dict[str, Any] | None = None,
+          at: str | None = None) -> dict[str, Any]:
     return {
         "at": at or _now(), "actor": p.token_id, "role": p.role.value, "organizationId": p.organization_id,
         "regionId": p.region_id, "action": action, "targetLabel": target_label,
@@ -131,7 +135,15 @@ def decode_cursor(cursor: str) -> str:
         raise ValidationError("after", f"not a cursor this API gave out: {cursor!r}") from None
 
 
+#: every entry's time sorts after this and before :data:`_LATEST` (keys are UTC ISO times)
+_EARLIEST = ""
+_LATEST = "\uffff"
+
+
 def _timestamp(field_name: str, value: str | None) -> str | None:
+    """The UTC key a window bound compares with. A time whose UTC form falls outside
+    datetime's years 1 to 9999 (``0001-01-01T00:00:00+14:00``, ``9999-12-31T23:59:59-14:00``)
+    is before or after every entry: it bounds nothing, or everything."""
     if value is None:
         return None
     try:
@@ -140,7 +152,10 @@ def _timestamp(field_name: str, value: str | None) -> str | None:
         raise ValidationError(field_name, f"must be an ISO-8601 date or time (got {value!r})") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    try:
+        return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    except OverflowError:
+        return _EARLIEST if t.year == dt.MINYEAR else _LATEST
 
 
 def audit_log(store: Store, p: Principal, *, first: int, after: str | None, max_first: int,
@@ -150,7 +165,7 @@ def audit_log(store: Store, p: Principal, *, first: int, after: str | None, max_
     require_role(p, Role.COORDINATOR, what="read the audit log")
     if not 0 <= first <= max_first:
         raise ValidationError("first", f"must be between 0 and {max_first} (got {first})")
-    f = Filters(actor, action, target_id, _timestamp("since", since), _timestamp("until", until))
+    f = Filters(actor, action, target_id, _timestamp("since", since) or None, _timestamp("until", until))
     start = decode_cursor(after) if after else ""
     if f.since and f.since > start:
         start = f.since

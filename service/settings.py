@@ -4,23 +4,30 @@
 added by ``dolbom serve``, override them with :meth:`Settings.replace`).
 Every limit is configurable; the defaults are what a public deployment needs.
 
-==============================  ==================  ==============================================
-variable                        field               meaning
-==============================  ==================  ==============================================
-DOLBOM_MAX_DEPTH                max_depth           deepest selection nesting of a document
-DOLBOM_MAX_ALIASES              max_aliases         aliases in one document
-DOLBOM_MAX_TOKENS               max_tokens          lexer tokens in one document
-DOLBOM_MAX_FIRST                max_first           largest ``first`` of a page
-DOLBOM_MAX_ALLOCATE             max_allocate        most households in one ``allocate``
-DOLBOM_MAX_MATCH_LIMIT          max_match_limit     most packages ``matchPackages`` returns
-DOLBOM_MAX_BODY_BYTES           max_body_bytes      request body cap (HTTP 413 past it)
-DOLBOM_ALLOCATE_TIME_LIMIT      allocate_time_limit solver seconds for one ``allocate``
-DOLBOM_EMERGENCY_DAYS           emergency_days      an EMERGENCY household needs a referral SENT within this many days
-DOLBOM_FOCUSED_DAYS             focused_days        the same for FOCUSED households
-DOLBOM_FOLLOW_UP_DAYS           follow_up_days      a DELIVERED referral's default follow-up, days after delivery
-DOLBOM_CORS_ORIGINS             cors_origins        comma-separated allowed origins ("" = no CORS)
-DOLBOM_GRAPHIQL                 graphiql            1/0: serve GraphiQL on GET /graphql
-==============================  ==================  ==============================================
+===========================  ====================  =======================================================
+variable                     field                 meaning
+===========================  ====================  =======================================================
+DOLBOM_MAX_DEPTH             max_depth             deepest selection nesting of a document
+DOLBOM_MAX_ALIASES           max_aliases           aliases in one document
+DOLBOM_MAX_TOKENS            max_tokens            lexer tokens in one document
+DOLBOM_MAX_FIRST             max_first             largest ``first`` of a page
+DOLBOM_MAX_ALLOCATE          max_allocate          most households in one ``allocate``
+DOLBOM_MAX_MATCH_LIMIT       max_match_limit       most packages ``matchPackages`` returns
+DOLBOM_MAX_BODY_BYTES        max_body_bytes        request body cap (HTTP 413 past it)
+DOLBOM_BODY_TIMEOUT          body_timeout          seconds a request body may take to arrive (HTTP 408 past)
+DOLBOM_MAX_COST_ANONYMOUS    max_cost_anonymous    estimated cost of one document, no token
+DOLBOM_MAX_COST_PARTNER      max_cost_partner      the same for partners
+DOLBOM_MAX_COST_CASEWORKER   max_cost_caseworker   the same for case workers
+DOLBOM_MAX_COST_COORDINATOR  max_cost_coordinator  the same for coordinators
+DOLBOM_TIME_BUDGET           time_budget           seconds a query may run before it ends with an error
+DOLBOM_HEAVY_WORKERS         heavy_workers         analytics (coverage, network, allocate...) run at once
+DOLBOM_ALLOCATE_TIME_LIMIT   allocate_time_limit   solver seconds for one ``allocate``
+DOLBOM_EMERGENCY_DAYS        emergency_days        days an EMERGENCY household has to get a referral SENT
+DOLBOM_FOCUSED_DAYS          focused_days          the same for FOCUSED households
+DOLBOM_FOLLOW_UP_DAYS        follow_up_days        days from delivery to a DELIVERED referral's follow-up
+DOLBOM_CORS_ORIGINS          cors_origins          comma-separated allowed origins ("" = no CORS)
+DOLBOM_GRAPHIQL              graphiql              1/0: serve GraphiQL on GET /graphql
+===========================  ====================  =======================================================
 """
 
 from __future__ import annotations
@@ -45,6 +52,13 @@ class Settings:
     max_allocate: int = 5000
     max_match_limit: int = 20
     max_body_bytes: int = 1_000_000
+    body_timeout: float = 10.0
+    max_cost_anonymous: int = 10_000
+    max_cost_partner: int = 50_000
+    max_cost_caseworker: int = 100_000
+    max_cost_coordinator: int = 200_000
+    time_budget: float = 30.0
+    heavy_workers: int = 1
     allocate_time_limit: float = 10.0
     emergency_days: int = 3
     focused_days: int = 14
@@ -55,8 +69,14 @@ class Settings:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            if f.type in ("int", "float") and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            if f.type in ("int", "float") and (not number or v <= 0):
                 raise ValidationError(f.name, f"must be a positive number (got {v!r})")
+
+    def max_cost(self, role: str) -> int:
+        """The cost limit of a role (``Role.value``: anonymous, partner, caseworker, coordinator, local)."""
+        return {"anonymous": self.max_cost_anonymous, "partner": self.max_cost_partner,
+                "caseworker": self.max_cost_caseworker}.get(role, self.max_cost_coordinator)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed (None values are ignored)."""

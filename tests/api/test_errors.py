@@ -43,8 +43,8 @@ def test_model_validation_names_the_field(gql, store, fields, field):
 
 
 def test_nested_validation_names_the_nested_field(gql):
-    r = gql('mutation { registerService(input: {id: "svc-v", name: "x", providerId: "org-gg-bar", domains: [LEGAL], '
-            'regionIds: ["gg"], eligibility: {maxIncomePercent: -5}}) { id } }', C)
+    r = gql('mutation { registerService(input: {id: "svc-v", name: "x", providerId: "org-gg-bar", '
+            'domains: [LEGAL], regionIds: ["gg"], eligibility: {maxIncomePercent: -5}}) { id } }', C)
     assert r.errors[0]["extensions"]["field"] == "eligibility.maxIncomePercent"
 
 
@@ -112,9 +112,62 @@ def test_a_broken_token_store_is_503_internal_not_a_traceback(store, caplog):
     def broken(store, header):
         raise OSError("disk gone: /secret/tokens")
 
-    with TestClient(create_app(store, Settings(), authenticate=broken)) as c:
-        with caplog.at_level(logging.ERROR, logger="dolbom.api"):
-            r = c.post("/graphql", json={"query": "{ services { totalCount } }"}, headers={"X-Request-ID": "rid-9"})
+    with (TestClient(create_app(store, Settings(), authenticate=broken)) as c,
+          caplog.at_level(logging.ERROR, logger="dolbom.api")):
+        r = c.post("/graphql", json={"query": "{ services { totalCount } }"},
+                   headers={"X-Request-ID": "rid-9"})
     assert r.status_code == 503 and "secret" not in r.text
     assert r.json()["errors"][0]["extensions"] == {"code": "INTERNAL", "requestId": "rid-9"}
     assert any("rid-9" in rec.getMessage() for rec in caplog.records)
+
+
+@pytest.mark.parametrize("since, until, everything", [
+    ("0001-01-01T00:00:00+14:00", None, True),  # before year 1 in UTC: bounds nothing
+    (None, "9999-12-31T23:59:59-14:00", True),  # past year 9999 in UTC: bounds nothing
+    ("9999-12-31T23:59:59-14:00", None, False),  # after every entry
+    (None, "0001-01-01T00:00:00+14:00", False),  # before every entry
+    ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", True),
+    ("0001-01-01", "9999-12-31", True),
+])
+def test_audit_log_windows_at_the_datetime_extremes_are_answered(gql, since, until, everything):
+    gql('mutation { upsertRegion(input: {id: "gg-x", name: "x", level: DONG, parentId: "gg-suwon"}) '
+        '{ id } }', C).ok()
+    r = gql("query($s: String, $u: String) { auditLog(since: $s, until: $u) { edges { node { action } } } }",
+            C, s=since, u=until)
+    actions = [e["node"]["action"] for e in r.ok()["auditLog"]["edges"]]
+    assert ("upsertRegion" in actions) is everything
+
+
+def test_a_full_disk_is_a_coded_storage_error_and_nothing_is_half_written(tmp_path, caplog):
+    """SQLite's own "database or disk is full" (a page limit on the file stands in for the disk)."""
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+    from graph.embedded import EmbeddedStore
+    from loaders.sample import sample_records
+    from tests.api.conftest import fake_authenticate
+
+    store = EmbeddedStore(tmp_path / "full.db")
+    store.put(*sample_records())
+    pages = store._wconn.execute("PRAGMA page_count").fetchone()[0]
+    store._wconn.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+    before = store.counts()
+    big = "가" * 1900
+    doc = ('mutation($d: String) { a: addNeed(householdId: "hh-0001", input: {id: "n-full-1", domain: FOOD, '
+           'severity: 2, detail: $d}) { id } }')
+    with TestClient(create_app(store, authenticate=fake_authenticate)) as c, \
+            caplog.at_level(logging.ERROR, logger="dolbom.api"):
+        for i in range(20):  # fill the last free pages, until the disk is full
+            body = {"query": doc.replace("n-full-1", f"n-full-{i}"), "variables": {"d": big}}
+            r = c.post("/graphql", json=body, headers={"Authorization": "Bearer coordinator"})
+            if r.json().get("errors"):
+                break
+    err = r.json()["errors"][0]
+    assert err["extensions"]["code"] == "INTERNAL" and err["extensions"]["reason"] == "STORAGE_FULL", err
+    assert "nothing was written" in err["message"] and "full.db" not in r.text
+    failed = f"n-full-{i}"
+    assert store.get("Need", failed) is None
+    store.close()
+    with EmbeddedStore(tmp_path / "full.db") as again:  # and nothing of it on the file either
+        assert again.get("Need", failed) is None
+        assert again.counts()["Need"] == before["Need"] + i
