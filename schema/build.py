@@ -2,8 +2,11 @@
 :func:`build_schema` for configured limits.
 
 Extensions, in order: the error mapping (every error leaves with a contract
-code), strawberry's parser and validation caches, and the limiters (query
-depth, aliases, tokens; strawberry >= 0.315.7, where they cannot be bypassed).
+code), strawberry's parser and validation caches, the document guards (long
+number literals, several operations without ``operationName``:
+:mod:`schema.guards`), the limiters (query depth, aliases, tokens; strawberry
+>= 0.315.7, where they cannot be bypassed), and the cost limit per role
+(:mod:`schema.cost`), checked last, just before execution.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from strawberry.extensions import (
 
 from service.settings import Settings
 
+from .cost import CostLimit
 from .errors import ErrorCodes
+from .guards import DocumentGuards
 from .mutation import Mutation
 from .query import Query
 
@@ -42,11 +47,14 @@ def build_schema(settings: Settings | None = None) -> DolbomSchema:
         mutation=Mutation,
         extensions=[
             ErrorCodes,
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-            QueryDepthLimiter(max_depth=s.max_depth),
-            MaxAliasesLimiter(max_alias_count=s.max_aliases),
-            MaxTokensLimiter(max_token_count=s.max_tokens),
+            # factories: a fresh extension per request (the caches live at module level)
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            DocumentGuards,
+            lambda: QueryDepthLimiter(max_depth=s.max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
+            CostLimit,
         ],
     )
 

@@ -15,6 +15,7 @@ from service.permissions import require_token
 
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
 from .enums import Domain, NodeKind
+from .pool import run_heavy
 from .types import (
     Allocation,
     CoverageCell,
@@ -77,8 +78,9 @@ class Query:
     async def match_packages(self, info: Info, household_id: strawberry.ID,
                              limit: int | None = 3) -> list[ServicePackage]:
         ctx = info.context
-        packages = await run_in_threadpool(analysis.match_packages, ctx.store, ctx.principal, household_id,
-                                  3 if limit is None else limit, max_limit=ctx.settings.max_match_limit)
+        packages = await run_heavy(ctx.settings.heavy_workers, analysis.match_packages, ctx.store, ctx.principal,
+                                   household_id, 3 if limit is None else limit,
+                                   max_limit=ctx.settings.max_match_limit)
         ctx.households_read.add(household_id)
         return [ServicePackage.of(p) for p in packages]
 
@@ -86,23 +88,26 @@ class Query:
                       "(all regions if null).")
     async def coverage(self, info: Info, region_id: strawberry.ID | None = None) -> list[CoverageCell]:
         ctx = info.context
-        return [CoverageCell.of(c) for c in await run_in_threadpool(analysis.coverage_cells, ctx.store, ctx.principal,
-                                                            region_id)]
+        cells = await run_heavy(ctx.settings.heavy_workers, analysis.coverage_cells, ctx.store, ctx.principal,
+                                region_id)
+        return [CoverageCell.of(c) for c in cells]
 
     @strawberry.field
     async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:
         ctx = info.context
-        return [OverlapGroup.of(g) for g in await run_in_threadpool(analysis.overlap_groups, ctx.store, ctx.principal,
-                                                            region_id)]
+        groups = await run_heavy(ctx.settings.heavy_workers, analysis.overlap_groups, ctx.store, ctx.principal,
+                                 region_id)
+        return [OverlapGroup.of(g) for g in groups]
 
     @strawberry.field
     async def network(self, info: Info, region_id: strawberry.ID | None = None,
                       kinds: list[NodeKind] | None = None) -> NetworkGraph:
         ctx = info.context
         wanted = None if kinds is None else [k.value for k in kinds]
-        g = await run_in_threadpool(analysis.network_graph, ctx.store, ctx.principal, region_id, wanted)
-        # household nodes show urgency and open needs: audited as a read
-        ctx.households_read.update(n.id for n in g.nodes if n.kind == "HOUSEHOLD")
+        g, shown = await run_heavy(ctx.settings.heavy_workers, analysis.network_read, ctx.store,
+                                   ctx.principal, region_id, wanted)
+        # household nodes show urgency and open needs, need nodes a household's need: audited as a read
+        ctx.households_read.update(shown)
         return NetworkGraph(
             nodes=[NetworkNode(id=strawberry.ID(n.id), kind=NodeKind(n.kind), label=n.label, group=n.group,
                                weight=float(n.weight)) for n in g.nodes],
@@ -116,7 +121,8 @@ class Query:
         if len(household_ids) > ctx.settings.max_allocate:  # refuse before any store read
             raise ValidationError("householdIds", f"at most {ctx.settings.max_allocate} households per plan "
                                                   f"(got {len(household_ids)})")
-        plan = await run_in_threadpool(analysis.allocate_plan, ctx.store, ctx.principal, household_ids,
+        plan = await run_heavy(ctx.settings.heavy_workers, analysis.allocate_plan, ctx.store, ctx.principal,
+                               household_ids,
                               max_households=ctx.settings.max_allocate,
                               time_limit=ctx.settings.allocate_time_limit)
         ctx.households_read.update(household_ids)
@@ -153,4 +159,5 @@ class Query:
                              as_of: dt.date | None = None) -> list[Referral]:
         ctx = info.context
         rows = await run_in_threadpool(followup.due, ctx.store, ctx.principal, region_id=region_id, as_of=as_of)
+        ctx.households_read.update(ref.household_id for ref, _ in rows)  # whose referrals: audited as a read
         return [Referral.of(ref) for ref, _ in rows]

@@ -36,13 +36,28 @@ def forbidden(field: str | None, message: str) -> DolbomError:
     return ForbiddenError(field, message)
 
 
-def unauthenticated(message: str = "this operation needs a token: send Authorization: Bearer <token>") -> DolbomError:
+NEEDS_TOKEN = "this operation needs a token: send Authorization: Bearer <token>"
+
+
+def unauthenticated(message: str = NEEDS_TOKEN) -> DolbomError:
     """An UNAUTHENTICATED error (no field: the whole request lacks a token)."""
     return UnauthenticatedError(None, message)
 
 
 #: statuses a partner may move a referral to
 PARTNER_STATUSES = frozenset({"ACCEPTED", "DELIVERED", "DECLINED"})
+
+_STAFF_QUERIES = frozenset({"matchPackages", "coverage", "overlaps", "network", "allocate", "overdue",
+                            "followUpsDue"})
+#: the queries each role is refused outright, before any work (UNAUTHENTICATED or FORBIDDEN, as the
+#: table above says); the cost limit (``schema.cost``) does not count them. A query missing here is
+#: counted, so forgetting one errs on the safe side; tests/api/test_cost.py checks each one is refused.
+REFUSED_QUERIES: dict[Role, frozenset[str]] = {
+    Role.ANONYMOUS: _STAFF_QUERIES | {"household", "auditLog"},
+    Role.PARTNER: _STAFF_QUERIES | {"auditLog"},
+    Role.CASEWORKER: frozenset({"auditLog"}),
+    Role.COORDINATOR: frozenset(),
+}
 
 
 def require_token(p: Principal) -> None:
@@ -80,7 +95,7 @@ def require_region(store: Store, p: Principal, region_ids: Iterable[str], field:
     if p.role is Role.CASEWORKER:
         for rid in region_ids:
             if not in_subtree(store, rid, p.region_id):
-                raise forbidden(field, f"region {rid!r} is outside your region {p.region_id!r}")
+                raise forbidden(field, f"region {rid!r} is outside your region")
 
 
 
@@ -99,7 +114,7 @@ def decide_household(p: Principal, hh: Household, chain: list[str], has_own_refe
     if p.role is Role.CASEWORKER:
         if p.region_id is not None and p.region_id in chain:
             return "full"
-        raise forbidden("householdId", f"household {hh.id!r} is outside your region {p.region_id!r}")
+        raise forbidden("householdId", f"household {hh.id!r} is outside your region")
     if p.role is Role.PARTNER and has_own_referral:
         return "partner"
     raise forbidden("householdId", f"household {hh.id!r} has no referral to your organization")
@@ -110,7 +125,8 @@ def decide_household(p: Principal, hh: Household, chain: list[str], has_own_refe
 def require_full_household(access: str, field: str) -> None:
     """FORBIDDEN naming ``field`` unless ``access`` (from :func:`decide_household`) is full."""
     if access != "full":
-        raise forbidden(field, "a partner sees only a household's id, region and the needs it was referred for")
+        raise forbidden(field, "a partner sees only a household's id, region and the needs it was "
+                               "referred for")
 
 
 def sees_need_detail(p: Principal) -> bool:
@@ -119,8 +135,12 @@ def sees_need_detail(p: Principal) -> bool:
 
 
 def require_household(store: Store, p: Principal, hh: Household, what: str) -> None:
-    """Acting on a household (writes, matching): coordinators, and case workers of its region."""
-    require_region(store, p, [hh.region_id], "householdId", what)
+    """Acting on a household (writes, matching): coordinators, and case workers of its region.
+    The refusal names the household the caller gave, never its region: a case worker must
+    not learn where another region's household lives."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
+    if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
+        raise forbidden("householdId", f"household {hh.id!r} is outside your region")
 
 
 def scope(store: Store, p: Principal, region_id: str | None, what: str) -> str | None:
@@ -133,5 +153,5 @@ def scope(store: Store, p: Principal, region_id: str | None, what: str) -> str |
         if region_id is None:
             return p.region_id
         if not in_subtree(store, region_id, p.region_id):
-            raise forbidden("regionId", f"region {region_id!r} is outside your region {p.region_id!r}")
+            raise forbidden("regionId", f"region {region_id!r} is outside your region")
     return region_id

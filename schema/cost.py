@@ -1,0 +1,212 @@
+"""The query cost limit: an estimate of a document's work, refused past the caller's role limit.
+
+Depth, alias and token limits bound a document's shape, not its work: an
+anonymous ``services(first: 500) { edges { node { provider { services {
+provider { services { id } } } } } } }`` stays within them and still resolves
+hundreds of thousands of objects. So before execution every document gets a
+cost, from list sizes and nesting:
+
+* a field that returns objects costs ``size × (1 + the cost of its selection)``;
+  a scalar or enum field costs nothing (it is read off an object already paid for);
+* ``size`` is the field's ``first`` (or ``limit``) argument when it has one, as
+  given or by its default, capped by the settings; :data:`LIST_SIZES` for the
+  lists whose length is known roughly; :data:`DEFAULT_LIST` (10) for any other
+  list; 1 for a single object;
+* the analytics add a fixed weight for the work behind them (:data:`WEIGHTS`;
+  ``allocate`` also :data:`PER_HOUSEHOLD` per household it plans);
+* fragments count where they are spread, every alias counts again, a union's
+  fragments all count, introspection costs :data:`INTROSPECTION`;
+* a root query the caller's role is refused outright
+  (``service.permissions.REFUSED_QUERIES``) costs nothing: it fails before any
+  work with UNAUTHENTICATED or FORBIDDEN, which is the answer the caller should get.
+
+The limit depends on the caller's role (``Settings.max_cost(role)``):
+anonymous lowest. Past it the request is ``BAD_USER_INPUT`` before anything
+runs, with the estimate and the limit in ``extensions.cost`` / ``extensions.limit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+    get_named_type,
+)
+from strawberry.extensions import SchemaExtension
+
+from service.permissions import REFUSED_QUERIES
+from service.principal import Role
+from service.settings import Settings
+
+#: the length assumed for a list nothing else says anything about
+DEFAULT_LIST = 10
+#: lists whose length is known roughly; a connection's ``edges`` are counted by its ``first``
+LIST_SIZES: dict[tuple[str, str], int] = {
+    ("ServiceConnection", "edges"): 1,
+    ("AuditConnection", "edges"): 1,
+    ("Query", "coverage"): 100,
+    ("Query", "overlaps"): 50,
+    ("Query", "overdue"): 100,
+    ("Query", "followUpsDue"): 100,
+    ("NetworkGraph", "nodes"): 1000,
+    ("NetworkGraph", "edges"): 1000,
+    ("Allocation", "assignments"): 100,
+    ("Allocation", "unmet"): 100,
+}
+#: fixed work behind a field, on top of what it returns
+WEIGHTS: dict[tuple[str, str], int] = {
+    ("Query", "network"): 10_000,
+    ("Query", "coverage"): 5_000,
+    ("Query", "overlaps"): 5_000,
+    ("Query", "allocate"): 2_000,
+    ("Query", "matchPackages"): 1_000,
+    ("Query", "overdue"): 500,
+    ("Query", "followUpsDue"): 500,
+    ("Query", "auditLog"): 100,
+}
+#: ``allocate``: the work per household planned
+PER_HOUSEHOLD = 2
+#: ``__schema`` / ``__type``: a fixed price, whatever is selected
+INTROSPECTION = 100
+
+
+class _Estimate:
+    def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode],
+                 variables: Mapping[str, Any], settings: Settings) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.settings = settings
+
+    def selection(self, node: SelectionSetNode | None, parent: GraphQLNamedType | None,
+                  spreading: frozenset[str] = frozenset(), skip: frozenset[str] = frozenset()) -> int:
+        if node is None or parent is None:
+            return 0
+        total = 0
+        for sel in node.selections:
+            if isinstance(sel, FieldNode):
+                if sel.name.value not in skip:
+                    total += self.field(sel, parent, spreading)
+            elif isinstance(sel, InlineFragmentNode):
+                cond = self.schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+                total += self.selection(sel.selection_set, cond, spreading, skip)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                frag = self.fragments.get(name)
+                if frag is not None and name not in spreading:  # a cycle is a validation error anyway
+                    cond = self.schema.get_type(frag.type_condition.name.value)
+                    total += self.selection(frag.selection_set, cond, spreading | {name}, skip)
+        return total
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType, spreading: frozenset[str]) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return 0 if name == "__typename" else INTROSPECTION
+        fields = getattr(parent, "fields", None)
+        definition = fields.get(name) if fields else None
+        if definition is None:
+            return 0
+        key = (parent.name, name)
+        args = {a.name.value: a.value for a in node.arguments or ()}
+        weight = WEIGHTS.get(key, 0)
+        if key == ("Query", "allocate"):
+            weight += PER_HOUSEHOLD * self._length(args.get("householdIds"))
+        if node.selection_set is None:
+            return weight
+        rtype = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+        size = self._size(key, args, definition.args, isinstance(rtype, GraphQLList))
+        inner = self.selection(node.selection_set, get_named_type(definition.type), spreading)
+        return weight + size * (1 + inner)
+
+    def _size(self, key: tuple[str, str], args: Mapping[str, ValueNode], defined: Mapping[str, Any],
+              is_list: bool) -> int:
+        s = self.settings
+        for arg, cap in (("first", s.max_first), ("limit", s.max_match_limit)):
+            if arg in defined:
+                default = defined[arg].default_value
+                given = self._int(args[arg]) if arg in args else default if isinstance(default, int) else None
+                return cap if given is None else max(0, min(given, cap))
+        if key in LIST_SIZES:
+            return LIST_SIZES[key]
+        return DEFAULT_LIST if is_list else 1
+
+    def _value(self, node: ValueNode | None) -> Any:
+        if isinstance(node, VariableNode):
+            return self.variables.get(node.name.value)
+        return node
+
+    def _int(self, node: ValueNode) -> int | None:
+        """An Int argument's value, or None when it is not one (coercion will refuse it)."""
+        v = self._value(node)
+        if isinstance(v, IntValueNode):
+            try:
+                return int(v.value)
+            except ValueError:
+                return None
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _length(self, node: ValueNode | None) -> int:
+        v = self._value(node)
+        if isinstance(v, ListValueNode):
+            return len(v.values)
+        if isinstance(v, list):
+            return len(v)
+        return 1 if v is not None else 0
+
+
+def _operations(document: DocumentNode) -> Iterator[OperationDefinitionNode]:
+    return (d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+
+
+def estimate(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,
+             variables: Mapping[str, Any] | None = None, settings: Settings | None = None,
+             role: Role = Role.COORDINATOR) -> int:
+    """The cost of the operation a request would run for a caller of ``role`` (see the module docstring)."""
+    ops = [o for o in _operations(document)
+           if operation_name is None or (o.name is not None and o.name.value == operation_name)]
+    if not ops:
+        return 0
+    op = ops[0]
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    root = schema.get_root_type(op.operation)
+    walk = _Estimate(schema, fragments, variables or {}, settings or Settings())
+    skip = REFUSED_QUERIES.get(role, frozenset()) if op.operation.value == "query" else frozenset()
+    return walk.selection(op.selection_set, root, skip=skip)
+
+
+class CostLimit(SchemaExtension):
+    """Refuses, before execution, a document whose :func:`estimate` is over the caller's limit."""
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        ctx = ec.context
+        settings = getattr(ctx, "settings", None) or Settings()
+        principal = getattr(ctx, "principal", None)
+        role = principal.role if principal is not None else Role.ANONYMOUS
+        if ec.graphql_document is not None:
+            cost = estimate(ec.schema._schema, ec.graphql_document, ec.operation_name, ec.variables or {},
+                            settings, role)
+            limit = settings.max_cost(role.value)
+            if cost > limit:
+                raise GraphQLError(
+                    f"this query would cost about {cost:,}, over the limit of {limit:,} for a {role.value} "
+                    f"caller: ask for fewer items (first), less nesting or fewer aliases",
+                    extensions={"code": "BAD_USER_INPUT", "cost": cost, "limit": limit})
+        yield
