@@ -224,7 +224,11 @@ class Need:
 
     @strawberry.field
     def detail(self, info: Info) -> str | None:
-        return self.rec.detail if permissions.sees_need_detail(_ctx(info).principal) else None
+        if not permissions.sees_need_detail(_ctx(info).principal):
+            return None
+        if self.rec.detail is not None:  # free text about a person, wherever it is shown: audited as a read
+            _ctx(info).households_read.add(self.rec.household_id)
+        return self.rec.detail
 
     @strawberry.field
     async def household(self, info: Info) -> Household:

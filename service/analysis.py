@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from graph.errors import NotFoundError, ValidationError
-from graph.model import Household, Region
+from graph.model import Household, Region, node_key
 from graph.store import Store
 from matching import (
     DEFAULT_POLICY,
@@ -55,7 +55,8 @@ def match_result(store: Store, p: Principal, household_id: str, limit: int, *, m
                  locale=locale)
 
 
-def match_packages(store: Store, p: Principal, household_id: str, limit: int, *, max_limit: int) -> list[Package]:
+def match_packages(store: Store, p: Principal, household_id: str, limit: int, *,
+                   max_limit: int) -> list[Package]:
     """The packages of :func:`match_result`."""
     return list(match_result(store, p, household_id, limit, max_limit=max_limit).packages)
 
@@ -70,7 +71,8 @@ def coverage_cells(store: Store, p: Principal, region_id: str | None, *,
     return coverage(_view(store, region_id), region_id, on=on or dt.date.today())
 
 
-def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale: str = "en") -> list[OverlapGroup]:
+def overlap_groups(store: Store, p: Principal, region_id: str | None, *,
+                   locale: str = "en") -> list[OverlapGroup]:
     region_id = scope(store, p, region_id, "see overlaps")
     return overlaps(_view(store, region_id), region_id, locale=locale)
 
@@ -79,6 +81,25 @@ def network_graph(store: Store, p: Principal, region_id: str | None,
                   kinds: Sequence[str] | None) -> NetworkGraph:
     region_id = scope(store, p, region_id, "see the network")
     return network(_view(store, region_id), region_id, kinds)
+
+
+def network_read(store: Store, p: Principal, region_id: str | None,
+                 kinds: Sequence[str] | None) -> tuple[NetworkGraph, frozenset[str]]:
+    """:func:`network_graph`, and the households whose data it shows, for the read audit:
+    each household node (urgency, open needs), and the household of each need node
+    (a need's domain and severity are that household's data)."""
+    region_id = scope(store, p, region_id, "see the network")
+    g = _view(store, region_id)
+    net = network(g, region_id, kinds)
+    shown: set[str] = set()
+    for n in net.nodes:
+        if n.kind == "HOUSEHOLD":
+            shown.add(n.id)
+        elif n.kind == "NEED":
+            need = g.nodes.get(node_key("Need", n.id))
+            if need is not None:
+                shown.add(need["household_id"])
+    return net, frozenset(shown)
 
 
 def network_report(store: Store, p: Principal, region_id: str | None, kinds: Sequence[str] | None = None, *,
@@ -99,7 +120,8 @@ def heatmap_rows(store: Store, region_id: str | None) -> tuple[list[str], dict[s
     for r in regions:
         if r.parent_id is not None:
             children.setdefault(r.parent_id, []).append(r.id)
-    roots = [region_id] if region_id is not None else sorted(r.id for r in regions if r.parent_id not in names)
+    roots = [region_id] if region_id is not None else sorted(r.id for r in regions
+                                                              if r.parent_id not in names)
     rows = [c for root in roots for c in sorted(children.get(root, ()))] or roots
     return rows, names
 
@@ -114,10 +136,11 @@ def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, m
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="allocate")
     ids = list(dict.fromkeys(household_ids))
     if len(ids) > max_households:
-        raise ValidationError("householdIds", f"at most {max_households} households per plan (got {len(ids)})")
+        raise ValidationError("householdIds", f"at most {max_households} households per plan "
+                                              f"(got {len(ids)})")
     for hid in ids:
         hh = _household(store, hid, "householdIds")
         if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
-            raise forbidden("householdIds", f"household {hid!r} is outside your region {p.region_id!r}")
+            raise forbidden("householdIds", f"household {hid!r} is outside your region")
     g = nx.compose_all([store.neighbourhood(h) for h in ids]) if ids else nx.MultiDiGraph()
     return allocate(g, ids, on=dt.date.today(), time_limit=time_limit)

@@ -14,15 +14,27 @@ anonymising twice changes nothing.
 An anonymised household is closed for good: adding needs, changing their
 status, recording receipts or creating referrals for it is ``CONFLICT``
 (nothing personal is attached to it again, and the reports stay as they were).
+
+Anonymising races no write. The side record is written *before* the unit of
+work that strips the household (``{"state": "pending"}``), and every write
+that attaches something to a household checks it *inside* its own unit of
+work, under the store's single writer lock (:func:`require_not_anonymized_in`).
+Units of work run one at a time, so either the write came first (and the
+anonymising unit of work sees its OPEN need and refuses with CONFLICT, the
+mark then set to ``"cancelled"``) or it sees the mark and is refused. A
+pending mark already counts as anonymised; a crash between the mark and the
+unit of work leaves the household closed to new data until anonymising is
+run again, which finishes it (or cancels it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from graph.errors import ConflictError
+from graph.errors import ConflictError, NotFoundError
 from graph.model import Household, Need, NeedStatus, Referral
-from graph.store import Store
+from graph.store import Store, UnitOfWork
 from service.principal import Principal, Role
 
 from .capacity import OPEN
@@ -33,13 +45,49 @@ ANONYMIZED = "household-anonymized"
 SIZE_CAP = 5
 
 
+def _mark(store: Store, household_id: str) -> dict[str, Any] | None:
+    """The household's anonymisation mark, unless a failed attempt cancelled it."""
+    data = store.get_side(ANONYMIZED, household_id)
+    return None if data is None or data.get("state") == "cancelled" else data
+
+
 def require_not_anonymized(store: Store, household_id: str, field: str) -> None:
-    if store.get_side(ANONYMIZED, household_id) is not None:
+    """CONFLICT if the household is anonymised (or being anonymised). Call it inside the
+    unit of work of the write it guards (see the module docstring)."""
+    if _mark(store, household_id) is not None:
         raise ConflictError(field, f"household {household_id!r} has been anonymised and is closed for good")
+
+
+def require_not_anonymized_in(uow: UnitOfWork, store: Store, household_id: str, field: str) -> None:
+    """:func:`require_not_anonymized` as the first step of a unit of work: a read through
+    ``uow`` first, so the writer lock is held (the Neo4j store takes it at a unit's first
+    read; the embedded store when the unit begins) before the mark is looked at."""
+    uow.get("Household", household_id)
+    require_not_anonymized(store, household_id, field)
 
 
 def anonymize_household(store: Store, p: Principal, household_id: str) -> Household:
     require_role(p, Role.COORDINATOR, what="anonymise households")
+    if store.get("Household", household_id) is None:
+        raise NotFoundError("id", f"no Household with id {household_id!r}")
+    mark = _mark(store, household_id)
+    fresh = mark is None or mark.get("state") == "pending"  # not done yet (or a crash left it pending)
+    if fresh:  # closed to new data before the strip begins
+        store.put_side(ANONYMIZED, household_id, {"state": "pending", "by": p.token_id})
+    try:
+        out = _strip(store, household_id)
+    except Exception:
+        if fresh:
+            store.put_side(ANONYMIZED, household_id, {"state": "cancelled", "by": p.token_id})
+        raise
+    if fresh:
+        store.put_side(ANONYMIZED, household_id, {
+            "state": "done", "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "by": p.token_id})
+    return out
+
+
+def _strip(store: Store, household_id: str) -> Household:
+    """Remove the household's personal fields and free text, in one unit of work."""
     with store.unit_of_work() as uow:
         hh = uow.require("Household", household_id, "id")
         assert isinstance(hh, Household)
@@ -59,7 +107,4 @@ def anonymize_household(store: Store, p: Principal, household_id: str) -> Househ
             if n.detail is not None:
                 uow.put(n.replace(detail=None))
         out = uow.put(hh.replace(income_percent=0, size=min(hh.size, SIZE_CAP)))
-    if store.get_side(ANONYMIZED, household_id) is None:
-        store.put_side(ANONYMIZED, household_id, {
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "by": p.token_id})
     return out  # type: ignore[return-value]

@@ -11,7 +11,9 @@ while the same id with different content is a CONFLICT (``upsertRegion`` is
 the one true upsert). Counters the caller does not send (``Service.used``,
 ``Service.active``, ``Agreement.used``) are kept from the stored record.
 
-The capacity rule (see docs/api.md) lives in :mod:`service.capacity`.
+The capacity rule (see docs/api.md) lives in :mod:`service.capacity`. A write
+that attaches data to a household checks that it is not anonymised inside its
+unit of work, under the writer lock (see :mod:`service.protection`).
 """
 
 from __future__ import annotations
@@ -135,8 +137,8 @@ def add_need(store: Store, p: Principal, household_id: str, **fields: Any) -> Ne
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="add needs")
     rec = Need(household_id=household_id, **fields)
     require_household(store, p, _household(store, household_id), "add needs")
-    protection.require_not_anonymized(store, household_id, "householdId")
     with store.unit_of_work() as uow:
+        protection.require_not_anonymized_in(uow, store, household_id, "householdId")  # under the writer lock
         return _insert(uow, rec, keep=("status",))  # type: ignore[return-value]
 
 
@@ -147,8 +149,8 @@ def set_need_status(store: Store, p: Principal, need_id: str, status: Any) -> Ne
     if not isinstance(need, Need):
         raise NotFoundError("id", f"no Need with id {need_id!r}")
     require_household(store, p, _household(store, need.household_id), "change needs")
-    protection.require_not_anonymized(store, need.household_id, "id")
     with store.unit_of_work() as uow:
+        protection.require_not_anonymized_in(uow, store, need.household_id, "id")
         need = uow.require("Need", need_id)
         return uow.put(need.replace(status=status))  # type: ignore[return-value]
 
@@ -157,8 +159,8 @@ def record_receipt(store: Store, p: Principal, household_id: str, service_id: st
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="record receipts")
     hh = _household(store, household_id)
     require_household(store, p, hh, "record receipts")
-    protection.require_not_anonymized(store, household_id, "householdId")
     with store.unit_of_work() as uow:
+        protection.require_not_anonymized_in(uow, store, household_id, "householdId")
         uow.require("Service", service_id, "serviceId")
         uow.put(Receipt(household_id=household_id, service_id=service_id))
     return hh
@@ -171,11 +173,11 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
     naming ``resourceId``."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="create referrals")
     require_household(store, p, _household(store, household_id), "create referrals")
-    protection.require_not_anonymized(store, household_id, "householdId")
     label = store.resolve_resource(resource_id)
     rec = Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
                    need_ids=need_ids)
     with store.unit_of_work() as uow:
+        protection.require_not_anonymized_in(uow, store, household_id, "householdId")
         old = uow.get("Referral", rec.id)
         if isinstance(old, Referral):
             same = (old.household_id, old.resource_label, old.resource_id, old.need_ids) == (
@@ -204,7 +206,8 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
         if not isinstance(svc, Service) or svc.provider_id != p.organization_id:
             raise forbidden("id", f"referral {referral_id!r} is not addressed to your organization")
         if status.value not in PARTNER_STATUSES:
-            raise forbidden("status", f"a partner may move a referral only to {', '.join(sorted(PARTNER_STATUSES))}")
+            allowed = ", ".join(sorted(PARTNER_STATUSES))
+            raise forbidden("status", f"a partner may move a referral only to {allowed}")
     else:
         require_household(store, p, _household(store, ref.household_id), "update referrals")
     with store.unit_of_work() as uow:
