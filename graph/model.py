@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
 
@@ -112,16 +113,33 @@ MAX_TAGS = 20
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: what an id must not hold beyond ASCII: C1 controls, format characters (soft hyphen, zero-width
+#: spaces and joiners, bidi marks, embeddings, overrides and isolates, word joiner, BOM, tags),
+#: line and paragraph separators, variation selectors, Hangul fillers and lone surrogates. Each
+#: is invisible or reorders text, so two ids that print the same would name different records.
+_INVISIBLE = re.compile(
+    "[\x80-\x9f\xad\u034f\u061c\u115f\u1160\u180b-\u180f\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\ud800-\udfff"
+    "\U000e0000-\U000e0fff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _id(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(name, "must be a non-empty id")
-    if len(value) > MAX_ID:
-        raise ValidationError(name, f"must be at most {MAX_ID} characters (got {len(value)})")
-    if value != value.strip() or _CONTROL.search(value):
+    text: str = value
+    if not text.isascii():
+        bad = _INVISIBLE.search(text)
+        if bad:
+            raise ValidationError(name, f"must not contain invisible or control characters "
+                                        f"(U+{ord(bad.group()):04X} at position {bad.start() + 1})")
+        text = unicodedata.normalize("NFC", text)  # one spelling per id: NFD input names the same record
+    if len(text) > MAX_ID:
+        raise ValidationError(name, f"must be at most {MAX_ID} characters (got {len(text)})")
+    if text != text.strip() or _CONTROL.search(text):
         raise ValidationError(name, "must not contain control characters or surrounding spaces")
-    return value
+    return text
 
 
 def _opt_id(name: str, value: Any) -> str | None:
@@ -141,6 +159,10 @@ def _text(name: str, value: Any, limit: int, *, required: bool = True) -> str | 
         raise ValidationError(name, "must be a non-empty string" if required else "must be a string")
     if len(value) > limit:
         raise ValidationError(name, f"must be at most {limit} characters (got {len(value)})")
+    bad = None if value.isascii() else _SURROGATE.search(value)
+    if bad:  # half of a UTF-16 pair: not text, and no store can write it
+        raise ValidationError(name, f"must be valid text (a lone surrogate U+{ord(bad.group()):04X} "
+                                    f"at position {bad.start() + 1})")
     return value
 
 
