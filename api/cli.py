@@ -4,7 +4,8 @@ Each subcommand lives in its own module under :mod:`api.commands` and adds
 itself with ``register(subparsers)``; its handler takes the parsed arguments
 and an output stream and returns the exit code. Errors the domain raises on
 purpose (:class:`graph.errors.DolbomError`) are printed as one line on stderr
-with exit code 2, never as a traceback.
+with exit code 2, never as a traceback. A reader that goes away
+(``dolbom match ... | head``) ends the command quietly with exit code 141.
 
 The store is chosen as :func:`graph.factory.open_store` says: ``--db`` (or
 ``DOLBOM_DB``) for the embedded file, ``NEO4J_URI`` for Neo4j.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -35,13 +37,32 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: the exit code of a command whose reader went away (128 + SIGPIPE, as a shell reports it)
+EXIT_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stream = out or sys.stdout
     try:
-        return int(args.func(args, out or sys.stdout) or 0)
+        code = int(args.func(args, stream) or 0)
+        stream.flush()
+        return code
     except DolbomError as e:
         sys.stderr.write(f"dolbom: error: {e}\n")
         return 2
+    except BrokenPipeError:  # `dolbom match ... | head`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_PIPE
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush finds no broken pipe either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (tests pass their own stream)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,8 +29,11 @@ def serve(host: str, port: int, db: str | None, workers: int = 1, log_level: str
     from service.settings import Settings
 
     Settings.from_env()  # the same for bad DOLBOM_* settings
+    # uvicorn's own access line is off: it would log every request a second time, in another
+    # format, with the query string (where a client may have put a token); ours is
+    # api.middleware.RequestIdMiddleware's, without it
     uvicorn.run("api.asgi:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, proxy_headers=False, server_header=False)
+                log_level=log_level, proxy_headers=False, server_header=False, access_log=False)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
