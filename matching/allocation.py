@@ -2,11 +2,17 @@
 
 :func:`allocate` assigns open needs to resources so that no service gets more
 households than its free places, no MOU more than its quota left, and no
-household two services that exclude each other, maximising (see
+household two services that exclude each other. It covers as many needs as
+the places allow (the count :func:`matching.places.max_cover` proves possible:
+the same count the coverage report's ``unmet`` leaves out, so the report and
+the conference agree), and among those plans maximises (see
 :mod:`matching.policy`)::
 
     sum(need_value * urgency_factor * severity over covered needs)
         - sum(package cost of each household's resources)
+
+so the places go to the most urgent and severe needs whenever that does not
+leave more needs without help.
 
 Every rule of :func:`matching.match` applies (the model is built with the same
 functions, :mod:`matching.allocation_model`), so a need ``match()`` flags
@@ -20,6 +26,7 @@ MISSING or CAPACITY is unmet here with the same reason and message.
          y[k] <= z[h(k), provider(k)]                         every choice
          y[i] + y[j] <= 1                                     every clash
          sum(y[k] : k shares limit L) <= places(L)            every binding limit
+         sum(needs[e] * c[e]) >= K                            the most needs the places can cover
          y binary; 0 <= c, z <= 1
 
 Only binding limits (fewer places than households that could use them) are
@@ -27,8 +34,8 @@ constraints; the others cannot be overbooked. A min-cost flow cannot express
 the per-household provider fee (a concave cost on a set), so the MILP it is.
 Every answer is checked before it is trusted: integral, within every limit
 (binding or not), no clash, and its recomputed objective no worse than the
-solver claims (HiGHS has reported wrong "optimal" answers on small 0-1
-problems). A failed check, or no plan at all within the time limit, falls
+solver claims, and covering at least ``K`` needs (HiGHS has reported wrong
+"optimal" answers on small 0-1 problems). A failed check, or no plan at all within the time limit, falls
 back to the first-come baseline, marked not optimal; a plan found but not
 proven within the time limit is returned with ``optimal=False`` and its gap.
 
@@ -39,7 +46,10 @@ value, then gives back any a later pick made redundant. Same model, same
 objective, so the two can be compared.
 
 Output: an :class:`AllocationResult` (assignments per need, unmet needs with
-a reason, the objective, whether it is proven optimal and the gap). Same
+a reason code, the objective, whether it is proven optimal and the gap). The
+needs a plan leaves unmet for lack of places are those with the codes
+NOT_ENOUGH_PLACES and EXCLUDED (:attr:`AllocationResult.short_of_places`).
+Same
 input, same output: households, elements and choices are built in a fixed
 order and HiGHS is deterministic (unless it stops on the time limit).
 """
@@ -47,7 +57,6 @@ order and HiGHS is deterministic (unless it stops on the time limit).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,31 +67,21 @@ import numpy as np
 from graph.errors import ValidationError
 from graph.model import Domain
 
-from .allocation_model import Model, build, dominated, prune, value, violations
+from .allocation_model import Model, build, contest, dominated, prune, value, violations
 from .candidates import find_candidates
 from .cover import SolverCheckFailed
 from .flags import gap_flags
 from .messages import Message, check_locale
+from .places import max_cover
 from .policy import DEFAULT_POLICY, Policy
-from .results import FlagKind
+from .results import FlagKind, Reason
 
-
-class UnmetReason(str, enum.Enum):
-    """Why a need is not in the plan. The first five are ``match()``'s
-    MISSING reasons and CAPACITY flag; the rest are the plan's own."""
-
-    NOTHING_IN_REGION = "NOTHING_IN_REGION"
-    NOTHING_ACTIVE = "NOTHING_ACTIVE"
-    NOT_ELIGIBLE = "NOT_ELIGIBLE"
-    ALREADY_RECEIVED = "ALREADY_RECEIVED"
-    #: every eligible resource was already full before the plan (a wait list)
-    CAPACITY = "CAPACITY"
-    #: eligible resources had places, but the plan gave them to other needs
-    ALLOCATED = "ALLOCATED"
-    #: the resources with places left rule out a service the plan gives the household
-    EXCLUDED = "EXCLUDED"
-    #: covering it would cost more than it is worth under the policy
-    NOT_WORTH = "NOT_WORTH"
+#: why a need is not in the plan: ``match()``'s MISSING and CAPACITY codes for a
+#: need nothing can cover, else NOT_ENOUGH_PLACES, EXCLUDED, or (first come only)
+#: NOT_WORTH (see :class:`matching.results.Reason`)
+UnmetReason = Reason
+#: the codes of needs a plan leaves unmet for lack of places (the coverage report's ``unmet``)
+SHORT_OF_PLACES = frozenset({Reason.NOT_ENOUGH_PLACES.value, Reason.EXCLUDED.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ class Assignment:
 class Unmet:
     need_id: str
     household_id: str
-    #: an :class:`UnmetReason` value
+    #: a :class:`matching.results.Reason` value
     reason: str
     message: str = ""
 
@@ -124,6 +123,13 @@ class AllocationResult:
     total_value: float = 0.0
     #: places of binding limits in the model (for reports)
     binding_limits: int = 0
+    #: the most needs the places could cover (:func:`matching.places.max_cover`); None when not computed
+    coverable_at_once: int | None = None
+
+    @property
+    def short_of_places(self) -> int:
+        """Needs left unmet for lack of places: NOT_ENOUGH_PLACES and EXCLUDED."""
+        return sum(1 for u in self.unmet if u.reason in SHORT_OF_PLACES)
 
     @property
     def weighted_coverage(self) -> float:
@@ -150,9 +156,10 @@ class NoPlanInTime(RuntimeError):
     """The solver's time limit ran out before it found any plan."""
 
 
-def _milp(m: Model, time_limit: float) -> tuple[tuple[int, ...], bool, float | None]:
-    """The exact plan: (choices, proven optimal, relative gap). Raises
-    :class:`SolverCheckFailed` when HiGHS gives nothing usable or fails a check."""
+def _milp(m: Model, time_limit: float, at_least: int = 0) -> tuple[tuple[int, ...], bool, float | None]:
+    """The exact plan covering at least ``at_least`` needs: (choices, proven
+    optimal, relative gap). Raises :class:`SolverCheckFailed` when HiGHS gives
+    nothing usable or fails a check."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -204,6 +211,13 @@ def _milp(m: Model, time_limit: float) -> tuple[tuple[int, ...], bool, float | N
             vals.append(1.0)
         hi.append(float(lim.places))
         r += 1
+    if at_least > 0:  # -sum(needs[e] * c[e]) <= -K
+        for e, el in enumerate(m.elements):
+            rows.append(r)
+            cols.append(n + e)
+            vals.append(-float(len(el.need_ids)))
+        hi.append(-float(at_least))
+        r += 1
     integrality = np.zeros(nv)
     integrality[:n] = 1
     upper = np.ones(nv)
@@ -229,6 +243,9 @@ def _milp(m: Model, time_limit: float) -> tuple[tuple[int, ...], bool, float | N
     got = value(m, chosen)
     if got < claimed - 0.5:
         raise SolverCheckFailed(f"the plan is worth {got}, not the claimed {claimed}")
+    reached = sum(len(m.elements[e].need_ids) for e in {e for k in chosen for e in m.choices[k].elements})
+    if reached < at_least:
+        raise SolverCheckFailed(f"the plan covers {reached} needs, not the {at_least} the places allow")
     proven = res.status == 0
     gap: float | None = 0.0 if proven else None
     if not proven:
@@ -292,20 +309,20 @@ def _first_come(m: Model) -> tuple[int, ...]:
 
 def _unmet_reason(m: Model, domain: Domain, mine: set[int], full: set[str],
                   limits_of: dict[int, list[str]], clash_of: dict[int, set[int]],
-                  choices_of: dict[tuple[int, Domain], list[int]], h: int) -> tuple[UnmetReason, Message]:
+                  choices_of: dict[tuple[int, Domain], list[int]], h: int) -> tuple[Reason, Message]:
     """Why a coverable domain of household ``h`` got nothing in the plan."""
     options = choices_of.get((h, domain), [])
     names = tuple(m.choices[k].resource_id for k in options)
     free = [k for k in options if not any(key in full for key in limits_of.get(k, ()))]
     if not free:
-        return UnmetReason.ALLOCATED, Message.of("alloc.unmet.allocated", domain=domain, names=names)
+        return Reason.NOT_ENOUGH_PLACES, Message.of("alloc.unmet.allocated", domain=domain, names=names)
     if all(clash_of.get(k, set()) & mine for k in free):
-        return UnmetReason.EXCLUDED, Message.of("alloc.unmet.excluded", domain=domain, names=names)
-    return UnmetReason.NOT_WORTH, Message.of("alloc.unmet.not_worth", domain=domain, names=names)
+        return Reason.EXCLUDED, Message.of("alloc.unmet.excluded", domain=domain, names=names)
+    return Reason.NOT_WORTH, Message.of("alloc.unmet.not_worth", domain=domain, names=names)
 
 
 def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None, engine: str,
-           locale: str = "en") -> AllocationResult:
+           locale: str = "en", coverable_at_once: int | None = None) -> AllocationResult:
     """Turn a valid set of choices into assignments per need and unmet needs with reasons."""
     chosen_set = set(chosen)
     used: dict[str, int] = {}
@@ -349,9 +366,10 @@ def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None,
             if e is None:  # nothing can cover it: match()'s MISSING or CAPACITY flag, word for word
                 if gaps is None:
                     cs = find_candidates(dm.nb, m.on, m.policy)
-                    gaps = {d.domain: d for d in gap_flags(cs) if d.kind in (FlagKind.MISSING, FlagKind.CAPACITY)}
+                    gaps = {d.domain: d for d in gap_flags(cs, m.policy)
+                            if d.kind in (FlagKind.MISSING, FlagKind.CAPACITY)}
                 draft = gaps[domain]
-                reason = UnmetReason(draft.reason or UnmetReason.CAPACITY.value)
+                reason = draft.reason
                 text = draft.render(locale).message
             else:
                 reason, msg = _unmet_reason(m, domain, mine, full, limits_of, clash_of, choices_of, h)
@@ -362,6 +380,7 @@ def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None,
         assignments=assignments, unmet=unmet, objective=value(m, chosen) / 100, optimal=optimal, gap=gap,
         engine=engine, needs=needs, needs_covered=covered, covered_value=covered_value / 100,
         total_value=m.open_value / 100, binding_limits=len(m.binding_limits()),
+        coverable_at_once=coverable_at_once,
     )
 
 
@@ -393,16 +412,19 @@ def allocate(g: nx.MultiDiGraph, household_ids: Sequence[str], *, on: dt.date | 
     check_locale(locale)
     m = build(g, household_ids, on, policy)
     if not m.choices:
-        return result(m, (), optimal=True, gap=0.0, engine="trivial", locale=locale)
+        return result(m, (), optimal=True, gap=0.0, engine="trivial", locale=locale, coverable_at_once=0)
+    most = max_cover(contest(m), time_limit=max(time_limit - (time.perf_counter() - start), 1e-3))
     left = time_limit - (time.perf_counter() - start)
     try:
-        chosen, proven, gap = _milp(m, left)
+        chosen, proven, gap = _milp(m, left, most.needs)
+        proven = proven and most.exact
         engine = "milp"
     except SolverCheckFailed:
         chosen, proven, gap, engine = _first_come(m), False, None, "milp-check-failed"
     except NoPlanInTime:
         chosen, proven, gap, engine = _first_come(m), False, None, "first-come-after-time-limit"
-    return result(m, chosen, optimal=proven, gap=gap, engine=engine, locale=locale)
+    return result(m, chosen, optimal=proven, gap=gap, engine=engine, locale=locale,
+                  coverable_at_once=most.needs)
 
 
 def first_come(g: nx.MultiDiGraph, household_ids: Sequence[str], *, on: dt.date | None = None,

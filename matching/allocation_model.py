@@ -44,6 +44,7 @@ from graph.model import Domain
 from .costing import excludes_each_other, in_play_services, item_cost
 from .eligibility import can_serve
 from .neighbourhood import Neighbourhood, Resource, read
+from .places import Contest
 from .policy import Policy, centi
 
 
@@ -131,15 +132,16 @@ def demand(nb: Neighbourhood, on: dt.date) -> Demand:
     return Demand(nb, fields, tuple(r for r in ok if r.key in keys))
 
 
-def read_households(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.date
-                    ) -> tuple[tuple[str, ...], tuple[Demand, ...]]:
+def read_households(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.date,
+                    policy: Policy | None = None) -> tuple[tuple[str, ...], tuple[Demand, ...]]:
     """Each distinct household (first occurrence order) and its demand.
     Raises :class:`NotFoundError` naming ``householdIds`` for an unknown id."""
     ids = tuple(dict.fromkeys(household_ids))
+    tags = policy.tags if policy is not None else None
     out = []
     for hid in ids:
         try:
-            nb = read(g, hid)
+            nb = read(g, hid, tags)
         except NotFoundError as e:
             raise NotFoundError("householdIds", e.message) from None
         out.append(demand(nb, on))
@@ -148,7 +150,7 @@ def read_households(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.dat
 
 def build(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.date, policy: Policy) -> Model:
     """The model of allocating places to ``household_ids`` (see the module docstring)."""
-    ids, demands = read_households(g, household_ids, on)
+    ids, demands = read_households(g, household_ids, on, policy)
     elements: list[Element] = []
     choices: list[Choice] = []
     clashes: list[tuple[int, int]] = []
@@ -187,6 +189,20 @@ def build(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.date, policy:
     limits = tuple(Limit(key, places[key], tuple(users[key])) for key in sorted(places))
     return Model(ids, demands, tuple(elements), tuple(choices), limits, tuple(clashes), centi(policy.provider),
                  open_value, on, policy)
+
+
+def contest(m: Model) -> Contest:
+    """The model as :func:`matching.places.max_cover` reads it: elements weighing
+    their needs, choices with the limits they take a place of, clashes."""
+    limits_of: dict[int, list[str]] = {}
+    for lim in m.limits:
+        for k in lim.choices:
+            limits_of.setdefault(k, []).append(lim.key)
+    return Contest(
+        weights=tuple(len(el.need_ids) for el in m.elements),
+        choices=tuple((c.elements, tuple(limits_of.get(k, ()))) for k, c in enumerate(m.choices)),
+        places={lim.key: lim.places for lim in m.limits}, clashes=m.clashes,
+    )
 
 
 def dominated(m: Model) -> set[int]:

@@ -6,17 +6,29 @@ composed the package. :func:`item_cost` also says, in messages, what drove
 the cost (lead time against the deadline, the fee, the source), which become
 part of the item's reasons.
 
-Complexity: O(services in play) per resource (for the exclusion term).
+Two more terms depend on what the help *is* (see :mod:`graph.taxonomy`):
+
+* **tag fit**: a tagged open need ``r`` would cover (of a domain ``r`` offers)
+  whose tags ``r`` does not share costs ``policy.tag_miss``, or
+  ``policy.tag_unknown`` when ``r`` has no tag at all; a shared tag is
+  said in the reasons ("fits the need: 한국어 교육"), a miss too ("the need asks
+  for 간병·돌봄 부담 완화; this is 무료 급식"), so covering a tagged need with
+  an untagged resource is allowed but never silent;
+* **duplicates**: each resource in play (received, or referred and not declined
+  or closed) that ``r`` would duplicate on an open need costs
+  ``policy.duplicate_in_play`` (:func:`duplicates`: the OVERLAP flag's rule).
+
+Complexity: O(resources in play + open needs) per resource.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model import Sector
+from graph.model import Domain, Sector, SupportForm
 
-from .messages import Message
-from .neighbourhood import Neighbourhood, Resource
+from .messages import Message, Text
+from .neighbourhood import NeedFacts, Neighbourhood, Resource
 from .policy import Policy, centi
 
 
@@ -32,16 +44,20 @@ class ItemCost:
     source: int
     exclusive: int
     reasons: tuple[Message, ...]
+    duplicate: int = 0
+    tag_miss: int = 0
 
     @property
     def total(self) -> int:
-        return self.item + self.lead + self.late + self.fee + self.scarcity + self.source + self.exclusive
+        return (self.item + self.lead + self.late + self.fee + self.scarcity + self.source + self.exclusive
+                + self.duplicate + self.tag_miss)
 
     def parts(self) -> dict[str, int]:
         """The terms by name, in hundredths."""
         return {
             "item": self.item, "lead": self.lead, "late": self.late, "fee": self.fee,
             "scarcity": self.scarcity, "source": self.source, "exclusive": self.exclusive,
+            "duplicate": self.duplicate, "tag_miss": self.tag_miss,
         }
 
 
@@ -54,6 +70,46 @@ def in_play_services(nb: Neighbourhood) -> tuple[Resource, ...]:
 def excludes_each_other(a: Resource, b: Resource) -> bool:
     """True when one of two services rules the other out."""
     return a.is_service and b.is_service and (b.id in a.excludes_ids or a.id in b.excludes_ids)
+
+
+def same_benefit(a: Resource, b: Resource) -> bool:
+    """The same kind of benefit: the same support form and a shared type tag, or both CASH.
+
+    Two such resources on one need are a duplicate benefit (OVERLAP); counselling
+    and cash, or a voucher and a mentor, are not (different forms)."""
+    return a.form == b.form and (a.form == SupportForm.CASH or not a.tags.isdisjoint(b.tags))
+
+
+def holds(nb: Neighbourhood) -> dict[str, set[str]]:
+    """Per resource in play (by key), the open needs it covers: a received service
+    every open need of its domains, a referral the open needs it names."""
+    out: dict[str, set[str]] = {}
+    open_ids = {n.id for n in nb.needs}
+    for key in nb.received:
+        r = nb.resources[key]
+        out.setdefault(key, set()).update(n.id for n in nb.needs if n.domain in r.domains)
+    for ref in nb.referrals:
+        out.setdefault(ref.resource_key, set()).update(n for n in ref.need_ids if n in open_ids)
+    return out
+
+
+def duplicates(r: Resource, needs: tuple[NeedFacts, ...], nb: Neighbourhood,
+               held: dict[str, set[str]]) -> list[Resource]:
+    """The resources in play that ``r`` would duplicate if it covered ``needs``:
+    they cover one of those needs too and give the same benefit (:func:`same_benefit`)."""
+    mine = {n.id for n in needs}
+    out = []
+    for key in sorted(held):
+        s = nb.resources[key]
+        if key != r.key and held[key] & mine and same_benefit(r, s):
+            out.append(s)
+    return out
+
+
+def tag_text(tags: frozenset[str] | tuple[str, ...], policy: Policy) -> tuple[Text, ...]:
+    """Tags as labels that render in the caller's locale."""
+    tax = policy.tags
+    return tuple(Text(tax.label(t, "ko"), tax.label(t, "en")) for t in sorted(tags))
 
 
 def places_left(r: Resource) -> int | None:
@@ -115,5 +171,34 @@ def item_cost(r: Resource, nb: Neighbourhood, policy: Policy, in_play: tuple[Res
     for s in clashes:
         reasons.append(Message.of("reason.excludes", other=s.name))
 
+    needs = tuple(n for n in nb.needs if n.domain in r.domains)
+    twins = duplicates(r, needs, nb, holds(nb))
+    duplicate = centi(policy.duplicate_in_play) * len(twins)
+    for s in twins:
+        reasons.append(Message.of("reason.duplicates", other=s.name, form=r.form))
+
+    misses = 0
+    fits: set[str] = set()
+    wanted: dict[Domain, set[str]] = {}
+    for n in needs:
+        if not n.tags:
+            continue
+        shared = n.tags & r.tags
+        if shared:
+            fits |= shared
+        else:
+            misses += 1
+            wanted.setdefault(n.domain, set()).update(n.tags)
+    if fits:
+        reasons.append(Message.of("reason.tags.fit", tags=tag_text(frozenset(fits), policy)))
+    for d, tags in wanted.items():
+        key = "reason.tags.miss" if r.tags else "reason.tags.untagged"
+        params = {"domain": d, "wanted": tag_text(frozenset(tags), policy)}
+        if r.tags:
+            params["tags"] = tag_text(r.tags, policy)
+        reasons.append(Message.of(key, **params))
+    tag_miss = centi(policy.tag_miss if r.tags else policy.tag_unknown) * misses
+
     return ItemCost(item=centi(policy.item), lead=lead, late=late, fee=fee, scarcity=scarcity,
-                    source=source, exclusive=exclusive, reasons=tuple(reasons))
+                    source=source, exclusive=exclusive, reasons=tuple(reasons), duplicate=duplicate,
+                    tag_miss=tag_miss)

@@ -10,34 +10,52 @@
   CAPACITY (the same rules, :func:`matching.eligibility.can_serve`, on the
   same resources: services and volunteers serving the household's region or
   an ancestor and offering the domain);
+* ``missing_needs`` — of those, the ones with no eligible resource at all,
+  full or not (MISSING): **nothing exists**. The rest of ``uncovered_needs``
+  have eligible resources that are all full (CAPACITY);
+* ``unmet_needs`` — open needs that do have an eligible resource with a free
+  place, but that no assignment under today's places, MOU quotas and
+  exclusions can cover together with the others: there are more such needs
+  than places. Counted by :func:`matching.places.max_cover` over the needs of
+  the whole report (the subtree's households compete for the same places), so
+  for the report's region the sum over its domains is exactly the number of
+  needs an optimal :func:`matching.allocate` over the same households leaves
+  NOT_ENOUGH_PLACES or EXCLUDED. How that number splits between the regions
+  and domains below is one optimal assignment's;
 * ``services`` — active services offering the domain *in* the region: serving
   it, an ancestor (a city-wide service is in each of its dongs) or a region
   below it (a dong's service is in its city);
 * ``free_capacity`` — the free places (capacity - used) across those
   services; None when any of them has no capacity limit.
 
-Blind spots are the cells with ``uncovered_needs > 0``; with ``services == 0``
-nothing offers the domain there at all.
+:attr:`CoverageCell.short_of_places` is the other kind of blind spot, **not
+enough places**: needs whose eligible resources are full plus ``unmet``.
+Blind spots are the cells where either kind is above zero; with ``services ==
+0`` nothing offers the domain there at all.
 
 The view must hold the regions of the subtree, the resources serving them and
 their ancestors, and the households living there (``store.graph(region_id)``
 or ``store.graph()``).
 
 Complexity: O(households x open needs x resources in reach, stopping at the
-first that serves) + O(services x regions each is in).
+first that serves without limits) + O(services x regions each is in) + the
+places computation (:mod:`matching.places`) over the needs that compete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
 from graph.model import Domain
 
-from .eligibility import open_to, open_to_all
+from .costing import excludes_each_other
+from .eligibility import agreement_in_force, has_place, has_quota, is_active, open_to
 from .neighbourhood import Resource, resource_at
+from .places import Contest, max_cover
 from .policy import DEFAULT_POLICY, Policy
 from .regions import RegionTree, households_in
 
@@ -51,11 +69,21 @@ class CoverageCell:
     services: int
     #: free places across the services; None if any is unlimited
     free_capacity: int | None
+    #: open needs with a free eligible place that the places cannot all cover (see the module docstring)
+    unmet_needs: int = 0
+    #: uncovered needs with no eligible resource at all, full or not: nothing exists
+    missing_needs: int = 0
 
-    def as_dict(self) -> dict:
+    @property
+    def short_of_places(self) -> int:
+        """Not enough places: needs whose eligible resources are all full, plus the unmet ones."""
+        return self.uncovered_needs - self.missing_needs + self.unmet_needs
+
+    def as_dict(self) -> dict[str, object]:
         return {"regionId": self.region_id, "domain": self.domain.value, "openNeeds": self.open_needs,
                 "uncoveredNeeds": self.uncovered_needs, "services": self.services,
-                "freeCapacity": self.free_capacity}
+                "freeCapacity": self.free_capacity, "unmetNeeds": self.unmet_needs,
+                "missingNeeds": self.missing_needs, "shortOfPlaces": self.short_of_places}
 
 
 def resources_by_region(g: nx.MultiDiGraph) -> dict[str, list[Resource]]:
@@ -70,21 +98,49 @@ def resources_by_region(g: nx.MultiDiGraph) -> dict[str, list[Resource]]:
     return out
 
 
-def _reach(tree: RegionTree, serving: dict[str, list[Resource]], region_id: str,
-           on: dt.date) -> dict[Domain, list[Resource]]:
-    """Per domain, the resources serving ``region_id``'s chain that pass every
-    rule that does not depend on the household (ACTIVE, AGREEMENT, CAPACITY, QUOTA)."""
+@dataclass(frozen=True, slots=True)
+class _Offer:
+    """A resource in reach for a domain, with what does not depend on the household."""
+
+    resource: Resource
+    #: a free place and MOU quota left (CAPACITY and QUOTA pass)
+    open: bool
+    #: open, without any limit, and in no exclusion: taking it costs nobody a place
+    free: bool
+
+
+def _reach(tree: RegionTree, serving: dict[str, list[Resource]], region_id: str, on: dt.date,
+           clash_prone: set[str]) -> dict[Domain, list[_Offer]]:
+    """Per domain, the resources serving ``region_id``'s chain that are active and
+    under no MOU out of force, those free of any limit first."""
     seen: set[str] = set()
-    out: dict[Domain, list[Resource]] = {}
+    out: dict[Domain, list[_Offer]] = {}
     for rid in tree.chain(region_id):
         for r in serving.get(rid, ()):
             if r.key in seen:
                 continue
             seen.add(r.key)
-            if open_to_all(r, on):
-                for d in r.domains:
-                    out.setdefault(d, []).append(r)
+            if not is_active(r) or (r.is_service and not agreement_in_force(r, on)):
+                continue
+            is_open = not r.is_service or (has_place(r) and has_quota(r))
+            free = is_open and (not r.is_service or (
+                r.available is None and (r.agreement is None or r.agreement.annual_quota is None)
+                and r.id not in clash_prone))
+            for d in r.domains:
+                out.setdefault(d, []).append(_Offer(r, is_open, free))
+    for offers in out.values():
+        offers.sort(key=lambda o: not o.free)
     return out
+
+
+def _limits(r: Resource) -> tuple[tuple[str, int], ...]:
+    """The limits a household takes a place of when it gets ``r`` (as :mod:`matching.allocation_model`)."""
+    out = []
+    if r.is_service and r.available is not None:
+        out.append((r.key, r.available))
+    if r.is_service and r.agreement is not None and r.agreement.annual_quota is not None:
+        out.append((f"Agreement:{r.agreement.id}", r.agreement.quota_left or 0))
+    return tuple(out)
 
 
 def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | None = None,
@@ -101,21 +157,68 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
     scope = tree.scope(region_id)
     in_scope = set(scope)
     serving = resources_by_region(g)
+    clash_prone: set[str] = set()
+    for rs in serving.values():
+        for r in rs:
+            if r.is_service and r.excludes_ids:
+                clash_prone.add(r.id)
+                clash_prone.update(r.excludes_ids)
     open_: dict[tuple[str, Domain], int] = {}
     uncovered: dict[tuple[str, Domain], int] = {}
-    reach_cache: dict[str, dict[Domain, list[Resource]]] = {}
+    missing: dict[tuple[str, Domain], int] = {}
+    reach_cache: dict[str, dict[Domain, list[_Offer]]] = {}
+    up_cache: dict[str, list[str]] = {}
+    # the needs that compete for places: (where, domain, needs) per element, and its candidates
+    contested: list[tuple[list[str], Domain, int]] = []
+    households: list[list[tuple[int, list[Resource]]]] = []
+
+    def count(table: dict[tuple[str, Domain], int], up: Iterable[str], d: Domain, n: int) -> None:
+        for rid in up:
+            table[rid, d] = table.get((rid, d), 0) + n
+
     for row in households_in(g, scope):
         hh = row.household
         reach = reach_cache.get(hh.region_id)
         if reach is None:
-            reach = reach_cache[hh.region_id] = _reach(tree, serving, hh.region_id, on)
-        up = [r for r in tree.chain(hh.region_id) if r in in_scope]
-        for n in row.needs:
-            covered = any(open_to(r, hh, row.received) for r in reach.get(n.domain, ()))
-            for rid in up:
-                open_[rid, n.domain] = open_.get((rid, n.domain), 0) + 1
-                if not covered:
-                    uncovered[rid, n.domain] = uncovered.get((rid, n.domain), 0) + 1
+            reach = reach_cache[hh.region_id] = _reach(tree, serving, hh.region_id, on, clash_prone)
+            up_cache[hh.region_id] = [r for r in tree.chain(hh.region_id) if r in in_scope]
+        up = up_cache[hh.region_id]
+        by_domain: dict[Domain, int] = {}
+        for need in row.needs:
+            by_domain[need.domain] = by_domain.get(need.domain, 0) + 1
+        mine: list[tuple[int, list[Resource]]] = []
+        for d, n in by_domain.items():
+            count(open_, up, d, n)
+            cands: list[Resource] = []
+            full = covered = False
+            for o in reach.get(d, ()):
+                if not open_to(o.resource, hh, row.received):
+                    continue
+                if o.free:
+                    covered = True
+                    break
+                if o.open:
+                    cands.append(o.resource)
+                else:
+                    full = True
+            if covered:
+                continue
+            if not cands:
+                count(uncovered, up, d, n)
+                if not full:
+                    count(missing, up, d, n)
+                continue
+            mine.append((len(contested), cands))
+            contested.append((up, d, n))
+        if mine:
+            households.append(mine)
+
+    unmet: dict[tuple[str, Domain], int] = {}
+    if contested:
+        cover = max_cover(_contest(contested, households))
+        for e, (chain, d, n) in enumerate(contested):
+            if e not in cover.covered:
+                count(unmet, chain, d, n)
 
     services: dict[tuple[str, Domain], int] = {}
     free: dict[tuple[str, Domain], int | None] = {}
@@ -137,6 +240,33 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
 
     return [
         CoverageCell(rid, d, open_.get((rid, d), 0), uncovered.get((rid, d), 0), services.get((rid, d), 0),
-                     free.get((rid, d), 0))
+                     free.get((rid, d), 0), unmet.get((rid, d), 0), missing.get((rid, d), 0))
         for rid in scope for d in Domain
     ]
+
+
+def _contest(contested: list[tuple[list[str], Domain, int]],
+             households: list[list[tuple[int, list[Resource]]]]) -> Contest:
+    """The competing needs as :func:`matching.places.max_cover` reads them: per household,
+    one choice per candidate resource covering every contested element it can."""
+    choices: list[tuple[tuple[int, ...], tuple[str, ...]]] = []
+    places: dict[str, int] = {}
+    clashes: list[tuple[int, int]] = []
+    for mine in households:
+        covers: dict[str, list[int]] = {}
+        res: dict[str, Resource] = {}
+        for e, cands in mine:
+            for r in cands:
+                covers.setdefault(r.key, []).append(e)
+                res[r.key] = r
+        first = len(choices)
+        keys = sorted(covers)
+        for key in keys:
+            lims = _limits(res[key])
+            places.update(lims)
+            choices.append((tuple(covers[key]), tuple(k for k, _ in lims)))
+        for i, a in enumerate(keys):
+            for j in range(i + 1, len(keys)):
+                if excludes_each_other(res[a], res[keys[j]]):
+                    clashes.append((first + i, first + j))
+    return Contest(weights=tuple(n for _, _, n in contested), choices=choices, places=places, clashes=clashes)

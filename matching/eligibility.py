@@ -21,9 +21,12 @@ FREE       CAPACITY: a free place (capacity - used > 0, or no capacity limit);
            QUOTA: the service's MOU has quota left (or no quota)
 =========  =====================================================================
 
-A *near miss* is a resource that fails exactly one rule, and that rule is
-INCOME by at most ``policy.near_miss_points`` points, or TRAITS with exactly
-one required trait missing.
+A *near miss* is a resource that fails exactly one rule, and that rule is one
+a person may approve: INCOME by at most ``policy.near_miss_points`` points, or
+TRAITS with exactly one required trait missing when the care policy marks that
+trait discretionary (``policy.discretionary_traits``: none of the statutory
+ones by default, so a two-parent household is never a near miss for a
+single-parent program).
 
 Complexity: O(rules) per resource; :func:`assess` never reads the graph.
 """
@@ -238,13 +241,14 @@ def _income(r: Resource, income: int, policy: Policy) -> Check:
                  near=over <= policy.near_miss_points)
 
 
-def _traits(r: Resource, nb: Neighbourhood) -> Check:
+def _traits(r: Resource, nb: Neighbourhood, policy: Policy) -> Check:
     if not r.required_traits:
         return Check(Rule.TRAITS, True, Message.of("rule.traits.none"))
     missing = tuple(t for t in r.required_traits if t not in nb.household.traits)
     if traits_ok(r, nb.household.traits):
         return Check(Rule.TRAITS, True, Message.of("rule.traits.ok", traits=r.required_traits))
-    return Check(Rule.TRAITS, False, Message.of("rule.traits.fail", missing=missing), near=len(missing) == 1)
+    near = len(missing) == 1 and missing[0] in policy.discretionary_traits
+    return Check(Rule.TRAITS, False, Message.of("rule.traits.fail", missing=missing), near=near)
 
 
 def _received(r: Resource, nb: Neighbourhood) -> Check:
@@ -285,7 +289,7 @@ def assess(resource: Resource, nb: Neighbourhood, on: dt.date, policy: Policy) -
     if resource.is_service:
         if resource.agreement_id is not None:
             checks.append(_agreement(resource, on))
-        checks += [_income(resource, nb.household.income_percent, policy), _traits(resource, nb),
+        checks += [_income(resource, nb.household.income_percent, policy), _traits(resource, nb, policy),
                    _received(resource, nb), _capacity(resource)]
         if resource.agreement_id is not None:
             checks.append(_quota(resource))

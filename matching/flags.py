@@ -1,32 +1,46 @@
 """Flags: what a case conference must see besides the package itself.
 
-Kinds, as the contract describes them (one flag per domain unless said):
+Kinds, as the contract describes them, each with a reason code
+(:class:`matching.results.Reason`) a client can act on:
 
-* **MISSING** — an open need no eligible resource with free capacity can cover.
-  ``reason`` says where the eligibility funnel emptied (see
-  :mod:`matching.candidates`): NOTHING_IN_REGION, NOTHING_ACTIVE, NOT_ELIGIBLE
-  or ALREADY_RECEIVED; ``service_ids`` are the resources that failed at that
+* **MISSING** — an open need no eligible resource with free capacity can cover
+  (one flag per domain). The code says where the eligibility funnel emptied
+  (see :mod:`matching.candidates`): NOTHING_IN_REGION; NOTHING_ACTIVE or
+  AGREEMENT_EXPIRED (every one offering it is retired, or under an MOU not in
+  force); NOT_ELIGIBLE_INCOME, NOT_ELIGIBLE_TRAIT or NOT_ELIGIBLE (income over
+  every ceiling, a required trait missing from every one, or some of each);
+  ALREADY_RECEIVED. ``service_ids`` are the resources that failed at that
   stage (none for NOTHING_IN_REGION).
-* **CAPACITY** — eligible resources exist but none has a free place or MOU
-  quota left: a wait list, not a gap. ``service_ids`` are those resources.
+* **CAPACITY** — eligible resources exist but none has a free place (FULL) or
+  MOU quota left (QUOTA_USED): a wait list, not a gap.
 * **NEAR_MISS** — for a need the package cannot cover, a resource the household
-  misses by one rule and a small margin (income at most
-  ``policy.near_miss_points`` over a ceiling, or one required trait short).
-  One flag per resource.
-* **OVERLAP** — a domain that two or more different resources in play would
-  cover: services the household receives, resources it is referred to
-  (referrals not declined or closed, for the domains of their open needs),
-  and the package's items (for the needs assigned to them). So two receipts
-  that duplicate each other, a receipt or referral a package item would
-  duplicate, are each an OVERLAP.
+  misses by one rule a person may approve (see :mod:`matching.eligibility`):
+  income at most ``policy.near_miss_points`` over a ceiling
+  (NOT_ELIGIBLE_INCOME), or one trait the care policy marks discretionary
+  (NOT_ELIGIBLE_TRAIT). The message says who may approve what. One flag per
+  resource.
+* **OVERLAP** — a duplicate benefit, never mere complementary help:
+
+  - DUPLICATE_BENEFIT: one open need covered by two resources in play that
+    give the same benefit (:func:`matching.costing.same_benefit`: the same
+    support form and a shared type tag, or two CASH benefits). "In play" is a
+    package item (for the needs assigned to it), a referral not declined or
+    closed (for the needs it names) and a service received (for the open
+    needs of its domains); at least one of the two is not a receipt.
+    Counselling plus cash, a voucher plus a mentor, rehabilitation plus a
+    visiting nurse: different forms or types, no flag. One flag per domain and
+    group of duplicates.
+  - DUPLICATE_RECEIPT: two services the household already receives, from
+    different organizations, with the same form and a shared tag (the
+    improper-receipt control), whatever its open needs. One flag per pair.
 * **EXCLUSIVE** — two services in play (received, referred, or in the package)
-  where one excludes the other. One flag per pair.
+  where one excludes the other (EXCLUDED). One flag per pair.
 
-MISSING, CAPACITY and NEAR_MISS, and the OVERLAP and EXCLUSIVE flags among
-receipts and referrals alone, are the same in every package of a household;
-the rest depend on the package.
+MISSING, CAPACITY and NEAR_MISS, and the flags among receipts and referrals
+alone, are the same in every package of a household; the rest depend on the
+package.
 
-Complexity: O(domains x resources in play + pairs of services in play).
+Complexity: O(needs x resources in play^2 + pairs of services in play).
 """
 
 from __future__ import annotations
@@ -34,24 +48,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.model import Domain
+from graph.model import Domain, HouseholdTrait, SupportForm
 
 from .candidates import CandidateSet, DomainField
-from .costing import excludes_each_other, in_play_services
+from .costing import excludes_each_other, holds, in_play_services, same_benefit, tag_text
 from .eligibility import Rule, Stage
-from .messages import Message
+from .messages import Message, Text
 from .neighbourhood import Resource
-from .results import Flag, FlagKind, MissingReason
+from .policy import DEFAULT_POLICY, Policy
+from .results import Flag, FlagKind, Reason
 
 _KIND_ORDER = {k: i for i, k in enumerate(FlagKind)}
 _DOMAIN_ORDER = {d: i for i, d in enumerate(Domain)}
 
-_MISSING = {
-    Stage.REACH: (MissingReason.NOTHING_IN_REGION, "flag.missing.nothing_in_region"),
-    Stage.AVAILABLE: (MissingReason.NOTHING_ACTIVE, "flag.missing.nothing_active"),
-    Stage.ELIGIBLE: (MissingReason.NOT_ELIGIBLE, "flag.missing.not_eligible"),
-    Stage.NEW: (MissingReason.ALREADY_RECEIVED, "flag.missing.already_received"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +72,7 @@ class Draft:
     need_ids: tuple[str, ...]
     service_ids: tuple[str, ...]
     message: Message
-    reason: str | None = None
+    reason: Reason
 
     def render(self, locale: str) -> Flag:
         text = self.message.render(locale)
@@ -89,29 +98,56 @@ def _names(field: DomainField, stage: Stage) -> tuple[tuple[str, ...], tuple[str
     return tuple(v.resource.name for v in failing), tuple(sorted(v.resource.id for v in failing))
 
 
-def gap_flags(cs: CandidateSet) -> list[Draft]:
+def _failed_rules(field: DomainField, stage: Stage) -> set[Rule]:
+    """The rules of ``stage`` that the resources failing there failed."""
+    return {c.rule for v in field.failing_at(stage) for c in v.failed if c.stage == stage}
+
+
+def _gap(cs: CandidateSet, f: DomainField, gap: Stage) -> Draft:
+    """The MISSING or CAPACITY draft of a domain whose field emptied at ``gap``."""
+    region = cs.nb.region.name
+    names, ids = _names(f, gap) if gap != Stage.REACH else ((), ())
+    rules = _failed_rules(f, gap) if gap != Stage.REACH else set()
+    if gap == Stage.FREE:
+        if rules == {Rule.QUOTA}:
+            return Draft(FlagKind.CAPACITY, f.domain, f.need_ids, ids,
+                         Message.of("flag.capacity.quota", domain=f.domain, names=names), Reason.QUOTA_USED)
+        return Draft(FlagKind.CAPACITY, f.domain, f.need_ids, ids,
+                     Message.of("flag.capacity", domain=f.domain, names=names), Reason.FULL)
+    if gap == Stage.REACH:
+        msg = Message.of("flag.missing.nothing_in_region", domain=f.domain, region=region)
+        return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.NOTHING_IN_REGION)
+    if gap == Stage.AVAILABLE:
+        if rules == {Rule.AGREEMENT}:
+            msg = Message.of("flag.missing.agreement", domain=f.domain, region=region, names=names)
+            return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.AGREEMENT_EXPIRED)
+        msg = Message.of("flag.missing.nothing_active", domain=f.domain, region=region, names=names)
+        return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.NOTHING_ACTIVE)
+    if gap == Stage.NEW:
+        msg = Message.of("flag.missing.already_received", domain=f.domain, names=names)
+        return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.ALREADY_RECEIVED)
+    hh = cs.nb.household
+    if rules == {Rule.INCOME}:
+        msg = Message.of("flag.missing.income", domain=f.domain, income=hh.income_percent, count=len(ids))
+        return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.NOT_ELIGIBLE_INCOME)
+    if rules == {Rule.TRAITS}:
+        order = {t: i for i, t in enumerate(HouseholdTrait)}
+        lacking = tuple(sorted({t for v in f.failing_at(gap) for t in v.resource.required_traits
+                                if t not in hh.traits}, key=order.__getitem__))
+        msg = Message.of("flag.missing.trait", domain=f.domain, count=len(ids), traits=lacking)
+        return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.NOT_ELIGIBLE_TRAIT)
+    msg = Message.of("flag.missing.not_eligible", domain=f.domain, count=len(ids))
+    return Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, msg, Reason.NOT_ELIGIBLE)
+
+
+def gap_flags(cs: CandidateSet, policy: Policy = DEFAULT_POLICY) -> list[Draft]:
     """MISSING, CAPACITY and NEAR_MISS drafts for the domains nothing can cover."""
     out: list[Draft] = []
-    region = cs.nb.region.name
     income = cs.nb.household.income_percent
     for f in cs.uncovered_fields:
         gap = f.gap
         assert gap is not None
-        if gap == Stage.FREE:
-            names, ids = _names(f, Stage.FREE)
-            out.append(Draft(FlagKind.CAPACITY, f.domain, f.need_ids, ids,
-                             Message.of("flag.capacity", domain=f.domain, names=names)))
-        else:
-            reason, key = _MISSING[gap]
-            names, ids = _names(f, gap) if gap != Stage.REACH else ((), ())
-            params = {"domain": f.domain}
-            if gap in (Stage.REACH, Stage.AVAILABLE):
-                params["region"] = region
-            if gap in (Stage.AVAILABLE, Stage.NEW):
-                params["names"] = names
-            if gap == Stage.ELIGIBLE:
-                params["count"] = len(ids)
-            out.append(Draft(FlagKind.MISSING, f.domain, f.need_ids, ids, Message.of(key, **params), reason.value))
+        out.append(_gap(cs, f, gap))
         for v in f.offering:
             near = v.near_miss
             if near is None:
@@ -120,56 +156,105 @@ def gap_flags(cs: CandidateSet) -> list[Draft]:
             if near.rule == Rule.INCOME:
                 ceiling = r.max_income_percent
                 assert ceiling is not None
+                approver = Text(*policy.income_approver)
                 msg = Message.of("flag.near_miss.income", domain=f.domain, name=r.name, ceiling=ceiling,
-                                 income=income, over=income - ceiling)
+                                 income=income, over=income - ceiling, points=policy.near_miss_points,
+                                 approver=approver)
+                reason = Reason.NOT_ELIGIBLE_INCOME
             else:
                 trait = next(t for t in r.required_traits if t not in cs.nb.household.traits)
-                msg = Message.of("flag.near_miss.trait", domain=f.domain, name=r.name, trait=trait)
-            out.append(Draft(FlagKind.NEAR_MISS, f.domain, f.need_ids, (r.id,), msg, near.rule.value))
+                msg = Message.of("flag.near_miss.trait", domain=f.domain, name=r.name, trait=trait,
+                                 approver=Text(*policy.trait_approver))
+                reason = Reason.NOT_ELIGIBLE_TRAIT
+            out.append(Draft(FlagKind.NEAR_MISS, f.domain, f.need_ids, (r.id,), msg, reason))
     return out
 
 
 _ROLE_ORDER = {"package": 0, "referred": 1, "received": 2}
+_HOLDING = {"package": "holding.package", "referred": "holding.referred", "received": "holding.received"}
 
 
-def duplicate_flags(cs: CandidateSet, items: Sequence[Assigned]) -> list[Draft]:
+def _overlap_drafts(cs: CandidateSet, items: Sequence[Assigned], policy: Policy) -> list[Draft]:
+    """DUPLICATE_BENEFIT: per open need, the pairs of resources in play covering it twice."""
+    nb = cs.nb
+    held = holds(nb)
+    role: dict[str, str] = {}
+    status: dict[str, object] = {}
+    for key in nb.received:
+        role[key] = "received"
+    for ref in nb.referrals:
+        if _ROLE_ORDER["referred"] < _ROLE_ORDER[role.get(ref.resource_key, "received")]:
+            role[ref.resource_key] = "referred"
+            status[ref.resource_key] = ref.status
+    for it in items:
+        held.setdefault(it.resource.key, set()).update(it.need_ids)
+        role[it.resource.key] = "package"
+    keys = sorted(held)
+    # (domain, duplicate holders) -> (need ids, shared tags, only cash)
+    groups: dict[tuple[Domain, frozenset[str]], tuple[set[str], set[str], bool]] = {}
+    for n in nb.needs:
+        on = [k for k in keys if n.id in held[k]]
+        dup: set[str] = set()
+        shared: set[str] = set()
+        for i, a in enumerate(on):
+            for b in on[i + 1:]:
+                ra, rb = nb.resources[a], nb.resources[b]
+                if role[a] == role[b] == "received" or not same_benefit(ra, rb):
+                    continue
+                dup |= {a, b}
+                shared |= ra.tags & rb.tags
+        if dup:
+            needs, tags, _ = groups.setdefault((n.domain, frozenset(dup)), (set(), set(), True))
+            needs.add(n.id)
+            tags.update(shared)
+    out: list[Draft] = []
+    for (domain, twins), (needs, tags, _) in groups.items():
+        ordered = sorted(twins, key=lambda k: (_ROLE_ORDER[role[k]], k))
+        holdings = []
+        for k in ordered:
+            r = nb.resources[k]
+            params: dict[str, object] = {"name": r.name}
+            if role[k] == "referred":
+                params["status"] = status[k]
+            holdings.append(Message.of(_HOLDING[role[k]], **params))
+        form = nb.resources[ordered[0]].form
+        if tags:
+            msg = Message.of("flag.overlap.tags", domain=domain, holdings=tuple(holdings), form=form,
+                             tags=tag_text(frozenset(tags), policy))
+        else:
+            msg = Message.of("flag.overlap.cash", domain=domain, holdings=tuple(holdings))
+        assert tags or form == SupportForm.CASH
+        out.append(Draft(FlagKind.OVERLAP, domain, tuple(sorted(needs)),
+                         tuple(sorted(nb.resources[k].id for k in twins)), msg, Reason.DUPLICATE_BENEFIT))
+    return out
+
+
+def _receipt_drafts(cs: CandidateSet, policy: Policy) -> list[Draft]:
+    """DUPLICATE_RECEIPT: two receipts of the same form and tag from different organizations."""
+    nb = cs.nb
+    received = sorted((nb.resources[k] for k in nb.received if nb.resources[k].is_service),
+                      key=lambda r: r.id)
+    out: list[Draft] = []
+    for i, a in enumerate(received):
+        for b in received[i + 1:]:
+            shared = a.tags & b.tags
+            if a.form != b.form or not shared or a.provider_key == b.provider_key:
+                continue
+            common = [d for d in Domain if d in a.domains and d in b.domains]
+            needs = tuple(sorted(n.id for n in nb.needs if n.domain in a.domains and n.domain in b.domains))
+            msg = Message.of("flag.overlap.receipts", first=a.name, first_org=a.provider_name, second=b.name,
+                             second_org=b.provider_name, form=a.form, tags=tag_text(shared, policy))
+            out.append(Draft(FlagKind.OVERLAP, common[0] if common else None, needs, (a.id, b.id), msg,
+                             Reason.DUPLICATE_RECEIPT))
+    return out
+
+
+def duplicate_flags(cs: CandidateSet, items: Sequence[Assigned],
+                    policy: Policy = DEFAULT_POLICY) -> list[Draft]:
     """OVERLAP and EXCLUSIVE drafts among receipts, referrals and ``items``."""
     nb = cs.nb
     need_domain = {n.id: n.domain for n in nb.needs}
-    open_needs: dict[Domain, list[str]] = {}
-    for n in nb.needs:
-        open_needs.setdefault(n.domain, []).append(n.id)
-
-    # domain -> resource key -> (role, message)
-    holdings: dict[Domain, dict[str, tuple[str, Message]]] = {}
-
-    def hold(domain: Domain, r: Resource, role: str, msg: Message) -> None:
-        current = holdings.setdefault(domain, {}).get(r.key)
-        if current is None or _ROLE_ORDER[role] < _ROLE_ORDER[current[0]]:
-            holdings[domain][r.key] = (role, msg)
-
-    for key in sorted(nb.received):
-        r = nb.resources[key]
-        for d in r.domains:
-            hold(d, r, "received", Message.of("holding.received", name=r.name))
-    for ref in nb.referrals:
-        r = nb.resources[ref.resource_key]
-        for nid in ref.need_ids:
-            if nid in need_domain:
-                hold(need_domain[nid], r, "referred",
-                     Message.of("holding.referred", name=r.name, status=ref.status))
-    for it in items:
-        for d in it.domains:
-            hold(d, it.resource, "package", Message.of("holding.package", name=it.resource.name))
-
-    out: list[Draft] = []
-    for d, held in holdings.items():
-        if len(held) < 2:
-            continue
-        ordered = sorted(held.items(), key=lambda kv: (_ROLE_ORDER[kv[1][0]], kv[0]))
-        ids = tuple(sorted(nb.resources[k].id for k in held))
-        out.append(Draft(FlagKind.OVERLAP, d, tuple(sorted(open_needs.get(d, ()))), ids,
-                         Message.of("flag.overlap", domain=d, holdings=tuple(m for _, (_, m) in ordered))))
+    out = _overlap_drafts(cs, items, policy) + _receipt_drafts(cs, policy)
 
     # EXCLUSIVE: every pair of services in play that rule each other out
     needs_of: dict[str, set[str]] = {}
@@ -190,14 +275,14 @@ def duplicate_flags(cs: CandidateSet, items: Sequence[Assigned]) -> list[Draft]:
             out.append(Draft(
                 FlagKind.EXCLUSIVE, common[0] if common else None,
                 tuple(sorted(needs_of.get(a, set()) | needs_of.get(b, set()))), (first.id, second.id),
-                Message.of("flag.exclusive", first=first.name, second=second.name),
+                Message.of("flag.exclusive", first=first.name, second=second.name), Reason.EXCLUDED,
             ))
     return out
 
 
 def package_flags(cs: CandidateSet, items: Sequence[Assigned], locale: str,
-                  gaps: Sequence[Draft] | None = None) -> tuple[Flag, ...]:
+                  gaps: Sequence[Draft] | None = None, policy: Policy = DEFAULT_POLICY) -> tuple[Flag, ...]:
     """Every flag of one package, rendered in ``locale``, in a stable order."""
-    drafts = list(gap_flags(cs) if gaps is None else gaps) + duplicate_flags(cs, items)
+    drafts = list(gap_flags(cs, policy) if gaps is None else gaps) + duplicate_flags(cs, items, policy)
     drafts.sort(key=Draft.sort_key)
     return tuple(d.render(locale) for d in drafts)

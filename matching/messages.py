@@ -56,6 +56,11 @@ _VALUE_WORDS: dict[str, dict[str, str]] = {
     "ReferralStatus.DELIVERED": {"en": "delivered", "ko": "제공 완료"},
     "ReferralStatus.DECLINED": {"en": "declined", "ko": "거절"},
     "ReferralStatus.CLOSED": {"en": "closed", "ko": "종결"},
+    # support forms (지원형태)
+    "SupportForm.CASH": {"en": "cash", "ko": "현금"},
+    "SupportForm.IN_KIND": {"en": "in-kind", "ko": "현물"},
+    "SupportForm.VOUCHER": {"en": "voucher", "ko": "이용권"},
+    "SupportForm.SERVICE": {"en": "service", "ko": "서비스"},
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {
@@ -145,6 +150,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "rules out {other}, which is already in play",
         "ko": "이미 진행 중인 {other}와(과) 중복 불가",
     },
+    "reason.duplicates": {
+        "en": "would duplicate {other}, already in play (the same {form} benefit)",
+        "ko": "이미 진행 중인 {other}: 같은 {form} 지원 중복",
+    },
+    "reason.tags.fit": {"en": "fits the need: {tags}", "ko": "욕구 유형에 맞음: {tags}"},
+    "reason.tags.miss": {
+        "en": "{domain}: the need asks for {wanted}; this offers {tags}",
+        "ko": "{domain} 욕구 유형 {wanted}, 이 자원 유형 {tags}: 맞지 않음",
+    },
+    "reason.tags.untagged": {
+        "en": "{domain}: the need asks for {wanted}; this resource has no type tag",
+        "ko": "{domain} 욕구 유형 {wanted}, 이 자원은 유형 미지정",
+    },
     # -- flags ----------------------------------------------------------------
     "flag.missing.nothing_in_region": {
         "en": "{domain}: no service or volunteer serving {region} offers it.",
@@ -158,6 +176,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{domain}: the household is not eligible for any of the {count} active resources that offer it.",
         "ko": "{domain}: 운영 중인 자원 {count}곳 모두 자격 요건을 충족하지 않습니다.",
     },
+    "flag.missing.income": {
+        "en": "{domain}: the household's income ({income}% of median) is over the ceiling of every one of "
+              "the {count} active resources that offer it.",
+        "ko": "{domain}: 가구 소득(중위 {income}%)이 운영 중인 자원 {count}곳의 소득 기준을 모두 넘습니다.",
+    },
+    "flag.missing.trait": {
+        "en": "{domain}: each of the {count} active resources that offer it requires a trait the household "
+              "lacks ({traits}).",
+        "ko": "{domain}: 운영 중인 자원 {count}곳 모두 가구에 없는 자격 요건이 필요합니다 ({traits}).",
+    },
+    "flag.missing.agreement": {
+        "en": "{domain}: the resources serving {region} that offer it are under MOUs not in force ({names}).",
+        "ko": "{domain}: {region} 담당 자원의 협약이 유효하지 않습니다 ({names}).",
+    },
     "flag.missing.already_received": {
         "en": "{domain}: the only eligible resources are already received ({names}).",
         "ko": "{domain}: 자격이 되는 자원은 이미 이용 중입니다 ({names}).",
@@ -166,20 +198,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{domain}: every eligible resource is full ({names}); a wait list, not a gap.",
         "ko": "{domain}: 자격이 되는 자원이 모두 마감되었습니다 ({names}). 공백이 아니라 대기입니다.",
     },
+    "flag.capacity.quota": {
+        "en": "{domain}: the MOU quota for the year of every eligible resource is used up ({names}); "
+              "a wait list, not a gap.",
+        "ko": "{domain}: 자격이 되는 자원의 협약 연간 한도가 모두 소진되었습니다 ({names}). "
+              "공백이 아니라 대기입니다.",
+    },
     "flag.near_miss.income": {
         "en": "{domain}: {name} has a {ceiling}% income ceiling; the household is at {income}% "
-              "({over} points over). A case conference may approve it.",
-        "ko": "{domain}: {name}의 소득 기준은 {ceiling}%, 가구는 {income}% ({over}%p 초과). "
-              "사례회의에서 승인할 수 있습니다.",
+              "({over} points over, within the {points}-point margin): {approver} may approve an exception.",
+        "ko": "{domain}: {name}의 소득 기준은 {ceiling}%, 가구는 {income}% "
+              "({over}%p 초과, 허용 범위 {points}%p 이내). {approver}에서 예외를 승인할 수 있습니다.",
     },
     "flag.near_miss.trait": {
-        "en": "{domain}: {name} requires {trait}, the one trait the household lacks. "
-              "A case conference may approve it.",
-        "ko": "{domain}: {name}은(는) {trait} 요건 하나만 미충족. 사례회의에서 승인할 수 있습니다.",
+        "en": "{domain}: {name} requires {trait}, the one requirement the household misses; the care policy "
+              "marks it discretionary, so {approver} may waive it.",
+        "ko": "{domain}: {name}의 {trait} 요건 하나만 미충족. "
+              "재량 요건이므로 {approver}에서 예외를 승인할 수 있습니다.",
     },
-    "flag.overlap": {
-        "en": "{domain} would be covered more than once: {holdings}.",
-        "ko": "{domain} 지원이 중복됩니다: {holdings}.",
+    "flag.overlap.tags": {
+        "en": "{domain}: {holdings} give the same {form} benefit twice ({tags}). Check before referring.",
+        "ko": "{domain}: {holdings} — 같은 {form} 지원이 중복됩니다 ({tags}). 의뢰 전에 확인하세요.",
+    },
+    "flag.overlap.cash": {
+        "en": "{domain}: {holdings} are two cash benefits for the same need. Check before referring.",
+        "ko": "{domain}: {holdings} — 같은 욕구에 현금 지원이 중복됩니다. 의뢰 전에 확인하세요.",
+    },
+    "flag.overlap.receipts": {
+        "en": "The household receives {first} ({first_org}) and {second} ({second_org}): the same {form} "
+              "benefit ({tags}) from two agencies. Check for improper double receipt.",
+        "ko": "{first}({first_org})·{second}({second_org}): 두 기관에서 같은 {form} 지원({tags})을 받고 "
+              "있습니다. 중복 수급 여부를 확인하세요.",
     },
     "flag.exclusive": {
         "en": "{first} and {second} rule each other out, but both are in play.",
@@ -204,11 +253,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # -- coordinator reports ----------------------------------------------------
     "overlap.group": {
-        "en": "{domain} in {region}: {count} services from {orgs} organizations serve the same people "
-              "({names}). Agree who serves whom, or move one of them to an uncovered need.",
-        "ko": "{region} {domain}: {orgs}개 기관의 서비스 {count}개가 같은 대상에게 제공됩니다 ({names}). "
+        "en": "{tag} ({form}) in {region}: {count} services from {orgs} organizations serve the same people "
+              "({names}); {capacity} places against {demand} open needs here. Agree who serves whom, or move "
+              "one of them to an uncovered need.",
+        "ko": "{region} {tag}({form}): {orgs}개 기관의 서비스 {count}개가 같은 대상에게 제공됩니다 "
+              "({names}). 정원 {capacity}, 지역 욕구 {demand}건. "
               "역할을 나누거나 공백 영역으로 옮기는 것을 검토하세요.",
     },
+    "overlap.unlimited": {"en": "unlimited", "ko": "제한 없음"},
     # -- the CLI ---------------------------------------------------------------
     "cli.header": {
         "en": "Household {household}: {packages} package(s) on {on} ({candidates} candidate resources, engine {engine})",
@@ -225,6 +277,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cli.flags": {"en": "  flags:", "ko": "  알림:"},
     "cli.none": {"en": "none", "ko": "없음"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A word the caller knows in both locales (a tag's label, an approver's title)."""
+
+    ko: str
+    en: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +318,8 @@ def word(value: Any, locale: str = DEFAULT_LOCALE) -> str:
         return words[locale] if words else str(value.value)
     if isinstance(value, Message):
         return value.render(locale)
+    if isinstance(value, Text):
+        return value.ko if locale == "ko" else value.en
     if isinstance(value, (list, tuple, frozenset, set)):
         return ", ".join(word(v, locale) for v in value)
     if isinstance(value, bool):

@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph import taxonomy as taxonomy_module
 from graph.errors import NotFoundError
 from graph.model import (
     Domain,
@@ -32,9 +33,11 @@ from graph.model import (
     NeedStatus,
     ReferralStatus,
     Sector,
+    SupportForm,
     Urgency,
     node_key,
 )
+from graph.taxonomy import Taxonomy
 
 #: referral statuses whose resource counts as "in play" for the household
 IN_PLAY_STATUSES = frozenset({
@@ -93,6 +96,9 @@ class Resource:
     agreement_id: str | None = None
     agreement: AgreementFacts | None = None
     hours_per_week: int = 0
+    #: how it helps (지원형태) and what kind of help it is (type tags)
+    form: SupportForm = SupportForm.SERVICE
+    tags: frozenset[str] = frozenset()
 
     @property
     def is_service(self) -> bool:
@@ -112,6 +118,10 @@ class NeedFacts:
     id: str
     domain: Domain
     severity: int
+    #: the tags given, or derived from the detail (:meth:`graph.taxonomy.Taxonomy.need_tags`)
+    tags: frozenset[str] = frozenset()
+    #: True when the tags were given, False when derived from the detail (or none)
+    tags_given: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +192,8 @@ def _resource(g: nx.MultiDiGraph, key: str, attrs: dict[str, Any]) -> Resource:
             key=key, id=attrs["id"], label="Volunteer", name=attrs["name"],
             domains=frozenset(attrs["skills"]), region_ids=frozenset(attrs["region_ids"]),
             provider_key=key, provider_id=attrs["id"], provider_name=attrs["name"],
-            hours_per_week=attrs["hours_per_week"],
+            hours_per_week=attrs["hours_per_week"], form=SupportForm(attrs.get("form", SupportForm.SERVICE)),
+            tags=frozenset(attrs.get("tags", ())),
         )
     org = g.nodes.get(node_key("Organization", attrs["provider_id"]), {})
     agreement = None
@@ -199,7 +210,8 @@ def _resource(g: nx.MultiDiGraph, key: str, attrs: dict[str, Any]) -> Resource:
         required_traits=tuple(attrs["required_traits"]), capacity=attrs["capacity"], used=attrs["used"],
         lead_time_days=attrs["lead_time_days"], cost=attrs["cost"],
         excludes_ids=frozenset(attrs["excludes_ids"]), agreement_id=attrs["agreement_id"],
-        agreement=agreement,
+        agreement=agreement, form=SupportForm(attrs.get("form", SupportForm.SERVICE)),
+        tags=frozenset(attrs.get("tags", ())),
     )
 
 
@@ -214,11 +226,21 @@ def resource_at(g: nx.MultiDiGraph, key: str) -> Resource | None:
 _DOMAIN_ORDER = {d: i for i, d in enumerate(Domain)}
 
 
-def read(g: nx.MultiDiGraph, household_id: str) -> Neighbourhood:
+def need_facts(attrs: dict[str, Any], taxonomy: Taxonomy) -> NeedFacts:
+    """A need node's facts, its tags given or derived from its detail."""
+    domain = Domain(attrs["domain"])
+    given = tuple(attrs.get("tags", ()))
+    tags = taxonomy.need_tags(domain, given, attrs.get("detail"))
+    return NeedFacts(attrs["id"], domain, attrs["severity"], frozenset(tags), bool(given))
+
+
+def read(g: nx.MultiDiGraph, household_id: str, taxonomy: Taxonomy | None = None) -> Neighbourhood:
     """The facts matching needs about ``household_id`` (see the module docstring).
 
+    ``taxonomy`` derives need tags from detail text (default: the one in force).
     Raises :class:`graph.errors.NotFoundError` if the household is not in the view.
     """
+    tax = taxonomy if taxonomy is not None else taxonomy_module.active()
     h = node_key("Household", household_id)
     hattrs = g.nodes.get(h)
     if hattrs is None or hattrs.get("label") != "Household":
@@ -243,7 +265,7 @@ def read(g: nx.MultiDiGraph, household_id: str) -> Neighbourhood:
     for n in _edges_out(g, h, "HAS_NEED"):
         a = g.nodes[n]
         if a["status"] == NeedStatus.OPEN:
-            needs.append(NeedFacts(a["id"], Domain(a["domain"]), a["severity"]))
+            needs.append(need_facts(a, tax))
     needs.sort(key=lambda n: (_DOMAIN_ORDER[n.domain], n.id))
     wanted = {n.domain for n in needs}
 

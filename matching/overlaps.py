@@ -1,24 +1,35 @@
-"""Overlaps: services of different organizations that serve the same people
-for the same domain in the same place.
+"""Overlaps: services of different organizations that give the same benefit to
+the same people in the same place, ranked by how redundant they are.
 
-For a region ``R`` and a domain ``d``, the services *available in* ``R`` are
-the active services offering ``d`` that serve ``R`` or an ancestor of ``R``
-(everyone living in ``R`` can reach them). Two of them **serve the same
-people** when one's eligibility contains the other's: its income ceiling is
-at least the other's (no ceiling counts as the highest) and its required
-traits are a subset of the other's. So everyone eligible for the stricter
-service is also eligible for the other: for those people one of the two is
-a duplicate.
+For a region ``R``, the services *available in* ``R`` are the active services
+that serve ``R`` or an ancestor of ``R`` (everyone living in ``R`` can reach
+them). Two of them **duplicate each other** when
 
-An :class:`OverlapGroup` is a connected group of the "same people" relation
-among the services available in ``R`` for ``d`` with services of at least two
-organizations. A group is reported at the highest region where it appears:
-at ``R`` when one of its services serves ``R`` itself, or when ``R`` is the
-root of the report (else the same services are available one level up, and
-the group is reported there). Groups are listed by region id, domain, then
-service ids; each carries a message a coordinator can act on.
+* they give the same benefit: the same support form and a shared type tag
+  (:mod:`graph.taxonomy`; two CASH benefits of one domain count only when they
+  also share a tag here: a coordinator groups programs, not households);
+* they serve the same people: one's eligibility contains the other's (its
+  income ceiling is at least the other's, no ceiling counting as the highest,
+  and its required traits are a subset of the other's), so everyone eligible
+  for the stricter service is eligible for the other.
 
-Complexity: O(regions x services available there^2) in the worst case.
+An :class:`OverlapGroup` is a connected group of that relation, for one form
+and tag, among the services available in ``R``, with services of at least two
+organizations. A group is reported at the highest region where it appears: at
+``R`` when one of its services serves ``R`` itself, or when ``R`` is the root
+of the report (else the same services are available one level up and the
+group is reported there).
+
+**Redundancy** is the group's combined capacity against local demand: the
+places of its services (an unlimited service counts as enough for the whole
+demand) over the open needs of households living in ``R`` or below that the
+group could serve (needs of its domain tagged with its tag, or untagged), at
+least one. 3.0 means three times what the region's open needs could use.
+Groups are ranked most redundant first (then more services, region, form,
+tag), and :func:`overlaps` returns the top ``limit`` of them (all when None).
+
+Complexity: O(regions x services available there^2) in the worst case, plus
+one pass over the households for the demand.
 """
 
 from __future__ import annotations
@@ -27,10 +38,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.model import Domain
+from graph import taxonomy as taxonomy_module
+from graph.model import Domain, NeedStatus, SupportForm
+from graph.taxonomy import Taxonomy
 
 from .coverage import resources_by_region
-from .messages import Message, check_locale
+from .messages import Message, Text, check_locale
 from .neighbourhood import Resource
 from .regions import RegionTree
 
@@ -42,10 +55,20 @@ class OverlapGroup:
     #: sorted
     service_ids: tuple[str, ...]
     message: str
+    form: SupportForm = SupportForm.SERVICE
+    tag: str = ""
+    #: combined places of the services; None when one of them is unlimited
+    capacity: int | None = None
+    #: open needs in the region (and below) the group could serve
+    demand: int = 0
+    #: combined capacity against local demand (see the module docstring)
+    redundancy: float = 0.0
+    organizations: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"regionId": self.region_id, "domain": self.domain.value, "serviceIds": list(self.service_ids),
-                "message": self.message}
+                "message": self.message, "form": self.form.value, "tag": self.tag, "capacity": self.capacity,
+                "demand": self.demand, "redundancy": self.redundancy, "organizations": self.organizations}
 
 
 def contains(a: Resource, b: Resource) -> bool:
@@ -79,17 +102,50 @@ def _groups(services: list[Resource]) -> list[list[Resource]]:
     return sorted(out.values(), key=lambda grp: grp[0].key)
 
 
-def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = "en") -> list[OverlapGroup]:
-    """The overlap groups of ``region_id``'s subtree (every region when None).
-    Raises :class:`graph.errors.NotFoundError` (``regionId``) for an unknown region."""
+def _demand(g: nx.MultiDiGraph, tree: RegionTree, scope: set[str], tax: Taxonomy
+            ) -> dict[tuple[str, Domain, str | None], int]:
+    """Open needs by (region, domain, tag) for every region of ``scope`` they live in or under;
+    an untagged need counts under the tag None."""
+    out: dict[tuple[str, Domain, str | None], int] = {}
+    nodes = g._node  # the raw dicts: this pass reads every need of the view
+    succ = g._succ
+    for h, a in nodes.items():
+        if a.get("label") != "Household":
+            continue
+        up = [r for r in tree.chain(a["region_id"]) if r in scope]
+        if not up:
+            continue
+        for v, keys in succ[h].items():
+            if "HAS_NEED" not in keys:
+                continue
+            n = nodes[v]
+            if n["status"] != NeedStatus.OPEN:
+                continue
+            d = Domain(n["domain"])
+            tags = tax.need_tags(d, n.get("tags", ()), n.get("detail")) or (None,)
+            for rid in up:
+                for t in tags:
+                    out[rid, d, t] = out.get((rid, d, t), 0) + 1
+    return out
+
+
+def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = "en",
+             limit: int | None = None, taxonomy: Taxonomy | None = None) -> list[OverlapGroup]:
+    """The overlap groups of ``region_id``'s subtree (every region when None), most
+    redundant first; the top ``limit`` of them (all when None). Raises
+    :class:`graph.errors.NotFoundError` (``regionId``) for an unknown region."""
     check_locale(locale)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a whole number of at least 1 or None (got {limit!r})")
+    tax = taxonomy if taxonomy is not None else taxonomy_module.active()
     tree = RegionTree.of(g)
     scope = tree.scope(region_id)
     serving: dict[str, list[Resource]] = {
-        rid: sorted((r for r in rs if r.is_service and r.active), key=lambda r: r.key)
+        rid: sorted((r for r in rs if r.is_service and r.active and r.tags), key=lambda r: r.key)
         for rid, rs in resources_by_region(g).items()
     }
-    out: list[OverlapGroup] = []
+    demand = _demand(g, tree, set(scope), tax)
+    found: list[tuple[tuple[float, int, str, str, str, str], OverlapGroup]] = []
     for rid in scope:
         direct = {r.key for r in serving.get(rid, ())}
         top = rid == region_id or tree.parent[rid] not in tree.parent
@@ -97,17 +153,44 @@ def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = 
         for up in tree.chain(rid):
             for r in serving.get(up, ()):
                 available.setdefault(r.key, r)
-        for d in Domain:
-            offering = sorted((r for r in available.values() if d in r.domains), key=lambda r: r.key)
+        kinds: dict[tuple[SupportForm, str], list[Resource]] = {}
+        for r in available.values():
+            for t in r.tags:
+                kinds.setdefault((r.form, t), []).append(r)
+        for (form, tag), offering in sorted(kinds.items()):
             if len({r.provider_key for r in offering}) < 2:
                 continue
+            offering.sort(key=lambda r: r.key)
             for grp in _groups(offering):
                 orgs = {r.provider_key for r in grp}
                 if len(orgs) < 2 or not (top or any(r.key in direct for r in grp)):
                     continue
-                text = Message.of("overlap.group", domain=d, region=tree.names[rid], count=len(grp),
-                                  orgs=len(orgs), names=tuple(f"{r.name} ({r.provider_name})" for r in grp))
-                rendered = text.render(locale)
-                out.append(OverlapGroup(rid, d, tuple(sorted(r.id for r in grp)),
-                                        rendered[:1].upper() + rendered[1:]))
-    return out
+                found.append(_group(rid, form, tag, grp, len(orgs), demand, tree, tax, locale))
+    found.sort(key=lambda x: x[0])
+    groups = [grp for _, grp in found]
+    return groups if limit is None else groups[:limit]
+
+
+def _group(rid: str, form: SupportForm, tag: str, grp: list[Resource], orgs: int,
+           demand: dict[tuple[str, Domain, str | None], int], tree: RegionTree, tax: Taxonomy,
+           locale: str) -> tuple[tuple[float, int, str, str, str, str], OverlapGroup]:
+    t = tax.tags.get(tag)
+    shared = [d for d in Domain if all(d in r.domains for r in grp)]
+    hinted = [d for d in shared if t is None or d in t.domains] or shared or sorted(
+        {d for r in grp for d in r.domains}, key=list(Domain).index)
+    domain = hinted[0]
+    need = sum(demand.get((rid, d, x), 0) for d in {d for r in grp for d in r.domains}
+               if t is None or d in t.domains for x in (tag, None))
+    base = max(need, 1)
+    places = sum(r.capacity if r.capacity is not None else base for r in grp)
+    capacity = None if any(r.capacity is None for r in grp) else places
+    redundancy = round(places / base, 2)
+    label = Text(tax.label(tag, "ko"), tax.label(tag, "en"))
+    places_text = Message.of("overlap.unlimited") if capacity is None else capacity
+    text = Message.of("overlap.group", tag=label, form=form, region=tree.names[rid], count=len(grp),
+                      orgs=orgs, names=tuple(f"{r.name} ({r.provider_name})" for r in grp), demand=need,
+                      capacity=places_text).render(locale)
+    ids = tuple(sorted(r.id for r in grp))
+    group = OverlapGroup(rid, domain, ids, text[:1].upper() + text[1:], form=form, tag=tag, capacity=capacity,
+                         demand=need, redundancy=redundancy, organizations=orgs)
+    return (-redundancy, -len(grp), rid, form.value, tag, ",".join(ids)), group

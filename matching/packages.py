@@ -169,11 +169,12 @@ def _reasons(cs: CandidateSet, problem: Problem, i: int, domains: tuple[Domain, 
 
 
 _DOMAIN_ORDER = {d: i for i, d in enumerate(Domain)}
-_TERMS = ("provider", "item", "lead", "late", "fee", "scarcity", "source", "exclusive", "exclusive_pair")
+_TERMS = ("provider", "item", "lead", "late", "fee", "scarcity", "source", "exclusive", "duplicate", "tag_miss",
+          "exclusive_pair")
 
 
 def _package(cs: CandidateSet, problem: Problem, items: tuple[int, ...], rank: int, optimal: bool,
-             locale: str, gaps: list) -> Package:
+             locale: str, gaps: list, policy: Policy) -> Package:
     assigned = _assign(problem, items)
     needs_by_domain = {f.domain: f.need_ids for f in cs.fields}
     built: list[tuple[tuple, PackageItem, Assigned]] = []
@@ -200,7 +201,7 @@ def _package(cs: CandidateSet, problem: Problem, items: tuple[int, ...], rank: i
         rank=rank, cost=problem.cover.cost(items) / 100, items=tuple(b[1] for b in built),
         covered_domains=problem.domains, missing_domains=tuple(f.domain for f in cs.uncovered_fields),
         provider_count=len({problem.resources[i].provider_key for i in items}),
-        flags=package_flags(cs, [b[2] for b in built], locale, gaps), optimal=optimal,
+        flags=package_flags(cs, [b[2] for b in built], locale, gaps, policy), optimal=optimal,
         cost_terms=tuple((k, v / 100) for k, v in terms.items()),
     )
 
@@ -224,9 +225,10 @@ def compose(cs: CandidateSet, limit: int = 3, policy: Policy = DEFAULT_POLICY, l
     if not sols:  # nothing found in time: a greedy cover, marked not optimal
         sols = [prune(problem.cover, greedy_cover(problem.cover, problem.weights))]
         engine, optimal = "greedy", False
-    gaps = gap_flags(cs)
+    gaps = gap_flags(cs, policy)
     packages = tuple(
-        _package(cs, problem, items, rank, optimal, locale, gaps) for rank, items in enumerate(sols, start=1)
+        _package(cs, problem, items, rank, optimal, locale, gaps, policy)
+        for rank, items in enumerate(sols, start=1)
     )
     return MatchResult(
         household_id=cs.nb.household.id, on=cs.on, packages=packages, optimal=optimal, engine=engine,
@@ -252,6 +254,6 @@ def match(g: nx.MultiDiGraph, household_id: str, *, on: dt.date, limit: int = 3,
     if isinstance(on, dt.datetime):
         on = on.date()
     check_locale(locale)
-    nb = read(g, household_id)
+    nb = read(g, household_id, policy.tags)
     cs = find_candidates(nb, on, policy)
     return compose(cs, limit, policy, locale, start=start)

@@ -80,19 +80,23 @@ class HouseholdRow:
 
 def households_in(g: nx.MultiDiGraph, regions: Iterable[str]) -> Iterator[HouseholdRow]:
     """The households living in ``regions`` (by region, then household id), with
-    their open needs and receipts. O(their edges)."""
+    their open needs and receipts. O(their edges); reads networkx's own
+    adjacency dicts (a report walks every household of a province)."""
+    nodes = g._node
+    pred = g._pred
+    succ = g._succ
     for rid in sorted(regions):
         rkey = node_key("Region", rid)
-        if rkey not in g:
+        if rkey not in nodes:
             continue
-        homes = sorted(u for u, _, k in g.in_edges(rkey, keys=True) if k == "LIVES_IN")
+        homes = sorted(u for u, keys in pred[rkey].items() if "LIVES_IN" in keys)
         for h in homes:
-            a = g.nodes[h]
+            a = nodes[h]
             needs: list[NeedFacts] = []
             received: set[str] = set()
-            for v, keydict in g.succ[h].items():
+            for v, keydict in succ[h].items():
                 if "HAS_NEED" in keydict:
-                    n = g.nodes[v]
+                    n = nodes[v]
                     if n["status"] == NeedStatus.OPEN:
                         needs.append(NeedFacts(n["id"], Domain(n["domain"]), n["severity"]))
                 if "RECEIVES" in keydict:

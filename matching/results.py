@@ -23,13 +23,52 @@ class FlagKind(str, enum.Enum):
     EXCLUSIVE = "EXCLUSIVE"
 
 
-class MissingReason(str, enum.Enum):
-    """Why a MISSING need has no candidate (see :mod:`matching.candidates`)."""
+class Reason(str, enum.Enum):
+    """The code of a flag or of an unmet need: what a client acts on (the message is for people).
+
+    ==================  ==========================================================================
+    code                meaning
+    ==================  ==========================================================================
+    NOTHING_IN_REGION   MISSING: nothing serving the household's region offers the domain
+    NOTHING_ACTIVE      MISSING: what offers it is retired (or a volunteer has no hours)
+    AGREEMENT_EXPIRED   MISSING: what offers it is under an MOU not in force on the day
+    NOT_ELIGIBLE_INCOME MISSING: the household's income is over every ceiling; NEAR_MISS: within
+                        the margin of one
+    NOT_ELIGIBLE_TRAIT  MISSING: the household lacks a required trait of every one; NEAR_MISS: one
+                        discretionary trait short
+    NOT_ELIGIBLE        MISSING: some fail on income, others on traits
+    ALREADY_RECEIVED    MISSING: the only eligible ones are already received
+    FULL                CAPACITY: every eligible one is full (a wait list)
+    QUOTA_USED          CAPACITY: every eligible one's MOU quota for the year is used up
+    DUPLICATE_BENEFIT   OVERLAP: a need covered twice with the same form and tag, or by two
+                        CASH benefits of its domain (package, referrals, receipts)
+    DUPLICATE_RECEIPT   OVERLAP: two receipts of the same form and tag from different agencies
+    EXCLUDED            EXCLUSIVE: two services in play rule each other out; unmet: the places
+                        left rule out a service the plan gives the household
+    NOT_ENOUGH_PLACES   unmet: eligible resources had places, but fewer than the needs
+                        competing for them (the plan gave them to other needs)
+    NOT_WORTH           unmet (first-come baseline only): covering it cost more than its value
+    ==================  ==========================================================================
+    """
 
     NOTHING_IN_REGION = "NOTHING_IN_REGION"
     NOTHING_ACTIVE = "NOTHING_ACTIVE"
+    AGREEMENT_EXPIRED = "AGREEMENT_EXPIRED"
+    NOT_ELIGIBLE_INCOME = "NOT_ELIGIBLE_INCOME"
+    NOT_ELIGIBLE_TRAIT = "NOT_ELIGIBLE_TRAIT"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     ALREADY_RECEIVED = "ALREADY_RECEIVED"
+    FULL = "FULL"
+    QUOTA_USED = "QUOTA_USED"
+    DUPLICATE_BENEFIT = "DUPLICATE_BENEFIT"
+    DUPLICATE_RECEIPT = "DUPLICATE_RECEIPT"
+    EXCLUDED = "EXCLUDED"
+    NOT_ENOUGH_PLACES = "NOT_ENOUGH_PLACES"
+    NOT_WORTH = "NOT_WORTH"
+
+
+#: the codes a MISSING flag carries (kept under its old name)
+MissingReason = Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +79,14 @@ class Flag:
     #: ids of the services (or volunteers) the flag is about
     service_ids: tuple[str, ...]
     message: str
-    #: MISSING: a :class:`MissingReason` value; NEAR_MISS: the rule missed ("INCOME" or "TRAITS")
-    reason: str | None = None
+    #: what the flag is about, as a code (see :class:`Reason`)
+    reason: Reason
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value, "domain": self.domain.value if self.domain else None,
             "needIds": list(self.need_ids), "serviceIds": list(self.service_ids),
-            "message": self.message, "reason": self.reason,
+            "message": self.message, "reason": self.reason.value,
         }
 
 

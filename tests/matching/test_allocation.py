@@ -32,7 +32,7 @@ def test_the_last_place_goes_to_the_most_urgent_household_not_the_first_to_ask()
     exact = allocate(g, [HID, "hh-2"], on=ON)
     assert _resources(exact) == {"hh-2": {"s1"}} and exact.optimal
     [u] = exact.unmet
-    assert (u.household_id, u.reason) == (HID, UnmetReason.ALLOCATED.value) and "s1" in u.message
+    assert (u.household_id, u.reason) == (HID, UnmetReason.NOT_ENOUGH_PLACES.value) and "s1" in u.message
     # first come, first served: the general household asked first and takes it
     greedy = first_come(g, [HID, "hh-2"], on=ON)
     assert _resources(greedy) == {HID: {"s1"}} and not greedy.optimal
@@ -63,7 +63,7 @@ def test_an_mou_quota_is_shared_by_every_service_under_it():
                  *_second(domain="HEALTH"))
     r = allocate(build_graph(recs), [HID, "hh-2"], on=ON)
     assert sum(len(v) for v in _resources(r).values()) == 1
-    assert [u.reason for u in r.unmet] == [UnmetReason.ALLOCATED.value]
+    assert [u.reason for u in r.unmet] == [UnmetReason.NOT_ENOUGH_PLACES.value]
 
 
 def test_a_household_never_gets_two_services_that_exclude_each_other():
@@ -83,7 +83,7 @@ def test_unmet_reasons_and_messages_agree_with_match():
     flags = {f.domain.value: f for f in match(g, HID, on=ON).packages[0].flags}
     got = {u.need_id: u for u in r.unmet}
     assert {k: u.reason for k, u in got.items()} == {
-        "need-health": "CAPACITY", "need-food": "NOT_ELIGIBLE", "need-legal": "NOTHING_IN_REGION"}
+        "need-health": "FULL", "need-food": "NOT_ELIGIBLE_INCOME", "need-legal": "NOTHING_IN_REGION"}
     for nid, domain in (("need-health", "HEALTH"), ("need-food", "FOOD"), ("need-legal", "LEGAL")):
         assert got[nid].message == flags[domain].message
     assert r.assignments == [] and r.objective == 0 and r.optimal and r.engine == "trivial"
@@ -116,21 +116,24 @@ def test_empty_request_is_an_empty_proven_plan():
     assert (r.assignments, r.unmet, r.objective, r.optimal) == ([], [], 0.0, True)
 
 
-def test_a_need_worth_less_than_its_coordination_is_left_with_a_reason():
+def test_covering_needs_comes_first_even_when_a_need_is_worth_less_than_its_coordination():
     from matching.policy import DEFAULT_POLICY
 
     recs = world(svc("s1", lead_time_days=20), needs=[need("HOUSING", severity=1)])
     cheap = DEFAULT_POLICY.with_(need_value=5.0)  # worth 5, costs 10 (fee) + 0.5 + 2 (lead) + 2 (source)
     r = allocate(build_graph(recs), [HID], on=ON, policy=cheap)
-    assert r.assignments == [] and [u.reason for u in r.unmet] == [UnmetReason.NOT_WORTH.value]
-    assert r.objective == 0 and r.optimal
+    assert _resources(r) == {HID: {"s1"}} and r.unmet == [] and r.optimal
+    assert r.objective == pytest.approx(5.0 - 14.5) and r.coverable_at_once == 1
+    # the first-come baseline weighs each pick on its own and leaves it, with the reason
+    base = first_come(build_graph(recs), [HID], on=ON, policy=cheap)
+    assert base.assignments == [] and [u.reason for u in base.unmet] == [UnmetReason.NOT_WORTH.value]
 
 
 def test_a_solver_answer_that_fails_its_check_falls_back_to_first_come(monkeypatch):
     from matching import allocation
     from matching.cover import SolverCheckFailed
 
-    def broken(m, time_limit):
+    def broken(m, time_limit, at_least=0):
         raise SolverCheckFailed("HiGHS returned an infeasible plan")
 
     recs = world(svc("s1", capacity=1), *_second(urgency="EMERGENCY"))

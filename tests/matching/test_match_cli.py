@@ -31,7 +31,9 @@ def test_table(db):
     assert code == 0
     lines = text.splitlines()
     assert lines[0].startswith("Household hh-0001: 1 package(s) on 2026-11-23")
-    assert "Package 1  cost 96.15  providers 3" in text
+    # 96.15 before issue 17, and 5 for each of three needs whose type the sample's untagged
+    # services leave open
+    assert "Package 1  cost 111.15  providers 3" in text
     assert any(line.strip().startswith("housing (1)") and "svc-suwon-rent" in line for line in lines)
     assert "      - starts within 2 days, inside the 3-day emergency limit" in lines
     assert "  missing: health" in lines
@@ -49,12 +51,13 @@ def test_json(db):
     data = json.loads(text)
     assert data["householdId"] == "hh-0001" and data["optimal"] is True
     [p] = data["packages"]
-    assert p["rank"] == 1 and p["cost"] == 96.15 and p["providerCount"] == 3
+    assert p["rank"] == 1 and p["cost"] == 111.15 and p["providerCount"] == 3
+    assert p["costTerms"]["tag_miss"] == 15.0
     assert [i["resource"]["id"] for i in p["items"]] == ["svc-suwon-rent", "svc-suwon-jobs", "svc-gg-legal"]
     assert p["flags"] == [{"kind": "CAPACITY", "domain": "HEALTH", "needIds": ["need-0001-health"],
-                           "serviceIds": ["svc-gg-clinic"], "reason": None,
-                           "message": "Health: every eligible resource is full (의료비 지원 진료); "
-                                      "a wait list, not a gap."}]
+                           "serviceIds": ["svc-gg-clinic"], "reason": "QUOTA_USED",
+                           "message": "Health: the MOU quota for the year of every eligible resource is "
+                                      "used up (의료비 지원 진료); a wait list, not a gap."}]
     assert p["missingDomains"] == ["HEALTH"] and p["coveredDomains"] == ["HOUSING", "EMPLOYMENT", "LEGAL"]
 
 

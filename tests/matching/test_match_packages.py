@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 from matching_kit import HID, ON, facts, household, need, oracle_cost, svc, view, world
+from tag_oracle import tag_terms
 
 from graph.embedded import EmbeddedStore
 from graph.errors import NotFoundError
@@ -38,7 +39,7 @@ def test_the_cost_is_the_documented_formula():
     assert p.cost == pytest.approx(10.0 + item)
     assert dict(p.cost_terms) == pytest.approx({
         "provider": 10.0, "item": 0.5, "lead": 5.0, "late": 25.0, "fee": 2.0, "scarcity": 1.5,
-        "source": 2.0, "exclusive": 0.0, "exclusive_pair": 0.0})
+        "source": 2.0, "exclusive": 0.0, "duplicate": 0.0, "tag_miss": 0.0, "exclusive_pair": 0.0})
     assert p.cost == pytest.approx(oracle_cost(facts(recs), ["Service:s1"]))
 
 
@@ -239,16 +240,19 @@ def test_sample_emergency_household(sample_store):
         ("svc-gg-legal", ("need-0001-legal",))]
     assert p.provider_count == 3 and p.missing_domains == (Domain.HEALTH,)
     [f] = p.flags  # the medical MOU's quota is used up: a wait list
-    assert (f.kind, f.service_ids, f.need_ids) == (FlagKind.CAPACITY, ("svc-gg-clinic",), ("need-0001-health",))
+    assert (f.kind, f.reason, f.service_ids, f.need_ids) == (
+        FlagKind.CAPACITY, "QUOTA_USED", ("svc-gg-clinic",), ("need-0001-health",))
     recs = sample_records()
-    assert p.cost == pytest.approx(oracle_cost(facts(recs, "hh-0001"), [i.resource_key for i in p.items],
-                                               on=SAMPLE_DAY))
+    keys = [i.resource_key for i in p.items]
+    fs = facts(recs, "hh-0001")
+    expected = oracle_cost(fs, keys, on=SAMPLE_DAY) + tag_terms(recs, "hh-0001", keys, fs.needs)
+    assert p.cost == pytest.approx(expected)
 
 
 def test_sample_after_the_bar_mou_expires(sample_store):
     r = match(sample_store.neighbourhood("hh-0001"), "hh-0001", on=dt.date(2027, 3, 1))
     missing = [f for f in r.packages[0].flags if f.kind == FlagKind.MISSING]
-    assert [(f.domain, f.reason) for f in missing] == [(Domain.LEGAL, "NOTHING_ACTIVE")]
+    assert [(f.domain, f.reason) for f in missing] == [(Domain.LEGAL, "AGREEMENT_EXPIRED")]
 
 
 def test_sample_elderly_household_already_receives_its_care(sample_store):
@@ -267,4 +271,4 @@ def test_korean_reasons_and_flags(sample_store):
     p = match(sample_store.neighbourhood("hh-0001"), "hh-0001", on=SAMPLE_DAY, locale="ko").packages[0]
     assert "주거 지원 제공" in p.items[0].reasons
     assert "수원시 전체 담당 (매탄1동 포함)" in p.items[0].reasons
-    assert p.flags[0].message.startswith("건강: 자격이 되는 자원이 모두 마감되었습니다")
+    assert p.flags[0].message.startswith("건강: 자격이 되는 자원의 협약 연간 한도가 모두 소진되었습니다")

@@ -22,9 +22,9 @@ def candidates_for(records, domain="HOUSING", on=ON):
     return [r.id for r in f.candidates], f, cs
 
 
-def verdict(records, key, on=ON):
+def verdict(records, key, on=ON, policy=DEFAULT_POLICY):
     nb = read(view(records), HID)
-    return assess(nb.resources[key], nb, on, DEFAULT_POLICY)
+    return assess(nb.resources[key], nb, on, policy)
 
 
 def test_domain_rule_offers_only_its_domains():
@@ -72,14 +72,17 @@ def test_income_ceiling_and_its_near_miss_margin(income, ceiling, ok, near):
     assert (candidates_for(recs)[0] == ["s1"]) is ok
 
 
-@pytest.mark.parametrize("traits, ok, near", [
-    (["ELDERLY", "DISABLED"], True, False),
-    (["ELDERLY"], False, True),
-    ([], False, False),
+@pytest.mark.parametrize("traits, discretionary, ok, near", [
+    (["ELDERLY", "DISABLED"], (), True, False),
+    (["ELDERLY"], (), False, False),  # statutory: one short is still not a near miss
+    (["ELDERLY"], ("DISABLED",), False, True),  # the one missing trait is discretionary
+    (["ELDERLY"], ("ELDERLY",), False, False),  # another trait is discretionary, not the missing one
+    ([], ("ELDERLY", "DISABLED"), False, False),  # two short
 ])
-def test_required_traits_all_of_them_one_short_is_a_near_miss(traits, ok, near):
+def test_required_traits_all_of_them_one_discretionary_short_is_a_near_miss(traits, discretionary, ok, near):
     recs = world(svc("s1", required_traits=["ELDERLY", "DISABLED"]), hh=household(traits=traits))
-    check = verdict(recs, "Service:s1").check(Rule.TRAITS)
+    policy = DEFAULT_POLICY.with_(discretionary_traits=frozenset(discretionary))
+    check = verdict(recs, "Service:s1", policy=policy).check(Rule.TRAITS)
     assert check.ok is ok and check.near is near
 
 
