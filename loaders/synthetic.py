@@ -411,6 +411,73 @@ def _remote(cities: tuple[tuple[str, str, int], ...]) -> tuple[str, ...]:
     return tuple(slug for slug, _, _ in smallest)
 
 
+#: how each program helps: its support form (CASH 현금, IN_KIND 현물, VOUCHER 이용권, SERVICE 서비스)
+#: and its type tags (graph/taxonomy.csv). Two programs of one form sharing a tag duplicate each
+#: other for the people both serve: a city hall's and a welfare center's livelihood cash, a welfare
+#: center's lunch boxes and a church's side dishes.
+HOW: dict[str, tuple[str, tuple[str, ...]]] = {
+    # city halls
+    "긴급복지 생계지원": ("CASH", ("livelihood-cash",)),
+    "무한돌봄 생계비 지원": ("CASH", ("livelihood-cash",)),
+    "지자체 긴급 생계비 지원": ("CASH", ("livelihood-cash",)),
+    "긴급 주거비 지원": ("CASH", ("rent-support",)),
+    "임시 거처 제공": ("SERVICE", ("emergency-shelter",)),
+    "무한돌봄 사례관리": ("SERVICE", ("case-management",)),
+    "통합사례관리": ("SERVICE", ("case-management",)),
+    "노인 맞춤돌봄": ("SERVICE", ("elderly-care", "safety-check")),
+    "장애인 활동지원": ("VOUCHER", ("caregiver-relief",)),
+    "한부모가족 아동양육비": ("CASH", ("child-allowance",)),
+    # health and employment centers
+    "방문 건강관리": ("SERVICE", ("home-health-visit",)),
+    "의료비 지원": ("CASH", ("emergency-medical-cost",)),
+    "정신건강 상담": ("SERVICE", ("counselling",)),
+    "국민취업지원제도": ("CASH", ("job-placement", "job-seeker-allowance")),
+    "직업훈련 바우처": ("VOUCHER", ("job-training",)),
+    "재취업 상담": ("SERVICE", ("job-placement",)),
+    # local centers and churches
+    "사랑의 도시락": ("IN_KIND", ("meal-delivery",)),
+    "주거환경 개선": ("SERVICE", ("housing-repair",)),
+    "방과후 학습지원": ("SERVICE", ("after-school",)),
+    "긴급 생계비 후원": ("CASH", ("livelihood-cash",)),
+    "독거노인 안부확인": ("SERVICE", ("safety-check",)),
+    "경로식당 무료급식": ("IN_KIND", ("free-meals",)),
+    "장애인 재활치료": ("SERVICE", ("rehabilitation",)),
+    "장애인 직업재활": ("SERVICE", ("vocational-rehab",)),
+    "자활근로 사업": ("SERVICE", ("public-works",)),
+    "다문화가족 한국어 교육": ("SERVICE", ("korean-class",)),
+    "통번역 및 생활 상담": ("SERVICE", ("interpretation",)),
+    "한부모 가족 상담": ("SERVICE", ("family-counselling",)),
+    "푸드마켓 이용 지원": ("IN_KIND", ("food-parcel",)),
+    "아동 돌봄 및 급식": ("SERVICE", ("after-school", "childcare", "free-meals")),
+    "반찬 나눔": ("IN_KIND", ("meal-delivery",)),
+    "이웃 돌봄 방문": ("SERVICE", ("safety-check",)),
+    # province-wide partners
+    "위기가정 통합 사례관리": ("SERVICE", ("case-management",)),
+    "매입임대 주택 공급": ("IN_KIND", ("public-housing",)),
+    "전세임대 보증금 지원": ("IN_KIND", ("public-housing",)),
+    "위기 정신건강 상담": ("SERVICE", ("counselling", "crisis-intervention")),
+    "법률구조 소송 지원": ("SERVICE", ("legal-aid",)),
+    "무료 법률 상담": ("SERVICE", ("legal-counselling",)),
+    "임금체불 소송 대리": ("SERVICE", ("legal-aid", "wage-claim")),
+    "찾아가는 법률 상담": ("SERVICE", ("legal-counselling",)),
+    "의료비 지원 진료": ("SERVICE", ("medical-care",)),
+    "복약 지도 및 의약품 지원": ("IN_KIND", ("medication-support",)),
+    "한방 방문 진료": ("SERVICE", ("home-health-visit", "medical-care")),
+    "사랑의 쌀 나눔": ("IN_KIND", ("food-parcel",)),
+    "무료 급식소": ("IN_KIND", ("free-meals",)),
+    "이웃사랑 생계 후원": ("CASH", ("livelihood-cash",)),
+    "저소득 가정 학습 멘토링": ("SERVICE", ("mentoring",)),
+    "겨울철 난방비 지원": ("CASH", ("heating-cost",)),
+    "가장 재취업 직업교육": ("SERVICE", ("job-training",)),
+    "희망나눔 긴급 지원금": ("CASH", ("livelihood-cash",)),
+}
+#: what a volunteer with a skill does (a volunteer speaking a migrant family's language also interprets)
+VOLUNTEER_TAGS: dict[Domain, str] = {
+    CA: "safety-check", ED: "mentoring", FO: "meal-delivery", H: "home-health-visit", HO: "housing-repair",
+    MH: "counselling", LE: "legal-counselling", EM: "job-placement",
+}
+
+
 PROVINCES: tuple[_Province, ...] = (
     _Province(PROVINCE_ID, PROVINCE_NAME, CITIES, PARTNERS, PUBLIC_KINDS,
               ("yeoncheon", "gapyeong", "yangpyeong", "dongducheon", "gwacheon"), 4),
@@ -709,11 +776,12 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
             # full for the share ``full`` asks; otherwise a place or more is left, however few there are
             u = rng.random()
             used = capacity if u < shape.full else min(capacity - 1, round(capacity * rng.uniform(0, 0.9)))
+        form, tags = HOW[prog.name]
         svc = Service(
             id=sid, name=prog.name, provider_id=provider, domains=prog.domains, region_ids=where,
             max_income_percent=prog.max_income, required_traits=prog.traits, capacity=capacity, used=used,
             lead_time_days=rng.randint(*prog.lead), cost=prog.cost, excludes_ids=excludes,
-            agreement_id=agreement, active=rng.random() > 0.03,
+            agreement_id=agreement, active=rng.random() > 0.03, form=form, tags=tags,
         )
         if svc.active:
             entry = (sid, prog.domains, prog.max_income, prog.traits, capacity is None or used < capacity,
@@ -809,8 +877,10 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
             where = [cid] if rng.random() < 0.3 else sorted(
                 rng.sample(dongs, min(len(dongs), rng.randint(1, 3))))
             langs = ["ko"] + (rng.sample(_LANGUAGES, rng.randint(1, 2)) if rng.random() < 0.12 else [])
+            tags = [VOLUNTEER_TAGS[s] for s in skills if s in VOLUNTEER_TAGS]
             yield Volunteer(id=f"vol-{v:07d}", name=_person(rng), region_ids=where, languages=langs,
                             skills=sorted(skills, key=skills_pool.index),
+                            tags=tags + (["interpretation"] if len(langs) > 1 else []),
                             hours_per_week=0 if rng.random() < 0.05 else rng.randint(1, 16))
 
     # --- households, one at a time with their needs, referrals and receipts ----------------------

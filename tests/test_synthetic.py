@@ -375,3 +375,18 @@ def test_the_small_world_map_names_dongs_under_their_cities():
     names = {r.id: r.name for r in synthetic.SMALL_REGIONS}
     assert names["dong-a1"] == "가시 제1동" and names["dong-b1"] == "나시 제1동"
     assert {r.parent_id for r in synthetic.SMALL_REGIONS if r.id.startswith("dong-a")} == {"city-a"}
+
+
+def test_every_service_says_how_it_helps_with_tags_of_the_taxonomy(records):
+    from graph import taxonomy
+
+    known = taxonomy.active()
+    services = by_label(records)["Service"]
+    assert all(s.tags for s in services) and not known.unknown(t for s in services for t in s.tags)
+    assert {s.form.value for s in services} == {"CASH", "IN_KIND", "VOUCHER", "SERVICE"}
+    vols = by_label(records)["Volunteer"]
+    assert not known.unknown(t for v in vols for t in v.tags)
+    assert all("interpretation" in v.tags for v in vols if len(v.languages) > 1)
+    # the duplicates the source documents describe: one form and one tag from two organizations
+    cash = {(s.provider_id.split("-")[1], s.provider_id) for s in services if "livelihood-cash" in s.tags}
+    assert any(p.endswith("-hall") for _, p in cash) and any("-welfare" in p for _, p in cash)
