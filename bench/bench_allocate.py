@@ -21,7 +21,7 @@ quota and exclusion before they are reported.
 
 Run::
 
-    python bench/bench_allocate.py                          # 20,000 households: ~2,300 in Gyeongnam
+    python bench/bench_allocate.py                          # 20,000 households: 2,255 in Gyeongnam
     python bench/bench_allocate.py --db /tmp/alloc.db       # build once, then reuse the file
     python bench/bench_allocate.py --households 3000 --services 900 --volunteers 300 --plan 300
 """

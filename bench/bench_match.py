@@ -20,7 +20,7 @@ Run::
 
 The world is the one synthetic generator's (:func:`bench.world.match_world`):
 the nine provinces (Gyeonggi first, then the other eight with their real
-cities and counties: 153 cities, ~1,060 dongs), exactly ``--services``
+cities and counties: 153 cities, 1,262 dongs), exactly ``--services``
 services of public agencies, partners and local centers in proportion to
 population, ``--volunteers`` volunteers, and households whose needs follow the
 source documents, each already receiving 0-3 services. A dong sees ~100-200
