@@ -8,16 +8,11 @@ import json
 import pytest
 
 from api.cli import main
-from graph.embedded import EmbeddedStore
-from loaders.sample import sample_records
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli") / "sample.db"
-    with EmbeddedStore(path) as store:
-        store.put(*sample_records())
-    return str(path)
+def db(sample_db):
+    return sample_db
 
 
 def run(*argv):

@@ -10,7 +10,6 @@ import pytest
 from matching_kit import HID, ON, facts, household, need, oracle_cost, svc, view, world
 from tag_oracle import tag_terms
 
-from graph.embedded import EmbeddedStore
 from graph.errors import NotFoundError
 from graph.model import Agreement, Domain, Volunteer
 from loaders.sample import sample_records
@@ -218,15 +217,7 @@ def test_a_wrong_answer_from_highs_is_caught_and_replaced(monkeypatch):
     assert [p.cost for p in r.packages] == [p.cost for p in run(recs).packages]
 
 
-# -- the sample graph through the embedded store -----------------------------------
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    store = EmbeddedStore(tmp_path_factory.mktemp("sample") / "sample.db")
-    store.put(*sample_records())
-    yield store
-    store.close()
+# -- the sample graph through the embedded store (tests/conftest.py's sample_store) -----------
 
 
 SAMPLE_DAY = dt.date(2026, 11, 23)
