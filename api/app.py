@@ -35,7 +35,16 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+)
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -57,6 +66,7 @@ from graph.store import Store
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import INTERNAL_MESSAGE, map_errors
+from schema.pool import HEAVY_FIELDS, run_off_loop
 from service import audit, tokens
 from service.principal import Principal
 from service.settings import Settings
@@ -91,24 +101,48 @@ _CACHED_QUERY = 20_000
 
 
 @functools.lru_cache(maxsize=256)
-def _cached_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str], ...]:
+def _cached_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str, frozenset[str]], ...]:
     return _parsed_operations(query, max_tokens)
 
 
-def _parsed_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str], ...]:
+def _parsed_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str, frozenset[str]], ...]:
     try:
         doc = parse(query, no_location=True, max_tokens=max_tokens)
     except GraphQLError:
         return ()
-    return tuple((d.name.value if d.name else None, d.operation.value)
+    fragments = {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def roots(sel: SelectionSetNode, seen: frozenset[str] = frozenset()) -> set[str]:
+        out: set[str] = set()
+        for s in sel.selections:
+            if isinstance(s, FieldNode):
+                out.add(s.name.value)
+            elif isinstance(s, InlineFragmentNode):
+                out |= roots(s.selection_set, seen)
+            elif isinstance(s, FragmentSpreadNode) and s.name.value in fragments and s.name.value not in seen:
+                out |= roots(fragments[s.name.value].selection_set, seen | {s.name.value})
+        return out
+
+    return tuple((d.name.value if d.name else None, d.operation.value, frozenset(roots(d.selection_set)))
                  for d in doc.definitions if isinstance(d, OperationDefinitionNode))
 
 
-def _operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str], ...]:
-    """(name, ``query``/``mutation``) of each operation of a document (none when it does not parse)."""
+def _operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str, frozenset[str]], ...]:
+    """(name, ``query``/``mutation``, root field names) of each operation of a document
+    (none when it does not parse)."""
     if len(query) < _CACHED_QUERY:
         return _cached_operations(query, max_tokens)
     return _parsed_operations(query, max_tokens)
+
+
+class _Encoded:
+    """A heavy request's answer, processed and encoded to JSON off the server's loop
+    (encoding a province's network is tens of milliseconds)."""
+
+    errors = None
+
+    def __init__(self, body: str | bytes) -> None:
+        self.body = body
 
 
 def _refusal(message: str) -> ExecutionResult:
@@ -177,19 +211,27 @@ class DolbomGraphQL(GraphQL):
         if len(ops) > 1 and name is None:
             return _refusal(f"the document holds {len(ops)} operations: send operationName to say which one "
                             f"to run")
-        kinds = [kind for n, kind in ops if name is None or n == name]
-        if kinds == ["mutation"]:
+        chosen = [(kind, fields) for n, kind, fields in ops if name is None or n == name]
+        if [kind for kind, _ in chosen] == ["mutation"]:
             return await run()
         budget = self.settings.time_budget
-        try:
-            async with asyncio.timeout(budget):
-                return await run()
-        except TimeoutError:
-            pass
-        log.warning("request %s ended after its time budget of %g s", getattr(context, "request_id", None),
-                    budget)
-        return _refusal(f"this query ran longer than its time budget of {budget:g} s and was ended: ask for "
-                        f"less (a smaller region, fewer households, fewer aliases)")
+
+        async def within_budget() -> Any:
+            try:
+                async with asyncio.timeout(budget):
+                    return await run()
+            except TimeoutError:
+                log.warning("request %s ended after its time budget of %g s",
+                            getattr(context, "request_id", None), budget)
+                return _refusal(f"this query ran longer than its time budget of {budget:g} s and was ended: "
+                                f"ask for less (a smaller region, fewer households, fewer aliases)")
+
+        async def encoded() -> _Encoded:
+            return _Encoded(self.encode_json(await self.process_result(request, await within_budget())))
+
+        if any(fields & HEAVY_FIELDS for _, fields in chosen):  # analytics: off the server's event loop
+            return await run_off_loop(self.settings.heavy_workers, encoded)
+        return await within_budget()
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         state = request.scope.get("state") or {}
@@ -199,9 +241,15 @@ class DolbomGraphQL(GraphQL):
         request.scope.setdefault("state", {})["context"] = ctx
         return ctx
 
+    def encode_json(self, data: object) -> str | bytes:
+        return data.body if isinstance(data, _Encoded) else super().encode_json(data)
+
     async def process_result(self, request: Request, result: Any) -> Any:
         """Map errors that never reached the schema's extensions (syntax errors,
-        the token limiter that aborts parsing, the guards) to contract codes too."""
+        the token limiter that aborts parsing, the guards) to contract codes too;
+        note the households the request showed in the audit trail."""
+        if isinstance(result, _Encoded):  # processed already, off the loop
+            return result
         if result.errors:
             result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"))
         ctx = (request.scope.get("state") or {}).get("context")

@@ -13,6 +13,7 @@ driver requires). The store and the settings come from the environment:
 from __future__ import annotations
 
 import logging
+import sys
 
 from starlette.applications import Starlette
 
@@ -21,9 +22,14 @@ from service.settings import Settings
 
 from .app import create_app
 
+#: seconds a thread may hold the GIL while another waits for it (Python's default is 0.005):
+#: shorter, so the event loop and quick reads get their turn sooner beside CPU-bound analytics
+SWITCH_INTERVAL = 0.001
+
 
 def app_from_env() -> Starlette:
     """A new app over the store the environment names (opened in the lifespan)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     log = logging.getLogger("dolbom")
     if not log.handlers:
         handler = logging.StreamHandler()

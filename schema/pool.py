@@ -1,16 +1,23 @@
-"""The bounded pool for heavy analytics: ``coverage``, ``overlaps``, ``network``,
-``allocate`` and ``matchPackages``.
+"""Bounded pools for heavy analytics: ``coverage``, ``overlaps``, ``network``,
+``allocate`` and ``matchPackages`` (:data:`HEAVY_FIELDS`).
 
-Every blocking call of a resolver runs in a worker thread. The analytics are
-CPU-bound Python (networkx views, the solver) and hold the GIL for most of
-their run; in starlette's shared pool (40 threads) thirty of them at once
-starve everything else: directory reads waited 18 s and ``/healthz`` 1.7 s
-behind them. Here they queue for a pool of ``Settings.heavy_workers``
-threads (1 by default) of their own, so at most that many compete with the
-event loop and the quick reads, whatever the load. A request that ends
-(its time budget) while its analysis still waits in the queue takes it out
-of the queue; one already running finishes in its thread and its answer is
-dropped.
+The analytics are CPU-bound Python (networkx views, the solver) that hold the
+GIL for most of their run, and their answers are large (a province's network
+is ~9,000 nodes and ~13,000 edges): completing such a list is most of a
+second of graphql-core work. On the server's event loop and in starlette's
+shared pool (40 threads) they starved everything else: directory reads waited
+18 s and ``/healthz`` 1.7 s behind them. So:
+
+* a request whose operation asks for one of them runs whole on an event loop
+  of its own in one of ``Settings.heavy_workers`` threads (1 by default):
+  :func:`run_off_loop`. The server's loop only hands it over and sends the
+  answer, and stays free for health checks and quick reads;
+* the analysis itself runs in another pool of that many threads
+  (:func:`run_heavy`), so the request's own loop can still end it at its time
+  budget: an analysis still queued is dropped; one already running finishes
+  in its thread and its answer is dropped.
+
+At most ``2 × heavy_workers`` threads work on analytics at once, whatever the load.
 """
 
 from __future__ import annotations
@@ -19,22 +26,39 @@ import asyncio
 import contextvars
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_pools: dict[int, ThreadPoolExecutor] = {}
+#: the root queries whose requests run off the server's event loop
+HEAVY_FIELDS = frozenset({"coverage", "overlaps", "network", "allocate", "matchPackages"})
+
+_pools: dict[tuple[str, int], ThreadPoolExecutor] = {}
 _lock = threading.Lock()
 
 
-def pool(workers: int) -> ThreadPoolExecutor:
-    """The process's pool of ``workers`` threads for heavy work (made on first use)."""
+def pool(workers: int, kind: str = "heavy") -> ThreadPoolExecutor:
+    """The process's pool of ``workers`` threads of ``kind`` (``heavy``: analyses;
+    ``request``: whole requests on loops of their own); made on first use."""
     with _lock:
-        if workers not in _pools:
-            _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dolbom-heavy")
-        return _pools[workers]
+        key = (kind, workers)
+        if key not in _pools:
+            _pools[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"dolbom-{kind}")
+        return _pools[key]
+
+
+async def run_off_loop(workers: int, make: Callable[[], Awaitable[T]]) -> T:
+    """``await make()`` to completion on a new event loop in one of ``workers`` request threads."""
+    async def main() -> T:
+        return await make()
+
+    def work() -> T:
+        return asyncio.run(main())
+
+    return await asyncio.get_running_loop().run_in_executor(pool(workers, "request"),
+                                                            contextvars.copy_context().run, work)
 
 
 async def run_heavy(workers: int, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
