@@ -45,19 +45,18 @@ places computation (:mod:`matching.places`) over the needs that compete.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.model import Domain
+from graph.model import Domain, NeedStatus, node_key
 
 from .costing import excludes_each_other
 from .eligibility import agreement_in_force, has_place, has_quota, is_active, open_to
-from .neighbourhood import Resource, resource_at
+from .neighbourhood import HouseholdFacts, Resource, resource_at
 from .places import Contest, max_cover
 from .policy import DEFAULT_POLICY, Policy
-from .regions import RegionTree, households_in
+from .regions import RegionTree
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,38 +97,41 @@ def resources_by_region(g: nx.MultiDiGraph) -> dict[str, list[Resource]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Offer:
-    """A resource in reach for a domain, with what does not depend on the household."""
-
-    resource: Resource
-    #: a free place and MOU quota left (CAPACITY and QUOTA pass)
-    open: bool
-    #: open, without any limit, and in no exclusion: taking it costs nobody a place
-    free: bool
+#: per domain: the resources free of any limit, and the others with "has a free place and quota"
+_Offers = dict[Domain, tuple[list[Resource], list[tuple[Resource, bool]]]]
 
 
-def _reach(tree: RegionTree, serving: dict[str, list[Resource]], region_id: str, on: dt.date,
-           clash_prone: set[str]) -> dict[Domain, list[_Offer]]:
-    """Per domain, the resources serving ``region_id``'s chain that are active and
-    under no MOU out of force, those free of any limit first."""
-    seen: set[str] = set()
-    out: dict[Domain, list[_Offer]] = {}
-    for rid in tree.chain(region_id):
-        for r in serving.get(rid, ()):
-            if r.key in seen:
-                continue
-            seen.add(r.key)
+def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, clash_prone: set[str],
+            seen: dict[str, tuple[bool, bool] | None]) -> _Offers:
+    """The resources serving ``region_id`` itself that are active and under no MOU out of force,
+    per domain: first those that take no place of anyone (no capacity, no MOU quota, in no
+    exclusion: a household eligible for one is covered), then the others, each with whether it
+    has a free place and MOU quota left (CAPACITY and QUOTA pass). ``seen`` caches the verdicts."""
+    out: _Offers = {}
+    for r in serving.get(region_id, ()):
+        if r.key in seen:
+            verdict = seen[r.key]
+        else:
             if not is_active(r) or (r.is_service and not agreement_in_force(r, on)):
-                continue
-            is_open = not r.is_service or (has_place(r) and has_quota(r))
-            free = is_open and (not r.is_service or (
-                r.available is None and (r.agreement is None or r.agreement.annual_quota is None)
-                and r.id not in clash_prone))
-            for d in r.domains:
-                out.setdefault(d, []).append(_Offer(r, is_open, free))
-    for offers in out.values():
-        offers.sort(key=lambda o: not o.free)
+                verdict = None
+            else:
+                is_open = not r.is_service or (has_place(r) and has_quota(r))
+                free = is_open and (not r.is_service or (
+                    r.available is None and (r.agreement is None or r.agreement.annual_quota is None)
+                    and r.id not in clash_prone))
+                verdict = (is_open, free)
+            seen[r.key] = verdict
+        if verdict is None:
+            continue
+        is_open, free = verdict
+        for d in r.domains:
+            lists = out.get(d)
+            if lists is None:
+                lists = out[d] = ([], [])
+            if free:
+                lists[0].append(r)
+            else:
+                lists[1].append((r, is_open))
     return out
 
 
@@ -163,62 +165,96 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
             if r.is_service and r.excludes_ids:
                 clash_prone.add(r.id)
                 clash_prone.update(r.excludes_ids)
+    seen: dict[str, tuple[bool, bool] | None] = {}
+    offers: dict[str, _Offers] = {}
+
+    def offers_of(rid: str) -> _Offers:
+        got = offers.get(rid)
+        if got is None:
+            got = offers[rid] = _offers(serving, rid, on, clash_prone, seen)
+        return got
+
+    # counts where the households live, rolled up the tree at the end
     open_: dict[tuple[str, Domain], int] = {}
     uncovered: dict[tuple[str, Domain], int] = {}
     missing: dict[tuple[str, Domain], int] = {}
-    reach_cache: dict[str, dict[Domain, list[_Offer]]] = {}
-    up_cache: dict[str, list[str]] = {}
     # the needs that compete for places: (where, domain, needs) per element, and its candidates
-    contested: list[tuple[list[str], Domain, int]] = []
+    contested: list[tuple[str, Domain, int]] = []
     households: list[list[tuple[int, list[Resource]]]] = []
-
-    def count(table: dict[tuple[str, Domain], int], up: Iterable[str], d: Domain, n: int) -> None:
-        for rid in up:
-            table[rid, d] = table.get((rid, d), 0) + n
-
-    for row in households_in(g, scope):
-        hh = row.household
-        reach = reach_cache.get(hh.region_id)
-        if reach is None:
-            reach = reach_cache[hh.region_id] = _reach(tree, serving, hh.region_id, on, clash_prone)
-            up_cache[hh.region_id] = [r for r in tree.chain(hh.region_id) if r in in_scope]
-        up = up_cache[hh.region_id]
-        by_domain: dict[Domain, int] = {}
-        for need in row.needs:
-            by_domain[need.domain] = by_domain.get(need.domain, 0) + 1
-        mine: list[tuple[int, list[Resource]]] = []
-        for d, n in by_domain.items():
-            count(open_, up, d, n)
-            cands: list[Resource] = []
-            full = covered = False
-            for o in reach.get(d, ()):
-                if not open_to(o.resource, hh, row.received):
+    nodes, pred, succ = g._node, g._pred, g._succ  # the raw adjacency: this walks every household
+    for rid in scope:
+        rkey = node_key("Region", rid)
+        if rkey not in nodes:
+            continue
+        homes = sorted(u for u, keys in pred[rkey].items() if "LIVES_IN" in keys)
+        if not homes:
+            continue
+        chain = [offers_of(x) for x in tree.chain(rid)]
+        # domains a volunteer with hours covers here for everyone (no household rule applies to one)
+        sure = {d for ofs in chain for d, (free_ones, _) in ofs.items()
+                if any(not r.is_service for r in free_ones)}
+        for h in homes:
+            a = nodes[h]
+            by_domain: dict[Domain, int] = {}
+            received: set[str] = set()
+            for v, keys in succ[h].items():
+                if "HAS_NEED" in keys:
+                    n = nodes[v]
+                    if n["status"] == NeedStatus.OPEN:
+                        d = n["domain"]
+                        by_domain[d] = by_domain.get(d, 0) + 1
+                elif "RECEIVES" in keys:
+                    received.add(v)
+            if not by_domain:
+                continue
+            hh: HouseholdFacts | None = None
+            mine: list[tuple[int, list[Resource]]] = []
+            for d, n in by_domain.items():
+                key = (rid, d)
+                open_[key] = open_.get(key, 0) + n
+                if d in sure:
                     continue
-                if o.free:
-                    covered = True
-                    break
-                if o.open:
-                    cands.append(o.resource)
-                else:
-                    full = True
-            if covered:
-                continue
-            if not cands:
-                count(uncovered, up, d, n)
-                if not full:
-                    count(missing, up, d, n)
-                continue
-            mine.append((len(contested), cands))
-            contested.append((up, d, n))
-        if mine:
-            households.append(mine)
+                if hh is None:
+                    hh = HouseholdFacts(a["id"], rid, a["income_percent"], frozenset(a["traits"]),
+                                        a["urgency"])
+                if any(open_to(r, hh, received) for ofs in chain if d in ofs for r in ofs[d][0]):
+                    continue
+                cands: dict[str, Resource] = {}
+                full = False
+                for ofs in chain:
+                    if d in ofs:
+                        for r, is_open in ofs[d][1]:
+                            if open_to(r, hh, received):
+                                if is_open:
+                                    cands[r.key] = r
+                                else:
+                                    full = True
+                if not cands:
+                    uncovered[key] = uncovered.get(key, 0) + n
+                    if not full:
+                        missing[key] = missing.get(key, 0) + n
+                    continue
+                mine.append((len(contested), list(cands.values())))
+                contested.append((rid, d, n))
+            if mine:
+                households.append(mine)
 
     unmet: dict[tuple[str, Domain], int] = {}
     if contested:
         cover = max_cover(_contest(contested, households))
-        for e, (chain, d, n) in enumerate(contested):
+        for e, (rid, d, n) in enumerate(contested):
             if e not in cover.covered:
-                count(unmet, chain, d, n)
+                unmet[rid, d] = unmet.get((rid, d), 0) + n
+
+    def rolled(table: dict[tuple[str, Domain], int]) -> dict[tuple[str, Domain], int]:
+        out: dict[tuple[str, Domain], int] = {}
+        for (rid, d), n in table.items():
+            for x in tree.chain(rid):
+                if x in in_scope:
+                    out[x, d] = out.get((x, d), 0) + n
+        return out
+
+    open_, uncovered, missing, unmet = rolled(open_), rolled(uncovered), rolled(missing), rolled(unmet)
 
     services: dict[tuple[str, Domain], int] = {}
     free: dict[tuple[str, Domain], int | None] = {}
@@ -245,7 +281,7 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
     ]
 
 
-def _contest(contested: list[tuple[list[str], Domain, int]],
+def _contest(contested: list[tuple[str, Domain, int]],
              households: list[list[tuple[int, list[Resource]]]]) -> Contest:
     """The competing needs as :func:`matching.places.max_cover` reads them: per household,
     one choice per candidate resource covering every contested element it can."""

@@ -19,13 +19,16 @@ optimal answer.
 How, and why it is fast and exact:
 
 1. **Presolve.** A limit is *tight* when it has fewer places than the choices
-   that still use it. A choice in no tight limit and in no clash costs nobody
-   anything: it is taken, its places are spent and its elements are covered.
+   that still use it. A choice in no tight limit and in no clash (but with
+   choices covering a part of what it covers) costs nobody anything: it is
+   taken, its places are spent and its elements are covered.
    Choices left with nothing new to cover are dropped, which can loosen limits;
    repeat until nothing changes. (Most needs end here: a volunteer, an
    unlimited service or a program with places to spare covers them.)
-2. **Components.** What is left splits into groups that share nothing (no
-   tight limit, element or clash): each is solved on its own.
+2. **Components.** A clash between two choices one of which covers a subset of
+   the other's elements never binds (a plan with both covers as much without
+   the smaller), so it is dropped. What is left splits into groups that share
+   nothing (no tight limit, element or clash): each is solved on its own.
 3. **Max-flow** for a group where every choice covers one element of weight
    one and there is no clash: source -> element (1) -> the choice's tightest
    limit -> its MOU limit, if tight -> sink, each limit's arc carrying its
@@ -105,8 +108,10 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
             for key in limits[k]:
                 users[key] = users.get(key, 0) + 1
         tight = {key for key, n in users.items() if left[key] < n}
+        # a clash with a choice covering nothing more than this one does not keep it from being taken
         taken = [k for k in sorted(alive)
-                 if not any(key in tight for key in limits[k]) and not (partners.get(k, set()) & alive)]
+                 if not any(key in tight for key in limits[k])
+                 and all(elems[j] <= elems[k] for j in partners.get(k, set()) & alive)]
         if not taken:
             break
         for k in taken:
@@ -121,6 +126,12 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
     stats = {"presolved": len(covered), "flow": 0, "milp": 0}
     if not alive:
         return Cover(frozenset(covered), sum(weights[e] for e in covered), True, stats)
+    # a clash between two choices one of which covers a subset of the other's elements never binds:
+    # a plan taking both covers as much without the smaller one
+    for k in alive:
+        if k in partners:
+            partners[k] = {j for j in partners[k] if j in alive
+                           and not (elems[j] <= elems[k] or elems[k] <= elems[j])}
 
     # 2. components over tight limits, shared elements and clashes
     users = {}
