@@ -18,6 +18,9 @@ C = "coordinator"
     "query { nothing }",  # unknown field
     'query { region(id: "gg") }',  # missing selection
     'query { services(domain: SPACE) { totalCount } }',  # unknown enum value
+    "{}",  # an empty selection (strawberry's depth limiter failed on it: INTERNAL)
+    "{ ...F }",  # an unknown fragment (the depth limiter's KeyError: INTERNAL)
+    'query { region(id: "gg") { ... on Region { ...F } } }',
 ])
 def test_document_errors_are_bad_user_input(gql, doc):
     r = gql(doc)
