@@ -19,6 +19,12 @@ RegionLevel = strawberry.enum(model.RegionLevel, name="RegionLevel")
 NeedStatus = strawberry.enum(model.NeedStatus, name="NeedStatus")
 ReferralStatus = strawberry.enum(model.ReferralStatus, name="ReferralStatus")
 FlagKind = strawberry.enum(results.FlagKind, name="FlagKind")
+SupportForm = strawberry.enum(
+    model.SupportForm, name="SupportForm",
+    description="How a resource helps (지원형태): CASH 현금, IN_KIND 현물, VOUCHER 이용권, SERVICE 서비스.")
+Reason = strawberry.enum(results.Reason, name="Reason",
+                         description="What a flag or an unmet need is about, as a code a client can act on "
+                         "(the message is for people).")
 
 
 @strawberry.enum(name="NodeKind")

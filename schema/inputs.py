@@ -7,7 +7,16 @@ from typing import Any
 
 import strawberry
 
-from .enums import Domain, HouseholdTrait, RegionLevel, Sector, Urgency
+from graph import taxonomy
+
+from .enums import Domain, HouseholdTrait, RegionLevel, Sector, SupportForm, Urgency
+
+
+def _tags(given: list[str] | None) -> list[str]:
+    """Tags of an input, each one of the taxonomy in force (BAD_USER_INPUT naming ``tags`` otherwise)."""
+    tags = list(given or ())
+    taxonomy.active().check("tags", tags)
+    return tags
 
 
 @strawberry.input
@@ -51,10 +60,15 @@ class ServiceInput:
     cost: int | None = 0
     excludes_ids: list[strawberry.ID] | None = strawberry.field(default_factory=list)
     agreement_id: strawberry.ID | None = None
+    form: SupportForm | None = strawberry.field(
+        default=SupportForm.SERVICE, description="How it helps (지원형태); SERVICE when not given.")
+    tags: list[str] | None = strawberry.field(
+        default_factory=list, description="Type tags from the taxonomy (docs/taxonomy.md).")
 
     def fields(self) -> dict[str, Any]:
         e = self.eligibility
         return {
+            "form": self.form or SupportForm.SERVICE, "tags": _tags(self.tags),
             "id": self.id, "name": self.name, "provider_id": self.provider_id, "domains": list(self.domains),
             "region_ids": list(self.region_ids),
             "max_income_percent": e.max_income_percent if e else None,
@@ -85,12 +99,17 @@ class VolunteerInput:
     name: str
     skills: list[Domain]
     region_ids: list[strawberry.ID]
+    form: SupportForm | None = strawberry.field(
+        default=SupportForm.SERVICE, description="How the volunteer helps; SERVICE when not given.")
+    tags: list[str] | None = strawberry.field(
+        default_factory=list, description="Type tags from the taxonomy (docs/taxonomy.md).")
     languages: list[str] | None = strawberry.field(default_factory=list)
     hours_per_week: int
 
     def fields(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "skills": list(self.skills), "region_ids": list(self.region_ids),
-                "languages": list(self.languages or ()), "hours_per_week": self.hours_per_week}
+                "languages": list(self.languages or ()), "hours_per_week": self.hours_per_week,
+                "form": self.form or SupportForm.SERVICE, "tags": _tags(self.tags)}
 
 
 @strawberry.input
@@ -113,9 +132,12 @@ class NeedInput:
     domain: Domain
     detail: str | None = None
     severity: int
+    tags: list[str] | None = strawberry.field(
+        default_factory=list, description="Type tags from the taxonomy; none given: derived from the detail.")
 
     def fields(self) -> dict[str, Any]:
-        return {"id": self.id, "domain": self.domain, "detail": self.detail, "severity": self.severity}
+        return {"id": self.id, "domain": self.domain, "detail": self.detail, "severity": self.severity,
+                "tags": _tags(self.tags)}
 
 
 @strawberry.input

@@ -15,6 +15,7 @@ from strawberry import Private
 from strawberry.types import Info
 
 from graph import model
+from graph import taxonomy as taxonomy_module
 from matching import results
 from service import audit, followup, permissions
 
@@ -26,9 +27,11 @@ from .enums import (
     HouseholdTrait,
     NeedStatus,
     NodeKind,
+    Reason,
     ReferralStatus,
     RegionLevel,
     Sector,
+    SupportForm,
     Urgency,
 )
 
@@ -120,6 +123,9 @@ class Service:
     lead_time_days: int
     cost: int = strawberry.field(description="Cost to the household, in won.")
     active: bool
+    form: SupportForm = strawberry.field(description="How it helps: cash, in kind, a voucher or a service.")
+    tags: list[str] = strawberry.field(description="Type tags from the taxonomy (docs/taxonomy.md), e.g. "
+                                       "rent-support, livelihood-cash.")
 
     @classmethod
     def of(cls, rec: model.Service) -> Service:
@@ -177,6 +183,8 @@ class Volunteer:
     skills: list[Domain]
     languages: list[str]
     hours_per_week: int
+    form: SupportForm = strawberry.field(description="How the volunteer helps (a service by default).")
+    tags: list[str] = strawberry.field(description="Type tags from the taxonomy (docs/taxonomy.md).")
 
     @classmethod
     def of(cls, rec: model.Volunteer) -> Volunteer:
@@ -229,6 +237,19 @@ class Need:
         if self.rec.detail is not None:  # free text about a person, wherever it is shown: audited as a read
             _ctx(info).households_read.add(self.rec.household_id)
         return self.rec.detail
+
+    @strawberry.field(description="Type tags: the ones given, else those derived from the detail text by "
+                      "the taxonomy's keyword table (docs/taxonomy.md); derived tags only for callers who "
+                      "may read the detail.")
+    def tags(self, info: Info) -> list[str]:
+        if self.rec.tags:
+            return list(self.rec.tags)
+        if not permissions.sees_need_detail(_ctx(info).principal):
+            return []
+        derived = taxonomy_module.active().derive(self.rec.domain, self.rec.detail)
+        if derived:  # read out of the detail: audited as a read of it
+            _ctx(info).households_read.add(self.rec.household_id)
+        return list(derived)
 
     @strawberry.field
     async def household(self, info: Info) -> Household:
@@ -337,6 +358,7 @@ class Flag:
     need_ids: list[strawberry.ID]
     service_ids: list[strawberry.ID]
     message: str
+    reason: Reason = strawberry.field(description="What the flag is about, as a code (see Reason).")
 
     @classmethod
     def of(cls, rec: results.Flag) -> Flag:
@@ -396,6 +418,17 @@ class CoverageCell:
     services: int = strawberry.field(description="Active services offering the domain in the region.")
     free_capacity: int | None = strawberry.field(
         description="Free places across those services; null if any is unlimited.")
+    unmet_needs: int = strawberry.field(
+        description="Open needs that do have an eligible resource with a free place, but that no "
+        "assignment of today's places, MOU quotas and exclusions can cover with the others: more needs "
+        "than places. For the asked region, the sum over domains is what an optimal allocate over its "
+        "households leaves unmet for lack of places.")
+    missing_needs: int = strawberry.field(
+        description="Of the uncovered needs, those with no eligible resource at all, full or not: "
+        "nothing exists.")
+    short_of_places: int = strawberry.field(
+        description="Not enough places: uncovered needs whose eligible resources are all full, plus "
+        "unmetNeeds.")
 
     @classmethod
     def of(cls, rec: Any) -> CoverageCell:
@@ -406,12 +439,19 @@ class CoverageCell:
         return Region.of(await _ctx(info).loaders.get("Region", self.rec.region_id))
 
 
-@strawberry.type(description="Services from different organizations that offer the same domain to the same "
-                 "people in the same region.")
+@strawberry.type(description="Services from different organizations that give the same benefit (support form "
+                 "and type tag) to the same people in the same region; most redundant first.")
 class OverlapGroup:
     rec: Private[Any]
     domain: Domain
     message: str
+    form: SupportForm
+    tag: str = strawberry.field(description="The type tag the services share.")
+    capacity: int | None = strawberry.field(description="Their combined places; null if one is unlimited.")
+    demand: int = strawberry.field(description="Open needs in the region (and below) the group could serve.")
+    redundancy: float = strawberry.field(
+        description="Combined places against that demand (an unlimited service counts as enough for "
+        "all of it).")
 
     @classmethod
     def of(cls, rec: Any) -> OverlapGroup:
@@ -466,6 +506,23 @@ class Assignment:
         return await load_resource(info, self.rec.resource_label, self.rec.resource_id)  # type: ignore[return-value]
 
 
+@strawberry.type(description="A need the plan leaves unmet, and why.")
+class UnmetNeed:
+    rec: Private[Any]
+    reason: Reason = strawberry.field(
+        description="NOT_ENOUGH_PLACES or EXCLUDED: unmet for lack of places; otherwise the MISSING or "
+        "CAPACITY code matchPackages gives the need.")
+    message: str
+
+    @classmethod
+    def of(cls, rec: Any) -> UnmetNeed:
+        return cls(rec=rec, reason=results.Reason(rec.reason), message=rec.message)
+
+    @strawberry.field
+    async def need(self, info: Info) -> Need:
+        return Need.of(await _ctx(info).loaders.get("Need", self.rec.need_id))
+
+
 @strawberry.type(description="A capacity-aware plan for several households at once, as a case conference "
                  "would decide it.")
 class Allocation:
@@ -484,6 +541,10 @@ class Allocation:
     @strawberry.field
     async def unmet(self, info: Info) -> list[Need]:
         return await needs_of(info, [u.need_id for u in self.rec.unmet])
+
+    @strawberry.field(description="Each unmet need with its reason code and message.")
+    def unmet_needs(self) -> list[UnmetNeed]:
+        return [UnmetNeed.of(u) for u in self.rec.unmet]
 
 
 @strawberry.type

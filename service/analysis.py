@@ -6,7 +6,11 @@ CLI's reports both call these."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import networkx as nx
 
@@ -14,7 +18,6 @@ from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, Region, node_key
 from graph.store import Store
 from matching import (
-    DEFAULT_POLICY,
     AllocationResult,
     CoverageCell,
     MatchResult,
@@ -30,9 +33,30 @@ from matching import (
     network,
     overlaps,
 )
+from matching.policy import CARE_POLICY_FILE, policy_from_mapping
 
 from .permissions import forbidden, in_subtree, require_household, require_role, scope
 from .principal import Principal, Role
+
+#: the environment variable naming a care policy file to use instead of the shipped one
+CARE_POLICY_ENV = "DOLBOM_CARE_POLICY"
+
+
+@lru_cache(maxsize=8)
+def _read_policy(path: str) -> Policy:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ValidationError("carePolicy", f"cannot read {path}: {e.strerror or e}") from None
+    except json.JSONDecodeError as e:
+        raise ValidationError("carePolicy", f"{path} is not JSON (line {e.lineno}: {e.msg})") from None
+    return policy_from_mapping(data)
+
+
+def care_policy() -> Policy:
+    """The matching policy in force: the file ``$DOLBOM_CARE_POLICY`` names, else the shipped
+    ``matching/care_policy.json`` (which marks no statutory trait discretionary)."""
+    return _read_policy(os.environ.get(CARE_POLICY_ENV) or str(CARE_POLICY_FILE))
 
 
 def _household(store: Store, household_id: str, field: str) -> Household:
@@ -51,7 +75,7 @@ def match_result(store: Store, p: Principal, household_id: str, limit: int, *, m
         raise ValidationError("limit", f"must be between 1 and {max_limit} (got {limit!r})")
     require_household(store, p, _household(store, household_id, "householdId"), "match households")
     g = store.neighbourhood(household_id)
-    return match(g, household_id, on=on or dt.date.today(), limit=limit, policy=policy or DEFAULT_POLICY,
+    return match(g, household_id, on=on or dt.date.today(), limit=limit, policy=policy or care_policy(),
                  locale=locale)
 
 
@@ -71,10 +95,13 @@ def coverage_cells(store: Store, p: Principal, region_id: str | None, *,
     return coverage(_view(store, region_id), region_id, on=on or dt.date.today())
 
 
-def overlap_groups(store: Store, p: Principal, region_id: str | None, *,
-                   locale: str = "en") -> list[OverlapGroup]:
+def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale: str = "en",
+                   limit: int | None = None) -> list[OverlapGroup]:
+    """Services duplicating each other's benefit, most redundant first; the top ``limit`` (all: None)."""
     region_id = scope(store, p, region_id, "see overlaps")
-    return overlaps(_view(store, region_id), region_id, locale=locale)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValidationError("limit", f"must be a whole number of at least 1 (got {limit!r})")
+    return overlaps(_view(store, region_id), region_id, locale=locale, limit=limit)
 
 
 def network_graph(store: Store, p: Principal, region_id: str | None,
@@ -143,4 +170,4 @@ def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, m
         if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
             raise forbidden("householdIds", f"household {hid!r} is outside your region")
     g = nx.compose_all([store.neighbourhood(h) for h in ids]) if ids else nx.MultiDiGraph()
-    return allocate(g, ids, on=dt.date.today(), time_limit=time_limit)
+    return allocate(g, ids, on=dt.date.today(), time_limit=time_limit, policy=care_policy())

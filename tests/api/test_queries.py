@@ -105,7 +105,7 @@ def test_coverage_equals_the_function(gql, store):
 
 def test_overlaps_find_a_planted_duplicate(gql):
     gql('mutation { registerService(input: {id: "svc-dup-food", name: "무료 급식", providerId: "org-suwon-city", '
-        'domains: [FOOD], regionIds: ["gg-suwon"]}) { id } }', C).ok()
+        'domains: [FOOD], regionIds: ["gg-suwon"], form: IN_KIND, tags: ["meal-delivery"]}) { id } }', C).ok()
     groups = gql('query { overlaps(regionId: "gg-suwon") { region { id } domain services { id } message } }',
                  C).ok()["overlaps"]
     food = [g for g in groups if g["domain"] == "FOOD"]

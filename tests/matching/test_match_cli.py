@@ -26,9 +26,9 @@ def test_table(db):
     assert code == 0
     lines = text.splitlines()
     assert lines[0].startswith("Household hh-0001: 1 package(s) on 2026-11-23")
-    # 96.15 before issue 17, and 5 for each of three needs whose type the sample's untagged
-    # services leave open
-    assert "Package 1  cost 111.15  providers 3" in text
+    # every need's type is met by its item (rent-support, job-placement, wage-claim): no tag term
+    assert "Package 1  cost 96.15  providers 3" in text
+    assert any("fits the need: rent support" in line for line in lines)
     assert any(line.strip().startswith("housing (1)") and "svc-suwon-rent" in line for line in lines)
     assert "      - starts within 2 days, inside the 3-day emergency limit" in lines
     assert "  missing: health" in lines
@@ -46,8 +46,8 @@ def test_json(db):
     data = json.loads(text)
     assert data["householdId"] == "hh-0001" and data["optimal"] is True
     [p] = data["packages"]
-    assert p["rank"] == 1 and p["cost"] == 111.15 and p["providerCount"] == 3
-    assert p["costTerms"]["tag_miss"] == 15.0
+    assert p["rank"] == 1 and p["cost"] == 96.15 and p["providerCount"] == 3
+    assert p["costTerms"]["tag_miss"] == 0.0
     assert [i["resource"]["id"] for i in p["items"]] == ["svc-suwon-rent", "svc-suwon-jobs", "svc-gg-legal"]
     assert p["flags"] == [{"kind": "CAPACITY", "domain": "HEALTH", "needIds": ["need-0001-health"],
                            "serviceIds": ["svc-gg-clinic"], "reason": "QUOTA_USED",
