@@ -10,8 +10,10 @@ Writes, into ``out_dir``:
   ``organization_id``, ``status``, ``service_areas`` (one per region served,
   named like the locations), ``cost_options`` (``cost`` in KRW),
   ``eligibility_description`` and ``attributes`` linking taxonomy terms:
-  ``dolbom-domain`` for domains, ``dolbom-trait`` for required traits,
-  ``dolbom-eligibility`` / ``max_income_percent`` for the income ceiling;
+  ``dolbom-domain`` for domains, ``dolbom-tag`` for type tags (code the tag,
+  name its Korean label), ``dolbom-form`` for the support form,
+  ``dolbom-trait`` for required traits, ``dolbom-eligibility`` /
+  ``max_income_percent`` for the income ceiling;
 * ``csv/`` — the same as a tabular data package (``datapackage.json`` and one
   CSV per table), unless ``csv=False``.
 
@@ -39,7 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.model import Domain, HouseholdTrait, Organization, Region, Sector, Service
+from graph import taxonomy
+from graph.model import Domain, HouseholdTrait, Organization, Region, Sector, Service, SupportForm
 from graph.store import Store
 
 #: namespace of the UUIDs given to Dolbom ids that are not UUIDs
@@ -59,8 +62,14 @@ SECTOR_NAMES = {
     Sector.PUBLIC: "공공", Sector.PRIVATE: "민간", Sector.NONPROFIT: "비영리", Sector.RELIGIOUS: "종교",
     Sector.CORPORATE: "기업", Sector.ASSOCIATION: "협회",
 }
+FORM_NAMES = {
+    SupportForm.CASH: "현금", SupportForm.IN_KIND: "현물", SupportForm.VOUCHER: "이용권",
+    SupportForm.SERVICE: "서비스",
+}
 TAXONOMIES = {
     "dolbom-domain": "Dolbom 서비스 영역 (domains): what a service helps with",
+    "dolbom-tag": "Dolbom 지원 유형 (type tags, docs/taxonomy.md): what kind of help it is",
+    "dolbom-form": "Dolbom 지원형태 (support form): cash, in kind, a voucher or a service",
     "dolbom-trait": "Dolbom 가구 특성 (household traits) a service requires",
     "dolbom-eligibility": "Dolbom 자격 기준 (eligibility rules); the attribute value carries the number",
     "dolbom-sector": "Dolbom 기관 유형 (organization sectors)",
@@ -160,6 +169,11 @@ class _Builder:
         sid = hsds_id("Service", svc.id)
         attributes = [self.attribute("Service", sid, "service", "service_category", "dolbom-domain", d.value,
                                      DOMAIN_NAMES[d]) for d in svc.domains]
+        tax = taxonomy.active()
+        attributes += [self.attribute("Service", sid, "service", "service_category", "dolbom-tag", t,
+                                      tax.label(t, "ko")) for t in svc.tags]
+        attributes.append(self.attribute("Service", sid, "service", "service_category", "dolbom-form",
+                                         svc.form.value, FORM_NAMES[svc.form]))
         attributes += [self.attribute("Service", sid, "service", "eligibility", "dolbom-trait", t.value,
                                       TRAIT_NAMES[t]) for t in svc.required_traits]
         rules = []

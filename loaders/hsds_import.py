@@ -7,7 +7,9 @@ What becomes what (the full table is in ``docs/hsds.md``):
   legal status, else ``default_sector``. Regions: those its locations resolve to.
 * ``service`` -> :class:`Service`, id kept as is; provider = its organization;
   domains from its taxonomy terms (``attribute`` -> ``taxonomy_term``) through
-  the mapping; ``requiredTraits`` from trait terms; ``maxIncomePercent`` from
+  the mapping (else the domains of its type tags); type ``tags`` and the
+  support ``form`` from tag and form terms (a term that is a tag of the
+  taxonomy, or its label, needs no entry); ``requiredTraits`` from trait terms; ``maxIncomePercent`` from
   an income term's value or from ``eligibility_description`` ("기준 중위소득
   75% 이하", "below 60% of median income"); ``cost`` = the lowest
   ``cost_option.amount`` in won; ``active`` = status is ``active``.
@@ -22,7 +24,8 @@ What becomes what (the full table is in ``docs/hsds.md``):
   named after the area's name (else its description).
 
 What HSDS 3.0 cannot say (capacity, places used, lead time, exclusions, the
-agreement, an organization's sector when only guessed) keeps the value already
+agreement, an organization's sector when only guessed; tags and form when no
+term names them) keeps the value already
 stored, so a re-import never wipes what coordinators added. Whatever cannot be
 mapped is listed in the report by kind and id; a service without a mappable
 domain, region or organization is left out *and* listed. The whole import is
@@ -39,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph import taxonomy
 from graph.errors import ValidationError
 from graph.model import (
     Domain,
@@ -48,6 +52,7 @@ from graph.model import (
     RegionLevel,
     Sector,
     Service,
+    SupportForm,
 )
 from graph.store import Store
 from loaders.hsds_mapping import HsdsError, Mapping, load_mapping, norm
@@ -90,7 +95,9 @@ UNMAPPED_KINDS = {
     "service_no_domain": "service left out: none of its taxonomy terms maps to a domain",
     "service_no_region": "service left out: no service area or location resolves to a region",
     "service_no_organization": "service left out: no organization, or one that is neither in the input nor stored",
-    "unknown_term": "taxonomy term with no meaning in the mapping (domain, trait, income, sector or ignore)",
+    "unknown_term": "taxonomy term with no meaning in the mapping (domain, tag, form, trait, income, sector "
+                    "or ignore)",
+    "form_conflict": "terms naming two support forms: the first is kept",
     "unknown_area": "service area whose name resolves to no region (and none was created)",
     "ambiguous_area": "service area or location whose name fits several regions",
     "unknown_location": "location whose address and name resolve to no region",
@@ -457,9 +464,18 @@ class _Mapper:
 
         domains: set[Domain] = set()
         traits: set[HouseholdTrait] = set()
+        tags: set[str] = set()
+        form: SupportForm | None = None
         income: int | None = None
         for attr, term, meaning in self.terms_of(item):
             domains.update(meaning.domains)
+            tags.update(meaning.tags)
+            if meaning.form is not None:
+                if form is not None and meaning.form != form:
+                    self.unmapped("form_conflict", item, f"{form.value} and {meaning.form.value} "
+                                                         f"(term {term.get('code') or term.get('name')!r})")
+                else:
+                    form = meaning.form
             if meaning.trait is not None:
                 traits.add(meaning.trait)
             if meaning.income:
@@ -485,6 +501,9 @@ class _Mapper:
 
         cost = self.cost(item, linked.get("cost_option", []))
 
+        if not domains:  # a tag says what kind of help, and so the domain
+            known = taxonomy.active()
+            domains.update(d for t in tags if t in known for d in known.tags[t].domains)
         if not domains:  # before regions: a left-out service creates no region
             seen = [t.get("code") or t.get("name") for _a, t, _m in self.terms_of(item)]
             self.unmapped("service_no_domain", item,
@@ -512,10 +531,15 @@ class _Mapper:
                         "agreement_id": existing.agreement_id if existing.provider_id == oid else None}
             if cost is None:
                 cost = existing.cost
+            if not tags:
+                tags = set(existing.tags)
+            if form is None:
+                form = existing.form
         status = item.get("status", "active")
         return self._build(item, Service, id=item.id, name=item.get("name"), provider_id=oid,
                            domains=sorted(domains), region_ids=sorted(regions), max_income_percent=income,
-                           required_traits=sorted(traits), cost=cost or 0, active=status == "active", **keep)
+                           required_traits=sorted(traits), cost=cost or 0, active=status == "active",
+                           form=form or SupportForm.SERVICE, tags=sorted(tags), **keep)
 
     def cost(self, service: Item, options: list[Item]) -> int | None:
         amounts = []

@@ -6,6 +6,17 @@ The default table ships as ``loaders/hsds_mapping.json``; ``--mapping FILE``
 ``domains``
     term -> list of :class:`graph.model.Domain` names. A service's domains are
     the union over the terms attached to it.
+``tags``
+    term -> list of type tags (:mod:`graph.taxonomy`). A term whose code is a
+    tag of the taxonomy in force, or whose name is a tag's Korean or English
+    label, maps to that tag without an entry (so Dolbom's own export,
+    taxonomy ``dolbom-tag``, reads back); this section adds synonyms. A
+    service's tags are the union over its terms, and when no term gives it a
+    domain, its tags' domains are its domains.
+``forms``
+    term -> one :class:`graph.model.SupportForm` (현금 CASH, 현물 IN_KIND,
+    이용권 VOUCHER, 서비스 SERVICE): a service's support form. Two terms naming
+    different forms keep the first and are reported.
 ``traits``
     term -> one :class:`graph.model.HouseholdTrait`: a service carrying the
     term requires the trait (``eligibility.requiredTraits``).
@@ -43,14 +54,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph import taxonomy
 from graph.errors import ValidationError
-from graph.model import Domain, HouseholdTrait, Sector
+from graph.model import TAG_PATTERN, Domain, HouseholdTrait, Sector, SupportForm
 
 DEFAULT_MAPPING = Path(__file__).with_name("hsds_mapping.json")
 
 _SECTIONS = (
-    "about", "extends_default", "domains", "traits", "income_terms", "sector_terms", "sector_fields",
-    "sector_rules", "default_sector", "currencies", "areas", "ignore",
+    "about", "extends_default", "domains", "tags", "forms", "traits", "income_terms", "sector_terms",
+    "sector_fields", "sector_rules", "default_sector", "currencies", "areas", "ignore",
 )
 
 
@@ -81,10 +93,13 @@ class TermMeaning:
     sector: Sector | None = None
     income: bool = False
     ignored: bool = False
+    tags: tuple[str, ...] = ()
+    form: SupportForm | None = None
 
     @property
     def known(self) -> bool:
-        return bool(self.domains or self.trait or self.sector or self.income or self.ignored)
+        return bool(self.domains or self.trait or self.sector or self.income or self.ignored or self.tags
+                    or self.form)
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,8 @@ class Mapping:
     """A loaded mapping table (see the module docstring)."""
 
     domains: dict[str, tuple[Domain, ...]] = field(default_factory=dict)
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    forms: dict[str, SupportForm] = field(default_factory=dict)
     traits: dict[str, HouseholdTrait] = field(default_factory=dict)
     income_terms: set[str] = field(default_factory=set)
     sector_terms: dict[str, Sector] = field(default_factory=dict)
@@ -124,6 +141,8 @@ class Mapping:
             sector=first(self.sector_terms),
             income=any(k in self.income_terms for k in keys),
             ignored=any(k in self.ignore for k in keys),
+            tags=first(self.tags) or first(_taxonomy_terms()) or (),
+            form=first(self.forms),
         )
 
     def guess_sector(self, org: dict[str, Any]) -> tuple[Sector, str]:
@@ -141,6 +160,23 @@ class Mapping:
 
     def currency_ok(self, currency: Any) -> bool:
         return currency in (None, "") or norm(currency) in self.currencies
+
+
+def _taxonomy_terms() -> dict[str, tuple[str, ...]]:
+    """The taxonomy in force as terms: each tag's id and its two labels, normalised."""
+    tax = taxonomy.active()
+    cached = _TAXONOMY_TERMS.get(id(tax))
+    if cached is None:
+        cached = {}
+        for t in tax:
+            for key in (t.id, t.ko, t.en):
+                cached.setdefault(norm(key), (t.id,))
+        _TAXONOMY_TERMS.clear()
+        _TAXONOMY_TERMS[id(tax)] = cached
+    return cached
+
+
+_TAXONOMY_TERMS: dict[int, dict[str, tuple[str, ...]]] = {}
 
 
 def load_mapping(path: str | Path | None = None) -> Mapping:
@@ -210,6 +246,18 @@ def _build(data: dict[str, Any], file: str, sources: tuple[str, ...]) -> Mapping
         return value
 
     m = Mapping(sources=sources)
+    known = taxonomy.active()
+    for term, tags in table("tags").items():
+        if isinstance(tags, str):
+            tags = [tags]
+        if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
+            raise fail(f"tags.{term}", "must be a tag or a non-empty list of them")
+        bad = [t for t in tags if not TAG_PATTERN.fullmatch(t) or t not in known]
+        if bad:
+            raise fail(f"tags.{term}", f"{', '.join(bad)}: not a tag of the taxonomy (docs/taxonomy.md)")
+        m.tags[norm(term)] = tuple(sorted(set(tags)))
+    for term, form in table("forms").items():
+        m.forms[norm(term)] = enum(SupportForm, form, f"forms.{term}")
     for term, domains in table("domains").items():
         if isinstance(domains, str):
             domains = [domains]
