@@ -123,13 +123,14 @@ def test_the_page_draws_what_the_api_says_and_explains_a_node(server):
     assert "Kind" in clicked["details"] and "Links" in clicked["details"]
 
     # the heatmap has one row per region of the city's coverage, one cell per coverage cell
-    cov = _graphql(server, "query($r: ID) { coverage(regionId: $r) { region { id } uncoveredNeeds } }",
+    cov = _graphql(server, "query($r: ID) { coverage(regionId: $r) { region { id } uncoveredNeeds unmetNeeds } }",
                    {"r": server["city"]})["coverage"]
     heat = seen["heatmap"]
     assert heat["visible"]
     assert heat["cells"] == len(cov)
     assert heat["rows"] == len({c["region"]["id"] for c in cov})
-    assert heat["blind"] == sum(1 for c in cov if c["uncoveredNeeds"] > 0)
+    # a blind spot of either kind: nothing exists or full (uncovered), or more needs than places (unmet)
+    assert heat["blind"] == sum(1 for c in cov if c["uncoveredNeeds"] > 0 or c["unmetNeeds"] > 0)
 
     assert seen["consoleErrors"] == []
     for step in seen["steps"]:

@@ -1,6 +1,7 @@
 // Dolbom's /network page: draws the `network` query's graph with Cytoscape.js,
 // highlights blind spots (`coverage`) and duplicated services (`overlaps`),
-// shows a region × domain heatmap of uncovered needs, and a node's details.
+// shows a region × domain heatmap of both kinds of blind spot (nothing exists; not enough
+// places), and a node's details.
 // Plain browser JavaScript, no build step of its own; Cytoscape.js is vendored
 // under vendor/ by tools/network-ui (npm run build).
 (() => {
@@ -54,10 +55,12 @@
     }
   }`;
   const Q_COVERAGE = `query Coverage($regionId: ID) {
-    coverage(regionId: $regionId) { region { id name level } domain openNeeds uncoveredNeeds services freeCapacity }
+    coverage(regionId: $regionId) { region { id name level } domain openNeeds uncoveredNeeds missingNeeds unmetNeeds
+      shortOfPlaces services freeCapacity }
   }`;
   const Q_OVERLAPS = `query Overlaps($regionId: ID) {
-    overlaps(regionId: $regionId) { region { id name } domain message services { id name provider { id name } } }
+    overlaps(regionId: $regionId) { region { id name } domain form tag redundancy message
+      services { id name provider { id name } } }
   }`;
   const DETAILS = {
     REGION: `query($id: ID!) { region(id: $id) { id name level parent { id name } } }`,
@@ -240,6 +243,21 @@
     return [`Service:${serviceId}`, serviceId].filter((id) => state.byId.has(id) && state.byId.get(id).kind === "SERVICE");
   }
 
+  // a blind spot of either kind: nothing exists, or not enough places (full, or more needs than places)
+  const isBlind = (c) => c.uncoveredNeeds > 0 || c.unmetNeeds > 0;
+
+  function describeCell(c) {
+    const parts = [];
+    if (c.missingNeeds > 0) parts.push(`nothing exists for ${c.missingNeeds}`);
+    if (c.shortOfPlaces > 0) {
+      const full = c.shortOfPlaces - c.unmetNeeds;
+      const why = [full > 0 ? `${full} on full resources` : "", c.unmetNeeds > 0 ? `${c.unmetNeeds} beyond the places left` : ""]
+        .filter(Boolean).join(", ");
+      parts.push(`not enough places for ${c.shortOfPlaces} (${why})`);
+    }
+    return `${c.domain}: ${parts.join("; ") || "covered"} of ${c.openNeeds} open needs`;
+  }
+
   function highlight() {
     const cy = state.cy;
     if (!cy) return;
@@ -247,7 +265,7 @@
     if (!$("#highlight").checked) return;
     cy.batch(() => {
       for (const cell of state.coverage) {
-        if (cell.uncoveredNeeds > 0) regionNodeIds(cell.region.id).forEach((id) => cy.getElementById(id).addClass("blind"));
+        if (isBlind(cell)) regionNodeIds(cell.region.id).forEach((id) => cy.getElementById(id).addClass("blind"));
       }
       for (const group of state.overlaps) {
         for (const s of group.services) serviceNodeIds(s.id).forEach((id) => cy.getElementById(id).addClass("overlap"));
@@ -314,8 +332,8 @@
       ["Weight", Math.round(node.weight * 100) / 100]]));
     const flags = [];
     if (el.hasClass("blind")) {
-      const cells = state.coverage.filter((c) => regionNodeIds(c.region.id).includes(nodeId) && c.uncoveredNeeds > 0);
-      flags.push(`Blind spot: ${cells.map((c) => `${c.domain} (${c.uncoveredNeeds} of ${c.openNeeds} open needs uncovered)`).join(", ")}`);
+      const cells = state.coverage.filter((c) => regionNodeIds(c.region.id).includes(nodeId) && isBlind(c));
+      flags.push(`Blind spot: ${cells.map(describeCell).join("; ")}`);
     }
     if (el.hasClass("overlap")) {
       for (const g of state.overlaps.filter((g) => g.services.some((s) => serviceNodeIds(s.id).includes(nodeId)))) flags.push(`Overlap: ${g.message}`);
@@ -357,6 +375,8 @@
   // -- heatmap ---------------------------------------------------------------------------
 
   function drawHeatmap() {
+    // each cell shows both kinds of blind spot: "nothing exists" (no eligible resource at all) and
+    // "not enough places" (eligible resources full, or more needs than the places left can cover)
     const table = $("#heatmap");
     table.querySelectorAll("thead, tbody").forEach((x) => x.remove());
     const domains = DOMAINS.filter((d) => state.coverage.some((c) => c.domain === d));
@@ -365,7 +385,7 @@
       if (!rows.has(c.region.id)) rows.set(c.region.id, { region: c.region, cells: new Map() });
       rows.get(c.region.id).cells.set(c.domain, c);
     }
-    const max = Math.max(1, ...state.coverage.map((c) => c.uncoveredNeeds));
+    const max = Math.max(1, ...state.coverage.map((c) => c.missingNeeds + c.shortOfPlaces));
     const thead = table.createTHead().insertRow();
     const corner = document.createElement("th"); corner.scope = "col"; corner.textContent = "Region";
     thead.append(corner);
@@ -381,16 +401,26 @@
         const td = tr.insertCell();
         const c = cells.get(d);
         if (!c) { td.textContent = ""; continue; }
-        td.textContent = String(c.uncoveredNeeds);
-        const share = c.uncoveredNeeds / max;
+        if (c.missingNeeds > 0 || c.shortOfPlaces > 0) {
+          const missing = document.createElement("span"); missing.className = "missing";
+          missing.textContent = c.missingNeeds > 0 ? String(c.missingNeeds) : "·";
+          const short = document.createElement("span"); short.className = "short";
+          short.textContent = c.shortOfPlaces > 0 ? String(c.shortOfPlaces) : "·";
+          td.append(missing, " / ", short);
+        }
+        const share = (c.missingNeeds + c.shortOfPlaces) / max;
         td.style.background = `rgba(179, 38, 30, ${0.08 + 0.8 * share})`;
         td.style.color = share > 0.5 ? "#fff" : "";
-        td.title = `${region.name} · ${d}: ${c.uncoveredNeeds} of ${c.openNeeds} open needs uncovered; ` +
+        td.title = `${region.name} · ${describeCell(c)}; ` +
           `${c.services} services, free places ${c.freeCapacity === null ? "unlimited" : c.freeCapacity}`;
-        if (c.uncoveredNeeds > 0) td.classList.add("blind");
+        if (isBlind(c)) td.classList.add("blind");
+        if (c.missingNeeds > 0) td.classList.add("nothing");
+        if (c.shortOfPlaces > 0) td.classList.add("places");
       }
     }
     table.dataset.cells = String(state.coverage.length);
+    table.dataset.nothing = String(state.coverage.filter((c) => c.missingNeeds > 0).length);
+    table.dataset.places = String(state.coverage.filter((c) => c.shortOfPlaces > 0).length);
   }
 
   // -- loading -------------------------------------------------------------------------------
@@ -427,9 +457,11 @@
       state.overlaps = overlaps.status === "fulfilled" ? overlaps.value.overlaps : [];
       const ms = draw();
       drawHeatmap();
-      const blind = state.coverage.filter((c) => c.uncoveredNeeds > 0).length;
+      const nothing = state.coverage.filter((c) => c.missingNeeds > 0).length;
+      const places = state.coverage.filter((c) => c.shortOfPlaces > 0).length;
       const notes = [`${state.nodes.length} nodes and ${state.edges.length} links drawn in ${ms} ms`,
-        `${blind} region × domain blind spots`, `${state.overlaps.length} overlap groups`];
+        `region × domain blind spots: ${nothing} where nothing exists, ${places} without enough places`,
+        `${state.overlaps.length} overlap groups`];
       for (const r of [coverage, overlaps]) if (r.status === "rejected") notes.push(explain(r.reason));
       say(notes.join(" · ") + ".");
       document.body.dataset.state = "ready";
