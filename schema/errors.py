@@ -52,8 +52,8 @@ def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     original = error.original_error
     done = (error.extensions or {}).get("code")
     if original is None and done in CODES:  # mapped already (or raised with its code)
-        if request_id and "requestId" not in error.extensions:
-            error.extensions["requestId"] = request_id
+        if request_id and "requestId" not in (error.extensions or {}):
+            error.extensions = {**(error.extensions or {}), "requestId": request_id}
         return error
     ext: dict[str, Any] = {}
     if original is None or isinstance(original, GraphQLError):
