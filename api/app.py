@@ -31,6 +31,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,8 @@ class _Holder:
         return self.store
 
 
+#: seconds past its deadline a request waits for its analytics thread to answer before it gives up on it
+_GRACE = 0.25
 #: documents shorter than this have their operations cached (see _operations)
 _CACHED_QUERY = 20_000
 
@@ -215,10 +218,11 @@ class DolbomGraphQL(GraphQL):
         if [kind for kind, _ in chosen] == ["mutation"]:
             return await run()
         budget = self.settings.time_budget
+        deadline = time.monotonic() + budget  # time queued for an analytics thread counts too
 
         async def within_budget() -> Any:
             try:
-                async with asyncio.timeout(budget):
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                     return await run()
             except TimeoutError:
                 log.warning("request %s ended after its time budget of %g s",
@@ -230,7 +234,11 @@ class DolbomGraphQL(GraphQL):
             return _Encoded(self.encode_json(await self.process_result(request, await within_budget())))
 
         if any(fields & HEAVY_FIELDS for _, fields in chosen):  # analytics: off the server's event loop
-            return await run_off_loop(self.settings.heavy_workers, encoded)
+            try:  # and not waiting for a thread past the deadline either: a queued request leaves the queue
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic()) + _GRACE):
+                    return await run_off_loop(self.settings.heavy_workers, encoded)
+            except TimeoutError:
+                return await within_budget()  # past the deadline: the budget's refusal, at once
         return await within_budget()
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]

@@ -193,3 +193,32 @@ def test_analytics_run_at_most_heavy_workers_at_once(make_gql, monkeypatch):
     doc = "{ " + " ".join(f"c{i}: coverage {{ domain }} o{i}: overlaps {{ domain }}" for i in range(4)) + " }"
     assert gql(doc, C).ok()
     assert seen == 2
+
+
+def test_time_queued_behind_other_analytics_counts_against_the_budget(make_gql, monkeypatch):
+    """Four analytics queries at once with one analytics thread: each ends at its own budget,
+    whether it ran or waited for the thread (queued, it used to wait for the others first)."""
+    from service import analysis
+
+    def slow(*a, **k):
+        time.sleep(1.5)
+        return []
+
+    monkeypatch.setattr(analysis, "coverage_cells", slow)
+    gql, _ = make_gql(Settings(time_budget=0.4, heavy_workers=1))
+    results: list[tuple[object, float]] = []
+
+    def call() -> None:
+        t0 = time.perf_counter()
+        r = gql("{ coverage { domain } }", C)
+        results.append((r, time.perf_counter() - t0))
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 4
+    for r, _ in results:
+        assert r.code == "BAD_USER_INPUT" and "time budget" in r.errors[0]["message"], r.body
+    assert max(took for _, took in results) < 1.1, [took for _, took in results]
