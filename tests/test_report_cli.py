@@ -33,12 +33,64 @@ def test_coverage_json_csv_and_table_agree_with_the_function(db):
     assert code == 0 and json.loads(text) == [c.as_dict() for c in cells]
     code, text = run("report", "coverage", "--format", "csv", "--on", "2026-11-23", "--db", db)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == len(cells) and rows[0].keys() == {"REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE"}
+    assert len(rows) == len(cells)
+    assert rows[0].keys() == {"REGION", "DOMAIN", "OPEN", "UNCOVERED", "NOTHING", "SHORT", "UNMET",
+                              "SERVICES", "FREE"}
     assert sum(int(r["UNCOVERED"]) for r in rows) == sum(c.uncovered_needs for c in cells) > 0
     code, text = run("report", "coverage", "--on", "2026-11-23", "--db", db)
     lines = text.splitlines()
-    assert code == 0 and lines[0].split() == ["REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE"]
-    assert len(lines) - 1 == sum(1 for c in cells if c.open_needs or c.services)
+    assert code == 0 and lines[0].split() == ["REGION", "DOMAIN", "OPEN", "UNCOVERED", "NOTHING", "SHORT",
+                                              "UNMET", "SERVICES", "FREE"]
+    assert len(lines) - 3 == sum(1 for c in cells if c.open_needs or c.services)
+    nothing = sum(1 for c in cells if c.missing_needs)
+    short = sum(1 for c in cells if c.short_of_places)
+    assert lines[-1] == f"blind spots: {nothing} cells where nothing exists, {short} cells short of places"
+
+
+def test_coverage_of_a_region_says_both_kinds_in_needs(db):
+    code, text = run("report", "coverage", "--region", "gg-suwon", "--on", "2026-11-23", "--db", db)
+    # Suwon: the education need has nothing at all; the health need's MOU quota is spent
+    assert code == 0 and text.splitlines()[-1] == (
+        "gg-suwon: nothing exists for 1 open needs; not enough places for 1 (0 of them beyond what "
+        "today's places can cover: what an optimal allocate leaves NOT_ENOUGH_PLACES or EXCLUDED)")
+
+
+def _dup_db(tmp_path, groups: int) -> str:
+    from graph.embedded import EmbeddedStore
+    from graph.model import Organization, Service
+
+    path = str(tmp_path / "dups.db")
+    recs = list(sample_records())
+    tags = ["meal-delivery", "free-meals", "food-parcel"]
+    for i in range(groups):
+        recs.append(Organization(id=f"org-x{i}", name=f"나눔 {i}", sector="NONPROFIT",
+                                 region_ids=["gg-suwon"]))
+        recs.append(Service(id=f"svc-x{i}", name=f"도시락 {i}", provider_id=f"org-x{i}",
+                            domains=["FOOD"],
+                            region_ids=["gg-suwon"], form="IN_KIND", tags=[tags[i]], capacity=5 * (i + 1)))
+        recs.append(Service(id=f"svc-y{i}", name=f"도시락 {i}", provider_id="org-suwon-city",
+                            domains=["FOOD"],
+                            region_ids=["gg-suwon"], form="IN_KIND", tags=[tags[i]], capacity=5 * (i + 1),
+                            max_income_percent=50 - i))
+    with EmbeddedStore(path) as st:
+        st.put(*recs)
+    return path
+
+
+def test_overlaps_are_short_by_default_most_redundant_first_and_all_on_request(tmp_path):
+    db = _dup_db(tmp_path, 3)
+    code, text = run("report", "overlaps", "--format", "json", "--db", db)
+    groups = json.loads(text)
+    assert code == 0 and sorted(g["tag"] for g in groups) == ["food-parcel", "free-meals", "meal-delivery"]
+    assert [g["redundancy"] for g in groups] == sorted((g["redundancy"] for g in groups), reverse=True)
+    code, text = run("report", "overlaps", "--top", "1", "--db", db)
+    lines = text.splitlines()
+    assert code == 0 and lines[0].split()[:7] == ["REGION", "FORM", "TAG", "SERVICES", "CAPACITY", "DEMAND",
+                                                  "REDUNDANCY"]
+    assert lines[-1] == f"1 of {len(groups)} groups, most redundant first; --all for every one"
+    code, text = run("report", "overlaps", "--all", "--format", "csv", "--db", db)
+    assert code == 0 and len(list(csv.reader(io.StringIO(text)))) == 1 + len(groups)
+    assert run("report", "coverage", "--all", "--db", db)[0] == 2
 
 
 def test_coverage_of_a_region_and_the_heatmap(db, tmp_path):

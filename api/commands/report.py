@@ -1,12 +1,16 @@
 """``dolbom report coverage|overlaps|network``: the coordinator's reports.
 
 * ``coverage`` — one row per region and domain of the subtree (see
-  :mod:`matching.coverage`); the table leaves out rows with no open need and
-  no service, CSV and JSON have every cell. ``--plot FILE.png`` also draws a
-  heatmap of uncovered needs: the regions one level below ``--region`` (or
-  below each root) by domain.
-* ``overlaps`` — groups of services of different organizations serving the
-  same people (:mod:`matching.overlaps`).
+  :mod:`matching.coverage`) with both kinds of blind spot: NOTHING (open needs
+  no eligible resource offers at all: nothing exists) and SHORT (not enough
+  places: eligible resources full, plus UNMET, the needs beyond what today's
+  places can cover together, as the conference's optimal plan leaves them).
+  The table leaves out rows with no open need and no service, CSV and JSON
+  have every cell. ``--plot FILE.png`` also draws the two heatmaps side by
+  side: the regions one level below ``--region`` (or below each root) by domain.
+* ``overlaps`` — groups of services of different organizations giving the same
+  benefit (form and tag) to the same people (:mod:`matching.overlaps`), most
+  redundant first: the top ``--top`` (20) unless ``--all``.
 * ``network`` — the organizations' collaboration analytics
   (:func:`matching.network.analytics`) as a table or CSV (one row per
   organization); JSON has the whole picture (:func:`matching.network.network`,
@@ -20,6 +24,7 @@ import csv
 import importlib.util
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -86,7 +91,8 @@ def _hangul_font() -> str | None:
 
 def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, str], path: str,
                   title: str) -> None:
-    """A heatmap of uncovered needs, ``rows`` (region ids) by domain, written to ``path`` (PNG)."""
+    """Two heatmaps side by side, ``rows`` (region ids) by domain, written to ``path``: needs for
+    which nothing exists, and needs short of places."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -100,20 +106,26 @@ def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, s
         plt.rcParams["font.family"] = [hangul, "DejaVu Sans"]
     else:  # no font can draw the Korean names: label the rows by id alone
         names = {r: r for r in rows}
-    data = np.array([[at[r, d].uncovered_needs if (r, d) in at else 0 for d in domains] for r in rows])
-    fig, ax = plt.subplots(figsize=(2 + 0.9 * len(domains), 1.5 + 0.3 * max(1, len(rows))))
-    im = ax.imshow(data, cmap="Reds", aspect="auto")
-    ax.set_xticks(range(len(domains)), [d.value for d in domains], rotation=45, ha="right")
-    ax.set_yticks(range(len(rows)), [r if names.get(r, r) == r else f"{names[r]} ({r})" for r in rows])
-    if len(rows) <= 40:
-        for i in range(len(rows)):
-            for j in range(len(domains)):
-                if data[i, j]:
-                    dark = data[i, j] > data.max() / 2
-                    ax.text(j, i, str(data[i, j]), ha="center", va="center", fontsize=7,
-                            color="white" if dark else "black")
-    fig.colorbar(im, ax=ax, label="uncovered needs")
-    ax.set_title(title)
+    kinds: tuple[tuple[str, Callable[[CoverageCell], int], str], ...] = (
+        ("nothing exists", lambda c: c.missing_needs, "Reds"),
+        ("not enough places", lambda c: c.short_of_places, "Oranges"))
+    fig, axes = plt.subplots(1, 2, sharey=True,
+                             figsize=(3 + 1.8 * len(domains), 1.5 + 0.3 * max(1, len(rows))))
+    for ax, (label, value, cmap) in zip(axes, kinds, strict=True):
+        data = np.array([[value(at[r, d]) if (r, d) in at else 0 for d in domains] for r in rows])
+        im = ax.imshow(data, cmap=cmap, aspect="auto", vmin=0)
+        ax.set_xticks(range(len(domains)), [d.value for d in domains], rotation=45, ha="right")
+        if len(rows) <= 40:
+            for i in range(len(rows)):
+                for j in range(len(domains)):
+                    if data[i, j]:
+                        dark = data[i, j] > data.max() / 2
+                        ax.text(j, i, str(data[i, j]), ha="center", va="center", fontsize=7,
+                                color="white" if dark else "black")
+        fig.colorbar(im, ax=ax, label=label)
+        ax.set_title(label)
+    axes[0].set_yticks(range(len(rows)), [r if names.get(r, r) == r else f"{names[r]} ({r})" for r in rows])
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -121,21 +133,39 @@ def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, s
 
 def run_coverage(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     cells = analysis.coverage_cells(store, Principal.local(), args.region, on=args.on)
-    headers = ("REGION", "DOMAIN", "OPEN", "UNCOVERED", "SERVICES", "FREE")
+    headers = ("REGION", "DOMAIN", "OPEN", "UNCOVERED", "NOTHING", "SHORT", "UNMET", "SERVICES", "FREE")
     shown = cells if args.format != "table" else [c for c in cells if c.open_needs or c.services]
-    rows = [(c.region_id, c.domain.value, c.open_needs, c.uncovered_needs, c.services,
+    rows = [(c.region_id, c.domain.value, c.open_needs, c.uncovered_needs, c.missing_needs, c.short_of_places,
+             c.unmet_needs, c.services,
              _free(c.free_capacity) if args.format == "table" else
              ("" if c.free_capacity is None else c.free_capacity)) for c in shown]
     _emit(rows, headers, args.format, out, [c.as_dict() for c in cells])
+    if args.format == "table":
+        top = [c for c in cells if c.region_id == args.region] if args.region else []
+        nothing = sum(c.missing_needs for c in top) if top else sum(1 for c in cells if c.missing_needs)
+        short = sum(c.short_of_places for c in top) if top else sum(1 for c in cells if c.short_of_places)
+        unmet = sum(c.unmet_needs for c in top)
+        if top:
+            out.write(f"\n{args.region}: nothing exists for {nothing} open needs; not enough places for "
+                      f"{short} ({unmet} of them beyond what today's places can cover: what an optimal "
+                      f"allocate leaves NOT_ENOUGH_PLACES or EXCLUDED)\n")
+        else:
+            out.write(f"\nblind spots: {nothing} cells where nothing exists, {short} cells short of places\n")
     if args.plot:
         rows_, names = analysis.heatmap_rows(store, args.region)
-        plot_coverage(cells, rows_, names, args.plot, f"Uncovered needs under {args.region or 'every region'}")
+        plot_coverage(cells, rows_, names, args.plot, f"Blind spots under {args.region or 'every region'}")
 
 
 def run_overlaps(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     groups = analysis.overlap_groups(store, Principal.local(), args.region, locale=args.locale)
-    rows = [(o.region_id, o.domain.value, " ".join(o.service_ids), o.message) for o in groups]
-    _emit(rows, ("REGION", "DOMAIN", "SERVICES", "MESSAGE"), args.format, out, [o.as_dict() for o in groups])
+    shown = groups if args.all else groups[:args.top]
+    rows = [(o.region_id, o.form.value, o.tag, " ".join(o.service_ids),
+             "unlimited" if o.capacity is None else o.capacity, o.demand, f"{o.redundancy:g}", o.message)
+            for o in shown]
+    headers = ("REGION", "FORM", "TAG", "SERVICES", "CAPACITY", "DEMAND", "REDUNDANCY", "MESSAGE")
+    _emit(rows, headers, args.format, out, [o.as_dict() for o in shown])
+    if args.format == "table" and len(shown) < len(groups):
+        out.write(f"\n{len(shown)} of {len(groups)} groups, most redundant first; --all for every one\n")
 
 
 def run_network(args: argparse.Namespace, store: Store, out: TextIO) -> None:
@@ -178,11 +208,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError("plot", "--plot works with the coverage report only")
     if args.as_of and args.report != "overdue":
         raise ValidationError("as-of", "--as-of works with the overdue report only")
+    if args.all and args.report != "overlaps":
+        raise ValidationError("all", "--all works with the overlaps report only")
     if args.plot:
         check_plot_path(args.plot)
     with open_store(args.db) as store:
         RUNNERS[args.report](args, store, out)
     return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got {text!r})")
+    return int(text)
 
 
 def _kinds(text: str) -> list[str]:
@@ -202,6 +240,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plot", metavar="FILE.png", help="coverage: also draw a heatmap of uncovered needs")
     p.add_argument("--on", type=date_arg, help="coverage: the day agreements must be in force (default: today)")
     p.add_argument("--locale", choices=LOCALES, default="en", help="overlaps: language of the messages")
+    p.add_argument("--top", type=_positive, default=20, help="overlaps: how many groups, most redundant first (20)")
+    p.add_argument("--all", action="store_true", help="overlaps: every group")
     p.add_argument("--kinds", type=_kinds, help="network --format json: node kinds, comma-separated (default all)")
     p.add_argument("--as-of", help="overdue: judge deadlines at this ISO date or time (default: now)")
     p.add_argument("--db", help=DB_HELP)
