@@ -41,6 +41,9 @@ from .model import (
 
 R = TypeVar("R", bound=Record)
 
+#: the side-record kind of the audit log: appended by :meth:`Store.append_audit`, read by ``list_side(AUDIT)``
+AUDIT = "audit"
+
 _PARENT_LEVEL = {
     RegionLevel.PROVINCE: None,
     RegionLevel.CITY: RegionLevel.PROVINCE,
@@ -265,8 +268,16 @@ class Store(Protocol):
 
     def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
         """Insert or replace a side record: a small JSON document outside the
-        graph (API tokens; later the audit log), never in a view or in counts.
+        graph (API tokens, the audit log), never in a view or in counts.
         Durable when it returns."""
+        ...
+
+    def append_audit(self, key: str, data: Mapping[str, Any]) -> None:
+        """Append one audit entry: a side record of kind :data:`AUDIT` under a key
+        not used before (keys sort in time order: ``list_side(AUDIT)`` lists them
+        so). Durable when it returns, and it never waits for the store's writer (a
+        unit of work or bulk load of any process): every read of a household
+        appends one, and reads must not queue behind writes."""
         ...
 
     def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
@@ -295,6 +306,14 @@ class StoreMixin:
 
     def get(self, label: str, key: str) -> Record | None:  # pragma: no cover
         raise NotImplementedError
+
+    def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def append_audit(self, key: str, data: Mapping[str, Any]) -> None:
+        """A store whose side records never wait for its writer (Neo4j: side nodes
+        are written without the write lock node) appends as a side record."""
+        self.put_side(AUDIT, key, data)
 
     def put(self, *records: Record) -> None:
         with self.unit_of_work() as uow:

@@ -1,7 +1,9 @@
 """The audit trail: who read or wrote what, when, under which request.
 
 Entries are side records of kind ``audit`` in the store (durable like the
-graph, outside it), keyed by time so they list in order:
+graph, outside it), appended by ``store.append_audit``, which never waits for
+the graph's writer (a read is audited too, and must not queue behind writes),
+keyed by time so they list in order:
 
     {"at": "2026-11-23T09:12:03.123456+00:00", "actor": "tok-3f2a...", "role": "caseworker",
      "organizationId": null, "regionId": "gg-suwon", "action": "updateReferral",
@@ -66,7 +68,7 @@ def record(store: Store, p: Principal, action: str, target_label: str | None, ta
            request_id: str | None, detail: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write one entry; returns it."""
     e = entry(p, action, target_label, target_ids, request_id, detail)
-    store.put_side(KIND, _key(e["at"]), e)
+    store.append_audit(_key(e["at"]), e)
     return e
 
 

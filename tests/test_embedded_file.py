@@ -82,7 +82,7 @@ def test_random_bytes_are_refused_and_not_overwritten(tmp_path):
     data = random.Random(7).randbytes(16384)
     junk.write_bytes(data)
     err = _refuses(junk)
-    assert "not a database" in str(err)
+    assert "not a SQLite file" in str(err)
     assert junk.read_bytes() == data
 
 
@@ -487,7 +487,7 @@ def test_the_embedded_package_imports_one_way_and_graph_bulk_not_at_all():
     import graph.embedded
 
     folder = Path(graph.embedded.__file__).parent
-    order = ["rows", "tables", "bulk", "store"]  # each may import only those before it
+    order = ["rows", "auditlog", "tables", "bulk", "store"]  # each may import only those before it
     for i, name in enumerate(order):
         inside = {m.split(".")[2] for m in _imports(folder / f"{name}.py")
                   if m.startswith("graph.embedded.") and m.count(".") >= 2}

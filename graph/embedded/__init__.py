@@ -6,9 +6,12 @@
   :class:`Prepared` rows), through the store's :class:`WriteTurn`;
 * :mod:`graph.embedded.rows`: how a record is stored in a row, the only place
   that knows it (also for loaders building rows without a record);
-* :mod:`graph.embedded.tables`: the file's tables, schema version and migrations.
+* :mod:`graph.embedded.tables`: the file's tables, schema version and migrations,
+  and which files it refuses to open;
+* :mod:`graph.embedded.auditlog`: the audit log's own file beside the database
+  (``<db>.audit``), appended without waiting for the database's writer.
 
-Imports run one way: ``rows`` ← ``tables`` ← ``bulk`` ← ``store``.
+Imports run one way: ``rows``, ``auditlog`` ← ``tables`` ← ``bulk`` ← ``store``.
 """
 
 from .bulk import EmbeddedBulkLoad, Prepared

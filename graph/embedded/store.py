@@ -13,7 +13,13 @@
   and, if so, replays the rows stamped after the last sequence it has seen.
 * The file records its schema version; a file from another version, or a file
   that is not a Dolbom database, is refused with a clear :class:`StoreError`
-  (:mod:`graph.embedded.tables`).
+  (:mod:`graph.embedded.tables`). A missing or empty (0-byte) file is refused
+  too unless ``create`` is asked for; an older file is copied aside
+  (``<db>.bak-v<version>-<time>``) before it is brought up to date.
+* Audit entries (:meth:`EmbeddedStore.append_audit`, and every side record of
+  kind ``audit``) live in a file of their own beside the database
+  (:mod:`graph.embedded.auditlog`), so that appending one, on every read of a
+  household, never waits for the database's writer.
 * Every write, a unit of work's or a bulk load's (:mod:`graph.embedded.bulk`),
   happens in a :class:`WriteTurn`.
 """
@@ -25,9 +31,11 @@ import builtins
 import contextlib
 import gc
 import json
+import logging
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
@@ -35,7 +43,7 @@ import networkx as nx
 
 from ..errors import NotFoundError, StoreError
 from ..model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
-from ..store import StoreMixin, UnitOfWork
+from ..store import AUDIT, StoreMixin, UnitOfWork
 from ..view import (
     add_edges,
     add_record,
@@ -45,8 +53,10 @@ from ..view import (
     remove_edges,
     subtree_nodes,
 )
-from . import rows, tables
+from . import auditlog, rows, tables
 from .bulk import EmbeddedBulkLoad
+
+log = logging.getLogger("dolbom.store")
 
 Staged = dict[tuple[str, str], "Record | None"]
 
@@ -125,11 +135,18 @@ class _EmbeddedUnitOfWork(UnitOfWork):
 
 
 class EmbeddedStore(StoreMixin):
-    """The default store. ``EmbeddedStore("dolbom.db")`` opens or creates the file."""
+    """The default store. ``EmbeddedStore("dolbom.db")`` opens the file, or makes
+    a new database there when it is missing or empty (0 bytes).
+    ``create=False`` refuses those instead, as the ``dolbom`` commands and the
+    server do (:func:`graph.factory.open_store`): a mistyped path is an error, not
+    a new empty store."""
 
-    def __init__(self, path: str | os.PathLike[str] = "dolbom.db", *, synchronous: str = "FULL") -> None:
+    def __init__(self, path: str | os.PathLike[str] = "dolbom.db", *, synchronous: str = "FULL",
+                 create: bool = True) -> None:
         self.path = os.fspath(path)
         self._synchronous = synchronous
+        #: where the file was copied before this open brought it up to date (None: it was not)
+        self.backup_path: str | None = None
         self._wlock = threading.Lock()  # one writer at a time
         self._vlock = threading.RLock()  # the in-memory view and the read connection
         self._in_uow = threading.local()
@@ -138,16 +155,26 @@ class EmbeddedStore(StoreMixin):
         self._g = nx.MultiDiGraph()
         self._seq = 0
         self._data_version = -1
-        self._wconn = self._connect()
+        tables.check_path(self.path, create=create)
+        audit_path = auditlog.path_for(self.path)
+        had_audit = os.path.exists(audit_path)
+        self._wconn = self._connect(create=create)
         rconn: sqlite3.Connection | None = None
         try:
             try:
-                tables.open_file(self._wconn, self.path)
+                opened = tables.open_file(self._wconn, self.path, create=create)
+                self.backup_path = opened.backup
                 rconn = self._rconn = self._connect()
+                self._audit = auditlog.AuditLog(audit_path, synchronous=synchronous)
+                if not had_audit and not opened.created and opened.migrated_from is None:
+                    log.warning("the audit log of %r, %r, was missing: a new, empty one was started (restore "
+                                "the old one from a backup to keep its entries)", self.path, audit_path)
                 self._initial_load()
             except sqlite3.DatabaseError as e:  # damaged pages, unreadable file
                 raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
         except BaseException:
+            if getattr(self, "_audit", None) is not None:
+                self._audit.close()
             for conn in (rconn, self._wconn):
                 if conn is not None:
                     conn.close()
@@ -155,9 +182,12 @@ class EmbeddedStore(StoreMixin):
 
     # -- opening -------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, create: bool = False) -> sqlite3.Connection:
+        """A connection to the file; without ``create`` SQLite may not make the file."""
+        target = self.path if create else f"file:{urllib.parse.quote(os.path.abspath(self.path))}?mode=rw"
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=60,
+                                   uri=not create)
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
             # journal_mode=WAL is set by tables.open_file, once the file is known to be ours
         except sqlite3.DatabaseError as e:
@@ -346,12 +376,22 @@ class EmbeddedStore(StoreMixin):
                     uow.staged[(label, key)] = None
         with self._wlock:
             self._wconn.execute("DELETE FROM side")
+        self._audit.clear()
 
     # -- side records: small documents outside the graph (tokens, audit) --------
 
+    def append_audit(self, key: str, data: Mapping[str, Any]) -> None:
+        """Append one audit entry to the audit log's own file: durable when this returns,
+        and never waiting for the database's writer (see :mod:`graph.embedded.auditlog`)."""
+        self._audit.append(key, _side_json(data))
+
     def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
-        """Insert or replace one side record; durable when this returns."""
-        text = json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        """Insert or replace one side record; durable when this returns. Kind ``audit``
+        goes to the audit log's file."""
+        text = _side_json(data)
+        if kind == AUDIT:
+            self._audit.put(key, text)
+            return
         with self._wlock:
             c = self._wconn
             try:
@@ -364,6 +404,9 @@ class EmbeddedStore(StoreMixin):
                 raise
 
     def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        if kind == AUDIT:
+            text = self._audit.get(key)
+            return None if text is None else cast(dict[str, Any], json.loads(text))
         with self._vlock:
             row = self._rconn.execute("SELECT data FROM side WHERE kind = ? AND key = ?",
                                       (kind, key)).fetchone()
@@ -371,6 +414,8 @@ class EmbeddedStore(StoreMixin):
 
     def list_side(self, kind: str, *, after: str | None = None,
                   limit: int | None = None) -> builtins.list[tuple[str, dict[str, Any]]]:
+        if kind == AUDIT:
+            return [(key, json.loads(data)) for key, data in self._audit.list(after=after, limit=limit)]
         with self._vlock:
             found = self._rconn.execute(
                 "SELECT key, data FROM side WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
@@ -389,3 +434,8 @@ class EmbeddedStore(StoreMixin):
         with self._wlock, self._vlock:
             self._rconn.close()
             self._wconn.close()
+        self._audit.close()
+
+
+def _side_json(data: Mapping[str, Any]) -> str:
+    return json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)

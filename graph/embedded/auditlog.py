@@ -1,0 +1,144 @@
+"""The audit log's own file, beside the database: ``<db>.audit``.
+
+Every request that shows household data appends an audit entry, reads
+included (:mod:`service.audit`). In the database file an append would wait for
+its one write lock (SQLite has one per file, whatever the table), which every
+unit of work and bulk load of every process holds while it runs: a read would
+queue behind the slowest writer. So the entries live in a file of their own,
+with its own WAL journal and ``synchronous=FULL`` like the database's: an
+append takes that file's lock for one insert, is durable when it returns, and
+never waits for the graph's writers.
+
+Entries are keyed by the caller (by time, so they list in time order), listed
+in key order, and never replaced by :meth:`AuditLog.append`. The file is made
+when missing (a database from before it, or a new one); a file that is not an
+audit log is refused with a :class:`StoreError` naming it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+import threading
+from collections.abc import Iterable
+
+from ..errors import StoreError
+
+#: the audit log of ``x.db`` is ``x.db.audit`` (and SQLite's ``x.db.audit-wal``, ``x.db.audit-shm``)
+SUFFIX = ".audit"
+APPLICATION = "dolbom-audit"
+VERSION = "1"
+#: seconds an append waits for another process's append (each holds the file's lock for one insert)
+BUSY_TIMEOUT = 10.0
+
+_DDL = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE audit (key TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID",
+)
+
+
+def path_for(db_path: str) -> str:
+    """Where the audit log of the database at ``db_path`` lives."""
+    return db_path + SUFFIX
+
+
+class AuditLog:
+    """An open audit log file; thread-safe (one connection behind a lock)."""
+
+    def __init__(self, path: str, *, synchronous: str = "FULL") -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open the audit log {path!r}: {e}") from None
+        try:
+            conn.execute(f"PRAGMA synchronous={synchronous}")
+            _prepare(conn, path)
+        except sqlite3.Error as e:
+            conn.close()
+            raise StoreError(f"cannot open {path!r} as a Dolbom audit log: {e}") from None
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _write(self, sql: str, params: Iterable[tuple[str, str]]) -> None:
+        with self._lock:
+            c = self._conn
+            try:
+                c.execute("BEGIN IMMEDIATE")
+                c.executemany(sql, params)
+                c.execute("COMMIT")
+            except sqlite3.IntegrityError:
+                c.execute("ROLLBACK")
+                raise StoreError(f"an audit entry under this key is already in {self.path!r}: "
+                                 "entries are never replaced") from None
+            except sqlite3.Error as e:  # a full disk, a busy file
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
+                raise StoreError(f"cannot write to the audit log {self.path!r}: {e}; nothing was written"
+                                 ) from None
+
+    def append(self, key: str, data: str) -> None:
+        """Add one entry under a key not used before; durable when this returns."""
+        self._write("INSERT INTO audit (key, data) VALUES (?, ?)", [(key, data)])
+
+    def put(self, key: str, data: str) -> None:
+        """Insert or replace one entry (the store's ``put_side`` of kind audit)."""
+        self._write("INSERT OR REPLACE INTO audit (key, data) VALUES (?, ?)", [(key, data)])
+
+    def merge(self, entries: Iterable[tuple[str, str]]) -> None:
+        """Add entries in one transaction, keeping any already there under the same key (a
+        migration that ran before, and was rolled back in the database, copies them again)."""
+        self._write("INSERT OR IGNORE INTO audit (key, data) VALUES (?, ?)", entries)
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM audit WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def list(self, *, after: str | None = None, limit: int | None = None) -> builtins.list[tuple[str, str]]:
+        """(key, data) in key order, after ``after``, at most ``limit``."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT key, data FROM audit WHERE key > ? ORDER BY key LIMIT ?",
+                (after or "", -1 if limit is None else limit),
+            ).fetchall()
+
+    def clear(self) -> None:
+        """Delete every entry (the store's ``clear``: tests, demos)."""
+        with self._lock:
+            self._conn.execute("DELETE FROM audit")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _prepare(c: sqlite3.Connection, path: str) -> None:
+    """Make the tables in a new (or empty) file, or check the file is an audit log; then WAL."""
+    c.execute("BEGIN IMMEDIATE")
+    try:
+        names = {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
+        if not names:
+            for stmt in _DDL:
+                c.execute(stmt)
+            c.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                          [("application", APPLICATION), ("version", VERSION)])
+        ours = not names or {"meta", "audit"} <= names
+        meta = dict(c.execute("SELECT key, value FROM meta")) if ours else {}
+        if meta.get("application") != APPLICATION:
+            raise StoreError(f"{path!r} is in the place of the database's audit log but is not one: "
+                             "move it away")
+        if meta.get("version") != VERSION:
+            raise StoreError(f"the audit log {path!r} has version {meta.get('version')}, but this Dolbom "
+                             f"reads version {VERSION}; use the Dolbom release that wrote it")
+        c.execute("COMMIT")
+    except BaseException:
+        if c.in_transaction:
+            c.execute("ROLLBACK")
+        raise
+    mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if mode != "wal":
+        raise StoreError(f"cannot switch the audit log {path!r} to WAL (journal mode is {mode!r})")
