@@ -9,7 +9,9 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-DB_HELP = "embedded database file (default: $DOLBOM_DB or dolbom.db; NEO4J_URI selects Neo4j instead)"
+DB_HELP = ("embedded database file, which must exist (`dolbom init` makes one; default: $DOLBOM_DB or "
+           "dolbom.db; NEO4J_URI selects Neo4j instead)")
+CREATE_HELP = "make a new, empty database first when the --db file is missing or empty (0 bytes)"
 
 
 def width(text: str) -> int:

@@ -54,7 +54,7 @@ SAMPLE_QUERY = """query Packages($id: ID!) {
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from service.tokens import create_token
 
-    with open_store(args.db, default=DEMO_DB) as store:
+    with open_store(args.db, default=DEMO_DB, create=True) as store:  # its own database, made on first run
         if not any(store.counts().values()):
             build(store, out, args.households, args.seed)
         path = getattr(store, "path", None)  # None: Neo4j

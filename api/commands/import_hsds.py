@@ -15,14 +15,14 @@ import argparse
 import json
 from typing import TextIO
 
-from api.terminal import DB_HELP
+from api.terminal import CREATE_HELP, DB_HELP
 from graph.factory import open_store
 from loaders.hsds import import_hsds, load_mapping
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     mapping = load_mapping(args.mapping)
-    with open_store(args.db) as store:
+    with open_store(args.db, create=args.create) as store:
         report = import_hsds(store, args.path, mapping=mapping, region_parent=args.region_parent,
                              dry_run=args.dry_run)
     if args.json:
@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-hsds", help="import Open Referral HSDS 3.0 (JSON or CSV data package)")
     p.add_argument("path", metavar="PATH", help="HSDS JSON file, or a directory (datapackage.json + CSVs, or JSON files)")
     p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--create", action="store_true", help=CREATE_HELP)
     p.add_argument("--mapping", metavar="FILE",
                    help="JSON mapping table merged over the default loaders/hsds_mapping.json")
     p.add_argument("--region-parent", metavar="ID",

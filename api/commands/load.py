@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from api.progress import progress_bar
-from api.terminal import DB_HELP
+from api.terminal import CREATE_HELP, DB_HELP
 from graph.factory import open_store
 from loaders.csvbundle import ENCODINGS, BundleInvalid, LoadReport, load_bundle
 
@@ -23,7 +23,8 @@ def _problems(report: LoadReport, stream: TextIO) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    with open_store(args.db) as store, progress_bar(f"loading {args.directory}", None) as update:
+    with open_store(args.db, create=args.create) as store, \
+            progress_bar(f"loading {args.directory}", None) as update:
         try:
             report = load_bundle(store, args.directory, skip_invalid=args.skip_invalid,
                                  encoding=args.encoding, progress=update)
@@ -55,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "bundle twice changes nothing.")
     p.add_argument("directory", metavar="DIR", help="the bundle's folder (regions.csv, services.csv, ...)")
     p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--create", action="store_true", help=CREATE_HELP)
     p.add_argument("--skip-invalid", action="store_true", help="write the good rows and report the bad ones")
     p.add_argument("--encoding", choices=ENCODINGS,
                    help="the files' encoding (default: detected; UTF-8, UTF-8 with BOM or CP949)")

@@ -189,7 +189,9 @@ def test_cli_generate_load_export(tmp_path, capsys):
     code, text = run_cli("generate", str(tmp_path / "gen"), "--households", "120", "--seed", "3")
     assert code == 0 and "120 households, seed 3" in text
     db = str(tmp_path / "c.db")
-    code, text = run_cli("load", str(tmp_path / "gen"), "--db", db)
+    code, _ = run_cli("load", str(tmp_path / "gen"), "--db", db)
+    assert code == 2 and "no Dolbom database" in capsys.readouterr().err  # a new file only when asked
+    code, text = run_cli("load", str(tmp_path / "gen"), "--db", db, "--create")
     assert code == 0 and "0 unchanged" in text
     code, text = run_cli("load", str(tmp_path / "gen"), "--db", db, "--format", "json")
     report = json.loads(text)
@@ -206,7 +208,7 @@ def test_cli_load_of_a_bad_bundle_lists_the_problems_and_exits_2(tmp_path, capsy
     (d / "needs.csv").write_text("id,householdId,domain,severity\nn1,ex-hh-1,HEALTH,9\nn2,nobody,HEALTH,2\n",
                                  encoding="utf-8")
     db = tmp_path / "c.db"
-    code, text = run_cli("load", str(d), "--db", str(db))
+    code, text = run_cli("load", str(d), "--db", str(db), "--create")
     err = capsys.readouterr().err
     assert code == 2
     assert "needs.csv:2:4 (severity): must be between 1 and 5 (got 9)" in err
