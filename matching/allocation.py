@@ -9,10 +9,12 @@ the conference agree), and among those plans maximises (see
 :mod:`matching.policy`)::
 
     sum(need_value * urgency_factor * severity over covered needs)
+        + tag_miss * |tagged needs given a resource of their type|
         - sum(package cost of each household's resources)
 
 so the places go to the most urgent and severe needs whenever that does not
-leave more needs without help.
+leave more needs without help, and a need goes to help of its type when there
+is some (the fit elements of :mod:`matching.allocation_model`).
 
 Every rule of :func:`matching.match` applies (the model is built with the same
 functions, :mod:`matching.allocation_model`), so a need ``match()`` flags
@@ -340,7 +342,8 @@ def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None,
     choices_of: dict[tuple[int, Domain], list[int]] = {}
     for k, c in enumerate(m.choices):
         for e in c.elements:
-            choices_of.setdefault((c.household, m.elements[e].domain), []).append(k)
+            if m.elements[e].fit is None:
+                choices_of.setdefault((c.household, m.elements[e].domain), []).append(k)
     owner: dict[int, int] = {}  # element -> the chosen choice that covers it (cheapest, then first)
     for k in sorted(chosen_set, key=lambda k: (m.choices[k].cost, k)):
         for e in m.choices[k].elements:
@@ -350,7 +353,9 @@ def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None,
     unmet: list[Unmet] = []
     covered_value = 0
     needs = covered = 0
-    element_of = {(el.household, el.domain): e for e, el in enumerate(m.elements)}
+    element_of = {(el.household, el.domain): e for e, el in enumerate(m.elements) if el.fit is None}
+    # a tagged need goes to a chosen resource that fits it, when the plan has one
+    fitted = {el.fit: owner[e] for e, el in enumerate(m.elements) if el.fit is not None and e in owner}
     for h, (hid, dm) in enumerate(zip(m.household_ids, m.demands)):
         mine = {k for k in chosen_set if m.choices[k].household == h}
         gaps = None
@@ -358,10 +363,11 @@ def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None,
             needs += len(need_ids)
             e = element_of.get((h, domain))
             if e is not None and e in owner:
-                c = m.choices[owner[e]]
                 covered += len(need_ids)
                 covered_value += m.elements[e].value
-                assignments += [Assignment(hid, nid, c.resource_id, c.resource_label) for nid in need_ids]
+                for nid in need_ids:
+                    c = m.choices[fitted.get(nid, owner[e])]
+                    assignments.append(Assignment(hid, nid, c.resource_id, c.resource_label))
                 continue
             if e is None:  # nothing can cover it: match()'s MISSING or CAPACITY flag, word for word
                 if gaps is None:

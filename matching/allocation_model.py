@@ -9,7 +9,12 @@ CAPACITY. Then:
 
 * an **element** is one household's open needs of one coverable domain (one
   resource covers them all, as in a package), worth the sum of
-  :meth:`~matching.policy.Policy.need_value_of` over those needs;
+  :meth:`~matching.policy.Policy.need_value_of` over those needs; and, as in a
+  package (:mod:`matching.packages`), a *fit element* per tagged open need some
+  candidate fits (shares a tag with), worth ``policy.tag_miss`` and covered by
+  the candidates that fit it: a plan giving the need help of its type is worth
+  that much more. Fit elements stand for no need (they never count as covered
+  or unmet needs);
 * a **choice** is one candidate resource for one household: the elements it
   covers, its item cost (:func:`matching.costing.item_cost`, the same terms
   as a package) and its provider;
@@ -57,6 +62,8 @@ class Element:
     need_ids: tuple[str, ...]
     #: in hundredths
     value: int
+    #: for a fit element, the tagged need it is about (its ``need_ids`` are empty)
+    fit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +175,18 @@ def build(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.date, policy:
                 index[domain] = len(elements)
                 elements.append(Element(h, domain, need_ids, sum(
                     centi(policy.need_value_of(urgency, severity[n])) for n in need_ids)))
+        fits: list[tuple[int, Domain, frozenset[str]]] = []
+        for n in nb.needs:
+            if n.tags and n.domain in index and any(n.domain in r.domains and r.tags & n.tags
+                                                    for r in dm.candidates):
+                fits.append((len(elements), n.domain, n.tags))
+                elements.append(Element(h, n.domain, (), centi(policy.tag_miss), fit=n.id))
         in_play = in_play_services(nb)
         first = len(choices)
         for r in dm.candidates:
             k = len(choices)
-            covered = tuple(sorted(index[d] for d in r.domains if d in index))
+            covered = tuple(sorted([index[d] for d in r.domains if d in index]
+                                   + [e for e, d, tags in fits if d in r.domains and r.tags & tags]))
             choices.append(Choice(h, r.key, r.id, r.label, covered, item_cost(r, nb, policy, in_play).total,
                                   r.provider_key))
             if r.is_service and r.available is not None:
@@ -198,9 +212,11 @@ def contest(m: Model) -> Contest:
     for lim in m.limits:
         for k in lim.choices:
             limits_of.setdefault(k, []).append(lim.key)
+    real = {e: i for i, e in enumerate(e for e, el in enumerate(m.elements) if el.fit is None)}
     return Contest(
-        weights=tuple(len(el.need_ids) for el in m.elements),
-        choices=tuple((c.elements, tuple(limits_of.get(k, ()))) for k, c in enumerate(m.choices)),
+        weights=tuple(len(el.need_ids) for el in m.elements if el.fit is None),
+        choices=tuple((tuple(real[e] for e in c.elements if e in real), tuple(limits_of.get(k, ())))
+                      for k, c in enumerate(m.choices)),
         places={lim.key: lim.places for lim in m.limits}, clashes=m.clashes,
     )
 

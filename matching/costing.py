@@ -6,17 +6,13 @@ composed the package. :func:`item_cost` also says, in messages, what drove
 the cost (lead time against the deadline, the fee, the source), which become
 part of the item's reasons.
 
-Two more terms depend on what the help *is* (see :mod:`graph.taxonomy`):
-
-* **tag fit**: a tagged open need ``r`` would cover (of a domain ``r`` offers)
-  whose tags ``r`` does not share costs ``policy.tag_miss``, or
-  ``policy.tag_unknown`` when ``r`` has no tag at all; a shared tag is
-  said in the reasons ("fits the need: 한국어 교육"), a miss too ("the need asks
-  for 간병·돌봄 부담 완화; this is 무료 급식"), so covering a tagged need with
-  an untagged resource is allowed but never silent;
-* **duplicates**: each resource in play (received, or referred and not declined
-  or closed) that ``r`` would duplicate on an open need costs
-  ``policy.duplicate_in_play`` (:func:`duplicates`: the OVERLAP flag's rule).
+One more term depends on what the help *is* (see :mod:`graph.taxonomy`):
+**duplicates**: each resource in play (received, or referred and not declined
+or closed) that ``r`` would duplicate on an open need costs
+``policy.duplicate_in_play`` (:func:`duplicates`: the OVERLAP flag's rule).
+Whether ``r`` fits the *type* of a need is not a cost of ``r`` alone (it
+depends on which need the package gives it): it is part of the cover problem
+(:mod:`matching.packages`) and of the allocation model.
 
 Complexity: O(resources in play + open needs) per resource.
 """
@@ -25,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model import Domain, Sector, SupportForm
+from graph.model import Sector, SupportForm
 
 from .messages import Message, Text
 from .neighbourhood import NeedFacts, Neighbourhood, Resource
@@ -45,19 +41,18 @@ class ItemCost:
     exclusive: int
     reasons: tuple[Message, ...]
     duplicate: int = 0
-    tag_miss: int = 0
 
     @property
     def total(self) -> int:
         return (self.item + self.lead + self.late + self.fee + self.scarcity + self.source + self.exclusive
-                + self.duplicate + self.tag_miss)
+                + self.duplicate)
 
     def parts(self) -> dict[str, int]:
         """The terms by name, in hundredths."""
         return {
             "item": self.item, "lead": self.lead, "late": self.late, "fee": self.fee,
             "scarcity": self.scarcity, "source": self.source, "exclusive": self.exclusive,
-            "duplicate": self.duplicate, "tag_miss": self.tag_miss,
+            "duplicate": self.duplicate,
         }
 
 
@@ -177,28 +172,5 @@ def item_cost(r: Resource, nb: Neighbourhood, policy: Policy, in_play: tuple[Res
     for s in twins:
         reasons.append(Message.of("reason.duplicates", other=s.name, form=r.form))
 
-    misses = 0
-    fits: set[str] = set()
-    wanted: dict[Domain, set[str]] = {}
-    for n in needs:
-        if not n.tags:
-            continue
-        shared = n.tags & r.tags
-        if shared:
-            fits |= shared
-        else:
-            misses += 1
-            wanted.setdefault(n.domain, set()).update(n.tags)
-    if fits:
-        reasons.append(Message.of("reason.tags.fit", tags=tag_text(frozenset(fits), policy)))
-    for d, tags in wanted.items():
-        key = "reason.tags.miss" if r.tags else "reason.tags.untagged"
-        params = {"domain": d, "wanted": tag_text(frozenset(tags), policy)}
-        if r.tags:
-            params["tags"] = tag_text(r.tags, policy)
-        reasons.append(Message.of(key, **params))
-    tag_miss = centi(policy.tag_miss if r.tags else policy.tag_unknown) * misses
-
     return ItemCost(item=centi(policy.item), lead=lead, late=late, fee=fee, scarcity=scarcity,
-                    source=source, exclusive=exclusive, reasons=tuple(reasons), duplicate=duplicate,
-                    tag_miss=tag_miss)
+                    source=source, exclusive=exclusive, reasons=tuple(reasons), duplicate=duplicate)

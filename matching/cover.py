@@ -3,10 +3,12 @@
 A :class:`CoverProblem` is the abstract form of one household's package:
 *elements* (the open-need domains some candidate can cover), *candidates*
 (each covers a bitmask of elements, belongs to one provider, has an integer
-item cost), a fee per distinct provider, and penalties for pairs of
+item cost), a fee per distinct provider (``fee``, or ``fees[q]`` for provider
+``q`` when given: 0 for the pseudo-candidates that stand for "accept a
+mismatch", see :mod:`matching.packages`), and penalties for pairs of
 candidates that exclude each other. For a set ``S`` of candidates::
 
-    cost(S)      = fee * |providers(S)| + sum(cost[i]) + sum(penalty[i, j] for pairs in S)
+    cost(S)      = sum(fee(q) for q in providers(S)) + sum(cost[i]) + sum(penalty[i, j] for pairs in S)
     objective(S) = scale * cost(S) + sum(rank[i] for i in S)
 
 ``rank`` is a distinct positive tie-break per candidate (its position in
@@ -84,6 +86,8 @@ class CoverProblem:
     pairs: tuple[tuple[int, int, int], ...] = ()
     ranks: tuple[int, ...] = ()
     scale: int = 0
+    #: the fee of each provider index, when they differ (empty: ``fee`` for every provider)
+    fees: tuple[int, ...] = ()
     _pen: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +102,8 @@ class CoverProblem:
             raise ValueError("ranks must be distinct and positive, and scale greater than their sum")
         if any(c < 0 for c in self.costs) or self.fee < 0 or any(p < 0 for _, _, p in self.pairs):
             raise ValueError("costs, fee and penalties must be non-negative")
+        if self.fees and (len(self.fees) < self.n_providers or any(f < 0 for f in self.fees)):
+            raise ValueError("fees must give every provider a non-negative fee")
         u = self.universe
         if any(m == 0 or m & ~u for m in self.masks):
             raise ValueError("every candidate must cover at least one element, and only elements")
@@ -126,6 +132,10 @@ class CoverProblem:
     def n_providers(self) -> int:
         return max(self.providers, default=-1) + 1
 
+    def fee_of(self, q: int) -> int:
+        """The fee of provider ``q``."""
+        return self.fees[q] if self.fees else self.fee
+
     def penalties(self, i: int) -> dict[int, int]:
         """``{j: penalty}`` for the candidates that exclude (or are excluded by) ``i``."""
         return self._pen.get(i, {})
@@ -146,7 +156,8 @@ class CoverProblem:
 
     def cost(self, items: Iterable[int]) -> int:
         items = sorted(set(items))
-        total = self.fee * len({self.providers[i] for i in items}) + sum(self.costs[i] for i in items)
+        fees = sum(self.fee_of(q) for q in {self.providers[i] for i in items})
+        total = fees + sum(self.costs[i] for i in items)
         chosen = set(items)
         for i in items:
             total += sum(p for j, p in self.penalties(i).items() if j > i and j in chosen)
@@ -234,7 +245,7 @@ def _milp_model(p: CoverProblem):
     c = np.zeros(nv)
     for i in range(n):
         c[i] = p.scale * p.costs[i] + p.ranks[i]
-    c[n:n + P] = p.scale * p.fee
+    c[n:n + P] = [p.scale * p.fee_of(q) for q in range(P)]
     for e, (_, _, pen) in enumerate(pairs):
         c[n + P + e] = p.scale * pen
 

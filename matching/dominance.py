@@ -5,9 +5,10 @@ minimal cover strictly lowers the objective: ``d`` covers every element ``c``
 covers, ``d`` excludes nothing (no pair penalties), and
 
 * same provider:      ``scale*cost[d] + rank[d] < scale*cost[c] + rank[c]``
-* other provider:     ``scale*(cost[d] + fee) + rank[d] < scale*(cost[c] + f) + rank[c]``
-  where ``f`` is the fee when ``c`` is its provider's only candidate (dropping
-  ``c`` then surely drops its provider) and 0 otherwise.
+* other provider:     ``scale*(cost[d] + fee(d)) + rank[d] < scale*(cost[c] + f) + rank[c]``
+  where ``fee(d)`` is the fee of ``d``'s provider and ``f`` the fee of ``c``'s
+  when ``c`` is its provider's only candidate (dropping ``c`` then surely
+  drops its provider) and 0 otherwise.
 
 If ``c`` has at least ``k`` dominators it is in none of the k best minimal
 covers: for a minimal cover ``S`` holding ``c``, each dominator ``d_j`` is not
@@ -32,10 +33,11 @@ def dominated(p: CoverProblem, k: int) -> set[int]:
     for q in p.providers:
         per_provider[q] = per_provider.get(q, 0) + 1
     free = [i for i in range(n) if not p.penalties(i)]  # may dominate others
-    best_case = [M * p.costs[c] + p.ranks[c] + (M * p.fee if per_provider[p.providers[c]] == 1 else 0)
+    best_case = [M * p.costs[c] + p.ranks[c]
+                 + (M * p.fee_of(p.providers[c]) if per_provider[p.providers[c]] == 1 else 0)
                  for c in range(n)]
     own = [M * p.costs[c] + p.ranks[c] for c in range(n)]
-    worst_case = [M * (p.costs[d] + p.fee) + p.ranks[d] for d in range(n)]
+    worst_case = [M * (p.costs[d] + p.fee_of(p.providers[d])) + p.ranks[d] for d in range(n)]
     out = set()
     for c in range(n):
         mc, count = p.masks[c], 0
@@ -68,5 +70,6 @@ def reduce(p: CoverProblem, k: int) -> tuple[CoverProblem, tuple[int, ...]]:
         n_elements=p.n_elements, masks=tuple(p.masks[i] for i in keep),
         providers=tuple(pindex[p.providers[i]] for i in keep), costs=tuple(p.costs[i] for i in keep),
         fee=p.fee, pairs=pairs, ranks=tuple(p.ranks[i] for i in keep), scale=p.scale,
+        fees=tuple(p.fee_of(q) for q in providers) if p.fees else (),
     )
     return reduced, keep

@@ -31,7 +31,8 @@ def greedy_cover(p: CoverProblem, weights: Sequence[int] | None = None) -> Items
             if not new:
                 continue
             gain = sum(w[e] for e in range(p.n_elements) if new >> e & 1)
-            marginal = p.scale * (p.costs[c] + (0 if p.providers[c] in used else p.fee)) + p.ranks[c]
+            marginal = p.scale * (p.costs[c] + (0 if p.providers[c] in used else p.fee_of(p.providers[c]))) \
+                + p.ranks[c]
             marginal += p.scale * sum(pen for j, pen in p.penalties(c).items() if j in chosen)
             key = (-gain, marginal, c)
             if best is None or key < best:

@@ -16,8 +16,6 @@ and the cost of one resource ``r`` (each term rounded to 0.01) is::
                  + source(r)                               # public entitlements and MOU partners first
                  + exclusive_in_play * |services already in play that r excludes or is excluded by|
                  + duplicate_in_play * |resources already in play that r would duplicate|
-                 + tag_miss * |tagged open needs r would cover whose tags r, itself tagged, does not share|
-                 + tag_unknown * |tagged open needs r would cover while r has no tag at all|
 
 where ``places_left`` is the smaller of the service's free places and its
 agreement's quota left (no term when both are unlimited), and ``source`` is
@@ -29,8 +27,13 @@ resource in play when both have the same support form and share a type tag,
 or both are CASH, and they meet on a domain of an open need ``r`` would cover
 (see :mod:`matching.flags`: the OVERLAP flag). A need's tags are the ones
 given, else those derived from its detail (:mod:`graph.taxonomy`); ``r``
-*fits* a tagged need when they share a tag; an untagged resource may be the
-right one, so it costs less than one known to be of another type.
+*fits* a tagged need when they share a tag. The package cost adds, per tagged
+open need some candidate fits but no item of the package does::
+
+    tag_miss                                        # the wrong kind of help, or help of no stated kind
+
+(a term of the package, not of one resource: it depends on which need each
+item is given; see :mod:`matching.packages`).
 
 All terms are non-negative, so adding a resource never lowers the cost; the
 cost is a function of the set alone, hence comparable between the packages of
@@ -38,8 +41,7 @@ one household (not between households: an emergency household pays more per
 day of lead time). With the defaults, the order of preference is the one the
 design asks for: a resource of the wrong type for a tagged need (15) costs
 more than one more organization (10), so "한국어 교육 필요" gets the Korean class
-rather than a job-training voucher that also covers employment, and an
-untagged resource (5) comes after one that fits; one more
+rather than a job-training voucher that also covers employment; one more
 organization outweighs a week of lead time for an emergency household (7) or
 a 50,000 won fee (5); an emergency household is served within 3 days unless
 that costs more than 25; a duplicate of a benefit already in play costs 25;
@@ -133,10 +135,8 @@ class Policy:
     exclusive_in_play: float = 25.0
     #: per resource in play (received or referred) that a resource would duplicate (same form and tag)
     duplicate_in_play: float = 25.0
-    #: per tagged open need a tagged resource would cover without sharing one of its tags
+    #: per tagged open need that a candidate fits (shares a tag with) but no item of the package does
     tag_miss: float = 15.0
-    #: per tagged open need a resource without any tag would cover
-    tag_unknown: float = 5.0
     #: allocation: the value of covering one severity point of a need (before the urgency factor)
     need_value: float = 100.0
     #: allocation: the value of a need, multiplied by the household's urgency

@@ -48,7 +48,7 @@ def search_topk(p: CoverProblem, k: int, *, node_limit: int | None = None,
     n, universe, masks, prov = p.n, p.universe, p.masks, p.providers
     M = p.scale
     base = [M * p.costs[i] + p.ranks[i] for i in range(n)]
-    fee = M * p.fee
+    fees = [M * p.fee_of(q) for q in range(max(1, p.n_providers))]
     pen = [{j: M * v for j, v in p.penalties(i).items()} for i in range(n)]
     by_elem = [[i for i in range(n) if masks[i] >> e & 1] for e in range(p.n_elements)]
 
@@ -69,7 +69,7 @@ def search_topk(p: CoverProblem, k: int, *, node_limit: int | None = None,
     def marginal(c: int, chosen: list[int]) -> int:
         m = base[c]
         if not used[prov[c]]:
-            m += fee
+            m += fees[prov[c]]
         pc = pen[c]
         if pc:
             for i in chosen:

@@ -1,7 +1,8 @@
 """The cost terms of issue 17 restated from the records, independently of matching/:
-tag fit (a tagged need covered by a resource of another type, or of no type) and
-duplicates of a benefit already in play. Added to matching_kit's ``oracle_cost``
-by the tests that use tagged records."""
+tag fit (a tagged need that some candidate fits but no item of the package does costs
+``tag_miss``) and duplicates of a benefit already in play (``duplicate_in_play`` per
+resource in play an item would duplicate). Added to matching_kit's ``oracle_cost`` by
+the tests that use tagged records."""
 
 from __future__ import annotations
 
@@ -34,9 +35,17 @@ def same_benefit(a, b) -> bool:
 
 
 def tag_terms(records: list[Record], household_id: str, keys: Iterable[str], open_needs: list,
-              policy: Policy = DEFAULT_POLICY) -> float:
-    """The tag-miss and duplicate terms of a package of ``keys`` (resource node keys)."""
+              candidates: Iterable[str], policy: Policy = DEFAULT_POLICY) -> float:
+    """The tag-miss and duplicate terms of a package of ``keys`` (resource node keys), given the
+    household's ``candidates`` (every resource that passes every rule for some open need)."""
+    keys = list(keys)
     total = 0.0
+    for n in open_needs:
+        tags = need_tags(n)
+        fits = [k for k in candidates if n.domain in _domains(_resource(records, k))
+                and tags & set(_resource(records, k).tags)]
+        if tags and fits and not any(k in fits for k in keys):
+            total += policy.tag_miss
     received = [r.service_id for r in records if isinstance(r, Receipt) and r.household_id == household_id]
     referred = [r for r in records if isinstance(r, Referral) and r.household_id == household_id
                 and r.status.value not in ("DECLINED", "CLOSED")]
@@ -52,10 +61,6 @@ def tag_terms(records: list[Record], household_id: str, keys: Iterable[str], ope
     for key in keys:
         r = _resource(records, key)
         mine = [n for n in open_needs if n.domain in _domains(r)]
-        for n in mine:
-            tags = need_tags(n)
-            if tags and not tags & set(r.tags):
-                total += policy.tag_miss if r.tags else policy.tag_unknown
         for other, covered in holds.items():
             if other != key and covered & {n.id for n in mine} and same_benefit(r, _resource(records, other)):
                 total += policy.duplicate_in_play

@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from matching_kit import HID, ON, facts, household, need, oracle_cost, svc, view, world
+from matching_kit import HID, ON, can_cover, facts, household, need, oracle_cost, svc, view, world
 from tag_oracle import tag_terms
 
 from graph.errors import NotFoundError
@@ -236,7 +236,9 @@ def test_sample_emergency_household(sample_store):
     recs = sample_records()
     keys = [i.resource_key for i in p.items]
     fs = facts(recs, "hh-0001")
-    expected = oracle_cost(fs, keys, on=SAMPLE_DAY) + tag_terms(recs, "hh-0001", keys, fs.needs)
+    every = [f"Service:{s}" for s in fs.services] + [f"Volunteer:{v}" for v in fs.volunteers]
+    cands = [k for k in every if any(can_cover(fs, k, n.domain, SAMPLE_DAY) for n in fs.needs)]
+    expected = oracle_cost(fs, keys, on=SAMPLE_DAY) + tag_terms(recs, "hh-0001", keys, fs.needs, cands)
     assert p.cost == pytest.approx(expected)
 
 
