@@ -28,9 +28,9 @@ Only the need's own domain is searched, so "월세 보증금 소송" makes a LEG
 ``legal-aid``, not ``rent-support``.
 
 The model checks only a tag's spelling (:data:`graph.model.TAG_PATTERN`);
-whether a tag is in the taxonomy is checked where records come in (the API's
-inputs, the CSV bundle, HSDS), with :meth:`Taxonomy.check`, so a store written
-under an extension still opens without it.
+whether a tag is in the taxonomy is checked where people type them (the API's
+inputs, with :meth:`Taxonomy.check`; the HSDS mapping file), so a store written
+under an extension still opens without it and an unknown tag reads as itself.
 """
 
 from __future__ import annotations
