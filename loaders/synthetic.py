@@ -78,13 +78,18 @@ from graph.model import (
     Household,
     HouseholdTrait,
     Need,
+    NeedStatus,
     Organization,
     Receipt,
     Record,
     Referral,
+    ReferralStatus,
     Region,
+    RegionLevel,
     Sector,
     Service,
+    SupportForm,
+    Urgency,
     Volunteer,
 )
 
@@ -225,7 +230,7 @@ class _Program:
 class _OrgKind:
     slug: str
     name: str          # "{city}" is replaced by the city's name
-    sector: str
+    sector: Sector
     programs: tuple[_Program, ...]
 
 
@@ -234,7 +239,7 @@ P = _Program
 
 def _hall(name: str, living: str, casework: str) -> _OrgKind:
     """City hall's welfare center: Gyeonggi's Moohandolbom center, elsewhere the 희망복지지원단."""
-    return _OrgKind("hall", name, "PUBLIC", (
+    return _OrgKind("hall", name, Sector.PUBLIC, (
         P("긴급복지 생계지원", (IN,), (6, 12), 75, lead=(0, 2)),
         P(living, (IN, FO), (4, 9), 85, lead=(1, 3), excludes="긴급복지 생계지원"),
         P("긴급 주거비 지원", (HO,), (3, 8), 75, lead=(1, 3)),
@@ -248,45 +253,45 @@ def _hall(name: str, living: str, casework: str) -> _OrgKind:
 
 CITY_HALL = _hall("{city} 무한돌봄센터", "무한돌봄 생계비 지원", "무한돌봄 사례관리")
 OTHER_HALL = _hall("{city} 희망복지지원단", "지자체 긴급 생계비 지원", "통합사례관리")
-HEALTH_CENTER = _OrgKind("health", "{city} 보건소", "PUBLIC", (
+HEALTH_CENTER = _OrgKind("health", "{city} 보건소", Sector.PUBLIC, (
     P("방문 건강관리", (H,), (5, 12), None, lead=(2, 7)),
     P("의료비 지원", (H,), (2, 6), 80, lead=(3, 10)),
     P("정신건강 상담", (MH,), (2, 5), None, lead=(3, 14)),
 ))
-JOB_CENTER = _OrgKind("job", "{city} 고용복지플러스센터", "PUBLIC", (
+JOB_CENTER = _OrgKind("job", "{city} 고용복지플러스센터", Sector.PUBLIC, (
     P("국민취업지원제도", (EM, IN), (6, 14), 100, (T.UNEMPLOYED,), lead=(5, 14)),
     P("직업훈련 바우처", (EM, ED), (3, 8), 120, lead=(7, 21), cost=0),
     P("재취업 상담", (EM,), None, None, lead=(1, 5)),
 ))
-WELFARE_CENTER = _OrgKind("welfare", "{city} {n}종합사회복지관", "NONPROFIT", (
+WELFARE_CENTER = _OrgKind("welfare", "{city} {n}종합사회복지관", Sector.NONPROFIT, (
     P("사랑의 도시락", (FO,), (3, 8), 100, scope="dongs", lead=(1, 3)),
     P("주거환경 개선", (HO,), (1, 3), 80, scope="dongs", lead=(14, 45)),
     P("방과후 학습지원", (ED,), (3, 7), 120, (T.CHILDREN,), scope="dongs", lead=(3, 10)),
     P("긴급 생계비 후원", (IN,), (1, 4), 70, scope="dongs", lead=(1, 5)),
 ))
-SENIOR_CENTER = _OrgKind("senior", "{city} 노인복지관", "NONPROFIT", (
+SENIOR_CENTER = _OrgKind("senior", "{city} 노인복지관", Sector.NONPROFIT, (
     P("독거노인 안부확인", (CA,), (5, 12), None, (T.ELDERLY,), scope="dongs", lead=(1, 5)),
     P("경로식당 무료급식", (FO,), (4, 9), 100, (T.ELDERLY,), scope="dongs", lead=(0, 3)),
 ))
-DISABILITY_CENTER = _OrgKind("disab", "{city} 장애인복지관", "NONPROFIT", (
+DISABILITY_CENTER = _OrgKind("disab", "{city} 장애인복지관", Sector.NONPROFIT, (
     P("장애인 재활치료", (H, CA), (1, 3), None, (T.DISABLED,), lead=(7, 30)),
     P("장애인 직업재활", (EM,), (1, 2), None, (T.DISABLED,), lead=(14, 30)),
 ))
-SELF_SUFFICIENCY = _OrgKind("jahwal", "{city} 지역자활센터", "NONPROFIT", (
+SELF_SUFFICIENCY = _OrgKind("jahwal", "{city} 지역자활센터", Sector.NONPROFIT, (
     P("자활근로 사업", (EM, IN), (2, 5), 50, lead=(7, 21)),
 ))
-FAMILY_CENTER = _OrgKind("family", "{city} 가족센터", "NONPROFIT", (
+FAMILY_CENTER = _OrgKind("family", "{city} 가족센터", Sector.NONPROFIT, (
     P("다문화가족 한국어 교육", (ED,), (1, 4), None, (T.MULTICULTURAL,), lead=(3, 14)),
     P("통번역 및 생활 상담", (LE, CA), (1, 3), None, (T.MULTICULTURAL,), lead=(1, 7)),
     P("한부모 가족 상담", (MH, CA), (1, 3), None, (T.SINGLE_PARENT,), lead=(3, 10)),
 ))
-FOOD_BANK = _OrgKind("food", "{city} 푸드뱅크", "NONPROFIT", (
+FOOD_BANK = _OrgKind("food", "{city} 푸드뱅크", Sector.NONPROFIT, (
     P("푸드마켓 이용 지원", (FO,), None, 80, lead=(0, 2)),
 ))
-CHILDREN_CENTER = _OrgKind("kids", "{city} {n}지역아동센터", "NONPROFIT", (
+CHILDREN_CENTER = _OrgKind("kids", "{city} {n}지역아동센터", Sector.NONPROFIT, (
     P("아동 돌봄 및 급식", (CA, FO, ED), (2, 5), 100, (T.CHILDREN,), scope="dongs", lead=(1, 7)),
 ))
-CHURCH = _OrgKind("church", "{city} {n}교회", "RELIGIOUS", (
+CHURCH = _OrgKind("church", "{city} {n}교회", Sector.RELIGIOUS, (
     P("반찬 나눔", (FO,), (1, 3), None, scope="dongs", lead=(0, 3)),
     P("이웃 돌봄 방문", (CA,), (1, 3), None, scope="dongs", lead=(1, 5)),
 ))
@@ -306,7 +311,7 @@ class _Partner:
 
     id: str
     name: str
-    sector: str
+    sector: Sector
     programs: tuple[_Program, ...]
     #: MOU: (annual quota per 1,000 households of the province, signed on, expires on or None); None: no MOU
     mou: tuple[float | None, dt.date, dt.date | None] | None = None
@@ -317,53 +322,53 @@ class _Partner:
 
 
 PARTNERS: tuple[_Partner, ...] = (
-    _Partner("org-gg-center", "경기도 무한돌봄센터", "PUBLIC", (
+    _Partner("org-gg-center", "경기도 무한돌봄센터", Sector.PUBLIC, (
         P("위기가정 통합 사례관리", (CA,), None, None, scope="province", lead=(1, 3)),
     )),
-    _Partner("org-gh", "경기주택도시공사", "PUBLIC", (
+    _Partner("org-gh", "경기주택도시공사", Sector.PUBLIC, (
         P("매입임대 주택 공급", (HO,), (0.5, 1.2), 50, scope="province", lead=(30, 90)),
         P("전세임대 보증금 지원", (HO,), (0.5, 1.5), 70, scope="province", lead=(14, 45)),
     )),
-    _Partner("org-gg-mental", "경기도 광역정신건강복지센터", "PUBLIC", (
+    _Partner("org-gg-mental", "경기도 광역정신건강복지센터", Sector.PUBLIC, (
         P("위기 정신건강 상담", (MH,), (1, 3), None, scope="province", lead=(0, 3)),
     )),
-    _Partner("org-legal-aid", "대한법률구조공단 경기지부", "PUBLIC", (
+    _Partner("org-legal-aid", "대한법률구조공단 경기지부", Sector.PUBLIC, (
         P("법률구조 소송 지원", (LE,), (1, 3), 125, scope="province", lead=(7, 30)),
     )),
-    _Partner("org-bar-central", "경기중앙지방변호사회", "ASSOCIATION", (
+    _Partner("org-bar-central", "경기중앙지방변호사회", Sector.ASSOCIATION, (
         P("무료 법률 상담", (LE,), None, None, scope="province", lead=(3, 10)),
         P("임금체불 소송 대리", (LE,), (0.3, 0.8), 100, scope="province", lead=(7, 21)),
     ), mou=(1.2, dt.date(2025, 3, 1), dt.date(2027, 2, 28)), cities=None),
-    _Partner("org-bar-north", "경기북부지방변호사회", "ASSOCIATION", (
+    _Partner("org-bar-north", "경기북부지방변호사회", Sector.ASSOCIATION, (
         P("찾아가는 법률 상담", (LE,), None, None, scope="province", lead=(3, 10)),
     ), mou=(0.6, dt.date(2024, 9, 1), dt.date(2026, 8, 31)), cities=NORTH),
-    _Partner("org-gg-medical", "경기도의사회", "ASSOCIATION", (
+    _Partner("org-gg-medical", "경기도의사회", Sector.ASSOCIATION, (
         P("의료비 지원 진료", (H,), (1, 3), 100, scope="province", lead=(2, 10)),
     ), mou=(2.0, dt.date(2025, 1, 1), None), spent=True),
-    _Partner("org-gg-pharm", "경기도약사회", "ASSOCIATION", (
+    _Partner("org-gg-pharm", "경기도약사회", Sector.ASSOCIATION, (
         P("복약 지도 및 의약품 지원", (H,), (1, 3), 100, scope="province", lead=(1, 5)),
     ), mou=(1.5, dt.date(2025, 6, 1), dt.date(2027, 5, 31))),
-    _Partner("org-gg-kmed", "경기도한의사회", "ASSOCIATION", (
+    _Partner("org-gg-kmed", "경기도한의사회", Sector.ASSOCIATION, (
         P("한방 방문 진료", (H,), (0.5, 1.5), 100, (T.ELDERLY,), scope="province", lead=(7, 21)),
     ), mou=(0.8, dt.date(2023, 4, 1), dt.date(2025, 3, 31))),
-    _Partner("org-diocese-suwon", "천주교 수원교구", "RELIGIOUS", (
+    _Partner("org-diocese-suwon", "천주교 수원교구", Sector.RELIGIOUS, (
         P("사랑의 쌀 나눔", (FO,), None, None, scope="province", lead=(1, 5)),
         P("무료 급식소", (FO, CA), None, None, scope="province", lead=(0, 2)),
     ), mou=(None, dt.date(2024, 6, 1), None), cities=frozenset(c for c, _, _ in CITIES) - NORTH),
-    _Partner("org-diocese-uijeongbu", "천주교 의정부교구", "RELIGIOUS", (
+    _Partner("org-diocese-uijeongbu", "천주교 의정부교구", Sector.RELIGIOUS, (
         P("이웃사랑 생계 후원", (IN, FO), (0.5, 1.5), 60, scope="province", lead=(3, 10)),
     ), mou=(None, dt.date(2024, 6, 1), None), cities=NORTH),
-    _Partner("org-samsung-vol", "삼성전자 봉사단", "CORPORATE", (
+    _Partner("org-samsung-vol", "삼성전자 봉사단", Sector.CORPORATE, (
         P("저소득 가정 학습 멘토링", (ED,), (0.5, 1.5), 100, (T.CHILDREN,), scope="province", lead=(7, 21)),
     ), mou=(0.8, dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
         cities=frozenset({"suwon", "yongin", "hwaseong", "pyeongtaek"})),
-    _Partner("org-sk-vol", "SK하이닉스 행복나눔 봉사단", "CORPORATE", (
+    _Partner("org-sk-vol", "SK하이닉스 행복나눔 봉사단", Sector.CORPORATE, (
         P("겨울철 난방비 지원", (HO, IN), (0.5, 1.5), 80, scope="province", lead=(7, 14)),
     ), mou=(0.5, dt.date(2025, 10, 1), dt.date(2026, 9, 30)), cities=frozenset({"icheon", "yeoju"})),
-    _Partner("org-hyundai-vol", "현대자동차 나눔봉사단", "CORPORATE", (
+    _Partner("org-hyundai-vol", "현대자동차 나눔봉사단", Sector.CORPORATE, (
         P("가장 재취업 직업교육", (EM,), (0.3, 0.8), 100, (T.UNEMPLOYED,), scope="province", lead=(14, 30)),
     ), mou=(0.4, dt.date(2026, 1, 1), None), cities=frozenset({"hwaseong", "ansan", "uiwang"})),
-    _Partner("org-gg-hope", "경기사회복지공동모금회", "NONPROFIT", (
+    _Partner("org-gg-hope", "경기사회복지공동모금회", Sector.NONPROFIT, (
         P("희망나눔 긴급 지원금", (IN,), (0.5, 1.5), 60, scope="province", lead=(3, 14)),
     )),
 )
@@ -373,20 +378,20 @@ def _other_partners(pid: str, name: str, short: str, bar: str) -> tuple[_Partner
     """Another province's partners: its mental-health center, bar, medical and pharmaceutical
     associations (under MOUs) and its community chest."""
     return (
-        _Partner(f"org-{pid}-mental", f"{name} 광역정신건강복지센터", "PUBLIC", (
+        _Partner(f"org-{pid}-mental", f"{name} 광역정신건강복지센터", Sector.PUBLIC, (
             P("위기 정신건강 상담", (MH,), (1, 3), None, scope="province", lead=(0, 3)),
         )),
-        _Partner(f"org-{pid}-bar", bar, "ASSOCIATION", (
+        _Partner(f"org-{pid}-bar", bar, Sector.ASSOCIATION, (
             P("무료 법률 상담", (LE,), None, None, scope="province", lead=(3, 10)),
             P("임금체불 소송 대리", (LE,), (0.3, 0.8), 100, scope="province", lead=(7, 21)),
         ), mou=(1.2, dt.date(2025, 3, 1), dt.date(2027, 2, 28))),
-        _Partner(f"org-{pid}-medical", f"{name}의사회", "ASSOCIATION", (
+        _Partner(f"org-{pid}-medical", f"{name}의사회", Sector.ASSOCIATION, (
             P("의료비 지원 진료", (H,), (1, 3), 100, scope="province", lead=(2, 10)),
         ), mou=(2.0, dt.date(2025, 1, 1), None)),
-        _Partner(f"org-{pid}-pharm", f"{name}약사회", "ASSOCIATION", (
+        _Partner(f"org-{pid}-pharm", f"{name}약사회", Sector.ASSOCIATION, (
             P("복약 지도 및 의약품 지원", (H,), (1, 3), 100, scope="province", lead=(1, 5)),
         ), mou=(1.5, dt.date(2025, 6, 1), dt.date(2027, 5, 31))),
-        _Partner(f"org-{pid}-hope", f"{short}사회복지공동모금회", "NONPROFIT", (
+        _Partner(f"org-{pid}-hope", f"{short}사회복지공동모금회", Sector.NONPROFIT, (
             P("희망나눔 긴급 지원금", (IN,), (0.5, 1.5), 60, scope="province", lead=(3, 14)),
         )),
     )
@@ -415,61 +420,61 @@ def _remote(cities: tuple[tuple[str, str, int], ...]) -> tuple[str, ...]:
 #: and its type tags (graph/taxonomy.csv). Two programs of one form sharing a tag duplicate each
 #: other for the people both serve: a city hall's and a welfare center's livelihood cash, a welfare
 #: center's lunch boxes and a church's side dishes.
-HOW: dict[str, tuple[str, tuple[str, ...]]] = {
+HOW: dict[str, tuple[SupportForm, tuple[str, ...]]] = {
     # city halls
-    "긴급복지 생계지원": ("CASH", ("livelihood-cash",)),
-    "무한돌봄 생계비 지원": ("CASH", ("livelihood-cash",)),
-    "지자체 긴급 생계비 지원": ("CASH", ("livelihood-cash",)),
-    "긴급 주거비 지원": ("CASH", ("rent-support",)),
-    "임시 거처 제공": ("SERVICE", ("emergency-shelter",)),
-    "무한돌봄 사례관리": ("SERVICE", ("case-management",)),
-    "통합사례관리": ("SERVICE", ("case-management",)),
-    "노인 맞춤돌봄": ("SERVICE", ("elderly-care", "safety-check")),
-    "장애인 활동지원": ("VOUCHER", ("caregiver-relief",)),
-    "한부모가족 아동양육비": ("CASH", ("child-allowance",)),
+    "긴급복지 생계지원": (SupportForm.CASH, ("livelihood-cash",)),
+    "무한돌봄 생계비 지원": (SupportForm.CASH, ("livelihood-cash",)),
+    "지자체 긴급 생계비 지원": (SupportForm.CASH, ("livelihood-cash",)),
+    "긴급 주거비 지원": (SupportForm.CASH, ("rent-support",)),
+    "임시 거처 제공": (SupportForm.SERVICE, ("emergency-shelter",)),
+    "무한돌봄 사례관리": (SupportForm.SERVICE, ("case-management",)),
+    "통합사례관리": (SupportForm.SERVICE, ("case-management",)),
+    "노인 맞춤돌봄": (SupportForm.SERVICE, ("elderly-care", "safety-check")),
+    "장애인 활동지원": (SupportForm.VOUCHER, ("caregiver-relief",)),
+    "한부모가족 아동양육비": (SupportForm.CASH, ("child-allowance",)),
     # health and employment centers
-    "방문 건강관리": ("SERVICE", ("home-health-visit",)),
-    "의료비 지원": ("CASH", ("emergency-medical-cost",)),
-    "정신건강 상담": ("SERVICE", ("counselling",)),
-    "국민취업지원제도": ("CASH", ("job-placement", "job-seeker-allowance")),
-    "직업훈련 바우처": ("VOUCHER", ("job-training",)),
-    "재취업 상담": ("SERVICE", ("job-placement",)),
+    "방문 건강관리": (SupportForm.SERVICE, ("home-health-visit",)),
+    "의료비 지원": (SupportForm.CASH, ("emergency-medical-cost",)),
+    "정신건강 상담": (SupportForm.SERVICE, ("counselling",)),
+    "국민취업지원제도": (SupportForm.CASH, ("job-placement", "job-seeker-allowance")),
+    "직업훈련 바우처": (SupportForm.VOUCHER, ("job-training",)),
+    "재취업 상담": (SupportForm.SERVICE, ("job-placement",)),
     # local centers and churches
-    "사랑의 도시락": ("IN_KIND", ("meal-delivery",)),
-    "주거환경 개선": ("SERVICE", ("housing-repair",)),
-    "방과후 학습지원": ("SERVICE", ("after-school",)),
-    "긴급 생계비 후원": ("CASH", ("livelihood-cash",)),
-    "독거노인 안부확인": ("SERVICE", ("safety-check",)),
-    "경로식당 무료급식": ("IN_KIND", ("free-meals",)),
-    "장애인 재활치료": ("SERVICE", ("rehabilitation",)),
-    "장애인 직업재활": ("SERVICE", ("vocational-rehab",)),
-    "자활근로 사업": ("SERVICE", ("public-works",)),
-    "다문화가족 한국어 교육": ("SERVICE", ("korean-class",)),
-    "통번역 및 생활 상담": ("SERVICE", ("interpretation",)),
-    "한부모 가족 상담": ("SERVICE", ("family-counselling",)),
-    "푸드마켓 이용 지원": ("IN_KIND", ("food-parcel",)),
-    "아동 돌봄 및 급식": ("SERVICE", ("after-school", "childcare", "free-meals")),
-    "반찬 나눔": ("IN_KIND", ("meal-delivery",)),
-    "이웃 돌봄 방문": ("SERVICE", ("safety-check",)),
+    "사랑의 도시락": (SupportForm.IN_KIND, ("meal-delivery",)),
+    "주거환경 개선": (SupportForm.SERVICE, ("housing-repair",)),
+    "방과후 학습지원": (SupportForm.SERVICE, ("after-school",)),
+    "긴급 생계비 후원": (SupportForm.CASH, ("livelihood-cash",)),
+    "독거노인 안부확인": (SupportForm.SERVICE, ("safety-check",)),
+    "경로식당 무료급식": (SupportForm.IN_KIND, ("free-meals",)),
+    "장애인 재활치료": (SupportForm.SERVICE, ("rehabilitation",)),
+    "장애인 직업재활": (SupportForm.SERVICE, ("vocational-rehab",)),
+    "자활근로 사업": (SupportForm.SERVICE, ("public-works",)),
+    "다문화가족 한국어 교육": (SupportForm.SERVICE, ("korean-class",)),
+    "통번역 및 생활 상담": (SupportForm.SERVICE, ("interpretation",)),
+    "한부모 가족 상담": (SupportForm.SERVICE, ("family-counselling",)),
+    "푸드마켓 이용 지원": (SupportForm.IN_KIND, ("food-parcel",)),
+    "아동 돌봄 및 급식": (SupportForm.SERVICE, ("after-school", "childcare", "free-meals")),
+    "반찬 나눔": (SupportForm.IN_KIND, ("meal-delivery",)),
+    "이웃 돌봄 방문": (SupportForm.SERVICE, ("safety-check",)),
     # province-wide partners
-    "위기가정 통합 사례관리": ("SERVICE", ("case-management",)),
-    "매입임대 주택 공급": ("IN_KIND", ("public-housing",)),
-    "전세임대 보증금 지원": ("IN_KIND", ("public-housing",)),
-    "위기 정신건강 상담": ("SERVICE", ("counselling", "crisis-intervention")),
-    "법률구조 소송 지원": ("SERVICE", ("legal-aid",)),
-    "무료 법률 상담": ("SERVICE", ("legal-counselling",)),
-    "임금체불 소송 대리": ("SERVICE", ("legal-aid", "wage-claim")),
-    "찾아가는 법률 상담": ("SERVICE", ("legal-counselling",)),
-    "의료비 지원 진료": ("SERVICE", ("medical-care",)),
-    "복약 지도 및 의약품 지원": ("IN_KIND", ("medication-support",)),
-    "한방 방문 진료": ("SERVICE", ("home-health-visit", "medical-care")),
-    "사랑의 쌀 나눔": ("IN_KIND", ("food-parcel",)),
-    "무료 급식소": ("IN_KIND", ("free-meals",)),
-    "이웃사랑 생계 후원": ("CASH", ("livelihood-cash",)),
-    "저소득 가정 학습 멘토링": ("SERVICE", ("mentoring",)),
-    "겨울철 난방비 지원": ("CASH", ("heating-cost",)),
-    "가장 재취업 직업교육": ("SERVICE", ("job-training",)),
-    "희망나눔 긴급 지원금": ("CASH", ("livelihood-cash",)),
+    "위기가정 통합 사례관리": (SupportForm.SERVICE, ("case-management",)),
+    "매입임대 주택 공급": (SupportForm.IN_KIND, ("public-housing",)),
+    "전세임대 보증금 지원": (SupportForm.IN_KIND, ("public-housing",)),
+    "위기 정신건강 상담": (SupportForm.SERVICE, ("counselling", "crisis-intervention")),
+    "법률구조 소송 지원": (SupportForm.SERVICE, ("legal-aid",)),
+    "무료 법률 상담": (SupportForm.SERVICE, ("legal-counselling",)),
+    "임금체불 소송 대리": (SupportForm.SERVICE, ("legal-aid", "wage-claim")),
+    "찾아가는 법률 상담": (SupportForm.SERVICE, ("legal-counselling",)),
+    "의료비 지원 진료": (SupportForm.SERVICE, ("medical-care",)),
+    "복약 지도 및 의약품 지원": (SupportForm.IN_KIND, ("medication-support",)),
+    "한방 방문 진료": (SupportForm.SERVICE, ("home-health-visit", "medical-care")),
+    "사랑의 쌀 나눔": (SupportForm.IN_KIND, ("food-parcel",)),
+    "무료 급식소": (SupportForm.IN_KIND, ("free-meals",)),
+    "이웃사랑 생계 후원": (SupportForm.CASH, ("livelihood-cash",)),
+    "저소득 가정 학습 멘토링": (SupportForm.SERVICE, ("mentoring",)),
+    "겨울철 난방비 지원": (SupportForm.CASH, ("heating-cost",)),
+    "가장 재취업 직업교육": (SupportForm.SERVICE, ("job-training",)),
+    "희망나눔 긴급 지원금": (SupportForm.CASH, ("livelihood-cash",)),
 }
 #: what a volunteer with a skill does (a volunteer speaking a migrant family's language also interprets)
 VOLUNTEER_TAGS: dict[Domain, str] = {
@@ -559,7 +564,10 @@ CASES: tuple[_Case, ...] = (
     )),
 )
 _CASE_CUM = list(itertools.accumulate(c.weight for c in CASES))
-_URGENCY = (("EMERGENCY", 15), ("FOCUSED", 35), ("GENERAL", 50))
+_URGENCY = ((Urgency.EMERGENCY, 15), (Urgency.FOCUSED, 35), (Urgency.GENERAL, 50))
+#: the stages a generated referral is at, drawn with the weights 15, 30, 20, 25, 10
+_REFERRAL_STAGES = (ReferralStatus.PROPOSED, ReferralStatus.SENT, ReferralStatus.ACCEPTED,
+                    ReferralStatus.DELIVERED, ReferralStatus.DECLINED)
 _LANGUAGES = ("vi", "zh", "tl", "km", "uz", "ru", "en", "ja", "th", "mn")
 _KST = dt.timezone(dt.timedelta(hours=9))
 
@@ -744,14 +752,14 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
     city_dongs: dict[str, list[str]] = {}
     dongs_of: dict[str, list[str]] = {}  # a region id -> the dongs it covers
     for prov in PROVINCES[: shape.provinces]:
-        yield Region(id=prov.id, name=prov.name, level="PROVINCE")
+        yield Region(id=prov.id, name=prov.name, level=RegionLevel.PROVINCE)
         dongs_of[prov.id] = []
     for prov, cid, _, name, pop in cities:
-        yield Region(id=cid, name=name, level="CITY", parent_id=prov.id)
+        yield Region(id=cid, name=name, level=RegionLevel.CITY, parent_id=prov.id)
         dongs = []
         for k, dong in enumerate(dong_names(name, max(4, round(pop / 27)))):
             did = f"{cid}-d{k + 1:02d}"
-            yield Region(id=did, name=dong, level="DONG", parent_id=cid)
+            yield Region(id=did, name=dong, level=RegionLevel.DONG, parent_id=cid)
             dongs.append(did)
             dongs_of[did] = [did]
         city_dongs[cid] = dongs
@@ -778,9 +786,9 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
             used = capacity if u < shape.full else min(capacity - 1, round(capacity * rng.uniform(0, 0.9)))
         form, tags = HOW[prog.name]
         svc = Service(
-            id=sid, name=prog.name, provider_id=provider, domains=prog.domains, region_ids=where,
+            id=sid, name=prog.name, provider_id=provider, domains=prog.domains, region_ids=tuple(where),
             max_income_percent=prog.max_income, required_traits=prog.traits, capacity=capacity, used=used,
-            lead_time_days=rng.randint(*prog.lead), cost=prog.cost, excludes_ids=excludes,
+            lead_time_days=rng.randint(*prog.lead), cost=prog.cost, excludes_ids=tuple(excludes),
             agreement_id=agreement, active=rng.random() > 0.03, form=form, tags=tags,
         )
         if svc.active:
@@ -804,14 +812,15 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
             if partner.cities is not None or any(c.startswith(f"{prov.id}-") for c in dark):
                 served_slugs = [c for c in sorted(partner.cities or slugs) if f"{prov.id}-{c}" not in dark]
             region_ids = [prov.id] if served_slugs is None else [f"{prov.id}-{c}" for c in served_slugs]
-            yield Organization(id=partner.id, name=partner.name, sector=partner.sector, region_ids=region_ids)
+            yield Organization(id=partner.id, name=partner.name, sector=partner.sector,
+                               region_ids=tuple(region_ids))
             agreement = None
             if partner.mou is not None:
                 per_k, signed, expires = partner.mou
                 quota = None if per_k is None else max(1, round(per_k * province_households[prov.id] / 1000))
                 agreement = Agreement(
                     id=f"mou-{partner.id.removeprefix('org-')}", partner_id=partner.id,
-                    domains=sorted(domains, key=list(Domain).index),
+                    domains=tuple(sorted(domains, key=list(Domain).index)),
                     signed_on=signed, expires_on=expires, annual_quota=quota,
                     used=0 if quota is None else (quota if partner.spent else rng.randint(0, quota)),
                 )
@@ -846,7 +855,7 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                 width = max(1, min(len(dongs), round(len(dongs) * rng.uniform(1.2, 2.5) / count[kind.slug])))
                 start = rng.randrange(len(dongs))
                 area = [dongs[(start + i) % len(dongs)] for i in range(width)]
-            yield Organization(id=oid, name=oname, sector=kind.sector, region_ids=[cid])
+            yield Organization(id=oid, name=oname, sector=kind.sector, region_ids=(cid,))
             ids_by_name: dict[str, str] = {}
             for k, prog in programs:
                 sid = f"svc-{oid.removeprefix('org-')}-{k + 1}"
@@ -878,9 +887,9 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                 rng.sample(dongs, min(len(dongs), rng.randint(1, 3))))
             langs = ["ko"] + (rng.sample(_LANGUAGES, rng.randint(1, 2)) if rng.random() < 0.12 else [])
             tags = [VOLUNTEER_TAGS[s] for s in skills if s in VOLUNTEER_TAGS]
-            yield Volunteer(id=f"vol-{v:07d}", name=_person(rng), region_ids=where, languages=langs,
-                            skills=sorted(skills, key=skills_pool.index),
-                            tags=tags + (["interpretation"] if len(langs) > 1 else []),
+            yield Volunteer(id=f"vol-{v:07d}", name=_person(rng), region_ids=tuple(where),
+                            languages=tuple(langs), skills=tuple(sorted(skills, key=skills_pool.index)),
+                            tags=(*tags, *(["interpretation"] if len(langs) > 1 else [])),
                             hours_per_week=0 if rng.random() < 0.05 else rng.randint(1, 16))
 
     # --- households, one at a time with their needs, referrals and receipts ----------------------
@@ -902,8 +911,8 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
             dong = dongs[min(len(dongs) - 1, bisect.bisect_right(cum, rng.random() * cum[-1]))]
             income = rng.randint(*case.income)
             yield Household(id=hid, region_id=dong, size=size, income_percent=income,
-                            traits=sorted(traits, key=list(T).index), urgency=urgency)
-            bump = {"EMERGENCY": 2, "FOCUSED": 1, "GENERAL": 0}[urgency]
+                            traits=tuple(sorted(traits, key=list(T).index)), urgency=urgency)
+            bump = {Urgency.EMERGENCY: 2, Urgency.FOCUSED: 1, Urgency.GENERAL: 0}[urgency]
             needs: list[Need] = []
             for domain, p, details in case.needs:
                 if rng.random() >= p and needs:
@@ -921,19 +930,19 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                 matching = [s for s in fits if need.domain in s[1] and s[4]]
                 if matching:
                     chosen_service = rng.choice(matching)
-                    status = rng.choices(("PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED"),
-                                         (15, 30, 20, 25, 10))[0]
-                    if status == "ACCEPTED" and not chosen_service[5]:
-                        status = "SENT"  # an accepted referral holds a place the service counts as used
+                    status = rng.choices(_REFERRAL_STAGES, (15, 30, 20, 25, 10))[0]
+                    if status is ReferralStatus.ACCEPTED and not chosen_service[5]:
+                        # an accepted referral holds a place the service counts as used
+                        status = ReferralStatus.SENT
                     r += 1
                     created = dt.datetime.combine(ON - dt.timedelta(days=rng.randint(1, 60)), dt.time(9),
                                                   tzinfo=_KST)
                     updated = created + dt.timedelta(hours=rng.randint(0, 240))
                     referral = Referral(id=f"ref-{r:07d}", household_id=hid, resource_label="Service",
-                                        resource_id=chosen_service[0], need_ids=[need.id], status=status,
+                                        resource_id=chosen_service[0], need_ids=(need.id,), status=status,
                                         created_at=created.isoformat(), updated_at=updated.isoformat())
-                    if status == "DELIVERED":
-                        needs[needs.index(need)] = dataclasses.replace(need, status="MET")
+                    if status is ReferralStatus.DELIVERED:
+                        needs[needs.index(need)] = dataclasses.replace(need, status=NeedStatus.MET)
             yield from needs
             if referral is not None:
                 yield referral
@@ -966,17 +975,17 @@ def records(households: int = 2_000, seed: int = 1, **shape: Any) -> list[Record
 
 #: its map: a province, two cities, three dongs; the household lives in the first dong
 SMALL_REGIONS: tuple[Region, ...] = (
-    Region(id="prov", name="시험도", level="PROVINCE"),
-    Region(id="city-a", name="가시", level="CITY", parent_id="prov"),
-    Region(id="city-b", name="나시", level="CITY", parent_id="prov"),
-    *(Region(id=f"dong-{c}{k}", name=name, level="DONG", parent_id=f"city-{c}")
+    Region(id="prov", name="시험도", level=RegionLevel.PROVINCE),
+    Region(id="city-a", name="가시", level=RegionLevel.CITY, parent_id="prov"),
+    Region(id="city-b", name="나시", level=RegionLevel.CITY, parent_id="prov"),
+    *(Region(id=f"dong-{c}{k}", name=name, level=RegionLevel.DONG, parent_id=f"city-{c}")
       for c, city, n in (("a", "가시", 2), ("b", "나시", 1))
       for k, name in enumerate(dong_names(city, n), start=1)),
 )
 #: the small world's pools: four domains, three traits, ceilings and incomes drawn so that
 #: "equal", "just over" and "10 over" happen often
-SMALL_DOMAINS = ("HEALTH", "HOUSING", "LEGAL", "FOOD")
-SMALL_TRAITS = ("ELDERLY", "UNEMPLOYED", "CHILDREN")
+SMALL_DOMAINS: tuple[Domain, ...] = (Domain.HEALTH, Domain.HOUSING, Domain.LEGAL, Domain.FOOD)
+SMALL_TRAITS: tuple[HouseholdTrait, ...] = (T.ELDERLY, T.UNEMPLOYED, T.CHILDREN)
 SMALL_CEILINGS = (50, 60, 75, 100)
 SMALL_INCOMES = (50, 51, 60, 61, 70, 71, 75, 76, 85, 86, 100)
 
@@ -1020,7 +1029,8 @@ class RandomDraws:
 def small_world(source: Draws | random.Random, regions: Sequence[Region] = SMALL_REGIONS, *,
                 home: str = "dong-a1", household_id: str = "hh-1", on: dt.date = ON, services: int = 8,
                 volunteers: int = 3, capacity: tuple[int, int] = (0, 3),
-                domains: Sequence[str] = SMALL_DOMAINS, traits: Sequence[str] = SMALL_TRAITS) -> list[Record]:
+                domains: Sequence[Domain] = SMALL_DOMAINS,
+                traits: Sequence[HouseholdTrait] = SMALL_TRAITS) -> list[Record]:
     """A small random world around household ``household_id`` in ``home``, every rule often at its edge.
 
     Up to ``services`` services and ``volunteers`` volunteers of one to four organizations serve
@@ -1042,7 +1052,7 @@ def small_world(source: Draws | random.Random, regions: Sequence[Region] = SMALL
         expires = max(signed, on + dt.timedelta(days=d.pick([-1, 0, 10, 400]))) if d.coin() else None
         quota = d.integer(0, 3) if d.coin() else None
         aid = f"mou-{oid}"
-        recs.append(Agreement(id=aid, partner_id=oid, domains=["HEALTH"], signed_on=signed,
+        recs.append(Agreement(id=aid, partner_id=oid, domains=(Domain.HEALTH,), signed_on=signed,
                               expires_on=expires, annual_quota=quota,
                               used=0 if quota is None else d.integer(0, quota)))
         agreement_of[oid] = aid
@@ -1052,13 +1062,13 @@ def small_world(source: Draws | random.Random, regions: Sequence[Region] = SMALL
         provider = d.pick(org_ids)
         cap = d.integer(*capacity) if d.coin() else None
         recs.append(Service(
-            id=sid, name=f"서비스 {i}", provider_id=provider, domains=d.subset(domains, 2, 1),
-            region_ids=d.subset(pool, 2, 1),
+            id=sid, name=f"서비스 {i}", provider_id=provider, domains=tuple(d.subset(domains, 2, 1)),
+            region_ids=tuple(d.subset(pool, 2, 1)),
             max_income_percent=d.pick(SMALL_CEILINGS) if d.coin() else None,
-            required_traits=d.subset(traits, 2),
+            required_traits=tuple(d.subset(traits, 2)),
             capacity=cap, used=0 if cap is None else d.integer(0, cap + 1),
             lead_time_days=d.integer(0, 6), cost=d.pick([0, 0, 5000, 20000]),
-            excludes_ids=d.subset(service_ids, 1),
+            excludes_ids=tuple(d.subset(service_ids, 1)),
             agreement_id=agreement_of.get(provider) if d.coin() else None,
             active=d.integer(0, 9) > 1,
         ))
@@ -1066,19 +1076,19 @@ def small_world(source: Draws | random.Random, regions: Sequence[Region] = SMALL
     volunteer_ids = []
     for i in range(d.integer(0, volunteers)):
         vid = f"v{i}"
-        recs.append(Volunteer(id=vid, name=f"봉사자 {i}", skills=d.subset(domains, 2, 1),
-                              region_ids=d.subset(pool, 2, 1), hours_per_week=d.integer(0, 5)))
+        recs.append(Volunteer(id=vid, name=f"봉사자 {i}", skills=tuple(d.subset(domains, 2, 1)),
+                              region_ids=tuple(d.subset(pool, 2, 1)), hours_per_week=d.integer(0, 5)))
         volunteer_ids.append(vid)
     recs.append(Household(
         id=household_id, region_id=home, size=2,
         income_percent=d.integer(0, 120) if d.coin() else d.pick(SMALL_INCOMES),
-        traits=d.subset(traits, 3), urgency=d.pick(["EMERGENCY", "FOCUSED", "GENERAL"]),
+        traits=tuple(d.subset(traits, 3)), urgency=d.pick(list(Urgency)),
     ))
     need_ids = []
     for i, domain in enumerate(d.sequence(domains, 4, 1)):
         nid = f"n{i}"
         recs.append(Need(id=nid, household_id=household_id, domain=domain, severity=d.integer(1, 5),
-                         status=d.pick(["OPEN", "OPEN", "OPEN", "MET"])))
+                         status=d.pick([NeedStatus.OPEN, NeedStatus.OPEN, NeedStatus.OPEN, NeedStatus.MET])))
         need_ids.append(nid)
     for sid in d.subset(service_ids, 2):
         recs.append(Receipt(household_id=household_id, service_id=sid))
@@ -1087,8 +1097,8 @@ def small_world(source: Draws | random.Random, regions: Sequence[Region] = SMALL
         label, rid = d.pick(targets)
         recs.append(Referral(
             id=f"r{i}", household_id=household_id, resource_label=label, resource_id=rid,
-            need_ids=d.subset(need_ids, 2, 1),
-            status=d.pick(["PROPOSED", "SENT", "ACCEPTED", "DELIVERED", "DECLINED", "CLOSED"]),
+            need_ids=tuple(d.subset(need_ids, 2, 1)),
+            status=d.pick(list(ReferralStatus)),
             created_at=dt.datetime.combine(on - dt.timedelta(days=31), dt.time(9), tzinfo=_KST).isoformat(),
         ))
     return recs
