@@ -15,7 +15,11 @@ def progress_bar(description: str, total: int | None, *, unit: str = "bytes",
     default) is a terminal and does nothing otherwise, so logs and pipes stay clean."""
     stream = stream or sys.stderr
     if not stream.isatty():
-        yield lambda done, total=None: None
+
+        def silent(done: int, new_total: int | None = None) -> None:
+            return None
+
+        yield silent
         return
     from rich.console import Console
     from rich.progress import (

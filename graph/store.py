@@ -24,18 +24,24 @@ needs, referrals and receipts with it).
 from __future__ import annotations
 
 import abc
+import builtins
 import contextlib
-from typing import Any, Iterable, Mapping, Protocol, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, Self, TypeVar
 
 import networkx as nx
 
 from .errors import ConflictError, NotFoundError, ValidationError
 from .model import (
     RESOURCE_LABELS,
+    Agreement,
+    Need,
     Receipt,
     Record,
+    Referral,
     Region,
     RegionLevel,
+    Service,
     record_type,
 )
 
@@ -133,9 +139,9 @@ class UnitOfWork(abc.ABC):
     def validate(self) -> None:
         """Check every staged write against the final state (backends call this
         before committing). Raises the first :class:`ValidationError` found."""
-        for k, rec in self._unchanged.items():
-            if k not in self.staged and self._committed(*k) != rec:
-                self.staged[k] = rec  # someone changed it since: the put stands
+        for k, unchanged in self._unchanged.items():
+            if k not in self.staged and self._committed(*k) != unchanged:
+                self.staged[k] = unchanged  # someone changed it since: the put stands
         for (label, key), rec in self.staged.items():
             try:
                 if rec is None:
@@ -143,7 +149,7 @@ class UnitOfWork(abc.ABC):
                 else:
                     self._check(rec, self._committed(label, key))
             except ValidationError as e:
-                raise _about(e, rec, label, key)
+                raise _about(e, rec, label, key) from None
 
     def _check_deletable(self, label: str, key: str) -> None:
         referrers = sorted(self.referrers(label, key))
@@ -168,7 +174,8 @@ class UnitOfWork(abc.ABC):
         cur = rec.parent_id
         while cur is not None:
             if cur in seen:
-                raise ValidationError("parentId", f"region {rec.id!r} would be its own ancestor (through {cur!r})")
+                raise ValidationError("parentId",
+                                      f"region {rec.id!r} would be its own ancestor (through {cur!r})")
             seen.add(cur)
             above = self.get("Region", cur)
             cur = above.parent_id if isinstance(above, Region) else None
@@ -194,26 +201,27 @@ class UnitOfWork(abc.ABC):
                         f"and cannot become a {rec.level.value}",
                     )
 
-    def _check_service(self, rec: Record, old: Record | None) -> None:
-        agreement_id = getattr(rec, "agreement_id")
+    def _check_service(self, rec: Service, old: Record | None) -> None:
+        agreement_id = rec.agreement_id
         if agreement_id is not None:
             agreement = self.get("Agreement", agreement_id)
-            if getattr(agreement, "partner_id") != getattr(rec, "provider_id"):
+            assert isinstance(agreement, Agreement)  # _check found every reference
+            if agreement.partner_id != rec.provider_id:
                 raise ValidationError(
                     "agreementId",
-                    f"agreement {agreement_id!r} is signed by {getattr(agreement, 'partner_id')!r}, "
-                    f"not by the provider {getattr(rec, 'provider_id')!r}",
+                    f"agreement {agreement_id!r} is signed by {agreement.partner_id!r}, "
+                    f"not by the provider {rec.provider_id!r}",
                 )
 
-    def _check_need(self, rec: Record, old: Record | None) -> None:
-        if old is not None and getattr(old, "household_id") != getattr(rec, "household_id"):
+    def _check_need(self, rec: Need, old: Record | None) -> None:
+        if isinstance(old, Need) and old.household_id != rec.household_id:
             raise ValidationError("householdId", f"need {rec.key!r} belongs to another household")
 
-    def _check_referral(self, rec: Record, old: Record | None) -> None:
-        hid = getattr(rec, "household_id")
-        for nid in getattr(rec, "need_ids"):
+    def _check_referral(self, rec: Referral, old: Record | None) -> None:
+        hid = rec.household_id
+        for nid in rec.need_ids:
             need = self.get("Need", nid)
-            if getattr(need, "household_id") != hid:
+            if not isinstance(need, Need) or need.household_id != hid:
                 raise ValidationError("needIds", f"need {nid!r} is not a need of household {hid!r}")
 
     # -- backend primitives ------------------------------------------------------
@@ -231,7 +239,7 @@ def _names(rec: Record, label: str, key: str) -> bool:
     return any(tl == label and tk == key for _, tl, tk in rec.refs())
 
 
-def _about(err: ValidationError, rec: Record | None, label: str | None = None, key: str | None = None) -> ValidationError:
+def _about(err: ValidationError, rec: Record | None, label: str = "", key: str = "") -> ValidationError:
     """Note on an error which record it is about (loaders map that to a file line)."""
     if err.record is None:
         err.record = (rec.LABEL, rec.key) if rec is not None else (label, key)
@@ -255,7 +263,7 @@ class Store(Protocol):
     def list(self, label: str, *, after: str | None = None, limit: int | None = None) -> list[Record]:
         """Records of one kind ordered by key, after a key, at most ``limit``."""
 
-    def receipts(self, household_id: str) -> list[Receipt]: ...
+    def receipts(self, household_id: str) -> builtins.list[Receipt]: ...
 
     def graph(self, region_id: str | None = None) -> nx.MultiDiGraph:
         """The whole graph, or one region's subtree view (see :mod:`graph.view`)."""
@@ -285,7 +293,7 @@ class Store(Protocol):
         ...
 
     def list_side(self, kind: str, *, after: str | None = None,
-                  limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+                  limit: int | None = None) -> builtins.list[tuple[str, dict[str, Any]]]:
         """(key, data) of a kind's side records in key order, after ``after``."""
         ...
 
@@ -296,6 +304,18 @@ class Store(Protocol):
         """Delete every record, in one unit of work (tests, demos)."""
 
     def close(self) -> None: ...
+
+    def require(self, label: str, key: str, field: str = "id") -> Record:
+        """The record, or NOT_FOUND naming ``field``."""
+        ...
+
+    def resolve_resource(self, resource_id: str, field: str = "resourceId") -> str:
+        """Which label (Service or Volunteer) a resource id names."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 class StoreMixin:
@@ -338,7 +358,7 @@ class StoreMixin:
             raise ValidationError(field, f"{resource_id!r} names both a Service and a Volunteer")
         return found[0]
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

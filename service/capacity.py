@@ -78,7 +78,8 @@ def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str) -> Refer
         return ref
     if to not in MOVES[ref.status]:
         allowed = ", ".join(s.value for s in MOVES[ref.status]) or "none (it is final)"
-        raise ValidationError("status", f"a {ref.status.value} referral cannot become {to.value}; allowed: {allowed}")
+        raise ValidationError("status",
+                              f"a {ref.status.value} referral cannot become {to.value}; allowed: {allowed}")
     if ref.resource_label == "Service":
         svc = uow.require("Service", ref.resource_id, "resourceId")
         assert isinstance(svc, Service)

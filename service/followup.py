@@ -50,8 +50,8 @@ def set_follow_up(store: Store, p: Principal, referral_id: str, on: dt.date | No
             raise ConflictError("id", f"referral {referral_id!r} is {ref.status.value}: nothing to follow up")
         created = dt.datetime.fromisoformat(ref.created_at).date()
         if on < created:
-            raise ValidationError("on", f"must not be before the referral was created ({created.isoformat()}); "
-                                        f"got {on.isoformat()}")
+            raise ValidationError("on", f"must not be before the referral was created "
+                                        f"({created.isoformat()}); got {on.isoformat()}")
     _note(store, p, ref, on)
     return ref
 

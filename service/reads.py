@@ -48,7 +48,8 @@ def services_by_provider(store: Store) -> dict[str, list[Service]]:
     """Every service grouped by its provider's id (one scan of the directory)."""
     out: dict[str, list[Service]] = {}
     for s in store.list("Service"):
-        out.setdefault(s.provider_id, []).append(s)  # type: ignore[attr-defined]
+        if isinstance(s, Service):
+            out.setdefault(s.provider_id, []).append(s)
     return out
 
 

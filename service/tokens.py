@@ -76,15 +76,18 @@ def create_token(store: Store, role: Role | str, *, organization_id: str | None 
     try:
         role = Role(role.lower() if isinstance(role, str) else role)
     except ValueError:
-        raise ValidationError("role", f"must be one of coordinator, caseworker, partner; not {role!r}") from None
+        raise ValidationError("role",
+                              f"must be one of coordinator, caseworker, partner; not {role!r}") from None
     if role is Role.ANONYMOUS:
         raise ValidationError("role", "anonymous callers need no token")
     if role is Role.PARTNER:
         if not organization_id:
-            raise ValidationError("organizationId", "a partner token is bound to its organization: give --org")
+            raise ValidationError("organizationId",
+                                  "a partner token is bound to its organization: give --org")
         store.require("Organization", organization_id, "organizationId")
     elif organization_id:
-        raise ValidationError("organizationId", f"only partner tokens are bound to an organization, not {role.value}")
+        raise ValidationError("organizationId",
+                              f"only partner tokens are bound to an organization, not {role.value}")
     if role is Role.CASEWORKER:
         if not region_id:
             raise ValidationError("regionId", "a case-worker token is bound to a region: give --region")
@@ -99,7 +102,8 @@ def create_token(store: Store, role: Role | str, *, organization_id: str | None 
     store.put_side(KIND, _hash(token), {
         "role": role.value, "organization_id": organization_id, "region_id": region_id,
         "created_at": now.isoformat(),
-        "expires_at": None if expires_in_days is None else (now + dt.timedelta(days=expires_in_days)).isoformat(),
+        "expires_at": (None if expires_in_days is None
+                       else (now + dt.timedelta(days=expires_in_days)).isoformat()),
         "revoked_at": None,
     })
     return token

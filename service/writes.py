@@ -175,7 +175,7 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
     require_household(store, p, _household(store, household_id), "create referrals")
     label = store.resolve_resource(resource_id)
     rec = Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
-                   need_ids=need_ids)
+                   need_ids=tuple(need_ids))
     with store.unit_of_work() as uow:
         protection.require_not_anonymized_in(uow, store, household_id, "householdId")
         old = uow.get("Referral", rec.id)
@@ -186,7 +186,7 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
                 return old
             raise ConflictError("id", f"Referral {rec.id!r} already exists with different content")
         capacity.check_open(uow, label, resource_id, "resourceId")
-        return uow.put(rec)  # type: ignore[return-value]
+        return uow.put(rec)
 
 
 def update_referral(store: Store, p: Principal, referral_id: str, status: Any,

@@ -26,17 +26,19 @@ def build(store: Store, out: TextIO, households: int = 2_000, seed: int = 1) -> 
     from loaders.synthetic import populate
 
     n = populate(store, households, seed)
-    out.write(f"Wrote a synthetic Gyeonggi province: {households:,} households, {n:,} records (seed {seed}).\n")
+    out.write(f"Wrote a synthetic Gyeonggi province: {households:,} households, {n:,} records "
+              f"(seed {seed}).\n")
 
 
 def showcase_household(store: Store) -> str:
     """The household the sample query asks about: the first with an open need,
     the most urgent first."""
-    from graph.model import NeedStatus, Urgency
+    from graph.model import Household, Need, NeedStatus, Urgency
 
-    open_households = {n.household_id for n in store.list("Need") if n.status is NeedStatus.OPEN}
+    open_households = {n.household_id for n in store.list("Need")
+                       if isinstance(n, Need) and n.status is NeedStatus.OPEN}
     order = {u: i for i, u in enumerate(Urgency)}
-    households = [h for h in store.list("Household") if h.id in open_households]
+    households = [h for h in store.list("Household") if isinstance(h, Household) and h.id in open_households]
     if not households:
         raise SystemExit("dolbom demo: the demo database has no household with an open need")
     return min(households, key=lambda h: (order[h.urgency], h.id)).id
@@ -64,6 +66,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         household = showcase_household(store)
         token = create_token(store, "coordinator")
     base = f"http://{args.host}:{args.port}"
+    body = json.dumps({"query": SAMPLE_QUERY.replace(chr(10), " "), "variables": {"id": household}},
+                      ensure_ascii=False)
     out.write(
         f"\nGraphiQL:      {base}/graphql\n"
         f"Network page:  {base}/network/\n"
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         "Or from a shell:\n"
         f"  curl -s {base}/graphql -H 'Content-Type: application/json' "
         f"-H 'Authorization: Bearer {token}' \\\n"
-        f"    -d '{json.dumps({'query': SAMPLE_QUERY.replace(chr(10), ' '), 'variables': {'id': household}}, ensure_ascii=False)}'\n"
+        f"    -d '{body}'\n"
     )
     out.flush()
     if args.no_serve:
@@ -85,7 +89,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="build a demo database, make a coordinator token and serve the API")
     p.add_argument("--db", help=f"embedded database file (default: $DOLBOM_DB or {DEMO_DB})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -93,5 +97,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--households", type=int, default=2_000,
                    help="households in the synthetic province written on first run (default 2,000)")
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic province (default 1)")
-    p.add_argument("--no-serve", action="store_true", help="build, make the token and print, but do not serve")
+    p.add_argument("--no-serve", action="store_true",
+                   help="build, make the token and print, but do not serve")
     p.set_defaults(func=run)

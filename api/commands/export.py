@@ -18,7 +18,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("export", help="write the store as a CSV bundle that `dolbom load` reads back")
     p.add_argument("directory", metavar="DIR", help="folder to write (created if missing; files replaced)")

@@ -24,10 +24,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("export-hsds", help="write organizations and services as Open Referral HSDS 3.0")
     p.add_argument("dir", metavar="DIR", help="output directory (created if missing)")
     p.add_argument("--db", help=DB_HELP)
-    p.add_argument("--no-csv", action="store_true", help="write only the JSON files, not the CSV data package")
+    p.add_argument("--no-csv", action="store_true",
+                   help="write only the JSON files, not the CSV data package")
     p.set_defaults(func=run)

@@ -23,10 +23,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("generate", help="write a synthetic Gyeonggi-like province as a CSV bundle")
     p.add_argument("directory", metavar="OUT", help="folder to write the bundle to")
     p.add_argument("--households", type=int, default=2_000, help="households to generate (100 to 1,000,000)")
     p.add_argument("--seed", type=int, default=1, help="the same seed gives the same bundle")
-    p.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig", help="file encoding (default utf-8-sig)")
+    p.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig",
+                   help="file encoding (default utf-8-sig)")
     p.set_defaults(func=run)

@@ -33,10 +33,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if args.strict and report.unmapped else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("import-hsds", help="import Open Referral HSDS 3.0 (JSON or CSV data package)")
-    p.add_argument("path", metavar="PATH", help="HSDS JSON file, or a directory (datapackage.json + CSVs, or JSON files)")
+    p.add_argument("path", metavar="PATH",
+                   help="HSDS JSON file, or a directory (datapackage.json + CSVs, or JSON files)")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--create", action="store_true", help=CREATE_HELP)
     p.add_argument("--mapping", metavar="FILE",

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("load", help="load a CSV bundle (one file per record kind) into the store",
                        description="Load a CSV bundle. Every row is checked; one bad row aborts the "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import TextIO
 
 from api.terminal import DB_HELP, date_arg, pad
 from graph.factory import open_store
+from graph.model import Domain
 from matching import DEFAULT_POLICY, MatchResult
 from matching.messages import LOCALES, render, word
 from service.analysis import match_result
@@ -17,14 +19,15 @@ from service.principal import Principal
 MAX_LIMIT = 20
 
 
-def _words(domains, locale: str) -> str:
+def _words(domains: Sequence[Domain], locale: str) -> str:
     return ", ".join(word(d, locale) for d in domains) if domains else render("cli.none", locale)
 
 
 def write_table(result: MatchResult, out: TextIO, locale: str = "en") -> None:
     """The packages as a readable table: one row per item, reasons under it, then flags."""
     out.write(render("cli.header", locale, household=result.household_id, packages=len(result.packages),
-                     on=result.on.isoformat(), candidates=result.candidate_count, engine=result.engine) + "\n")
+                     on=result.on.isoformat(), candidates=result.candidate_count,
+                     engine=result.engine) + "\n")
     cols = (("NEEDS", 28), ("RESOURCE", 34), ("PROVIDER", 20), ("COST", 7))
     for p in result.packages:
         proof = "" if p.optimal else render("cli.not_proven", locale)
@@ -37,7 +40,8 @@ def write_table(result: MatchResult, out: TextIO, locale: str = "en") -> None:
             for item in p.items:
                 needs = ", ".join(word(d, locale) for d in item.domains) + f" ({len(item.need_ids)})"
                 row = (needs, f"{item.name} [{item.resource_id}]", item.provider_id, f"{item.cost:.2f}")
-                out.write("  " + " ".join(pad(v, w) for v, (_, w) in zip(row, cols)).rstrip() + "\n")
+                cells = " ".join(pad(v, w) for v, (_, w) in zip(row, cols, strict=True))
+                out.write("  " + cells.rstrip() + "\n")
                 out.writelines(f"      - {reason}\n" for reason in item.reasons)
         out.write(render("cli.covered", locale, domains=_words(p.covered_domains, locale)) + "\n")
         out.write(render("cli.missing", locale, domains=_words(p.missing_domains, locale)) + "\n")
@@ -79,14 +83,15 @@ def _seconds(text: str) -> float:
     return value
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("match", help="ranked coordinated service packages for one household")
     p.add_argument("household_id", metavar="HOUSEHOLD_ID")
     p.add_argument("--limit", type=_limit, default=3, help="how many alternative packages (default 3)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--on", type=date_arg, help="the day agreements must be in force (default: today)")
-    p.add_argument("--locale", choices=LOCALES, default="en", help="language of reasons and flags (default en)")
+    p.add_argument("--locale", choices=LOCALES, default="en",
+                   help="language of reasons and flags (default en)")
     p.add_argument("--time-limit", type=_seconds, dest="time_limit",
                    help=f"solver seconds for all packages (default {DEFAULT_POLICY.time_limit:g})")
     p.add_argument("--db", help=DB_HELP)

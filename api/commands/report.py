@@ -231,7 +231,7 @@ def _kinds(text: str) -> list[str]:
     return kinds
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("report", help="coverage, overlaps, network and overdue reports for coordinators")
     p.add_argument("report", choices=tuple(RUNNERS), help="which report")

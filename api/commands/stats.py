@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("stats", help="count the records in the store")
     p.add_argument("--db", help=DB_HELP)

@@ -46,7 +46,7 @@ def revoke(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("token", help="create, list or revoke API tokens")
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
