@@ -16,14 +16,17 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from graph.errors import ValidationError
 from graph.model import Record
 
 from .bundle import Sheet, _text_cell
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 #: no cell may be longer than this (the model's longest text is 2,000 characters)
 MAX_CELL = 100_000
@@ -44,9 +47,9 @@ class BundleError(ValidationError):
         self.args = (f"{where}{what}: {message}",)
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "column": self.column, "field": self.header,
                 "message": self.message}
 
@@ -134,10 +137,12 @@ class SheetReader:
         self.name = sheet.filename
         #: (file column, sheet column index) per column of the file, once the header is read
         self._mapping: list[tuple[int, int]] = []
-        self._convert: list | None = None
-        self._reader = None
+        #: per file column: the record field and its parser (None: the text as it is), once needed
+        self._convert: list[tuple[str, Callable[[str], Any] | None]] | None = None
+        self._reader: Reader | None = None
         try:
-            self._raw = open(self.path, "rb")
+            # open for the reader's life, not one block: closed by close() or the with block's end
+            self._raw = open(self.path, "rb")  # noqa: SIM115
         except OSError as e:
             raise BundleError(self.name, 0, f"cannot read the file: {e.strerror}") from None
         self._text = _Decoded(self._raw, self.name, encoding)
@@ -160,7 +165,7 @@ class SheetReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _header(self, reader) -> list[tuple[int, int]]:
+    def _header(self, reader: Iterator[list[str]]) -> list[tuple[int, int]]:
         """Check the header; return for each file column the index of its sheet column."""
         sheet, name = self.sheet, self.name
         try:
@@ -203,6 +208,7 @@ class SheetReader:
         problem with the file as a whole raises :class:`BundleError`."""
         width = len(self.header())
         reader, name = self._reader, self.name
+        assert reader is not None  # header() made it
         while True:
             line = reader.line_num + 1
             try:
@@ -216,23 +222,27 @@ class SheetReader:
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue  # a blank line
                 if len(cells) != width:
-                    yield line, BundleError(name, line, f"{len(cells)} cells, but the header has {width} columns")
+                    yield line, BundleError(name, line,
+                                            f"{len(cells)} cells, but the header has {width} columns")
                     continue
             yield line, cells
 
     def record(self, line: int, cells: list[str]) -> Row:
-        """The row's record built by the model, or what is wrong with it."""
+        """The row's record built by the model, or what is wrong with it; ``cells`` is a row of
+        :meth:`cells`, as many as the header has columns."""
         convert = self._convert
         if convert is None:
             cols = self.sheet.columns
             # per file column: the field and its parser (None: the text as it is)
             convert = self._convert = [(cols[i].field, None if cols[i].parse is _text_cell else cols[i].parse)
                                        for _, i in self._mapping]
-        kwargs = {f: (cell if p is None else p(cell)) for (f, p), cell in zip(convert, cells) if cell}
+        kwargs = {f: (cell if p is None else p(cell))
+                  for (f, p), cell in zip(convert, cells, strict=True) if cell}
         # a required cell left empty (a referral's createdAt too, which the model would fill with "now")
         for c in self.sheet.columns:
             if c.required and c.field not in kwargs:
-                return Row(line, None, self.error_at(line, ValidationError(c.header, "is required"), c.header))
+                required = ValidationError(c.header, "is required")
+                return Row(line, None, self.error_at(line, required, c.header))
         try:
             return Row(line, self.sheet.record_type(**kwargs), None)
         except ValidationError as e:
@@ -251,5 +261,5 @@ class SheetReader:
         if found is None and err.field:
             message = f"{err.field}: {message}"
         out = BundleError(self.name, line, message, column=col, header=hdr)
-        out.code = err.code  # type: ignore[misc]
+        out.code = err.code
         return out
