@@ -58,7 +58,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
-from strawberry.http.base import HTTPException as ViewRefusal  # type: ignore[attr-defined]  # from cross_web
+from strawberry.http.base import HTTPException as ViewRefusal  # re-exported from cross_web
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
@@ -187,7 +187,7 @@ class DolbomGraphQL(GraphQL):
             body.operation(out)
         except body.BodyError as e:
             raise ViewRefusal(400, str(e)) from None
-        return body.normalise(out)  # type: ignore[no-any-return]
+        return body.normalise(out)
 
     async def parse_http_body(self, request: Any) -> Any:
         content_type, _ = parse_content_type(request.content_type or "")

@@ -1,5 +1,6 @@
 """The contract's enums. The model's own str-enums are registered with
-strawberry directly (one definition of each value set); NodeKind exists only
+strawberry in place (one definition of each value set, and the names below
+are the model's classes, so they type-check as types); NodeKind exists only
 at the API."""
 
 from __future__ import annotations
@@ -8,23 +9,38 @@ import enum
 
 import strawberry
 
-from graph import model
-from matching import results
+from graph.model import (
+    Domain,
+    HouseholdTrait,
+    NeedStatus,
+    ReferralStatus,
+    RegionLevel,
+    Sector,
+    SupportForm,
+    Urgency,
+)
+from matching.results import FlagKind, Reason
 
-Domain = strawberry.enum(model.Domain, name="Domain")
-Sector = strawberry.enum(model.Sector, name="Sector")
-Urgency = strawberry.enum(model.Urgency, name="Urgency")
-HouseholdTrait = strawberry.enum(model.HouseholdTrait, name="HouseholdTrait")
-RegionLevel = strawberry.enum(model.RegionLevel, name="RegionLevel")
-NeedStatus = strawberry.enum(model.NeedStatus, name="NeedStatus")
-ReferralStatus = strawberry.enum(model.ReferralStatus, name="ReferralStatus")
-FlagKind = strawberry.enum(results.FlagKind, name="FlagKind")
-SupportForm = strawberry.enum(
-    model.SupportForm, name="SupportForm",
+__all__ = [
+    "Domain", "FlagKind", "HouseholdTrait", "NeedStatus", "NodeKind", "Reason", "ReferralStatus",
+    "RegionLevel", "Sector", "SupportForm", "Urgency",
+]
+
+# strawberry.enum marks the class itself (and returns it): registered here, once
+strawberry.enum(Domain, name="Domain")
+strawberry.enum(Sector, name="Sector")
+strawberry.enum(Urgency, name="Urgency")
+strawberry.enum(HouseholdTrait, name="HouseholdTrait")
+strawberry.enum(RegionLevel, name="RegionLevel")
+strawberry.enum(NeedStatus, name="NeedStatus")
+strawberry.enum(ReferralStatus, name="ReferralStatus")
+strawberry.enum(FlagKind, name="FlagKind")
+strawberry.enum(
+    SupportForm, name="SupportForm",
     description="How a resource helps (지원형태): CASH 현금, IN_KIND 현물, VOUCHER 이용권, SERVICE 서비스.")
-Reason = strawberry.enum(results.Reason, name="Reason",
-                         description="What a flag or an unmet need is about, as a code a client can act on "
-                         "(the message is for people).")
+strawberry.enum(Reason, name="Reason",
+                description="What a flag or an unmet need is about, as a code a client can act on "
+                "(the message is for people).")
 
 
 @strawberry.enum(name="NodeKind")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -34,11 +35,13 @@ from .types import (
     ServicePackage,
 )
 
+R = TypeVar("R", bound=model.Record)
 
-async def _record(info: Info, label: str, key: str, field: str = "id") -> model.Record:
-    rec = await info.context.loaders.get(label, key)
-    if rec is None:
-        raise NotFoundError(field, f"no {label} with id {key!r}")
+async def _record(info: Info, kind: type[R], key: str, field: str = "id") -> R:
+    """The record of this kind, or NOT_FOUND naming ``field``."""
+    rec = await info.context.loaders.get(kind.LABEL, key)
+    if not isinstance(rec, kind):
+        raise NotFoundError(field, f"no {kind.LABEL} with id {key!r}")
     return rec
 
 
@@ -46,15 +49,15 @@ async def _record(info: Info, label: str, key: str, field: str = "id") -> model.
 class Query:
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
-        return Region.of(await _record(info, "Region", id))
+        return Region.of(await _record(info, model.Region, id))
 
     @strawberry.field
     async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
-        return Organization.of(await _record(info, "Organization", id))
+        return Organization.of(await _record(info, model.Organization, id))
 
     @strawberry.field
     async def service(self, info: Info, id: strawberry.ID) -> Service | None:
-        return Service.of(await _record(info, "Service", id))
+        return Service.of(await _record(info, model.Service, id))
 
     @strawberry.field
     async def services(self, info: Info, domain: Domain | None = None, region_id: strawberry.ID | None = None,

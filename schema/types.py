@@ -6,6 +6,7 @@ caller may see is decided in :mod:`service.permissions`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, TypeVar
 
@@ -43,13 +44,13 @@ _PRIVATE = frozenset({"rec", "access"})
 
 
 @cache
-def _plain_fields(cls: type) -> tuple[str, ...]:
+def _plain_fields(cls: Callable[..., Any]) -> tuple[str, ...]:
     """The python names of ``cls``'s fields that have no resolver: read off the record."""
     return tuple(f.python_name for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
                  if f.base_resolver is None and f.python_name not in _PRIVATE)
 
 
-def _of(cls: type[T], rec: Any, **extra: Any) -> T:
+def _of(cls: Callable[..., T], rec: Any, **extra: Any) -> T:
     """An object of the strawberry type ``cls`` wrapping ``rec``, its plain fields copied."""
     values = {n: getattr(rec, n) for n in _plain_fields(cls) if n not in extra}
     return cls(rec=rec, **values, **extra)
