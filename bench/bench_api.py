@@ -66,10 +66,10 @@ def bare_app():
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from service.principal import Principal, Role
     from graph.factory import open_store
     from graph.model import Domain
     from service import analysis, reads
+    from service.principal import Principal, Role
 
     store = open_store()
     coordinator = Principal(Role.COORDINATOR, token_id="bench")
@@ -94,14 +94,16 @@ def bare_app():
         edges = [{"cursor": reads.encode_cursor(s.id), "node": {"id": s.id, "name": s.name,
                                                               "domains": [d.value for d in s.domains]}}
                  for s in page.services]
+        end = edges[-1]["cursor"] if edges else None
         return {"totalCount": page.total, "edges": edges,
-                "pageInfo": {"hasNextPage": page.has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
+                "pageInfo": {"hasNextPage": page.has_next, "endCursor": end}}
 
     async def match_route(request: Request) -> JSONResponse:
         return JSONResponse({"matchPackages": await run_in_threadpool(match, request.query_params["id"])})
 
     async def services_route(request: Request) -> JSONResponse:
-        return JSONResponse({"services": await run_in_threadpool(services, request.query_params.get("domain"))})
+        found = await run_in_threadpool(services, request.query_params.get("domain"))
+        return JSONResponse({"services": found})
 
     return Starlette(routes=[Route("/match", match_route), Route("/services", services_route)])
 
@@ -187,7 +189,8 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
     wall = time.perf_counter() - t0
     latencies.sort()
     return {
-        "requests": len(latencies), "failures": len(failures), "first_failure": failures[0] if failures else None,
+        "requests": len(latencies), "failures": len(failures),
+        "first_failure": failures[0] if failures else None,
         "seconds": wall, "throughput": len(latencies) / wall,
         "p50_ms": _pct(latencies, 0.50) * 1000, "p95_ms": _pct(latencies, 0.95) * 1000,
         "p99_ms": _pct(latencies, 0.99) * 1000, "mean_ms": statistics.fmean(latencies) * 1000,
@@ -195,10 +198,10 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
 
 
 def run(args: argparse.Namespace, out) -> dict:
-    from service.principal import Role
-    from tests.spawn import Spawned, free_port, serve_argv
-    from service.tokens import create_token
     from graph.embedded import EmbeddedStore
+    from service.principal import Role
+    from service.tokens import create_token
+    from tests.spawn import Spawned, free_port, serve_argv
 
     results: dict = {"params": {k: v for k, v in vars(args).items() if k not in ("bare_app",)},
                      "env": {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -218,10 +221,10 @@ def run(args: argparse.Namespace, out) -> dict:
         servers = contextlib.ExitStack()
         servers.enter_context(Spawned(serve_argv(db, gql_port, "--log-level", "warning"), env=env,
                                       log_path=os.path.join(tmp, "serve.log"), timeout=300))
-        servers.enter_context(Spawned([sys.executable, "-m", "uvicorn", "bench.bench_api:bare_app", "--factory",
-                                       "--host", "127.0.0.1", "--port", str(bare_port), "--log-level", "warning"],
-                                      ready_path="/services", env=env, log_path=os.path.join(tmp, "bare.log"),
-                                      timeout=300))
+        bare_argv = [sys.executable, "-m", "uvicorn", "bench.bench_api:bare_app", "--factory",
+                     "--host", "127.0.0.1", "--port", str(bare_port), "--log-level", "warning"]
+        servers.enter_context(Spawned(bare_argv, ready_path="/services", env=env,
+                                      log_path=os.path.join(tmp, "bare.log"), timeout=300))
         try:
             gql_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
@@ -269,8 +272,9 @@ def run(args: argparse.Namespace, out) -> dict:
 
 def report(r: dict, out) -> None:
     p = r["params"]
-    out.write(f"\nAPI bench: {sum(r['counts'].values()):,} records ({r['counts']['Household']:,} households), "
-              f"concurrency {p['concurrency']}, {p['requests']:,} requests per scenario, one uvicorn worker each\n")
+    out.write(f"\nAPI bench: {sum(r['counts'].values()):,} records "
+              f"({r['counts']['Household']:,} households), concurrency {p['concurrency']}, "
+              f"{p['requests']:,} requests per scenario, one uvicorn worker each\n")
     out.write(f"  {'scenario':<24} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'failures':>9}\n")
     for key, x in r["runs"].items():
         out.write(f"  {key:<24} {x['throughput']:>8.1f} {x['p50_ms']:>9.1f} {x['p95_ms']:>9.1f} "
