@@ -69,20 +69,18 @@ def test_insert_conflicts_only_on_different_content(loaded):
     hh = loaded.get("Household", "hh-0001")
     with loaded.unit_of_work() as uow:
         uow.insert(hh)  # same content: fine
-    with pytest.raises(ConflictError) as info:
-        with loaded.unit_of_work() as uow:
-            uow.insert(hh.replace(size=9))
+    with pytest.raises(ConflictError) as info, loaded.unit_of_work() as uow:
+        uow.insert(hh.replace(size=9))
     assert info.value.field == "id"
     assert loaded.get("Household", "hh-0001").size == 4
 
 
 def test_unit_of_work_rolls_back_when_its_last_step_fails(loaded):
     before = loaded.counts()
-    with pytest.raises(NotFoundError) as info:
-        with loaded.unit_of_work() as uow:
-            uow.put(Household(id="hh-new", region_id="gg-suwon-jowon", size=2, income_percent=40))
-            uow.put(Need(id="need-new", household_id="hh-new", domain="FOOD", severity=3))
-            uow.put(Need(id="need-bad", household_id="hh-missing", domain="FOOD", severity=3))
+    with pytest.raises(NotFoundError) as info, loaded.unit_of_work() as uow:
+        uow.put(Household(id="hh-new", region_id="gg-suwon-jowon", size=2, income_percent=40))
+        uow.put(Need(id="need-new", household_id="hh-new", domain="FOOD", severity=3))
+        uow.put(Need(id="need-bad", household_id="hh-missing", domain="FOOD", severity=3))
     assert info.value.field == "householdId"
     assert info.value.record == ("Need", "need-bad")
     assert loaded.counts() == before
@@ -92,11 +90,10 @@ def test_unit_of_work_rolls_back_when_its_last_step_fails(loaded):
 
 def test_exception_in_the_block_rolls_back(loaded):
     before = loaded.counts()
-    with pytest.raises(RuntimeError):
-        with loaded.unit_of_work() as uow:
-            uow.put(Household(id="hh-new", region_id="gg-suwon-jowon", size=2, income_percent=40))
-            uow.delete("Referral", "ref-0001")
-            raise RuntimeError("caller changed its mind")
+    with pytest.raises(RuntimeError), loaded.unit_of_work() as uow:
+        uow.put(Household(id="hh-new", region_id="gg-suwon-jowon", size=2, income_percent=40))
+        uow.delete("Referral", "ref-0001")
+        raise RuntimeError("caller changed its mind")
     assert loaded.counts() == before
     assert loaded.get("Referral", "ref-0001") is not None
 
@@ -107,8 +104,10 @@ def test_records_may_come_in_any_order_within_a_unit(store):
         uow.put(Region(id="d", name="동", level="DONG", parent_id="c"))
         uow.put(Region(id="c", name="시", level="CITY", parent_id="p"))
         uow.put(Region(id="p", name="도", level="PROVINCE"))
-        uow.put(Service(id="a", name="A", provider_id="o", domains=["FOOD"], region_ids=["c"], excludes_ids=["b"]))
-        uow.put(Service(id="b", name="B", provider_id="o", domains=["FOOD"], region_ids=["c"], excludes_ids=["a"]))
+        uow.put(Service(id="a", name="A", provider_id="o", domains=["FOOD"], region_ids=["c"],
+                        excludes_ids=["b"]))
+        uow.put(Service(id="b", name="B", provider_id="o", domains=["FOOD"], region_ids=["c"],
+                        excludes_ids=["a"]))
         from graph.model import Organization
 
         uow.put(Organization(id="o", name="O", sector="NONPROFIT"))
@@ -121,21 +120,33 @@ def test_records_may_come_in_any_order_within_a_unit(store):
 @pytest.mark.parametrize(
     "record, field, error",
     [
-        (Service(id="s", name="x", provider_id="org-nope", domains=["FOOD"], region_ids=["gg"]), "providerId", NotFoundError),
-        (Service(id="s", name="x", provider_id="org-diocese", domains=["FOOD"], region_ids=["gg", "nowhere"]), "regionIds", NotFoundError),
-        (Service(id="s", name="x", provider_id="org-diocese", domains=["FOOD"], region_ids=["gg"], excludes_ids=["svc-nope"]), "excludesIds", NotFoundError),
-        (Service(id="s", name="x", provider_id="org-diocese", domains=["LEGAL"], region_ids=["gg"], agreement_id="mou-bar"), "agreementId", ValidationError),
+        (Service(id="s", name="x", provider_id="org-nope", domains=["FOOD"], region_ids=["gg"]),
+         "providerId", NotFoundError),
+        (Service(id="s", name="x", provider_id="org-diocese", domains=["FOOD"], region_ids=["gg", "nowhere"]),
+         "regionIds", NotFoundError),
+        (Service(id="s", name="x", provider_id="org-diocese", domains=["FOOD"], region_ids=["gg"],
+                 excludes_ids=["svc-nope"]),
+         "excludesIds", NotFoundError),
+        (Service(id="s", name="x", provider_id="org-diocese", domains=["LEGAL"], region_ids=["gg"],
+                 agreement_id="mou-bar"),
+         "agreementId", ValidationError),
         (Household(id="h", region_id="nowhere", size=1, income_percent=10), "regionId", NotFoundError),
         (Need(id="n", household_id="hh-nope", domain="FOOD", severity=2), "householdId", NotFoundError),
-        (Need(id="need-0001-rent", household_id="hh-0002", domain="HOUSING", severity=5), "householdId", ValidationError),
-        (Referral(id="f", household_id="hh-0001", resource_label="Service", resource_id="svc-gg-legal", need_ids=["need-0002-food"]), "needIds", ValidationError),
-        (Referral(id="f", household_id="hh-0001", resource_label="Volunteer", resource_id="svc-gg-legal", need_ids=["need-0001-job"]), "resourceId", NotFoundError),
+        (Need(id="need-0001-rent", household_id="hh-0002", domain="HOUSING", severity=5),
+         "householdId", ValidationError),
+        (Referral(id="f", household_id="hh-0001", resource_label="Service", resource_id="svc-gg-legal",
+                  need_ids=["need-0002-food"]),
+         "needIds", ValidationError),
+        (Referral(id="f", household_id="hh-0001", resource_label="Volunteer", resource_id="svc-gg-legal",
+                  need_ids=["need-0001-job"]),
+         "resourceId", NotFoundError),
         (Receipt(household_id="hh-0001", service_id="svc-nope"), "serviceId", NotFoundError),
         (Region(id="x", name="x", level="DONG", parent_id="gg"), "parentId", ValidationError),
         (Region(id="x", name="x", level="CITY"), "parentId", ValidationError),
         (Region(id="x", name="x", level="PROVINCE", parent_id="gg"), "parentId", ValidationError),
         (Region(id="gg", name="경기도", level="CITY", parent_id="gg-suwon"), "parentId", ValidationError),
-        (Region(id="gg-suwon", name="수원시", level="DONG", parent_id="gg-seongnam"), "level", ValidationError),
+        (Region(id="gg-suwon", name="수원시", level="DONG", parent_id="gg-seongnam"),
+         "level", ValidationError),
     ],
 )
 def test_referential_and_structural_rules(loaded, record, field, error):
@@ -156,8 +167,9 @@ def test_a_cycle_in_regions_is_named(loaded):
 
 
 def test_delete_refuses_what_is_still_referenced(loaded):
-    for label, key in [("Region", "gg-suwon"), ("Organization", "org-gg-bar"), ("Service", "svc-gg-legal"),
-                       ("Agreement", "mou-bar"), ("Need", "need-0001-legal"), ("Service", "svc-diocese-food")]:
+    for label, key in [("Region", "gg-suwon"), ("Organization", "org-gg-bar"),
+                       ("Service", "svc-gg-legal"), ("Agreement", "mou-bar"),
+                       ("Need", "need-0001-legal"), ("Service", "svc-diocese-food")]:
         with pytest.raises(ConflictError) as info:
             loaded.delete(label, key)
         assert info.value.field == "id" and "still referenced" in info.value.message

@@ -11,7 +11,9 @@ def test_side_records_round_trip_in_key_order_per_kind(store):
     assert store.get_side("audit", "a") == {"what": "read"}
     assert store.get_side("token", "c") is None
     assert [k for k, _ in store.list_side("token")] == ["a", "b"]
-    assert store.list_side("token", after="a") == [("b", {"role": "partner", "organization_id": "org-1", "n": 1})]
+    assert store.list_side("token", after="a") == [
+        ("b", {"role": "partner", "organization_id": "org-1", "n": 1}),
+    ]
     assert [k for k, _ in store.list_side("token", limit=1)] == ["a"]
     assert store.list_side("nothing") == []
 

@@ -63,7 +63,7 @@ def test_neighbourhood_holds_exactly_the_expected_nodes_and_edges(loaded):
     g = loaded.neighbourhood("hh-0001")
     assert set(g.nodes) == HH1_NODES
     assert set(g.edges(keys=True)) == HH1_EDGES
-    for u, v, k, data in g.edges(keys=True, data=True):
+    for _u, _v, k, data in g.edges(keys=True, data=True):
         assert data == {"type": k}
 
 
@@ -131,7 +131,8 @@ def test_subtree_view(loaded):
     }
     assert {n for n in g if n.startswith("Household:")} == {"Household:hh-0002"}
     assert {n for n in g if n.startswith("Service:")} == {
-        "Service:svc-seongnam-care", "Service:svc-diocese-food", "Service:svc-gg-legal", "Service:svc-gg-clinic",
+        "Service:svc-seongnam-care", "Service:svc-diocese-food", "Service:svc-gg-legal",
+        "Service:svc-gg-clinic",
     }
     assert {n for n in g if n.startswith("Volunteer:")} == {"Volunteer:vol-park"}
     assert "Organization:org-suwon-city" not in g
