@@ -53,10 +53,10 @@ def browser_ready() -> None:
 
 def _build_db(path: Path) -> tuple[str, str]:
     """A synthetic database and a coordinator token; returns (token, a city id)."""
-    from service.principal import Role
-    from service.tokens import create_token
     from graph.embedded import EmbeddedStore
     from loaders import synthetic
+    from service.principal import Role
+    from service.tokens import create_token
 
     with EmbeddedStore(path) as store:
         synthetic.populate(store, HOUSEHOLDS, seed=7)
@@ -123,8 +123,8 @@ def test_the_page_draws_what_the_api_says_and_explains_a_node(server):
     assert "Kind" in clicked["details"] and "Links" in clicked["details"]
 
     # the heatmap has one row per region of the city's coverage, one cell per coverage cell
-    cov = _graphql(server, "query($r: ID) { coverage(regionId: $r) { region { id } uncoveredNeeds unmetNeeds } }",
-                   {"r": server["city"]})["coverage"]
+    coverage = "query($r: ID) { coverage(regionId: $r) { region { id } uncoveredNeeds unmetNeeds } }"
+    cov = _graphql(server, coverage, {"r": server["city"]})["coverage"]
     heat = seen["heatmap"]
     assert heat["visible"]
     assert heat["cells"] == len(cov)

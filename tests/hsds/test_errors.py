@@ -19,7 +19,8 @@ def _sample() -> list[dict]:
 
 def _write(tmp_path, doc, name="in.json"):
     path = tmp_path / name
-    path.write_text(json.dumps(doc, ensure_ascii=False) if not isinstance(doc, str) else doc, encoding="utf-8")
+    text = doc if isinstance(doc, str) else json.dumps(doc, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -37,16 +38,19 @@ def _break(doc: list[dict], index: int, fn) -> list[dict]:
 
 
 CASES = [
-    ("bad status", lambda d: _break(d, 0, lambda s: s.update(status="open")), "[0]", "status", "must be one of"),
+    ("bad status", lambda d: _break(d, 0, lambda s: s.update(status="open")),
+     "[0]", "status", "must be one of"),
     ("no name", lambda d: _break(d, 1, lambda s: s.pop("name")), "[1]", "name", "non-empty name"),
-    ("name too long", lambda d: _break(d, 0, lambda s: s.update(name="가" * 201)), "[0]", "name", "at most 200"),
+    ("name too long", lambda d: _break(d, 0, lambda s: s.update(name="가" * 201)),
+     "[0]", "name", "at most 200"),
     ("amount text", lambda d: _break(d, 1, lambda s: s["cost_options"][0].update(amount="5000원")),
      "[1].cost_options[0]", "amount", "must be a number"),
     ("negative amount", lambda d: _break(d, 1, lambda s: s["cost_options"][0].update(amount=-5)),
      "[1].cost_options[0]", "amount", "must not be negative"),
     ("numeric id", lambda d: _break(d, 2, lambda s: s.update(id=12)), "[2]", "id", "string id"),
     ("blank id", lambda d: _break(d, 2, lambda s: s.update(id="  ")), "[2]", "id", "non-empty"),
-    ("age text", lambda d: _break(d, 1, lambda s: s.update(minimum_age="65세")), "[1]", "minimum_age", "number"),
+    ("age text", lambda d: _break(d, 1, lambda s: s.update(minimum_age="65세")),
+     "[1]", "minimum_age", "number"),
     ("nested not an object", lambda d: _break(d, 0, lambda s: s.update(service_areas=["수원시"])),
      "[0].service_areas[0]", "service_areas", "must be an object"),
     ("conflicting duplicate", lambda d: _break(d, 1, lambda s: s.update(organization={
@@ -123,7 +127,8 @@ def test_csv_in_cp949_reads(store, tmp_path):
 @pytest.mark.parametrize("doc,field,message", [
     ({"domains": {"반려동물": ["PETS"]}}, "domains.반려동물", "must be one of"),
     ({"traits": {"노인": "OLD"}}, "traits.노인", "must be one of"),
-    ({"sector_rules": [{"pattern": "(", "sector": "PUBLIC"}]}, "sector_rules[0].pattern", "regular expression"),
+    ({"sector_rules": [{"pattern": "(", "sector": "PUBLIC"}]}, "sector_rules[0].pattern",
+     "regular expression"),
     ({"sector_rules": [{"pattern": "x", "sector": "STATE"}]}, "sector_rules[0].sector", "must be one of"),
     ({"default_sector": "GOV"}, "default_sector", "must be one of"),
     ({"domain": {}}, "domain", "unknown section"),

@@ -35,8 +35,10 @@ def test_counts_and_unmapped_report(store):
     assert r.ids("service_no_domain") == [sid(5)]
     assert r.ids("service_no_region") == [sid(6)]
     assert r.ids("service_no_organization") == [sid(8)]
-    assert r.ids("unknown_term") == ["00000003-0000-4000-8000-000000000006", "00000003-0000-4000-8000-000000000008"]
-    assert r.ids("unknown_area") == ["00000004-0000-4000-8000-000000000004", "00000004-0000-4000-8000-000000000006"]
+    assert r.ids("unknown_term") == ["00000003-0000-4000-8000-000000000006",
+                                     "00000003-0000-4000-8000-000000000008"]
+    assert r.ids("unknown_area") == ["00000004-0000-4000-8000-000000000004",
+                                     "00000004-0000-4000-8000-000000000006"]
     assert r.ids("unknown_location") == ["00000005-0000-4000-8000-000000000004"]
     assert r.ids("age_rule") == [sid(2)]
     assert r.ids("income_rule") == [sid(6)]

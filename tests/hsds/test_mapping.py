@@ -58,7 +58,8 @@ def test_override_merges_and_can_replace(tmp_path):
 
 def test_sector_guess_says_why():
     m = load_mapping()
-    assert m.guess_sector({"name": "경기중앙지방변호사회"}) == (Sector.ASSOCIATION, "name contains '변호사회'")
+    assert m.guess_sector({"name": "경기중앙지방변호사회"}) == (
+        Sector.ASSOCIATION, "name contains '변호사회'")
     assert m.guess_sector({"name": "Example Org", "legal_status": "Limited Company"})[0] == Sector.CORPORATE
     assert m.guess_sector({"name": "천주교 수원교구"})[0] == Sector.RELIGIOUS
 
