@@ -48,7 +48,8 @@ CASES = {
     "duplicate of a stored id": ({"needs.csv": NEEDS + "ex-need-1,ex-hh-1,CARE,3,,\nn8,ex-hh-1,FOOD,2,,\n"
                                                "ex-need-1,ex-hh-1,CARE,3,,\n"},
                                  "needs.csv:4:1 (id)", "duplicate id 'ex-need-1' (first on line 2)"),
-    "duplicate receipt": ({"receipts.csv": "householdId,serviceId\nex-hh-1,ex-svc-rent\nex-hh-1,ex-svc-rent\n"},
+    "duplicate receipt": ({"receipts.csv": "householdId,serviceId\n"
+                                           "ex-hh-1,ex-svc-rent\nex-hh-1,ex-svc-rent\n"},
                           "receipts.csv:3:2 (serviceId)",
                           "household 'ex-hh-1' receives service 'ex-svc-rent' twice (first on line 2)"),
     "duplicate region": ({"regions.csv": "id,name,level,parentId\ngg,A,PROVINCE,\ngg,B,PROVINCE,\n"},
@@ -183,8 +184,8 @@ def test_duplicates_come_out_the_same_whatever_the_batches(store, tmp_path, batc
     """The first row of a key claims it, even when that row is left out for a
     bad reference (as in a unit of work); a copy rejected by the model claims
     nothing; every later copy names the first line."""
-    hh = HH + ("h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,0,10,,\nh2,ex-suwon-d01,2,10,,\nh1,ex-suwon-d01,1,10,,\n"
-               "h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,2,10,,\n")
+    hh = HH + ("h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,0,10,,\nh2,ex-suwon-d01,2,10,,\n"
+               "h1,ex-suwon-d01,1,10,,\nh1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,2,10,,\n")
     needs = NEEDS + "n9,hh-nobody,CARE,3,,\nn8,h1,FOOD,2,,\nn9,h1,CARE,3,,\n"
     d = write(tmp_path, {"households.csv": hh, "needs.csv": needs})
     report = load_bundle(store, d, skip_invalid=True, batch=batch)
@@ -207,5 +208,6 @@ def test_duplicates_found_across_batches_stop_at_the_cap(store, tmp_path, monkey
     with pytest.raises(csvbundle.BundleInvalid) as info:
         load_bundle(store, d, batch=2)
     report = info.value.report
-    assert 5 <= report.invalid <= 6 and len(report.problems) == 5  # it stopped at the batch that reached 5, of 40
+    # it stopped at the batch that reached 5, of 40
+    assert 5 <= report.invalid <= 6 and len(report.problems) == 5
     assert str(report.problems[0]) == "households.csv:42:1 (id): duplicate id 'h0' (first on line 2)"

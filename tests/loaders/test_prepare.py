@@ -56,8 +56,8 @@ def test_bad_rows_read_by_a_worker_are_reported_the_same(tmp_path, skip_invalid)
     assert reports[True] == reports[False]
     assert reports[True] == [
         "needs.csv:2:4 (severity): must be between 1 and 5 (got 9)",
-        ("needs.csv:3:3 (domain): must be one of HEALTH, HOUSING, EMPLOYMENT, LEGAL, INCOME, EDUCATION, CARE, "
-         "MENTAL_HEALTH, FOOD (got 'NOPE')"),
+        ("needs.csv:3:3 (domain): must be one of HEALTH, HOUSING, EMPLOYMENT, LEGAL, INCOME, EDUCATION, "
+         "CARE, MENTAL_HEALTH, FOOD (got 'NOPE')"),
         "needs.csv:4:2 (householdId): no Household with id 'zz'",
         "needs.csv:6:1 (id): duplicate id 'n4' (first on line 5)",
     ]
