@@ -74,7 +74,8 @@ class Spawned:
 
     def start(self) -> Spawned:
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -86,7 +87,8 @@ class Spawned:
             exited = self.proc.poll() is not None
             if exited or time.monotonic() > deadline:
                 self.stop()
-                why = f"exited ({self.proc.returncode})" if exited else f"was not ready in {self.timeout:.0f} s"
+                why = (f"exited ({self.proc.returncode})" if exited
+                       else f"was not ready in {self.timeout:.0f} s")
                 raise SpawnError(f"{' '.join(self.argv[1:5])} ... {why}; its log:\n{self.log_tail()}")
             time.sleep(0.2)
 

@@ -13,8 +13,8 @@ def run(*argv):
 
 def test_demo_writes_the_synthetic_province_once_makes_a_token_and_prints_a_query(tmp_path):
     from api.commands.demo import showcase_household
-    from service.tokens import authenticate
     from graph.embedded import EmbeddedStore
+    from service.tokens import authenticate
 
     db = str(tmp_path / "demo.db")
     code, text = run("demo", "--db", db, "--no-serve", "--port", "8123", "--households", "150")
@@ -37,8 +37,8 @@ def test_demo_writes_the_synthetic_province_once_makes_a_token_and_prints_a_quer
 
 
 def test_token_create_prints_only_the_token_and_list_and_revoke_work(tmp_path):
-    from loaders.sample import sample_records
     from graph.embedded import EmbeddedStore
+    from loaders.sample import sample_records
 
     db = str(tmp_path / "t.db")
     with EmbeddedStore(db) as store:

@@ -67,7 +67,8 @@ def test_the_password_comes_from_the_environment_with_no_default(compose):
 def test_the_image_holds_every_package_and_serves_by_default():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     copied = set(re.findall(r"^COPY (\w+) \1$", dockerfile, flags=re.M))
-    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    include = setuptools["packages"]["find"]["include"]
     assert copied == {p.rstrip("*") for p in include}
     cmd = re.search(r"^CMD (.+)$", dockerfile, flags=re.M)
     assert cmd is not None and '"serve"' in cmd.group(1) and '"demo"' not in cmd.group(1)

@@ -102,7 +102,8 @@ def test_no_import_cycles_among_project_modules() -> None:
     ({"graph/a.py": "import networkx\n", "service/b.py": "from graph.a import x\n"}, [], []),
     ({"graph/a.py": "def f():\n    from service import b\n", "service/b.py": "import graph.a\n"},
      ["graph.a -> service.b"], [["graph.a", "service.b"]]),
-    ({"schema/a.py": "from . import b\n", "schema/b.py": "from .a import x\n"}, [], [["schema.a", "schema.b"]]),
+    ({"schema/a.py": "from . import b\n", "schema/b.py": "from .a import x\n"},
+     [], [["schema.a", "schema.b"]]),
     ({"loaders/a.py": "from matching.b import y\n", "matching/b.py": ""}, ["loaders.a -> matching.b"], []),
 ])
 def test_the_checks_catch_what_they_should(tmp_path: Path, files: dict[str, str], want_up: list[str],

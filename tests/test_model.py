@@ -62,8 +62,10 @@ def household(**kw):
                            expires_on="2025-02-28"), "expiresOn"),
         (lambda: Agreement(id="a", partner_id="o", domains=["LEGAL"], signed_on="2025-03-01",
                            annual_quota=-5), "annualQuota"),
-        (lambda: Volunteer(id="v", name="x", skills=["CARE"], region_ids=["r"], hours_per_week=169), "hoursPerWeek"),
-        (lambda: Volunteer(id="v", name="x", skills=["CARE"], region_ids=["r"], hours_per_week=-1), "hoursPerWeek"),
+        (lambda: Volunteer(id="v", name="x", skills=["CARE"], region_ids=["r"], hours_per_week=169),
+         "hoursPerWeek"),
+        (lambda: Volunteer(id="v", name="x", skills=["CARE"], region_ids=["r"], hours_per_week=-1),
+         "hoursPerWeek"),
         (lambda: Volunteer(id="v", name="x", skills=[], region_ids=["r"]), "skills"),
         (lambda: household(size=0), "size"),
         (lambda: household(income_percent=-1), "incomePercent"),
@@ -97,7 +99,8 @@ def test_boundaries_are_inclusive():
     assert household(income_percent=1000).income_percent == 1000
     assert Need(id="n", household_id="h", domain="FOOD", severity=1).severity == 1
     assert Need(id="n", household_id="h", domain="FOOD", severity=5).severity == 5
-    assert Volunteer(id="v", name="x", skills=["CARE"], region_ids=["r"], hours_per_week=168).hours_per_week == 168
+    busiest = Volunteer(id="v", name="x", skills=["CARE"], region_ids=["r"], hours_per_week=168)
+    assert busiest.hours_per_week == 168
     assert service(capacity=0).available == 0
     assert Region(id="x" * 128, name="x", level="PROVINCE").id == "x" * 128
     a = Agreement(id="a", partner_id="o", domains=["LEGAL"], signed_on="2025-03-01", expires_on="2025-03-01")
@@ -109,7 +112,8 @@ def test_lists_are_normalised_so_equal_content_compares_equal():
     b = service(domains=[Domain.HEALTH, Domain.LEGAL], region_ids=("r1", "r2"), excludes_ids={"a", "b"})
     assert a == b
     assert a.domains == (Domain.HEALTH, Domain.LEGAL)  # declaration order
-    assert household(traits=["UNEMPLOYED", "ELDERLY"]).traits == (HouseholdTrait.ELDERLY, HouseholdTrait.UNEMPLOYED)
+    traits = household(traits=["UNEMPLOYED", "ELDERLY"]).traits
+    assert traits == (HouseholdTrait.ELDERLY, HouseholdTrait.UNEMPLOYED)
 
 
 def test_dict_round_trip_of_every_kind():

@@ -97,7 +97,8 @@ def test_coverage_of_a_region_and_the_heatmap(db, tmp_path):
     png = tmp_path / "cov.png"
     code, text = run("report", "coverage", "--region", "gg-suwon", "--format", "json", "--plot", str(png),
                      "--db", db)
-    assert code == 0 and {c["regionId"] for c in json.loads(text)} == {"gg-suwon", "gg-suwon-maetan", "gg-suwon-jowon"}
+    assert code == 0
+    assert {c["regionId"] for c in json.loads(text)} == {"gg-suwon", "gg-suwon-maetan", "gg-suwon-jowon"}
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
 
 
@@ -137,6 +138,7 @@ def test_plot_without_matplotlib_names_the_extra(db, tmp_path, capsys, monkeypat
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
     code, _ = run("report", "coverage", "--plot", str(tmp_path / "heat.png"), "--db", db)
     assert code == 2 and "dolbom[plot]" in capsys.readouterr().err

@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from service.principal import Principal, Role
-from service.tokens import authenticate, create_token, list_tokens, revoke_token
 from graph.embedded import EmbeddedStore
 from graph.errors import NotFoundError, UnauthenticatedError, ValidationError
+from service.principal import Principal, Role
+from service.tokens import authenticate, create_token, list_tokens, revoke_token
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_a_revoked_token_is_refused_and_revoking_is_idempotent(store):
 
 def test_an_expired_token_is_refused(store):
     token = create_token(store, Role.COORDINATOR, expires_in_days=2)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     assert authenticate(store, f"Bearer {token}", now=now + dt.timedelta(days=1)).role is Role.COORDINATOR
     with pytest.raises(UnauthenticatedError, match="expired"):
         authenticate(store, f"Bearer {token}", now=now + dt.timedelta(days=3))
