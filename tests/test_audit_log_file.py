@@ -224,3 +224,19 @@ def test_an_acknowledged_audit_entry_survives_kill_9(tmp_path):
         found = [d["requestId"] for _, d in store.list_side(AUDIT)]
     assert found[: acked + 1] == [f"ack-{i}" for i in range(acked + 1)]
     assert len(found) <= acked + 2  # at most the one written but not yet printed
+
+
+def test_a_full_disk_under_the_audit_log_is_a_store_error_the_api_reports_as_storage_full(tmp_path):
+    from schema.errors import storage_full
+
+    with EmbeddedStore(tmp_path / "f.db") as store:
+        store.append_audit("a", {"n": 0})
+        log = sqlite3.connect(path_for(store.path))
+        pages = log.execute("PRAGMA page_count").fetchone()[0]
+        log.close()
+        store._audit._conn.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+        with pytest.raises(StoreError, match="nothing was written") as info:
+            for i in range(1, 50):
+                store.append_audit(f"b{i}", {"n": i, "pad": "가" * 2000})
+        assert storage_full(info.value)
+        assert [k for k, _ in store.list_side(AUDIT)][:1] == ["a"]

@@ -74,11 +74,11 @@ class AuditLog:
                 c.execute("ROLLBACK")
                 raise StoreError(f"an audit entry under this key is already in {self.path!r}: "
                                  "entries are never replaced") from None
-            except sqlite3.Error as e:  # a full disk, a busy file
+            except sqlite3.Error as e:  # a full disk (kept as the cause: the API reports it so), a busy file
                 if c.in_transaction:
                     c.execute("ROLLBACK")
                 raise StoreError(f"cannot write to the audit log {self.path!r}: {e}; nothing was written"
-                                 ) from None
+                                 ) from e
 
     def append(self, key: str, data: str) -> None:
         """Add one entry under a key not used before; durable when this returns."""
