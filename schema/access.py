@@ -33,7 +33,8 @@ async def own_service_ids(info: Info) -> frozenset[str]:
 async def _own_referrals(info: Info, household_id: str) -> list[model.Referral]:
     parts = await info.context.loaders.parts.load(household_id)
     own = await own_service_ids(info)
-    return [r for r in (parts.referrals if parts else ()) if r.resource_label == "Service" and r.resource_id in own]
+    return [r for r in (parts.referrals if parts else ())
+            if r.resource_label == "Service" and r.resource_id in own]
 
 
 async def household(info: Info, household_id: str, field: str = "householdId") -> tuple[model.Household, str]:

@@ -20,7 +20,8 @@ class AuditEntry:
     target_label: str | None
     target_ids: list[strawberry.ID]
     request_id: str | None
-    detail: str = strawberry.field(description="A JSON object with what else the entry notes (e.g. a status).")
+    detail: str = strawberry.field(
+        description="A JSON object with what else the entry notes (e.g. a status).")
 
     @classmethod
     def of(cls, data: dict) -> AuditEntry:

@@ -30,7 +30,8 @@ from .types import Agreement, Household, Need, Organization, Referral, Region, S
 async def _do(info: Info, op: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """The write ``op`` with its audit entry (see :func:`service.actions.perform`)."""
     ctx = info.context
-    return await run_in_threadpool(actions.perform, ctx.store, ctx.principal, ctx.request_id, op, *args, **kwargs)
+    return await run_in_threadpool(actions.perform, ctx.store, ctx.principal, ctx.request_id,
+                                   op, *args, **kwargs)
 
 
 @strawberry.type
@@ -73,7 +74,8 @@ class Mutation:
         return Need.of(await _do(info, writes.set_need_status, id, status))
 
     @strawberry.mutation(description="Record that the household already receives a service.")
-    async def record_receipt(self, info: Info, household_id: strawberry.ID, service_id: strawberry.ID) -> Household:
+    async def record_receipt(self, info: Info, household_id: strawberry.ID,
+                             service_id: strawberry.ID) -> Household:
         rec = await _do(info, writes.record_receipt, household_id, service_id)
         return await Household.load(info, rec.id)
 
@@ -90,13 +92,14 @@ class Mutation:
         return Referral.of(await run_in_threadpool(actions.update_referral, ctx.store, ctx.principal,
                                                    ctx.request_id, ctx.settings, id, status))
 
-    @strawberry.mutation(description="Case workers and coordinators: the day to check with the household again "
-                         "(null clears it). DELIVERED referrals get one follow_up_days after delivery.")
+    @strawberry.mutation(description="Case workers and coordinators: the day to check with the household "
+                         "again (null clears it). DELIVERED referrals get one follow_up_days after "
+                         "delivery.")
     async def set_follow_up(self, info: Info, referral_id: strawberry.ID, on: dt.date | None) -> Referral:
         return Referral.of(await _do(info, followup.set_follow_up, referral_id, on))
 
-    @strawberry.mutation(description="Coordinators: remove a closed household's personal fields and free text "
-                         "(needs' detail, incomePercent; size banded), keeping what reports count. "
+    @strawberry.mutation(description="Coordinators: remove a closed household's personal fields and free "
+                         "text (needs' detail, incomePercent; size banded), keeping what reports count. "
                          "See docs/protection.md.")
     async def anonymize_household(self, info: Info, id: strawberry.ID) -> Household:
         rec = await _do(info, protection.anonymize_household, id)

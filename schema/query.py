@@ -64,8 +64,8 @@ class Query:
                        first: int | None = 50, after: str | None = None) -> ServiceConnection:
         ctx = info.context
         first = 50 if first is None else first
-        page = await run_in_threadpool(reads.services_page, ctx.store, domain=domain, region_id=region_id, first=first,
-                              after=after, max_first=ctx.settings.max_first)
+        page = await run_in_threadpool(reads.services_page, ctx.store, domain=domain, region_id=region_id,
+                                       first=first, after=after, max_first=ctx.settings.max_first)
         edges = [ServiceEdge(cursor=reads.encode_cursor(s.id), node=Service.of(s)) for s in page.services]
         return ServiceConnection(
             edges=edges, total_count=page.total,
@@ -81,8 +81,8 @@ class Query:
     async def match_packages(self, info: Info, household_id: strawberry.ID,
                              limit: int | None = 3) -> list[ServicePackage]:
         ctx = info.context
-        packages = await run_heavy(ctx.settings.heavy_workers, analysis.match_packages, ctx.store, ctx.principal,
-                                   household_id, 3 if limit is None else limit,
+        packages = await run_heavy(ctx.settings.heavy_workers, analysis.match_packages, ctx.store,
+                                   ctx.principal, household_id, 3 if limit is None else limit,
                                    max_limit=ctx.settings.max_match_limit)
         ctx.households_read.add(household_id)
         return [ServicePackage.of(p) for p in packages]
@@ -98,8 +98,8 @@ class Query:
     @strawberry.field
     async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:
         ctx = info.context
-        groups = await run_heavy(ctx.settings.heavy_workers, analysis.overlap_groups, ctx.store, ctx.principal,
-                                 region_id)
+        groups = await run_heavy(ctx.settings.heavy_workers, analysis.overlap_groups, ctx.store,
+                                 ctx.principal, region_id)
         return [OverlapGroup.of(g) for g in groups]
 
     @strawberry.field
@@ -118,28 +118,30 @@ class Query:
                                weight=float(e.weight)) for e in g.edges],
         )
 
-    @strawberry.field(description="Plan scarce capacity across the given households, most urgent first in value.")
+    @strawberry.field(description="Plan scarce capacity across the given households, most urgent first "
+                      "in value.")
     async def allocate(self, info: Info, household_ids: list[strawberry.ID]) -> Allocation:
         ctx = info.context
         if len(household_ids) > ctx.settings.max_allocate:  # refuse before any store read
             raise ValidationError("householdIds", f"at most {ctx.settings.max_allocate} households per plan "
                                                   f"(got {len(household_ids)})")
         plan = await run_heavy(ctx.settings.heavy_workers, analysis.allocate_plan, ctx.store, ctx.principal,
-                               household_ids,
-                              max_households=ctx.settings.max_allocate,
-                              time_limit=ctx.settings.allocate_time_limit)
+                               household_ids, max_households=ctx.settings.max_allocate,
+                               time_limit=ctx.settings.allocate_time_limit)
         ctx.households_read.update(household_ids)
         return Allocation.of(plan)
 
-    @strawberry.field(description="Coordinators: the audit trail, oldest first, filtered by any of actor (token "
-                      "id), action, target id and a time window [since, until).")
+    @strawberry.field(description="Coordinators: the audit trail, oldest first, filtered by any of actor "
+                      "(token id), action, target id and a time window [since, until).")
     async def audit_log(self, info: Info, actor: str | None = None, action: str | None = None,
-                        target_id: strawberry.ID | None = None, since: str | None = None, until: str | None = None,
-                        first: int | None = 50, after: str | None = None) -> AuditConnection:
+                        target_id: strawberry.ID | None = None, since: str | None = None,
+                        until: str | None = None, first: int | None = 50,
+                        after: str | None = None) -> AuditConnection:
         ctx = info.context
-        page = await run_in_threadpool(audit.audit_log, ctx.store, ctx.principal, first=50 if first is None else first,
-                              after=after, max_first=ctx.settings.max_first, actor=actor, action=action,
-                              target_id=target_id, since=since, until=until)
+        page = await run_in_threadpool(audit.audit_log, ctx.store, ctx.principal,
+                                       first=50 if first is None else first, after=after,
+                                       max_first=ctx.settings.max_first, actor=actor, action=action,
+                                       target_id=target_id, since=since, until=until)
         edges = [AuditEdge(cursor=audit.encode_cursor(k), node=AuditEntry.of(d)) for k, d in page.entries]
         return AuditConnection(edges=edges, page_info=AuditPageInfo(
             has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None))
@@ -149,18 +151,20 @@ class Query:
     async def overdue(self, info: Info, region_id: strawberry.ID | None = None,
                       as_of: str | None = None) -> list[OverdueHousehold]:
         ctx = info.context
-        rows = await run_in_threadpool(deadlines.overdue, ctx.store, ctx.principal, ctx.settings, region_id=region_id,
-                              as_of=as_of)
+        rows = await run_in_threadpool(deadlines.overdue, ctx.store, ctx.principal, ctx.settings,
+                                       region_id=region_id, as_of=as_of)
         ctx.households_read.update(o.household_id for o in rows)  # urgency and opening: audited as a read
-        return [OverdueHousehold(household_id=strawberry.ID(o.household_id), region_id=strawberry.ID(o.region_id),
-                                 urgency=o.urgency, opened_at=o.opened_at, due_at=o.due_at,
-                                 days_late=o.days_late, opened_by=o.opened_by) for o in rows]
+        return [OverdueHousehold(household_id=strawberry.ID(o.household_id),
+                                 region_id=strawberry.ID(o.region_id), urgency=o.urgency,
+                                 opened_at=o.opened_at, due_at=o.due_at, days_late=o.days_late,
+                                 opened_by=o.opened_by) for o in rows]
 
-    @strawberry.field(description="Referrals (not CLOSED or DECLINED) whose follow-up date is on or before asOf "
-                      "(default today), earliest first; a case worker's own region by default.")
+    @strawberry.field(description="Referrals (not CLOSED or DECLINED) whose follow-up date is on or before "
+                      "asOf (default today), earliest first; a case worker's own region by default.")
     async def follow_ups_due(self, info: Info, region_id: strawberry.ID | None = None,
                              as_of: dt.date | None = None) -> list[Referral]:
         ctx = info.context
-        rows = await run_in_threadpool(followup.due, ctx.store, ctx.principal, region_id=region_id, as_of=as_of)
+        rows = await run_in_threadpool(followup.due, ctx.store, ctx.principal, region_id=region_id,
+                                       as_of=as_of)
         ctx.households_read.update(ref.household_id for ref, _ in rows)  # whose referrals: audited as a read
         return [Referral.of(ref) for ref, _ in rows]
