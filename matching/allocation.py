@@ -62,6 +62,7 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -138,7 +139,7 @@ class AllocationResult:
         """Urgency- and severity-weighted coverage: covered value over the value of every open need."""
         return self.covered_value / self.total_value if self.total_value else 1.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "assignments": [{"householdId": a.household_id, "needId": a.need_id, "resourceId": a.resource_id,
                              "resourceKind": a.resource_label} for a in self.assignments],
@@ -356,20 +357,20 @@ def result(m: Model, chosen: Sequence[int], *, optimal: bool, gap: float | None,
     element_of = {(el.household, el.domain): e for e, el in enumerate(m.elements) if el.fit is None}
     # a tagged need goes to a chosen resource that fits it, when the plan has one
     fitted = {el.fit: owner[e] for e, el in enumerate(m.elements) if el.fit is not None and e in owner}
-    for h, (hid, dm) in enumerate(zip(m.household_ids, m.demands)):
+    for h, (hid, dm) in enumerate(zip(m.household_ids, m.demands, strict=True)):  # one demand per id
         mine = {k for k in chosen_set if m.choices[k].household == h}
         gaps = None
         for domain, need_ids, _ in dm.fields:
             needs += len(need_ids)
-            e = element_of.get((h, domain))
-            if e is not None and e in owner:
+            elem = element_of.get((h, domain))
+            if elem is not None and elem in owner:
                 covered += len(need_ids)
-                covered_value += m.elements[e].value
+                covered_value += m.elements[elem].value
                 for nid in need_ids:
-                    c = m.choices[fitted.get(nid, owner[e])]
+                    c = m.choices[fitted.get(nid, owner[elem])]
                     assignments.append(Assignment(hid, nid, c.resource_id, c.resource_label))
                 continue
-            if e is None:  # nothing can cover it: match()'s MISSING or CAPACITY flag, word for word
+            if elem is None:  # nothing can cover it: match()'s MISSING or CAPACITY flag, word for word
                 if gaps is None:
                     cs = find_candidates(dm.nb, m.on, m.policy)
                     gaps = {d.domain: d for d in gap_flags(cs, m.policy)
@@ -403,7 +404,8 @@ def _check(household_ids: Sequence[str], on: dt.date | None, time_limit: float) 
 
 
 def allocate(g: nx.MultiDiGraph, household_ids: Sequence[str], *, on: dt.date | None = None,
-             policy: Policy = DEFAULT_POLICY, time_limit: float = 10.0, locale: str = "en") -> AllocationResult:
+             policy: Policy = DEFAULT_POLICY, time_limit: float = 10.0,
+             locale: str = "en") -> AllocationResult:
     """One capacity-aware plan for ``household_ids`` (see the module docstring).
 
     Inputs: a view holding every household (``store.graph()`` or a region

@@ -56,8 +56,10 @@ import itertools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 Items = tuple[int, ...]
 
@@ -88,7 +90,7 @@ class CoverProblem:
     scale: int = 0
     #: the fee of each provider index, when they differ (empty: ``fee`` for every provider)
     fees: tuple[int, ...] = ()
-    _pen: dict = field(default_factory=dict, compare=False, repr=False)
+    _pen: dict[int, dict[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.masks)
@@ -149,7 +151,7 @@ class CoverProblem:
     def is_cover(self, items: Iterable[int]) -> bool:
         return self.covered(items) == self.universe
 
-    def is_minimal(self, items: Sequence[int]) -> bool:
+    def is_minimal(self, items: Items) -> bool:
         """A cover from which no item can be dropped."""
         return self.is_cover(items) and all(
             self.covered(items[:k] + items[k + 1:]) != self.universe for k in range(len(items)))
@@ -234,7 +236,10 @@ def verify(p: CoverProblem, items: Items, earlier: Sequence[Items], *, claimed: 
             raise SolverCheckFailed(f"solution {items} costs {p.objective(items)}, not the claimed {claimed}")
 
 
-def _milp_model(p: CoverProblem):
+def _milp_model(p: CoverProblem) -> tuple[npt.NDArray[np.float64], Any, npt.NDArray[np.float64],
+                                          npt.NDArray[np.float64], npt.NDArray[np.float64], Any, Any]:
+    """Objective, constraint matrix and its bounds, integrality, variable bounds and the
+    ``LinearConstraint`` class (scipy is untyped here, so the matrix and its classes are ``Any``)."""
     from scipy.optimize import Bounds, LinearConstraint
     from scipy.sparse import coo_matrix
 
@@ -277,7 +282,8 @@ def _milp_model(p: CoverProblem):
     base = coo_matrix((vals, (rows, cols)), shape=(r, nv)).tocsr()
     integrality = np.zeros(nv)
     integrality[:n] = 1
-    return c, base, np.array(lo), np.array(hi), integrality, Bounds(np.zeros(nv), np.ones(nv)), LinearConstraint
+    bounds = Bounds(np.zeros(nv), np.ones(nv))
+    return c, base, np.array(lo), np.array(hi), integrality, bounds, LinearConstraint
 
 
 def milp_topk(p: CoverProblem, k: int, *, deadline: float | None = None, time_limit: float = 10.0) -> TopK:

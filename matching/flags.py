@@ -79,9 +79,9 @@ class Draft:
         return Flag(self.kind, self.domain, self.need_ids, self.service_ids, text[:1].upper() + text[1:],
                     self.reason)
 
-    def sort_key(self) -> tuple:
-        return (_KIND_ORDER[self.kind], _DOMAIN_ORDER.get(self.domain, len(_DOMAIN_ORDER)),  # type: ignore[arg-type]
-                self.service_ids, self.need_ids)
+    def sort_key(self) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
+        domain = len(_DOMAIN_ORDER) if self.domain is None else _DOMAIN_ORDER[self.domain]  # None last
+        return (_KIND_ORDER[self.kind], domain, self.service_ids, self.need_ids)
 
 
 @dataclass(frozen=True, slots=True)

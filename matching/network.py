@@ -43,8 +43,9 @@ a fixed seed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -84,7 +85,7 @@ class NetworkGraph:
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "nodes": [{"id": n.id, "kind": n.kind, "label": n.label, "group": n.group, "weight": n.weight}
                       for n in self.nodes],
@@ -117,10 +118,11 @@ class NetworkAnalytics:
     #: True when betweenness was estimated from a sample of sources
     sampled_betweenness: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
-            "organizations": [{"id": o.id, "name": o.name, "degree": o.degree, "weightedDegree": o.weighted_degree,
-                               "betweenness": o.betweenness, "community": o.community} for o in self.organizations],
+            "organizations": [{"id": o.id, "name": o.name, "degree": o.degree,
+                               "weightedDegree": o.weighted_degree, "betweenness": o.betweenness,
+                               "community": o.community} for o in self.organizations],
             "components": [list(c) for c in self.components],
             "communities": [list(c) for c in self.communities],
             "unreferred": list(self.unreferred), "sampledBetweenness": self.sampled_betweenness,
@@ -158,7 +160,7 @@ def _referrals(h: nx.MultiDiGraph) -> list[tuple[str, str]]:
     return out
 
 
-def _label(a: dict) -> str:
+def _label(a: dict[str, Any]) -> str:
     if a["label"] == "Need":
         return f"{a['domain'].value} ({a['severity']})"
     return str(a.get("name", a.get("id")))
@@ -193,6 +195,7 @@ def network(g: nx.MultiDiGraph, region_id: str | None = None,
 
     nodes: list[NetworkNode] = []
     chosen: set[str] = set()
+    weight: float  # a count for a node, free places for a SERVES edge
     for key, a in h.nodes(data=True):
         label = a.get("label")
         if label not in labels:
@@ -200,7 +203,8 @@ def network(g: nx.MultiDiGraph, region_id: str | None = None,
         chosen.add(key)
         kind = _KIND_OF[label]
         if label == "Region":
-            group, weight = a["level"].value, sum(1 for _, _, k in h.in_edges(key, keys=True) if k == "LIVES_IN")
+            group = a["level"].value
+            weight = sum(1 for _, _, k in h.in_edges(key, keys=True) if k == "LIVES_IN")
         elif label == "Organization":
             group, weight = a["sector"].value, by_org.get(key, 0)
         elif label == "Service":
@@ -211,7 +215,8 @@ def network(g: nx.MultiDiGraph, region_id: str | None = None,
             group, weight = "VOLUNTEER", referred.get(key, 0)
         elif label == "Household":
             group = a["urgency"].value
-            weight = sum(1 for v, kd in h.succ[key].items() if "HAS_NEED" in kd and h.nodes[v]["status"] == "OPEN")
+            weight = sum(1 for v, kd in h.succ[key].items()
+                         if "HAS_NEED" in kd and h.nodes[v]["status"] == "OPEN")
         else:  # Need
             group, weight = a["domain"].value, a["severity"]
         nodes.append(NetworkNode(a["id"], kind, _label(a), group, float(weight)))
@@ -266,7 +271,7 @@ def collaboration_graph(g: nx.MultiDiGraph, region_id: str | None = None) -> nx.
     return c
 
 
-def _ordered(groups) -> list[tuple[str, ...]]:
+def _ordered(groups: Iterable[Collection[str]]) -> list[tuple[str, ...]]:
     return sorted((tuple(sorted(grp)) for grp in groups), key=lambda t: (-len(t), t))
 
 
@@ -280,8 +285,8 @@ def analytics(g: nx.MultiDiGraph, region_id: str | None = None) -> NetworkAnalyt
     components = _ordered(nx.connected_components(c))
     communities = _ordered(nx.community.louvain_communities(c, weight="weight", seed=SEED)) if n else []
     community_of = {o: i for i, grp in enumerate(communities) for o in grp}
-    orgs = [OrganizationStats(o, c.nodes[o]["name"], degree[o], float(c.degree(o, weight="weight")), between[o],
-                              community_of[o]) for o in c]
+    orgs = [OrganizationStats(o, c.nodes[o]["name"], degree[o], float(c.degree(o, weight="weight")),
+                              between[o], community_of[o]) for o in c]
     orgs.sort(key=lambda s: (-s.betweenness, -s.degree, s.id))
 
     h = _scope(g, region_id)
@@ -291,7 +296,7 @@ def analytics(g: nx.MultiDiGraph, region_id: str | None = None) -> NetworkAnalyt
             everyone.add(f"{a['resource_label']}:{a['resource_id']}")
     unreferred = sorted(
         a["id"] for key, a in h.nodes(data=True)
-        if key not in everyone and (
-            (a.get("label") == "Service" and a["active"]) or (a.get("label") == "Volunteer" and a["hours_per_week"] > 0))
+        if key not in everyone and ((a.get("label") == "Service" and a["active"])
+                                    or (a.get("label") == "Volunteer" and a["hours_per_week"] > 0))
     )
     return NetworkAnalytics(orgs, components, communities, tuple(unreferred), sampled)

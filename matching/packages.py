@@ -46,7 +46,7 @@ from .candidates import CandidateSet, find_candidates
 from .costing import ItemCost, in_play_services, item_cost, tag_text
 from .cover import CoverProblem, SolverCheckFailed, TopK, brute_force_topk, milp_topk, prune, solution
 from .dominance import reduce
-from .flags import Assigned, gap_flags, package_flags
+from .flags import Assigned, Draft, gap_flags, package_flags
 from .greedy import greedy_cover
 from .messages import Message, check_locale
 from .neighbourhood import Resource, read
@@ -223,12 +223,12 @@ def _reasons(cs: CandidateSet, problem: Problem, i: int, domains: tuple[Domain, 
 
 
 _DOMAIN_ORDER = {d: i for i, d in enumerate(Domain)}
-_TERMS = ("provider", "item", "lead", "late", "fee", "scarcity", "source", "exclusive", "duplicate", "tag_miss",
-          "exclusive_pair")
+_TERMS = ("provider", "item", "lead", "late", "fee", "scarcity", "source", "exclusive", "duplicate",
+          "tag_miss", "exclusive_pair")
 
 
 def _package(cs: CandidateSet, problem: Problem, items: tuple[int, ...], rank: int, optimal: bool,
-             locale: str, gaps: list, policy: Policy) -> Package:
+             locale: str, gaps: list[Draft], policy: Policy) -> Package:
     assigned = _assign(cs, problem, items)
     domain_of = {n.id: n.domain for n in cs.nb.needs}
     real = tuple(i for i in items if i < len(problem.resources))
