@@ -201,8 +201,8 @@ def build(g: nx.MultiDiGraph, household_ids: Sequence[str], on: dt.date, policy:
                 if excludes_each_other(a, dm.candidates[j]):
                     clashes.append((first + i, first + j))
     limits = tuple(Limit(key, places[key], tuple(users[key])) for key in sorted(places))
-    return Model(ids, demands, tuple(elements), tuple(choices), limits, tuple(clashes), centi(policy.provider),
-                 open_value, on, policy)
+    return Model(ids, demands, tuple(elements), tuple(choices), limits, tuple(clashes),
+                 centi(policy.provider), open_value, on, policy)
 
 
 def contest(m: Model) -> Contest:

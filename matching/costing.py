@@ -109,7 +109,8 @@ def tag_text(tags: frozenset[str] | tuple[str, ...], policy: Policy) -> tuple[Te
 
 def places_left(r: Resource) -> int | None:
     """The smaller of free places and MOU quota left; None when both are unlimited."""
-    left = [x for x in (r.available, r.agreement.quota_left if r.agreement is not None else None) if x is not None]
+    quota = r.agreement.quota_left if r.agreement is not None else None
+    left = [x for x in (r.available, quota) if x is not None]
     return min(left) if left else None
 
 
@@ -151,7 +152,8 @@ def item_cost(r: Resource, nb: Neighbourhood, policy: Policy, in_play: tuple[Res
     else:
         options = []
         if r.sector == Sector.PUBLIC:
-            options.append((centi(policy.public_source), Message.of("reason.public", provider=r.provider_name)))
+            options.append((centi(policy.public_source),
+                            Message.of("reason.public", provider=r.provider_name)))
         if r.agreement_id is not None:
             options.append((centi(policy.mou_source), Message.of("reason.mou", provider=r.provider_name)))
         if not options:

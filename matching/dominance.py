@@ -44,10 +44,7 @@ def dominated(p: CoverProblem, k: int) -> set[int]:
         for d in free:
             if d == c or p.masks[d] & mc != mc:
                 continue
-            if p.providers[d] == p.providers[c]:
-                better = own[d] < own[c]
-            else:
-                better = worst_case[d] < best_case[c]
+            better = (own[d] < own[c]) if p.providers[d] == p.providers[c] else (worst_case[d] < best_case[c])
             if better:
                 count += 1
                 if count >= k:

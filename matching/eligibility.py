@@ -237,7 +237,8 @@ def _income(r: Resource, income: int, policy: Policy) -> Check:
     if income_ok(r, income):
         return Check(Rule.INCOME, True, Message.of("rule.income.ok", income=income, ceiling=ceiling))
     over = income - ceiling
-    return Check(Rule.INCOME, False, Message.of("rule.income.fail", income=income, ceiling=ceiling, over=over),
+    return Check(Rule.INCOME, False,
+                 Message.of("rule.income.fail", income=income, ceiling=ceiling, over=over),
                  near=over <= policy.near_miss_points)
 
 

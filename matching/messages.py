@@ -121,10 +121,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "rule.received.ok": {"en": "not yet received", "ko": "미이용"},
     "rule.received.fail": {"en": "the household already receives it", "ko": "이미 이용 중"},
     "rule.capacity.unlimited": {"en": "no capacity limit", "ko": "정원 제한 없음"},
-    "rule.capacity.ok": {"en": "{left} of {capacity} places left", "ko": "정원 {capacity}명 중 {left}명 여유"},
-    "rule.capacity.fail": {"en": "full ({capacity} of {capacity} places taken)", "ko": "정원 마감 ({capacity}명)"},
+    "rule.capacity.ok": {
+        "en": "{left} of {capacity} places left",
+        "ko": "정원 {capacity}명 중 {left}명 여유",
+    },
+    "rule.capacity.fail": {
+        "en": "full ({capacity} of {capacity} places taken)",
+        "ko": "정원 마감 ({capacity}명)",
+    },
     # -- why an item was chosen (beyond the rules) -----------------------------
-    "reason.covers": {"en": "covers {count} needs in one place: {domains}", "ko": "한 곳에서 {count}개 욕구 해결: {domains}"},
+    "reason.covers": {
+        "en": "covers {count} needs in one place: {domains}",
+        "ko": "한 곳에서 {count}개 욕구 해결: {domains}",
+    },
     "reason.same_provider": {
         "en": "same provider as {others} ({provider}): one contact",
         "ko": "{others}와(과) 같은 기관 ({provider}): 연락처 하나",
@@ -173,7 +182,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ko": "{domain}: {region} 담당 자원이 운영 중이 아닙니다 ({names}).",
     },
     "flag.missing.not_eligible": {
-        "en": "{domain}: the household is not eligible for any of the {count} active resources that offer it.",
+        "en": "{domain}: the household is not eligible for any of the {count} active resources "
+              "that offer it.",
         "ko": "{domain}: 운영 중인 자원 {count}곳 모두 자격 요건을 충족하지 않습니다.",
     },
     "flag.missing.income": {
@@ -263,14 +273,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "overlap.unlimited": {"en": "unlimited", "ko": "제한 없음"},
     # -- the CLI ---------------------------------------------------------------
     "cli.header": {
-        "en": "Household {household}: {packages} package(s) on {on} ({candidates} candidate resources, engine {engine})",
+        "en": "Household {household}: {packages} package(s) on {on} "
+              "({candidates} candidate resources, engine {engine})",
         "ko": "가구 {household}: 패키지 {packages}개, 기준일 {on} (후보 자원 {candidates}개, 엔진 {engine})",
     },
     "cli.package": {
         "en": "Package {rank}  cost {cost}  providers {providers}{proof}",
         "ko": "패키지 {rank}  비용 {cost}  기관 {providers}{proof}",
     },
-    "cli.not_proven": {"en": "  (best found in time, not proven optimal)", "ko": "  (시간 내 최선, 최적 미증명)"},
+    "cli.not_proven": {
+        "en": "  (best found in time, not proven optimal)",
+        "ko": "  (시간 내 최선, 최적 미증명)",
+    },
     "cli.no_items": {"en": "  no resources to propose", "ko": "  제안할 자원 없음"},
     "cli.covered": {"en": "  covered: {domains}", "ko": "  해결: {domains}"},
     "cli.missing": {"en": "  missing: {domains}", "ko": "  미해결: {domains}"},

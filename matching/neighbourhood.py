@@ -276,7 +276,8 @@ def read(g: nx.MultiDiGraph, household_id: str, taxonomy: Taxonomy | None = None
                 continue
             attrs = g.nodes[u]
             label = attrs.get("label")
-            offered = attrs["skills"] if label == "Volunteer" else attrs["domains"] if label == "Service" else ()
+            offered = (attrs["skills"] if label == "Volunteer"
+                       else attrs["domains"] if label == "Service" else ())
             if any(d in wanted for d in offered) and get(u) is not None:
                 reach.add(u)
 
