@@ -166,19 +166,20 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
     for k in sorted(alive):
         groups.setdefault(find(k), []).append(k)
 
+    chains = {k: _chain(k, limits, tight, users) for k in alive}
     flow_choices: list[int] = []
     milp_groups: list[list[int]] = []
     for ks in groups.values():
         simple = all(len(elems[k]) == 1 and weights[next(iter(elems[k]))] == 1
                      and not (partners.get(k, set()) & alive) for k in ks)
-        if simple and _nested(ks, limits, tight, users):
+        if simple and _nested(ks, chains):
             flow_choices += ks
         else:
             milp_groups.append(ks)
 
     exact = True
     if flow_choices:
-        got = _flow(flow_choices, elems, limits, tight, users, left)
+        got = _flow(flow_choices, elems, chains, left)
         stats["flow"] = len(got)
         covered |= got
     if milp_groups:
@@ -196,11 +197,11 @@ def _chain(k: int, limits: list[tuple[str, ...]], tight: set[str], users: dict[s
     return sorted((key for key in limits[k] if key in tight), key=lambda key: (users[key], key))
 
 
-def _nested(ks: list[int], limits: list[tuple[str, ...]], tight: set[str], users: dict[str, int]) -> bool:
+def _nested(ks: list[int], chains: dict[int, list[str]]) -> bool:
     """True when every tight limit leads to the same next one for every choice (a tree of limits)."""
     after: dict[str, str | None] = {}
     for k in ks:
-        chain = _chain(k, limits, tight, users)
+        chain = chains[k]
         if not chain:
             return False
         for a, b in zip(chain, [*chain[1:], None], strict=True):
@@ -209,8 +210,8 @@ def _nested(ks: list[int], limits: list[tuple[str, ...]], tight: set[str], users
     return True
 
 
-def _flow(ks: list[int], elems: list[set[int]], limits: list[tuple[str, ...]], tight: set[str],
-          users: dict[str, int], left: dict[str, int]) -> set[int]:
+def _flow(ks: list[int], elems: list[set[int]], chains: dict[int, list[str]],
+          left: dict[str, int]) -> set[int]:
     """The elements an integral maximum flow covers (see the module docstring, step 3)."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
@@ -225,7 +226,7 @@ def _flow(ks: list[int], elems: list[set[int]], limits: list[tuple[str, ...]], t
     arcs: dict[tuple[int, int], int] = {}
     for k in ks:
         (e,) = elems[k]
-        chain = _chain(k, limits, tight, users)
+        chain = chains[k]
         u = at(("E", e))
         arcs[0, u] = 1
         first = at(("L", chain[0]))
