@@ -17,8 +17,9 @@ import datetime as dt
 import enum
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from .errors import ValidationError
 
@@ -30,6 +31,8 @@ MAX_LANGUAGE = 35
 
 class _Enum(str, enum.Enum):
     """A string enum whose values are the contract's names."""
+
+    _value_: str
 
     def __str__(self) -> str:  # pragma: no cover - cosmetic
         return self.value
@@ -180,7 +183,10 @@ def _opt_int(name: str, value: Any, lo: int | None = None, hi: int | None = None
     return None if value is None else _int(name, value, lo, hi)
 
 
-def _enum(name: str, cls: type[_Enum], value: Any) -> Any:
+E = TypeVar("E", bound=_Enum)
+
+
+def _enum(name: str, cls: type[E], value: Any) -> E:
     try:
         return cls(value)
     except ValueError:
@@ -188,7 +194,7 @@ def _enum(name: str, cls: type[_Enum], value: Any) -> Any:
         raise ValidationError(name, f"must be one of {allowed} (got {value!r})") from None
 
 
-def _enums(name: str, cls: type[_Enum], values: Any) -> tuple:
+def _enums(name: str, cls: type[E], values: Any) -> tuple[E, ...]:
     if isinstance(values, str) or not isinstance(values, Iterable):
         raise ValidationError(name, "must be a list")
     members = {_enum(name, cls, v) for v in values}
@@ -251,7 +257,7 @@ def camel(name: str) -> str:
 
 def now_iso() -> str:
     """The current UTC time as the ISO-8601 string referrals carry."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 # --------------------------------------------------------------------------
@@ -286,7 +292,8 @@ class Record:
 
     @property
     def key(self) -> str:
-        return self.id  # type: ignore[attr-defined]
+        # every node kind has an id field; Receipt, the one without, overrides key
+        return self.id  # type: ignore[attr-defined,no-any-return]
 
     def refs(self) -> Iterator[tuple[Ref, str, str]]:
         """Yield ``(ref, target_label, target_id)`` for every id this record names."""
@@ -316,14 +323,14 @@ class Record:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Record":
+    def from_dict(cls, data: dict[str, Any]) -> Record:
         names = _FIELD_NAMES.get(cls)
         if names is None:
             fields = dataclasses.fields(cls)  # type: ignore[arg-type]
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields)
         return cls(**{k: v for k, v in data.items() if k in names})
 
-    def replace(self, **changes: Any) -> "Record":
+    def replace(self, **changes: Any) -> Record:
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
 
@@ -413,8 +420,10 @@ class Service(Record):
         _set(self, "region_ids", _ids("regionIds", self.region_ids))
         if not self.region_ids:
             raise ValidationError("regionIds", "must name at least one region served")
-        _set(self, "max_income_percent", _opt_int("eligibility.maxIncomePercent", self.max_income_percent, 0, 1000))
-        _set(self, "required_traits", _enums("eligibility.requiredTraits", HouseholdTrait, self.required_traits))
+        _set(self, "max_income_percent",
+             _opt_int("eligibility.maxIncomePercent", self.max_income_percent, 0, 1000))
+        _set(self, "required_traits",
+             _enums("eligibility.requiredTraits", HouseholdTrait, self.required_traits))
         _set(self, "capacity", _opt_int("capacity", self.capacity, 0))
         _set(self, "used", _int("used", self.used, 0))
         _set(self, "lead_time_days", _int("leadTimeDays", self.lead_time_days, 0, 3650))
@@ -578,7 +587,8 @@ class Referral(Record):
         _set(self, "id", _id("id", self.id))
         _set(self, "household_id", _id("householdId", self.household_id))
         if self.resource_label not in RESOURCE_LABELS:
-            raise ValidationError("resourceId", f"must name a Service or a Volunteer (got {self.resource_label!r})")
+            raise ValidationError("resourceId", f"must name a Service or a Volunteer "
+                                                f"(got {self.resource_label!r})")
         _set(self, "resource_id", _id("resourceId", self.resource_id))
         _set(self, "need_ids", _ids("needIds", self.need_ids))
         if not self.need_ids:
@@ -628,7 +638,7 @@ def split_receipt_key(key: str) -> tuple[str, str]:
 NODE_TYPES: tuple[type[Record], ...] = (
     Region, Organization, Agreement, Service, Volunteer, Household, Need, Referral,
 )
-RECORD_TYPES: dict[str, type[Record]] = {t.LABEL: t for t in (*NODE_TYPES, Receipt)}
+RECORD_TYPES: dict[str, type[Record]] = {t.LABEL: t for t in NODE_TYPES + (Receipt,)}
 NODE_LABELS: tuple[str, ...] = tuple(t.LABEL for t in NODE_TYPES)
 EDGE_LABELS: tuple[str, ...] = ("Receipt",)
 

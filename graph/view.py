@@ -29,7 +29,8 @@ Which records a view holds:
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -178,7 +179,8 @@ def _household_part(g: nx.MultiDiGraph, h: str, nodes: set[str], resources: set[
         resources.update(targets)
 
 
-def _resources_serving(g: nx.MultiDiGraph, regions: Iterable[str], nodes: set[str], services: set[str]) -> None:
+def _resources_serving(g: nx.MultiDiGraph, regions: Iterable[str], nodes: set[str],
+                        services: set[str]) -> None:
     for region in regions:
         for x in _in(g, region, "SERVES"):
             attrs = g.nodes[x]
