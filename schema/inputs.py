@@ -73,7 +73,8 @@ class ServiceInput:
             "region_ids": list(self.region_ids),
             "max_income_percent": e.max_income_percent if e else None,
             "required_traits": list(e.required_traits or ()) if e else (),
-            "capacity": self.capacity, "lead_time_days": 0 if self.lead_time_days is None else self.lead_time_days,
+            "capacity": self.capacity,
+            "lead_time_days": 0 if self.lead_time_days is None else self.lead_time_days,
             "cost": 0 if self.cost is None else self.cost, "excludes_ids": list(self.excludes_ids or ()),
             "agreement_id": self.agreement_id,
         }
@@ -107,8 +108,9 @@ class VolunteerInput:
     hours_per_week: int
 
     def fields(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "skills": list(self.skills), "region_ids": list(self.region_ids),
-                "languages": list(self.languages or ()), "hours_per_week": self.hours_per_week,
+        return {"id": self.id, "name": self.name, "skills": list(self.skills),
+                "region_ids": list(self.region_ids), "languages": list(self.languages or ()),
+                "hours_per_week": self.hours_per_week,
                 "form": self.form or SupportForm.SERVICE, "tags": _tags(self.tags)}
 
 
@@ -123,7 +125,8 @@ class HouseholdInput:
 
     def fields(self) -> dict[str, Any]:
         return {"id": self.id, "region_id": self.region_id, "size": self.size,
-                "income_percent": self.income_percent, "traits": list(self.traits or ()), "urgency": self.urgency}
+                "income_percent": self.income_percent, "traits": list(self.traits or ()),
+                "urgency": self.urgency}
 
 
 @strawberry.input

@@ -390,7 +390,8 @@ class PackageItem:
 class ServicePackage:
     rec: Private[results.Package]
     rank: int = strawberry.field(description="1 is the best.")
-    cost: float = strawberry.field(description="Lower is better; comparable between packages of the same household.")
+    cost: float = strawberry.field(
+        description="Lower is better; comparable between packages of the same household.")
     covered_domains: list[Domain]
     missing_domains: list[Domain]
     provider_count: int = strawberry.field(
@@ -472,7 +473,8 @@ class NetworkNode:
     id: strawberry.ID
     kind: NodeKind
     label: str
-    group: str | None = strawberry.field(description="A grouping key for colouring, e.g. the region or the sector.")
+    group: str | None = strawberry.field(
+        description="A grouping key for colouring, e.g. the region or the sector.")
     weight: float
 
 
