@@ -183,7 +183,8 @@ def run_network(args: argparse.Namespace, store: Store, out: TextIO) -> None:
                   f" organizations)\n")
         out.write(f"communities: {len(a.communities)}"
                   + (" (betweenness estimated from a sample)" if a.sampled_betweenness else "") + "\n")
-        out.writelines(f"  {i}: {', '.join(c[:12])}{' ...' if len(c) > 12 else ''}\n" for i, c in enumerate(a.communities[:10]))
+        out.writelines(f"  {i}: {', '.join(c[:12])}{' ...' if len(c) > 12 else ''}\n"
+                       for i, c in enumerate(a.communities[:10]))
         out.write(f"resources nobody is referred to: {len(a.unreferred)}\n")
         if a.unreferred:
             out.write("  " + ", ".join(a.unreferred[:30]) + (" ..." if len(a.unreferred) > 30 else "") + "\n")
@@ -194,10 +195,10 @@ def run_overdue(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     rows = deadlines.overdue(store, Principal.local(), Settings.from_env(), region_id=args.region,
                              as_of=args.as_of)
     headers = ("region", "case worker", "household", "urgency", "opened", "due", "days late")
-    table = [(o.region_id, o.opened_by or "-", o.household_id, o.urgency.value, o.opened_at, o.due_at, o.days_late)
-             for o in rows]
-    _emit(table, headers, args.format, out, [dict(zip(("regionId", "openedBy", "householdId", "urgency", "openedAt",
-                                                       "dueAt", "daysLate"), r)) for r in table])
+    table = [(o.region_id, o.opened_by or "-", o.household_id, o.urgency.value, o.opened_at, o.due_at,
+              o.days_late) for o in rows]
+    keys = ("regionId", "openedBy", "householdId", "urgency", "openedAt", "dueAt", "daysLate")
+    _emit(table, headers, args.format, out, [dict(zip(keys, r, strict=True)) for r in table])
 
 
 RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue}
@@ -227,7 +228,8 @@ def _kinds(text: str) -> list[str]:
     kinds = [k.strip().upper() for k in text.split(",") if k.strip()]
     bad = [k for k in kinds if k not in NODE_KINDS]
     if bad or not kinds:
-        raise argparse.ArgumentTypeError(f"must be a comma-separated list of {', '.join(NODE_KINDS)} (got {text!r})")
+        raise argparse.ArgumentTypeError(f"must be a comma-separated list of {', '.join(NODE_KINDS)} "
+                                         f"(got {text!r})")
     return kinds
 
 
@@ -238,11 +240,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--region", help="a region id: report on its subtree (default: every region)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
     p.add_argument("--plot", metavar="FILE.png", help="coverage: also draw a heatmap of uncovered needs")
-    p.add_argument("--on", type=date_arg, help="coverage: the day agreements must be in force (default: today)")
+    p.add_argument("--on", type=date_arg,
+                   help="coverage: the day agreements must be in force (default: today)")
     p.add_argument("--locale", choices=LOCALES, default="en", help="overlaps: language of the messages")
-    p.add_argument("--top", type=_positive, default=20, help="overlaps: how many groups, most redundant first (20)")
+    p.add_argument("--top", type=_positive, default=20,
+                   help="overlaps: how many groups, most redundant first (20)")
     p.add_argument("--all", action="store_true", help="overlaps: every group")
-    p.add_argument("--kinds", type=_kinds, help="network --format json: node kinds, comma-separated (default all)")
+    p.add_argument("--kinds", type=_kinds,
+                   help="network --format json: node kinds, comma-separated (default all)")
     p.add_argument("--as-of", help="overdue: judge deadlines at this ISO date or time (default: now)")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)
