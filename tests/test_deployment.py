@@ -72,3 +72,20 @@ def test_the_image_holds_every_package_and_serves_by_default():
     assert copied == {p.rstrip("*") for p in include}
     cmd = re.search(r"^CMD (.+)$", dockerfile, flags=re.M)
     assert cmd is not None and '"serve"' in cmd.group(1) and '"demo"' not in cmd.group(1)
+
+
+def test_every_data_file_of_a_shipped_package_is_in_the_wheel():
+    """A data file the code reads at run time (the taxonomy, the care policy, the
+    templates, the network page) must be listed in package-data, or an installed
+    Dolbom breaks where a checkout works."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    data = setuptools["package-data"]
+    missing = []
+    for pkg in (p.rstrip("*") for p in setuptools["packages"]["find"]["include"]):
+        for f in (ROOT / pkg).rglob("*"):
+            if not f.is_file() or f.suffix in (".py", ".pyc") or "__pycache__" in f.parts:
+                continue
+            rel = f.relative_to(ROOT / pkg)
+            if not any(rel.match(pattern) for pattern in data.get(pkg, ())):
+                missing.append(str(f.relative_to(ROOT)))
+    assert missing == []
