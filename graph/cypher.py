@@ -85,6 +85,13 @@ RETURN household_id, s.id AS service_id
 ORDER BY household_id, service_id
 """
 
+#: which of the receipts in $rows ({household_id, service_id}) exist
+RECEIPTS_EXISTING = """
+UNWIND $rows AS row
+MATCH (:Household {id: row.household_id})-[:RECEIVES]->(:Service {id: row.service_id})
+RETURN row.household_id AS household_id, row.service_id AS service_id
+"""
+
 #: the relationships touching a node, as node keys (owners via graph.view.edge_owner)
 RELATIONSHIPS_OF = """
 MATCH (n:Node {key: $key})-[r]-(:Node)
@@ -243,10 +250,62 @@ MATCH (s:Side)
 DELETE s
 """
 
-#: empties the store (the contract suite's fixture); the write lock node stays
+#: empties the store a batch at a time (the tests' fixture; repeat until it
+#: deletes nothing); the write lock node stays
 CLEAR = """
 MATCH (n:Node)
+WITH n LIMIT $limit
 DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# -- bulk loading: records new to the store, created with their relationships --
+# A bulk load (graph.neo4j_store.Neo4jBulkLoad) checks a batch of the big kinds
+# in its write transaction, then creates the records that are new with one
+# statement per kind: the node (rows are graph.neo4j_store.node_props) and the
+# relationships the record owns, found by the ids in its properties, as
+# graph.view.edges_of declares them. Records that were already stored go through
+# the unit of work's statements (UPSERT_*, DELETE_OWNED_*, MERGE_*) instead.
+
+CREATE_HOUSEHOLDS = """
+UNWIND $rows AS row
+CREATE (h:Node:Household)
+SET h = row
+WITH h
+MATCH (r:Region {id: h.region_id})
+CREATE (h)-[:LIVES_IN]->(r)
+"""
+
+CREATE_NEEDS = """
+UNWIND $rows AS row
+CREATE (n:Node:Need)
+SET n = row
+WITH n
+MATCH (h:Household {id: n.household_id})
+CREATE (h)-[:HAS_NEED]->(n)
+"""
+
+#: the resource is found by its node key (graph.model.node_key: "Label:id")
+CREATE_REFERRALS = """
+UNWIND $rows AS row
+CREATE (r:Node:Referral)
+SET r = row
+WITH r
+MATCH (h:Household {id: r.household_id})
+MATCH (x:Node {key: r.resource_label + ':' + r.resource_id})
+CREATE (r)-[:FOR]->(h), (r)-[:TO]->(x)
+WITH r
+MATCH (n:Need)
+WHERE n.id IN r.need_ids
+CREATE (r)-[:COVERS]->(n)
+"""
+
+#: rows: {household_id, service_id}
+CREATE_RECEIPTS = """
+UNWIND $rows AS row
+MATCH (h:Household {id: row.household_id})
+MATCH (s:Service {id: row.service_id})
+CREATE (h)-[:RECEIVES]->(s)
 """
 
 # -- per label and per relationship type: one template each -----------------
@@ -331,3 +390,11 @@ delete_owned = {rel: GENERATED[f"DELETE_OWNED_{rel}"] for rel in OWNER_IS_SOURCE
 
 #: relationship type -> statement creating relationships of that type
 merge_rel = {rel: GENERATED[f"MERGE_{rel}"] for rel in (*OWNER_IS_SOURCE, "RECEIVES")}
+
+#: kind -> the bulk load's statement creating new records of that kind (the big kinds)
+create_new = {
+    "Household": CREATE_HOUSEHOLDS,
+    "Need": CREATE_NEEDS,
+    "Referral": CREATE_REFERRALS,
+    "Receipt": CREATE_RECEIPTS,
+}

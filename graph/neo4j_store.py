@@ -15,13 +15,21 @@
   the write lock (one writer at a time, as in the embedded store), re-runs the
   shared validation reading through that transaction, then writes everything
   in batched statements. The driver may retry it; it is safe to re-run.
+* Bulk loads (:class:`Neo4jBulkLoad`, through :func:`graph.bulk.bulk_load`):
+  many write transactions of a few thousand records each, checked by the same
+  rules; an abandoned load takes back what it wrote.
+* Nothing is cached between calls: every read asks the server, so any number
+  of processes can share one database and each sees the others' commits.
 """
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import functools
 import json
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -32,7 +40,8 @@ import networkx as nx
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from . import cypher
-from .errors import NotFoundError, StoreError
+from .bulk import BulkStats, Problems, duplicate, prune_invalid
+from .errors import NotFoundError, StoreError, ValidationError
 from .model import (
     NODE_LABELS,
     RECORD_TYPES,
@@ -52,6 +61,8 @@ Plan = list[tuple[str, dict[str, Any]]]
 
 #: rows per batched write statement
 BATCH = 10_000
+#: records of a big kind per bulk-load transaction
+LOAD_BATCH = int(os.environ.get("DOLBOM_NEO4J_LOAD_BATCH", "5000"))
 #: the LIMIT sent when the caller gives none
 NO_LIMIT = 2**63 - 1
 
@@ -83,13 +94,22 @@ def fetch_record(run: Run, label: str, key: str) -> Record | None:
     return record_from_props(rows[0]["props"]) if rows else None
 
 
+def _receipt_fields(key: str) -> dict[str, str]:
+    household_id, service_id = split_receipt_key(key)
+    return {"household_id": household_id, "service_id": service_id}
+
+
 def _side_key(kind: str, key: str) -> str:
     """The unique property of a :Side node: kind and key, which never holds a NUL."""
     return f"{kind}\x00{key}"
 
 
 def _data(tx: Any, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return tx.run(query, params or {}).data()
+    """The rows of ``query`` as dicts. Statements return plain values and maps,
+    never nodes, so the driver's recursive ``Result.data()`` is not needed."""
+    result = tx.run(query, params or {})
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) for record in result]
 
 
 def _chunks(rows: list[Any]) -> Iterator[list[Any]]:
@@ -174,18 +194,41 @@ class _Neo4jUnitOfWork(UnitOfWork):
         self._cache: dict[tuple[str, str], Record | None] = {}
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Fetch many committed records in one round trip per batch."""
-        wanted = [node_key(*k) for k in keys if k[0] != "Receipt" and k not in self._cache]
-        for chunk in _chunks(wanted):
+        """Fetch many committed records (receipts too) in one round trip per batch."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self._cache]
+        nodes = [node_key(*k) for k in todo if k[0] != "Receipt"]
+        for chunk in _chunks(nodes):
             rows = self._run(cypher.GET_NODES, {"keys": chunk})
             found = {row["props"]["key"]: record_from_props(row["props"]) for row in rows}
             for nkey in chunk:
                 self._cache[split_node_key(nkey)] = found.get(nkey)
+        receipts = [Receipt(**_receipt_fields(key)) for label, key in todo if label == "Receipt"]
+        for part in _chunks(receipts):
+            rows = self._run(cypher.RECEIPTS_EXISTING, {"rows": [r.to_dict() for r in part]})
+            there = {Receipt(**row) for row in rows}
+            for rec in part:
+                self._cache[("Receipt", rec.key)] = rec if rec in there else None
 
     def put_many(self, records: Iterable[Record]) -> int:
         records = list(records)
         self.prefetch((r.LABEL, r.key) for r in records)
         return super().put_many(records)
+
+    def assume_absent(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Take these records as not committed, without asking (a bulk load into
+        a kind that was empty when it began; a clash fails on the unique key)."""
+        self._cache.update(dict.fromkeys(keys))
+
+    def check(self, k: tuple[str, str]) -> None:
+        """Check one staged record by the shared rules (what :meth:`validate`
+        does for each), for a batch whose records cannot break each other's."""
+        rec = self.staged[k]
+        if rec is not None:
+            self._check(rec, self._committed(*k))
+
+    def committed(self, k: tuple[str, str]) -> Record | None:
+        """The record as committed (fetched or prefetched in this unit's transaction)."""
+        return self._committed(*k)
 
     def _committed(self, label: str, key: str) -> Record | None:
         if (label, key) not in self._cache:
@@ -197,6 +240,293 @@ class _Neo4jUnitOfWork(UnitOfWork):
             return ()
         rows = self._run(cypher.RELATIONSHIPS_OF, {"key": node_key(label, key)})
         return {edge_owner(r["source"], r["target"], r["type"]) for r in rows}
+
+
+# -- bulk loading -------------------------------------------------------------
+
+#: kinds few enough to check whole (region trees, services that exclude each
+#: other) when the kind ends; the others are checked and written a batch at a time
+SMALL = frozenset({"Region", "Organization", "Agreement", "Service", "Volunteer"})
+
+
+def _run_plan(tx: _LockedTransaction, plan: Plan, begin: Callable[[], _LockedTransaction]) -> None:
+    """Run ``plan`` in ``tx`` and commit; a plan of more than :data:`BATCH` rows
+    goes on in further transactions (from ``begin``), each holding the write lock."""
+    rows = 0
+    try:
+        for query, params in plan:
+            size = len(next(iter(params.values())))
+            if rows and rows + size > BATCH:
+                tx.commit()
+                tx.close()
+                tx = begin()
+                rows = 0
+            tx.run(query, params)
+            rows += size
+        tx.commit()
+    finally:
+        tx.close()
+
+
+class Neo4jBulkLoad:
+    """A bulk load into Neo4j (the protocol: :mod:`graph.bulk`) that streams:
+    every batch of the big kinds (households, needs, referrals, receipts) is
+    checked and written in its own write transaction, holding the write lock,
+    by a writer thread while the loader reads the next batch; each small kind
+    is checked whole when it ends and written in transactions of at most
+    :data:`BATCH` rows. Memory holds the keys the load has seen (to tell
+    duplicates) and a batch or two, not the load's records.
+
+    The checks are the unit of work's own (:class:`graph.store.UnitOfWork`),
+    against what is committed, which includes this load's earlier batches.
+    Records new to the store are created with their relationships by one
+    statement per kind (``cypher.create_new``); records that were stored and
+    differ are rewritten as a unit of work rewrites them; equal ones are left
+    alone, so loading the same bundle twice changes nothing. A batch's
+    problems come back from a later :meth:`add_rows` or from :meth:`end`.
+
+    Leaving the block without :meth:`commit` (a bad row without
+    ``--skip-invalid``, an error, Ctrl-C) takes back what the load wrote, in
+    batches: the records it created are deleted and those it changed are put
+    back as they were. A load whose process dies cannot do that; docs/loaders.md
+    ("Loading into Neo4j") says what it leaves and how to finish or undo it.
+    """
+
+    #: batches read ahead of the writer
+    AHEAD = 2
+
+    def __init__(self, store: Neo4jStore, *, batch: int | None = None) -> None:
+        self._store = store
+        #: records of a big kind per write transaction
+        self.batch = batch or LOAD_BATCH
+        self.stats = BulkStats()
+        #: (label, key) -> the line of every row this load has taken (its first copy)
+        self._lines: dict[tuple[str, str], int] = {}
+        #: the small kind being fed: key -> (line, record)
+        self._pending: dict[str, tuple[int, Record]] = {}
+        #: what to take back if the load is abandoned: keys created, records as they were
+        self._created: list[tuple[str, str]] = []
+        self._replaced: dict[tuple[str, str], Record] = {}
+        self._committed = False
+        #: kinds the store held none of when the load began: their keys are new (not looked up)
+        self._empty: set[str] = set()
+        self._session: Any = None
+        self._stack = contextlib.ExitStack()
+        # the writer thread: batches in, problems and the first failure out
+        self._batches: queue.Queue[tuple[str, list[tuple[int, Record]]] | None] = queue.Queue(self.AHEAD)
+        self._writer: threading.Thread | None = None
+        self._found: Problems = []
+        self._failure: BaseException | None = None
+        self._mutex = threading.Lock()
+
+    # -- the protocol -------------------------------------------------------------
+
+    def __enter__(self) -> Neo4jBulkLoad:
+        with self._store._errors():
+            self._session = self._stack.enter_context(self._store._session())
+            self._empty = {label for label, n in self._store.counts().items() if n == 0}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._stop_writer()
+            if not self._committed and (self._created or self._replaced):
+                written = len(self._created) + len(self._replaced)
+                try:
+                    with self._store._errors():
+                        self._take_back()
+                except StoreError as e:
+                    raise StoreError(f"the load was abandoned, and taking back the {written:,} records it "
+                                     f"had written failed: {e} (re-run the load to finish it; see "
+                                     "docs/loaders.md, \"Loading into Neo4j\")") from None
+        finally:
+            self._stack.close()
+
+    def takes_prepared(self, label: str) -> bool:
+        """Records only."""
+        return False
+
+    def add_rows(self, label: str, lines: list[int], rows: list[Any]) -> Problems:
+        """Feed records of ``label`` and the lines they came from. A batch of a
+        big kind goes to the writer thread; the problems returned are the
+        duplicates in this batch and what the writer found in earlier ones."""
+        problems: Problems = []
+        fresh: list[tuple[int, Record]] = []
+        for line, rec in zip(lines, rows, strict=True):
+            k = (label, rec.key)
+            first = self._lines.get(k)
+            if first is None and label in SMALL and rec.key in self._pending:
+                first = self._pending[rec.key][0]
+            if first is not None:
+                problems.append((label, line, duplicate(label, rec.key, first)))
+            elif label in SMALL:
+                self._pending[rec.key] = (line, rec)
+            else:
+                self._lines[k] = line
+                fresh.append((line, rec))
+        for i in range(0, len(fresh), self.batch):
+            self._send(label, fresh[i : i + self.batch])
+        return problems + self._collect()
+
+    def end(self, label: str) -> Problems:
+        """Wait for the writer; check a small kind whole (the unit of work's
+        rules) and write what passes. Returns every problem not yet returned."""
+        self._drain()
+        if label not in SMALL or not self._pending:
+            return self._collect()
+        pending, self._pending = self._pending, {}
+        lines = {(label, key): line for key, (line, _) in pending.items()}
+        self._lines.update(lines)
+        with self._store._errors():
+            return self._collect() + self._write_small(self._session, pending, lines)
+
+    def finish(self) -> Problems:
+        """Nothing is left to check: every kind was checked as it came."""
+        self._drain()
+        return self._collect()
+
+    def commit(self) -> BulkStats:
+        """Everything is written already; keep it."""
+        if self._pending:
+            raise RuntimeError("end() the kind being loaded before committing")
+        self._drain()
+        self._committed = True
+        return self.stats
+
+    # -- the writer thread ------------------------------------------------------------
+
+    def _send(self, label: str, batch: list[tuple[int, Record]]) -> None:
+        if self._session is None:
+            raise RuntimeError("the bulk load is not open: use it in a with block")
+        self._raise_failure()
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_all, name="neo4j-bulk-load", daemon=True)
+            self._writer.start()
+        self._batches.put((label, batch))
+
+    def _write_all(self) -> None:
+        """The writer thread: write each batch in its own session's transactions
+        until the sentinel; after a failure, only take batches off the queue."""
+        with contextlib.ExitStack() as stack:
+            session = None
+            while (item := self._batches.get()) is not None:
+                try:
+                    if self._failure is None:
+                        if session is None:
+                            session = stack.enter_context(self._store._session())
+                        with self._store._errors():
+                            found = self._write_batch(session, *item)
+                        with self._mutex:
+                            self._found += found
+                except BaseException as e:  # handed to the loader's thread
+                    self._failure = e
+                finally:
+                    self._batches.task_done()
+            self._batches.task_done()
+
+    def _drain(self) -> None:
+        """Wait until the writer has written every batch sent; raise its failure."""
+        if self._writer is not None:
+            self._batches.join()
+        self._raise_failure()
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            self._batches.put(None)
+            self._writer.join()
+            self._writer = None
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _collect(self) -> Problems:
+        with self._mutex:
+            found, self._found = self._found, []
+        return found
+
+    # -- checking and writing -------------------------------------------------------------
+
+    def _write_batch(self, session: Any, label: str, batch: list[tuple[int, Record]]) -> Problems:
+        """Check one batch of a big kind in its write transaction and write what
+        passes. Only the batch itself can fail its checks (no big kind names its
+        own kind), so each record is checked once."""
+        problems: Problems = []
+        begin = functools.partial(_LockedTransaction, session)
+        tx = begin()
+        try:
+            uow = _Neo4jUnitOfWork(tx.data)
+            own = [(label, rec.key) for _, rec in batch]
+            if label in self._empty:
+                uow.assume_absent(own)
+                own = []
+            uow.prefetch(own + _refs(rec for _, rec in batch))
+            for _, rec in batch:
+                uow.put(rec)
+            for line, rec in batch:
+                k = (label, rec.key)
+                if k not in uow.staged:
+                    continue
+                try:
+                    uow.check(k)
+                except ValidationError as e:
+                    e.record = k
+                    problems.append((label, line, e))
+                    del uow.staged[k]
+            staged = {k: rec for k, rec in uow.staged.items() if rec is not None}
+            new = [r.to_dict() if isinstance(r, Receipt) else node_props(r)
+                   for k, r in staged.items() if uow.committed(k) is None]
+            plan = [(cypher.create_new[label], {"rows": c}) for c in _chunks(new)]
+            plan += write_plan({k: r for k, r in staged.items() if uow.committed(k) is not None})
+            with self._mutex:  # noted first: a plan may commit in parts before it fails
+                self._note_written(uow, staged, len(batch) - len(problems))
+            _run_plan(tx, plan, begin)
+        finally:
+            tx.close()
+        return problems
+
+    def _write_small(self, session: Any, pending: Mapping[str, tuple[int, Record]],
+                     lines: dict[tuple[str, str], int]) -> Problems:
+        begin = functools.partial(_LockedTransaction, session)
+        tx = begin()
+        try:
+            uow = _Neo4jUnitOfWork(tx.data)
+            uow.prefetch([*lines, *_refs(rec for _, rec in pending.values())])
+            for _, rec in pending.values():
+                uow.put(rec)
+            problems = prune_invalid(uow, lines)
+            staged = {k: rec for k, rec in uow.staged.items() if rec is not None}
+            with self._mutex:
+                self._note_written(uow, staged, len(pending) - len(problems))
+            _run_plan(tx, write_plan(staged), begin)
+        finally:
+            tx.close()
+        return problems
+
+    def _note_written(self, uow: _Neo4jUnitOfWork, staged: Mapping[tuple[str, str], Record],
+                      taken: int) -> None:
+        """Count what a batch wrote and remember how to take it back."""
+        for k in staged:
+            old = uow.committed(k)
+            if old is None:
+                self._created.append(k)
+            elif k not in self._replaced:
+                self._replaced[k] = old
+        self.stats.written += len(staged)
+        self.stats.unchanged += taken - len(staged)
+
+    def _take_back(self) -> None:
+        """Delete what this load created and put back what it changed."""
+        undo: dict[tuple[str, str], Record | None] = {k: None for k in self._created}
+        undo.update(self._replaced)
+        self._created, self._replaced = [], {}
+        begin = functools.partial(_LockedTransaction, self._session)
+        _run_plan(begin(), write_plan(undo), begin)
+
+
+def _refs(records: Iterable[Record]) -> list[tuple[str, str]]:
+    """``(label, key)`` of every record the given ones name."""
+    return list(dict.fromkeys((label, key) for rec in records for _, label, key in rec.refs()))
 
 
 # -- the store ----------------------------------------------------------------
@@ -269,7 +599,8 @@ class Neo4jStore(StoreMixin):
         try:
             yield
         except AuthError:
-            raise StoreError(f"Neo4j at {self.where} refused the credentials of user {self._user!r}") from None
+            raise StoreError(f"Neo4j at {self.where} refused the credentials of user {self._user!r}") \
+                from None
         except (ServiceUnavailable, SessionExpired) as e:
             raise StoreError(f"cannot reach Neo4j at {self.where}: {e}") from None
         except Neo4jError as e:
@@ -282,8 +613,9 @@ class Neo4jStore(StoreMixin):
         with self._errors(), self._session() as session:
             return session.execute_read(work)
 
-    def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self._read(lambda tx: _data(tx, query, params))
+    def _rows(self, query: str, params: dict[str, Any] | None = None) -> builtins.list[dict[str, Any]]:
+        rows: builtins.list[dict[str, Any]] = self._read(lambda tx: _data(tx, query, params))
+        return rows
 
     # -- writing ----------------------------------------------------------------
 
@@ -316,16 +648,25 @@ class Neo4jStore(StoreMixin):
         finally:
             self._in_uow.active = False
 
-    def clear(self) -> None:
-        """Delete every record (for tests against a throwaway database)."""
+    def bulk_load(self, *, expected_rows: int = 0) -> Neo4jBulkLoad:
+        """A streaming bulk load (:class:`Neo4jBulkLoad`; ``expected_rows`` is not needed)."""
+        return Neo4jBulkLoad(self)
 
-        def work(tx: Any) -> None:
+    def clear(self) -> None:
+        """Delete every record (for tests against a throwaway database), in
+        transactions of :data:`BATCH` nodes each, so a big database does not
+        exceed the server's memory for one transaction; each holds the write lock."""
+
+        def work(tx: Any) -> int:
             tx.run(cypher.LOCK_WRITES).consume()
-            tx.run(cypher.CLEAR).consume()
-            tx.run(cypher.CLEAR_SIDE).consume()
+            deleted: int = tx.run(cypher.CLEAR, {"limit": BATCH}).single()["deleted"]
+            if not deleted:
+                tx.run(cypher.CLEAR_SIDE).consume()
+            return deleted
 
         with self._errors(), self._session() as session:
-            session.execute_write(work)
+            while session.execute_write(work):
+                pass
 
     # -- side records: small documents outside the graph (tokens, audit) --------
 
@@ -360,7 +701,7 @@ class Neo4jStore(StoreMixin):
         params = {"prefix": prefix, "after": prefix + (after or ""), "limit": limit}
         return [record_from_props(row["props"]) for row in self._rows(cypher.LIST_NODES, params)]
 
-    def receipts(self, household_id: str) -> list[Receipt]:
+    def receipts(self, household_id: str) -> builtins.list[Receipt]:
         rows = self._rows(cypher.RECEIPTS_OF_HOUSEHOLDS, {"household_ids": [household_id]})
         return [Receipt(**row) for row in rows]
 
@@ -378,10 +719,10 @@ class Neo4jStore(StoreMixin):
             raise NotFoundError("householdId", f"no Household with id {household_id!r}")
         return build_graph(records)
 
-    def _view_records(self, query: str, params: dict[str, Any]) -> list[Record]:
+    def _view_records(self, query: str, params: dict[str, Any]) -> builtins.list[Record]:
         """The records ``query`` selects, plus the receipts of the households among them."""
 
-        def work(tx: Any) -> list[Record]:
+        def work(tx: Any) -> builtins.list[Record]:
             records = [record_from_props(row["props"]) for row in _data(tx, query, params)]
             households = [r.key for r in records if r.LABEL == "Household"]
             if households:
@@ -389,7 +730,8 @@ class Neo4jStore(StoreMixin):
                 records += [Receipt(**row) for row in rows]
             return records
 
-        return self._read(work)
+        records: builtins.list[Record] = self._read(work)
+        return records
 
     def counts(self) -> dict[str, int]:
         row = self._rows(cypher.COUNTS)[0]

@@ -107,6 +107,10 @@ class FakeNeo4j:
         rows = sorted(r for r in rows if r[0] > p["after"])[: p["limit"]]
         return [{"household_id": h, "service_id": s} for _, h, s in rows]
 
+    def _receipts_existing(self, q, name, p):
+        there = set(self._receipts())
+        return [row for row in p["rows"] if (row["household_id"], row["service_id"]) in there]
+
     def _receipts_of_households(self, q, name, p):
         return [{"household_id": h, "service_id": s} for h, s in self._receipts() if h in p["household_ids"]]
 
@@ -151,8 +155,11 @@ class FakeNeo4j:
         if name == "LOCK_WRITES":
             self.locked = True
         elif name == "CLEAR":
-            self.nodes.clear()
-            self.rels.clear()
+            gone = sorted(self.nodes)[: p["limit"]]
+            for key in gone:
+                del self.nodes[key]
+            self.rels = {r for r in self.rels if r[0] in self.nodes and r[2] in self.nodes}
+            return [{"deleted": len(gone)}]
         elif name == "CLEAR_SIDE":
             self.side.clear()
         elif name == "PUT_SIDE":
@@ -203,11 +210,23 @@ class FakeNeo4j:
 
 
 class FakeResult:
+    """Rows as the driver gives them: ``keys()``, then records (tuples) to iterate."""
+
     def __init__(self, rows):
         self._rows = rows
 
+    def keys(self):
+        return list(self._rows[0]) if self._rows else []
+
+    def __iter__(self):
+        return iter([tuple(row.values()) for row in self._rows])
+
     def data(self):
         return self._rows
+
+    def single(self):
+        assert len(self._rows) == 1, self._rows
+        return self._rows[0]
 
     def consume(self):
         return None
