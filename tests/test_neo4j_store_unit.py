@@ -147,7 +147,8 @@ class FakeNeo4j:
         return [{"data": self.side[p["skey"]]["data"]}] if p["skey"] in self.side else []
 
     def _list_side(self, q, name, p):
-        rows = sorted((v["key"], v["data"]) for v in self.side.values() if v["kind"] == p["kind"] and v["key"] > p["after"])
+        rows = sorted((v["key"], v["data"]) for v in self.side.values()
+                      if v["kind"] == p["kind"] and v["key"] > p["after"])
         return [{"key": k, "data": d} for k, d in rows[: p["limit"]]]
 
     def _write(self, q, name, p):
@@ -518,10 +519,11 @@ def test_answers_match_the_embedded_store_through_a_series_of_writes(store, tmp_
     try:
         steps = [
             lambda s: s.put(*sample_records()),
-            lambda s: s.put(s.get("Service", "svc-suwon-jobs").replace(region_ids=("gg-seongnam",), name="취업")),
+            lambda s: s.put(s.get("Service", "svc-suwon-jobs").replace(region_ids=("gg-seongnam",),
+                                                                        name="취업")),
             lambda s: s.put(s.get("Service", "svc-gg-clinic").replace(active=False, agreement_id=None)),
-            lambda s: s.put(Service(id="svc-new", name="새 서비스", provider_id="org-samsung-vol", domains=["CARE"],
-                                    region_ids=["gg"], excludes_ids=["svc-suwon-rent"])),
+            lambda s: s.put(Service(id="svc-new", name="새 서비스", provider_id="org-samsung-vol",
+                                    domains=["CARE"], region_ids=["gg"], excludes_ids=["svc-suwon-rent"])),
             lambda s: s.put(s.get("Region", "gg-suwon-jowon").replace(parent_id="gg-seongnam")),
             lambda s: _swap_receipt(s),
             lambda s: s.delete("Household", "hh-0001"),
