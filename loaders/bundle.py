@@ -68,7 +68,9 @@ def _fmt_list(value: Any) -> str:
     items = [_fmt_plain(v) for v in value]
     for item in items:
         if LIST_SEPARATOR in item:
-            raise ValidationError("id", f"{item!r} contains {LIST_SEPARATOR!r}, which a bundle uses between list items")
+            raise ValidationError(
+                "id", f"{item!r} contains {LIST_SEPARATOR!r}, which a bundle uses between list items"
+            )
     return LIST_SEPARATOR.join(items)
 
 
@@ -153,7 +155,9 @@ _FILENAMES = {
     "Receipt": "receipts.csv",
 }
 
+#: the record types in load order: nothing names a record of a later type
+_LOAD_ORDER: tuple[type[Record], ...] = (*NODE_TYPES, Receipt)
 #: the bundle's files in load order: nothing names a record of a later file
-SHEETS: tuple[Sheet, ...] = tuple(_sheet(t, _FILENAMES[t.LABEL]) for t in (*NODE_TYPES, Receipt))
+SHEETS: tuple[Sheet, ...] = tuple(_sheet(t, _FILENAMES[t.LABEL]) for t in _LOAD_ORDER)
 SHEET_BY_FILE: dict[str, Sheet] = {s.filename: s for s in SHEETS}
 SHEET_BY_LABEL: dict[str, Sheet] = {s.label: s for s in SHEETS}

@@ -112,7 +112,7 @@ class ExportReport:
 
 class _Builder:
     def __init__(self, store: Store) -> None:
-        self.regions: dict[str, Region] = {r.id: r for r in store.list("Region")}  # type: ignore[misc]
+        self.regions: dict[str, Region] = {r.id: r for r in store.list("Region") if isinstance(r, Region)}
         self.tables: dict[str, list[dict[str, Any]]] = {
             t: [] for t in ("organization", "service", "location", "service_area", "cost_option", "attribute",
                             "taxonomy_term", "taxonomy")
@@ -120,7 +120,7 @@ class _Builder:
         self._terms: dict[str, dict[str, Any]] = {}
 
     def path(self, region_id: str) -> str:
-        names = []
+        names: list[str] = []
         cur: str | None = region_id
         while cur is not None and cur in self.regions and len(names) < 16:
             names.append(self.regions[cur].name)

@@ -257,7 +257,7 @@ def import_hsds(store: Store, path: str | Path, *, mapping: Mapping | str | Path
     data = read_hsds(path)
     report = HsdsReport(source=str(path), dry_run=dry_run, read=data.read_counts(),
                         not_imported=data.ignored_counts())
-    index = RegionIndex(store.list("Region"), mapping)
+    index = RegionIndex([r for r in store.list("Region") if isinstance(r, Region)], mapping)
     parent = None
     if region_parent is not None:
         parent = index.by_id.get(region_parent)

@@ -51,12 +51,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph import taxonomy
 from graph.errors import ValidationError
 from graph.model import TAG_PATTERN, Domain, HouseholdTrait, Sector, SupportForm
+
+_E = TypeVar("_E", bound=Enum)
 
 DEFAULT_MAPPING = Path(__file__).with_name("hsds_mapping.json")
 
@@ -226,7 +229,7 @@ def _build(data: dict[str, Any], file: str, sources: tuple[str, ...]) -> Mapping
     def fail(field: str, message: str) -> HsdsError:
         return HsdsError(file, None, field, message)
 
-    def enum(cls: type, value: Any, field: str) -> Any:
+    def enum(cls: type[_E], value: Any, field: str) -> _E:
         try:
             return cls(value)
         except ValueError:

@@ -120,7 +120,8 @@ class HsdsData:
             links: dict[str, Any] | None = None) -> str | None:
         """Add one object (and what nests in it); returns its id."""
         if table not in KEPT:
-            key = obj.get("id") if isinstance(obj.get("id"), str) and obj.get("id") else f"{file} {where}"
+            raw_id = obj.get("id")
+            key = raw_id if isinstance(raw_id, str) and raw_id else f"{file} {where}"
             self.ignored.setdefault(table, set()).add(key)
             return None
         oid = _check_id(obj.get("id"), file, where)
