@@ -58,7 +58,8 @@ class BundleInvalid(BundleError):
         more = report.invalid - 1
         tail = f" (and {more:,} more problem{'s' if more != 1 else ''}; nothing was written)" if more else \
             " (nothing was written)"
-        super().__init__(first.file, first.line, first.message + tail, column=first.column, header=first.header)
+        super().__init__(first.file, first.line, first.message + tail,
+                         column=first.column, header=first.header)
 
 
 @dataclass
@@ -196,7 +197,8 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
                 if unplaced:
                     first = _first_lines(path, sheet, encoding, {key for _, key in unplaced})
                     for line, key in unplaced:
-                        report.problems.append(reader.error_at(line, duplicate(sheet.label, key, first.get(key))))
+                        problem = duplicate(sheet.label, key, first.get(key))
+                        report.problems.append(reader.error_at(line, problem))
                     unplaced.clear()
                 report.rows[sheet.filename] = n
                 report.encodings[sheet.filename] = used or "ascii"
@@ -228,14 +230,17 @@ def _first_lines(path: Path, sheet: Sheet, encoding: str | None, keys: set[str])
         fast = compile_row(sheet, reader.header())
         if sheet.label == "Receipt":
             hh, svc = at["household_id"], at["service_id"]
-            key_of: Callable[[list[str]], str] = lambda cells: receipt_key(cells[hh], cells[svc])
+
+            def key_of(cells: list[str], /) -> str:  # positional-only, as the itemgetter below
+                return receipt_key(cells[hh], cells[svc])
         else:
             key_of = itemgetter(at["id"])
         for line, cells in reader.cells():
             if type(cells) is list:
                 key = key_of(cells)
                 if key in keys and key not in out and (
-                        (fast is not None and fast(cells) is not None) or reader.record(line, cells).error is None):
+                        (fast is not None and fast(cells) is not None)
+                        or reader.record(line, cells).error is None):
                     out[key] = line
     return out
 
@@ -260,7 +265,8 @@ class _BundleWriter:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._tmp = Path(tempfile.mkdtemp(prefix=".dolbom-bundle-", dir=self.directory))
         except OSError as e:
-            raise ValidationError("directory", f"cannot write to {str(self.directory)!r}: {e.strerror}") from None
+            raise ValidationError("directory",
+                                  f"cannot write to {str(self.directory)!r}: {e.strerror}") from None
         try:
             for sheet in SHEETS:
                 f = open(self._tmp / sheet.filename, "w", encoding=self.encoding, newline="")
@@ -294,7 +300,8 @@ class _BundleWriter:
 
 
 def write_bundle(records: Iterable[Record], directory: str | os.PathLike[str], *,
-                 encoding: str = "utf-8-sig", progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                 encoding: str = "utf-8-sig",
+                 progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Write ``records`` as a bundle; returns rows written per file."""
     with _BundleWriter(directory, encoding) as w:
         for i, rec in enumerate(records, 1):

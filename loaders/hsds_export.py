@@ -49,9 +49,9 @@ from graph.store import Store
 EXPORT_NAMESPACE = uuid.UUID("5b0e6a1c-2f43-4d8e-9c1a-d01b0a000002")
 
 DOMAIN_NAMES = {
-    Domain.HEALTH: "보건·의료", Domain.HOUSING: "주거", Domain.EMPLOYMENT: "고용·일자리", Domain.LEGAL: "법률",
-    Domain.INCOME: "소득·생계", Domain.EDUCATION: "교육", Domain.CARE: "돌봄", Domain.MENTAL_HEALTH: "정신건강",
-    Domain.FOOD: "식품·급식",
+    Domain.HEALTH: "보건·의료", Domain.HOUSING: "주거", Domain.EMPLOYMENT: "고용·일자리",
+    Domain.LEGAL: "법률", Domain.INCOME: "소득·생계", Domain.EDUCATION: "교육", Domain.CARE: "돌봄",
+    Domain.MENTAL_HEALTH: "정신건강", Domain.FOOD: "식품·급식",
 }
 TRAIT_NAMES = {
     HouseholdTrait.ELDERLY: "노인", HouseholdTrait.DISABLED: "장애인", HouseholdTrait.CHILDREN: "아동",
@@ -138,8 +138,8 @@ class _Builder:
             self.tables["taxonomy_term"].append(self._terms[tid])
         return self._terms[tid]
 
-    def attribute(self, owner_label: str, owner_id: str, entity: str, link_type: str, taxonomy: str, code: str,
-                  name: str, value: str | None = None) -> dict[str, Any]:
+    def attribute(self, owner_label: str, owner_id: str, entity: str, link_type: str, taxonomy: str,
+                  code: str, name: str, value: str | None = None) -> dict[str, Any]:
         term = self.term(taxonomy, code, name)
         attr: dict[str, Any] = {
             "id": _uid("attribute", owner_label, owner_id, taxonomy, code), "link_id": owner_id,
@@ -203,8 +203,8 @@ class _Builder:
         return {**row, "service_areas": areas, "cost_options": [cost], "attributes": attributes}
 
 
-def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, list[dict[str, Any]]],
-                                      dict[str, int]]:
+def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                      dict[str, list[dict[str, Any]]], dict[str, int]]:
     """``(organizations, services, tables, not_exported)`` without writing anything."""
     b = _Builder(store)
     orgs = [b.organization(o) for o in store.list("Organization")]  # type: ignore[arg-type]
@@ -232,21 +232,22 @@ def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
 #: CSV file and columns per table, in the official data package's order
 CSV_TABLES = {
     "organization": ("organizations.csv", ["id", "name", "alternate_name", "description", "email", "website",
-                                           "tax_status", "tax_id", "year_incorporated", "legal_status", "logo",
-                                           "uri", "parent_organization_id"]),
-    "service": ("services.csv", ["id", "organization_id", "program_id", "name", "alternate_name", "description",
-                                 "url", "email", "status", "interpretation_services", "application_process",
-                                 "fees_description", "wait_time", "fees", "accreditations",
-                                 "eligibility_description", "minimum_age", "maximum_age", "assured_date",
-                                 "assurer_email", "licenses", "alert", "last_modified"]),
+                                           "tax_status", "tax_id", "year_incorporated", "legal_status",
+                                           "logo", "uri", "parent_organization_id"]),
+    "service": ("services.csv", ["id", "organization_id", "program_id", "name", "alternate_name",
+                                 "description", "url", "email", "status", "interpretation_services",
+                                 "application_process", "fees_description", "wait_time", "fees",
+                                 "accreditations", "eligibility_description", "minimum_age", "maximum_age",
+                                 "assured_date", "assurer_email", "licenses", "alert", "last_modified"]),
     "location": ("locations.csv", ["id", "location_type", "url", "organization_id", "name", "alternate_name",
-                                   "description", "transportation", "latitude", "longitude", "external_identifier",
-                                   "external_identifier_type"]),
+                                   "description", "transportation", "latitude", "longitude",
+                                   "external_identifier", "external_identifier_type"]),
     "service_area": ("service_areas.csv", ["id", "service_id", "name", "description", "extent", "extent_type",
                                            "uri"]),
     "cost_option": ("cost_options.csv", ["id", "service_id", "valid_from", "valid_to", "option", "currency",
                                          "amount", "amount_description"]),
-    "attribute": ("attributes.csv", ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"]),
+    "attribute": ("attributes.csv", ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity",
+                                     "value"]),
     "taxonomy_term": ("taxonomy_terms.csv", ["id", "code", "name", "description", "parent_id", "taxonomy",
                                              "language", "taxonomy_id", "term_uri"]),
     "taxonomy": ("taxonomies.csv", ["id", "name", "description", "uri", "version"]),
@@ -262,6 +263,10 @@ def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
+#: the CSV columns the data package declares as numbers
+_NUMBER_COLUMNS = ("amount", "latitude", "longitude", "year_incorporated", "minimum_age", "maximum_age")
+
+
 def _datapackage(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
         "name": "dolbom-hsds-export",
@@ -272,9 +277,7 @@ def _datapackage(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "resources": [
             {"name": t, "path": name, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "profile": "tabular-data-resource",
-             "schema": {"fields": [{"name": c, "type": "number" if c in ("amount", "latitude", "longitude",
-                                                                            "year_incorporated", "minimum_age",
-                                                                            "maximum_age") else "string"}
+             "schema": {"fields": [{"name": c, "type": "number" if c in _NUMBER_COLUMNS else "string"}
                                    for c in cols], "primaryKey": "id"}}
             for t, (name, cols) in CSV_TABLES.items()
         ],

@@ -65,7 +65,8 @@ _CHILD_LEVEL = {RegionLevel.PROVINCE: RegionLevel.CITY, RegionLevel.CITY: Region
 
 _INCOME_PATTERNS = (
     re.compile(r"중위\s*소득\s*(?:의\s*)?(\d{1,3})\s*%"),
-    re.compile(r"(\d{1,3})\s*%\s*(?:of\s+)?(?:the\s+)?(?:area\s+)?median(?:\s+household)?\s+income", re.IGNORECASE),
+    re.compile(r"(\d{1,3})\s*%\s*(?:of\s+)?(?:the\s+)?(?:area\s+)?median(?:\s+household)?\s+income",
+               re.IGNORECASE),
     re.compile(r"median(?:\s+household)?\s+income\s+(?:of\s+|at\s+|below\s+|under\s+|up\s+to\s+)*(\d{1,3})\s*%",
                re.IGNORECASE),
 )
@@ -94,7 +95,8 @@ class Unmapped:
 UNMAPPED_KINDS = {
     "service_no_domain": "service left out: none of its taxonomy terms maps to a domain",
     "service_no_region": "service left out: no service area or location resolves to a region",
-    "service_no_organization": "service left out: no organization, or one that is neither in the input nor stored",
+    "service_no_organization": "service left out: no organization, or one that is neither in the input "
+                               "nor stored",
     "unknown_term": "taxonomy term with no meaning in the mapping (domain, tag, form, trait, income, sector "
                     "or ignore)",
     "form_conflict": "terms naming two support forms: the first is kept",
@@ -213,7 +215,8 @@ class RegionIndex:
         mapped = self.mapping.area(text)
         if mapped is not None:
             if mapped not in self.by_id:
-                raise HsdsError(self.mapping.sources[-1], None, f"areas.{text}", f"no region with id {mapped!r}")
+                raise HsdsError(self.mapping.sources[-1], None, f"areas.{text}",
+                                f"no region with id {mapped!r}")
             return mapped, ""
         if text in self.by_id:
             return text, ""
@@ -264,7 +267,8 @@ def import_hsds(store: Store, path: str | Path, *, mapping: Mapping | str | Path
         if parent is None:
             raise ValidationError("--region-parent", f"no region with id {region_parent!r}")
         if parent.level not in _CHILD_LEVEL:
-            raise ValidationError("--region-parent", f"{region_parent!r} is a DONG: regions cannot be created under it")
+            raise ValidationError("--region-parent",
+                                  f"{region_parent!r} is a DONG: regions cannot be created under it")
     records = _Mapper(store, data, mapping, index, parent, report).run()
     try:
         with store.unit_of_work() as uow:
@@ -277,7 +281,8 @@ def import_hsds(store: Store, path: str | Path, *, mapping: Mapping | str | Path
         pass
     except ValidationError as e:
         raise _locate(e, data) from None
-    report.changed = {label: changed[label] for label in ("Region", "Organization", "Service") if changed[label]}
+    report.changed = {label: changed[label] for label in ("Region", "Organization", "Service")
+                      if changed[label]}
     return report
 
 
@@ -325,7 +330,8 @@ class _Mapper:
             if link in d["service"] or link in d["organization"]:
                 self.attrs.setdefault(link, []).append(attr)
             elif any(link in items for items in known_elsewhere.values()):
-                self.unmapped("attribute_not_mapped", attr, f"linked to {_table_of(link, known_elsewhere)} {link!r}")
+                self.unmapped("attribute_not_mapped", attr,
+                              f"linked to {_table_of(link, known_elsewhere)} {link!r}")
             elif link is not None and self.store.get("Service", link) is None \
                     and self.store.get("Organization", link) is None:
                 self.unmapped("dangling_reference", attr, f"link_id {link!r} names nothing in the input")
@@ -337,14 +343,17 @@ class _Mapper:
                 if sid in d["service"]:
                     self.by_service.setdefault(sid, {}).setdefault(table, []).append(item)
                 else:
-                    self.unmapped("dangling_reference", item, f"service_id {sid!r} names no service in the input")
+                    self.unmapped("dangling_reference", item,
+                                  f"service_id {sid!r} names no service in the input")
         for sal in d["service_at_location"].values():
             lid = sal.get("location_id")
             if lid is not None and lid not in d["location"]:
-                self.unmapped("dangling_reference", sal, f"location_id {lid!r} names no location in the input")
+                self.unmapped("dangling_reference", sal,
+                              f"location_id {lid!r} names no location in the input")
         for loc in d["location"].values():
             oid = loc.get("organization_id")
-            if oid is not None and oid not in d["organization"] and self.store.get("Organization", oid) is None:
+            if (oid is not None and oid not in d["organization"]
+                    and self.store.get("Organization", oid) is None):
                 self.unmapped("dangling_reference", loc, f"organization_id {oid!r} names no organization")
 
     def terms_of(self, owner: Item) -> list[tuple[Item, Item, Any]]:
@@ -377,7 +386,8 @@ class _Mapper:
             ambiguous |= why == "ambiguous"
         text = name or description
         if ambiguous:
-            self.unmapped("ambiguous_area", area, f"{text!r} fits several regions; name it by path or in areas")
+            self.unmapped("ambiguous_area", area,
+                          f"{text!r} fits several regions; name it by path or in areas")
             return None
         if self.parent is not None and isinstance(text, str) and text.strip():
             clean = " ".join(text.split())
@@ -411,7 +421,8 @@ class _Mapper:
             if rid is not None:
                 return rid
             ambiguous |= why == "ambiguous"
-        tried = ", ".join(repr(t) for t in dict.fromkeys(t for t in texts if t.strip())) or "no name or address"
+        tried = (", ".join(repr(t) for t in dict.fromkeys(t for t in texts if t.strip()))
+                 or "no name or address")
         self.unmapped("ambiguous_area" if ambiguous else "unknown_location", loc, f"tried {tried}")
         return None
 
@@ -420,7 +431,8 @@ class _Mapper:
     def run(self) -> list[Any]:
         self._index_links()
         orgs = [self.organization(item) for item in self.data["organization"].values()]
-        services = [s for s in (self.service(item) for item in self.data["service"].values()) if s is not None]
+        services = [s for s in (self.service(item) for item in self.data["service"].values())
+                    if s is not None]
         # terms attached to nothing Dolbom keeps are not reported: only used terms matter
         self.report.regions_created = sorted(self.created)
         self.report.imported = {k: v for k, v in (("Region", len(self.created)), ("Organization", len(orgs)),
@@ -458,7 +470,8 @@ class _Mapper:
             self.unmapped("service_no_organization", item, "no organization_id and no nested organization")
             return None
         if oid not in d["organization"] and self.store.get("Organization", oid) is None:
-            self.unmapped("service_no_organization", item, f"organization_id {oid!r} is neither in the input nor stored")
+            self.unmapped("service_no_organization", item,
+                          f"organization_id {oid!r} is neither in the input nor stored")
             return None
         linked = self.by_service.get(item.id, {})
 
@@ -483,8 +496,9 @@ class _Mapper:
                 if isinstance(value, str) and value.strip().rstrip("%").strip().isdigit():
                     income = int(value.strip().rstrip("%"))
                 else:
-                    self.unmapped("income_rule", item, f"income term {term.get('code') or term.get('name')!r} "
-                                                       f"with value {value!r}: not a whole percentage")
+                    self.unmapped("income_rule", item,
+                                  f"income term {term.get('code') or term.get('name')!r} "
+                                  f"with value {value!r}: not a whole percentage")
         text = item.get("eligibility_description")
         if income is None and isinstance(text, str):
             for pattern in _INCOME_PATTERNS:
@@ -494,7 +508,8 @@ class _Mapper:
                     break
             else:
                 if _INCOME_WORDS.search(text):
-                    self.unmapped("income_rule", item, f"eligibility_description {text[:60]!r}: no % of median")
+                    self.unmapped("income_rule", item,
+                                  f"eligibility_description {text[:60]!r}: no % of median")
         ages = [f"{k} {item.get(k):g}" for k in ("minimum_age", "maximum_age") if item.get(k) is not None]
         if ages:
             self.unmapped("age_rule", item, ", ".join(ages))
@@ -526,9 +541,9 @@ class _Mapper:
             return None
         keep: dict[str, Any] = {}
         if isinstance(existing, Service):
-            keep = {"capacity": existing.capacity, "used": existing.used, "lead_time_days": existing.lead_time_days,
-                        "excludes_ids": existing.excludes_ids,
-                        "agreement_id": existing.agreement_id if existing.provider_id == oid else None}
+            keep = {"capacity": existing.capacity, "used": existing.used,
+                    "lead_time_days": existing.lead_time_days, "excludes_ids": existing.excludes_ids,
+                    "agreement_id": existing.agreement_id if existing.provider_id == oid else None}
             if cost is None:
                 cost = existing.cost
             if not tags:
@@ -559,8 +574,9 @@ class _Mapper:
         try:
             return cls(**fields)
         except ValidationError as e:
-            hsds_field = {"name": "name", "providerId": "organization_id", "cost": "cost_options.amount",
-                          "eligibility.maxIncomePercent": "eligibility_description"}.get(e.field or "", e.field)
+            hsds_fields = {"name": "name", "providerId": "organization_id", "cost": "cost_options.amount",
+                           "eligibility.maxIncomePercent": "eligibility_description"}
+            hsds_field = hsds_fields.get(e.field or "", e.field)
             raise HsdsError(item.file, item.where, hsds_field, e.message) from None
 
 

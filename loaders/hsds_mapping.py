@@ -201,7 +201,8 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise HsdsError(str(path), f"line {e.lineno} column {e.colno}", None, f"not valid JSON ({e.msg})") from None
+        raise HsdsError(str(path), f"line {e.lineno} column {e.colno}", None,
+                        f"not valid JSON ({e.msg})") from None
     if not isinstance(data, dict):
         raise HsdsError(str(path), None, None, "a mapping file must be a JSON object")
     for key in data:

@@ -183,8 +183,8 @@ def _child_links(parent: str, pid: str, child: str) -> dict[str, Any]:
 def _parent_link(parent: str, child: str) -> str | None:
     return {
         ("service", "organization"): "organization_id", ("service_at_location", "service"): "service_id",
-        ("service_at_location", "location"): "location_id", ("attribute", "taxonomy_term"): "taxonomy_term_id",
-        ("taxonomy_term", "taxonomy"): "taxonomy_id",
+        ("service_at_location", "location"): "location_id",
+        ("attribute", "taxonomy_term"): "taxonomy_term_id", ("taxonomy_term", "taxonomy"): "taxonomy_id",
     }.get((parent, child))
 
 
@@ -232,14 +232,15 @@ def read_hsds(path: str | Path) -> HsdsData:
         else:
             files = sorted(x for x in p.glob("*.json") if x.is_file())
             if not files:
-                raise HsdsError(str(p), None, None, "no datapackage.json and no .json files in this directory")
+                raise HsdsError(str(p), None, None,
+                                "no datapackage.json and no .json files in this directory")
             for f in files:
                 _read_json(f, data)
     elif p.name == "datapackage.json":
         _read_package(p, data)
     elif p.suffix.lower() == ".csv":
-        raise HsdsError(str(p), None, None, "a CSV table is read as part of its data package: give the directory "
-                                            "holding datapackage.json")
+        raise HsdsError(str(p), None, None, "a CSV table is read as part of its data package: "
+                                            "give the directory holding datapackage.json")
     else:
         _read_json(p, data)
     return data
@@ -257,7 +258,8 @@ def _load_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise HsdsError(str(path), f"line {e.lineno} column {e.colno}", None, f"not valid JSON ({e.msg})") from None
+        raise HsdsError(str(path), f"line {e.lineno} column {e.colno}", None,
+                        f"not valid JSON ({e.msg})") from None
 
 
 def _read_json(path: Path, data: HsdsData) -> None:
@@ -269,13 +271,15 @@ def _read_json(path: Path, data: HsdsData) -> None:
         _read_objects(doc["contents"], "contents", hint, file, data)
     elif isinstance(doc, list):
         _read_objects(doc, "", hint, file, data)
-    elif isinstance(doc, dict) and doc and all(k in TABLE_NAMES and isinstance(v, list) for k, v in doc.items()):
+    elif (isinstance(doc, dict) and doc
+          and all(k in TABLE_NAMES and isinstance(v, list) for k, v in doc.items())):
         for key, rows in doc.items():
             _read_objects(rows, key, TABLE_NAMES[key], file, data)
     elif isinstance(doc, dict):
         data.add(hint or _kind(doc, file, "(top)"), doc, file, "(top)")
     else:
-        raise HsdsError(file, None, None, "expected an HSDS object, an array of them, or a paged list with contents")
+        raise HsdsError(file, None, None,
+                        "expected an HSDS object, an array of them, or a paged list with contents")
 
 
 def _read_objects(objs: list[Any], prefix: str, hint: str | None, file: str, data: HsdsData) -> None:
@@ -359,14 +363,15 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise HsdsError(str(path), f"line {line}", None,
                             f"has {len(row)} cells but the header has {len(header)} columns")
         out: dict[str, Any] = {}
-        for col, cell in zip(header, row):
+        for col, cell in zip(header, row, strict=True):  # a row of another length was refused above
             if cell == "":
                 out[col] = None
             elif col in _NUMBERS:
                 try:
                     out[col] = float(cell) if any(c in cell for c in ".eE") else int(cell)
                 except ValueError:
-                    raise HsdsError(str(path), f"line {line}", col, f"must be a number (got {cell!r})") from None
+                    raise HsdsError(str(path), f"line {line}", col,
+                                    f"must be a number (got {cell!r})") from None
             else:
                 out[col] = cell
         yield line, out
