@@ -1,0 +1,243 @@
+"""Bundles into a real Neo4j: the streaming bulk load (``Neo4jStore.bulk_load``)
+checks what the embedded one checks, writes the same records and
+relationships, commits batch by batch, and takes back what it wrote when the
+load is abandoned. A load whose process is killed leaves whole batches, and
+running it again finishes it (docs/loaders.md, "Loading into Neo4j")."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import graph.neo4j_store as neo4j_module
+import loaders.csvbundle as csvbundle
+from graph.embedded import EmbeddedStore
+from graph.model import receipt_key
+from graph.neo4j_store import Neo4jBulkLoad
+from graph.view import edge_owner
+from loaders.csvbundle import BundleInvalid, load_bundle, write_bundle
+from loaders.csvfile import BundleError
+from loaders.synthetic import generate
+from tests.loaders.kit import TEMPLATES, dump
+from tests.loaders.test_malformed import CASES, HH, NEEDS, write
+
+ROOT = Path(__file__).resolve().parents[2]
+#: the malformed cases that are also run a row per batch: those found across batches
+ACROSS_BATCHES = [c for c in CASES if any(w in c for w in ("duplicate", "reference", "another household"))]
+
+
+def views(store) -> tuple[list, list]:
+    """The whole graph view's nodes (with attributes) and edges, comparable across stores."""
+    g = store.graph()
+    nodes = sorted((n, sorted((k, repr(v)) for k, v in attrs.items())) for n, attrs in g.nodes(data=True))
+    return nodes, sorted(g.edges(keys=True))
+
+
+def write_lock_count(store) -> int:
+    """How many write transactions have taken the store's write lock so far."""
+    with store._driver.session(database=store.database) as session:
+        row = session.run("MATCH (l:WriteLock) RETURN l.count AS n").single()
+    return row["n"] if row else 0
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("bundle") / "gg"
+    write_bundle(generate(150, seed=7), d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def embedded_answer(bundle, tmp_path_factory):
+    """What the embedded store holds after loading ``bundle``: records and views."""
+    with EmbeddedStore(tmp_path_factory.mktemp("emb") / "a.db") as store:
+        load_bundle(store, bundle)
+        return dump(store), views(store)
+
+
+@pytest.fixture
+def templated(neo4j_store):
+    """The Neo4j store holding the shipped templates (something to leave unchanged)."""
+    load_bundle(neo4j_store, TEMPLATES)
+    return neo4j_store
+
+
+def test_neo4j_takes_its_own_streaming_bulk_load(neo4j_store):
+    from graph.bulk import bulk_load
+
+    with bulk_load(neo4j_store, expected_rows=10) as load:
+        assert type(load) is Neo4jBulkLoad and not load.takes_prepared("Household")
+
+
+def test_the_same_records_and_relationships_as_the_embedded_store(neo4j_store, bundle, embedded_answer):
+    records, graph = embedded_answer
+    report = load_bundle(neo4j_store, bundle)
+    assert report.committed and report.invalid == 0
+    assert report.written == report.total_rows == sum(neo4j_store.counts().values())
+    assert dump(neo4j_store) == records
+    assert views(neo4j_store) == graph
+    again = load_bundle(neo4j_store, bundle)
+    assert again.written == 0 and again.unchanged == again.total_rows
+    assert dump(neo4j_store) == records
+
+
+def test_a_changed_row_is_rewritten_with_its_relationships(neo4j_store, bundle, tmp_path):
+    """A reload that changes a household's dong, a need's household is refused,
+    and a service's regions: the stored records are rewritten as a unit of work
+    would, relationships included (the same as the embedded store)."""
+    changed = tmp_path / "changed"
+    recs = list(generate(150, seed=7))
+    household = next(r for r in recs if r.LABEL == "Household")
+    other_dong = next(r for r in recs if r.LABEL == "Region" and r.level.value == "DONG"
+                      and r.id != household.region_id)
+    service = next(r for r in recs if r.LABEL == "Service" and r.region_ids)
+    edited = [household.replace(region_id=other_dong.id) if r is household
+              else service.replace(region_ids=(other_dong.id,)) if r is service else r for r in recs]
+    write_bundle(edited, changed)
+    with EmbeddedStore(tmp_path / "e.db") as emb:
+        load_bundle(emb, bundle)
+        expected = load_bundle(emb, changed)
+        records, graph = dump(emb), views(emb)
+    load_bundle(neo4j_store, bundle)
+    report = load_bundle(neo4j_store, changed)
+    assert (report.written, report.unchanged) == (expected.written, expected.unchanged)
+    assert report.written == 2
+    assert dump(neo4j_store) == records and views(neo4j_store) == graph
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_malformed_case_gets_its_precise_error_and_writes_nothing(case, templated, tmp_path):
+    _malformed(case, csvbundle.BATCH, templated, tmp_path)
+
+
+@pytest.mark.parametrize("case", ACROSS_BATCHES)
+def test_a_malformed_case_found_across_batches_too(case, templated, tmp_path):
+    _malformed(case, 1, templated, tmp_path)
+
+
+def _malformed(case: str, batch: int, store, tmp_path: Path) -> None:
+    files, where, message = CASES[case]
+    d = write(tmp_path, files)
+    before, graph = dump(store), views(store)
+    with pytest.raises(BundleError) as info:
+        load_bundle(store, d, batch=batch)
+    text = str(info.value)
+    assert text.startswith(where + ":") or text.startswith(where + " ("), text
+    assert message in text, text
+    assert dump(store) == before and views(store) == graph
+
+
+SKIP_INVALID = {
+    "duplicates": {"households.csv": HH + "h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,0,10,,\n"
+                                          "h2,ex-suwon-d01,2,10,,\nh1,ex-suwon-d01,1,10,,\n"
+                                          "h1,ex-suwon-d01,1,10,,\nh2,ex-suwon-d01,2,10,,\n",
+                   "needs.csv": NEEDS + "n9,hh-nobody,CARE,3,,\nn8,h1,FOOD,2,,\nn9,h1,CARE,3,,\n"},
+    "stored duplicates": {"needs.csv": NEEDS + "n9,ex-hh-1,CARE,3,first,\nn8,ex-hh-1,FOOD,2,,\n"
+                                               "n9,ex-hh-1,CARE,4,second,\nex-need-1,ex-hh-1,CARE,3,,\n"
+                                               "ex-need-1,ex-hh-1,CARE,5,,\n"},
+    "a need moves": {"needs.csv": NEEDS + "ex-need-1,ex-hh-2,HOUSING,5,,OPEN\n",
+                     "households.csv": HH + "ex-hh-1,ex-suwon-d01,3,40,,EMERGENCY\n"
+                                            "ex-hh-2,ex-suwon-d01,1,40,,\n"},
+    "a referral's missing household": {
+        "referrals.csv": "id,householdId,resourceLabel,resourceId,needIds,createdAt\n"
+                         "r1,hh-nobody,Service,ex-svc-rent,ex-need-1,2026-11-20T09:00:00\n"
+                         "r3,ex-hh-1,Service,ex-svc-rent,need-nobody,2026-11-20T09:00:00\n"
+                         "r4,ex-hh-1,Volunteer,ex-svc-rent,ex-need-1,2026-11-20T09:00:00\n"
+                         "r5,ex-hh-1,Service,ex-svc-rent,ex-need-1,2026-11-20T09:00:00\n"},
+    "receipts": {"receipts.csv": "householdId,serviceId\nex-hh-1,ex-svc-rent\nex-hh-1,ex-svc-rent\n"
+                                 "ex-hh-1,svc-nobody\nex-hh-1,ex-svc-legal\n"},
+}
+
+
+@pytest.mark.parametrize("batch", [csvbundle.BATCH, 2], ids=["one-batch", "two-a-batch"])
+@pytest.mark.parametrize("case", SKIP_INVALID)
+def test_skip_invalid_reports_and_keeps_what_the_embedded_store_does(case, batch, templated, tmp_path):
+    d = write(tmp_path, SKIP_INVALID[case])
+    with EmbeddedStore(tmp_path / "e.db") as emb:
+        load_bundle(emb, TEMPLATES)
+        expected = load_bundle(emb, d, skip_invalid=True, batch=batch)
+        records, graph = dump(emb), views(emb)
+    report = load_bundle(templated, d, skip_invalid=True, batch=batch)
+    assert expected.invalid > 0
+    assert [str(p) for p in report.problems] == [str(p) for p in expected.problems]
+    assert (report.written, report.unchanged) == (expected.written, expected.unchanged)
+    assert dump(templated) == records and views(templated) == graph
+
+
+def test_a_load_streams_in_many_transactions(neo4j_store, bundle, monkeypatch):
+    """Not one giant transaction: every batch of the big kinds commits on its own."""
+    monkeypatch.setattr(neo4j_module, "LOAD_BATCH", 40)
+    before = write_lock_count(neo4j_store)
+    report = load_bundle(neo4j_store, bundle)
+    big = sum(n for name, n in report.rows.items()
+              if name in ("households.csv", "needs.csv", "referrals.csv", "receipts.csv"))
+    assert write_lock_count(neo4j_store) - before >= big // 40
+
+
+def test_an_abandoned_load_takes_back_what_it_wrote(templated, bundle, tmp_path):
+    """The bundle changes stored records and adds many, in many batches; a bad
+    row in its last file aborts it. Afterwards the store is as it was:
+    created records gone, changed ones back, relationships too."""
+    d = tmp_path / "bad"
+    recs = [*generate(150, seed=7)]
+    write_bundle(recs, d)
+    dong = next(r.id for r in recs if r.LABEL == "Region" and r.level.value == "DONG")
+    # the templates' household moves to a dong of this bundle, and its need is rewritten
+    with open(d / "households.csv", "a", encoding="utf-8", newline="") as f:
+        f.write(f"ex-hh-1,{dong},3,40,SINGLE_PARENT|UNEMPLOYED,EMERGENCY\r\n")
+    with open(d / "needs.csv", "a", encoding="utf-8", newline="") as f:
+        f.write("ex-need-1,ex-hh-1,HOUSING,2,changed,OPEN,\r\n")
+    with open(d / "receipts.csv", "a", encoding="utf-8", newline="") as f:
+        f.write("ex-hh-1,svc-nobody\r\n")
+    before, graph = dump(templated), views(templated)
+    with pytest.raises(BundleInvalid, match=r"receipts\.csv:\d+:2 \(serviceId\): no Service"):
+        load_bundle(templated, d, batch=50)
+    assert dump(templated) == before and views(templated) == graph
+
+
+LOADER = """
+import sys
+from graph.neo4j_store import Neo4jStore
+from loaders.csvbundle import load_bundle
+store = Neo4jStore.from_env()
+load_bundle(store, sys.argv[1], batch=5)
+print("loaded", flush=True)
+"""
+
+
+def test_a_killed_load_leaves_whole_batches_and_running_it_again_finishes_it(
+        neo4j_store, neo4j_env, tmp_path, bundle, embedded_answer):
+    """kill -9 in the middle of a load: what it committed is there and sound
+    (whole batches, every relationship); the same load run again completes it
+    to exactly what a clean load gives."""
+    records, graph = embedded_answer
+    env = {**os.environ, **neo4j_env, "DOLBOM_NEO4J_LOAD_BATCH": "5", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(bundle)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while neo4j_store.counts()["Need"] < 30:  # some needs are in: the kill lands mid-load
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the load wrote no needs in 120 s"
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    counts = neo4j_store.counts()
+    assert counts != {label: len(rows) for label, rows in records.items()}, "the load ended before the kill"
+    assert counts["Household"] == len(records["Household"]) and counts["Need"] >= 30  # earlier kinds whole
+    # whole batches: every record there is as loaded, with all its relationships
+    there = dump(neo4j_store)
+    assert all(rec in records[label] for label, recs in there.items() for rec in recs)
+    present = {(label, receipt_key(r["household_id"], r["service_id"]) if label == "Receipt" else r["id"])
+               for label, recs in there.items() for r in recs}
+    assert set(views(neo4j_store)[1]) == {e for e in graph[1] if edge_owner(*e) in present}
+    report = load_bundle(neo4j_store, bundle)
+    assert report.written == report.total_rows - sum(counts.values())
+    assert dump(neo4j_store) == records and views(neo4j_store) == graph
