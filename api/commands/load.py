@@ -22,9 +22,15 @@ def _problems(report: LoadReport, stream: TextIO) -> None:
         stream.write(f"  ... and {report.invalid - SHOWN:,} more\n")
 
 
+def _where(store: object) -> str:
+    """The store as the progress bar names it: the embedded file, or Neo4j's address."""
+    path = getattr(store, "path", None)
+    return str(path) if path is not None else f"Neo4j at {getattr(store, 'where', '?')}"
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     with open_store(args.db, create=args.create) as store, \
-            progress_bar(f"loading {args.directory}", None) as update:
+            progress_bar(f"loading {args.directory} into {_where(store)}", None) as update:
         try:
             report = load_bundle(store, args.directory, skip_invalid=args.skip_invalid,
                                  encoding=args.encoding, progress=update)
