@@ -37,7 +37,8 @@ def test_the_last_place_goes_to_the_most_urgent_household_not_the_first_to_ask()
     greedy = first_come(g, [HID, "hh-2"], on=ON)
     assert _resources(greedy) == {HID: {"s1"}} and not greedy.optimal
     assert exact.objective > greedy.objective and exact.weighted_coverage > greedy.weighted_coverage
-    # objective = value of the emergency need (100 * 3 * 3) - cost of s1 (fee 10, item 0.5, scarcity 3, source 2)
+    # objective = value of the emergency need (100 * 3 * 3)
+    #             - cost of s1 (fee 10, item 0.5, scarcity 3, source 2)
     assert exact.objective == pytest.approx(900 - 15.5)
 
 
@@ -76,7 +77,8 @@ def test_a_household_never_gets_two_services_that_exclude_each_other():
 
 
 def test_unmet_reasons_and_messages_agree_with_match():
-    recs = world(svc("s-full", ("HEALTH",), capacity=2, used=2), svc("s-rich", ("FOOD",), max_income_percent=10),
+    recs = world(svc("s-full", ("HEALTH",), capacity=2, used=2),
+                 svc("s-rich", ("FOOD",), max_income_percent=10),
                  needs=[need("HEALTH"), need("FOOD"), need("LEGAL")])
     g = build_graph(recs)
     r = allocate(g, [HID], on=ON)

@@ -61,7 +61,8 @@ def _value(f, keys: tuple[str, ...], policy=DEFAULT_POLICY) -> float:
     covered = {n.domain for n in f.needs for k in keys if can_cover(f, k, n.domain)}
     factor = {"EMERGENCY": policy.urgency_factor_emergency, "FOCUSED": policy.urgency_factor_focused,
               "GENERAL": policy.urgency_factor_general}[f.hh.urgency.value]
-    gain = sum(round(policy.need_value * factor * n.severity + 1e-9, 2) for n in f.needs if n.domain in covered)
+    gain = sum(round(policy.need_value * factor * n.severity + 1e-9, 2)
+               for n in f.needs if n.domain in covered)
     return round(gain - (oracle_cost(f, keys) if keys else 0.0), 2)
 
 
@@ -73,7 +74,8 @@ def _candidates(f) -> list[str]:
 def _feasible(recs: list[Record], plan: dict[str, tuple[str, ...]]) -> bool:
     services = {r.id: r for r in recs if isinstance(r, Service)}
     agreements = {r.id: r for r in recs if r.LABEL == "Agreement"}
-    per_service = Counter(k.partition(":")[2] for keys in plan.values() for k in keys if k.startswith("Service:"))
+    per_service = Counter(k.partition(":")[2] for keys in plan.values() for k in keys
+                          if k.startswith("Service:"))
     per_agreement = Counter(services[s].agreement_id for s, n in per_service.items() for _ in range(n)
                             if services[s].agreement_id is not None)
     for sid, n in per_service.items():

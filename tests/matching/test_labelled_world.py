@@ -53,8 +53,8 @@ def H(id, dong, **kw) -> Household:
 
 
 def N(hid, domain, detail=None, id=None, **kw) -> Need:
-    return Need(id=id or f"{hid}-{domain.lower()}", household_id=hid, domain=domain, severity=3, detail=detail,
-                **kw)
+    return Need(id=id or f"{hid}-{domain.lower()}", household_id=hid, domain=domain, severity=3,
+                detail=detail, **kw)
 
 
 def R(hid, sid) -> Receipt:

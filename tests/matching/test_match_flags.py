@@ -277,7 +277,8 @@ def test_the_package_avoids_a_duplicate_when_it_can():
 
 def test_exclusive_two_receipts_rule_each_other_out():
     recs = world(svc("a", ["FOOD"]), svc("b", ["CARE"], excludes_ids=["a"]),
-                 Receipt(household_id=HID, service_id="a"), Receipt(household_id=HID, service_id="b"), needs=[])
+                 Receipt(household_id=HID, service_id="a"), Receipt(household_id=HID, service_id="b"),
+                 needs=[])
     [f] = flags_of(recs)
     assert (f.kind, f.domain, f.service_ids) == (FlagKind.EXCLUSIVE, None, ("a", "b"))
     assert f.message == "A and b rule each other out, but both are in play."
@@ -292,7 +293,8 @@ def test_exclusive_a_package_item_rules_out_a_receipt_and_costs_more():
     assert [i.resource_id for i in second.items] == ["clash"]
     assert [f.kind for f in best.flags] == []
     [f] = second.flags
-    assert (f.kind, f.service_ids, f.need_ids) == (FlagKind.EXCLUSIVE, ("clash", "receipt"), ("need-housing",))
+    assert (f.kind, f.service_ids, f.need_ids) == (
+        FlagKind.EXCLUSIVE, ("clash", "receipt"), ("need-housing",))
     assert "rules out receipt, which is already in play" in second.items[0].reasons
     assert second.cost - best.cost >= 25.0 - 2.0  # exclusive_in_play outweighs the public-source preference
 
@@ -301,7 +303,8 @@ def test_exclusive_a_referral_and_a_package_item():
     recs = world(svc("ref-food", ["FOOD"]), ref("r1", "ref-food", ["need-food"]),
                  svc("rent", excludes_ids=["ref-food"]), needs=[need("HOUSING"), need("FOOD")])
     ex = flags_of(recs, FlagKind.EXCLUSIVE)
-    assert [(f.service_ids, f.need_ids) for f in ex] == [(("ref-food", "rent"), ("need-food", "need-housing"))]
+    assert [(f.service_ids, f.need_ids) for f in ex] == [
+        (("ref-food", "rent"), ("need-food", "need-housing"))]
 
 
 def test_exclusive_inside_a_package_when_nothing_else_covers_both_needs():

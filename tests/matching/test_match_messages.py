@@ -41,7 +41,8 @@ def test_rendering():
     assert render("rule.income.ok", income=62, ceiling=75) == "income 62% of median is within the 75% ceiling"
     assert render("rule.income.ok", "ko", income=62, ceiling=75) == "소득 중위 62%, 기준 75% 이내"
     assert render("reason.cost", won=25000) == "costs the household 25,000 won"
-    assert Message.of("rule.traits.ok", traits=(HouseholdTrait.ELDERLY, HouseholdTrait.DISABLED)).render() == \
+    traits = (HouseholdTrait.ELDERLY, HouseholdTrait.DISABLED)
+    assert Message.of("rule.traits.ok", traits=traits).render() == \
         "meets the required traits: elderly, disabled"
     with pytest.raises(KeyError):
         Message.of("no.such.key")

@@ -45,7 +45,8 @@ def test_the_cost_is_the_documented_formula():
 def test_one_stop_fewer_organizations_win_over_cheaper_items():
     recs = world(svc("h-hall", ["HOUSING"], provider="org-pub", lead_time_days=30),
                  svc("f-hall", ["FOOD"], provider="org-pub", lead_time_days=30),
-                 svc("h-npo", ["HOUSING"], provider="org-npo"), svc("f-church", ["FOOD"], provider="org-church"),
+                 svc("h-npo", ["HOUSING"], provider="org-npo"),
+                 svc("f-church", ["FOOD"], provider="org-church"),
                  needs=[need("HOUSING"), need("FOOD")])
     best = run(recs).packages[0]
     assert ids(best) == ["h-hall", "f-hall"] and best.provider_count == 1
@@ -56,7 +57,8 @@ def test_one_stop_fewer_organizations_win_over_cheaper_items():
 
 
 def test_one_service_covering_two_needs_is_one_stop_too():
-    recs = world(svc("both", ["HOUSING", "FOOD"], provider="org-npo"), svc("h", ["HOUSING"], provider="org-pub"),
+    recs = world(svc("both", ["HOUSING", "FOOD"], provider="org-npo"),
+                 svc("h", ["HOUSING"], provider="org-pub"),
                  svc("f", ["FOOD"], provider="org-pub2"), needs=[need("HOUSING"), need("FOOD")])
     best = run(recs).packages[0]
     assert ids(best) == ["both"] and best.items[0].need_ids == ("need-food", "need-housing")
@@ -64,7 +66,8 @@ def test_one_service_covering_two_needs_is_one_stop_too():
 
 
 def test_emergency_households_are_served_within_three_days():
-    recs = world(svc("slow", provider="org-pub", lead_time_days=5), svc("quick", provider="org-npo", lead_time_days=3),
+    recs = world(svc("slow", provider="org-pub", lead_time_days=5),
+                 svc("quick", provider="org-npo", lead_time_days=3),
                  hh=household(urgency="EMERGENCY"))
     best, second = run(recs).packages
     assert ids(best) == ["quick"] and ids(second) == ["slow"]
@@ -89,7 +92,8 @@ def test_scarce_capacity_is_spared():
 
 def test_public_entitlements_then_mou_partners_then_the_rest():
     mou = Agreement(id="mou", partner_id="org-bar", domains=["HOUSING"], signed_on="2020-01-01")
-    recs = world(mou, svc("charity", provider="org-church"), svc("partner", provider="org-bar", agreement_id="mou"),
+    recs = world(mou, svc("charity", provider="org-church"),
+                 svc("partner", provider="org-bar", agreement_id="mou"),
                  svc("public", provider="org-pub"))
     assert [ids(p) for p in run(recs).packages] == [["public"], ["partner"], ["charity"]]
     reasons = [p.items[0].reasons[-1] for p in run(recs).packages]
@@ -168,8 +172,9 @@ def test_unknown_household_and_bad_arguments():
 
 def _busy_world(n=24):
     domains = ["HOUSING", "FOOD", "LEGAL", "HEALTH"]
-    extra = [svc(f"s{i}", [domains[i % 4], domains[(i * 3 + 1) % 4]], provider=["org-npo", "org-church", "org-pub",
-             "org-pub2", "org-bar"][i % 5], lead_time_days=i % 7, cost=(i % 3) * 5000) for i in range(n)]
+    providers = ["org-npo", "org-church", "org-pub", "org-pub2", "org-bar"]
+    extra = [svc(f"s{i}", [domains[i % 4], domains[(i * 3 + 1) % 4]], provider=providers[i % 5],
+                 lead_time_days=i % 7, cost=(i % 3) * 5000) for i in range(n)]
     return world(*extra, needs=[need(d) for d in domains])
 
 
@@ -194,7 +199,8 @@ def test_out_of_time_gives_the_best_found_so_far_not_proven():
     r = run(_busy_world(), policy=Policy(solver="milp", time_limit=1e-9))
     assert not r.optimal and r.engine == "greedy" and len(r.packages) == 1
     p = r.packages[0]
-    assert not p.optimal and set(p.covered_domains) == {Domain(d) for d in ("HOUSING", "FOOD", "LEGAL", "HEALTH")}
+    assert not p.optimal
+    assert set(p.covered_domains) == {Domain(d) for d in ("HOUSING", "FOOD", "LEGAL", "HEALTH")}
 
 
 def test_a_wrong_answer_from_highs_is_caught_and_replaced(monkeypatch):
@@ -257,7 +263,8 @@ def test_sample_elderly_household_already_receives_its_care(sample_store):
 
 def test_sample_education_is_a_blind_spot(sample_store):
     p = match(sample_store.neighbourhood("hh-0003"), "hh-0003", on=SAMPLE_DAY).packages[0]
-    assert p.items == () and [(f.kind, f.reason) for f in p.flags] == [(FlagKind.MISSING, "NOTHING_IN_REGION")]
+    assert p.items == ()
+    assert [(f.kind, f.reason) for f in p.flags] == [(FlagKind.MISSING, "NOTHING_IN_REGION")]
 
 
 def test_korean_reasons_and_flags(sample_store):

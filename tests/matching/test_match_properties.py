@@ -87,7 +87,8 @@ def test_candidates_are_exactly_the_resources_the_rules_admit(records):
 @given(random_world(), st.integers(1, 3))
 def test_milp_search_and_brute_force_agree(records, limit):
     g = view(records)
-    results = {s: match(g, HID, on=ON, limit=limit, policy=Policy(solver=s)) for s in ("search", "milp", "brute")}
+    results = {s: match(g, HID, on=ON, limit=limit, policy=Policy(solver=s))
+               for s in ("search", "milp", "brute")}
     assert results["brute"].candidate_count <= 12
     costs = {s: [p.cost for p in r.packages] for s, r in results.items()}
     assert costs["search"] == costs["milp"] == costs["brute"], costs
@@ -114,7 +115,8 @@ def test_adding_an_eligible_resource_never_makes_the_best_cost_worse(records, da
         extra = [Organization(id="o-new", name="New", sector="PRIVATE")] if provider == "o-new" else []
         extra.append(Service(id="s-new", name="New", provider_id=provider, domains=domains,
                              region_ids=[data.draw(st.sampled_from(["prov", "city-a", "dong-a1"]))],
-                             lead_time_days=data.draw(st.integers(0, 9)), cost=data.draw(st.sampled_from([0, 9000]))))
+                             lead_time_days=data.draw(st.integers(0, 9)),
+                             cost=data.draw(st.sampled_from([0, 9000]))))
     after = match(view(records + extra), HID, on=ON).packages[0].cost
     assert after <= before
 
@@ -139,8 +141,8 @@ def test_removing_the_only_resource_of_a_domain_yields_missing(records, data):
     label, _, rid = offering[domain][0].partition(":")
     p = match(view(without(records, label, rid)), HID, on=ON).packages[0]
     assert domain in p.missing_domains
-    assert [(fl.kind, fl.reason) for fl in p.flags if fl.domain == domain and fl.kind == FlagKind.MISSING] == [
-        (FlagKind.MISSING, "NOTHING_IN_REGION")]
+    missing = [(fl.kind, fl.reason) for fl in p.flags if fl.domain == domain and fl.kind == FlagKind.MISSING]
+    assert missing == [(FlagKind.MISSING, "NOTHING_IN_REGION")]
 
 
 @GRAPH

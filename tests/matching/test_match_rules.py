@@ -94,8 +94,10 @@ def test_active_rule_an_inactive_service_is_never_a_candidate():
 
 
 def test_a_volunteer_without_hours_is_not_available():
-    recs = world(Volunteer(id="v0", name="Idle", skills=["HOUSING"], region_ids=["dong-a1"], hours_per_week=0),
-                 Volunteer(id="v1", name="Busy", skills=["HOUSING"], region_ids=["city-a"], hours_per_week=3))
+    recs = world(Volunteer(id="v0", name="Idle", skills=["HOUSING"], region_ids=["dong-a1"],
+                           hours_per_week=0),
+                 Volunteer(id="v1", name="Busy", skills=["HOUSING"], region_ids=["city-a"],
+                           hours_per_week=3))
     _, _, cs = candidates_for(recs)
     assert [r.key for r in cs.candidates] == ["Volunteer:v1"]
     assert verdict(recs, "Volunteer:v0").check(Rule.ACTIVE).ok is False
@@ -126,8 +128,9 @@ def test_agreement_quota_left_or_none():
     ids, f, _ = candidates_for(recs)
     assert ids == [] and f.gap == Stage.FREE
     assert verdict(recs, "Service:s1").check(Rule.QUOTA).message.render() == "MOU quota used up (10 of 10)"
-    assert candidates_for(world(_mou(annual_quota=10, used=9), svc("s1", provider="org-bar", agreement_id="mou")))[0]
-    assert candidates_for(world(_mou(annual_quota=None, used=99), svc("s1", provider="org-bar", agreement_id="mou")))[0]
+    s1 = svc("s1", provider="org-bar", agreement_id="mou")
+    assert candidates_for(world(_mou(annual_quota=10, used=9), s1))[0]
+    assert candidates_for(world(_mou(annual_quota=None, used=99), s1))[0]
 
 
 @pytest.mark.parametrize("capacity, used, ok", [(None, 5, True), (3, 2, True), (3, 3, False), (0, 0, False)])
