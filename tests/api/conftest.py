@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 
+from loaders.sample import sample_records
 from service.principal import Principal, Role
 from service.settings import Settings
-from loaders.sample import sample_records
 
 PRINCIPALS: dict[str, Principal] = {
     "coordinator": Principal(Role.COORDINATOR, token_id="t-coord"),

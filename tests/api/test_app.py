@@ -8,14 +8,15 @@ import logging
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from service.settings import Settings
 from graph.embedded import EmbeddedStore
 from loaders.sample import sample_records
+from service.settings import Settings
 
 
 def test_access_log_has_one_line_with_the_request_id(client, caplog):
     with caplog.at_level(logging.INFO, logger="dolbom.access"):
-        client.post("/graphql", json={"query": '{ region(id: "gg") { id } }'}, headers={"X-Request-ID": "acc-1"})
+        client.post("/graphql", json={"query": '{ region(id: "gg") { id } }'},
+                    headers={"X-Request-ID": "acc-1"})
     lines = [r.getMessage() for r in caplog.records if r.name == "dolbom.access"]
     assert len(lines) == 1
     assert "POST /graphql 200" in lines[0] and "rid=acc-1" in lines[0]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, find_breaking_changes
 
-from service.settings import Settings
 from schema.build import build_schema as build_served
 from schema.build import schema as served
+from service.settings import Settings
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract" / "schema.graphql"
 

@@ -9,12 +9,12 @@ import json
 import pytest
 
 from api.cli import main
-from service.principal import Principal, Role
-from service.settings import Settings
 from graph.model import Household, Need, Referral
 from service import deadlines
+from service.principal import Principal, Role
+from service.settings import Settings
 
-T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 CW = Principal(Role.CASEWORKER, region_id="gg-suwon", token_id="t-cw")
 COORD = Principal(Role.COORDINATOR, token_id="t-coord")
 
@@ -58,16 +58,18 @@ def test_households_without_an_opening_are_not_judged(store):
 
 
 def test_create_household_notes_the_opening_and_its_case_worker(gql, store):
-    gql('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, incomePercent: 50, '
-        'urgency: EMERGENCY}) { id } }', "caseworker").ok()
+    gql('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, '
+        'incomePercent: 50, urgency: EMERGENCY}) { id } }', "caseworker").ok()
     from service import audit
 
-    reads = lambda: [d for _, d in store.list_side(audit.KIND) if d["action"] == "read"]
+    def reads():
+        return [d for _, d in store.list_side(audit.KIND) if d["action"] == "read"]
+
     before = len(reads())  # the household the mutation returned
     opened = store.get_side(deadlines.OPENED, "hh-new")
     assert opened["by"] == "t-cw" and opened["regionId"] == "gg-suwon-jowon"
     at = dt.datetime.fromisoformat(opened["at"])
-    assert abs((dt.datetime.now(dt.timezone.utc) - at).total_seconds()) < 60
+    assert abs((dt.datetime.now(dt.UTC) - at).total_seconds()) < 60
     in_four_days = (at + dt.timedelta(days=4)).isoformat()
     q = 'query($at: String) { overdue(asOf: $at) { householdId regionId urgency daysLate openedBy dueAt } }'
     rows = gql(q, "caseworker", at=in_four_days).ok()["overdue"]
@@ -84,7 +86,10 @@ def test_scope_by_region_and_role(gql, store):
                    by=Principal(Role.CASEWORKER, region_id="gg-seongnam", token_id="t-cw-sn"))
     at = (T0 + dt.timedelta(days=10)).isoformat()
     q = 'query($r: ID, $at: String) { overdue(regionId: $r, asOf: $at) { householdId } }'
-    ids = lambda who, r=None: [x["householdId"] for x in gql(q, who, r=r, at=at).ok()["overdue"]]
+
+    def ids(who, r=None):
+        return [x["householdId"] for x in gql(q, who, r=r, at=at).ok()["overdue"]]
+
     assert ids("coordinator") == ["e-sn", "e-suwon"]  # by region id
     assert ids("coordinator", "gg-suwon") == ["e-suwon"]
     assert ids("caseworker") == ["e-suwon"]  # a case worker's default is its own region
@@ -106,7 +111,8 @@ def test_cli_report_overdue_groups_by_region_and_case_worker(tmp_path):
         open_household(store, "e2", "EMERGENCY", region="gg-seongnam-sinheung",
                        by=Principal(Role.CASEWORKER, region_id="gg-seongnam", token_id="t-cw-sn"))
     out = io.StringIO()
-    assert main(["report", "overdue", "--db", str(db), "--as-of", "2026-11-10", "--format", "json"], out=out) == 0
+    argv = ["report", "overdue", "--db", str(db), "--as-of", "2026-11-10", "--format", "json"]
+    assert main(argv, out=out) == 0
     rows = json.loads(out.getvalue())
     assert [(r["regionId"], r["openedBy"], r["householdId"], r["daysLate"]) for r in rows] == [
         ("gg-seongnam-sinheung", "t-cw-sn", "e2", 4), ("gg-suwon-maetan", "t-cw", "e1", 4)]

@@ -15,8 +15,8 @@ PATH = {S.PROPOSED: [], S.SENT: [S.SENT], S.ACCEPTED: [S.SENT, S.ACCEPTED],
         S.DELIVERED: [S.SENT, S.ACCEPTED, S.DELIVERED], S.CLOSED: [S.SENT, S.ACCEPTED, S.DELIVERED, S.CLOSED],
         S.DECLINED: [S.DECLINED]}
 
-CREATE = ('mutation { createReferral(input: {id: "ref-t", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
-          'needIds: ["need-0001-job"]}) { id status } }')
+CREATE = ('mutation { createReferral(input: {id: "ref-t", householdId: "hh-0001", '
+          'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id status } }')
 MOVE = "mutation($s: ReferralStatus!) { updateReferral(id: \"ref-t\", status: $s) { status } }"
 
 
@@ -43,8 +43,8 @@ def test_delivered_meets_the_needs_and_declined_reopens_them(gql, store):
         to(gql, step).ok()
     assert store.get("Need", "need-0001-job").status.value == "MET"
     # a second referral for the same need, declined: the need stays met (the first delivered it)
-    gql('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
-        'needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
+    gql('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", '
+        'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
     gql('mutation { updateReferral(id: "ref-u", status: DECLINED) { id } }', "caseworker").ok()
     assert store.get("Need", "need-0001-job").status.value == "MET"
 
@@ -68,7 +68,8 @@ def test_every_move_is_in_the_history_with_time_actor_and_role(gql):
     to(gql, S.SENT).ok()
     to(gql, S.ACCEPTED, "coordinator").ok()
     to(gql, S.ACCEPTED, "coordinator").ok()  # the same status again: no move
-    q = 'query { household(id: "hh-0001") { referrals { id history { at fromStatus toStatus actor role } } } }'
+    q = ('query { household(id: "hh-0001") { referrals { id '
+         'history { at fromStatus toStatus actor role } } } }')
     refs = {r["id"]: r for r in gql(q, "coordinator").ok()["household"]["referrals"]}
     hist = refs["ref-t"]["history"]
     assert [(h["fromStatus"], h["toStatus"], h["actor"], h["role"]) for h in hist] == [
@@ -86,8 +87,8 @@ def test_a_partner_sees_the_moves_of_its_referral_but_not_who_made_them(gql):
 
 def test_the_store_keeps_moves_consistent_with_the_needs(store):
     """Unit level, without the API: the rule is in service.capacity."""
-    from service.principal import Principal, Role
     from service import writes
+    from service.principal import Principal, Role
 
     p = Principal(Role.COORDINATOR, token_id="t")
     writes.create_referral(store, p, id="r1", household_id="hh-0002", resource_id="svc-seongnam-care",
@@ -117,7 +118,8 @@ def test_follow_up_dates_are_set_cleared_and_audited(gql, store):
                                                                            "followUpOn": "2030-03-01"}
     assert follow_up_of(gql) == "2030-03-01"
     (e,) = [d for _, d in store.list_side(audit.KIND) if d["action"] == "setFollowUp"]
-    assert e["actor"] == "t-cw" and e["targetIds"] == ["ref-t"] and e["detail"] == {"followUpOn": "2030-03-01"}
+    assert e["actor"] == "t-cw" and e["targetIds"] == ["ref-t"]
+    assert e["detail"] == {"followUpOn": "2030-03-01"}
     gql(FOLLOW, "coordinator", on=None).ok()
     assert follow_up_of(gql) is None
 
@@ -126,7 +128,8 @@ def test_follow_up_refusals_name_the_field_and_change_nothing(gql, store):
     gql(CREATE, "caseworker").ok()
     gql(FOLLOW, "caseworker", on="2030-03-01").ok()
     r = gql(FOLLOW, "caseworker", on="2001-01-01")
-    assert r.code == "BAD_USER_INPUT" and "on" in r.errors[0]["message"] and "before" in r.errors[0]["message"]
+    assert r.code == "BAD_USER_INPUT"
+    assert "on" in r.errors[0]["message"] and "before" in r.errors[0]["message"]
     assert gql(FOLLOW, "partner-bar", on="2030-04-01").code == "FORBIDDEN"
     assert gql(FOLLOW, "caseworker-sn", on="2030-04-01").code == "FORBIDDEN"
     r = gql('mutation { setFollowUp(referralId: "nope", on: "2030-04-01") { id } }', "coordinator")
@@ -150,8 +153,8 @@ def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
     # a chosen date stays when another referral is delivered; another setting gives another default
     gql(FOLLOW, "caseworker", on="2030-05-05").ok()
     gql2, _ = make_gql(Settings(follow_up_days=30))
-    gql2('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", resourceId: "svc-suwon-jobs", '
-         'needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
+    gql2('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", '
+         'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
     for step in PATH[S.DELIVERED]:
         gql2(f'mutation {{ updateReferral(id: "ref-u", status: {step.value}) {{ id }} }}', "caseworker").ok()
     assert follow_up_of(gql) == "2030-05-05"
@@ -164,7 +167,10 @@ def test_follow_ups_due_on_a_hand_made_day_by_region_until_closed(gql):
     gql(FOLLOW, "caseworker", on="2030-03-01").ok()
     gql('mutation { setFollowUp(referralId: "ref-0001", on: "2030-02-01") { id } }', "coordinator").ok()
     q = 'query($r: ID, $on: Date) { followUpsDue(regionId: $r, asOf: $on) { id } }'
-    due = lambda who, on, r=None: [x["id"] for x in gql(q, who, r=r, on=on).ok()["followUpsDue"]]
+
+    def due(who, on, r=None):
+        return [x["id"] for x in gql(q, who, r=r, on=on).ok()["followUpsDue"]]
+
     assert due("coordinator", "2030-01-31") == []
     assert due("coordinator", "2030-02-01") == ["ref-0001"]
     assert due("caseworker", "2030-03-01") == ["ref-0001", "ref-t"]  # earliest first

@@ -7,7 +7,8 @@ import pytest
 
 C = "coordinator"
 
-ACCEPT = 'mutation($id: ID!, $s: ReferralStatus!) { updateReferral(id: $id, status: $s) { id status updatedAt } }'
+ACCEPT = ('mutation($id: ID!, $s: ReferralStatus!) { updateReferral(id: $id, status: $s) '
+          '{ id status updatedAt } }')
 
 
 def _service(store, sid):
@@ -17,7 +18,8 @@ def _service(store, sid):
 def test_upsert_region_creates_then_updates(gql, store):
     doc = "mutation($r: RegionInput!) { upsertRegion(input: $r) { id name level parent { id } } }"
     r = gql(doc, C, r={"id": "gg-suwon-new", "name": "새동", "level": "DONG", "parentId": "gg-suwon"}).ok()
-    assert r["upsertRegion"] == {"id": "gg-suwon-new", "name": "새동", "level": "DONG", "parent": {"id": "gg-suwon"}}
+    assert r["upsertRegion"] == {"id": "gg-suwon-new", "name": "새동", "level": "DONG",
+                                 "parent": {"id": "gg-suwon"}}
     gql(doc, C, r={"id": "gg-suwon-new", "name": "새이름동", "level": "DONG", "parentId": "gg-suwon"}).ok()
     assert store.get("Region", "gg-suwon-new").name == "새이름동"
 
@@ -34,10 +36,12 @@ def test_register_organization_is_idempotent_and_conflicts_on_other_content(gql,
 
 def test_register_service_by_its_partner(gql, store):
     doc = ("mutation($s: ServiceInput!) { registerService(input: $s) { id capacity available active "
-           "eligibility { maxIncomePercent requiredTraits } provider { id } agreement { id } excludes { id } } }")
+           "eligibility { maxIncomePercent requiredTraits } provider { id } agreement { id } "
+           "excludes { id } } }")
     s = {"id": "svc-bar-night", "name": "야간 법률 상담", "providerId": "org-gg-bar", "domains": ["LEGAL"],
          "regionIds": ["gg-suwon"], "capacity": 10, "agreementId": "mou-bar",
-         "eligibility": {"maxIncomePercent": 80, "requiredTraits": ["ELDERLY"]}, "excludesIds": ["svc-gg-legal"]}
+         "eligibility": {"maxIncomePercent": 80, "requiredTraits": ["ELDERLY"]},
+         "excludesIds": ["svc-gg-legal"]}
     out = gql(doc, "partner-bar", s=s).ok()["registerService"]
     assert out == {"id": "svc-bar-night", "capacity": 10, "available": 10, "active": True,
                    "eligibility": {"maxIncomePercent": 80, "requiredTraits": ["ELDERLY"]},
@@ -53,8 +57,8 @@ def test_register_service_with_an_agreement_of_another_partner_names_the_field(g
 
 
 def test_sign_agreement_and_register_volunteer(gql, store):
-    a = gql('mutation { signAgreement(input: {id: "mou-new", partnerId: "org-diocese", domains: [FOOD, CARE], '
-            'signedOn: "2026-01-01", expiresOn: "2027-01-01", annualQuota: 50}) '
+    a = gql('mutation { signAgreement(input: {id: "mou-new", partnerId: "org-diocese", '
+            'domains: [FOOD, CARE], signedOn: "2026-01-01", expiresOn: "2027-01-01", annualQuota: 50}) '
             "{ id partner { id } domains signedOn expiresOn annualQuota used } }", C).ok()["signAgreement"]
     assert a == {"id": "mou-new", "partner": {"id": "org-diocese"}, "domains": ["CARE", "FOOD"],
                  "signedOn": "2026-01-01", "expiresOn": "2027-01-01", "annualQuota": 50, "used": 0}
@@ -67,7 +71,8 @@ def test_sign_agreement_and_register_volunteer(gql, store):
 
 def test_household_need_receipt_lifecycle(gql, store):
     h = gql('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, '
-            'incomePercent: 50, traits: [ELDERLY], urgency: FOCUSED}) { id size traits urgency region { id } } }',
+            'incomePercent: 50, traits: [ELDERLY], urgency: FOCUSED}) '
+            '{ id size traits urgency region { id } } }',
             "caseworker").ok()["createHousehold"]
     assert h == {"id": "hh-new", "size": 2, "traits": ["ELDERLY"], "urgency": "FOCUSED",
                  "region": {"id": "gg-suwon-jowon"}}
@@ -83,12 +88,14 @@ def test_household_need_receipt_lifecycle(gql, store):
 
 
 def test_create_referral_then_walk_the_lifecycle(gql, store):
-    doc = ('mutation { createReferral(input: {id: "ref-new", householdId: "hh-0001", resourceId: "svc-suwon-rent", '
-           'needIds: ["need-0001-rent"]}) { id status household { id } resource { ... on Service { id } } '
+    doc = ('mutation { createReferral(input: {id: "ref-new", householdId: "hh-0001", '
+           'resourceId: "svc-suwon-rent", needIds: ["need-0001-rent"]}) '
+           '{ id status household { id } resource { ... on Service { id } } '
            "needs { id } createdAt } }")
     ref = gql(doc, "caseworker").ok()["createReferral"]
     assert ref["status"] == "PROPOSED" and ref["resource"] == {"id": "svc-suwon-rent"}
-    assert gql(doc, "caseworker").ok()["createReferral"]["createdAt"] == ref["createdAt"]  # replay: same record
+    # replay: same record
+    assert gql(doc, "caseworker").ok()["createReferral"]["createdAt"] == ref["createdAt"]
     used = _service(store, "svc-suwon-rent").used
     for status in ("SENT", "ACCEPTED", "DELIVERED", "CLOSED"):
         assert gql(ACCEPT, "caseworker", id="ref-new", s=status).ok()["updateReferral"]["status"] == status
@@ -102,8 +109,8 @@ def test_referral_to_a_volunteer(gql):
 
 
 def test_referral_with_another_households_need_names_the_field(gql, store):
-    r = gql('mutation { createReferral(input: {id: "ref-bad", householdId: "hh-0001", resourceId: "svc-gg-legal", '
-            'needIds: ["need-0002-care"]}) { id } }', C)
+    r = gql('mutation { createReferral(input: {id: "ref-bad", householdId: "hh-0001", '
+            'resourceId: "svc-gg-legal", needIds: ["need-0002-care"]}) { id } }', C)
     assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "needIds"
     assert store.get("Referral", "ref-bad") is None
 

@@ -69,7 +69,8 @@ def root_queries() -> list[str]:
                 continue
             value = ARGS.get((name, an), BY_NAME.get(an))
             assert value is not None, f"no test value for {name}({an}); add one"
-            args.append(f"{an}: " + (str(value).replace("'", '"') if isinstance(value, list) else f'"{value}"'))
+            literal = str(value).replace("'", '"') if isinstance(value, list) else f'"{value}"'
+            args.append(f"{an}: " + literal)
         sel = selection(f.type, 4)
         docs.append(f"query {{ {name}{'(' + ', '.join(args) + ')' if args else ''} {sel} }}")
     return docs
@@ -127,7 +128,8 @@ def test_the_walk_would_catch_a_leak(gql):
 COVERAGE = "query { coverage { region { id } domain openNeeds uncoveredNeeds services freeCapacity } }"
 REPORTS = ("query { overlaps { domain } network { nodes { id kind label group weight } "
            "edges { source target kind weight } } }")
-ANON = 'mutation { anonymizeHousehold(id: "hh-0001") { id size urgency traits incomePercent needs { detail } } }'
+ANON = ('mutation { anonymizeHousehold(id: "hh-0001") '
+        '{ id size urgency traits incomePercent needs { detail } } }')
 
 
 def close_all(gql, store):
@@ -145,22 +147,25 @@ def test_anonymising_removes_personal_fields_and_free_text_and_keeps_coverage(gq
     hh = gql(ANON, "coordinator").ok()["anonymizeHousehold"]
     assert hh["incomePercent"] == 0
     assert all(n["detail"] is None for n in hh["needs"])
-    assert hh["size"] == 4 and hh["urgency"] == "EMERGENCY" and sorted(hh["traits"]) == traits  # counted: kept
+    # counted: kept
+    assert hh["size"] == 4 and hh["urgency"] == "EMERGENCY" and sorted(hh["traits"]) == traits
     assert (gql(COVERAGE, "coordinator").ok(), gql(REPORTS, "coordinator").ok()) == before
     assert store.get_side("household-anonymized", "hh-0001")["by"] == "t-coord"
     assert gql(ANON, "coordinator").ok()["anonymizeHousehold"] == hh  # twice: nothing more changes
 
 
 def test_a_large_household_is_reported_in_the_top_size_band(store):
-    from service.principal import Principal, Role
     from graph.model import Household, Need
     from service import protection
+    from service.principal import Principal, Role
 
-    store.put(Household(id="hh-big", region_id="gg-suwon-maetan", size=9, income_percent=35, urgency="FOCUSED",
-                        traits=["CHILDREN"]),
-              Need(id="n-big", household_id="hh-big", domain="FOOD", severity=2, status="MET", detail="7 children"))
+    store.put(Household(id="hh-big", region_id="gg-suwon-maetan", size=9, income_percent=35,
+                        urgency="FOCUSED", traits=["CHILDREN"]),
+              Need(id="n-big", household_id="hh-big", domain="FOOD", severity=2, status="MET",
+                   detail="7 children"))
     out = protection.anonymize_household(store, Principal(Role.COORDINATOR, token_id="t"), "hh-big")
-    assert (out.size, out.income_percent, [t.value for t in out.traits]) == (protection.SIZE_CAP, 0, ["CHILDREN"])
+    assert (out.size, out.income_percent, [t.value for t in out.traits]) == (
+        protection.SIZE_CAP, 0, ["CHILDREN"])
     assert store.get("Need", "n-big").detail is None and store.get("Need", "n-big").status.value == "MET"
 
 
@@ -221,7 +226,7 @@ def test_revoked_and_expired_tokens_are_unauthenticated(real_gql, store, monkeyp
 
     short = tokens.create_token(store, Role.COORDINATOR, expires_in_days=1)
     assert real_gql(q, short).status_code == 200
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
     monkeypatch.setattr(tokens, "_now", lambda: later)
     r = real_gql(q, short)
     assert r.status_code == 401 and r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

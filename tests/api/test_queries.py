@@ -12,7 +12,8 @@ C = "coordinator"
 
 
 def test_region_with_parent_chain(gql):
-    r = gql('query { region(id: "gg-suwon-maetan") { id name level parent { id level parent { id } } } }').ok()
+    r = gql('query { region(id: "gg-suwon-maetan") '
+            '{ id name level parent { id level parent { id } } } }').ok()
     assert r["region"] == {"id": "gg-suwon-maetan", "name": "매탄1동", "level": "DONG",
                            "parent": {"id": "gg-suwon", "level": "CITY", "parent": {"id": "gg"}}}
 
@@ -28,21 +29,22 @@ def test_organization_lists_its_services_and_agreements(gql, store):
 
 
 def test_service_fields(gql):
-    s = gql('query { service(id: "svc-suwon-rent") { id name domains capacity available leadTimeDays cost active '
-            "eligibility { maxIncomePercent requiredTraits } excludes { id } agreement { id } provider { id } "
-            "regions { id } } }").ok()["service"]
+    s = gql('query { service(id: "svc-suwon-rent") { id name domains capacity available leadTimeDays '
+            "cost active eligibility { maxIncomePercent requiredTraits } excludes { id } agreement { id } "
+            "provider { id } regions { id } } }").ok()["service"]
     assert s == {"id": "svc-suwon-rent", "name": "긴급 주거비 지원", "domains": ["HOUSING"], "capacity": 40,
                  "available": 28, "leadTimeDays": 2, "cost": 0, "active": True,
                  "eligibility": {"maxIncomePercent": 75, "requiredTraits": []},
-                 "excludes": [{"id": "svc-suwon-shelter"}], "agreement": None, "provider": {"id": "org-suwon-city"},
-                 "regions": [{"id": "gg-suwon"}]}
+                 "excludes": [{"id": "svc-suwon-shelter"}], "agreement": None,
+                 "provider": {"id": "org-suwon-city"}, "regions": [{"id": "gg-suwon"}]}
 
 
 def test_services_pages_through_everything_once(gql, store):
     seen, after = [], None
     while True:
-        page = gql("query($a: String) { services(first: 3, after: $a) { totalCount edges { cursor node { id } } "
-                   "pageInfo { hasNextPage endCursor } } }", a=after).ok()["services"]
+        page = gql("query($a: String) { services(first: 3, after: $a) { totalCount "
+                   "edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }",
+                   a=after).ok()["services"]
         assert page["totalCount"] == len(store.list("Service"))
         seen += [e["node"]["id"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -62,8 +64,8 @@ def test_services_filters_by_domain_and_region(gql):
 
 
 def test_services_first_zero_and_bad_cursor(gql):
-    assert gql("query { services(first: 0) { edges { cursor } pageInfo { hasNextPage } } }").ok()["services"] == {
-        "edges": [], "pageInfo": {"hasNextPage": True}}
+    empty = gql("query { services(first: 0) { edges { cursor } pageInfo { hasNextPage } } }").ok()["services"]
+    assert empty == {"edges": [], "pageInfo": {"hasNextPage": True}}
     r = gql('query { services(after: "not-a-cursor") { totalCount } }')
     assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "after"
 
@@ -80,13 +82,16 @@ def test_household_whole(gql):
 def test_match_packages_equals_the_matching_function(gql, store):
     from matching import match
 
-    got = gql('query { matchPackages(householdId: "hh-0001", limit: 2) { rank cost providerCount coveredDomains '
-              "missingDomains items { resource { ... on Service { id } ... on Volunteer { id } } needs { id } "
-              "reasons } flags { kind domain needIds serviceIds message } } }", C).ok()["matchPackages"]
+    got = gql('query { matchPackages(householdId: "hh-0001", limit: 2) { rank cost providerCount '
+              "coveredDomains missingDomains items { resource { ... on Service { id } "
+              "... on Volunteer { id } } needs { id } reasons } "
+              "flags { kind domain needIds serviceIds message } } }",
+              C).ok()["matchPackages"]
     want = match(store.neighbourhood("hh-0001"), "hh-0001", on=dt.date.today(), limit=2).packages
     assert [p["rank"] for p in got] == [p.rank for p in want]
     assert [p["cost"] for p in got] == pytest.approx([p.cost for p in want])
-    assert [[i["resource"]["id"] for i in p["items"]] for p in got] == [[i.resource_id for i in p.items] for p in want]
+    assert [[i["resource"]["id"] for i in p["items"]] for p in got] == [
+        [i.resource_id for i in p.items] for p in want]
     assert [[f["kind"] for f in p["flags"]] for p in got] == [[f.kind.value for f in p.flags] for p in want]
     assert got[0]["items"][0]["reasons"] == list(want[0].items[0].reasons)
 
@@ -94,18 +99,20 @@ def test_match_packages_equals_the_matching_function(gql, store):
 def test_coverage_equals_the_function(gql, store):
     from matching import coverage
 
-    got = gql('query { coverage(regionId: "gg-suwon") { region { id } domain openNeeds uncoveredNeeds services '
-              "freeCapacity } }", C).ok()["coverage"]
+    got = gql('query { coverage(regionId: "gg-suwon") { region { id } domain openNeeds uncoveredNeeds '
+              "services freeCapacity } }", C).ok()["coverage"]
     want = coverage(store.graph("gg-suwon"), "gg-suwon")
     assert len(got) == len(want) > 0
-    assert [(c["region"]["id"], c["domain"], c["openNeeds"], c["uncoveredNeeds"], c["services"], c["freeCapacity"])
-            for c in got] == [(w.region_id, w.domain.value, w.open_needs, w.uncovered_needs, w.services,
-                               w.free_capacity) for w in want]
+    assert [(c["region"]["id"], c["domain"], c["openNeeds"], c["uncoveredNeeds"], c["services"],
+             c["freeCapacity"]) for c in got] == [
+        (w.region_id, w.domain.value, w.open_needs, w.uncovered_needs, w.services, w.free_capacity)
+        for w in want]
 
 
 def test_overlaps_find_a_planted_duplicate(gql):
-    gql('mutation { registerService(input: {id: "svc-dup-food", name: "무료 급식", providerId: "org-suwon-city", '
-        'domains: [FOOD], regionIds: ["gg-suwon"], form: IN_KIND, tags: ["meal-delivery"]}) { id } }', C).ok()
+    gql('mutation { registerService(input: {id: "svc-dup-food", name: "무료 급식", '
+        'providerId: "org-suwon-city", domains: [FOOD], regionIds: ["gg-suwon"], form: IN_KIND, '
+        'tags: ["meal-delivery"]}) { id } }', C).ok()
     groups = gql('query { overlaps(regionId: "gg-suwon") { region { id } domain services { id } message } }',
                  C).ok()["overlaps"]
     food = [g for g in groups if g["domain"] == "FOOD"]

@@ -33,30 +33,35 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "upsertRegion": ('mutation { upsertRegion(input: {id: "gg-suwon-new", name: "새동", level: DONG, '
                      'parentId: "gg-suwon"}) { id } }', {}, frozenset({"coordinator"})),
     "registerOrganization": ('mutation { registerOrganization(input: {id: "org-new", name: "새 단체", '
-                             'sector: NONPROFIT, regionIds: ["gg"]}) { id } }', {}, frozenset({"coordinator"})),
+                             'sector: NONPROFIT, regionIds: ["gg"]}) { id } }', {},
+                             frozenset({"coordinator"})),
     "registerService": ("mutation($s: ServiceInput!) { registerService(input: $s) { id } }", {"s": SVC_INPUT},
                         frozenset({"coordinator", "partner-bar"})),
     "retireService": ('mutation { retireService(id: "svc-gg-legal") { id active } }', {},
                       frozenset({"coordinator", "partner-bar"})),
     "signAgreement": ('mutation { signAgreement(input: {id: "mou-new", partnerId: "org-diocese", '
                       'domains: [FOOD], signedOn: "2026-01-01"}) { id } }', {}, frozenset({"coordinator"})),
-    "registerVolunteer": ('mutation { registerVolunteer(input: {id: "vol-new", name: "이수진", skills: [CARE], '
-                          'regionIds: ["gg-suwon-maetan"], hoursPerWeek: 3}) { id } }', {}, STAFF),
-    "createHousehold": ('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", size: 2, '
-                        'incomePercent: 50, urgency: FOCUSED}) { id } }', {}, STAFF),
-    "addNeed": ('mutation { addNeed(householdId: "hh-0001", input: {id: "need-new", domain: FOOD, severity: 3}) '
-                "{ id } }", {}, STAFF),
-    "setNeedStatus": ('mutation { setNeedStatus(id: "need-0001-rent", status: MET) { id status } }', {}, STAFF),
-    "recordReceipt": ('mutation { recordReceipt(householdId: "hh-0001", serviceId: "svc-gg-clinic") { id } }', {},
+    "registerVolunteer": ('mutation { registerVolunteer(input: {id: "vol-new", name: "이수진", '
+                          'skills: [CARE], regionIds: ["gg-suwon-maetan"], hoursPerWeek: 3}) { id } }', {},
+                          STAFF),
+    "createHousehold": ('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon-jowon", '
+                        'size: 2, incomePercent: 50, urgency: FOCUSED}) { id } }', {}, STAFF),
+    "addNeed": ('mutation { addNeed(householdId: "hh-0001", '
+                'input: {id: "need-new", domain: FOOD, severity: 3}) { id } }', {}, STAFF),
+    "setNeedStatus": ('mutation { setNeedStatus(id: "need-0001-rent", status: MET) { id status } }', {},
                       STAFF),
+    "recordReceipt": ('mutation { recordReceipt(householdId: "hh-0001", serviceId: "svc-gg-clinic") '
+                      '{ id } }', {}, STAFF),
     "createReferral": ('mutation { createReferral(input: {id: "ref-new", householdId: "hh-0001", '
-                       'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id status } }', {}, STAFF),
+                       'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id status } }', {},
+                       STAFF),
     "updateReferral": ('mutation { updateReferral(id: "ref-0001", status: ACCEPTED) { id status } }', {},
                        STAFF | {"partner-bar"}),
-    "setFollowUp": ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") { id followUpOn } }', {},
-                    STAFF),
+    "setFollowUp": ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") '
+                    '{ id followUpOn } }', {}, STAFF),
     "followUpsDue": ('query { followUpsDue(regionId: "gg-suwon") { id } }', {}, STAFF),
-    "auditLog": ("query { auditLog(first: 5) { edges { node { action } } } }", {}, frozenset({"coordinator"})),
+    "auditLog": ("query { auditLog(first: 5) { edges { node { action } } } }", {},
+                 frozenset({"coordinator"})),
     "overdue": ('query { overdue(regionId: "gg-suwon") { householdId } }', {}, STAFF),
     "anonymizeHousehold": ('mutation { anonymizeHousehold(id: "hh-0003") { id } }', {},
                            frozenset({"coordinator"})),
@@ -116,7 +121,8 @@ OUT_OF_SCOPE = [
     ('mutation { updateReferral(id: "ref-0001", status: ACCEPTED) { id } }', "partner-medical", "FORBIDDEN"),
     ('mutation { updateReferral(id: "ref-0001", status: CLOSED) { id } }', "partner-bar", "FORBIDDEN"),
     ('mutation { retireService(id: "svc-gg-legal") { id } }', "partner-medical", "FORBIDDEN"),
-    ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") { id } }', "caseworker-sn",
+     "FORBIDDEN"),
     ('query { followUpsDue(regionId: "gg-suwon") { id } }', "caseworker-sn", "FORBIDDEN"),
     ('mutation { registerService(input: {id: "svc-x", name: "x", providerId: "org-gg-bar", domains: [LEGAL], '
      'regionIds: ["gg"]}) { id } }', "partner-medical", "FORBIDDEN"),
