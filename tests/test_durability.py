@@ -187,7 +187,8 @@ class Child:
 
     def __init__(self, tmp_path: Path, db: Path, start: int) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
-        self.stderr = open(tmp_path / f"child-{start}.err", "w+")
+        # open for the child's whole life (its stderr, read back when it exits early): kill() closes it
+        self.stderr = open(tmp_path / f"child-{start}.err", "w+")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, str(tmp_path / "child.py"), str(db), str(start)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=self.stderr, text=True,

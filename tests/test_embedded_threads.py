@@ -35,9 +35,9 @@ def test_concurrent_writers_and_readers(tmp_path):
                 torn.append(c)
             g = store.graph("gg-suwon-jowon")
             for n, d in g.nodes(data=True):
-                if d["label"] == "Household" and n.startswith("Household:hh-w"):
-                    if g.out_degree(n) != 1 + NEEDS_PER_HOUSEHOLD:  # LIVES_IN + HAS_NEED
-                        torn.append(n)
+                if (d["label"] == "Household" and n.startswith("Household:hh-w")
+                        and g.out_degree(n) != 1 + NEEDS_PER_HOUSEHOLD):  # LIVES_IN + HAS_NEED
+                    torn.append(n)
 
     def writer(w):
         for i in range(units):

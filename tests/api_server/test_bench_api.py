@@ -17,7 +17,8 @@ def test_bench_api_at_a_tiny_size(tmp_path):
                         "--db", str(tmp_path / "api.db"), "--json", str(out_json)], out=out)
     text = out.getvalue()
     assert r["counts"]["Household"] == 200
-    assert set(r["runs"]) == {"matchPackages/graphql", "matchPackages/bare", "services/graphql", "services/bare"}
+    assert set(r["runs"]) == {"matchPackages/graphql", "matchPackages/bare",
+                              "services/graphql", "services/bare"}
     for key, run in r["runs"].items():
         assert run["failures"] == 0, (key, run["first_failure"])
         assert run["throughput"] > 0 and 0 < run["p50_ms"] <= run["p95_ms"] <= run["p99_ms"], (key, run)

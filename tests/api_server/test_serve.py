@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from service.principal import Role
-from tests.spawn import Spawned, free_port, serve_argv
-from service.tokens import create_token
 from graph.embedded import EmbeddedStore
 from graph.model import Need, Referral, Service
+from service.principal import Role
+from service.tokens import create_token
+from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPACITY = 10
@@ -28,12 +28,13 @@ CLIENTS = 40
 def server(sample_db):
     db = Path(sample_db)
     with EmbeddedStore(db) as store:
-        store.put(Service(id="svc-ten", name="열 자리 주거 상담", provider_id="org-suwon-city", domains=["HOUSING"],
-                          region_ids=["gg-suwon"], capacity=CAPACITY))
+        store.put(Service(id="svc-ten", name="열 자리 주거 상담", provider_id="org-suwon-city",
+                          domains=["HOUSING"], region_ids=["gg-suwon"], capacity=CAPACITY))
         store.put(*[Need(id=f"need-c{i}", household_id="hh-0003", domain="HOUSING", severity=3)
                     for i in range(CLIENTS)])
         store.put(*[Referral(id=f"ref-c{i}", household_id="hh-0003", resource_label="Service",
-                             resource_id="svc-ten", need_ids=[f"need-c{i}"], status="SENT") for i in range(CLIENTS)])
+                             resource_id="svc-ten", need_ids=[f"need-c{i}"], status="SENT")
+                    for i in range(CLIENTS)])
         token = create_token(store, Role.COORDINATOR)
     port = free_port()
     # a server that dies or never answers fails the setup with its log tail (SpawnError)
@@ -101,5 +102,6 @@ def test_parallel_clients_never_overbook_a_service_across_workers(server):
     assert sorted(outcomes) == ["ACCEPTED"] * CAPACITY + ["CONFLICT"] * (CLIENTS - CAPACITY)
     with EmbeddedStore(server["db"]) as store:
         assert store.get("Service", "svc-ten").used == CAPACITY
-        accepted = [r for r in store.list("Referral") if r.resource_id == "svc-ten" and r.status.value == "ACCEPTED"]
+        accepted = [r for r in store.list("Referral")
+                    if r.resource_id == "svc-ten" and r.status.value == "ACCEPTED"]
         assert len(accepted) == CAPACITY
