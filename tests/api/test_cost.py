@@ -9,8 +9,6 @@ import time
 import pytest
 from graphql import parse
 
-from graph.embedded import EmbeddedStore
-from loaders.sample import sample_records
 from schema.build import schema as served
 from schema.cost import estimate
 from service.permissions import REFUSED_QUERIES
@@ -26,11 +24,9 @@ DIRECTORY = ("{ services(first: 500) { totalCount edges { cursor node { id name 
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = EmbeddedStore(tmp_path / "api.db")
-    s.put(*sample_records())
-    yield s
-    s.close()
+def store(sample_store):
+    """The door is the same whatever the store behind it: the embedded one only."""
+    return sample_store
 
 
 def cost(doc: str, role: Role = Role.COORDINATOR, **variables) -> int:

@@ -13,20 +13,15 @@ import json
 
 import pytest
 
-from graph.embedded import EmbeddedStore
-from loaders.sample import sample_records
 from schema.errors import CODES
 
 Q = "{ services(first: 1) { totalCount } }"
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(sample_store):
     """The door is the same whatever the store behind it: the embedded one only."""
-    s = EmbeddedStore(tmp_path / "api.db")
-    s.put(*sample_records())
-    yield s
-    s.close()
+    return sample_store
 
 
 def _post(client, body: bytes, content_type: str = "application/json", who: str | None = None):

@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.embedded import EmbeddedStore
-from loaders.sample import sample_records
-
 
 @pytest.fixture
-def store(tmp_path):
-    s = EmbeddedStore(tmp_path / "api.db")
-    s.put(*sample_records())
-    yield s
-    s.close()
+def store(sample_store):
+    """The door is the same whatever the store behind it: the embedded one only."""
+    return sample_store
 
 
 def _policy(r) -> dict[str, str]:
