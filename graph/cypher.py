@@ -120,10 +120,13 @@ RETURN properties(n) AS props
 #: graph.view.neighbourhood_nodes: the household, its region chain, needs and
 #: referrals; its resources (received, referred to, and every active service
 #: and every volunteer serving the chain); each resource service's provider,
-#: agreement and the agreement's partner. No row: no such household.
+#: agreement and the agreement's partner. One row: the nodes' properties and
+#: the ids of the services the household receives (its receipts), so a view
+#: is one round trip. No row: no such household.
 NEIGHBOURHOOD = """
 MATCH (h:Household {id: $household_id})
 WITH h,
+     COLLECT { MATCH (h)-[:RECEIVES]->(s:Service) RETURN s.id } AS received,
      COLLECT { MATCH (h)-[:LIVES_IN]->(:Region)-[:PART_OF*0..]->(r:Region) RETURN r } AS chain,
      COLLECT {
        MATCH (h)-[:RECEIVES]->(s:Service) RETURN s AS x
@@ -134,7 +137,7 @@ WITH h,
        WHERE x:Volunteer OR (x:Service AND x.active)
        RETURN x
      } AS resources
-WITH h, chain, resources,
+WITH h, received, chain, resources,
      COLLECT { MATCH (h)-[:HAS_NEED]->(n:Need) RETURN n } AS needs,
      COLLECT { MATCH (h)<-[:FOR]-(r:Referral) RETURN r } AS referrals,
      COLLECT {
@@ -148,8 +151,8 @@ WITH h, chain, resources,
        MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
      } AS context
 UNWIND [h] + chain + resources + needs + referrals + context AS n
-WITH DISTINCT n
-RETURN properties(n) AS props
+WITH DISTINCT received, n
+RETURN received, collect(properties(n)) AS nodes
 """
 
 #: graph.view.subtree_nodes: the region, its descendants and ancestors; the

@@ -714,9 +714,11 @@ class Neo4jStore(StoreMixin):
         return build_graph(records)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
-        records = self._view_records(cypher.NEIGHBOURHOOD, {"household_id": household_id})
-        if not records:
+        rows = self._rows(cypher.NEIGHBOURHOOD, {"household_id": household_id})
+        if not rows:
             raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+        records = [record_from_props(props) for props in rows[0]["nodes"]]
+        records += [Receipt(household_id=household_id, service_id=s) for s in rows[0]["received"]]
         return build_graph(records)
 
     def _view_records(self, query: str, params: dict[str, Any]) -> builtins.list[Record]:

@@ -136,7 +136,9 @@ class FakeNeo4j:
     def _neighbourhood(self, q, name, p):
         if f"Household:{p['household_id']}" not in self.nodes:
             return []
-        return [{"props": self._props(k)} for k in neighbourhood_nodes(self._nx(), p["household_id"])]
+        received = [s for h, s in self._receipts() if h == p["household_id"]]
+        nodes = [self._props(k) for k in neighbourhood_nodes(self._nx(), p["household_id"])]
+        return [{"received": received, "nodes": nodes}]
 
     def _subtree(self, q, name, p):
         if f"Region:{p['region_id']}" not in self.nodes:
