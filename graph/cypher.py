@@ -54,6 +54,13 @@ MATCH (n:Node {key: key})
 RETURN properties(n) AS props
 """
 
+#: how many of $keys (node keys) are there
+COUNT_NODES = """
+UNWIND $keys AS key
+MATCH (n:Node {key: key})
+RETURN count(n) AS n
+"""
+
 GET_RECEIPT = """
 MATCH (:Household {id: $household_id})-[r:RECEIVES]->(:Service {id: $service_id})
 RETURN count(r) AS n

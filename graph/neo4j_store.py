@@ -32,12 +32,19 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import neo4j
 import networkx as nx
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from . import cypher
 from .bulk import BulkStats, Problems, duplicate, prune_invalid
@@ -268,14 +275,75 @@ def _run_plan(tx: _LockedTransaction, plan: Plan, begin: Callable[[], _LockedTra
         tx.close()
 
 
+class _Stage:
+    """A thread doing ``work`` on each item of a bounded queue, in order. After
+    a failure (noted on the load) it only takes items off the queue."""
+
+    def __init__(self, name: str, work: Callable[[Any, Any], None], load: Neo4jBulkLoad, ahead: int) -> None:
+        self._work, self._load = work, load
+        self._items: queue.Queue[Any] = queue.Queue(ahead)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def put(self, item: Any) -> None:
+        self._items.put(item)
+
+    def join(self) -> None:
+        """Wait until every item put so far is done."""
+        self._items.join()
+
+    def stop(self) -> None:
+        self._items.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        with contextlib.ExitStack() as stack:
+            session = None
+            while (item := self._items.get()) is not None:
+                try:
+                    if self._load._failure is None:
+                        if session is None:
+                            session = stack.enter_context(self._load._store._session())
+                        with self._load._store._errors():
+                            self._work(session, item)
+                except BaseException as e:  # handed to the loader's thread
+                    self._load._failure = e
+                finally:
+                    self._items.task_done()
+            self._items.task_done()
+
+
+class _Checked(NamedTuple):
+    """A batch of a big kind checked against a snapshot, ready to write."""
+
+    label: str
+    batch: list[tuple[int, Record]]
+    problems: Problems
+    #: node properties (receipts: their fields) of the records new to the store, and their keys
+    new: list[dict[str, Any]]
+    created: list[tuple[str, str]]
+    #: the records that were stored and differ, with what was stored
+    changed: dict[tuple[str, str], Record]
+    old: dict[tuple[str, str], Record]
+    #: node keys the checks found, which must still be there when the batch is written
+    named: list[str]
+    unchanged: int
+
+
 class Neo4jBulkLoad:
-    """A bulk load into Neo4j (the protocol: :mod:`graph.bulk`) that streams:
-    every batch of the big kinds (households, needs, referrals, receipts) is
-    checked and written in its own write transaction, holding the write lock,
-    by a writer thread while the loader reads the next batch; each small kind
-    is checked whole when it ends and written in transactions of at most
-    :data:`BATCH` rows. Memory holds the keys the load has seen (to tell
-    duplicates) and a batch or two, not the load's records.
+    """A bulk load into Neo4j (the protocol: :mod:`graph.bulk`) that streams.
+
+    The big kinds (households, needs, referrals, receipts) go through a
+    pipeline of three threads, a batch at a time: the loader's reads the
+    files; a checker reads what a batch names and checks it in a read
+    transaction; a writer writes it in its own write transaction, which holds
+    the write lock, first making sure that everything the checks found is
+    still there (else, or on a clash of keys, the batch is checked again under
+    the lock). So the server writes one batch while the next is checked and
+    read. Each small kind (regions, organizations, agreements, services,
+    volunteers) is checked whole when it ends and written in transactions of
+    at most :data:`BATCH` rows. Memory holds the keys the load has seen (to
+    tell duplicates) and a few batches, not the load's records.
 
     The checks are the unit of work's own (:class:`graph.store.UnitOfWork`),
     against what is committed, which includes this load's earlier batches.
@@ -292,7 +360,7 @@ class Neo4jBulkLoad:
     ("Loading into Neo4j") says what it leaves and how to finish or undo it.
     """
 
-    #: batches read ahead of the writer
+    #: batches waiting for each stage
     AHEAD = 2
 
     def __init__(self, store: Neo4jStore, *, batch: int | None = None) -> None:
@@ -312,9 +380,9 @@ class Neo4jBulkLoad:
         self._empty: set[str] = set()
         self._session: Any = None
         self._stack = contextlib.ExitStack()
-        # the writer thread: batches in, problems and the first failure out
-        self._batches: queue.Queue[tuple[str, list[tuple[int, Record]]] | None] = queue.Queue(self.AHEAD)
-        self._writer: threading.Thread | None = None
+        self._checker: _Stage | None = None
+        self._writer: _Stage | None = None
+        #: problems found by the threads, not yet returned; the first failure of one
         self._found: Problems = []
         self._failure: BaseException | None = None
         self._mutex = threading.Lock()
@@ -329,7 +397,10 @@ class Neo4jBulkLoad:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            self._stop_writer()
+            for stage in (self._checker, self._writer):
+                if stage is not None:
+                    stage.stop()
+            self._checker = self._writer = None
             if not self._committed and (self._created or self._replaced):
                 written = len(self._created) + len(self._replaced)
                 try:
@@ -348,8 +419,8 @@ class Neo4jBulkLoad:
 
     def add_rows(self, label: str, lines: list[int], rows: list[Any]) -> Problems:
         """Feed records of ``label`` and the lines they came from. A batch of a
-        big kind goes to the writer thread; the problems returned are the
-        duplicates in this batch and what the writer found in earlier ones."""
+        big kind goes down the pipeline; the problems returned are the
+        duplicates in this batch and what the threads found in earlier ones."""
         problems: Problems = []
         fresh: list[tuple[int, Record]] = []
         for line, rec in zip(lines, rows, strict=True):
@@ -369,7 +440,7 @@ class Neo4jBulkLoad:
         return problems + self._collect()
 
     def end(self, label: str) -> Problems:
-        """Wait for the writer; check a small kind whole (the unit of work's
+        """Wait for the pipeline; check a small kind whole (the unit of work's
         rules) and write what passes. Returns every problem not yet returned."""
         self._drain()
         if label not in SMALL or not self._pending:
@@ -393,48 +464,23 @@ class Neo4jBulkLoad:
         self._committed = True
         return self.stats
 
-    # -- the writer thread ------------------------------------------------------------
+    # -- the pipeline ------------------------------------------------------------------
 
     def _send(self, label: str, batch: list[tuple[int, Record]]) -> None:
         if self._session is None:
             raise RuntimeError("the bulk load is not open: use it in a with block")
         self._raise_failure()
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._write_all, name="neo4j-bulk-load", daemon=True)
-            self._writer.start()
-        self._batches.put((label, batch))
-
-    def _write_all(self) -> None:
-        """The writer thread: write each batch in its own session's transactions
-        until the sentinel; after a failure, only take batches off the queue."""
-        with contextlib.ExitStack() as stack:
-            session = None
-            while (item := self._batches.get()) is not None:
-                try:
-                    if self._failure is None:
-                        if session is None:
-                            session = stack.enter_context(self._store._session())
-                        with self._store._errors():
-                            found = self._write_batch(session, *item)
-                        with self._mutex:
-                            self._found += found
-                except BaseException as e:  # handed to the loader's thread
-                    self._failure = e
-                finally:
-                    self._batches.task_done()
-            self._batches.task_done()
+        if self._checker is None or self._writer is None:
+            self._writer = _Stage("neo4j-load-writer", self._write_checked, self, self.AHEAD)
+            self._checker = _Stage("neo4j-load-checker", self._check_batch, self, self.AHEAD)
+        self._checker.put((label, batch))
 
     def _drain(self) -> None:
-        """Wait until the writer has written every batch sent; raise its failure."""
-        if self._writer is not None:
-            self._batches.join()
-        self._raise_failure()
-
-    def _stop_writer(self) -> None:
-        if self._writer is not None:
-            self._batches.put(None)
+        """Wait until every batch sent is written; raise a thread's failure."""
+        if self._checker is not None and self._writer is not None:
+            self._checker.join()
             self._writer.join()
-            self._writer = None
+        self._raise_failure()
 
     def _raise_failure(self) -> None:
         if self._failure is not None:
@@ -445,34 +491,90 @@ class Neo4jBulkLoad:
             found, self._found = self._found, []
         return found
 
+    def _check_batch(self, session: Any, item: tuple[str, list[tuple[int, Record]]]) -> None:
+        """The checker: check a batch against a snapshot (a read transaction) and
+        hand it to the writer."""
+        label, batch = item
+
+        def work(tx: Any) -> _Checked:
+            uow = _Neo4jUnitOfWork(lambda query, params: _data(tx, query, params))
+            problems = self._check(uow, label, batch)
+            staged = {k: rec for k, rec in uow.staged.items() if rec is not None}
+            created = [k for k in staged if uow.committed(k) is None]
+            new = [r.to_dict() if isinstance(r, Receipt) else node_props(r)
+                   for r in (staged[k] for k in created)]
+            old = {k: rec for k in staged if (rec := uow.committed(k)) is not None}
+            changed = {k: staged[k] for k in old}
+            named = sorted({node_key(*ref) for ref in _refs(staged.values())})
+            return _Checked(label, batch, problems, new, created, changed, old, named,
+                            len(batch) - len(problems) - len(staged))
+
+        assert self._writer is not None
+        self._writer.put(session.execute_read(work))
+
+    def _write_checked(self, session: Any, checked: _Checked) -> None:
+        """The writer: write a checked batch in one transaction holding the write
+        lock, if what the checks found is all still there; else check it again
+        under the lock (:meth:`_write_batch`)."""
+        plan = [(cypher.create_new[checked.label], {"rows": checked.new})] if checked.new else []
+        plan += write_plan(checked.changed)
+        if sum(len(next(iter(params.values()))) for _, params in plan) <= BATCH:
+            tx = _LockedTransaction(session)
+            try:
+                rows = tx.data(cypher.COUNT_NODES, {"keys": checked.named}) if checked.named else [{"n": 0}]
+                if rows[0]["n"] == len(checked.named):
+                    for query, params in plan:
+                        tx.run(query, params)
+                    tx.commit()
+                    with self._mutex:
+                        self._note([*checked.created, *checked.changed], checked.old)
+                        self.stats.written += len(checked.created) + len(checked.changed)
+                        self.stats.unchanged += checked.unchanged
+                        self._found += checked.problems
+                    return
+            except ConstraintError:
+                pass  # a record of the batch was created meanwhile: check again under the lock
+            finally:
+                tx.close()
+        found = self._write_batch(session, checked.label, checked.batch)
+        with self._mutex:
+            self._found += found
+
     # -- checking and writing -------------------------------------------------------------
 
-    def _write_batch(self, session: Any, label: str, batch: list[tuple[int, Record]]) -> Problems:
-        """Check one batch of a big kind in its write transaction and write what
-        passes. Only the batch itself can fail its checks (no big kind names its
-        own kind), so each record is checked once."""
+    def _check(self, uow: _Neo4jUnitOfWork, label: str, batch: list[tuple[int, Record]]) -> Problems:
+        """Check a batch of a big kind by the unit of work's rules, staging what
+        passes in ``uow``. Only the batch itself can fail its checks (no big kind
+        names its own kind), so each record is checked once."""
+        own = [(label, rec.key) for _, rec in batch]
+        if label in self._empty:
+            uow.assume_absent(own)
+            own = []
+        uow.prefetch(own + _refs(rec for _, rec in batch))
+        for _, rec in batch:
+            uow.put(rec)
         problems: Problems = []
+        for line, rec in batch:
+            k = (label, rec.key)
+            if k not in uow.staged:
+                continue
+            try:
+                uow.check(k)
+            except ValidationError as e:
+                e.record = k
+                problems.append((label, line, e))
+                del uow.staged[k]
+        return problems
+
+    def _write_batch(self, session: Any, label: str, batch: list[tuple[int, Record]]) -> Problems:
+        """Check one batch of a big kind in a write transaction holding the write
+        lock, and write what passes."""
         begin = functools.partial(_LockedTransaction, session)
         tx = begin()
         try:
             uow = _Neo4jUnitOfWork(tx.data)
-            own = [(label, rec.key) for _, rec in batch]
-            if label in self._empty:
-                uow.assume_absent(own)
-                own = []
-            uow.prefetch(own + _refs(rec for _, rec in batch))
-            for _, rec in batch:
-                uow.put(rec)
-            for line, rec in batch:
-                k = (label, rec.key)
-                if k not in uow.staged:
-                    continue
-                try:
-                    uow.check(k)
-                except ValidationError as e:
-                    e.record = k
-                    problems.append((label, line, e))
-                    del uow.staged[k]
+            self._empty.discard(label)  # what was new when checked may not be now
+            problems = self._check(uow, label, batch)
             staged = {k: rec for k, rec in uow.staged.items() if rec is not None}
             new = [r.to_dict() if isinstance(r, Receipt) else node_props(r)
                    for k, r in staged.items() if uow.committed(k) is None]
@@ -505,15 +607,19 @@ class Neo4jBulkLoad:
 
     def _note_written(self, uow: _Neo4jUnitOfWork, staged: Mapping[tuple[str, str], Record],
                       taken: int) -> None:
-        """Count what a batch wrote and remember how to take it back."""
-        for k in staged:
-            old = uow.committed(k)
-            if old is None:
-                self._created.append(k)
-            elif k not in self._replaced:
-                self._replaced[k] = old
+        """Count what a batch writes and remember how to take it back."""
+        old = {k: rec for k in staged if (rec := uow.committed(k)) is not None}
+        self._note(staged.keys(), old)
         self.stats.written += len(staged)
         self.stats.unchanged += taken - len(staged)
+
+    def _note(self, keys: Iterable[tuple[str, str]], old: Mapping[tuple[str, str], Record]) -> None:
+        """Remember how to take back writes of ``keys``: created, or replacing ``old``."""
+        for k in keys:
+            if k in old:
+                self._replaced.setdefault(k, old[k])
+            else:
+                self._created.append(k)
 
     def _take_back(self) -> None:
         """Delete what this load created and put back what it changed."""

@@ -241,3 +241,67 @@ def test_a_killed_load_leaves_whole_batches_and_running_it_again_finishes_it(
     report = load_bundle(neo4j_store, bundle)
     assert report.written == report.total_rows - sum(counts.values())
     assert dump(neo4j_store) == records and views(neo4j_store) == graph
+
+
+def _meddle_before_needs_are_written(monkeypatch, meddle) -> list[str]:
+    """Run ``meddle()`` once, after the checker checked the first batch of needs
+    and before the writer writes it; returns a list the fallback path appends to."""
+    fallbacks: list[str] = []
+    write_checked, write_batch = Neo4jBulkLoad._write_checked, Neo4jBulkLoad._write_batch
+
+    def wrapped(self, session, checked):
+        if checked.label == "Need" and not fallbacks and not getattr(self, "_meddled", False):
+            self._meddled = True
+            meddle()
+        return write_checked(self, session, checked)
+
+    def counted(self, session, label, batch):
+        fallbacks.append(label)
+        return write_batch(self, session, label, batch)
+
+    monkeypatch.setattr(Neo4jBulkLoad, "_write_checked", wrapped)
+    monkeypatch.setattr(Neo4jBulkLoad, "_write_batch", counted)
+    return fallbacks
+
+
+def test_a_record_gone_between_check_and_write_is_checked_again_under_the_lock(
+        templated, neo4j_env, tmp_path, monkeypatch):
+    """The checker reads without the write lock; if a household it found is
+    deleted before the writer takes the lock, the batch is checked again."""
+    d = write(tmp_path, {"needs.csv": NEEDS + "n-new,ex-hh-1,CARE,3,,\n"})
+    other = neo4j_module.Neo4jStore.from_env(neo4j_env)
+    try:
+        def meddle() -> None:
+            other.delete("Household", "ex-hh-1")
+
+        fallbacks = _meddle_before_needs_are_written(monkeypatch, meddle)
+        report = load_bundle(templated, d, skip_invalid=True)
+    finally:
+        other.close()
+    assert fallbacks == ["Need"]
+    # the need, and the template's referral and receipt that name the household too
+    assert [str(p) for p in report.problems] == [
+        f"{where} (householdId): no Household with id 'ex-hh-1'"
+        for where in ("needs.csv:2:2", "referrals.csv:2:2", "receipts.csv:2:1")]
+    assert templated.get("Need", "n-new") is None and templated.get("Household", "ex-hh-1") is None
+
+
+def test_a_record_created_between_check_and_write_is_checked_again_under_the_lock(
+        templated, neo4j_env, tmp_path, monkeypatch):
+    """A key new when checked but created by someone else before the write
+    clashes on the unique key; the batch is checked again and the load's row
+    replaces that record, as a unit of work's put would."""
+    from graph.model import Need
+
+    d = write(tmp_path, {"needs.csv": NEEDS + "n-new,ex-hh-1,CARE,3,from the load,\n"})
+    other = neo4j_module.Neo4jStore.from_env(neo4j_env)
+    meddler = Need(id="n-new", household_id="ex-hh-1", domain="FOOD", severity=1)
+    try:
+        fallbacks = _meddle_before_needs_are_written(monkeypatch, lambda: other.put(meddler))
+        report = load_bundle(templated, d)
+    finally:
+        other.close()
+    assert fallbacks == ["Need"] and report.invalid == 0
+    need = templated.get("Need", "n-new")
+    assert (need.detail, need.domain.value) == ("from the load", "CARE")
+    assert len(templated.neighbourhood("ex-hh-1").in_edges("Need:n-new")) == 1  # one HAS_NEED, not two
