@@ -20,6 +20,8 @@
   rules; an abandoned load takes back what it wrote.
 * Nothing is cached between calls: every read asks the server, so any number
   of processes can share one database and each sees the others' commits.
+  (Records rebuilt from properties are reused when the properties are the
+  same, whole: :func:`record_from_props`; that cannot go stale.)
 """
 
 from __future__ import annotations
@@ -84,10 +86,31 @@ def node_props(rec: Record) -> dict[str, Any]:
     return props
 
 
+#: the kinds every neighbourhood view repeats (the network around households)
+SHARED = frozenset({"Region", "Organization", "Agreement", "Service", "Volunteer"})
+#: records of the shared kinds by their whole content: a memo of the pure
+#: function below, which cannot go stale (other content, other key); bounded
+_MEMO: dict[tuple[Any, ...], Record] = {}
+MEMO_SIZE = 20_000
+
+
 def record_from_props(props: Mapping[str, Any]) -> Record:
-    """Rebuild a record from its node's properties (lists, ISO dates, absent Nones)."""
+    """Rebuild a record from its node's properties (lists, ISO dates, absent Nones).
+
+    Records are immutable, so one built from the same properties before is
+    given again (the shared kinds only: a view of a household holds hundreds
+    of services and volunteers, each checked by the model when built)."""
     label, _ = split_node_key(props["key"])
-    return RECORD_TYPES[label].from_dict(dict(props))
+    if label not in SHARED:
+        return RECORD_TYPES[label].from_dict(dict(props))
+    content = tuple([(k, tuple(v) if type(v) is list else v) for k, v in props.items()])
+    rec = _MEMO.get(content)
+    if rec is None:
+        rec = RECORD_TYPES[label].from_dict(dict(props))
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[content] = rec
+    return rec
 
 
 def fetch_record(run: Run, label: str, key: str) -> Record | None:
@@ -253,7 +276,7 @@ class _Neo4jUnitOfWork(UnitOfWork):
 
 #: kinds few enough to check whole (region trees, services that exclude each
 #: other) when the kind ends; the others are checked and written a batch at a time
-SMALL = frozenset({"Region", "Organization", "Agreement", "Service", "Volunteer"})
+SMALL = SHARED
 
 
 def _run_plan(tx: _LockedTransaction, plan: Plan, begin: Callable[[], _LockedTransaction]) -> None:
@@ -663,7 +686,10 @@ class Neo4jStore(StoreMixin):
         self._in_uow = threading.local()
         if driver is None:
             try:
-                driver = neo4j.GraphDatabase.driver(uri, auth=None if password is None else (user, password))
+                # the server's notifications (a label no node has yet, ...) would go to stderr as
+                # warnings; the statements are linted instead (tests/test_cypher_lint.py)
+                driver = neo4j.GraphDatabase.driver(uri, auth=None if password is None else (user, password),
+                                                    notifications_min_severity="OFF")
             except (DriverError, ValueError, ImportError) as e:  # its message may quote the whole URI
                 why = str(e).replace(uri, self.where)
                 raise StoreError(f"cannot use the Neo4j URI {self.where}: {why}") from None

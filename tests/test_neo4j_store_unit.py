@@ -640,3 +640,21 @@ def test_side_records_are_side_nodes_outside_views_and_counts(store, fake):
     assert len({p["skey"] for p in puts}) == 3  # kind and key together make the identity
     store.clear()
     assert store.list_side("token") == [] and store.get_side("audit", "a") is None
+
+
+def test_records_rebuilt_from_the_same_properties_are_reused_and_never_stale(monkeypatch):
+    import graph.neo4j_store as module
+
+    service = next(r for r in sample_records() if r.LABEL == "Service")
+    props = node_props(service)
+    first = record_from_props(dict(props))
+    assert record_from_props(dict(props)) is first and first == service
+    renamed = record_from_props({**props, "name": "바뀐 이름"})  # other content, other record
+    assert renamed.name == "바뀐 이름" and record_from_props(dict(props)).name == service.name
+    household = next(r for r in sample_records() if r.LABEL == "Household")
+    assert record_from_props(node_props(household)) is not record_from_props(node_props(household))
+    monkeypatch.setattr(module, "MEMO_SIZE", 3)
+    monkeypatch.setattr(module, "_MEMO", {})
+    for r in [x for x in sample_records() if x.LABEL in module.SHARED][:10]:
+        assert record_from_props(node_props(r)) == r
+        assert len(module._MEMO) <= 3

@@ -39,6 +39,9 @@ def test_each_store_sees_the_others_writes_at_once(two):
     assert "Need:need-0001-food" in b.neighbourhood("hh-0001") and "Need:need-0001-food" not in view
     assert "Household:hh-new" in b.graph("gg-suwon") and "Household:hh-new" not in whole
     assert [r.key for r in b.list("Household")] == ["hh-0001", "hh-0002", "hh-0003", "hh-new"]
+    service = next(n for n, d in view.nodes(data=True) if d["label"] == "Service")
+    a.put(a.get(*service.split(":", 1)).replace(name="새 이름"))
+    assert b.neighbourhood("hh-0001").nodes[service]["name"] == "새 이름"
     with b.unit_of_work() as uow:  # b's unit of work reads a's commit, not an old copy
         uow.put(uow.require("Household", "hh-new").replace(size=2))
     assert a.get("Household", "hh-new").size == 2
