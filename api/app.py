@@ -185,9 +185,9 @@ class DolbomGraphQL(GraphQL):
         out = super().parse_query_params(params)
         try:
             body.operation(out)
-        except body.BodyError as e:
+            return body.normalise(out)
+        except body.BodyError as e:  # too deep, not UTF-8, ...: a coded 400, never a 500
             raise ViewRefusal(400, str(e)) from None
-        return body.normalise(out)
 
     async def parse_http_body(self, request: Any) -> Any:
         content_type, _ = parse_content_type(request.content_type or "")

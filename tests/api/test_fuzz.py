@@ -222,3 +222,15 @@ def test_schemathesis_finds_no_server_error_and_no_internal(fuzz_client):
     print(f"schemathesis: {sent} requests over {len(operations)} operations, {len(failures)} failures")
     assert sent >= len(operations) * 2
     assert not failures, failures[:10]
+
+
+@pytest.mark.parametrize("with_query", [False, True])
+def test_a_deeply_nested_get_parameter_is_a_coded_400(fuzz_client, with_query):
+    """Found by the fuzzer above: variables nested past the limit in a GET's query
+    string escaped as a 500 (the POST body path already refused them)."""
+    params = {"variables": '{"a":' * 32 + "1" + "}" * 32}
+    if with_query:
+        params["query"] = Q
+    r = fuzz_client.get("/graphql", params=params, headers={"accept": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
