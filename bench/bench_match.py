@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 import networkx as nx  # noqa: E402
 import scipy  # noqa: E402
 
-from bench import world  # noqa: E402
+from bench import figures, world  # noqa: E402
 from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.model import Record  # noqa: E402
 from matching import DEFAULT_POLICY, match  # noqa: E402
@@ -66,17 +66,6 @@ WORLD = ("households", "services", "volunteers", "seed")
 def generate(households: int, services: int, volunteers: int, seed: int) -> list[tuple[str, list[Record]]]:
     """The bench's world, ``(kind, records)`` in an order a store can write without forward references."""
     return world.match_world(households, services, volunteers, seed)
-
-
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(q * len(s)))]
-
-
-def _summary(seconds: list[float]) -> dict:
-    ms = [x * 1000 for x in seconds]
-    return {"p50_ms": statistics.median(ms), "p95_ms": _pct(ms, 0.95), "max_ms": max(ms),
-            "mean_ms": statistics.fmean(ms)}
 
 
 def greedy_package_cost(g: nx.MultiDiGraph, hid: str) -> float:
@@ -124,8 +113,10 @@ def measure(store: EmbeddedStore, samples: int, seed: int, limit: int = 3) -> di
     mean_best, mean_greedy = statistics.fmean(costs), statistics.fmean(greedy_costs)
     return {
         "samples": len(chosen), "limit": limit,
-        "view": _summary(view_t), "match": _summary(match_t), "view_plus_match": _summary(both),
-        "greedy": _summary(greedy_t), "view_plus_greedy": _summary(greedy_both),
+        "view": figures.latency_summary(view_t), "match": figures.latency_summary(match_t),
+        "view_plus_match": figures.latency_summary(both),
+        "greedy": figures.latency_summary(greedy_t),
+        "view_plus_greedy": figures.latency_summary(greedy_both),
         "mean_cost_match": mean_best, "mean_cost_greedy": mean_greedy,
         "greedy_over_match": mean_greedy / mean_best if mean_best else 1.0,
         "greedy_worse_share": greedy_worse / len(chosen),

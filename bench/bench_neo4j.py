@@ -62,6 +62,7 @@ if os.environ.get("DOLBOM_BENCH_PURE_PYTHON_DRIVER") == "1":
 
 import neo4j  # noqa: E402
 
+from bench import figures  # noqa: E402
 from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from loaders.csvbundle import load_bundle, write_bundle  # noqa: E402
@@ -138,17 +139,6 @@ def rss_kib(pid: int) -> tuple[int, int]:
 # -- figures ---------------------------------------------------------------------
 
 
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(q * len(s)))]
-
-
-def _summary(seconds: list[float]) -> dict:
-    ms = [x * 1000 for x in seconds]
-    return {"p50_ms": statistics.median(ms), "p95_ms": _pct(ms, 0.95), "max_ms": max(ms),
-            "mean_ms": statistics.fmean(ms)}
-
-
 def measure(stores: dict, samples: int, seed: int) -> dict:
     """View and match timings per store over the same random households."""
     ids = [h.key for h in stores["embedded"].list("Household")]
@@ -178,7 +168,7 @@ def measure(stores: dict, samples: int, seed: int) -> dict:
                 nodes.append(g.number_of_nodes())
         if answers["neo4j"] != answers["embedded"]:
             differ.append(hid)
-    out = {name: {k: _summary(v) for k, v in t.items()} for name, t in times.items()}
+    out = {name: {k: figures.latency_summary(v) for k, v in t.items()} for name, t in times.items()}
     return {"samples": len(chosen), "mean_view_nodes": statistics.fmean(nodes), "differ": differ, **out}
 
 
