@@ -24,13 +24,17 @@ class Principal:
     """An authenticated (or anonymous) caller.
 
     ``organization_id`` is set for partners, ``region_id`` for case workers;
-    ``token_id`` identifies the token used (None for anonymous callers).
+    ``token_id`` identifies the token used (None for anonymous callers);
+    ``staff_id``/``staff_name`` the person the token belongs to, when it names
+    one (``service.staff``): the audit trail and histories name them.
     """
 
     role: Role
     organization_id: str | None = None
     region_id: str | None = None
     token_id: str | None = None
+    staff_id: str | None = None
+    staff_name: str | None = None
 
     @classmethod
     def anonymous(cls) -> Principal:
