@@ -171,22 +171,37 @@ def create_referral(store: Store, p: Principal, *, id: str, household_id: str, r
     """A PROPOSED referral. Sending the same referral again returns the stored
     one; a retired or full resource (or a used-up MOU quota) is a CONFLICT
     naming ``resourceId``."""
+    rec = new_referral(store, p, id=id, household_id=household_id, resource_id=resource_id,
+                       need_ids=need_ids)
+    with store.unit_of_work() as uow:
+        return stage_referral(uow, store, p, rec)
+
+
+def new_referral(store: Store, p: Principal, *, id: str, household_id: str, resource_id: str,
+                 need_ids: list[str]) -> Referral:
+    """The caller's right to refer this household, and the referral built (nothing written)."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="create referrals")
     require_household(store, p, _household(store, household_id), "create referrals")
     label = store.resolve_resource(resource_id)
-    rec = Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
-                   need_ids=tuple(need_ids))
-    with store.unit_of_work() as uow:
-        protection.require_not_anonymized_in(uow, store, household_id, "householdId")
-        old = uow.get("Referral", rec.id)
-        if isinstance(old, Referral):
-            same = (old.household_id, old.resource_label, old.resource_id, old.need_ids) == (
-                rec.household_id, rec.resource_label, rec.resource_id, rec.need_ids)
-            if same:
-                return old
-            raise ConflictError("id", f"Referral {rec.id!r} already exists with different content")
-        capacity.check_open(uow, label, resource_id, "resourceId")
-        return uow.put(rec)
+    return Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
+                    need_ids=tuple(need_ids))
+
+
+def stage_referral(uow: UnitOfWork, store: Store, p: Principal, rec: Referral) -> Referral:
+    """Every check a new referral must pass at this moment, then the put, inside the
+    caller's unit of work (``createReferral`` has its own; ``adoptPlan`` stages a whole
+    plan in one, see :mod:`service.conference`). The same referral again returns the
+    stored one. Rules for new referrals belong here so both paths apply them."""
+    protection.require_not_anonymized_in(uow, store, rec.household_id, "householdId")
+    old = uow.get("Referral", rec.id)
+    if isinstance(old, Referral):
+        same = (old.household_id, old.resource_label, old.resource_id, old.need_ids) == (
+            rec.household_id, rec.resource_label, rec.resource_id, rec.need_ids)
+        if same:
+            return old
+        raise ConflictError("id", f"Referral {rec.id!r} already exists with different content")
+    capacity.check_open(uow, rec.resource_label, rec.resource_id, "resourceId")
+    return uow.put(rec)
 
 
 def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
