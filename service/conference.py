@@ -1,0 +1,852 @@
+"""The case conference (사례회의): who met, about which households, what they
+decided, and the adoption of those decisions as referrals.
+
+Storage. A conference is a side record of kind :data:`KIND` keyed by its id,
+outside the graph like staff and tokens: a conference is never matched,
+viewed or counted, and a side record needs no schema change on either store
+(no new node label, table, Cypher template or view). Its decisions live
+inside it, one per household::
+
+    {"date": "2026-11-24", "kind": "EMERGENCY", "region_id": "gg-suwon", "status": "HELD",
+     "staff_ids": ["stf-kim"], "organization_ids": ["org-gg-bar"], "household_ids": ["hh-0001"],
+     "minutes": "...", "created_at": "...", "created_by": "tok-...", "created_by_staff": "stf-kim",
+     "updated_at": "...",
+     "decisions": {"hh-0001": {"items": [{"resource_id": "svc-gg-legal", "resource_label": "Service",
+                                          "need_ids": ["need-0001-legal"]}],
+                               "exceptions": [{"resource_id": ..., "reason": "NOT_ELIGIBLE_INCOME",
+                                               "note": ..., "approver_id": ..., "approved_by": ...}],
+                               "lead_manager_id": "stf-kim", "review_on": "2026-12-08",
+                               "decided_at": ..., "decided_by": ..., "adopted_at": null,
+                               "referral_ids": []}}}
+
+All or nothing. :func:`adopt_plan` writes every referral of the plan in ONE
+unit of work, through the checks every new referral passes
+(:func:`service.writes.stage_referral`), after its own checks at that moment
+(eligibility, places and quota counted over the whole plan, needs still
+open). The unit of work holds the store's single writer lock from its first
+read to its commit, so a partner accepting another referral in parallel
+either commits before (and the plan is checked against the place it took)
+or after. A failure names the item (``items[2]``) and writes nothing. The
+conference's own record is updated after the commit; a crash in between
+leaves the referrals written and the conference not yet marked adopted, and
+adopting again finishes it: referral ids are deterministic per conference
+item (:func:`referral_id`), so a retry finds them and creates nothing twice.
+
+Who may do what: coordinators, and case workers whose region's subtree holds
+the conference's region, create, edit, decide and adopt, and read the
+conference (its agenda is household data: every read of it is audited).
+Partners and anonymous callers see nothing of conferences (FORBIDDEN /
+UNAUTHENTICATED): what reaches a partner is the referral in its inbox.
+
+An approved exception waives exactly one eligibility rule (the near-miss
+reason codes :data:`WAIVABLE`) for one resource of the decision: at adoption
+the item passes that rule only while the household still misses it by a
+near-miss margin (:mod:`matching.eligibility`), and every other rule applies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import re
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import ConflictError, DolbomError, ForbiddenError, NotFoundError, ValidationError
+from graph.model import (
+    CaseStatus,
+    Household,
+    Need,
+    NeedStatus,
+    Organization,
+    Referral,
+    Region,
+    Service,
+    node_key,
+)
+from graph.store import Store, UnitOfWork
+from matching import eligibility
+from matching import neighbourhood as nbh
+from matching.eligibility import Rule
+from matching.results import Reason
+
+from . import audit, cases, staff, writes
+from .analysis import care_policy
+from .permissions import forbidden, in_subtree, require_household, require_role
+from .principal import Principal, Role
+
+KIND = "conference"
+KINDS = ("REGULAR", "EMERGENCY", "SOLUTION_COMMITTEE")
+#: PLANNED → HELD → ADOPTED (the plan of every household on the agenda adopted; a decision may
+#: have no items); PLANNED or HELD → CANCELLED
+STATUSES = ("PLANNED", "HELD", "ADOPTED", "CANCELLED")
+_MOVES = {"PLANNED": {"HELD", "CANCELLED"}, "HELD": {"CANCELLED"}, "ADOPTED": set(), "CANCELLED": set()}
+#: the reason codes an approved exception may waive: the near misses a person may approve
+WAIVABLE = frozenset({Reason.NOT_ELIGIBLE_INCOME.value, Reason.NOT_ELIGIBLE_TRAIT.value})
+_RULE_REASON = {
+    Rule.REGION: Reason.NOTHING_IN_REGION, Rule.ACTIVE: Reason.NOTHING_ACTIVE,
+    Rule.AGREEMENT: Reason.AGREEMENT_EXPIRED, Rule.INCOME: Reason.NOT_ELIGIBLE_INCOME,
+    Rule.TRAITS: Reason.NOT_ELIGIBLE_TRAIT, Rule.RECEIVED: Reason.ALREADY_RECEIVED,
+    Rule.CAPACITY: Reason.FULL, Rule.QUOTA: Reason.QUOTA_USED,
+}
+#: rules counted over the whole plan at adoption instead (one place per new referral)
+_COUNTED = frozenset({Rule.CAPACITY, Rule.QUOTA})
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+MAX_MINUTES = 20000
+MAX_NOTE = 2000
+MAX_AGENDA = 50
+MAX_ITEMS = 30
+
+#: conference edits read, change and write one side record: one at a time per process
+_EDIT = threading.Lock()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------
+# the records
+
+
+@dataclass(frozen=True)
+class Item:
+    resource_id: str
+    resource_label: str
+    need_ids: tuple[str, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        return {"resource_id": self.resource_id, "resource_label": self.resource_label,
+                "need_ids": list(self.need_ids)}
+
+
+@dataclass(frozen=True)
+class ApprovedException:
+    resource_id: str
+    reason: str
+    note: str
+    approver_id: str | None
+    approver_name: str | None
+    approved_by: str | None
+    approved_at: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {"resource_id": self.resource_id, "reason": self.reason, "note": self.note,
+                "approver_id": self.approver_id, "approver_name": self.approver_name,
+                "approved_by": self.approved_by, "approved_at": self.approved_at}
+
+
+@dataclass(frozen=True)
+class Decision:
+    household_id: str
+    items: tuple[Item, ...]
+    exceptions: tuple[ApprovedException, ...]
+    lead_manager_id: str | None
+    review_on: str | None
+    decided_at: str
+    decided_by: str | None
+    adopted_at: str | None = None
+    referral_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, hid: str, d: dict[str, Any]) -> Decision:
+        return cls(
+            household_id=hid,
+            items=tuple(Item(i["resource_id"], i["resource_label"], tuple(i["need_ids"]))
+                        for i in d["items"]),
+            exceptions=tuple(ApprovedException(**e) for e in d.get("exceptions", ())),
+            lead_manager_id=d.get("lead_manager_id"), review_on=d.get("review_on"),
+            decided_at=d["decided_at"], decided_by=d.get("decided_by"), adopted_at=d.get("adopted_at"),
+            referral_ids=tuple(d.get("referral_ids", ())))
+
+    def to_data(self) -> dict[str, Any]:
+        return {"items": [i.to_data() for i in self.items],
+                "exceptions": [e.to_data() for e in self.exceptions],
+                "lead_manager_id": self.lead_manager_id, "review_on": self.review_on,
+                "decided_at": self.decided_at, "decided_by": self.decided_by, "adopted_at": self.adopted_at,
+                "referral_ids": list(self.referral_ids)}
+
+    def exception_for(self, resource_id: str, reason: str) -> ApprovedException | None:
+        return next((e for e in self.exceptions if e.resource_id == resource_id and e.reason == reason), None)
+
+
+@dataclass(frozen=True)
+class Conference:
+    id: str
+    date: str
+    kind: str
+    region_id: str
+    status: str
+    staff_ids: tuple[str, ...]
+    organization_ids: tuple[str, ...]
+    household_ids: tuple[str, ...]
+    minutes: str
+    created_at: str
+    created_by: str | None
+    created_by_staff: str | None
+    updated_at: str
+    decisions: dict[str, Decision] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, key: str, d: dict[str, Any]) -> Conference:
+        return cls(id=key, date=d["date"], kind=d["kind"], region_id=d["region_id"], status=d["status"],
+                   staff_ids=tuple(d.get("staff_ids", ())),
+                   organization_ids=tuple(d.get("organization_ids", ())),
+                   household_ids=tuple(d.get("household_ids", ())), minutes=d.get("minutes") or "",
+                   created_at=d["created_at"], created_by=d.get("created_by"),
+                   created_by_staff=d.get("created_by_staff"),
+                   updated_at=d.get("updated_at") or d["created_at"],
+                   decisions={h: Decision.from_data(h, x) for h, x in (d.get("decisions") or {}).items()})
+
+    def to_data(self) -> dict[str, Any]:
+        return {"date": self.date, "kind": self.kind, "region_id": self.region_id, "status": self.status,
+                "staff_ids": list(self.staff_ids), "organization_ids": list(self.organization_ids),
+                "household_ids": list(self.household_ids), "minutes": self.minutes,
+                "created_at": self.created_at, "created_by": self.created_by,
+                "created_by_staff": self.created_by_staff, "updated_at": self.updated_at,
+                "decisions": {h: x.to_data() for h, x in self.decisions.items()}}
+
+    def decision(self, household_id: str) -> Decision | None:
+        return self.decisions.get(household_id)
+
+    @property
+    def households_shown(self) -> frozenset[str]:
+        """The households whose data a reader of this conference sees (agenda and decisions)."""
+        return frozenset(self.household_ids) | frozenset(self.decisions)
+
+
+# --------------------------------------------------------------------------
+# small checks
+
+
+def _staff_id_of(p: Principal) -> str | None:
+    return getattr(p, "staff_id", None)
+
+
+def _date(name: str, value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValidationError(name, f"must be a date as YYYY-MM-DD (got {value!r})")
+
+
+def _choice(name: str, value: Any, allowed: Sequence[str]) -> str:
+    v = getattr(value, "value", value)
+    if v not in allowed:
+        raise ValidationError(name, f"must be one of {', '.join(allowed)} (got {v!r})")
+    return str(v)
+
+
+def _text(name: str, value: Any, limit: int, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(name, "must be text")
+    if required and not value.strip():
+        raise ValidationError(name, "must not be empty")
+    if len(value) > limit:
+        raise ValidationError(name, f"must be at most {limit} characters (got {len(value)})")
+    return value
+
+
+def _ids(name: str, values: Iterable[Any] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, v in enumerate(values or ()):
+        if not isinstance(v, str) or not v.strip() or len(v) > 128:
+            raise ValidationError(f"{name}[{i}]", "must be a non-empty id")
+        if v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _require_staff_role(p: Principal, what: str) -> None:
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
+
+
+def _require_region_access(store: Store, p: Principal, region_id: str, field: str, what: str) -> None:
+    """Coordinators anywhere; a case worker only for a conference whose region lies in their subtree."""
+    _require_staff_role(p, what)
+    if p.role is Role.CASEWORKER and not in_subtree(store, region_id, p.region_id):
+        raise forbidden(field, f"the conference's region {region_id!r} is outside your region")
+
+
+def get(store: Store, conference_id: str) -> Conference | None:
+    data = store.get_side(KIND, conference_id) if isinstance(conference_id, str) and conference_id else None
+    return None if data is None else Conference.from_data(conference_id, data)
+
+
+def _require(store: Store, conference_id: str, field: str = "id") -> Conference:
+    c = get(store, conference_id)
+    if c is None:
+        raise NotFoundError(field, f"no CaseConference with id {conference_id!r}")
+    return c
+
+
+def _save(store: Store, c: Conference) -> None:
+    store.put_side(KIND, c.id, c.to_data())
+
+
+def _check_staff(store: Store, ids: Sequence[str], field: str) -> None:
+    for i, sid in enumerate(ids):
+        s = staff.require_staff(store, sid, f"{field}[{i}]")
+        if not s.active:
+            raise ValidationError(f"{field}[{i}]", f"staff member {sid!r} is disabled")
+
+
+def _check_orgs(store: Store, ids: Sequence[str], field: str) -> None:
+    for i, oid in enumerate(ids):
+        if not isinstance(store.get("Organization", oid), Organization):
+            raise NotFoundError(f"{field}[{i}]", f"no Organization with id {oid!r}")
+
+
+def _check_agenda(store: Store, p: Principal, region_id: str, ids: Sequence[str], field: str) -> None:
+    """Each household exists, the caller may act on it, and it lives in the conference's region."""
+    if len(ids) > MAX_AGENDA:
+        raise ValidationError(field, f"at most {MAX_AGENDA} households on one agenda (got {len(ids)})")
+    for i, hid in enumerate(ids):
+        hh = store.get("Household", hid)
+        if not isinstance(hh, Household):
+            raise NotFoundError(f"{field}[{i}]", f"no Household with id {hid!r}")
+        try:
+            require_household(store, p, hh, "put households on an agenda")
+        except DolbomError as e:
+            raise forbidden(f"{field}[{i}]", e.message) from None
+        if not in_subtree(store, hh.region_id, region_id):
+            raise ValidationError(f"{field}[{i}]", f"household {hid!r} does not live in the conference's "
+                                                   f"region {region_id!r}")
+        if hh.case_status is CaseStatus.CLOSED:
+            raise ValidationError(f"{field}[{i}]", f"the case of {hid!r} is CLOSED: reopen it first "
+                                                   "(reopenCase)")
+
+
+def _into_conference(store: Store, p: Principal, conference_id: str, ids: Sequence[str]) -> None:
+    """The cases on a new agenda move to IN_CONFERENCE (one unit of work; their histories after it)."""
+    events: list[cases.Event] = []
+    if not ids:
+        return
+    with store.unit_of_work() as uow:
+        for i, hid in enumerate(ids):
+            try:
+                cases.stage_case_status(uow, store, p, hid, CaseStatus.IN_CONFERENCE,
+                                        reason=f"conference {conference_id}", events=events)
+            except (ValidationError, ForbiddenError) as e:
+                raise type(e)(f"householdIds[{i}]", f"household {hid!r}: {e.message}") from None
+    cases.record_events(store, p, events)
+
+
+# --------------------------------------------------------------------------
+# create, update, read
+
+
+def create_conference(store: Store, p: Principal, *, date: Any, kind: Any, region_id: str,
+                      staff_ids: Iterable[str] | None = None, organization_ids: Iterable[str] | None = None,
+                      household_ids: Iterable[str] | None = None, minutes: str | None = None,
+                      id: str | None = None) -> Conference:
+    """A PLANNED conference (coordinators; case workers for their region's subtree)."""
+    _require_staff_role(p, "plan case conferences")
+    if not isinstance(region_id, str) or not isinstance(store.get("Region", region_id), Region):
+        if p.role is Role.CASEWORKER:  # the same answer as a region elsewhere: nothing leaks
+            raise forbidden("regionId", f"region {region_id!r} is outside your region")
+        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+    _require_region_access(store, p, region_id, "regionId", "plan case conferences")
+    day = _date("date", date)
+    k = _choice("kind", kind, KINDS)
+    sids = _ids("staffIds", staff_ids)
+    oids = _ids("organizationIds", organization_ids)
+    hids = _ids("householdIds", household_ids)
+    text = _text("minutes", minutes, MAX_MINUTES)
+    if id is None:
+        id = f"conf-{uuid.uuid4().hex[:10]}"
+    elif not isinstance(id, str) or not _ID.match(id):
+        raise ValidationError("id", "letters, digits and . _ : - (at most 64), starting with a letter or "
+                                    "digit")
+    _check_staff(store, sids, "staffIds")
+    _check_orgs(store, oids, "organizationIds")
+    _check_agenda(store, p, region_id, hids, "householdIds")
+    now = _now()
+    c = Conference(id=id, date=day, kind=k, region_id=region_id, status="PLANNED", staff_ids=sids,
+                   organization_ids=oids, household_ids=hids, minutes=text, created_at=now,
+                   created_by=p.token_id, created_by_staff=_staff_id_of(p), updated_at=now)
+    with _EDIT:
+        if store.get_side(KIND, id) is not None:
+            raise ConflictError("id", f"conference id {id!r} is already in use")
+        _into_conference(store, p, id, hids)
+        _save(store, c)
+    return c
+
+
+_UNSET: Any = object()
+
+
+def update_conference(store: Store, p: Principal, conference_id: str, *, date: Any = _UNSET,
+                      kind: Any = _UNSET, staff_ids: Any = _UNSET, organization_ids: Any = _UNSET,
+                      household_ids: Any = _UNSET, minutes: Any = _UNSET,
+                      status: Any = _UNSET) -> Conference:
+    """Change what is given (None or left out: unchanged). A CANCELLED conference
+    is final; a household whose decision was adopted stays on the agenda."""
+    _require_staff_role(p, "edit case conferences")
+    with _EDIT:
+        c = _require(store, conference_id)
+        _require_region_access(store, p, c.region_id, "id", "edit case conferences")
+        if c.status == "CANCELLED":
+            raise ConflictError("id", f"conference {c.id!r} was cancelled")
+        changes: dict[str, Any] = {}
+        if date not in (_UNSET, None):
+            changes["date"] = _date("date", date)
+        if kind not in (_UNSET, None):
+            changes["kind"] = _choice("kind", kind, KINDS)
+        if staff_ids not in (_UNSET, None):
+            changes["staff_ids"] = _ids("staffIds", staff_ids)
+            _check_staff(store, [s for s in changes["staff_ids"] if s not in c.staff_ids], "staffIds")
+        if organization_ids not in (_UNSET, None):
+            changes["organization_ids"] = _ids("organizationIds", organization_ids)
+            _check_orgs(store, changes["organization_ids"], "organizationIds")
+        if minutes not in (_UNSET, None):
+            changes["minutes"] = _text("minutes", minutes, MAX_MINUTES)
+        decisions = dict(c.decisions)
+        if household_ids not in (_UNSET, None):
+            hids = _ids("householdIds", household_ids)
+            added = [h for h in hids if h not in c.household_ids]
+            _check_agenda(store, p, c.region_id, added, "householdIds")
+            for hid, d in c.decisions.items():
+                if hid not in hids:
+                    if d.adopted_at:
+                        raise ConflictError("householdIds", f"the plan for household {hid!r} was adopted: "
+                                                            "it stays on the agenda")
+                    del decisions[hid]
+            changes["household_ids"] = hids
+        if status not in (_UNSET, None):
+            new = _choice("status", status, STATUSES)
+            if new != c.status:
+                if new not in _MOVES[c.status]:
+                    allowed = ", ".join(sorted(_MOVES[c.status])) or "none"
+                    raise ValidationError("status", f"a {c.status} conference cannot become {new}; "
+                                                    f"allowed: {allowed} (ADOPTED is set by adoptPlan)")
+                if new == "CANCELLED" and any(d.adopted_at for d in c.decisions.values()):
+                    raise ConflictError("status", f"conference {c.id!r} has adopted plans: it cannot be "
+                                                  "cancelled")
+                changes["status"] = new
+        if not changes:
+            return c
+        out = Conference(**{**c.__dict__, **changes, "decisions": decisions, "updated_at": _now()})
+        if "household_ids" in changes:
+            _into_conference(store, p, c.id, [h for h in out.household_ids if h not in c.household_ids])
+        _save(store, out)
+        return out
+
+
+def conference(store: Store, p: Principal, conference_id: str) -> Conference:
+    """One conference, as its region's case workers and coordinators may read it."""
+    _require_staff_role(p, "read case conferences")
+    c = _require(store, conference_id)
+    _require_region_access(store, p, c.region_id, "id", "read case conferences")
+    return c
+
+
+@dataclass(frozen=True)
+class ConferencePage:
+    conferences: list[Conference]
+    has_next: bool
+    total: int
+
+
+def encode_cursor(c: Conference) -> str:
+    return base64.urlsafe_b64encode(f"conf:{c.date}|{c.id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        text = ""
+    if not text.startswith("conf:") or "|" not in text:
+        raise ValidationError("after", f"is not a cursor this API gave out ({cursor[:40]!r})")
+    day, _, cid = text[5:].partition("|")
+    return day, cid
+
+
+def all_conferences(store: Store) -> list[Conference]:
+    out: list[Conference] = []
+    after: str | None = None
+    while True:
+        page = store.list_side(KIND, after=after, limit=500)
+        out.extend(Conference.from_data(k, d) for k, d in page)
+        if len(page) < 500:
+            return out
+        after = page[-1][0]
+
+
+def conferences(store: Store, p: Principal, *, region_id: str | None = None, since: Any = None,
+                until: Any = None, first: int = 50, after: str | None = None,
+                max_first: int = 100) -> ConferencePage:
+    """Conferences by date then id, in ``region_id``'s subtree (a case worker's own region by
+    default, never outside it), dated from ``since`` to ``until`` (both inclusive)."""
+    _require_staff_role(p, "read case conferences")
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= max_first:
+        raise ValidationError("first", f"must be between 0 and {max_first} (got {first!r})")
+    if region_id is not None and not isinstance(store.get("Region", region_id), Region):
+        if p.role is Role.CASEWORKER:
+            raise forbidden("regionId", f"region {region_id!r} is outside your region")
+        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+    if p.role is Role.CASEWORKER:
+        if region_id is not None and not in_subtree(store, region_id, p.region_id):
+            raise forbidden("regionId", f"region {region_id!r} is outside your region")
+        region_id = region_id or p.region_id
+    lo = _date("from", since) if since is not None else None
+    hi = _date("until", until) if until is not None else None
+    start = _decode_cursor(after) if after else None
+    rows = sorted((c for c in all_conferences(store)
+                   if (region_id is None or in_subtree(store, c.region_id, region_id))
+                   and (lo is None or c.date >= lo) and (hi is None or c.date <= hi)),
+                  key=lambda c: (c.date, c.id))
+    rest = rows if start is None else [c for c in rows if (c.date, c.id) > start]
+    return ConferencePage(rest[:first], len(rest) > first, len(rows))
+
+
+# --------------------------------------------------------------------------
+# the decision for one household
+
+
+def _verdict(store: Store, household_id: str, label: str, resource_id: str,
+             on: dt.date) -> eligibility.Verdict | None:
+    """Every household rule for this resource (None: it does not serve the household's region)."""
+    g = store.neighbourhood(household_id)
+    res = nbh.resource_at(g, node_key(label, resource_id))
+    if res is None:
+        return None
+    return eligibility.assess(res, nbh.read(g, household_id), on, care_policy())
+
+
+def _items_from_package(store: Store, p: Principal, household_id: str, rank: int) -> list[dict[str, Any]]:
+    from .analysis import match_result
+
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= 10:
+        raise ValidationError("packageRank", f"must be between 1 and 10 (got {rank!r})")
+    packages = match_result(store, p, household_id, rank, max_limit=10).packages
+    if len(packages) < rank:
+        raise ValidationError("packageRank", f"household {household_id!r} has {len(packages)} package(s), "
+                                             f"no rank {rank}")
+    return [{"resource_id": i.resource_id, "need_ids": list(i.need_ids)} for i in packages[rank - 1].items]
+
+
+def _normalise_items(store: Store, household_id: str, given: Sequence[dict[str, Any]]) -> tuple[Item, ...]:
+    """Items as given (``resource_id``, ``need_ids``), checked, those naming one resource merged."""
+    if len(given) > MAX_ITEMS:
+        raise ValidationError("items", f"at most {MAX_ITEMS} items per household (got {len(given)})")
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for i, it in enumerate(given):
+        f = f"items[{i}]"
+        rid = it.get("resource_id")
+        if not isinstance(rid, str) or not rid.strip():
+            raise ValidationError(f"{f}.resourceId", "must be a non-empty id")
+        label = store.resolve_resource(rid, f"{f}.resourceId")
+        need_ids = _ids(f"{f}.needIds", it.get("need_ids"))
+        if not need_ids:
+            raise ValidationError(f"{f}.needIds", "must name at least one need")
+        res = store.get(label, rid)
+        offered = set(getattr(res, "domains", ()) or getattr(res, "skills", ()))
+        for nid in need_ids:
+            need = store.get("Need", nid)
+            if not isinstance(need, Need) or need.household_id != household_id:
+                raise ValidationError(f"{f}.needIds",
+                                      f"need {nid!r} is not a need of household {household_id!r}")
+            if need.domain not in offered:
+                raise ValidationError(f"{f}.needIds", f"{rid!r} does not offer {need.domain.value} "
+                                                      f"(need {nid!r})")
+        _, needs = merged.setdefault(rid, (label, []))
+        needs.extend(n for n in need_ids if n not in needs)
+    return tuple(Item(rid, label, tuple(sorted(needs))) for rid, (label, needs) in merged.items())
+
+
+def decide_household(store: Store, p: Principal, conference_id: str, household_id: str, *,
+                     items: Sequence[dict[str, Any]] | None = None, package_rank: int | None = None,
+                     exceptions: Sequence[dict[str, Any]] | None = None, lead_manager_id: str | None = None,
+                     review_on: Any = None, today: dt.date | None = None) -> Conference:
+    """Record (or replace, until adopted) the conference's decision for one household on its agenda.
+
+    ``items``: ``{"resource_id", "need_ids"}`` each, as a ``matchPackages`` package's items or an
+    ``allocate`` plan's assignments give them; or ``package_rank``: the items of that package of
+    ``matchPackages`` now. ``exceptions``: ``{"resource_id", "reason", "note", "approver_id"}``
+    each; the reason must be a near miss the household has now for that item's resource."""
+    _require_staff_role(p, "decide at case conferences")
+    c = _require(store, conference_id, "conferenceId")
+    _require_region_access(store, p, c.region_id, "conferenceId", "decide at case conferences")
+    if c.status in ("CANCELLED",):
+        raise ConflictError("conferenceId", f"conference {c.id!r} was cancelled")
+    if household_id not in c.household_ids:
+        raise ValidationError("householdId", f"household {household_id!r} is not on the agenda of {c.id!r}")
+    hh = store.get("Household", household_id)
+    if not isinstance(hh, Household):
+        raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+    require_household(store, p, hh, "decide at case conferences")
+    old = c.decision(household_id)
+    if old is not None and old.adopted_at:
+        raise ConflictError("householdId", f"the plan for household {household_id!r} was adopted on "
+                                           f"{old.adopted_at}: it no longer changes")
+    if items is not None and package_rank is not None:
+        raise ValidationError("packageRank", "give items or packageRank, not both")
+    given = (_items_from_package(store, p, household_id, package_rank) if package_rank is not None
+             else (items or []))
+    its = _normalise_items(store, household_id, given)
+    on = today or dt.date.today()
+    now = _now()
+    excs: list[ApprovedException] = []
+    for i, e in enumerate(exceptions or ()):
+        f = f"exceptions[{i}]"
+        rid = e.get("resource_id")
+        item = next((x for x in its if x.resource_id == rid), None)
+        if item is None:
+            raise ValidationError(f"{f}.resourceId", f"{rid!r} is not one of the decision's items")
+        reason = _choice(f"{f}.reason", e.get("reason"), sorted(WAIVABLE))
+        note = _text(f"{f}.note", e.get("note"), MAX_NOTE, required=True)
+        approver_id = e.get("approver_id") or _staff_id_of(p)
+        approver_name = None
+        if approver_id:
+            s = staff.require_staff(store, approver_id, f"{f}.approverId")
+            if not s.active or s.role not in (Role.COORDINATOR, Role.CASEWORKER):
+                raise ValidationError(f"{f}.approverId",
+                                      f"staff member {approver_id!r} may not approve exceptions (an active "
+                                      "coordinator or case worker may)")
+            approver_name = s.name
+        verdict = _verdict(store, household_id, item.resource_label, item.resource_id, on)
+        rule = Rule.INCOME if reason == Reason.NOT_ELIGIBLE_INCOME.value else Rule.TRAITS
+        check = verdict.check(rule) if verdict is not None else None
+        if check is None or check.ok:
+            raise ValidationError(f"{f}.reason", f"household {household_id!r} passes the {rule.value} rule "
+                                                 f"of {rid!r}: there is nothing to waive")
+        if not check.near:
+            raise ValidationError(f"{f}.reason", f"{check.message.render('en')}: not a near miss a "
+                                                 "conference may approve")
+        if any(x.resource_id == rid and x.reason == reason for x in excs):
+            raise ValidationError(f"{f}.reason", f"{reason} of {rid!r} is approved twice")
+        excs.append(ApprovedException(str(rid), reason, note, approver_id, approver_name, p.token_id, now))
+    if lead_manager_id:
+        cases.check_case_manager(store, hh, lead_manager_id, "leadManagerId")
+    manager = lead_manager_id or None
+    review = _date("reviewOn", review_on) if review_on is not None else None
+    if review is not None and review < c.date:
+        raise ValidationError("reviewOn",
+                              f"must be on or after the conference's date {c.date} (got {review})")
+    d = Decision(household_id, its, tuple(excs), manager, review, now, p.token_id)
+    with _EDIT:
+        c = _require(store, conference_id, "conferenceId")
+        old = c.decision(household_id)
+        if old is not None and old.adopted_at:  # adopted meanwhile
+            raise ConflictError("householdId", f"the plan for household {household_id!r} was adopted")
+        if household_id not in c.household_ids:
+            raise ValidationError("householdId",
+                                  f"household {household_id!r} is not on the agenda of {c.id!r}")
+        out = Conference(**{**c.__dict__, "decisions": {**c.decisions, household_id: d}, "updated_at": now})
+        _save(store, out)
+    return out
+
+
+# --------------------------------------------------------------------------
+# adoption
+
+
+def referral_id(conference_id: str, household_id: str, index: int) -> str:
+    """The referral an adopted item becomes: the same id every time (a retry creates nothing twice)."""
+    rid = f"ref-{conference_id}-{household_id}-{index + 1}"
+    if len(rid) <= 128:
+        return rid
+    digest = hashlib.sha256(f"{conference_id}\x1f{household_id}".encode()).hexdigest()[:20]
+    return f"ref-conf-{digest}-{index + 1}"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    conference: Conference
+    referrals: tuple[Referral, ...]
+    #: referral id -> the exceptions it went through with
+    waived: dict[str, tuple[ApprovedException, ...]]
+    created: tuple[str, ...]
+
+
+def _fail(e: DolbomError, f: str, hid: str) -> DolbomError:
+    """The error of one item's checks, naming the item."""
+    if isinstance(e, (ValidationError, ForbiddenError)):
+        return type(e)(f, f"household {hid!r}: {e.message}")
+    return e
+
+
+def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str | None = None, *,
+               request_id: str | None = None, today: dt.date | None = None) -> Adoption:
+    """Turn the decisions into referrals (see the module docstring): all or nothing."""
+    _require_staff_role(p, "adopt plans")
+    c = _require(store, conference_id, "conferenceId")
+    _require_region_access(store, p, c.region_id, "conferenceId", "adopt plans")
+    if c.status in ("PLANNED", "CANCELLED"):
+        raise ConflictError("conferenceId", f"conference {c.id!r} is {c.status}: a plan is adopted once the "
+                                            "conference is HELD")
+    if household_id is not None:
+        if household_id not in c.household_ids:
+            raise ValidationError("householdId",
+                                  f"household {household_id!r} is not on the agenda of {c.id!r}")
+        if c.decision(household_id) is None:
+            raise ValidationError("householdId", f"no decision for household {household_id!r} yet")
+        hids = [household_id]
+    else:
+        hids = [h for h in c.household_ids if c.decision(h) is not None]
+        if not hids:
+            raise ValidationError("conferenceId", f"conference {c.id!r} has no decision to adopt")
+    for hid in hids:
+        hh = store.get("Household", hid)
+        if not isinstance(hh, Household):
+            raise NotFoundError("householdId", f"no Household with id {hid!r}")
+        require_household(store, p, hh, "adopt plans")
+    on = today or dt.date.today()
+    plan: list[tuple[str, int, Item, Referral]] = []
+    for hid in hids:
+        d = c.decisions[hid]
+        for i, it in enumerate(d.items):
+            ref = writes.new_referral(store, p, id=referral_id(c.id, hid, i), household_id=hid,
+                                      resource_id=it.resource_id, need_ids=list(it.need_ids))
+            plan.append((hid, i, it, ref))
+    written: list[Referral] = []
+    created: list[str] = []
+    waived: dict[str, tuple[ApprovedException, ...]] = {}
+    events: list[cases.Event] = []
+    with store.unit_of_work() as uow:
+        new_places: dict[str, int] = {}
+        new_quota: dict[str, int] = {}
+        for hid, i, it, ref in plan:
+            f = f"items[{i}]"
+            d = c.decisions[hid]
+            if uow.get("Referral", ref.id) is not None:  # adopted before: the same referral, or CONFLICT
+                try:
+                    written.append(writes.stage_referral(uow, store, p, ref))
+                except DolbomError as e:
+                    raise _fail(e, f, hid) from None
+                waived[ref.id] = tuple(x for x in d.exceptions if x.resource_id == it.resource_id)
+                continue
+            for nid in it.need_ids:
+                need = uow.get("Need", nid)
+                if not isinstance(need, Need) or need.status is not NeedStatus.OPEN:
+                    state = need.status.value if isinstance(need, Need) else "gone"
+                    raise ConflictError(f, f"household {hid!r}: need {nid!r} is {state} now: the item no "
+                                           "longer fits")
+            verdict = _verdict(store, hid, it.resource_label, it.resource_id, on)
+            if verdict is None:
+                raise ConflictError(f, f"household {hid!r}: {it.resource_id} does not serve the household's "
+                                       f"region ({Reason.NOTHING_IN_REGION.value})")
+            used: list[ApprovedException] = []
+            for check in verdict.failed:
+                if check.rule in _COUNTED:
+                    continue
+                reason = _RULE_REASON[check.rule].value
+                exc = d.exception_for(it.resource_id, reason)
+                if exc is not None and check.near:
+                    used.append(exc)
+                    continue
+                why = " (the approved exception covers a near miss only)" if exc is not None else ""
+                raise ConflictError(f, f"household {hid!r}: {it.resource_id} no longer fits: "
+                                       f"{check.message.render('en')} ({reason}){why}")
+            svc = uow.get("Service", it.resource_id) if it.resource_label == "Service" else None
+            if isinstance(svc, Service):
+                n = new_places[svc.id] = new_places.get(svc.id, 0) + 1
+                if svc.capacity is not None and svc.used + n > svc.capacity:
+                    left = max(0, svc.capacity - svc.used)
+                    raise ConflictError(f, f"household {hid!r}: {svc.id} has no place left for this item "
+                                           f"({left} of {svc.capacity} free, the plan needs {n}) "
+                                           f"({Reason.FULL.value})")
+                if svc.agreement_id:
+                    a = uow.get("Agreement", svc.agreement_id)
+                    q = new_quota[svc.agreement_id] = new_quota.get(svc.agreement_id, 0) + 1
+                    quota = getattr(a, "annual_quota", None)
+                    if quota is not None and getattr(a, "used", 0) + q > quota:
+                        raise ConflictError(f, f"household {hid!r}: the MOU {svc.agreement_id} of {svc.id} "
+                                               f"has no quota left for this item ({Reason.QUOTA_USED.value})")
+            try:
+                written.append(writes.stage_referral(uow, store, p, ref))
+            except DolbomError as e:
+                raise _fail(e, f, hid) from None
+            created.append(ref.id)
+            waived[ref.id] = tuple(used)
+        for hid in hids:
+            if not c.decisions[hid].adopted_at:
+                _stage_case(uow, store, p, c, hid, events)
+    # committed: the trail, then the conference's record (a retry finishes what a crash here leaves)
+    cases.record_events(store, p, events)
+    for ref in written:
+        if ref.id in created and not audit.referral_history(store, ref.id):
+            audit.record_move(store, p, ref.id, None, ref.status.value, request_id, ref.created_at)
+    exceptions_detail = [{"referralId": rid, "resourceId": x.resource_id, "waives": x.reason, "note": x.note,
+                          "approverId": x.approver_id, "approvedBy": x.approved_by}
+                         for rid, xs in waived.items() for x in xs]
+    audit.record(store, p, "adoptPlan", "Referral", [r.id for r in written], request_id,
+                 {"conferenceId": c.id, "householdIds": hids, "created": created,
+                  "exceptions": exceptions_detail})
+    now = _now()
+    with _EDIT:
+        cur = _require(store, conference_id, "conferenceId")
+        decisions = dict(cur.decisions)
+        for hid in hids:
+            d = decisions[hid]
+            ids = tuple(referral_id(cur.id, hid, i) for i in range(len(d.items)))
+            decisions[hid] = Decision(**{**d.__dict__, "adopted_at": d.adopted_at or now,
+                                         "referral_ids": ids})
+        done = all(h in decisions and decisions[h].adopted_at for h in cur.household_ids)
+        status = "ADOPTED" if done else cur.status
+        out = Conference(**{**cur.__dict__, "decisions": decisions, "status": status, "updated_at": now})
+        _save(store, out)
+    return Adoption(out, tuple(written), waived, tuple(created))
+
+
+def _stage_case(uow: UnitOfWork, store: Store, p: Principal, c: Conference, hid: str,
+                events: list[cases.Event]) -> None:
+    """The case follows the adopted decision, in the adoption's unit of work: its lead
+    manager and next review date (when decided), and MONITORING."""
+    d = c.decisions[hid]
+    hh = uow.get("Household", hid)
+    assert isinstance(hh, Household)
+    try:
+        if d.lead_manager_id or d.review_on:
+            cases.stage_case_manager(uow, store, hid, d.lead_manager_id or hh.case_manager_id, events,
+                                     dt.date.fromisoformat(d.review_on) if d.review_on else None)
+        cases.stage_case_status(uow, store, p, hid, CaseStatus.MONITORING,
+                                reason=f"conference {c.id} adopted", events=events)
+    except (ValidationError, ForbiddenError) as e:
+        field = "leadManagerId" if e.field == "staffId" else "householdId"
+        raise ConflictError(field, f"household {hid!r}: {e.message}") from None
+
+
+# --------------------------------------------------------------------------
+# the audited mutations (one audit entry each, like service.actions.perform)
+
+
+def create_conference_audited(store: Store, p: Principal, request_id: str | None,
+                              **kwargs: Any) -> Conference:
+    c = create_conference(store, p, **kwargs)
+    audit.record(store, p, "createConference", "CaseConference", [c.id], request_id,
+                 {"regionId": c.region_id, "householdIds": list(c.household_ids)})
+    return c
+
+
+def update_conference_audited(store: Store, p: Principal, request_id: str | None, conference_id: str,
+                              **kwargs: Any) -> Conference:
+    c = update_conference(store, p, conference_id, **kwargs)
+    audit.record(store, p, "updateConference", "CaseConference", [c.id], request_id,
+                 {"status": c.status, "householdIds": list(c.household_ids)})
+    return c
+
+
+def decide_household_audited(store: Store, p: Principal, request_id: str | None, conference_id: str,
+                             household_id: str, **kwargs: Any) -> Conference:
+    c = decide_household(store, p, conference_id, household_id, **kwargs)
+    d = c.decisions[household_id]
+    audit.record(store, p, "decideHousehold", "CaseConference", [c.id], request_id,
+                 {"householdId": household_id, "items": [i.to_data() for i in d.items],
+                  "exceptions": [{"resourceId": x.resource_id, "waives": x.reason,
+                                  "approverId": x.approver_id} for x in d.exceptions]})
+    return c
