@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
+from i18n.catalogue import Message
+
 from .errors import ValidationError
 
 MAX_ID = 128
@@ -75,6 +77,16 @@ class HouseholdTrait(_Enum):
     CHRONIC_ILLNESS = "CHRONIC_ILLNESS"
 
 
+class CaseStatus(_Enum):
+    """Where a household's case stands (service/cases.py has the moves)."""
+
+    OPEN = "OPEN"
+    IN_CONFERENCE = "IN_CONFERENCE"
+    MONITORING = "MONITORING"
+    CLOSED = "CLOSED"
+    REOPENED = "REOPENED"
+
+
 class RegionLevel(_Enum):
     PROVINCE = "PROVINCE"
     CITY = "CITY"
@@ -105,6 +117,15 @@ class SupportForm(_Enum):
     SERVICE = "SERVICE"
 
 
+class CapacityPeriod(_Enum):
+    """The period a service's places count over (none: places held now, given back when declined);
+    periods are calendar weeks (Monday first), months and years in Korean time (service/capacity.py)."""
+
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+
+
 #: a type tag's spelling (the tags themselves are in :mod:`graph.taxonomy`)
 TAG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TAG = 40
@@ -130,18 +151,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _id(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(name, "must be a non-empty id")
+        raise ValidationError(name, Message.of("error.id.empty"))
     text: str = value
     if not text.isascii():
         bad = _INVISIBLE.search(text)
         if bad:
-            raise ValidationError(name, f"must not contain invisible or control characters "
-                                        f"(U+{ord(bad.group()):04X} at position {bad.start() + 1})")
+            raise ValidationError(name, Message.of("error.id.invisible", char=f"U+{ord(bad.group()):04X}",
+                                                    position=str(bad.start() + 1)))
         text = unicodedata.normalize("NFC", text)  # one spelling per id: NFD input names the same record
     if len(text) > MAX_ID:
-        raise ValidationError(name, f"must be at most {MAX_ID} characters (got {len(text)})")
+        raise ValidationError(name, Message.of("error.too_long", limit=str(MAX_ID), got=str(len(text))))
     if text != text.strip() or _CONTROL.search(text):
-        raise ValidationError(name, "must not contain control characters or surrounding spaces")
+        raise ValidationError(name, Message.of("error.id.spaces"))
     return text
 
 
@@ -151,7 +172,7 @@ def _opt_id(name: str, value: Any) -> str | None:
 
 def _ids(name: str, values: Any) -> tuple[str, ...]:
     if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(name, "must be a list of ids")
+        raise ValidationError(name, Message.of("error.id.list"))
     return tuple(sorted({_id(name, v) for v in values}))
 
 
@@ -159,23 +180,23 @@ def _text(name: str, value: Any, limit: int, *, required: bool = True) -> str | 
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError(name, "must be a non-empty string" if required else "must be a string")
+        raise ValidationError(name, Message.of("error.text.required" if required else "error.text.string"))
     if len(value) > limit:
-        raise ValidationError(name, f"must be at most {limit} characters (got {len(value)})")
+        raise ValidationError(name, Message.of("error.too_long", limit=str(limit), got=str(len(value))))
     bad = None if value.isascii() else _SURROGATE.search(value)
     if bad:  # half of a UTF-16 pair: not text, and no store can write it
-        raise ValidationError(name, f"must be valid text (a lone surrogate U+{ord(bad.group()):04X} "
-                                    f"at position {bad.start() + 1})")
+        raise ValidationError(name, Message.of("error.text.surrogate", char=f"U+{ord(bad.group()):04X}",
+                                                position=str(bad.start() + 1)))
     return value
 
 
 def _int(name: str, value: Any, lo: int | None = None, hi: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(name, "must be a whole number")
+        raise ValidationError(name, Message.of("error.int.whole"))
     if lo is not None and value < lo or hi is not None and value > hi:
         if hi is None:
-            raise ValidationError(name, f"must be at least {lo} (got {value})")
-        raise ValidationError(name, f"must be between {lo} and {hi} (got {value})")
+            raise ValidationError(name, Message.of("error.int.at_least", lo=str(lo), got=str(value)))
+        raise ValidationError(name, Message.of("error.int.between", lo=str(lo), hi=str(hi), got=str(value)))
     return value
 
 
@@ -191,12 +212,12 @@ def _enum(name: str, cls: type[E], value: Any) -> E:
         return cls(value)
     except ValueError:
         allowed = ", ".join(m.value for m in cls)
-        raise ValidationError(name, f"must be one of {allowed} (got {value!r})") from None
+        raise ValidationError(name, Message.of("error.enum", allowed=allowed, got=repr(value))) from None
 
 
 def _enums(name: str, cls: type[E], values: Any) -> tuple[E, ...]:
     if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(name, "must be a list")
+        raise ValidationError(name, Message.of("error.list"))
     members = {_enum(name, cls, v) for v in values}
     return tuple(m for m in cls if m in members)
 
@@ -204,15 +225,14 @@ def _enums(name: str, cls: type[E], values: Any) -> tuple[E, ...]:
 def _tags(name: str, values: Any) -> tuple[str, ...]:
     """Type tags: slugs of lower-case letters, digits and single hyphens, sorted and de-duplicated."""
     if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(name, "must be a list of tags")
+        raise ValidationError(name, Message.of("error.tags.list"))
     out = set()
     for v in values:
         if not isinstance(v, str) or len(v) > MAX_TAG or not TAG_PATTERN.fullmatch(v):
-            raise ValidationError(name, f"{v!r} is not a tag: up to {MAX_TAG} lower-case letters, digits "
-                                        "and single hyphens (rent-support)")
+            raise ValidationError(name, Message.of("error.tags.bad", tag=repr(v), limit=str(MAX_TAG)))
         out.add(v)
     if len(out) > MAX_TAGS:
-        raise ValidationError(name, f"must hold at most {MAX_TAGS} tags (got {len(out)})")
+        raise ValidationError(name, Message.of("error.tags.too_many", limit=str(MAX_TAGS), got=str(len(out))))
     return tuple(sorted(out))
 
 
@@ -228,7 +248,7 @@ def _date(name: str, value: Any, *, required: bool = True) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValidationError(name, f"must be a date as YYYY-MM-DD (got {value!r})")
+    raise ValidationError(name, Message.of("error.date", got=repr(value)))
 
 
 def _timestamp(name: str, value: Any) -> str:
@@ -240,12 +260,12 @@ def _timestamp(name: str, value: Any) -> str:
             return value
         except ValueError:
             pass
-    raise ValidationError(name, f"must be an ISO-8601 timestamp (got {value!r})")
+    raise ValidationError(name, Message.of("error.timestamp", got=repr(value)))
 
 
 def _bool(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValidationError(name, "must be true or false")
+        raise ValidationError(name, Message.of("error.bool"))
     return value
 
 
@@ -401,7 +421,8 @@ class Service(Record):
     #: places taken now
     used: int = 0
     lead_time_days: int = 0
-    cost: int = 0
+    #: cost to the household, in ``cost_currency`` (None: unknown, which is not free)
+    cost: int | None = 0
     excludes_ids: tuple[str, ...] = ()
     agreement_id: str | None = None
     active: bool = True
@@ -409,6 +430,12 @@ class Service(Record):
     form: SupportForm = SupportForm.SERVICE
     #: type tags from the taxonomy (:mod:`graph.taxonomy`)
     tags: tuple[str, ...] = ()
+    #: the currency ``cost`` is in, as the source gave it (None: Korean won)
+    cost_currency: str | None = None
+    #: the period ``capacity`` counts over (None: places held now); ``used_since``: the start of the
+    #: period ``used`` counts (service/capacity.py)
+    capacity_period: CapacityPeriod | None = None
+    used_since: dt.date | None = None
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -427,7 +454,10 @@ class Service(Record):
         _set(self, "capacity", _opt_int("capacity", self.capacity, 0))
         _set(self, "used", _int("used", self.used, 0))
         _set(self, "lead_time_days", _int("leadTimeDays", self.lead_time_days, 0, 3650))
-        _set(self, "cost", _int("cost", self.cost, 0))
+        _set(self, "cost", _opt_int("cost", self.cost, 0))
+        _set(self, "cost_currency", _text("costCurrency", self.cost_currency, 16, required=False))
+        if self.cost_currency is not None and not self.cost_currency.strip():
+            raise ValidationError("costCurrency", "must be a currency code (or null for won)")
         _set(self, "excludes_ids", _ids("excludesIds", self.excludes_ids))
         if self.id in self.excludes_ids:
             raise ValidationError("excludesIds", f"service {self.id!r} cannot exclude itself")
@@ -435,11 +465,19 @@ class Service(Record):
         _set(self, "active", _bool("active", self.active))
         _set(self, "form", _enum("form", SupportForm, self.form))
         _set(self, "tags", _tags("tags", self.tags))
+        if self.capacity_period is not None:
+            _set(self, "capacity_period", _enum("capacityPeriod", CapacityPeriod, self.capacity_period))
+        _set(self, "used_since", _date("usedSince", self.used_since, required=False))
 
     @property
     def available(self) -> int | None:
         """Places left now; None means unlimited."""
         return None if self.capacity is None else max(0, self.capacity - self.used)
+
+    @property
+    def cost_won(self) -> int | None:
+        """The cost in won; None when unknown or given in another currency."""
+        return self.cost if self.cost_currency is None else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -456,6 +494,8 @@ class Agreement(Record):
     expires_on: dt.date | None = None
     annual_quota: int | None = None
     used: int = 0
+    #: the first day of the agreement year ``used`` counts (None: the current one; service/capacity.py)
+    used_since: dt.date | None = None
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -471,6 +511,7 @@ class Agreement(Record):
             )
         _set(self, "annual_quota", _opt_int("annualQuota", self.annual_quota, 0))
         _set(self, "used", _int("used", self.used, 0))
+        _set(self, "used_since", _date("usedSince", self.used_since, required=False))
 
     def in_force(self, on: dt.date) -> bool:
         return self.signed_on <= on and (self.expires_on is None or on <= self.expires_on)
@@ -525,6 +566,11 @@ class Household(Record):
     income_percent: int
     traits: tuple[HouseholdTrait, ...] = ()
     urgency: Urgency = Urgency.GENERAL
+    #: the case (service/cases.py): its status, lead case manager (a staff id, service/staff.py) and
+    #: next review date; kept on the record because the ``households`` query filters on them
+    case_status: CaseStatus = CaseStatus.OPEN
+    case_manager_id: str | None = None
+    review_on: dt.date | None = None
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -533,6 +579,9 @@ class Household(Record):
         _set(self, "income_percent", _int("incomePercent", self.income_percent, 0, 1000))
         _set(self, "traits", _enums("traits", HouseholdTrait, self.traits))
         _set(self, "urgency", _enum("urgency", Urgency, self.urgency))
+        _set(self, "case_status", _enum("caseStatus", CaseStatus, self.case_status))
+        _set(self, "case_manager_id", _opt_id("caseManagerId", self.case_manager_id))
+        _set(self, "review_on", _date("reviewOn", self.review_on, required=False))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -582,10 +631,27 @@ class Referral(Record):
     status: ReferralStatus = ReferralStatus.PROPOSED
     created_at: str = field(default_factory=now_iso)
     updated_at: str = ""
+    #: the partner's inbox (service/inbox.py): why the household is referred, the hours a week a
+    #: volunteer gives it, why it was declined, the outcome note, the partner's first answer
+    #: (ACCEPTED or DECLINED) and when it was accepted (the place's period counts from then)
+    reason: str | None = None
+    hours: int = 1
+    decline_reason: str | None = None
+    outcome_note: str | None = None
+    responded_at: str | None = None
+    accepted_at: str | None = None
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
         _set(self, "household_id", _id("householdId", self.household_id))
+        _set(self, "reason", _text("reason", self.reason, MAX_TEXT, required=False))
+        _set(self, "hours", _int("hours", self.hours, 0, 168))
+        _set(self, "decline_reason", _text("reason", self.decline_reason, MAX_TEXT, required=False))
+        _set(self, "outcome_note", _text("note", self.outcome_note, MAX_TEXT, required=False))
+        if self.responded_at is not None:
+            _set(self, "responded_at", _timestamp("respondedAt", self.responded_at))
+        if self.accepted_at is not None:
+            _set(self, "accepted_at", _timestamp("acceptedAt", self.accepted_at))
         if self.resource_label not in RESOURCE_LABELS:
             raise ValidationError("resourceId", f"must name a Service or a Volunteer "
                                                 f"(got {self.resource_label!r})")

@@ -136,16 +136,17 @@ def _household(get: Getter, encode: Encoder) -> RowFunction:
     traits_of = _enum_list(HouseholdTrait)
 
     def row(cells: list[str]) -> Stored | None:
-        id, region, size, income, traits, urgency = get(cells)
+        id, region, size, income, traits, urgency, status, manager, review = get(cells)
         n, pct = _SIZE.get(size), _INCOME.get(income)
         if not (_ok_id(id) and _ok_id(region)) or n is None or pct is None:
             return None
         t = traits_of(traits)
         if not urgency:
             urgency = "GENERAL"
-        if t is None or urgency not in _URGENCY:
-            return None
-        return id, encode(id, region, n, pct, t, urgency), (("regionId", "Region", region),), None, ()
+        if t is None or urgency not in _URGENCY or status not in ("", "OPEN") or manager or review:
+            return None  # a case further on than OPEN: rare, the model decides
+        return (id, encode(id, region, n, pct, t, urgency, "OPEN", None, None),
+                (("regionId", "Region", region),), None, ())
 
     return row
 
@@ -180,7 +181,10 @@ def _timestamp_ok(value: str) -> bool:
 
 def _referral(get: Getter, encode: Encoder) -> RowFunction:
     def row(cells: list[str]) -> Stored | None:
-        id, household, label, resource, needs, status, created, updated = get(cells)
+        id, household, label, resource, needs, status, created, updated, *inbox = get(cells)
+        reason, hours, *rest = inbox
+        if reason or hours not in ("", "1") or any(rest):
+            return None  # the inbox's fields beyond their defaults: rare in a bundle, the model decides
         if not (_ok_id(id) and _ok_id(household) and _ok_id(resource)) or label not in _RESOURCE:
             return None
         need_ids = tuple(sorted({x.strip() for x in needs.split(LIST_SEPARATOR)} - {""}))
@@ -194,7 +198,8 @@ def _referral(get: Getter, encode: Encoder) -> RowFunction:
             updated = created
         elif not _timestamp_ok(updated):
             return None
-        data = encode(id, household, label, resource, need_ids, status, created, updated)
+        data = encode(id, household, label, resource, need_ids, status, created, updated,
+                      None, 1, None, None, None, None)
         refs = (("householdId", "Household", household), ("resourceId", label, resource),
                 *(("needIds", "Need", n) for n in need_ids))
         return id, data, refs, household, need_ids
@@ -215,10 +220,12 @@ def _receipt(get: Getter, encode: Encoder) -> RowFunction:
 
 #: label -> (the record fields the row function reads and gives the encoder, in order; its maker)
 _ROWS: dict[str, tuple[tuple[str, ...], Callable[[Getter, Encoder], RowFunction]]] = {
-    "Household": (("id", "region_id", "size", "income_percent", "traits", "urgency"), _household),
+    "Household": (("id", "region_id", "size", "income_percent", "traits", "urgency", "case_status",
+                   "case_manager_id", "review_on"), _household),
     "Need": (("id", "household_id", "domain", "severity", "detail", "status", "tags"), _need),
     "Referral": (("id", "household_id", "resource_label", "resource_id", "need_ids", "status", "created_at",
-                  "updated_at"), _referral),
+                  "updated_at", "reason", "hours", "decline_reason", "outcome_note", "responded_at",
+                  "accepted_at"), _referral),
     "Receipt": (("household_id", "service_id"), _receipt),
 }
 

@@ -13,6 +13,9 @@ from .enums import Urgency
 class AuditEntry:
     at: str
     actor: str | None = strawberry.field(description="The short id of the token used (null: anonymous).")
+    staff_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The person the token belongs to (null: a token of nobody's, the CLI).")
+    staff_name: str | None = None
     role: str
     organization_id: strawberry.ID | None
     region_id: strawberry.ID | None
@@ -26,6 +29,7 @@ class AuditEntry:
     @classmethod
     def of(cls, data: dict) -> AuditEntry:
         return cls(at=data["at"], actor=data.get("actor"), role=data.get("role", ""),
+                   staff_id=data.get("staffId"), staff_name=data.get("staffName"),
                    organization_id=data.get("organizationId"), region_id=data.get("regionId"),
                    action=data.get("action", ""), target_label=data.get("targetLabel"),
                    target_ids=[strawberry.ID(t) for t in data.get("targetIds") or ()],
@@ -58,9 +62,12 @@ class ReferralMove:
     to_status: str
     actor: str | None = strawberry.field(description="The token that moved it (hidden from partners).")
     role: str
+    staff_name: str | None = strawberry.field(default=None,
+                                              description="The person who moved it (hidden from partners).")
 
 
-@strawberry.type(description="A household whose response deadline has passed with no referral SENT.")
+@strawberry.type(description="A household whose response deadline has passed with no service started "
+                 "(see clock).")
 class OverdueHousehold:
     household_id: strawberry.ID
     region_id: strawberry.ID
@@ -69,3 +76,11 @@ class OverdueHousehold:
     due_at: str
     days_late: int
     opened_by: str | None = strawberry.field(description="The token (case worker) that opened the household.")
+    opened_by_staff_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The person who opened the case (null: the token named nobody).")
+    opened_by_name: str | None = None
+    case_manager_id: strawberry.ID | None = strawberry.field(default=None,
+                                                             description="The lead case manager now.")
+    clock: str = strawberry.field(
+        default="accepted", description="What started the service by this report: accepted (a referral "
+        "ACCEPTED) or delivered (DELIVERED); DOLBOM_DEADLINE_CLOCK.")

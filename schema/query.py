@@ -15,6 +15,7 @@ from service import analysis, audit, deadlines, followup, reads
 from service.permissions import require_token
 
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
+from .cases import CasesQuery
 from .enums import Domain, NodeKind
 from .pool import run_heavy
 from .types import (
@@ -46,7 +47,7 @@ async def _record(info: Info, kind: type[R], key: str, field: str = "id") -> R:
 
 
 @strawberry.type
-class Query:
+class Query(CasesQuery):
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
         return Region.of(await _record(info, model.Region, id))
@@ -146,8 +147,9 @@ class Query:
         return AuditConnection(edges=edges, page_info=AuditPageInfo(
             has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None))
 
-    @strawberry.field(description="Households past their response deadline with no referral SENT (EMERGENCY: "
-                      "3 days from opening, FOCUSED: 14; configurable), by region. asOf: judge at this time.")
+    @strawberry.field(description="Households past their response deadline with no service started (a "
+                      "referral ACCEPTED, or DELIVERED: DOLBOM_DEADLINE_CLOCK; EMERGENCY: 3 days from "
+                      "opening, FOCUSED: 14; configurable), by region. asOf: judge at this time.")
     async def overdue(self, info: Info, region_id: strawberry.ID | None = None,
                       as_of: str | None = None) -> list[OverdueHousehold]:
         ctx = info.context
@@ -157,7 +159,10 @@ class Query:
         return [OverdueHousehold(household_id=strawberry.ID(o.household_id),
                                  region_id=strawberry.ID(o.region_id), urgency=o.urgency,
                                  opened_at=o.opened_at, due_at=o.due_at, days_late=o.days_late,
-                                 opened_by=o.opened_by) for o in rows]
+                                 opened_by=o.opened_by, opened_by_name=o.opened_by_name,
+                                 opened_by_staff_id=strawberry.ID(o.opened_by_staff_id or "") or None,
+                                 case_manager_id=strawberry.ID(o.case_manager_id or "") or None,
+                                 clock=o.clock) for o in rows]
 
     @strawberry.field(description="Referrals (not CLOSED or DECLINED) whose follow-up date is on or before "
                       "asOf (default today), earliest first; a case worker's own region by default.")

@@ -18,7 +18,8 @@ from strawberry.types import Info
 from graph import model
 from graph import taxonomy as taxonomy_module
 from matching import results
-from service import audit, followup, permissions
+from service import audit, cases, followup, permissions
+from service import staff as staff_service
 
 from . import access
 from .audit_types import ReferralMove
@@ -35,6 +36,7 @@ from .enums import (
     SupportForm,
     Urgency,
 )
+from .staff_types import CaseEvent, CaseStatus, Staff
 
 T = TypeVar("T")
 
@@ -130,7 +132,20 @@ class Service:
 
     @classmethod
     def of(cls, rec: model.Service) -> Service:
-        return _of(cls, rec)
+        return _of(cls, rec, cost=rec.cost_won or 0)
+
+    @strawberry.field(description="False when the cost is unknown or not in won: cost is then 0 and is "
+                      "not a price (see costAmount and costCurrency).")
+    def cost_known(self) -> bool:
+        return self.rec.cost_won is not None
+
+    @strawberry.field(description="The cost as its source gave it, in costCurrency; null when unknown.")
+    def cost_amount(self) -> int | None:
+        return self.rec.cost
+
+    @strawberry.field(description="The currency of costAmount as its source gave it (GBP); null: won.")
+    def cost_currency(self) -> str | None:
+        return self.rec.cost_currency
 
     @strawberry.field
     async def provider(self, info: Info) -> Organization:
@@ -297,6 +312,42 @@ class Household:
         self._full("urgency")
         return self.rec.urgency
 
+    @strawberry.field(description="Where the case stands (docs/cases.md).")
+    def case_status(self) -> CaseStatus:
+        self._full("caseStatus")
+        return self.rec.case_status
+
+    @strawberry.field(description="The lead case manager's staff id (null: none yet).")
+    def case_manager_id(self) -> strawberry.ID | None:
+        self._full("caseManagerId")
+        return strawberry.ID(self.rec.case_manager_id) if self.rec.case_manager_id else None
+
+    @strawberry.field(description="The lead case manager (null: none yet).")
+    async def case_manager(self, info: Info) -> Staff | None:
+        self._full("caseManager")
+        if not self.rec.case_manager_id:
+            return None
+        s = await run_in_threadpool(staff_service.get_staff, _ctx(info).store, self.rec.case_manager_id)
+        return Staff.of(s) if s else None
+
+    @strawberry.field(description="The next review date (null: none set).")
+    def review_on(self) -> dt.date | None:
+        self._full("reviewOn")
+        return self.rec.review_on
+
+    @strawberry.field(description="What happened to the case, oldest first: status moves, reclassifications, "
+                      "case managers, review dates; who (token and person), when, why.")
+    async def case_history(self, info: Info) -> list[CaseEvent]:
+        self._full("caseHistory")
+        events = await run_in_threadpool(cases.history, _ctx(info).store, self.rec.id)
+        return [CaseEvent.of(e) for e in events]
+
+    @strawberry.field(description="The urgency changes only (the reclassification history), oldest first.")
+    async def reclassifications(self, info: Info) -> list[CaseEvent]:
+        self._full("reclassifications")
+        events = await run_in_threadpool(cases.history, _ctx(info).store, self.rec.id, "urgency")
+        return [CaseEvent.of(e) for e in events]
+
     @strawberry.field
     async def needs(self, info: Info) -> list[Need]:
         return [Need.of(n) for n in await access.visible_needs(info, self.rec.id, self.access)]
@@ -343,7 +394,7 @@ class Referral:
         moves = await run_in_threadpool(audit.referral_history_for, _ctx(info).store, _ctx(info).principal,
                                         self.rec.id)
         return [ReferralMove(at=m["at"], from_status=m.get("from"), to_status=m["to"], actor=m.get("actor"),
-                             role=m.get("role", "")) for m in moves]
+                             role=m.get("role", ""), staff_name=m.get("staffName")) for m in moves]
 
     @strawberry.field(description="The day the case worker checks with the household again (null: none set). "
                       "See setFollowUp.")

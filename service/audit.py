@@ -61,6 +61,8 @@ def entry(p: Principal, action: str, target_label: str | None, target_ids: Itera
         "at": at or _now(), "actor": p.token_id, "role": p.role.value, "organizationId": p.organization_id,
         "regionId": p.region_id, "action": action, "targetLabel": target_label,
         "targetIds": sorted(set(target_ids)), "requestId": request_id, "detail": detail or {},
+        # the person behind the token, when it names one (service.staff); the token id stays in actor
+        "staffId": p.staff_id, "staffName": p.staff_name,
     }
 
 
@@ -78,6 +80,7 @@ def record_move(store: Store, p: Principal, referral_id: str, old: str | None, n
     # keyed by the time of writing, to the microsecond: moves within one second keep their order
     store.put_side(MOVES, f"{referral_id}{ID_SEP}{_now()}{SEP}{uuid.uuid4().hex[:8]}", {
         "at": at, "from": old, "to": new, "actor": p.token_id, "role": p.role.value, "requestId": request_id,
+        "staffId": p.staff_id, "staffName": p.staff_name,
     })
 
 
@@ -101,7 +104,7 @@ def referral_history_for(store: Store, p: Principal, referral_id: str) -> list[d
     """:func:`referral_history` as ``p`` may see it: a partner does not see who moved it."""
     moves = referral_history(store, referral_id)
     if p.role is Role.PARTNER:
-        return [{**m, "actor": None} for m in moves]
+        return [{**m, "actor": None, "staffId": None, "staffName": None} for m in moves]
     return moves
 
 

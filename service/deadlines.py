@@ -1,14 +1,26 @@
-"""Response deadlines: households in crisis must hear from a service in time.
+"""Response deadlines: households in crisis must get a service started in time.
 
-A household is *opened* when ``createHousehold`` first writes it: the time and
-the token (the case worker) are kept as a side record of kind
-``household-opened``. An EMERGENCY household must have a referral that
-reached SENT (SENT, ACCEPTED, DELIVERED or CLOSED) within
-``Settings.emergency_days`` (3) of opening, a FOCUSED one within
-``focused_days`` (14); GENERAL households have no deadline. A household is
-*overdue* at a given moment when its deadline has passed and no referral of it
-has reached SENT. Households with no opening record (loaded from a bundle or
-the generator) have no known opening and are not judged.
+A household is *opened* when ``createHousehold`` first writes it: the time, the
+token and the person behind it (staff id and name, when the token names one)
+are kept as a side record of kind ``household-opened``.
+
+The promise is support *provided*, not a referral sent: an EMERGENCY household
+must have a service **started** within ``Settings.emergency_days`` (3) of
+opening, a FOCUSED one within ``focused_days`` (14); GENERAL households have no
+deadline. What "started" means is ``Settings.deadline_clock``
+(``DOLBOM_DEADLINE_CLOCK``):
+
+* ``accepted`` (the default): a referral of the household reached ACCEPTED
+  (or went on to DELIVERED);
+* ``delivered``: a referral reached DELIVERED.
+
+When a referral reached a status is read from its history (the moves kept by
+:mod:`service.audit`); a referral with no history (loaded from a bundle) counts
+from its ``updatedAt`` if its status is at or past the clock's. A household is
+*overdue* at a moment when its deadline has passed and no service had started
+by that moment. A SENT (or PROPOSED) referral stops no clock. Households with
+no opening record (loaded from a bundle or the generator) have no known
+opening and are not judged.
 
 :func:`overdue` is the plain function behind the ``overdue`` query and
 ``dolbom report overdue``; it takes the moment to judge at, so tests run it on
@@ -22,17 +34,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import NotFoundError, ValidationError
-from graph.model import Household, ReferralStatus, Urgency
+from graph.model import Household, Referral, ReferralStatus, Urgency
 from graph.store import Store
 from service.principal import Principal, Role
 from service.settings import Settings
 
+from . import audit
 from .permissions import in_subtree, require_region, require_role
 
 OPENED = "household-opened"
-#: a referral in one of these has been sent
-SENT_OR_LATER = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED,
-                           ReferralStatus.CLOSED})
+#: per clock: the statuses a referral reaches when its service has started
+STARTED: dict[str, frozenset[ReferralStatus]] = {
+    "accepted": frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED}),
+    "delivered": frozenset({ReferralStatus.DELIVERED}),
+}
+#: what each clock is called in the reports
+CLOCK_NAMES = {"accepted": "service started = referral ACCEPTED",
+               "delivered": "service started = referral DELIVERED"}
 
 
 def note_opened(store: Store, p: Principal, household: Household, at: dt.datetime | None = None) -> None:
@@ -41,7 +59,8 @@ def note_opened(store: Store, p: Principal, household: Household, at: dt.datetim
         return
     when = (at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     store.put_side(OPENED, household.id, {"at": when, "by": p.token_id, "role": p.role.value,
-                                          "regionId": household.region_id})
+                                          "regionId": household.region_id, "staffId": p.staff_id,
+                                          "staffName": p.staff_name})
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,26 @@ class Overdue:
     due_at: str
     days_late: int
     opened_by: str | None
+    #: the person who opened the case (when the token named one), and the lead case manager now
+    opened_by_staff_id: str | None = None
+    opened_by_name: str | None = None
+    case_manager_id: str | None = None
+    #: the clock judged by (``accepted`` or ``delivered``)
+    clock: str = "accepted"
+
+
+def started_at(store: Store, ref: Referral, clock: str) -> dt.datetime | None:
+    """When ``ref``'s service started by ``clock`` (None: it has not)."""
+    wanted = STARTED[clock]
+    if ref.status not in wanted and ref.status is not ReferralStatus.CLOSED:
+        return None
+    moves = audit.referral_history(store, ref.id)
+    for m in moves:
+        if m.get("to") in {s.value for s in wanted}:
+            return as_of_time(m["at"], "at")
+    if not moves and ref.status in wanted:  # loaded with its status: no history to read
+        return as_of_time(ref.updated_at or ref.created_at, "updatedAt")
+    return None
 
 
 def as_of_time(value: Any, field: str = "asOf") -> dt.datetime:
@@ -81,18 +120,30 @@ def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | 
     if p.role is Role.CASEWORKER:
         require_region(store, p, [root], "regionId", "see overdue households")  # type: ignore[list-item]
     limits = {Urgency.EMERGENCY: settings.emergency_days, Urgency.FOCUSED: settings.focused_days}
-    sent: set[str] = {r.household_id for r in store.list("Referral")  # type: ignore[attr-defined]
-                      if r.status in SENT_OR_LATER}  # type: ignore[attr-defined]
-    out: list[Overdue] = []
+    clock = settings.deadline_clock
+    late: list[tuple[Household, dict[str, Any], dt.datetime, dt.datetime]] = []
     for key, data in store.list_side(OPENED):
         hh = store.get("Household", key)
-        if not isinstance(hh, Household) or hh.urgency not in limits or hh.id in sent:
+        if not isinstance(hh, Household) or hh.urgency not in limits:
             continue
         if root is not None and not in_subtree(store, hh.region_id, root):
             continue
         opened = as_of_time(data["at"], "openedAt")
         due = opened + dt.timedelta(days=limits[hh.urgency])
         if now > due:
-            out.append(Overdue(hh.id, hh.region_id, hh.urgency, opened.isoformat(), due.isoformat(),
-                               (now - due).days, data.get("by")))
-    return sorted(out, key=lambda o: (o.region_id, o.opened_by or "", -o.days_late, o.household_id))
+            late.append((hh, data, opened, due))
+    if not late:
+        return []
+    waiting = {hh.id for hh, *_ in late}
+    started: set[str] = set()
+    for r in store.list("Referral"):
+        assert isinstance(r, Referral)
+        if r.household_id in waiting and r.household_id not in started:
+            at = started_at(store, r, clock)
+            if at is not None and at <= now:
+                started.add(r.household_id)
+    out = [Overdue(hh.id, hh.region_id, hh.urgency, opened.isoformat(), due.isoformat(), (now - due).days,
+                   data.get("by"), data.get("staffId"), data.get("staffName"), hh.case_manager_id, clock)
+           for hh, data, opened, due in late if hh.id not in started]
+    return sorted(out, key=lambda o: (o.region_id, o.opened_by_name or o.opened_by or "", -o.days_late,
+                                      o.household_id))

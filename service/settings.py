@@ -22,11 +22,16 @@ DOLBOM_MAX_COST_COORDINATOR  max_cost_coordinator  the same for coordinators
 DOLBOM_TIME_BUDGET           time_budget           seconds a query may run before it ends with an error
 DOLBOM_HEAVY_WORKERS         heavy_workers         analytics (coverage, network, allocate...) run at once
 DOLBOM_ALLOCATE_TIME_LIMIT   allocate_time_limit   solver seconds for one ``allocate``
-DOLBOM_EMERGENCY_DAYS        emergency_days        days an EMERGENCY household has to get a referral SENT
+DOLBOM_EMERGENCY_DAYS        emergency_days        days from opening to a started service, EMERGENCY
 DOLBOM_FOCUSED_DAYS          focused_days          the same for FOCUSED households
+DOLBOM_DEADLINE_CLOCK        deadline_clock        what "started" means: accepted (a referral ACCEPTED,
+                                                   the default) or delivered (DELIVERED)
 DOLBOM_FOLLOW_UP_DAYS        follow_up_days        days from delivery to a DELIVERED referral's follow-up
 DOLBOM_CORS_ORIGINS          cors_origins          comma-separated allowed origins ("" = no CORS)
 DOLBOM_GRAPHIQL              graphiql              1/0: serve GraphiQL on GET /graphql
+DOLBOM_LOCALE                locale                ko (default) or en: the language of messages, unless a
+                                                   request asks (docs/locale.md)
+DOLBOM_TIMEZONE              timezone              the zone times are shown and days counted in (Asia/Seoul)
 ===========================  ====================  =======================================================
 """
 
@@ -39,6 +44,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import ValidationError
+from i18n import LOCALES
+from i18n.clock import DEFAULT_TIMEZONE, zone
+
+#: what starts a service for the response deadlines (service/deadlines.py)
+DEADLINE_CLOCKS = ("accepted", "delivered")
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,11 @@ class Settings:
     emergency_days: int = 3
     focused_days: int = 14
     follow_up_days: int = 7
+    deadline_clock: str = "accepted"
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
+    locale: str = "ko"
+    timezone: str = DEFAULT_TIMEZONE
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -72,6 +85,15 @@ class Settings:
             number = isinstance(v, (int, float)) and not isinstance(v, bool)
             if f.type in ("int", "float") and (not number or v <= 0):
                 raise ValidationError(f.name, f"must be a positive number (got {v!r})")
+        if self.locale not in LOCALES:
+            raise ValidationError("locale", f"must be one of {', '.join(LOCALES)} (got {self.locale!r})")
+        try:
+            zone(self.timezone)
+        except ValueError as e:
+            raise ValidationError("timezone", str(e)) from None
+        if self.deadline_clock not in DEADLINE_CLOCKS:
+            raise ValidationError("deadline_clock", f"must be one of {', '.join(DEADLINE_CLOCKS)} "
+                                                    f"(got {self.deadline_clock!r})")
 
     def max_cost(self, role: str) -> int:
         """The cost limit of a role (``Role.value``: anonymous, partner, caseworker, coordinator, local)."""
@@ -103,6 +125,8 @@ class Settings:
                     if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                         raise ValueError(raw)
                     values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+                elif f.type == "str":  # zone names have case (Asia/Seoul)
+                    values[f.name] = raw if f.name == "timezone" else raw.lower()
                 else:
                     values[f.name] = tuple(o.strip() for o in raw.split(",") if o.strip())
             except ValueError:

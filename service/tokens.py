@@ -14,6 +14,10 @@ lost token is revoked and replaced.
   :class:`graph.errors.UnauthenticatedError`.
 * :func:`revoke_token` and :func:`list_tokens` work by the token's short id
   (the first 12 hex digits of its hash), which is safe to show and log.
+* A token may belong to a staff member (``staff_id``, :mod:`service.staff`):
+  its role, organization and region are then the staff member's, the
+  principal carries the person's id and name (audit and histories name them),
+  and a disabled staff member's tokens are refused from the next request on.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 from graph.errors import NotFoundError, UnauthenticatedError, ValidationError
 from graph.store import Store
 
+from . import staff as staff_mod
 from .principal import Principal, Role
 
 KIND = "token"
@@ -55,6 +60,7 @@ class TokenInfo:
     created_at: str
     expires_at: str | None
     revoked_at: str | None
+    staff_id: str | None = None
 
     @classmethod
     def from_data(cls, key: str, data: dict[str, Any]) -> TokenInfo:
@@ -62,17 +68,36 @@ class TokenInfo:
             id=key[:ID_LENGTH], role=Role(data["role"]), organization_id=data.get("organization_id"),
             region_id=data.get("region_id"), created_at=data["created_at"],
             expires_at=data.get("expires_at"), revoked_at=data.get("revoked_at"),
+            staff_id=data.get("staff_id"),
         )
 
 
-def create_token(store: Store, role: Role | str, *, organization_id: str | None = None,
-                 region_id: str | None = None, expires_in_days: int | None = None) -> str:
+def create_token(store: Store, role: Role | str | None, *, organization_id: str | None = None,
+                 region_id: str | None = None, expires_in_days: int | None = None,
+                 staff_id: str | None = None) -> str:
     """A new token for ``role``; returns it (the store keeps its hash only).
 
     Partners need ``organization_id`` and case workers ``region_id``, both of
-    records that exist; a coordinator is bound to neither. Raises
+    records that exist; a coordinator is bound to neither. With ``staff_id``
+    the token belongs to that (active) staff member: role, organization and
+    region default to theirs and must match them when given. Raises
     :class:`ValidationError` (naming ``role``, ``organizationId``,
-    ``regionId`` or ``expiresInDays``) or :class:`NotFoundError`."""
+    ``regionId``, ``staffId`` or ``expiresInDays``) or :class:`NotFoundError`."""
+    if staff_id is not None:
+        person = staff_mod.require_staff(store, staff_id)
+        if not person.active:
+            raise ValidationError("staffId", f"staff member {staff_id!r} is disabled: no new tokens")
+        role = role if role is not None else person.role
+        organization_id = organization_id if organization_id is not None else person.organization_id
+        region_id = region_id if region_id is not None else person.region_id
+        given = staff_mod.parse_role(role)
+        if (given, organization_id or None, region_id or None) != (
+                person.role, person.organization_id, person.region_id):
+            raise ValidationError("staffId", f"staff member {staff_id!r} is a {person.role.value}"
+                                  f" of {person.organization_id or person.region_id or 'the hub'}; the "
+                                  "token's role, organization and region must be theirs")
+    if role is None:
+        raise ValidationError("role", "give the token's role (or --staff, whose role it takes)")
     try:
         role = Role(role.lower() if isinstance(role, str) else role)
     except ValueError:
@@ -104,7 +129,7 @@ def create_token(store: Store, role: Role | str, *, organization_id: str | None 
         "created_at": now.isoformat(),
         "expires_at": (None if expires_in_days is None
                        else (now + dt.timedelta(days=expires_in_days)).isoformat()),
-        "revoked_at": None,
+        "revoked_at": None, "staff_id": staff_id,
     })
     return token
 
@@ -129,8 +154,15 @@ def authenticate(store: Store, authorization: str | None, *, now: dt.datetime | 
         raise UnauthenticatedError(None, "this token was revoked")
     if info.expires_at is not None and dt.datetime.fromisoformat(info.expires_at) <= (now or _now()):
         raise UnauthenticatedError(None, "this token has expired")
+    name = None
+    if info.staff_id is not None:
+        # read on every request: disabling a person stops their tokens at once
+        person = staff_mod.get_staff(store, info.staff_id)
+        if person is None or not person.active:
+            raise UnauthenticatedError(None, "the staff member this token belongs to was disabled")
+        name = person.name
     return Principal(role=info.role, organization_id=info.organization_id, region_id=info.region_id,
-                     token_id=info.id)
+                     token_id=info.id, staff_id=info.staff_id, staff_name=name)
 
 
 def list_tokens(store: Store) -> list[TokenInfo]:

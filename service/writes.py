@@ -128,7 +128,8 @@ def create_household(store: Store, p: Principal, **fields: Any) -> Household:
     _region_exists(store, [rec.region_id], "regionId")
     require_region(store, p, [rec.region_id], "regionId", "create households")
     with store.unit_of_work() as uow:
-        out = _insert(uow, rec)
+        # sent again later: the case's own fields (service/cases.py) have moved on, keep them
+        out = _insert(uow, rec, keep=("case_status", "case_manager_id", "review_on"))
     deadlines.note_opened(store, p, rec)  # its response deadline runs from now
     return out  # type: ignore[return-value]
 

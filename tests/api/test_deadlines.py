@@ -42,13 +42,17 @@ def test_emergency_is_late_after_three_days_focused_after_fourteen_general_never
     assert late(store, at=T0 + dt.timedelta(days=15), settings=Settings(focused_days=30)) == [("e1", 12)]
 
 
-def test_a_referral_sent_in_time_clears_the_household_a_proposed_one_does_not(store):
+def test_a_referral_accepted_in_time_clears_the_household_a_proposed_or_sent_one_does_not(store):
+    # the promise is a service started within 3 days (issue 18): SENT no longer stops the clock
     open_household(store, "e1", "EMERGENCY")
     store.put(Need(id="n-e1", household_id="e1", domain="EMPLOYMENT", severity=4))
     store.put(Referral(id="r-e1", household_id="e1", resource_label="Service", resource_id="svc-suwon-jobs",
                        need_ids=["n-e1"], status="PROPOSED", created_at=T0.isoformat()))
     assert late(store, at=T0 + dt.timedelta(days=5)) == [("e1", 2)]
-    store.put(store.get("Referral", "r-e1").replace(status="SENT"))
+    store.put(store.get("Referral", "r-e1").replace(status="SENT", updated_at=T0.isoformat()))
+    assert late(store, at=T0 + dt.timedelta(days=5)) == [("e1", 2)]
+    store.put(store.get("Referral", "r-e1").replace(status="ACCEPTED",
+                                                    updated_at=(T0 + dt.timedelta(days=1)).isoformat()))
     assert late(store, at=T0 + dt.timedelta(days=5)) == []
 
 

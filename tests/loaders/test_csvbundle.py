@@ -111,8 +111,8 @@ def test_skip_invalid_writes_the_good_rows_and_reports_the_bad(tmp_path):
     d = tmp_path / "b"
     shutil.copytree(TEMPLATES, d)
     with open(d / "households.csv", "a", encoding="utf-8", newline="") as f:
-        f.write("ex-hh-2,ex-suwon-d01,2,30,,URGENT\r\n")  # bad urgency
-        f.write("ex-hh-3,ex-suwon-d01,1,20,ELDERLY,FOCUSED\r\n")
+        f.write("ex-hh-2,ex-suwon-d01,2,30,,URGENT,,,\r\n")  # bad urgency
+        f.write("ex-hh-3,ex-suwon-d01,1,20,ELDERLY,FOCUSED,,,\r\n")
     with open(d / "needs.csv", "a", encoding="utf-8", newline="") as f:
         f.write("ex-need-3,ex-hh-2,CARE,2,,OPEN,\r\n")  # names the bad household
         f.write("ex-need-4,ex-hh-3,CARE,2,,OPEN,\r\n")
