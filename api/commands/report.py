@@ -192,13 +192,23 @@ def run_network(args: argparse.Namespace, store: Store, out: TextIO) -> None:
 
 def run_overdue(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     """Households past their response deadline, by region and the case worker who opened them."""
-    rows = deadlines.overdue(store, Principal.local(), Settings.from_env(), region_id=args.region,
-                             as_of=args.as_of)
-    headers = ("region", "case worker", "household", "urgency", "opened", "due", "days late")
-    table = [(o.region_id, o.opened_by or "-", o.household_id, o.urgency.value, o.opened_at, o.due_at,
-              o.days_late) for o in rows]
-    keys = ("regionId", "openedBy", "householdId", "urgency", "openedAt", "dueAt", "daysLate")
-    _emit(table, headers, args.format, out, [dict(zip(keys, r, strict=True)) for r in table])
+    settings = Settings.from_env()
+    rows = deadlines.overdue(store, Principal.local(), settings, region_id=args.region, as_of=args.as_of)
+    clock = settings.deadline_clock
+    if args.format == "table":  # which clock: what "in time" meant for this report
+        out.write(f"clock: {deadlines.CLOCK_NAMES[clock]} (DOLBOM_DEADLINE_CLOCK={clock})\n")
+    # the case worker who opened the case, by name when the token named a person (its id beside)
+    headers = ("region", "case worker", "household", "urgency", "opened", "due", "days late", "token",
+               "case manager", "clock")
+    table = [(o.region_id, o.opened_by_name or o.opened_by or "-", o.household_id, o.urgency.value,
+              o.opened_at, o.due_at, o.days_late, o.opened_by or "-", o.case_manager_id or "-", clock)
+             for o in rows]
+    data = [{"regionId": o.region_id, "openedBy": o.opened_by, "openedByName": o.opened_by_name,
+             "openedByStaffId": o.opened_by_staff_id, "householdId": o.household_id,
+             "urgency": o.urgency.value,
+             "openedAt": o.opened_at, "dueAt": o.due_at, "daysLate": o.days_late,
+             "caseManagerId": o.case_manager_id, "clock": clock} for o in rows]
+    _emit(table, headers, args.format, out, data)
 
 
 RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue}
