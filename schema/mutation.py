@@ -14,6 +14,7 @@ from strawberry.types import Info
 from service import actions, followup, protection, writes
 
 from .cases import CasesMutation
+from .conference import ConferenceMutation
 from .enums import NeedStatus, ReferralStatus
 from .inputs import (
     AgreementInput,
@@ -36,7 +37,7 @@ async def _do(info: Info, op: Callable[..., Any], *args: Any, **kwargs: Any) -> 
 
 
 @strawberry.type
-class Mutation(CasesMutation):
+class Mutation(CasesMutation, ConferenceMutation):
     @strawberry.mutation
     async def upsert_region(self, info: Info, input: RegionInput) -> Region:
         return Region.of(await _do(info, writes.upsert_region, **input.fields()))

@@ -16,6 +16,7 @@ from service.permissions import require_token
 
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
 from .cases import CasesQuery
+from .conference import ConferenceQuery
 from .enums import Domain, NodeKind
 from .pool import run_heavy
 from .types import (
@@ -47,7 +48,7 @@ async def _record(info: Info, kind: type[R], key: str, field: str = "id") -> R:
 
 
 @strawberry.type
-class Query(CasesQuery):
+class Query(CasesQuery, ConferenceQuery):
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
         return Region.of(await _record(info, model.Region, id))

@@ -65,9 +65,28 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "overdue": ('query { overdue(regionId: "gg-suwon") { householdId } }', {}, STAFF),
     "anonymizeHousehold": ('mutation { anonymizeHousehold(id: "hh-0003") { id } }', {},
                            frozenset({"coordinator"})),
+    "conference": ('query { conference(id: "conf-roles") { id status } }', {}, STAFF),
+    "conferences": ('query { conferences(regionId: "gg-suwon") { totalCount } }', {}, STAFF),
+    "createConference": ('mutation { createConference(input: {id: "conf-new", date: "2026-11-24", '
+                         'kind: EMERGENCY, regionId: "gg-suwon", householdIds: ["hh-0001"]}) { id } }', {},
+                         STAFF),
+    "updateConference": ('mutation { updateConference(id: "conf-roles", input: {minutes: "회의록"}) '
+                         '{ id } }', {}, STAFF),
+    "decideHousehold": ('mutation { decideHousehold(conferenceId: "conf-roles", householdId: "hh-0001", '
+                        'input: {items: [{resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}]}) '
+                        '{ id } }', {}, STAFF),
+    "adoptPlan": ('mutation { adoptPlan(conferenceId: "conf-roles") { created } }', {}, STAFF),
 }
 #: name -> documents a coordinator runs first (anonymising needs a household whose needs are met)
 SETUP = {"anonymizeHousehold": ['mutation { setNeedStatus(id: "need-0003-edu", status: MET) { id } }']}
+#: a conference of gg-suwon with hh-0001 on its agenda, held, and a decision for it (conference rows)
+_CONF = ['mutation { createConference(input: {id: "conf-roles", date: "2026-11-24", kind: EMERGENCY, '
+         'regionId: "gg-suwon", householdIds: ["hh-0001"]}) { id } }']
+_DECIDED = _CONF + ['mutation { updateConference(id: "conf-roles", input: {status: HELD}) { id } }',
+                    'mutation { decideHousehold(conferenceId: "conf-roles", householdId: "hh-0001", input: '
+                    '{items: [{resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}]}) { id } }']
+SETUP.update({"conference": _CONF, "updateConference": _CONF, "decideHousehold": _CONF,
+              "adoptPlan": _DECIDED})
 
 
 def test_the_table_covers_the_whole_contract():
