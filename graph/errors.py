@@ -7,18 +7,43 @@ person can act on, and the GraphQL ``extensions.code`` the API layer will use.
 
 from __future__ import annotations
 
+from i18n.catalogue import CATALOGUE, Message, render
+
 
 class DolbomError(Exception):
-    """Base of every error the domain layer raises on purpose."""
+    """Base of every error the domain layer raises on purpose.
+
+    ``message`` is English text or, better, an :class:`i18n.Message` (a catalogue
+    key and its parameters: ``Message.of("error.id.empty")``), which the API
+    shows in the request's language (:meth:`localized`). ``.message`` is always
+    the English text."""
 
     code = "INTERNAL"
 
-    def __init__(self, field: str | None, message: str) -> None:
+    def __init__(self, field: str | None, message: str | Message) -> None:
         self.field = field
-        self.message = message
+        #: the catalogue message, when the error was raised with one
+        self.text: Message | None = message if isinstance(message, Message) else None
+        self.message: str = message.render("en") if isinstance(message, Message) else message
         #: (label, key) of the record the error is about, when known
         self.record: tuple[str, str] | None = None
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(f"{field}: {self.message}" if field else self.message)
+
+    def localized(self, locale: str) -> str:
+        """The error as a person reads it in ``locale`` (``field: text``). Plain
+        English text gets, in Korean, the sentence of the error's code first."""
+        if self.text is not None:
+            text = self.text.render(locale)
+        elif locale == "en" or f"error.code.{self.code}" not in CATALOGUE:
+            text = self.message
+        else:
+            text = render(f"error.code.{self.code}", locale, detail=self.message)
+        return render("error.field", locale, field=self.field, text=text) if self.field else text
+
+
+def record_label(label: str) -> Message | str:
+    """A record kind (``"Household"``) as a word of the catalogue, when it has one."""
+    return Message.of(f"label.{label}") if f"label.{label}" in CATALOGUE else label
 
 
 class ValidationError(DolbomError):

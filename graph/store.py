@@ -31,7 +31,9 @@ from typing import Any, Protocol, Self, TypeVar
 
 import networkx as nx
 
-from .errors import ConflictError, NotFoundError, ValidationError
+from i18n.catalogue import Message
+
+from .errors import ConflictError, NotFoundError, ValidationError, record_label
 from .model import (
     RESOURCE_LABELS,
     Agreement,
@@ -112,7 +114,7 @@ class UnitOfWork(abc.ABC):
     def require(self, label: str, key: str, field: str = "id") -> Record:
         rec = self.get(label, key)
         if rec is None:
-            raise NotFoundError(field, f"no {label} with id {key!r}")
+            raise NotFoundError(field, Message.of("error.not_found", label=record_label(label), id=repr(key)))
         return rec
 
     def delete(self, label: str, key: str) -> None:
@@ -346,14 +348,14 @@ class StoreMixin:
     def require(self, label: str, key: str, field: str = "id") -> Record:
         rec = self.get(label, key)
         if rec is None:
-            raise NotFoundError(field, f"no {label} with id {key!r}")
+            raise NotFoundError(field, Message.of("error.not_found", label=record_label(label), id=repr(key)))
         return rec
 
     def resolve_resource(self, resource_id: str, field: str = "resourceId") -> str:
         """Which label (Service or Volunteer) a resource id names."""
         found = [label for label in RESOURCE_LABELS if self.get(label, resource_id) is not None]
         if not found:
-            raise NotFoundError(field, f"no Service or Volunteer with id {resource_id!r}")
+            raise NotFoundError(field, Message.of("error.not_found.resource", id=repr(resource_id)))
         if len(found) > 1:
             raise ValidationError(field, f"{resource_id!r} names both a Service and a Volunteer")
         return found[0]

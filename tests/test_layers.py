@@ -1,6 +1,6 @@
 """The layers point one way and no project modules import each other in a circle.
 
-    api  ->  schema  ->  service  ->  matching, loaders  ->  graph
+    api  ->  schema  ->  service  ->  matching, loaders  ->  graph  ->  i18n
 
 Every import of the shipped packages is read from the source (imports inside
 functions and under ``TYPE_CHECKING`` included), so a lazy import cannot hide
@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: each package's layer: a module may import only packages of a lower layer (and its own package)
-LAYERS = {"graph": 0, "matching": 1, "loaders": 1, "service": 2, "schema": 3, "api": 4}
+#: i18n (the message catalogue, particles, locale, time zone) sits below graph: every layer may use it
+LAYERS = {"i18n": -1, "graph": 0, "matching": 1, "loaders": 1, "service": 2, "schema": 3, "api": 4}
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
