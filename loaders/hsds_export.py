@@ -73,7 +73,14 @@ TAXONOMIES = {
     "dolbom-trait": "Dolbom 가구 특성 (household traits) a service requires",
     "dolbom-eligibility": "Dolbom 자격 기준 (eligibility rules); the attribute value carries the number",
     "dolbom-sector": "Dolbom 기관 유형 (organization sectors)",
+    "dolbom-region": "Dolbom 지역 (regions): code = the region's Dolbom id, name = its path",
+    "dolbom-identifier": "Dolbom 식별자: the attribute value is the record's id in Dolbom",
 }
+#: the HSDS version written
+VERSION = "3.1"
+#: the unit of a Dolbom capacity: places (자리) for households
+UNIT = {"id": str(uuid.uuid5(EXPORT_NAMESPACE, "unit\x1fplace")), "name": "자리 (places)", "scheme": "dolbom",
+        "identifier": "place"}
 LEVEL_NAMES = {"PROVINCE": "광역", "CITY": "시·군", "DONG": "읍·면·동"}
 
 
@@ -114,8 +121,8 @@ class _Builder:
     def __init__(self, store: Store) -> None:
         self.regions: dict[str, Region] = {r.id: r for r in store.list("Region") if isinstance(r, Region)}
         self.tables: dict[str, list[dict[str, Any]]] = {
-            t: [] for t in ("organization", "service", "location", "service_area", "cost_option", "attribute",
-                            "taxonomy_term", "taxonomy")
+            t: [] for t in ("organization", "service", "service_area", "cost_option", "service_capacity",
+                            "unit", "attribute", "taxonomy_term", "taxonomy")
         }
         self._terms: dict[str, dict[str, Any]] = {}
 
@@ -150,24 +157,27 @@ class _Builder:
         self.tables["attribute"].append(attr)
         return {**attr, "taxonomy_term": {**term, "taxonomy_detail": self.taxonomy(taxonomy)}}
 
+    def identity(self, label: str, key: str, hsds: str) -> dict[str, Any]:
+        """The attribute carrying a record's Dolbom id (its HSDS id is a UUID; the import reads it back)."""
+        return self.attribute(label, hsds, label.lower(), "identifier", "dolbom-identifier", "dolbom-id",
+                              "Dolbom ID", key)
+
     def organization(self, org: Organization) -> dict[str, Any]:
         oid = hsds_id("Organization", org.id)
-        sector = self.attribute("Organization", oid, "organization", "organization_type", "dolbom-sector",
-                                org.sector.value, SECTOR_NAMES[org.sector])
-        locations = []
-        for rid in org.region_ids:
-            region = self.regions[rid]
-            loc = {"id": _uid("location", oid, rid), "location_type": "physical", "organization_id": oid,
-                   "name": region.name, "description": self.path(rid)}
-            self.tables["location"].append(loc)
-            locations.append(loc)
+        attributes = [self.identity("Organization", org.id, oid),
+                      self.attribute("Organization", oid, "organization", "organization_type",
+                                     "dolbom-sector", org.sector.value, SECTOR_NAMES[org.sector])]
+        # the regions it is active in: no address to give, so not locations but region terms
+        attributes += [self.attribute("Organization", oid, "organization", "area", "dolbom-region", rid,
+                                      self.path(rid)) for rid in org.region_ids]
         row = {"id": oid, "name": org.name, "description": f"{org.name} ({SECTOR_NAMES[org.sector]})"}
         self.tables["organization"].append(row)
-        return {**row, "locations": locations, "attributes": [sector]}
+        return {**row, "attributes": attributes}
 
     def service(self, svc: Service) -> dict[str, Any]:
         sid = hsds_id("Service", svc.id)
-        attributes = [self.attribute("Service", sid, "service", "service_category", "dolbom-domain", d.value,
+        attributes = [self.identity("Service", svc.id, sid)]
+        attributes += [self.attribute("Service", sid, "service", "service_category", "dolbom-domain", d.value,
                                      DOMAIN_NAMES[d]) for d in svc.domains]
         tax = taxonomy.active()
         attributes += [self.attribute("Service", sid, "service", "service_category", "dolbom-tag", t,
@@ -188,19 +198,35 @@ class _Builder:
         for rid in svc.region_ids:
             region = self.regions[rid]
             area = {"id": _uid("service_area", sid, rid), "service_id": sid, "name": region.name,
-                    "description": self.path(rid), "extent_type": "dolbom-region",
-                    "extent": f"{region.level.value} {LEVEL_NAMES[region.level.value]}"}
+                    "description": self.path(rid)}
             self.tables["service_area"].append(area)
             areas.append(area)
-        cost = {"id": _uid("cost_option", sid), "service_id": sid, "currency": "KRW", "amount": svc.cost,
-                "option": "무료" if svc.cost == 0 else "1회 이용"}
-        self.tables["cost_option"].append(cost)
+        costs = []
+        if svc.cost is not None:  # unknown: no cost option (never "free")
+            costs.append({"id": _uid("cost_option", sid), "service_id": sid,
+                          "currency": svc.cost_currency or "KRW", "amount": svc.cost,
+                          "option": "무료" if svc.cost == 0 else "1회 이용"})
+            self.tables["cost_option"] += costs
+        capacities = []
+        if svc.capacity is not None:
+            cap = {"id": _uid("service_capacity", sid), "service_id": sid, "unit_id": UNIT["id"],
+                   "maximum": svc.capacity, "available": svc.available,
+                   "description": "기간당 정원 (places per period)"}
+            self.tables["service_capacity"].append(cap)
+            if not self.tables["unit"]:
+                self.tables["unit"].append(UNIT)
+            capacities.append({**cap, "unit": UNIT})
         row: dict[str, Any] = {"id": sid, "organization_id": hsds_id("Organization", svc.provider_id),
                                "name": svc.name, "status": "active" if svc.active else "inactive"}
         if rules:
             row["eligibility_description"] = "; ".join(rules)
         self.tables["service"].append(row)
-        return {**row, "service_areas": areas, "cost_options": [cost], "attributes": attributes}
+        out = {**row, "service_areas": areas, "attributes": attributes}
+        if costs:
+            out["cost_options"] = costs
+        if capacities:
+            out["capacities"] = capacities
+        return out
 
 
 def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
@@ -215,8 +241,7 @@ def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     lost: dict[str, int] = {}
     svcs: list[Service] = store.list("Service")  # type: ignore[assignment]
     for what, n in (
-        ("Service.capacity", sum(s.capacity is not None for s in svcs)),
-        ("Service.used", sum(s.used > 0 for s in svcs)),
+        ("Service.used (beyond capacity)", sum(s.capacity is not None and s.used > s.capacity for s in svcs)),
         ("Service.leadTimeDays", sum(s.lead_time_days > 0 for s in svcs)),
         ("Service.excludesIds", sum(bool(s.excludes_ids) for s in svcs)),
         ("Service.agreementId", sum(s.agreement_id is not None for s in svcs)),
@@ -239,13 +264,13 @@ CSV_TABLES = {
                                  "application_process", "fees_description", "wait_time", "fees",
                                  "accreditations", "eligibility_description", "minimum_age", "maximum_age",
                                  "assured_date", "assurer_email", "licenses", "alert", "last_modified"]),
-    "location": ("locations.csv", ["id", "location_type", "url", "organization_id", "name", "alternate_name",
-                                   "description", "transportation", "latitude", "longitude",
-                                   "external_identifier", "external_identifier_type"]),
     "service_area": ("service_areas.csv", ["id", "service_id", "name", "description", "extent", "extent_type",
                                            "uri"]),
     "cost_option": ("cost_options.csv", ["id", "service_id", "valid_from", "valid_to", "option", "currency",
                                          "amount", "amount_description"]),
+    "service_capacity": ("service_capacity.csv", ["id", "service_id", "unit_id", "available", "maximum",
+                                                  "description", "updated"]),
+    "unit": ("units.csv", ["id", "name", "scheme", "identifier", "uri"]),
     "attribute": ("attributes.csv", ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity",
                                      "value"]),
     "taxonomy_term": ("taxonomy_terms.csv", ["id", "code", "name", "description", "parent_id", "taxonomy",
@@ -264,15 +289,16 @@ def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 #: the CSV columns the data package declares as numbers
-_NUMBER_COLUMNS = ("amount", "latitude", "longitude", "year_incorporated", "minimum_age", "maximum_age")
+_NUMBER_COLUMNS = ("amount", "latitude", "longitude", "year_incorporated", "minimum_age", "maximum_age",
+                   "available", "maximum")
 
 
 def _datapackage(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
         "name": "dolbom-hsds-export",
-        "title": "Dolbom services as HSDS 3.0",
+        "title": "Dolbom services as HSDS 3.1",
         "profile": "tabular-data-package",
-        "version": "3.0",
+        "version": VERSION,
         "license": {"name": "see the data owner"},
         "resources": [
             {"name": t, "path": name, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",

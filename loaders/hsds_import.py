@@ -55,6 +55,7 @@ from graph.model import (
     SupportForm,
 )
 from graph.store import Store
+from loaders.hsds_export import hsds_id
 from loaders.hsds_mapping import HsdsError, Mapping, load_mapping, norm
 from loaders.hsds_read import HsdsData, Item, read_hsds
 
@@ -105,11 +106,18 @@ UNMAPPED_KINDS = {
     "unknown_location": "location whose address and name resolve to no region",
     "age_rule": "minimum_age / maximum_age: Dolbom has no age rule",
     "income_rule": "an income rule that is not a percentage of the median income",
-    "cost_currency": "cost option in a currency other than won: not used as cost",
+    "cost_currency": "cost option in a currency other than won: kept as given, compared as unknown",
     "cost_no_amount": "cost option without an amount: not used as cost",
     "dangling_reference": "a link to an object that is neither in the input nor stored",
     "attribute_not_mapped": "attribute on an object Dolbom keeps no terms for (location, area, ...)",
+    "capacity_not_mapped": "service_capacity Dolbom cannot take as it is (several units, no whole number, "
+                           "more available than the maximum)",
+    "capacity_differs": "service_capacity that differs from the stored capacity: the stored one is kept",
 }
+
+#: the taxonomies of Dolbom's own export that carry ids, not meanings (the code is the id)
+ID_TAXONOMY = "dolbom-identifier"
+REGION_TAXONOMY = "dolbom-region"
 
 
 @dataclass
@@ -118,9 +126,16 @@ class HsdsReport:
 
     source: str
     dry_run: bool = False
+    #: the HSDS version read (3.0 or 3.1) and what told it
+    version: str = "3.0"
+    version_note: str = ""
     read: dict[str, int] = field(default_factory=dict)
     #: HSDS tables with no Dolbom counterpart: how many objects were not imported
     not_imported: dict[str, int] = field(default_factory=dict)
+    #: per table read, the fields not imported: how many objects had a value for each
+    fields_not_imported: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: tables not imported that could not even be read, and why (they abort nothing)
+    unreadable: dict[str, str] = field(default_factory=dict)
     #: records the import produced, by label
     imported: dict[str, int] = field(default_factory=dict)
     #: records that differed from what was stored (0 everywhere on a re-import)
@@ -134,13 +149,34 @@ class HsdsReport:
         c = Counter(u.kind for u in self.unmapped)
         return {k: c[k] for k in UNMAPPED_KINDS if c[k]}
 
+    @property
+    def complete(self) -> bool:
+        """True when everything read was imported: nothing unmapped, no table or field left out."""
+        return not (self.unmapped or self.not_imported or self.fields_not_imported or self.unreadable)
+
+    def strict_failures(self) -> str:
+        """What makes ``--strict`` fail, in one line (empty when nothing)."""
+        parts = []
+        if self.unmapped:
+            parts.append(f"{len(self.unmapped)} unmapped")
+        if self.not_imported:
+            parts.append(f"{len(self.not_imported)} tables not imported ({', '.join(self.not_imported)})")
+        if self.fields_not_imported:
+            n = sum(len(f) for f in self.fields_not_imported.values())
+            parts.append(f"{n} fields not imported in {', '.join(self.fields_not_imported)}")
+        if self.unreadable:
+            parts.append(f"{len(self.unreadable)} tables unreadable ({', '.join(self.unreadable)})")
+        return "; ".join(parts)
+
     def ids(self, kind: str) -> list[str]:
         return sorted(u.id for u in self.unmapped if u.kind == kind)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "source": self.source, "dry_run": self.dry_run, "read": self.read,
-            "not_imported": self.not_imported, "imported": self.imported, "changed": self.changed,
+            "source": self.source, "dry_run": self.dry_run, "version": self.version,
+            "version_note": self.version_note, "read": self.read,
+            "not_imported": self.not_imported, "fields_not_imported": self.fields_not_imported,
+            "unreadable": self.unreadable, "imported": self.imported, "changed": self.changed,
             "regions_created": self.regions_created,
             "sectors": {k: {"sector": s, "why": w} for k, (s, w) in sorted(self.sectors.items())},
             "unmapped_by_kind": self.by_kind(),
@@ -149,13 +185,20 @@ class HsdsReport:
 
     def format(self) -> str:
         out = [f"HSDS import from {self.source}" + (" (dry run: nothing written)" if self.dry_run else "")]
+        out.append(f"  HSDS version:  {self.version} ({self.version_note})")
         out.append("  read:          " + _counts(self.read))
         out.append("  imported:      " + _counts(self.imported))
         out.append("  changed:       " + _counts(self.changed))
         if self.regions_created:
             out.append(f"  regions created: {len(self.regions_created)} ({', '.join(self.regions_created)})")
         if self.not_imported:
-            out.append("  not imported (no counterpart in Dolbom): " + _counts(self.not_imported))
+            out.append("  tables not imported (no counterpart in Dolbom): " + _counts(self.not_imported))
+        for table, why in self.unreadable.items():
+            out.append(f"  table {table} not imported and unreadable: {why}")
+        if self.fields_not_imported:
+            out.append("  fields not imported (objects with a value):")
+            for table, fields in self.fields_not_imported.items():
+                out.append(f"    {table}: " + _counts(fields))
         if self.unmapped:
             out.append(f"  unmapped: {len(self.unmapped)}")
             for kind, n in self.by_kind().items():
@@ -258,8 +301,10 @@ def import_hsds(store: Store, path: str | Path, *, mapping: Mapping | str | Path
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     data = read_hsds(path)
-    report = HsdsReport(source=str(path), dry_run=dry_run, read=data.read_counts(),
-                        not_imported=data.ignored_counts())
+    report = HsdsReport(source=str(path), dry_run=dry_run, version=data.version,
+                        version_note=data.version_note(), read=data.read_counts(),
+                        not_imported=data.ignored_counts(), fields_not_imported=data.ignored_field_counts(),
+                        unreadable=dict(data.unreadable))
     index = RegionIndex([r for r in store.list("Region") if isinstance(r, Region)], mapping)
     parent = None
     if region_parent is not None:
@@ -313,6 +358,15 @@ class _Mapper:
             self.addresses.setdefault(addr.get("location_id") or "", []).append(addr)
         for loc in data["location"].values():
             self.org_locations.setdefault(loc.get("organization_id") or "", []).append(loc)
+        #: (table, HSDS id) -> the Dolbom id it stands for
+        self.ids: dict[tuple[str, str], str] = {}
+        #: HSDS ids an earlier export gave stored records that are not UUIDs -> their ids
+        self.exported: dict[tuple[str, str], str] = {}
+        for label in ("Organization", "Service"):
+            for rec in store.list(label):
+                key = hsds_id(label, rec.key)
+                if key != rec.key:
+                    self.exported[(label.lower(), key)] = rec.key
 
     def unmapped(self, kind: str, item: Item, detail: str) -> None:
         if (kind, item.id) not in self._seen:
@@ -337,9 +391,17 @@ class _Mapper:
                 self.unmapped("dangling_reference", attr, f"link_id {link!r} names nothing in the input")
             elif link is None:
                 self.unmapped("dangling_reference", attr, "no link_id: attached to nothing")
-        for table in ("service_area", "cost_option", "service_at_location"):
+        for table in ("service_area", "cost_option", "service_at_location", "service_capacity"):
             for item in d[table].values():
                 sid = item.get("service_id")
+                sal_id = item.get("service_at_location_id")
+                if sid is None and sal_id is not None:  # HSDS 3.1: an area of a service at a location
+                    sal = d["service_at_location"].get(sal_id)
+                    if sal is None:
+                        self.unmapped("dangling_reference", item,
+                                      f"service_at_location_id {sal_id!r} names nothing in the input")
+                        continue
+                    sid = sal.get("service_id")
                 if sid in d["service"]:
                     self.by_service.setdefault(sid, {}).setdefault(table, []).append(item)
                 else:
@@ -355,6 +417,34 @@ class _Mapper:
             if (oid is not None and oid not in d["organization"]
                     and self.store.get("Organization", oid) is None):
                 self.unmapped("dangling_reference", loc, f"organization_id {oid!r} names no organization")
+        for table in ("organization", "service"):
+            for item in d[table].values():
+                own = [a.get("value") for a, t in self._own_terms(item, ID_TAXONOMY)]
+                dolbom = next((v for v in own if isinstance(v, str) and v.strip()), None)
+                self.ids[(table, item.id)] = dolbom or self.exported.get((table, item.id), item.id)
+
+    def dolbom_id(self, table: str, key: str) -> str:
+        """The Dolbom id of an HSDS object: the id Dolbom's export wrote beside it (taxonomy
+        ``dolbom-identifier``), else the stored record an earlier export gave this HSDS id, else
+        the HSDS id itself (UUIDs, numbers and slugs alike)."""
+        return self.ids.get((table, key)) or self.exported.get((table, key), key)
+
+    def taxonomy_of(self, term: Item) -> str | None:
+        name = term.get("taxonomy")
+        if name is None and term.get("taxonomy_id") is not None:
+            tax = self.data["taxonomy"].get(term.get("taxonomy_id"))
+            name = tax.get("name") if tax is not None else None
+        return name if isinstance(name, str) else None
+
+    def _own_terms(self, owner: Item, taxonomy_name: str) -> list[tuple[Item, Item]]:
+        """``(attribute, term)`` for the attributes of ``owner`` whose term is of ``taxonomy_name``."""
+        out = []
+        for attr in self.attrs.get(owner.id, []):
+            tid = attr.get("taxonomy_term_id")
+            term = self.data["taxonomy_term"].get(tid) if tid else None
+            if term is not None and self.taxonomy_of(term) == taxonomy_name:
+                out.append((attr, term))
+        return out
 
     def terms_of(self, owner: Item) -> list[tuple[Item, Item, Any]]:
         """``(attribute, term, meaning)`` for each attribute of ``owner`` with a term."""
@@ -366,6 +456,8 @@ class _Mapper:
                 why = f"taxonomy_term_id {tid!r} names no taxonomy term" if tid else "no taxonomy_term_id"
                 self.unmapped("dangling_reference", attr, why)
                 continue
+            if self.taxonomy_of(term) in (ID_TAXONOMY, REGION_TAXONOMY):
+                continue  # ids, read by dolbom_id and organization
             meaning = self.mapping.term(term.get("code"), term.get("name"))
             if not meaning.known:
                 self.unmapped("unknown_term", term,
@@ -440,7 +532,8 @@ class _Mapper:
         return [*self.created.values(), *orgs, *services]
 
     def organization(self, item: Item) -> Organization:
-        existing = self.store.get("Organization", item.id)
+        oid = self.dolbom_id("organization", item.id)
+        existing = self.store.get("Organization", oid)
         sector: Sector | None = None
         why = ""
         for _attr, term, meaning in self.terms_of(item):
@@ -452,26 +545,35 @@ class _Mapper:
         if sector is None:
             sector, why = self.mapping.guess_sector(item.data)
         regions = set()
+        for _attr, term in self._own_terms(item, REGION_TAXONOMY):
+            code = term.get("code")
+            rid = code if code in self.index.by_id else self.index.resolve(term.get("name"))[0]
+            if rid is None:
+                self.unmapped("unknown_area", term, f"region {code!r} ({term.get('name')!r}) is not stored")
+            else:
+                regions.add(rid)
         for loc in self.org_locations.get(item.id, []):
             rid = self.location_region(loc)
             if rid is not None:
                 regions.add(rid)
         if not regions and isinstance(existing, Organization):
             regions = set(existing.region_ids)
-        self.report.sectors[item.id] = (sector.value, why)
-        return self._build(item, Organization, id=item.id, name=item.get("name"), sector=sector,
+        self.report.sectors[oid] = (sector.value, why)
+        return self._build(item, Organization, id=oid, name=item.get("name"), sector=sector,
                            region_ids=sorted(regions))
 
     def service(self, item: Item) -> Service | None:
         d = self.data
-        existing = self.store.get("Service", item.id)
-        oid = item.get("organization_id")
-        if oid is None:
+        sid = self.dolbom_id("service", item.id)
+        existing = self.store.get("Service", sid)
+        hsds_org = item.get("organization_id")
+        if hsds_org is None:
             self.unmapped("service_no_organization", item, "no organization_id and no nested organization")
             return None
-        if oid not in d["organization"] and self.store.get("Organization", oid) is None:
+        oid = self.dolbom_id("organization", hsds_org)
+        if hsds_org not in d["organization"] and self.store.get("Organization", oid) is None:
             self.unmapped("service_no_organization", item,
-                          f"organization_id {oid!r} is neither in the input nor stored")
+                          f"organization_id {hsds_org!r} is neither in the input nor stored")
             return None
         linked = self.by_service.get(item.id, {})
 
@@ -514,7 +616,8 @@ class _Mapper:
         if ages:
             self.unmapped("age_rule", item, ", ".join(ages))
 
-        cost = self.cost(item, linked.get("cost_option", []))
+        cost, currency = self.cost(item, linked.get("cost_option", []))
+        capacity = self.capacity(linked.get("service_capacity", []))
 
         if not domains:  # a tag says what kind of help, and so the domain
             known = taxonomy.active()
@@ -540,24 +643,36 @@ class _Mapper:
             self.unmapped("service_no_region", item, "no service area or location resolves to a region")
             return None
         keep: dict[str, Any] = {}
+        if capacity is not None:
+            keep = {"capacity": capacity[0], "used": capacity[1]}
         if isinstance(existing, Service):
             keep = {"capacity": existing.capacity, "used": existing.used,
                     "lead_time_days": existing.lead_time_days, "excludes_ids": existing.excludes_ids,
                     "agreement_id": existing.agreement_id if existing.provider_id == oid else None}
-            if cost is None:
-                cost = existing.cost
+            if capacity is not None and (capacity[0], capacity[0] - capacity[1]) != (existing.capacity,
+                                                                                    existing.available):
+                cap = linked["service_capacity"][0]
+                self.unmapped("capacity_differs", cap,
+                              f"maximum {cap.get('maximum')}, available {cap.get('available')} here; stored: "
+                              f"capacity {existing.capacity}, available {existing.available} (kept)")
+            if not linked.get("cost_option"):
+                cost, currency = existing.cost, existing.cost_currency
             if not tags:
                 tags = set(existing.tags)
             if form is None:
                 form = existing.form
         status = item.get("status", "active")
-        return self._build(item, Service, id=item.id, name=item.get("name"), provider_id=oid,
+        return self._build(item, Service, id=sid, name=item.get("name"), provider_id=oid,
                            domains=sorted(domains), region_ids=sorted(regions), max_income_percent=income,
-                           required_traits=sorted(traits), cost=cost or 0, active=status == "active",
+                           required_traits=sorted(traits), cost=cost, cost_currency=currency,
+                           active=status == "active",
                            form=form or SupportForm.SERVICE, tags=sorted(tags), **keep)
 
-    def cost(self, service: Item, options: list[Item]) -> int | None:
-        amounts = []
+    def cost(self, service: Item, options: list[Item]) -> tuple[int | None, str | None]:
+        """``(cost, currency)``: the lowest amount in won (currency None); else, when every option
+        with an amount is in one other currency, the lowest of those as given; else unknown."""
+        won: list[float] = []
+        other: dict[str, list[float]] = {}
         for opt in options:
             amount = opt.get("amount")
             if amount is None:
@@ -565,10 +680,47 @@ class _Mapper:
             elif amount < 0:
                 raise HsdsError(opt.file, opt.where, "amount", f"must not be negative (got {amount!r})")
             elif not self.mapping.currency_ok(opt.get("currency")):
-                self.unmapped("cost_currency", opt, f"{amount:g} {opt.get('currency')}: not in won")
+                currency = str(opt.get("currency")).strip()
+                self.unmapped("cost_currency", opt, f"{amount:g} {currency}: not in won, kept as given")
+                other.setdefault(currency, []).append(amount)
             else:
-                amounts.append(amount)
-        return round(min(amounts)) if amounts else None
+                won.append(amount)
+        if won:
+            return round(min(won)), None
+        if len(other) == 1:
+            currency, amounts = next(iter(other.items()))
+            return round(min(amounts)), currency
+        return None, None
+
+    def capacity(self, caps: list[Item]) -> tuple[int, int] | None:
+        """``(capacity, used)`` from a service's one ``service_capacity``: maximum places, and
+        maximum - available of them taken (available alone: that many places, none taken)."""
+        if not caps:
+            return None
+        cap = caps[0]
+        if len(caps) > 1:
+            units = ", ".join(sorted({self._unit(c) for c in caps}))
+            self.unmapped("capacity_not_mapped", cap, f"{len(caps)} capacities ({units}): Dolbom keeps one")
+            return None
+        maximum, available = cap.get("maximum"), cap.get("available")
+        whole = [v for v in (maximum, available) if v is not None]
+        if not whole or any(v != int(v) or v < 0 for v in whole):
+            self.unmapped("capacity_not_mapped", cap, f"maximum {maximum!r}, available {available!r}: "
+                                                      f"not whole numbers of {self._unit(cap)}")
+            return None
+        if maximum is None:
+            return int(available), 0
+        if available is None:
+            return int(maximum), 0
+        if available > maximum:
+            self.unmapped("capacity_not_mapped", cap, f"available {available:g} is more than maximum "
+                                                      f"{maximum:g}: taken as {maximum:g} places, none used")
+            return int(maximum), 0
+        return int(maximum), int(maximum - available)
+
+    def _unit(self, cap: Item) -> str:
+        unit = self.data["unit"].get(cap.get("unit_id") or "")
+        return str(unit.get("name")) if unit is not None else "places"
 
     def _build(self, item: Item, cls: type, **fields: Any) -> Any:
         try:

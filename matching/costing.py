@@ -27,6 +27,10 @@ from .messages import Message, Text
 from .neighbourhood import NeedFacts, Neighbourhood, Resource
 from .policy import Policy, centi
 
+#: what an unknown cost (or one not in won) is compared as: never free, so a service known to be free
+#: or cheap ranks before it, and the item's reasons say the cost is unknown
+UNKNOWN_COST_WON = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class ItemCost:
@@ -139,9 +143,16 @@ def item_cost(r: Resource, nb: Neighbourhood, policy: Policy, in_play: tuple[Res
         else:
             reasons.append(Message.of("reason.lead.within", days=days))
 
-    fee = centi(policy.per_10k_won * r.cost / 10_000)
+    won = r.cost if r.cost_currency is None else None
+    fee = centi(policy.per_10k_won * (UNKNOWN_COST_WON if won is None else won) / 10_000)
     if r.is_service:
-        reasons.append(Message.of("reason.cost", won=r.cost) if r.cost else Message.of("reason.cost.free"))
+        if won is None and r.cost is not None:
+            reasons.append(Message.of("reason.cost.currency", amount=r.cost, currency=r.cost_currency,
+                                      won=UNKNOWN_COST_WON))
+        elif won is None:
+            reasons.append(Message.of("reason.cost.unknown", won=UNKNOWN_COST_WON))
+        else:
+            reasons.append(Message.of("reason.cost", won=won) if won else Message.of("reason.cost.free"))
 
     left = places_left(r) if r.is_service else None
     scarcity = centi(policy.scarcity / left) if left else 0

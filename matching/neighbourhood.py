@@ -91,7 +91,8 @@ class Resource:
     capacity: int | None = None
     used: int = 0
     lead_time_days: int = 0
-    cost: int = 0
+    #: None: unknown; in ``cost_currency`` (None: won)
+    cost: int | None = 0
     excludes_ids: frozenset[str] = frozenset()
     agreement_id: str | None = None
     agreement: AgreementFacts | None = None
@@ -99,6 +100,7 @@ class Resource:
     #: how it helps (지원형태) and what kind of help it is (type tags)
     form: SupportForm = SupportForm.SERVICE
     tags: frozenset[str] = frozenset()
+    cost_currency: str | None = None
 
     @property
     def is_service(self) -> bool:
@@ -211,7 +213,7 @@ def _resource(g: nx.MultiDiGraph, key: str, attrs: dict[str, Any]) -> Resource:
         lead_time_days=attrs["lead_time_days"], cost=attrs["cost"],
         excludes_ids=frozenset(attrs["excludes_ids"]), agreement_id=attrs["agreement_id"],
         agreement=agreement, form=SupportForm(attrs.get("form", SupportForm.SERVICE)),
-        tags=frozenset(attrs.get("tags", ())),
+        tags=frozenset(attrs.get("tags", ())), cost_currency=attrs.get("cost_currency"),
     )
 
 

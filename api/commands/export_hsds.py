@@ -26,7 +26,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
-    p = sub.add_parser("export-hsds", help="write organizations and services as Open Referral HSDS 3.0")
+    p = sub.add_parser("export-hsds", help="write organizations and services as Open Referral HSDS 3.1")
     p.add_argument("dir", metavar="DIR", help="output directory (created if missing)")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--no-csv", action="store_true",

@@ -47,7 +47,7 @@ CASES = [
      "[1].cost_options[0]", "amount", "must be a number"),
     ("negative amount", lambda d: _break(d, 1, lambda s: s["cost_options"][0].update(amount=-5)),
      "[1].cost_options[0]", "amount", "must not be negative"),
-    ("numeric id", lambda d: _break(d, 2, lambda s: s.update(id=12)), "[2]", "id", "string id"),
+    ("boolean id", lambda d: _break(d, 2, lambda s: s.update(id=True)), "[2]", "id", "whole-number id"),
     ("blank id", lambda d: _break(d, 2, lambda s: s.update(id="  ")), "[2]", "id", "non-empty"),
     ("age text", lambda d: _break(d, 1, lambda s: s.update(minimum_age="65세")),
      "[1]", "minimum_age", "number"),
