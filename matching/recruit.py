@@ -1,0 +1,627 @@
+"""The recruitment advisor, fairness by city and county, and quota and capacity burn-down.
+
+**The places model of a region subtree.** Every household of the subtree with
+open needs (read with :func:`matching.neighbourhood.read`, as ``match()`` and
+``allocate()`` read it):
+
+* an **element** is one household's open needs of one domain, weighing its
+  value (:meth:`~matching.policy.Policy.need_value_of`: urgency x severity, in
+  hundredths) and its count of needs; an element no resource could ever serve
+  (nothing in reach passes the rules but CAPACITY and QUOTA) has no choice;
+* a **choice** is a resource the household passes every rule of but CAPACITY
+  and QUOTA: full services are choices too, with a limit of 0 places, so one
+  more place is a change of a number, not of the model;
+* **limits**: a service's free places, an MOU's quota left; **clashes**: two
+  choices of one household that exclude each other.
+
+The **optimum** is the most urgency- and severity-weighted value the places
+cover at once (:func:`matching.places.max_cover` with value weights: exact).
+It splits into **components** that share no binding limit (fewer places than
+choices), element or clash: each is solved on its own.
+
+**Marginal values.** A component is *deficient* when its optimum leaves some
+element uncovered. Adding a place, a quota unit, a region served or a new
+program can raise the optimum only through a deficient component (a change
+that only gives new options to elements of components already wholly covered
+cannot cover more), so the candidates are: one more place for every service
+limit, and one more unit for every MOU limit, of a deficient component; every
+service serving a region next to (a sibling of) a region of a household of a
+deficient component, offering that element's domain, that the household would
+be eligible for, extended to the household's region; a new program of
+capacity 1 for each region and domain with an uncovered element (or the one the
+caller describes). Each candidate's gain is **re-solved** exactly on the
+components it touches (the rest of the optimum cannot move): the value and the
+needs newly covered. This is the allocation's shadow price of each limit,
+checked by a re-solve rather than read from an LP dual (duals of a 0-1
+problem can be wrong in either direction). Ranked by value gained, then needs.
+
+A property test applies each change to the view (:mod:`matching.whatif`),
+rebuilds the whole model and checks the gain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graph.model import Domain, HouseholdTrait, ReferralStatus, SupportForm, Urgency, node_key
+
+from . import whatif_messages as _msgs  # noqa: F401  (registers the sentences)
+from .costing import excludes_each_other
+from .eligibility import agreement_in_force, is_active, open_to, serves_any
+from .messages import Message
+from .neighbourhood import HouseholdFacts, Resource, read, resource_at
+from .places import Contest, max_cover
+from .policy import DEFAULT_POLICY, Policy, centi
+from .regions import RegionTree, households_in
+from .whatif import AddPlaces, AddQuota, Change, Extend, NewService
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    household_id: str
+    region_id: str
+    domain: Domain
+    need_ids: tuple[str, ...]
+    value: int
+    urgency: Urgency
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    household_id: str
+    resource_key: str
+    elements: tuple[int, ...]
+    limits: tuple[str, ...]
+
+
+@dataclass
+class Places:
+    """The places model of a subtree (see the module docstring)."""
+
+    elements: list[Element]
+    choices: list[Choice]
+    places: dict[str, int]
+    clashes: list[tuple[int, int]]
+    #: household id -> (facts, chain ids, received keys, element index by domain)
+    households: dict[str, tuple[HouseholdFacts, tuple[str, ...], frozenset[str], dict[Domain, int]]]
+    resources: dict[str, Resource] = field(default_factory=dict)
+    #: choice -> the choices it clashes with (built on first use)
+    _clash_of: dict[int, list[int]] | None = None
+
+    def clash_of(self) -> dict[int, list[int]]:
+        if self._clash_of is None:
+            out: dict[int, list[int]] = {}
+            for i, j in self.clashes:
+                out.setdefault(i, []).append(j)
+            self._clash_of = out
+        return self._clash_of
+
+    def users(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.choices:
+            for key in c.limits:
+                out[key] = out.get(key, 0) + 1
+        return out
+
+
+def _limits(r: Resource) -> tuple[tuple[str, int], ...]:
+    out = []
+    if r.is_service and r.capacity is not None:
+        out.append((r.key, r.available or 0))
+    if r.is_service and r.agreement is not None and r.agreement.annual_quota is not None:
+        out.append((f"Agreement:{r.agreement.id}", r.agreement.quota_left or 0))
+    return tuple(out)
+
+
+def could_serve(r: Resource, hh: HouseholdFacts, chain: Sequence[str], received: frozenset[str],
+                on: dt.date) -> bool:
+    """Every rule but DOMAIN, CAPACITY and QUOTA."""
+    return (serves_any(r, chain) and is_active(r) and (not r.is_service or agreement_in_force(r, on))
+            and open_to(r, hh, received))
+
+
+def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
+                 policy: Policy = DEFAULT_POLICY) -> Places:
+    """The places model of ``region_id``'s subtree (every region when None). O(households x reach)."""
+    tree = RegionTree.of(g)
+    m = Places([], [], {}, [], {})
+    for row in households_in(g, tree.scope(region_id)):
+        if not row.needs:
+            continue
+        nb = read(g, row.household.id, policy.tags)
+        hh = nb.household
+        chain = tuple(c.id for c in nb.chain)
+        index: dict[Domain, int] = {}
+        by_domain: dict[Domain, list[str]] = {}
+        sev = {n.id: n.severity for n in nb.needs}
+        for n in nb.needs:
+            by_domain.setdefault(n.domain, []).append(n.id)
+        for d in Domain:
+            if d in by_domain:
+                index[d] = len(m.elements)
+                ids = tuple(sorted(by_domain[d]))
+                m.elements.append(Element(hh.id, hh.region_id, d, ids, sum(
+                    centi(policy.need_value_of(hh.urgency, sev[i])) for i in ids), hh.urgency))
+        m.households[hh.id] = (hh, chain, nb.received, index)
+        mine: list[tuple[int, Resource]] = []
+        for r in nb.in_reach:
+            if not could_serve(r, hh, chain, nb.received, on):
+                continue
+            covered = tuple(index[d] for d in Domain if d in r.domains and d in index)
+            if not covered:
+                continue
+            lims = _limits(r)
+            for key, left in lims:
+                m.places[key] = left
+            m.resources[r.key] = r
+            mine.append((len(m.choices), r))
+            m.choices.append(Choice(hh.id, r.key, covered, tuple(k for k, _ in lims)))
+        for i, (ki, a) in enumerate(mine):
+            for kj, b in mine[i + 1:]:
+                if excludes_each_other(a, b):
+                    m.clashes.append((ki, kj))
+    return m
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    covered: frozenset[int]
+    value: int
+    needs: int
+    exact: bool
+
+
+def solve(m: Places, choices: Iterable[int] | None = None, *, places: dict[str, int] | None = None,
+          extra: Sequence[Choice] = ()) -> Solved:
+    """The most value the places cover, over ``choices`` (all when None) plus ``extra`` new choices,
+    with ``places`` overriding limits; and the needs of the covered elements."""
+    ks = list(range(len(m.choices))) if choices is None else sorted(set(choices))
+    all_choices = [m.choices[k] for k in ks] + list(extra)
+    els = sorted({e for c in all_choices for e in c.elements})
+    if not els:
+        return Solved(frozenset(), 0, 0, True)
+    eidx = {e: i for i, e in enumerate(els)}
+    pos = {k: i for i, k in enumerate(ks)}
+    lim = dict(m.places)
+    if places:
+        lim.update(places)
+    contest = Contest(
+        weights=[m.elements[e].value for e in els],
+        choices=[(tuple(eidx[e] for e in c.elements), c.limits) for c in all_choices],
+        places={k: lim[k] for c in all_choices for k in c.limits},
+        clashes=[(pos[i], pos[j]) for i in ks for j in m.clash_of().get(i, ()) if j in pos],
+    )
+    cover = max_cover(contest)
+    covered = frozenset(els[i] for i in cover.covered)
+    return Solved(covered, cover.needs, sum(len(m.elements[e].need_ids) for e in covered), cover.exact)
+
+
+def components(m: Places) -> list[tuple[list[int], list[int]]]:
+    """(choice indices, element indices) of each component (see the module docstring); elements
+    without a choice are components of their own."""
+    users = m.users()
+    binding = {k for k, n in users.items() if m.places.get(k, 0) < n}
+    parent = list(range(len(m.choices)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first: dict[object, int] = {}
+    for k, c in enumerate(m.choices):
+        for tag in [("L", key) for key in c.limits if key in binding] + [("E", e) for e in c.elements]:
+            if tag in first:
+                a, b = find(first[tag]), find(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                first[tag] = k
+    for i, j in m.clashes:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(m.choices)):
+        groups.setdefault(find(k), []).append(k)
+    out = [(ks, sorted({e for k in ks for e in m.choices[k].elements})) for ks in groups.values()]
+    reached = {e for _, es in out for e in es}
+    out += [([], [e]) for e in range(len(m.elements)) if e not in reached]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Recruit:
+    """One change and what it would newly cover, re-solved exactly."""
+
+    kind: str  # ADD_PLACES, ADD_QUOTA, EXTEND, NEW_SERVICE
+    change: Change
+    target_id: str
+    #: urgency- and severity-weighted value newly covered (the unit of :meth:`Policy.need_value_of`)
+    value: float
+    #: needs newly covered, and of them EMERGENCY ones
+    needs: int
+    region_id: str | None
+    domains: tuple[Domain, ...]
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    ranked: tuple[Recruit, ...]
+    households: int
+    elements: int
+    uncovered_needs: int
+    uncovered_value: float
+    candidates: int
+    seconds: float
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NewProgram:
+    """A new service to evaluate: its domain, form, tags, region and capacity."""
+
+    domain: Domain
+    region_id: str
+    capacity: int | None = 1
+    form: SupportForm = SupportForm.SERVICE
+    tags: tuple[str, ...] = ()
+    max_income_percent: int | None = None
+    required_traits: tuple[HouseholdTrait, ...] = ()
+
+
+def _new_choices(m: Places, elements: Iterable[int], r: Resource, on: dt.date,
+                 limits: tuple[str, ...]) -> list[Choice]:
+    """New choices of ``r`` for the households of ``elements`` it would serve (by the rules but capacity)."""
+    out = []
+    seen: set[str] = set()
+    for e in sorted(elements):
+        hid = m.elements[e].household_id
+        if hid in seen:
+            continue
+        seen.add(hid)
+        hh, chain, received, index = m.households[hid]
+        if not could_serve(r, hh, chain, received, on):
+            continue
+        covered = tuple(index[d] for d in Domain if d in r.domains and d in index)
+        if covered:
+            out.append(Choice(hid, r.key, covered, limits))
+    return out
+
+
+def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = None,
+           policy: Policy = DEFAULT_POLICY, new: Sequence[NewProgram] = (), top: int | None = None,
+           model: Places | None = None) -> Advice:
+    """The recruitment advisor over ``region_id``'s subtree (see the module docstring), best first."""
+    start = time.perf_counter()
+    on = on or dt.date.today()
+    m = model or places_model(g, region_id, on, policy)
+    tree = RegionTree.of(g)
+    comps = components(m)
+    comp_of_choice: dict[int, int] = {}
+    comp_of_element: dict[int, int] = {}
+    base: list[Solved] = []
+    exact = True
+    for i, (ks, es) in enumerate(comps):
+        for k in ks:
+            comp_of_choice[k] = i
+        for e in es:
+            comp_of_element[e] = i
+        s = solve(m, ks) if ks else Solved(frozenset(), 0, 0, True)
+        exact = exact and s.exact
+        base.append(s)
+    deficient = [i for i, (_, es) in enumerate(comps) if len(base[i].covered) < len(es)]
+    uncovered = [e for i in deficient for e in comps[i][1] if e not in base[i].covered]
+    limit_comp: dict[str, int] = {}
+    for k, c in enumerate(m.choices):
+        for key in c.limits:
+            limit_comp.setdefault(key, comp_of_choice[k])
+    out: list[Recruit] = []
+    tried = 0
+    memo: dict[object, tuple[int, int]] = {}
+    existing = {(c.household_id, c.resource_key) for c in m.choices}
+
+    def gain(comp_ids: set[int], places: dict[str, int] | None = None,
+             extra: Sequence[Choice] = ()) -> tuple[int, int]:
+        # the same new options on the same components with the same places gain the same
+        sig = (frozenset(comp_ids), tuple(sorted((places or {}).items())),
+               tuple(sorted((c.household_id, c.elements, c.limits) for c in extra)))
+        if sig not in memo:
+            memo[sig] = _gain(comp_ids, places, extra)
+        return memo[sig]
+
+    def _gain(comp_ids: set[int], places: dict[str, int] | None,
+              extra: Sequence[Choice]) -> tuple[int, int]:
+        ks = [k for i in comp_ids for k in comps[i][0]]
+        before_v = sum(base[i].value for i in comp_ids)
+        before_n = sum(base[i].needs for i in comp_ids)
+        after = solve(m, ks, places=places, extra=extra)
+        return after.value - before_v, after.needs - before_n
+
+    def add(kind: str, change: Change, target: str, v: int, n: int, rid: str | None,
+            doms: tuple[Domain, ...], msg: Message) -> None:
+        if v > 0 or n > 0:
+            out.append(Recruit(kind, change, target, v / 100, n, rid, doms, msg))
+
+    deficient_set = set(deficient)
+    users = m.users()
+    for key, ci in sorted(limit_comp.items()):
+        if ci not in deficient_set or m.places[key] >= users.get(key, 0):
+            continue
+        tried += 1
+        v, n = gain({ci}, {key: m.places[key] + 1})
+        if key.startswith("Agreement:"):
+            aid = key.split(":", 1)[1]
+            add("ADD_QUOTA", AddQuota(aid), aid, v, n, None, (),
+                Message.of("recruit.add_quota", agreement=aid, needs=n, value=v / 100))
+        else:
+            r = m.resources[key]
+            doms = tuple(d for d in Domain if d in r.domains)
+            add("ADD_PLACES", AddPlaces(r.id), r.id, v, n, None, doms, Message.of(
+                "recruit.add_places", name=r.name, provider=r.provider_name, needs=n, value=v / 100))
+    # extension to a region next to one it serves
+    deficient_elements = [e for i in deficient for e in comps[i][1]]
+    ext: dict[tuple[str, str], set[int]] = {}
+    for e in deficient_elements:
+        el = m.elements[e]
+        hh, chain, received, _ = m.households[el.household_id]
+        for rid in chain:
+            parent = tree.parent.get(rid)
+            for sib in tree.children.get(parent, ()) if parent is not None else ():
+                if sib == rid:
+                    continue
+                rkey = node_key("Region", sib)
+                if rkey not in g:
+                    continue
+                for u, _, k in g.in_edges(rkey, keys=True):
+                    if k != "SERVES" or g.nodes[u].get("label") != "Service":
+                        continue
+                    if el.domain not in g.nodes[u]["domains"]:
+                        continue
+                    ext.setdefault((u, rid), set()).add(e)
+    below: dict[str, set[str]] = {}
+
+    def under(rid: str, domains: frozenset[Domain]) -> set[int]:
+        if rid not in below:
+            below[rid] = tree.descendants(rid)
+        return {e for e in deficient_elements
+                if m.elements[e].region_id in below[rid] and m.elements[e].domain in domains}
+
+    for (skey, rid), els in sorted(ext.items()):
+        r0 = m.resources.get(skey) or resource_at(g, skey)
+        if r0 is None:
+            continue
+        r = Resource(**{**{f: getattr(r0, f) for f in r0.__dataclass_fields__},
+                        "region_ids": r0.region_ids | {rid}})
+        # a limit no household of the model uses yet is the new choices' alone: named by its place
+        # in the list and capped at their number, so services alike in what they add are solved once
+        lims = _limits(r)
+        keys = tuple(k if k in m.places else f"fresh:{i}" for i, (k, _) in enumerate(lims))
+        # every household under the region the service would newly reach, in deficient components
+        newc = [c for c in _new_choices(m, els | under(rid, r.domains), r, on, keys)
+                if (c.household_id, skey) not in existing]
+        if not newc:
+            continue
+        tried += 1
+        comp_ids = {comp_of_element[e] for c in newc for e in c.elements}
+        for key in keys:
+            if key in limit_comp:
+                comp_ids.add(limit_comp[key])
+        places = {k: min(left, len(newc)) for k, (_, left) in zip(keys, lims, strict=True)
+                  if k not in m.places}
+        v, n = gain(comp_ids, places, newc)
+        add("EXTEND", Extend(r.id, rid), r.id, v, n, rid, tuple(sorted(r.domains, key=list(Domain).index)),
+            Message.of("recruit.extend", name=r.name, provider=r.provider_name,
+                       region=tree.names.get(rid, rid), needs=n, value=v / 100))
+    # new programs
+    programs = list(new)
+    if not programs:
+        seen: set[tuple[str, Domain]] = set()
+        for e in uncovered:
+            el = m.elements[e]
+            if (el.region_id, el.domain) not in seen:
+                seen.add((el.region_id, el.domain))
+                programs.append(NewProgram(el.domain, el.region_id))
+    for i, p in enumerate(programs):
+        sid = f"new-{p.region_id}-{p.domain.value.lower()}-{i}"
+        r = Resource(key=node_key("Service", sid), id=sid, label="Service", name=sid,
+                     domains=frozenset({p.domain}), region_ids=frozenset({p.region_id}),
+                     provider_key="Organization:whatif", provider_id="whatif",
+                     provider_name="", capacity=p.capacity, form=p.form, tags=frozenset(p.tags),
+                     max_income_percent=p.max_income_percent, required_traits=tuple(p.required_traits))
+        new_keys: tuple[str, ...] = (r.key,) if p.capacity is not None else ()
+        newc = _new_choices(m, under(p.region_id, r.domains), r, on, new_keys)
+        change = NewService(sid, (p.domain,), (p.region_id,), capacity=p.capacity, form=p.form, tags=p.tags,
+                            max_income_percent=p.max_income_percent, required_traits=p.required_traits)
+        tried += 1
+        if not newc:
+            continue
+        comp_ids = {comp_of_element[e] for c in newc for e in c.elements}
+        v, n = gain(comp_ids, {r.key: p.capacity} if p.capacity is not None else None, newc)
+        add("NEW_SERVICE", change, sid, v, n, p.region_id, (p.domain,), Message.of(
+            "recruit.new_service", form=p.form, domain=p.domain,
+            region=tree.names.get(p.region_id, p.region_id),
+            capacity="∞" if p.capacity is None else p.capacity, needs=n, value=v / 100))
+    out.sort(key=lambda x: (-x.value, -x.needs, x.kind, x.target_id, x.region_id or ""))
+    if top is not None:
+        out = out[:top]
+    return Advice(tuple(out), len(m.households), len(m.elements),
+                  sum(len(m.elements[e].need_ids) for e in uncovered),
+                  sum(m.elements[e].value for e in uncovered) / 100, tried, time.perf_counter() - start,
+                  exact)
+
+
+def optimum(m: Places) -> Solved:
+    """The whole model's optimum, component by component."""
+    covered: set[int] = set()
+    exact = True
+    for ks, _ in components(m):
+        if ks:
+            s = solve(m, ks)
+            covered |= s.covered
+            exact = exact and s.exact
+    return Solved(frozenset(covered), sum(m.elements[e].value for e in covered),
+                  sum(len(m.elements[e].need_ids) for e in covered), exact)
+
+
+# ---------------------------------------------------------------------------
+# fairness
+
+
+@dataclass(frozen=True, slots=True)
+class FairnessRow:
+    region_id: str
+    name: str
+    households: int
+    open_needs: int
+    covered_needs: int
+    #: urgency- and severity-weighted value of the open needs, and of those the places cover
+    open_value: float
+    covered_value: float
+    #: EMERGENCY needs the places leave uncovered
+    emergency_uncovered: int
+
+    @property
+    def coverage(self) -> float:
+        """Need-adjusted coverage: covered value over open value."""
+        return self.covered_value / self.open_value if self.open_value else 1.0
+
+    @property
+    def unmet_value(self) -> float:
+        return self.open_value - self.covered_value
+
+
+def fairness(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = None,
+             policy: Policy = DEFAULT_POLICY, model: Places | None = None) -> list[FairnessRow]:
+    """Per city and county (the regions one level below ``region_id``, or the CITY regions when it is
+    a province or None): need-adjusted coverage and the value left uncovered, side by side. Which
+    needs an optimum covers is one optimal assignment's (the totals are exact)."""
+    on = on or dt.date.today()
+    m = model or places_model(g, region_id, on, policy)
+    tree = RegionTree.of(g)
+    best = optimum(m)
+    levels = {a["id"]: a.get("level") for _, a in g.nodes(data=True) if a.get("label") == "Region"}
+    scope = set(tree.scope(region_id))
+    cities = sorted(r for r in scope if levels.get(r) == "CITY") or sorted(scope)
+
+    def city_of(rid: str) -> str | None:
+        return next((c for c in tree.chain(rid) if c in cities), None)
+
+    rows: dict[str, list[float]] = {c: [0, 0, 0, 0.0, 0.0, 0] for c in cities}
+    homes: dict[str, set[str]] = {c: set() for c in cities}
+    for e, el in enumerate(m.elements):
+        c = city_of(el.region_id)
+        if c is None:
+            continue
+        r = rows[c]
+        homes[c].add(el.household_id)
+        r[1] += len(el.need_ids)
+        r[3] += el.value / 100
+        if e in best.covered:
+            r[2] += len(el.need_ids)
+            r[4] += el.value / 100
+        elif el.urgency == Urgency.EMERGENCY:
+            r[5] += len(el.need_ids)
+    return [FairnessRow(c, tree.names.get(c, c), len(homes[c]), int(r[1]), int(r[2]), r[3], r[4], int(r[5]))
+            for c, r in rows.items()]
+
+
+# ---------------------------------------------------------------------------
+# burn-down
+
+
+@dataclass(frozen=True, slots=True)
+class BurnDown:
+    kind: str  # "AGREEMENT" or "SERVICE"
+    id: str
+    name: str
+    total: int
+    used: int
+    #: places taken in the window, and per 30 days
+    taken: int
+    per_month: float
+    #: the day the rest runs out at this rate (None: never, or nothing taken in the window)
+    runs_out: dt.date | None
+    message: Message
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.used)
+
+
+_TAKING = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED, ReferralStatus.CLOSED})
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def burn_down(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = None,
+              window_days: int = 90) -> list[BurnDown]:
+    """MOU quota and service capacity burn-down from the referral history: places taken (referrals
+    ACCEPTED, DELIVERED or CLOSED, dated by when they were accepted, else created) in the
+    ``window_days`` before ``on``, as a monthly rate, and the day the rest runs out at that rate.
+    Services and MOUs reaching the subtree of ``region_id`` (every one when None); soonest first."""
+    on = on or dt.date.today()
+    tree = RegionTree.of(g)
+    scope = set(tree.scope(region_id)) if region_id is not None else None
+    since = on - dt.timedelta(days=window_days)
+    taken: dict[str, int] = {}
+    for _, a in g.nodes(data=True):
+        if a.get("label") != "Referral" or a.get("resource_label") != "Service" or a["status"] not in _TAKING:
+            continue
+        day = _day(a.get("accepted_at")) or _day(a.get("created_at"))
+        if day is not None and since < day <= on:
+            taken[a["resource_id"]] = taken.get(a["resource_id"], 0) + 1
+    out: list[BurnDown] = []
+    by_agreement: dict[str, int] = {}
+    seen_agreements: set[str] = set()
+    for _, a in g.nodes(data=True):
+        if a.get("label") != "Service":
+            continue
+        if scope is not None and not any(r in scope or (region_id in tree.descendants(r))
+                                         for r in a["region_ids"] if r in tree.parent):
+            continue
+        n = taken.get(a["id"], 0)
+        if a.get("agreement_id"):
+            by_agreement[a["agreement_id"]] = by_agreement.get(a["agreement_id"], 0) + n
+            seen_agreements.add(a["agreement_id"])
+        if a["capacity"] is not None and a["active"]:
+            out.append(_burn("SERVICE", a["id"], a["name"], a["capacity"], a["used"], n, on, window_days))
+    for aid in sorted(seen_agreements):
+        a = g.nodes.get(node_key("Agreement", aid))
+        if a is None or a["annual_quota"] is None:
+            continue
+        out.append(_burn("AGREEMENT", aid, aid, a["annual_quota"], a["used"], by_agreement.get(aid, 0), on,
+                         window_days))
+    out.sort(key=lambda b: (b.runs_out is None, b.runs_out or dt.date.max, b.kind, b.id))
+    return out
+
+
+def _burn(kind: str, rid: str, name: str, total: int, used: int, n: int, on: dt.date,
+          window: int) -> BurnDown:
+    per_month = n * 30 / window
+    left = max(0, total - used)
+    if left == 0:
+        return BurnDown(kind, rid, name, total, used, n, per_month, on, Message.of("burndown.out", name=name,
+                                                                                  used=used))
+    if n == 0:
+        return BurnDown(kind, rid, name, total, used, n, 0.0, None, Message.of("burndown.steady", name=name,
+                                                                              left=left))
+    when = on + dt.timedelta(days=int(left * window / n))
+    key = "burndown.quota" if kind == "AGREEMENT" else "burndown.capacity"
+    params = {"agreement": rid, "quota": total} if kind == "AGREEMENT" else {"name": name, "capacity": total}
+    return BurnDown(kind, rid, name, total, used, n, per_month, when, Message.of(
+        key, rate=round(per_month, 1), left=left, when=when.strftime("%Y-%m"), **params))
