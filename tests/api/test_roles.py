@@ -76,6 +76,26 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
                         'input: {items: [{resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}]}) '
                         '{ id } }', {}, STAFF),
     "adoptPlan": ('mutation { adoptPlan(conferenceId: "conf-roles") { created } }', {}, STAFF),
+    # staff and the case (issue 18 parts 1, 2)
+    "staff": ("query { staff { id name role } }", {}, STAFF),
+    "addStaff": ('mutation { addStaff(input: {name: "이수진", role: CASEWORKER, regionId: "gg-suwon"}) '
+                 '{ id } }', {}, frozenset({"coordinator"})),
+    "disableStaff": ('mutation { disableStaff(id: "stf-roles") { id active } }', {},
+                     frozenset({"coordinator"})),
+    "households": ("query { households(first: 5) { totalCount edges { node { id caseStatus } } } }", {},
+                   STAFF),
+    "updateHousehold": ('mutation { updateHousehold(id: "hh-0001", input: {size: 5}) { id size } }', {},
+                        STAFF),
+    "updateNeed": ('mutation { updateNeed(id: "need-0001-rent", input: {severity: 4}) { id severity } }', {},
+                   STAFF),
+    "assignCaseManager": ('mutation { assignCaseManager(householdId: "hh-0001", staffId: "stf-roles") '
+                          '{ id caseManagerId } }', {}, STAFF),
+    "setCaseStatus": ('mutation { setCaseStatus(householdId: "hh-0001", status: MONITORING) '
+                      '{ id caseStatus } }', {}, STAFF),
+    "closeCase": ('mutation { closeCase(householdId: "hh-0001", reason: RESOLVED) { id caseStatus } }', {},
+                  STAFF),
+    "reopenCase": ('mutation { reopenCase(householdId: "hh-0001", reason: "재위기") { id caseStatus } }', {},
+                   STAFF),
 }
 #: name -> documents a coordinator runs first (anonymising needs a household whose needs are met)
 SETUP = {"anonymizeHousehold": ['mutation { setNeedStatus(id: "need-0003-edu", status: MET) { id } }']}
@@ -87,6 +107,11 @@ _DECIDED = _CONF + ['mutation { updateConference(id: "conf-roles", input: {statu
                     '{items: [{resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}]}) { id } }']
 SETUP.update({"conference": _CONF, "updateConference": _CONF, "decideHousehold": _CONF,
               "adoptPlan": _DECIDED})
+#: a case worker of gg-suwon on the staff, and a closed case to reopen (staff and case rows)
+_STAFF = ['mutation { addStaff(input: {id: "stf-roles", name: "김민지", role: CASEWORKER, '
+          'regionId: "gg-suwon"}) { id } }']
+SETUP.update({"disableStaff": _STAFF, "assignCaseManager": _STAFF,
+              "reopenCase": ['mutation { closeCase(householdId: "hh-0001", reason: MOVED) { id } }']})
 
 
 def test_the_table_covers_the_whole_contract():
@@ -95,6 +120,17 @@ def test_the_table_covers_the_whole_contract():
     s = schema._schema
     served = set(s.query_type.fields) | set(s.mutation_type.fields)
     assert served == set(OPERATIONS)
+
+
+def test_every_served_operation_is_in_the_table_and_each_row_is_served():
+    """The served schema (the contract plus every addition), not only the contract file's
+    operations: an operation added without a row here fails, naming it."""
+    from schema.build import schema
+
+    s = schema._schema
+    served = set(s.query_type.fields) | set(s.mutation_type.fields)
+    assert sorted(served - set(OPERATIONS)) == [], "operations served without a row in OPERATIONS"
+    assert sorted(set(OPERATIONS) - served) == [], "rows of OPERATIONS the schema does not serve"
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -147,6 +183,20 @@ OUT_OF_SCOPE = [
      'regionIds: ["gg"]}) { id } }', "partner-medical", "FORBIDDEN"),
     ('mutation { registerService(input: {id: "svc-gg-clinic", name: "x", providerId: "org-gg-bar", '
      'domains: [LEGAL], regionIds: ["gg"]}) { id } }', "partner-bar", "FORBIDDEN"),
+    # the case: another region's households, known region or not
+    ('query { households(regionId: "gg-seongnam") { totalCount } }', "caseworker", "FORBIDDEN"),
+    ('query { households(regionId: "gg-nowhere") { totalCount } }', "caseworker", "FORBIDDEN"),
+    ('query { households(regionId: "gg-suwon") { totalCount } }', "caseworker-sn", "FORBIDDEN"),
+    ('query { staff(regionId: "gg-seongnam") { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { updateHousehold(id: "hh-0002", input: {size: 2}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { updateNeed(id: "need-0002-care", input: {severity: 1}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { assignCaseManager(householdId: "hh-0002", staffId: "stf-x") { id } }', "caseworker",
+     "FORBIDDEN"),
+    ('mutation { setCaseStatus(householdId: "hh-0002", status: MONITORING) { id } }', "caseworker",
+     "FORBIDDEN"),
+    ('mutation { closeCase(householdId: "hh-0002", reason: RESOLVED) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { closeCase(householdId: "hh-0001", reason: RESOLVED) { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('mutation { reopenCase(householdId: "hh-0001", reason: "x") { id } }', "caseworker-sn", "FORBIDDEN"),
 ]
 
 
