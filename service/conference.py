@@ -655,6 +655,14 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
 # adoption
 
 
+_KIND_KO = {"REGULAR": "정례 사례회의", "EMERGENCY": "긴급 사례회의", "SOLUTION_COMMITTEE": "솔루션위원회"}
+
+
+def _referral_reason(c: Conference) -> str:
+    """The reason for referral a partner reads in its inbox: which conference decided it."""
+    return f"{c.date} {_KIND_KO.get(c.kind, c.kind)} 결정 ({c.id})"
+
+
 def referral_id(conference_id: str, household_id: str, index: int) -> str:
     """The referral an adopted item becomes: the same id every time (a retry creates nothing twice)."""
     rid = f"ref-{conference_id}-{household_id}-{index + 1}"
@@ -711,7 +719,8 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
         d = c.decisions[hid]
         for i, it in enumerate(d.items):
             ref = writes.new_referral(store, p, id=referral_id(c.id, hid, i), household_id=hid,
-                                      resource_id=it.resource_id, need_ids=list(it.need_ids))
+                                      resource_id=it.resource_id, need_ids=list(it.need_ids),
+                                      reason=_referral_reason(c))
             plan.append((hid, i, it, ref))
     written: list[Referral] = []
     created: list[str] = []
@@ -725,7 +734,7 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
             d = c.decisions[hid]
             if uow.get("Referral", ref.id) is not None:  # adopted before: the same referral, or CONFLICT
                 try:
-                    written.append(writes.stage_referral(uow, store, p, ref))
+                    written.append(writes.stage_referral(uow, store, p, ref, on=on))
                 except DolbomError as e:
                     raise _fail(e, f, hid) from None
                 waived[ref.id] = tuple(x for x in d.exceptions if x.resource_id == it.resource_id)
@@ -768,7 +777,7 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
                         raise ConflictError(f, f"household {hid!r}: the MOU {svc.agreement_id} of {svc.id} "
                                                f"has no quota left for this item ({Reason.QUOTA_USED.value})")
             try:
-                written.append(writes.stage_referral(uow, store, p, ref))
+                written.append(writes.stage_referral(uow, store, p, ref, on=on))
             except DolbomError as e:
                 raise _fail(e, f, hid) from None
             created.append(ref.id)
