@@ -64,6 +64,8 @@ from strawberry.types import ExecutionResult
 
 from graph.errors import DolbomError
 from graph.store import Store
+from i18n import LOCALES
+from i18n.locale import negotiate, normalise
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import INTERNAL_MESSAGE, map_errors
@@ -73,6 +75,7 @@ from service.principal import Principal
 from service.settings import Settings
 
 from . import body
+from .hsds import routes as hsds_routes
 from .middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware, json_error
 
 log = logging.getLogger("dolbom.api")
@@ -81,6 +84,15 @@ log = logging.getLogger("dolbom.api")
 STATIC = Path(__file__).resolve().parent / "static"
 
 Authenticate = Callable[[Store, str | None], Principal]
+
+
+def request_locale(request: Request, settings: Settings) -> str:
+    """The language of a request's messages: ``?locale=``, else ``Accept-Language``, else
+    ``DOLBOM_LOCALE`` (docs/locale.md). A ``locale`` naming no supported language is a 400."""
+    explicit = request.query_params.get("locale")
+    if explicit is not None and normalise(explicit) is None:
+        raise ViewRefusal(400, f"locale: must be one of {', '.join(LOCALES)} (got {explicit[:20]!r})")
+    return negotiate(explicit, request.headers.get("accept-language"), settings.locale)
 StoreOrFactory = Store | Callable[[], Store]
 
 
@@ -245,7 +257,7 @@ class DolbomGraphQL(GraphQL):
         state = request.scope.get("state") or {}
         ctx = Context(store=self.holder.get(), principal=state.get("principal") or Principal.anonymous(),
                       settings=self.settings, request_id=state.get("request_id"),
-                      request=request, response=response)
+                      request=request, response=response, locale=request_locale(request, self.settings))
         request.scope.setdefault("state", {})["context"] = ctx
         return ctx
 
@@ -258,9 +270,10 @@ class DolbomGraphQL(GraphQL):
         note the households the request showed in the audit trail."""
         if isinstance(result, _Encoded):  # processed already, off the loop
             return result
-        if result.errors:
-            result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"))
         ctx = (request.scope.get("state") or {}).get("context")
+        if result.errors:
+            result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"),
+                                       ctx.locale if ctx is not None else self.settings.locale)
         if ctx is not None and ctx.households_read:
             await run_in_threadpool(audit.record, ctx.store, ctx.principal, "read", "Household",
                            ctx.households_read, ctx.request_id)
@@ -287,7 +300,12 @@ class GraphQLEndpoint:
                 await self._unavailable(e, rid, scope, receive, send)
                 return
             ext = {"code": "UNAUTHENTICATED", "requestId": rid}
-            response = JSONResponse({"data": None, "errors": [{"message": e.message, "extensions": ext}]},
+            try:
+                locale = request_locale(request, self.view.settings)
+            except ViewRefusal:
+                locale = self.view.settings.locale
+            text = e.localized(locale) if e.code == "UNAUTHENTICATED" else e.message
+            response = JSONResponse({"data": None, "errors": [{"message": text, "extensions": ext}]},
                                     status_code=401, headers={"WWW-Authenticate": 'Bearer realm="dolbom"'})
             await response(scope, receive, send)
             return
@@ -360,6 +378,7 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
             Route("/graphql", endpoint),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *hsds_routes(holder.get, authenticate or tokens.authenticate),  # /hsds/: docs/hsds.md
             Mount("/network", StaticFiles(directory=STATIC / "network", html=True), name="network"),
         ],
         middleware=middleware,
