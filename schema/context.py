@@ -32,6 +32,8 @@ class Context:
     loaders: Loaders | None = None
     #: households whose data this request showed: one audit entry at its end
     households_read: set[str] = field(default_factory=set)
+    #: the language of this request's messages, "ko" or "en" (i18n.locale.negotiate; api/app.py)
+    locale: str = "ko"
 
     def __post_init__(self) -> None:
         if self.loaders is None:

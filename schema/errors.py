@@ -12,6 +12,12 @@
   message; the exception and its traceback are logged with the request id,
   which the client gets as ``extensions.requestId``. No traceback ever
   reaches a client.
+
+Messages are in the request's language (``info.context.locale``: ``?locale=``,
+``Accept-Language``, ``DOLBOM_LOCALE``; Korean by default): a domain error
+raised with an :class:`i18n.Message` is rendered in it, plain English text
+gets the Korean sentence of its code first (``error.code.*``); the codes and
+``extensions`` never change with the language.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
 from graph.errors import DolbomError
+from i18n import render
 
 log = logging.getLogger("dolbom.api")
 
@@ -47,8 +54,8 @@ def storage_full(e: BaseException | None) -> bool:
         e, seen = e.__cause__ or e.__context__, seen + 1
     return False
 
-def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
-    """The client-safe form of one error (see the module docstring)."""
+def map_error(error: GraphQLError, request_id: str | None, locale: str = "en") -> GraphQLError:
+    """The client-safe form of one error, its message in ``locale`` (see the module docstring)."""
     original = error.original_error
     done = (error.extensions or {}).get("code")
     if original is None and done in CODES:  # mapped already (or raised with its code)
@@ -57,24 +64,24 @@ def map_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
         return error
     ext: dict[str, Any] = {}
     if original is None or isinstance(original, GraphQLError):
-        message = error.message
+        message = render("error.code.BAD_USER_INPUT", locale, detail=error.message)
         code = "BAD_USER_INPUT"
     elif isinstance(original, DolbomError) and original.code in CODES and original.code != "INTERNAL":
-        message = str(original)
+        message = original.localized(locale)
         code = original.code
         if original.field:
             ext["field"] = original.field
     elif storage_full(original):
         where = ".".join(map(str, error.path or ())) or "-"
         log.error("storage full (request %s) at %s: %s", request_id, where, original)
-        message, code = STORAGE_FULL_MESSAGE, "INTERNAL"
+        message, code = render("error.storage_full", locale), "INTERNAL"
         ext["reason"] = "STORAGE_FULL"
     else:
         log.error(
             "INTERNAL error (request %s) at %s: %s", request_id, ".".join(map(str, error.path or ())) or "-",
             original, exc_info=(type(original), original, original.__traceback__),
         )
-        message, code = INTERNAL_MESSAGE, "INTERNAL"
+        message, code = render("error.internal", locale), "INTERNAL"
     ext["code"] = code
     if request_id:
         ext["requestId"] = request_id
@@ -90,9 +97,10 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if isinstance(result, (GraphQLExecutionResult, StrawberryExecutionResult)) and result.errors:
             rid = getattr(self.execution_context.context, "request_id", None)
-            result.errors = map_errors(result.errors, rid)
+            locale = getattr(self.execution_context.context, "locale", "en")
+            result.errors = map_errors(result.errors, rid, locale)
 
 
-def map_errors(errors: list[GraphQLError], request_id: str | None) -> list[GraphQLError]:
+def map_errors(errors: list[GraphQLError], request_id: str | None, locale: str = "en") -> list[GraphQLError]:
     """:func:`map_error` over a list (errors already mapped are kept as they are)."""
-    return [map_error(e, request_id) for e in errors]
+    return [map_error(e, request_id, locale) for e in errors]
