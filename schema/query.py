@@ -18,6 +18,7 @@ from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, 
 from .cases import CasesQuery
 from .conference import ConferenceQuery
 from .enums import Domain, NodeKind
+from .inbox import InboxQuery
 from .pool import run_heavy
 from .types import (
     Allocation,
@@ -36,6 +37,7 @@ from .types import (
     ServiceEdge,
     ServicePackage,
 )
+from .whatif import WhatIfQuery
 
 R = TypeVar("R", bound=model.Record)
 
@@ -48,7 +50,7 @@ async def _record(info: Info, kind: type[R], key: str, field: str = "id") -> R:
 
 
 @strawberry.type
-class Query(CasesQuery, ConferenceQuery):
+class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery):
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
         return Region.of(await _record(info, model.Region, id))

@@ -30,6 +30,14 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "overlaps": ('query { overlaps(regionId: "gg-suwon") { domain } }', {}, STAFF),
     "network": ('query { network(regionId: "gg-suwon") { nodes { id } } }', {}, STAFF),
     "allocate": ('query { allocate(householdIds: ["hh-0001"]) { optimal } }', {}, STAFF),
+    "whatWouldItTake": ('query { whatWouldItTake(householdId: "hh-0001") { reruns } }', {}, STAFF),
+    "whatWouldItTakeForPlan": ('query { whatWouldItTakeForPlan(householdIds: ["hh-0001"]) '
+                               '{ takes { reruns } } }', {}, STAFF),
+    "recruitment": ('query { recruitment(regionId: "gg-suwon") { candidates } }', {}, STAFF),
+    "whatIf": ('query { whatIf(regionId: "gg-suwon", changes: [{kind: RETIRE, serviceId: "svc-gg-clinic"}]) '
+               '{ households } }', {}, STAFF),
+    "fairness": ('query { fairness(regionId: "gg-suwon") { regionId coverage } }', {}, STAFF),
+    "burnDown": ('query { burnDown(regionId: "gg-suwon") { id left } }', {}, STAFF),
     "upsertRegion": ('mutation { upsertRegion(input: {id: "gg-suwon-new", name: "새동", level: DONG, '
                      'parentId: "gg-suwon"}) { id } }', {}, frozenset({"coordinator"})),
     "registerOrganization": ('mutation { registerOrganization(input: {id: "org-new", name: "새 단체", '
