@@ -32,6 +32,7 @@ built in memory first, then each is written to a temporary file and renamed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -119,6 +120,9 @@ class ExportReport:
 
 class _Builder:
     def __init__(self, store: Store) -> None:
+        #: ``service_capacity.updated``: the counts are Dolbom's live ones, as of the day of the export
+        #: (midnight UTC, so two exports of one day stay byte-identical)
+        self.updated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT00:00:00Z")
         self.regions: dict[str, Region] = {r.id: r for r in store.list("Region") if isinstance(r, Region)}
         self.tables: dict[str, list[dict[str, Any]]] = {
             t: [] for t in ("organization", "service", "service_area", "cost_option", "service_capacity",
@@ -211,7 +215,7 @@ class _Builder:
         if svc.capacity is not None:
             cap = {"id": _uid("service_capacity", sid), "service_id": sid, "unit_id": UNIT["id"],
                    "maximum": svc.capacity, "available": svc.available,
-                   "description": "기간당 정원 (places per period)"}
+                   "description": "기간당 정원 (places per period)", "updated": self.updated}
             self.tables["service_capacity"].append(cap)
             if not self.tables["unit"]:
                 self.tables["unit"].append(UNIT)

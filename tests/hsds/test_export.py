@@ -42,8 +42,10 @@ def test_sample_records_export_validates(make_store, tmp_path, validators):
     assert jobs["id"] == hsds_id("Service", "svc-suwon-jobs")
     assert jobs["organization_id"] == hsds_id("Organization", "org-suwon-job")
     codes = sorted(a["taxonomy_term"]["code"] for a in jobs["attributes"])
-    assert codes == ["CASH", "EMPLOYMENT", "INCOME", "UNEMPLOYED", "job-placement", "job-seeker-allowance",
-                     "max_income_percent"]
+    assert codes == ["CASH", "EMPLOYMENT", "INCOME", "UNEMPLOYED", "dolbom-id", "job-placement",
+                     "job-seeker-allowance", "max_income_percent"]
+    ids = [a["value"] for a in jobs["attributes"] if a["taxonomy_term"]["taxonomy"] == "dolbom-identifier"]
+    assert ids == ["svc-suwon-jobs"]
     ceilings = [a["value"] for a in jobs["attributes"] if a["taxonomy_term"]["code"] == "max_income_percent"]
     assert ceilings == ["100"]
     assert [(a["name"], a["description"]) for a in jobs["service_areas"]] == [("수원시", "경기도 수원시")]
