@@ -1,4 +1,4 @@
-"""Open Referral HSDS 3.0 import and export: the one place to import them from.
+"""Open Referral HSDS 3.0/3.1 import and export: the one place to import them from.
 
 * :func:`import_hsds` (``dolbom import-hsds``) — :mod:`loaders.hsds_import`;
   forms read: :mod:`loaders.hsds_read`; the term table: :mod:`loaders.hsds_mapping`.

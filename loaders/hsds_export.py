@@ -1,4 +1,4 @@
-"""``export_hsds``: the store's organizations and services as HSDS 3.0.
+"""``export_hsds``: the store's organizations and services as HSDS 3.1.
 
 Writes, into ``out_dir``:
 
@@ -23,7 +23,13 @@ is one is written as is, any other becomes ``uuid5(namespace, "Label:id")``,
 the same on every export. ``dolbom import-hsds`` reads the output back to the
 same organizations and services.
 
-HSDS 3.0 has no place for capacity, places used, lead time, exclusions or
+Ids: each organization and service also carries its Dolbom id (attribute of
+taxonomy ``dolbom-identifier``), which the import reads back; an
+organization's regions are attributes of taxonomy ``dolbom-region``, a
+service's regions service areas without an extent; capacity is 3.1's
+``service_capacity``; an unknown cost has no cost option.
+
+HSDS has no place for lead time, exclusions or
 agreements, nor for volunteers, households, needs and referrals: the report
 counts what was left out. Every file is complete or absent: documents are
 built in memory first, then each is written to a temporary file and renamed.
@@ -104,7 +110,7 @@ class ExportReport:
     out_dir: str
     #: file name -> how many objects (rows) it holds
     written: dict[str, int] = field(default_factory=dict)
-    #: what HSDS 3.0 cannot carry: "Service.capacity" -> how many records had a value
+    #: what HSDS cannot carry: "Service.leadTimeDays" -> how many records had a value
     not_exported: dict[str, int] = field(default_factory=dict)
 
     def format(self) -> str:
@@ -112,7 +118,7 @@ class ExportReport:
         for name, n in self.written.items():
             out.append(f"  {name}: {n}")
         if self.not_exported:
-            out.append("  not exported (HSDS 3.0 has no place for it):")
+            out.append("  not exported (HSDS has no place for it):")
             for what, n in self.not_exported.items():
                 out.append(f"    {what}: {n}")
         return "\n".join(out) + "\n"
@@ -329,7 +335,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def export_hsds(store: Store, out_dir: str | Path, *, csv: bool = True) -> ExportReport:
-    """Write the store's organizations and services as HSDS 3.0 (see the module docstring)."""
+    """Write the store's organizations and services as HSDS 3.1 (see the module docstring)."""
     out = Path(out_dir)
     orgs, services, tables, lost = build_hsds(store)
     files: dict[Path, str] = {

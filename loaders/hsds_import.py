@@ -1,4 +1,4 @@
-"""``import_hsds``: HSDS 3.0 organizations and services into the store.
+"""``import_hsds``: HSDS 3.0 and 3.1 organizations and services into the store.
 
 What becomes what (the full table is in ``docs/hsds.md``):
 
@@ -23,7 +23,13 @@ What becomes what (the full table is in ``docs/hsds.md``):
   region under that parent (id ``hsds-<uuid5>``, level one below the parent),
   named after the area's name (else its description).
 
-What HSDS 3.0 cannot say (capacity, places used, lead time, exclusions, the
+Ids: the Dolbom id Dolbom's export wrote beside an object (taxonomy
+``dolbom-identifier``), else a stored record's earlier export id, else the
+HSDS id as it is. Cost: unknown (None) when no option has an amount; another
+currency is kept as given. 3.1 ``service_capacity``: capacity and places
+used for a new service; a stored one keeps its own, a difference reported.
+
+What HSDS cannot say (lead time, exclusions, the
 agreement, an organization's sector when only guessed; tags and form when no
 term names them) keeps the value already
 stored, so a re-import never wipes what coordinators added. Whatever cannot be

@@ -1,4 +1,4 @@
-"""Read HSDS 3.0 into flat tables, whatever form it arrives in.
+"""Read HSDS 3.0 and 3.1 into flat tables, whatever form it arrives in (older versions refused).
 
 Forms understood (``path`` is a file or a directory):
 
@@ -9,16 +9,19 @@ Forms understood (``path`` is a file or a directory):
   table name (``{"services": [...], ...}``);
 * a directory with ``datapackage.json`` and one CSV per table (the tabular
   data package), or ``datapackage.json`` itself;
-* a directory without ``datapackage.json``: every ``*.json`` file in it, in
-  name order (what ``dolbom export-hsds`` writes).
+* a directory without ``datapackage.json``: every ``*.json`` and ``*.csv``
+  file in it, in name order (what ``dolbom export-hsds`` writes; a CSV folder
+  as the UK profile publishes it).
 
 Objects nest as the compiled schemas nest them (a service with its
 ``organization``, ``service_areas``, ``service_at_locations`` -> ``location``,
 ``cost_options``, ``attributes`` -> ``taxonomy_term``); nesting is flattened
 into the tables with the links the nesting implies. The same object met
 twice (an organization repeated in every service) is merged; met twice with
-different values it is an error naming both places. Tables Dolbom has no
-counterpart for (phones, schedules, contacts, ...) are counted, not kept.
+different values in a field Dolbom imports (:data:`USED`) it is an error
+naming both places. Tables Dolbom has no counterpart for (phones, schedules,
+contacts, ...) and fields it does not import are counted, not kept, and not
+checked: such a table that cannot be read is listed, never aborting.
 
 Every error is a :class:`loaders.hsds_mapping.HsdsError` naming the file,
 the place in it (JSON path or CSV line) and the field.
