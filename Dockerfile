@@ -1,6 +1,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md LICENSE ./
+COPY i18n i18n
 COPY graph graph
 COPY matching matching
 COPY loaders loaders

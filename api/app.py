@@ -11,7 +11,8 @@ created that way). The request path:
 3. :class:`api.middleware.BodyLimitMiddleware` — 413 past ``max_body_bytes``,
    408 when the body does not arrive within ``body_timeout`` seconds;
 4. CORS when ``cors_origins`` is set;
-5. ``/network/``: the coordinators' network page (static files);
+5. ``/network/``: the coordinators' network page (static files); ``/graphiql/``: GraphiQL's
+   vendored files (the IDE page is GET ``/graphql`` in a browser; nothing from a CDN);
 6. ``/graphql``: ``Authorization: Bearer <token>`` → :class:`Principal`
    (``service.tokens.authenticate``; a wrong token is HTTP 401 with a GraphQL
    error coded UNAUTHENTICATED), then strawberry's ASGI view with a fresh
@@ -115,6 +116,11 @@ _GRACE = 0.25
 _CACHED_QUERY = 20_000
 
 
+@functools.lru_cache(maxsize=1)
+def _ide_page() -> str:
+    return (STATIC / "graphiql" / "index.html").read_text(encoding="utf-8")
+
+
 @functools.lru_cache(maxsize=256)
 def _cached_operations(query: str, max_tokens: int) -> tuple[tuple[str | None, str, frozenset[str]], ...]:
     return _parsed_operations(query, max_tokens)
@@ -173,6 +179,11 @@ class DolbomGraphQL(GraphQL):
                          allow_queries_via_get=True)
         self.holder = holder
         self.settings = settings
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL from this server's own files (api/static/graphiql), never a CDN."""
+        return _ide_page()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -380,6 +391,9 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
             Route("/readyz", readyz, methods=["GET"]),
             *hsds_routes(holder.get, authenticate or tokens.authenticate),  # /hsds/: docs/hsds.md
             Mount("/network", StaticFiles(directory=STATIC / "network", html=True), name="network"),
+            # GraphiQL's vendored scripts (the page itself is GET /graphql, also /graphiql/)
+            *([Mount("/graphiql", StaticFiles(directory=STATIC / "graphiql", html=True), name="graphiql")]
+              if settings.graphiql else []),
         ],
         middleware=middleware,
         exception_handlers={HTTPException: refused},

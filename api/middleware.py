@@ -99,8 +99,11 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; "
             "style-src 'self' 'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='; img-src 'self' data:; "
             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             "frame-ancestors 'none'")
-#: GraphiQL loads its scripts from a CDN and runs inline ones: it may only not be framed
-IDE_CSP = "frame-ancestors 'none'"
+#: GraphiQL, vendored (api/static/graphiql): scripts, styles and requests to this server only.
+#: Its editors set styles from script (allowed by CSP) and GraphiQL's stylesheet embeds its icons as data:
+IDE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
+           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 #: JSON answers: nothing to load, never framed
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -119,13 +122,14 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         page = (scope.get("path") or "").startswith("/network")
+        ide = (scope.get("path") or "").startswith("/graphiql")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or ())
                 names = {k.lower() for k, _ in headers}
                 html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
-                csp = PAGE_CSP if page else IDE_CSP if html else API_CSP
+                csp = PAGE_CSP if page else IDE_CSP if html or ide else API_CSP
                 for name, value in ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
                                     (b"referrer-policy", b"no-referrer"),
                                     (b"content-security-policy", csp.encode())):

@@ -8,8 +8,8 @@ import pytest
 from service.settings import Settings
 
 MISSING = 'query { matchPackages(householdId: "no-such-household") { rank } }'
-BAD_ID = ('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon", size: 0, incomePercent: 50, '
-          'urgency: GENERAL}) { id } }')
+BAD_ID = ('mutation { createHousehold(input: {id: "hh-new", regionId: "gg-suwon", size: 0, '
+          'incomePercent: 50, urgency: GENERAL}) { id } }')
 
 
 def post(client, query: str, *, headers: dict[str, str] | None = None, params: str = "") -> dict:
