@@ -37,8 +37,8 @@ WHATIF_CATALOGUE: dict[str, dict[str, str]] = {
     "take.move": {
         "en": "{domain}: move household {other}'s referral from {name} to {alternative} (free places, same "
               "form and type of help), which frees a place at {name}.",
-        "ko": "{domain}: 가구 {other}의 의뢰를 {name}에서 {alternative}(자리 있음, 같은 지원형태·유형)(으)로 "
-              "옮기면 {name}에 자리가 생깁니다.",
+        "ko": "{domain}: 가구 {other}의 의뢰를 {name}에서 다른 자원({alternative}: 자리 있음, 같은 "
+              "지원형태·유형)으로 옮기면 {name}에 자리가 생깁니다.",
     },
     "take.none": {
         "en": "{domain}: no single change of the kinds considered covers it.",
