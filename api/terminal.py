@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+from i18n import LOCALES
+from i18n.locale import normalise
 
 DB_HELP = ("embedded database file, which must exist (`dolbom init` makes one; default: $DOLBOM_DB or "
            "dolbom.db; NEO4J_URI selects Neo4j instead)")
@@ -42,3 +46,14 @@ def date_arg(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD (got {text!r})") from None
+
+
+def default_lang() -> str:
+    """The CLI's language when ``--lang`` is not given: ``DOLBOM_LOCALE``, else Korean."""
+    return normalise(os.environ.get("DOLBOM_LOCALE")) or "ko"
+
+
+def lang_arg(p: argparse.ArgumentParser) -> None:
+    """``--lang ko|en`` (``--locale`` is the older spelling) for headers, labels and messages."""
+    p.add_argument("--lang", "--locale", dest="lang", choices=LOCALES, default=default_lang(),
+                   help="language of headers, labels and messages: ko or en (default: $DOLBOM_LOCALE or ko)")

@@ -20,10 +20,11 @@ def db(sample_db):
     return sample_db
 
 
-def run(*argv):
+def run(*argv, lang="en"):
+    """The CLI in English (its default is Korean: tests/test_report_spreadsheets.py); CSV without its BOM."""
     out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
+    code = main([*argv, "--lang", lang], out=out)
+    return code, out.getvalue().removeprefix("\ufeff")
 
 
 def test_coverage_json_csv_and_table_agree_with_the_function(db):
@@ -34,13 +35,13 @@ def test_coverage_json_csv_and_table_agree_with_the_function(db):
     code, text = run("report", "coverage", "--format", "csv", "--on", "2026-11-23", "--db", db)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(cells)
-    assert rows[0].keys() == {"REGION", "DOMAIN", "OPEN", "UNCOVERED", "NOTHING", "SHORT", "UNMET",
-                              "SERVICES", "FREE"}
-    assert sum(int(r["UNCOVERED"]) for r in rows) == sum(c.uncovered_needs for c in cells) > 0
+    assert rows[0].keys() == {"region", "domain", "open", "uncovered", "nothing", "short", "unmet",
+                              "services", "free"}
+    assert sum(int(r["uncovered"]) for r in rows) == sum(c.uncovered_needs for c in cells) > 0
     code, text = run("report", "coverage", "--on", "2026-11-23", "--db", db)
     lines = text.splitlines()
-    assert code == 0 and lines[0].split() == ["REGION", "DOMAIN", "OPEN", "UNCOVERED", "NOTHING", "SHORT",
-                                              "UNMET", "SERVICES", "FREE"]
+    assert code == 0 and lines[0].split() == ["region", "domain", "open", "uncovered", "nothing", "short",
+                                              "unmet", "services", "free"]
     assert len(lines) - 3 == sum(1 for c in cells if c.open_needs or c.services)
     nothing = sum(1 for c in cells if c.missing_needs)
     short = sum(1 for c in cells if c.short_of_places)
@@ -85,8 +86,8 @@ def test_overlaps_are_short_by_default_most_redundant_first_and_all_on_request(t
     assert [g["redundancy"] for g in groups] == sorted((g["redundancy"] for g in groups), reverse=True)
     code, text = run("report", "overlaps", "--top", "1", "--db", db)
     lines = text.splitlines()
-    assert code == 0 and lines[0].split()[:7] == ["REGION", "FORM", "TAG", "SERVICES", "CAPACITY", "DEMAND",
-                                                  "REDUNDANCY"]
+    assert code == 0 and lines[0].split()[:7] == ["region", "form", "tag", "services", "capacity", "demand",
+                                                  "redundancy"]
     assert lines[-1] == f"1 of {len(groups)} groups, most redundant first; --all for every one"
     code, text = run("report", "overlaps", "--all", "--format", "csv", "--db", db)
     assert code == 0 and len(list(csv.reader(io.StringIO(text)))) == 1 + len(groups)
@@ -118,7 +119,7 @@ def test_overlaps_and_network(db):
     assert {n["kind"] for n in data["nodes"]} == {"ORGANIZATION", "SERVICE"}
     assert data["analytics"] == analytics(g).as_dict()
     code, text = run("report", "network", "--db", db)
-    assert code == 0 and text.startswith("ORGANIZATION") and "resources nobody is referred to:" in text
+    assert code == 0 and text.startswith("organization") and "resources nobody is referred to:" in text
     code, text = run("report", "network", "--format", "csv", "--db", db)
     assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(analytics(g).organizations)
 

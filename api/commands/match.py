@@ -7,11 +7,11 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
-from api.terminal import DB_HELP, date_arg, pad
+from api.terminal import DB_HELP, date_arg, lang_arg, pad
 from graph.factory import open_store
 from graph.model import Domain
 from matching import DEFAULT_POLICY, MatchResult
-from matching.messages import LOCALES, render, word
+from matching.messages import render, word
 from service.analysis import match_result
 from service.principal import Principal
 
@@ -28,7 +28,8 @@ def write_table(result: MatchResult, out: TextIO, locale: str = "en") -> None:
     out.write(render("cli.header", locale, household=result.household_id, packages=len(result.packages),
                      on=result.on.isoformat(), candidates=result.candidate_count,
                      engine=result.engine) + "\n")
-    cols = (("NEEDS", 28), ("RESOURCE", 34), ("PROVIDER", 20), ("COST", 7))
+    widths = (("needs", 28), ("resource", 34), ("provider", 20), ("cost", 7))
+    cols = tuple((render(f"col.{c}", locale), w) for c, w in widths)
     for p in result.packages:
         proof = "" if p.optimal else render("cli.not_proven", locale)
         out.write("\n" + render("cli.package", locale, rank=p.rank, cost=f"{p.cost:.2f}",
@@ -54,12 +55,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     policy = DEFAULT_POLICY if args.time_limit is None else DEFAULT_POLICY.with_(time_limit=args.time_limit)
     with open_store(args.db) as store:
         result = match_result(store, Principal.local(), args.household_id, args.limit, max_limit=MAX_LIMIT,
-                              on=args.on, policy=policy, locale=args.locale)
+                              on=args.on, policy=policy, locale=args.lang)
     if args.json:
         json.dump(result.as_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        write_table(result, out, args.locale)
+        write_table(result, out, args.lang)
     return 0
 
 
@@ -90,8 +91,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--limit", type=_limit, default=3, help="how many alternative packages (default 3)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--on", type=date_arg, help="the day agreements must be in force (default: today)")
-    p.add_argument("--locale", choices=LOCALES, default="en",
-                   help="language of reasons and flags (default en)")
+    lang_arg(p)
     p.add_argument("--time-limit", type=_seconds, dest="time_limit",
                    help=f"solver seconds for all packages (default {DEFAULT_POLICY.time_limit:g})")
     p.add_argument("--db", help=DB_HELP)

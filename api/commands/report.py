@@ -20,45 +20,54 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from api.terminal import DB_HELP, date_arg, table
+from api import spreadsheet
+from api.terminal import DB_HELP, date_arg, lang_arg, table
 from graph.errors import ValidationError
 from graph.factory import open_store
 from graph.model import Domain
 from graph.store import Store
+from i18n import render, word
+from i18n.clock import local_today, show
 from matching import CoverageCell
-from matching.messages import LOCALES
 from matching.network import NODE_KINDS
 from service import analysis, deadlines
 from service.principal import Principal
 from service.settings import Settings
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "xlsx", "json")
 
 
-def _emit(rows: list[tuple[Any, ...]], headers: tuple[str, ...], fmt: str, out: TextIO, data: Any) -> None:
+def _emit(rows: list[tuple[Any, ...]], columns: tuple[str, ...], fmt: str, out: TextIO, data: Any,
+          args: argparse.Namespace) -> None:
+    """One report's rows in the asked format; headers are ``col.<name>`` of the catalogue in ``--lang``.
+    CSV and XLSX go through :mod:`api.spreadsheet` (CSV with a BOM, formula-safe cells)."""
+    lang = args.lang
+    headers = tuple(render(f"col.{c}", lang) for c in columns)
     if fmt == "json":
         json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
-    elif fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(headers)
-        w.writerows(rows)
+    elif fmt in spreadsheet.FORMATS:
+        path = getattr(args, "output", None)
+        sheet = render(f"sheet.{args.report}", lang)
+        n = spreadsheet.write(fmt, headers, rows, out=out, path=path, sheet=sheet)
+        if path:
+            print(render("report.written", lang, rows=str(n), path=path), file=sys.stderr)
     elif rows:
         table(rows, headers, out)
     else:
-        out.write("(none)\n")
+        out.write(render("report.none", lang) + "\n")
 
 
-def _free(v: int | None) -> str:
-    return "unlimited" if v is None else str(v)
+def _free(v: int | None, lang: str = "en") -> str:
+    return render("report.unlimited", lang) if v is None else str(v)
 
 
 #: what ``--plot`` can write (matplotlib's formats that need nothing more installed)
@@ -90,7 +99,7 @@ def _hangul_font() -> str | None:
 
 
 def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, str], path: str,
-                  title: str) -> None:
+                  title: str, lang: str = "ko") -> None:
     """Two heatmaps side by side, ``rows`` (region ids) by domain, written to ``path``: needs for
     which nothing exists, and needs short of places."""
     import matplotlib
@@ -106,15 +115,17 @@ def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, s
         plt.rcParams["font.family"] = [hangul, "DejaVu Sans"]
     else:  # no font can draw the Korean names: label the rows by id alone
         names = {r: r for r in rows}
+    if not hangul and lang == "ko":  # no font can draw Hangul labels: English ones rather than boxes
+        lang = "en"
     kinds: tuple[tuple[str, Callable[[CoverageCell], int], str], ...] = (
-        ("nothing exists", lambda c: c.missing_needs, "Reds"),
-        ("not enough places", lambda c: c.short_of_places, "Oranges"))
+        (render("plot.nothing", lang), lambda c: c.missing_needs, "Reds"),
+        (render("plot.short", lang), lambda c: c.short_of_places, "Oranges"))
     fig, axes = plt.subplots(1, 2, sharey=True,
                              figsize=(3 + 1.8 * len(domains), 1.5 + 0.3 * max(1, len(rows))))
     for ax, (label, value, cmap) in zip(axes, kinds, strict=True):
         data = np.array([[value(at[r, d]) if (r, d) in at else 0 for d in domains] for r in rows])
         im = ax.imshow(data, cmap=cmap, aspect="auto", vmin=0)
-        ax.set_xticks(range(len(domains)), [d.value for d in domains], rotation=45, ha="right")
+        ax.set_xticks(range(len(domains)), [word(d, lang) for d in domains], rotation=45, ha="right")
         if len(rows) <= 40:
             for i in range(len(rows)):
                 for j in range(len(domains)):
@@ -132,60 +143,68 @@ def plot_coverage(cells: list[CoverageCell], rows: list[str], names: dict[str, s
 
 
 def run_coverage(args: argparse.Namespace, store: Store, out: TextIO) -> None:
-    cells = analysis.coverage_cells(store, Principal.local(), args.region, on=args.on)
-    headers = ("REGION", "DOMAIN", "OPEN", "UNCOVERED", "NOTHING", "SHORT", "UNMET", "SERVICES", "FREE")
+    lang = args.lang
+    on = args.on or local_today(Settings.from_env().timezone)  # today in the offices' zone, not UTC's
+    cells = analysis.coverage_cells(store, Principal.local(), args.region, on=on)
+    headers = ("region", "domain", "open", "uncovered", "nothing", "short", "unmet", "services", "free")
     shown = cells if args.format != "table" else [c for c in cells if c.open_needs or c.services]
-    rows = [(c.region_id, c.domain.value, c.open_needs, c.uncovered_needs, c.missing_needs, c.short_of_places,
-             c.unmet_needs, c.services,
-             _free(c.free_capacity) if args.format == "table" else
+    rows = [(c.region_id, c.domain.value if lang == "en" else word(c.domain, lang), c.open_needs,
+             c.uncovered_needs, c.missing_needs, c.short_of_places, c.unmet_needs, c.services,
+             _free(c.free_capacity, lang) if args.format == "table" else
              ("" if c.free_capacity is None else c.free_capacity)) for c in shown]
-    _emit(rows, headers, args.format, out, [c.as_dict() for c in cells])
+    _emit(rows, headers, args.format, out, [c.as_dict() for c in cells], args)
     if args.format == "table":
         top = [c for c in cells if c.region_id == args.region] if args.region else []
         nothing = sum(c.missing_needs for c in top) if top else sum(1 for c in cells if c.missing_needs)
         short = sum(c.short_of_places for c in top) if top else sum(1 for c in cells if c.short_of_places)
         unmet = sum(c.unmet_needs for c in top)
         if top:
-            out.write(f"\n{args.region}: nothing exists for {nothing} open needs; not enough places for "
-                      f"{short} ({unmet} of them beyond what today's places can cover: what an optimal "
-                      f"allocate leaves NOT_ENOUGH_PLACES or EXCLUDED)\n")
+            out.write("\n" + render("report.coverage.region", lang, region=args.region, nothing=str(nothing),
+                                    short=str(short), unmet=str(unmet)) + "\n")
         else:
-            out.write(f"\nblind spots: {nothing} cells where nothing exists, {short} cells short of places\n")
+            out.write("\n" + render("report.coverage.cells", lang, nothing=str(nothing), short=str(short))
+                      + "\n")
     if args.plot:
         rows_, names = analysis.heatmap_rows(store, args.region)
-        plot_coverage(cells, rows_, names, args.plot, f"Blind spots under {args.region or 'every region'}")
+        where = args.region or render("plot.every_region", lang)
+        plot_coverage(cells, rows_, names, args.plot, render("plot.title", lang, region=where), lang)
 
 
 def run_overlaps(args: argparse.Namespace, store: Store, out: TextIO) -> None:
-    groups = analysis.overlap_groups(store, Principal.local(), args.region, locale=args.locale)
+    lang = args.lang
+    groups = analysis.overlap_groups(store, Principal.local(), args.region, locale=lang)
     shown = groups if args.all else groups[:args.top]
-    rows = [(o.region_id, o.form.value, o.tag, " ".join(o.service_ids),
-             "unlimited" if o.capacity is None else o.capacity, o.demand, f"{o.redundancy:g}", o.message)
-            for o in shown]
-    headers = ("REGION", "FORM", "TAG", "SERVICES", "CAPACITY", "DEMAND", "REDUNDANCY", "MESSAGE")
-    _emit(rows, headers, args.format, out, [o.as_dict() for o in shown])
+    rows = [(o.region_id, o.form.value if lang == "en" else word(o.form, lang), o.tag,
+             " ".join(o.service_ids),
+             _free(o.capacity, lang) if o.capacity is None else o.capacity, o.demand, f"{o.redundancy:g}",
+             o.message) for o in shown]
+    headers = ("region", "form", "tag", "service_ids", "capacity", "demand", "redundancy", "message")
+    _emit(rows, headers, args.format, out, [o.as_dict() for o in shown], args)
     if args.format == "table" and len(shown) < len(groups):
-        out.write(f"\n{len(shown)} of {len(groups)} groups, most redundant first; --all for every one\n")
+        out.write("\n" + render("report.overlaps.more", lang, shown=str(len(shown)), total=str(len(groups)))
+                  + "\n")
 
 
 def run_network(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     picture, a = analysis.network_report(store, Principal.local(), args.region, args.kinds,
                                          picture=args.format == "json")
+    lang = args.lang
     if picture is not None:
-        _emit([], (), "json", out, {**picture.as_dict(), "analytics": a.as_dict()})
+        _emit([], (), "json", out, {**picture.as_dict(), "analytics": a.as_dict()}, args)
         return
-    headers = ("ORGANIZATION", "NAME", "DEGREE", "WEIGHTED", "BETWEENNESS", "COMMUNITY")
+    headers = ("organization", "name", "degree", "weighted", "betweenness", "community")
     rows = [(o.id, o.name, f"{o.degree:.4f}", f"{o.weighted_degree:g}", f"{o.betweenness:.4f}", o.community)
             for o in a.organizations]
-    _emit(rows, headers, args.format, out, None)
+    _emit(rows, headers, args.format, out, None, args)
     if args.format == "table":
-        out.write(f"\ncomponents: {len(a.components)} (largest {len(a.components[0]) if a.components else 0}"
-                  f" organizations)\n")
-        out.write(f"communities: {len(a.communities)}"
-                  + (" (betweenness estimated from a sample)" if a.sampled_betweenness else "") + "\n")
+        largest = len(a.components[0]) if a.components else 0
+        out.write("\n" + render("report.network.components", lang, count=str(len(a.components)),
+                                largest=str(largest)) + "\n")
+        out.write(render("report.network.communities", lang, count=str(len(a.communities)))
+                  + (render("report.network.sampled", lang) if a.sampled_betweenness else "") + "\n")
         out.writelines(f"  {i}: {', '.join(c[:12])}{' ...' if len(c) > 12 else ''}\n"
                        for i, c in enumerate(a.communities[:10]))
-        out.write(f"resources nobody is referred to: {len(a.unreferred)}\n")
+        out.write(render("report.network.unreferred", lang, count=str(len(a.unreferred))) + "\n")
         if a.unreferred:
             out.write("  " + ", ".join(a.unreferred[:30]) + (" ..." if len(a.unreferred) > 30 else "") + "\n")
 
@@ -198,17 +217,20 @@ def run_overdue(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     if args.format == "table":  # which clock: what "in time" meant for this report
         out.write(f"clock: {deadlines.CLOCK_NAMES[clock]} (DOLBOM_DEADLINE_CLOCK={clock})\n")
     # the case worker who opened the case, by name when the token named a person (its id beside)
-    headers = ("region", "case worker", "household", "urgency", "opened", "due", "days late", "token",
-               "case manager", "clock")
-    table = [(o.region_id, o.opened_by_name or o.opened_by or "-", o.household_id, o.urgency.value,
-              o.opened_at, o.due_at, o.days_late, o.opened_by or "-", o.case_manager_id or "-", clock)
+    headers = ("region", "case_worker", "household", "urgency", "opened", "due", "days_late", "token",
+               "case_manager", "clock")  # col.* of the catalogue, in --lang
+    tz = settings.timezone  # people read times in the offices' zone (DOLBOM_TIMEZONE); JSON keeps stored UTC
+    urgency = (lambda u: u.value) if args.lang == "en" else (lambda u: word(u, args.lang))
+    table = [(o.region_id, o.opened_by_name or o.opened_by or "-", o.household_id, urgency(o.urgency),
+              show(o.opened_at, tz), show(o.due_at, tz), o.days_late, o.opened_by or "-",
+              o.case_manager_id or "-", clock)
              for o in rows]
     data = [{"regionId": o.region_id, "openedBy": o.opened_by, "openedByName": o.opened_by_name,
              "openedByStaffId": o.opened_by_staff_id, "householdId": o.household_id,
              "urgency": o.urgency.value,
              "openedAt": o.opened_at, "dueAt": o.due_at, "daysLate": o.days_late,
              "caseManagerId": o.case_manager_id, "clock": clock} for o in rows]
-    _emit(table, headers, args.format, out, data)
+    _emit(table, headers, args.format, out, data, args)
 
 
 RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue}
@@ -223,6 +245,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError("all", "--all works with the overlaps report only")
     if args.plot:
         check_plot_path(args.plot)
+    if args.format == "xlsx" and not args.output:
+        raise ValidationError("output", "--format xlsx needs --output FILE.xlsx (a spreadsheet is not text)")
+    if args.output and args.format not in spreadsheet.FORMATS:
+        raise ValidationError("output", "--output works with --format csv or xlsx")
     with open_store(args.db) as store:
         RUNNERS[args.report](args, store, out)
     return 0
@@ -248,11 +274,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="coverage, overlaps, network and overdue reports for coordinators")
     p.add_argument("report", choices=tuple(RUNNERS), help="which report")
     p.add_argument("--region", help="a region id: report on its subtree (default: every region)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="output format (default table); csv has a UTF-8 BOM for Excel, xlsx needs --output")
+    p.add_argument("--output", metavar="FILE", help="csv/xlsx: write the spreadsheet to FILE")
     p.add_argument("--plot", metavar="FILE.png", help="coverage: also draw a heatmap of uncovered needs")
     p.add_argument("--on", type=date_arg,
                    help="coverage: the day agreements must be in force (default: today)")
-    p.add_argument("--locale", choices=LOCALES, default="en", help="overlaps: language of the messages")
+    lang_arg(p)
     p.add_argument("--top", type=_positive, default=20,
                    help="overlaps: how many groups, most redundant first (20)")
     p.add_argument("--all", action="store_true", help="overlaps: every group")

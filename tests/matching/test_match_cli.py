@@ -22,7 +22,7 @@ def run(*argv):
 
 
 def test_table(db):
-    code, text = run("match", "hh-0001", "--db", db, "--on", "2026-11-23")
+    code, text = run("match", "hh-0001", "--db", db, "--on", "2026-11-23", "--lang", "en")
     assert code == 0
     lines = text.splitlines()
     assert lines[0].startswith("Household hh-0001: 1 package(s) on 2026-11-23")
@@ -38,10 +38,14 @@ def test_table(db):
 def test_korean_table(db):
     code, text = run("match", "hh-0002", "--db", db, "--on", "2026-11-23", "--locale", "ko")
     assert code == 0 and "패키지 1" in text and "미해결: 돌봄" in text and "이미 이용 중" in text
+    default, _ = run("match", "hh-0002", "--db", db, "--on", "2026-11-23"), None
+    assert default == (code, text)  # Korean is the default (DOLBOM_LOCALE unset)
+    assert "욕구" in text and "제공 기관" in text and "NEEDS" not in text
 
 
 def test_json(db):
-    code, text = run("match", "hh-0001", "--db", db, "--on", "2026-11-23", "--json", "--limit", "2")
+    code, text = run("match", "hh-0001", "--db", db, "--on", "2026-11-23", "--json", "--limit", "2",
+                     "--lang", "en")
     assert code == 0
     data = json.loads(text)
     assert data["householdId"] == "hh-0001" and data["optimal"] is True
