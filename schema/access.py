@@ -4,10 +4,12 @@ layer). Returns domain records, never GraphQL types."""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from graph import model
 from graph.errors import NotFoundError
+from service import consent
 from service.permissions import decide_household
 from service.principal import Role
 
@@ -31,10 +33,16 @@ async def own_service_ids(info: Info) -> frozenset[str]:
 
 
 async def _own_referrals(info: Info, household_id: str) -> list[model.Referral]:
+    """The household's referrals to the partner's own services that the consent rule still lets
+    it see (service/consent.py: revoking consent hides them at once)."""
     parts = await info.context.loaders.parts.load(household_id)
     own = await own_service_ids(info)
-    return [r for r in (parts.referrals if parts else ())
+    mine = [r for r in (parts.referrals if parts else ())
             if r.resource_label == "Service" and r.resource_id in own]
+    if not mine:
+        return []
+    return await run_in_threadpool(consent.visible_referrals, info.context.store,
+                                   info.context.principal.organization_id, household_id, mine)
 
 
 async def household(info: Info, household_id: str, field: str = "householdId") -> tuple[model.Household, str]:

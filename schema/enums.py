@@ -10,6 +10,7 @@ import enum
 import strawberry
 
 from graph.model import (
+    CapacityPeriod,
     Domain,
     HouseholdTrait,
     NeedStatus,
@@ -22,6 +23,7 @@ from graph.model import (
 from matching.results import FlagKind, Reason
 
 __all__ = [
+    "CapacityPeriod",
     "Domain", "FlagKind", "HouseholdTrait", "NeedStatus", "NodeKind", "Reason", "ReferralStatus",
     "RegionLevel", "Sector", "SupportForm", "Urgency",
 ]
@@ -35,6 +37,9 @@ strawberry.enum(RegionLevel, name="RegionLevel")
 strawberry.enum(NeedStatus, name="NeedStatus")
 strawberry.enum(ReferralStatus, name="ReferralStatus")
 strawberry.enum(FlagKind, name="FlagKind")
+strawberry.enum(CapacityPeriod, name="CapacityPeriod",
+                description="What a service's capacity counts over: calendar WEEK (Monday first), MONTH or "
+                "YEAR in Korean time.")
 strawberry.enum(
     SupportForm, name="SupportForm",
     description="How a resource helps (지원형태): CASH 현금, IN_KIND 현물, VOUCHER 이용권, SERVICE 서비스.")

@@ -9,7 +9,8 @@ import strawberry
 
 from graph import taxonomy
 
-from .enums import Domain, HouseholdTrait, RegionLevel, Sector, SupportForm, Urgency
+from .consent_types import ConsentMethod
+from .enums import CapacityPeriod, Domain, HouseholdTrait, RegionLevel, Sector, SupportForm, Urgency
 
 
 def _tags(given: list[str] | None) -> list[str]:
@@ -64,10 +65,12 @@ class ServiceInput:
         default=SupportForm.SERVICE, description="How it helps (지원형태); SERVICE when not given.")
     tags: list[str] | None = strawberry.field(
         default_factory=list, description="Type tags from the taxonomy (docs/taxonomy.md).")
+    capacity_period: CapacityPeriod | None = strawberry.field(
+        default=None, description="What capacity counts over (null: places held now); docs/inbox.md.")
 
     def fields(self) -> dict[str, Any]:
         e = self.eligibility
-        return {
+        return {"capacity_period": self.capacity_period,
             "form": self.form or SupportForm.SERVICE, "tags": _tags(self.tags),
             "id": self.id, "name": self.name, "provider_id": self.provider_id, "domains": list(self.domains),
             "region_ids": list(self.region_ids),
@@ -149,7 +152,75 @@ class ReferralInput:
     household_id: strawberry.ID
     resource_id: strawberry.ID = strawberry.field(description="A Service id or a Volunteer id.")
     need_ids: list[strawberry.ID]
+    reason: str | None = strawberry.field(default=None, description="Why the household is referred: the "
+                                          "partner reads it in its inbox.")
+    hours: int | None = strawberry.field(default=None, description="Hours a week a volunteer gives it while "
+                                         "ACCEPTED (1 when not given; ignored for services).")
 
     def fields(self) -> dict[str, Any]:
         return {"id": self.id, "household_id": self.household_id, "resource_id": self.resource_id,
-                "need_ids": list(self.need_ids)}
+                "need_ids": list(self.need_ids), "reason": self.reason, "hours": self.hours}
+
+
+@strawberry.input(description="Eligibility to change: a field left out stays as it is.")
+class EligibilityUpdateInput:
+    max_income_percent: int | None = strawberry.UNSET
+    required_traits: list[HouseholdTrait] | None = strawberry.UNSET
+
+
+@strawberry.input(description="updateService: only the fields given change (null capacity: unlimited).")
+class ServiceUpdateInput:
+    name: str | None = strawberry.UNSET
+    capacity: int | None = strawberry.UNSET
+    capacity_period: CapacityPeriod | None = strawberry.UNSET
+    eligibility: EligibilityUpdateInput | None = strawberry.UNSET
+    region_ids: list[strawberry.ID] | None = strawberry.UNSET
+    lead_time_days: int | None = strawberry.UNSET
+
+    def fields(self) -> dict[str, Any]:
+        from graph.errors import ValidationError
+
+        out: dict[str, Any] = {}
+        for name in ("name", "capacity", "capacity_period", "region_ids", "lead_time_days"):
+            v = getattr(self, name)
+            if v is strawberry.UNSET:
+                continue
+            if v is None and name in ("name", "region_ids", "lead_time_days"):
+                raise ValidationError(_CAMEL[name], "cannot be null (leave it out to keep it)")
+            out[name] = list(v) if name == "region_ids" else v
+        e = self.eligibility
+        if e is not None and e is not strawberry.UNSET:
+            if e.max_income_percent is not strawberry.UNSET:
+                out["max_income_percent"] = e.max_income_percent
+            if e.required_traits is not strawberry.UNSET:
+                out["required_traits"] = list(e.required_traits or ())
+        return out
+
+
+_CAMEL = {"name": "name", "region_ids": "regionIds", "lead_time_days": "leadTimeDays"}
+
+
+@strawberry.input(description="A household's consent to share with partners: domains, organizations or both.")
+class ConsentInput:
+    id: strawberry.ID
+    domains: list[Domain] | None = strawberry.field(default_factory=list)
+    organization_ids: list[strawberry.ID] | None = strawberry.field(default_factory=list)
+    given_on: dt.date
+    method: ConsentMethod
+    note: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {"id": self.id, "domains": list(self.domains or ()),
+                "organization_ids": list(self.organization_ids or ()), "given_on": self.given_on,
+                "method": self.method, "note": self.note}
+
+
+@strawberry.input(description="An emergency override of consent for one organization.")
+class ConsentOverrideInput:
+    organization_id: strawberry.ID
+    reason: str
+    approved_by: str = strawberry.field(description="Who approved it (name or staff id).")
+
+    def fields(self) -> dict[str, Any]:
+        return {"organization_id": self.organization_id, "reason": self.reason,
+                "approved_by": self.approved_by}

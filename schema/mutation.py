@@ -16,6 +16,7 @@ from service import actions, followup, protection, writes
 from .cases import CasesMutation
 from .conference import ConferenceMutation
 from .enums import NeedStatus, ReferralStatus
+from .inbox import InboxMutation
 from .inputs import (
     AgreementInput,
     HouseholdInput,
@@ -37,7 +38,7 @@ async def _do(info: Info, op: Callable[..., Any], *args: Any, **kwargs: Any) -> 
 
 
 @strawberry.type
-class Mutation(CasesMutation, ConferenceMutation):
+class Mutation(CasesMutation, ConferenceMutation, InboxMutation):
     @strawberry.mutation
     async def upsert_region(self, info: Info, input: RegionInput) -> Region:
         return Region.of(await _do(info, writes.upsert_region, **input.fields()))
@@ -88,11 +89,13 @@ class Mutation(CasesMutation, ConferenceMutation):
                                                    ctx.request_id, **input.fields()))
 
     @strawberry.mutation(description="Moves a referral along PROPOSED → SENT → ACCEPTED → DELIVERED → CLOSED "
-                         "(or DECLINED); other moves are BAD_USER_INPUT.")
-    async def update_referral(self, info: Info, id: strawberry.ID, status: ReferralStatus) -> Referral:
+                         "(or DECLINED); other moves are BAD_USER_INPUT. reason: why it is DECLINED "
+                         "(required then); note: the outcome, with DELIVERED or CLOSED.")
+    async def update_referral(self, info: Info, id: strawberry.ID, status: ReferralStatus,
+                              reason: str | None = None, note: str | None = None) -> Referral:
         ctx = info.context
         return Referral.of(await run_in_threadpool(actions.update_referral, ctx.store, ctx.principal,
-                                                   ctx.request_id, ctx.settings, id, status))
+                                                   ctx.request_id, ctx.settings, id, status, reason, note))
 
     @strawberry.mutation(description="Case workers and coordinators: the day to check with the household "
                          "again (null clears it). DELIVERED referrals get one follow_up_days after "

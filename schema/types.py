@@ -18,12 +18,14 @@ from strawberry.types import Info
 from graph import model
 from graph import taxonomy as taxonomy_module
 from matching import results
-from service import audit, cases, followup, permissions
+from service import audit, capacity, cases, followup, permissions
 from service import staff as staff_service
 
 from . import access
 from .audit_types import ReferralMove
+from .consent_types import Consent, household_consents
 from .enums import (
+    CapacityPeriod,
     Domain,
     FlagKind,
     HouseholdTrait,
@@ -122,7 +124,6 @@ class Service:
     name: str
     domains: list[Domain]
     capacity: int | None = strawberry.field(description="Places per period; null means unlimited.")
-    available: int | None = strawberry.field(description="Places left now; null means unlimited.")
     lead_time_days: int
     cost: int = strawberry.field(description="Cost to the household, in won.")
     active: bool
@@ -133,6 +134,18 @@ class Service:
     @classmethod
     def of(cls, rec: model.Service) -> Service:
         return _of(cls, rec, cost=rec.cost_won or 0)
+
+    @strawberry.field(description="Places left now (in the current period when capacityPeriod is set); "
+                      "null means unlimited.")
+    def available(self) -> int | None:
+        if self.rec.capacity is None:
+            return None
+        return max(0, self.rec.capacity - capacity.service_used(self.rec, capacity.day_of(None)))
+
+    @strawberry.field(description="What capacity counts over: null (places held now), WEEK, MONTH or YEAR "
+                      "(docs/inbox.md).")
+    def capacity_period(self) -> CapacityPeriod | None:
+        return self.rec.capacity_period
 
     @strawberry.field(description="False when the cost is unknown or not in won: cost is then 0 and is "
                       "not a price (see costAmount and costCurrency).")
@@ -180,11 +193,15 @@ class Agreement:
     signed_on: dt.date
     expires_on: dt.date | None
     annual_quota: int | None
-    used: int
 
     @classmethod
     def of(cls, rec: model.Agreement) -> Agreement:
         return _of(cls, rec)
+
+    @strawberry.field(description="Places used in the current agreement year (it starts on signedOn and "
+                      "each anniversary; docs/inbox.md).")
+    def used(self) -> int:
+        return capacity.agreement_used(self.rec, capacity.day_of(None))
 
     @strawberry.field
     async def partner(self, info: Info) -> Organization:
@@ -363,6 +380,12 @@ class Household:
     async def referrals(self, info: Info) -> list[Referral]:
         return [Referral.of(r) for r in await access.visible_referrals(info, self.rec.id, self.access)]
 
+    @strawberry.field(description="Staff: its consents to share with partners, revoked ones too "
+                      "(docs/inbox.md).")
+    async def consents(self, info: Info) -> list[Consent]:
+        self._full("consents")
+        return await household_consents(info, self.rec.id)
+
 
 @strawberry.type
 class Referral:
@@ -371,6 +394,14 @@ class Referral:
     status: ReferralStatus
     created_at: str
     updated_at: str
+    reason: str | None = strawberry.field(description="Why the household is referred (given at creation).")
+    hours: int = strawberry.field(description="Hours a week it takes of a volunteer while ACCEPTED (1 unless "
+                                  "given); nothing for a service.")
+    decline_reason: str | None = strawberry.field(description="Why it was declined.")
+    outcome_note: str | None = strawberry.field(description="The outcome, noted on DELIVERED or CLOSED.")
+    responded_at: str | None = strawberry.field(description="When the partner first answered (ACCEPTED or "
+                                                "DECLINED); null until it has.")
+    accepted_at: str | None = strawberry.field(description="When it was last moved to ACCEPTED.")
 
     @classmethod
     def of(cls, rec: model.Referral) -> Referral:

@@ -6,24 +6,64 @@
 * Moving to ACCEPTED takes one place: a CONFLICT naming ``status`` when the
   service has none left (``used >= capacity``), when its MOU's annual quota is
   used up, or when the service is retired.
-* Moving from ACCEPTED to DECLINED gives the place back.
+* Moving from ACCEPTED to DECLINED gives the place back (when it was taken in
+  the period, or agreement year, that counts now).
 * The needs follow: a referral moving to DELIVERED makes its OPEN needs MET;
   one moving to DECLINED makes its MET needs OPEN again, unless another
   DELIVERED or CLOSED referral covers them.
 * Retiring a service declines its PROPOSED, SENT and ACCEPTED referrals and
   gives back the places of the ACCEPTED ones (DELIVERED and CLOSED keep theirs).
 
+Periods (issue 18, docs/inbox.md):
+
+* A service's ``capacity_period`` (none, WEEK, MONTH, YEAR) says what its
+  places count over. None: places held now (the rule above). WEEK, MONTH,
+  YEAR: the places taken (referrals moved to ACCEPTED) in the current
+  calendar week (Monday first), month or year, in Korean time (UTC+9);
+  ``used`` counts them and ``used_since`` names the period's first day. A
+  new period starts at zero: the counter rolls over at the first accept in
+  it, and every read here (:func:`service_used`) counts it as zero already.
+* An agreement's ``annual_quota`` counts per agreement year, which starts on
+  ``signed_on`` and on each anniversary of it (a 29 February signing has its
+  anniversaries on 1 March in other years: the year before ends on the last
+  day of February); ``used_since`` names the year's first day, and the count
+  resets exactly on the anniversary.
+* A volunteer gives ``hours_per_week``; each ACCEPTED referral to the
+  volunteer takes its ``hours`` (1 unless the referral says otherwise) for as
+  long as it stays ACCEPTED: DELIVERED, CLOSED and DECLINED free them. More
+  hours than are left is a CONFLICT naming the volunteer.
+
 All of it runs inside the caller's unit of work, which holds the store's
 single writer lock and reads the latest committed state, so the
 check-and-take cannot interleave with another request: capacity is never
-overbooked. Volunteers have no capacity counter.
+overbooked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
 from graph.errors import ConflictError, ValidationError
-from graph.model import Agreement, Need, NeedStatus, Referral, ReferralStatus, Service, now_iso
-from graph.store import UnitOfWork
+from graph.model import (
+    Agreement,
+    CapacityPeriod,
+    Need,
+    NeedStatus,
+    Referral,
+    ReferralStatus,
+    Service,
+    Volunteer,
+    now_iso,
+)
+from graph.store import Store, UnitOfWork
+
+from .permissions import require_role
+from .principal import Principal, Role
+
+#: the hub's clock: days, weeks, months and agreement years turn at midnight in Korea
+KST = dt.timezone(dt.timedelta(hours=9), "KST")
 
 S = ReferralStatus
 #: the lifecycle: PROPOSED → SENT → ACCEPTED → DELIVERED → CLOSED, or DECLINED
@@ -42,56 +82,165 @@ HOLDING = frozenset({S.ACCEPTED, S.DELIVERED, S.CLOSED})
 OPEN = frozenset({S.PROPOSED, S.SENT, S.ACCEPTED})
 
 
+def day_of(when: str | dt.datetime | None) -> dt.date:
+    """The Korean calendar day of a timestamp (now when None; a time without zone is UTC)."""
+    t = dt.datetime.now(dt.UTC) if when is None else (
+        when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(when))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(KST).date()
+
+
+def anniversary(signed_on: dt.date, years: int) -> dt.date:
+    """``signed_on`` ``years`` later; 29 February falls on 1 March in a year without one."""
+    try:
+        return signed_on.replace(year=signed_on.year + years)
+    except ValueError:  # 29 February
+        return dt.date(signed_on.year + years, 3, 1)
+
+
+def agreement_year(a: Agreement, on: dt.date) -> tuple[dt.date, dt.date]:
+    """``(first day, next anniversary)`` of the agreement year ``on`` falls in (the first year
+    when ``on`` is before the signing)."""
+    k = max(0, on.year - a.signed_on.year)
+    while k > 0 and anniversary(a.signed_on, k) > on:
+        k -= 1
+    return anniversary(a.signed_on, k), anniversary(a.signed_on, k + 1)
+
+
+def period(kind: CapacityPeriod | None, on: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """``(first day, first day of the next)`` of the period ``on`` falls in; (None, None) for none."""
+    if kind is CapacityPeriod.WEEK:
+        first = on - dt.timedelta(days=on.weekday())
+        return first, first + dt.timedelta(days=7)
+    if kind is CapacityPeriod.MONTH:
+        first = on.replace(day=1)
+        return first, (first + dt.timedelta(days=32)).replace(day=1)
+    if kind is CapacityPeriod.YEAR:
+        return dt.date(on.year, 1, 1), dt.date(on.year + 1, 1, 1)
+    return None, None
+
+
+def service_used(svc: Service, on: dt.date) -> int:
+    """Places of ``svc`` taken in the period ``on`` falls in (all held places when it has none)."""
+    first, _ = period(svc.capacity_period, on)
+    if first is not None and svc.used_since is not None and svc.used_since != first:
+        return 0  # counted in an earlier period: this one starts empty
+    return svc.used
+
+
+def agreement_used(a: Agreement, on: dt.date) -> int:
+    """Places under ``a`` in the agreement year ``on`` falls in (a count with no year noted is this
+    year's: records from before years were kept)."""
+    first, _ = agreement_year(a, on)
+    if a.used_since is not None and a.used_since != first:
+        return 0
+    return a.used
+
+
+def volunteer_hours_used(uow: UnitOfWork, vol: Volunteer, but: str | None = None) -> int:
+    """Hours a week the volunteer's ACCEPTED referrals take (``but``: leave that referral out)."""
+    total = 0
+    for label, key in uow.referrers("Volunteer", vol.id):
+        ref = uow.get(label, key) if label == "Referral" and key != but else None
+        if isinstance(ref, Referral) and ref.resource_id == vol.id and ref.status is S.ACCEPTED:
+            total += ref.hours
+    return total
+
+
 def _agreement(uow: UnitOfWork, svc: Service) -> Agreement | None:
     a = uow.get("Agreement", svc.agreement_id) if svc.agreement_id else None
     return a if isinstance(a, Agreement) else None
 
 
-def check_open(uow: UnitOfWork, label: str, resource_id: str, field: str) -> None:
-    """CONFLICT naming ``field`` unless the resource can take one more place now."""
+def check_open(uow: UnitOfWork, label: str, resource_id: str, field: str, *, hours: int = 1,
+               on: dt.date | None = None, but: str | None = None) -> None:
+    """CONFLICT naming ``field`` unless the resource can take one more place (a volunteer: ``hours``
+    more hours a week; ``but``: a referral not to count) on day ``on`` (today)."""
+    day = on or day_of(None)
+    if label == "Volunteer":
+        vol = uow.require("Volunteer", resource_id, field)
+        assert isinstance(vol, Volunteer)
+        used = volunteer_hours_used(uow, vol, but)
+        if used + hours > vol.hours_per_week:
+            raise ConflictError(field, f"volunteer {vol.id!r} has {max(0, vol.hours_per_week - used)} of "
+                                       f"{vol.hours_per_week} hours a week left; this referral needs {hours}")
+        return
     if label != "Service":
         return
     svc = uow.require("Service", resource_id, field)
     assert isinstance(svc, Service)
     if not svc.active:
         raise ConflictError(field, f"service {svc.id!r} is retired")
-    if svc.capacity is not None and svc.used >= svc.capacity:
-        raise ConflictError(field, f"service {svc.id!r} is full ({svc.used} of {svc.capacity} places taken)")
+    used = service_used(svc, day)
+    if svc.capacity is not None and used >= svc.capacity:
+        per = f" this {svc.capacity_period.value.lower()}" if svc.capacity_period else ""
+        raise ConflictError(field, f"service {svc.id!r} is full ({used} of {svc.capacity} places taken{per})")
     a = _agreement(uow, svc)
-    if a is not None and a.annual_quota is not None and a.used >= a.annual_quota:
-        raise ConflictError(field, f"the MOU {a.id!r} of service {svc.id!r} has used its quota "
-                                   f"({a.used} of {a.annual_quota})")
+    if a is not None and a.annual_quota is not None:
+        a_used = agreement_used(a, day)
+        if a_used >= a.annual_quota:
+            first, nxt = agreement_year(a, day)
+            raise ConflictError(field, f"the MOU {a.id!r} of service {svc.id!r} has used its quota "
+                                       f"({a_used} of {a.annual_quota} in the agreement year "
+                                       f"{first.isoformat()} to {(nxt - dt.timedelta(days=1)).isoformat()}; "
+                                       f"it resets on {nxt.isoformat()})")
 
 
-def _shift(uow: UnitOfWork, svc: Service, delta: int) -> Service:
-    svc = uow.put(svc.replace(used=max(0, svc.used + delta)))  # type: ignore[assignment]
+def _take(uow: UnitOfWork, svc: Service, day: dt.date) -> None:
+    first, _ = period(svc.capacity_period, day)
+    uow.put(svc.replace(used=service_used(svc, day) + 1, used_since=first))
     a = _agreement(uow, svc)
     if a is not None:
-        uow.put(a.replace(used=max(0, a.used + delta)))
+        uow.put(a.replace(used=agreement_used(a, day) + 1, used_since=agreement_year(a, day)[0]))
+
+
+def _counts_now(ref: Referral, svc: Service, a: Agreement | None, day: dt.date) -> tuple[bool, bool]:
+    """Whether the place ``ref`` holds counts in the service's current period and in its
+    agreement's current year (a place taken before either began is not in their counts)."""
+    taken = day_of(ref.accepted_at) if ref.accepted_at else None
+    first, _ = period(svc.capacity_period, day)
+    in_period = first is None or taken is None or taken >= first
+    in_year = a is None or taken is None or taken >= agreement_year(a, day)[0]
+    return in_period, in_year
+
+
+def _release(uow: UnitOfWork, svc: Service, ref: Referral, day: dt.date) -> Service:
+    a = _agreement(uow, svc)
+    in_period, in_year = _counts_now(ref, svc, a, day)
+    if in_period:
+        svc = uow.put(svc.replace(used=max(0, service_used(svc, day) - 1)))  # type: ignore[assignment]
+    if a is not None and in_year:
+        uow.put(a.replace(used=max(0, agreement_used(a, day) - 1)))
     return svc
 
 
-def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str) -> Referral:
+def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str, **changes: Any) -> Referral:
     """Move ``ref`` to ``to`` within ``uow``; the same status again changes nothing.
-    A move the lifecycle does not allow is BAD_USER_INPUT naming ``status``."""
+    A move the lifecycle does not allow is BAD_USER_INPUT naming ``status``.
+    ``changes``: other fields of the referral written with the move (a decline reason...)."""
     if to == ref.status:
         return ref
     if to not in MOVES[ref.status]:
         allowed = ", ".join(s.value for s in MOVES[ref.status]) or "none (it is final)"
         raise ValidationError("status",
                               f"a {ref.status.value} referral cannot become {to.value}; allowed: {allowed}")
+    day = day_of(when)
+    if to is S.ACCEPTED:
+        changes["accepted_at"] = when
+        try:
+            check_open(uow, ref.resource_label, ref.resource_id, "status", hours=ref.hours, on=day,
+                       but=ref.id)
+        except ConflictError as e:
+            raise ConflictError("status", f"cannot accept: {e.message}") from None
     if ref.resource_label == "Service":
         svc = uow.require("Service", ref.resource_id, "resourceId")
         assert isinstance(svc, Service)
         if to is S.ACCEPTED:
-            try:
-                check_open(uow, "Service", svc.id, "status")
-            except ConflictError as e:
-                raise ConflictError("status", f"cannot accept: {e.message}") from None
-            _shift(uow, svc, +1)
+            _take(uow, svc, day)
         elif ref.status in HOLDING and to not in HOLDING:
-            _shift(uow, svc, -1)
-    moved = uow.put(ref.replace(status=to, updated_at=when))
+            _release(uow, svc, ref, day)
+    moved = uow.put(ref.replace(status=to, updated_at=when, **changes))
     _follow_needs(uow, moved)  # type: ignore[arg-type]
     return moved  # type: ignore[return-value]
 
@@ -129,14 +278,70 @@ def retire(uow: UnitOfWork, svc: Service) -> Service:
     if not svc.active:
         return svc
     when = now_iso()
-    given_back = 0
+    day = day_of(when)
     for label, key in sorted(uow.referrers("Service", svc.id)):
         if label != "Referral":
             continue
         ref = uow.get(label, key)
         if isinstance(ref, Referral) and ref.resource_id == svc.id and ref.status in OPEN:
-            given_back += ref.status is S.ACCEPTED
-            _follow_needs(uow, uow.put(ref.replace(status=S.DECLINED, updated_at=when)))  # type: ignore[arg-type]
-    if given_back:
-        svc = _shift(uow, svc, -given_back)
+            if ref.status is S.ACCEPTED:
+                svc = _release(uow, svc, ref, day)
+            _follow_needs(uow, uow.put(ref.replace(status=S.DECLINED, updated_at=when,  # type: ignore[arg-type]
+                                                   decline_reason=ref.decline_reason or RETIRED)))
     return uow.put(svc.replace(active=False))  # type: ignore[return-value]
+
+
+#: the decline reason of a referral its service's retirement declined
+RETIRED = "서비스 종료 (the service was retired)"
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One line of the capacity report: a limited service, an MOU with a quota, or a volunteer."""
+
+    kind: str  # Service, Agreement or Volunteer
+    id: str
+    name: str
+    organization_id: str | None
+    limit: int | None  # places, the annual quota, hours a week (None: unlimited)
+    period: str  # NOW (places held), WEEK, MONTH, YEAR, AGREEMENT_YEAR, HOURS_PER_WEEK
+    used: int
+    left: int | None
+    next_reset: dt.date | None  # when the count starts again from zero (None: it does not)
+
+
+def report(store: Store, p: Principal, on: dt.date | None = None) -> list[CapacityRow]:
+    """Used, left and next reset of every service with a capacity, every MOU with a quota and
+    every volunteer, on day ``on`` (today). Coordinators and case workers see all of them, a
+    partner its own organization's services and agreements."""
+    require_role(p, Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER, what="see the capacity report")
+    day = on or day_of(None)
+    own = p.organization_id if p.role is Role.PARTNER else None
+    rows: list[CapacityRow] = []
+    for svc in store.list("Service"):
+        assert isinstance(svc, Service)
+        if svc.capacity is None or (p.role is Role.PARTNER and svc.provider_id != own):
+            continue
+        used = service_used(svc, day)
+        rows.append(CapacityRow("Service", svc.id, svc.name, svc.provider_id, svc.capacity,
+                                svc.capacity_period.value if svc.capacity_period else "NOW", used,
+                                max(0, svc.capacity - used), period(svc.capacity_period, day)[1]))
+    for a in store.list("Agreement"):
+        assert isinstance(a, Agreement)
+        if a.annual_quota is None or (p.role is Role.PARTNER and a.partner_id != own):
+            continue
+        used = agreement_used(a, day)
+        rows.append(CapacityRow("Agreement", a.id, a.id, a.partner_id, a.annual_quota, "AGREEMENT_YEAR",
+                                used, max(0, a.annual_quota - used), agreement_year(a, day)[1]))
+    if p.role is not Role.PARTNER:
+        hours: dict[str, int] = {}
+        for ref in store.list("Referral"):
+            assert isinstance(ref, Referral)
+            if ref.resource_label == "Volunteer" and ref.status is S.ACCEPTED:
+                hours[ref.resource_id] = hours.get(ref.resource_id, 0) + ref.hours
+        for vol in store.list("Volunteer"):
+            assert isinstance(vol, Volunteer)
+            used = hours.get(vol.id, 0)
+            rows.append(CapacityRow("Volunteer", vol.id, vol.name, None, vol.hours_per_week, "HOURS_PER_WEEK",
+                                    used, max(0, vol.hours_per_week - used), None))
+    return rows

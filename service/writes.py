@@ -18,10 +18,12 @@ unit of work, under the writer lock (see :mod:`service.protection`).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import (
+    MAX_TEXT,
     Agreement,
     Household,
     Need,
@@ -39,7 +41,7 @@ from graph.model import (
 from graph.store import Store, UnitOfWork
 from service.principal import Principal, Role
 
-from . import capacity, deadlines, protection
+from . import capacity, consent, deadlines, inbox, protection
 from .permissions import PARTNER_STATUSES, forbidden, require_household, require_region, require_role
 
 
@@ -90,7 +92,7 @@ def register_service(store: Store, p: Principal, **fields: Any) -> Service:
         old = uow.get("Service", rec.id)
         if p.role is Role.PARTNER and isinstance(old, Service) and old.provider_id != p.organization_id:
             raise forbidden("id", f"service {rec.id!r} belongs to another organization")
-        return _insert(uow, rec, keep=("used", "active"))  # type: ignore[return-value]
+        return _insert(uow, rec, keep=("used", "active", "used_since"))  # type: ignore[return-value]
 
 
 def retire_service(store: Store, p: Principal, service_id: str) -> Service:
@@ -109,7 +111,7 @@ def sign_agreement(store: Store, p: Principal, **fields: Any) -> Agreement:
     require_role(p, Role.COORDINATOR, what="sign agreements")
     rec = Agreement(**fields)
     with store.unit_of_work() as uow:
-        return _insert(uow, rec, keep=("used",))  # type: ignore[return-value]
+        return _insert(uow, rec, keep=("used", "used_since"))  # type: ignore[return-value]
 
 
 def register_volunteer(store: Store, p: Principal, **fields: Any) -> Volunteer:
@@ -168,47 +170,72 @@ def record_receipt(store: Store, p: Principal, household_id: str, service_id: st
 
 
 def create_referral(store: Store, p: Principal, *, id: str, household_id: str, resource_id: str,
-                    need_ids: list[str]) -> Referral:
+                    need_ids: list[str], reason: str | None = None, hours: int | None = None) -> Referral:
     """A PROPOSED referral. Sending the same referral again returns the stored
-    one; a retired or full resource (or a used-up MOU quota) is a CONFLICT
-    naming ``resourceId``."""
-    rec = new_referral(store, p, id=id, household_id=household_id, resource_id=resource_id,
-                       need_ids=need_ids)
+    one; a retired or full resource (or a used-up MOU quota, or a volunteer
+    without the hours) is a CONFLICT naming ``resourceId``; so is a partner the
+    household has not consented to share with, and an open referral for the
+    same need and resource (naming ``needIds`` and the referral)."""
+    rec = new_referral(store, p, id=id, household_id=household_id, resource_id=resource_id, need_ids=need_ids,
+                       reason=reason, hours=hours)
     with store.unit_of_work() as uow:
-        return stage_referral(uow, store, p, rec)
+        return create_referral_in(uow, store, rec)
 
 
 def new_referral(store: Store, p: Principal, *, id: str, household_id: str, resource_id: str,
-                 need_ids: list[str]) -> Referral:
-    """The caller's right to refer this household, and the referral built (nothing written)."""
+                 need_ids: list[str], reason: str | None = None, hours: int | None = None) -> Referral:
+    """The PROPOSED referral :func:`create_referral` would write, once the caller may create it
+    (case workers of the household's region, coordinators); not written."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="create referrals")
     require_household(store, p, _household(store, household_id), "create referrals")
     label = store.resolve_resource(resource_id)
     return Referral(id=id, household_id=household_id, resource_label=label, resource_id=resource_id,
-                    need_ids=tuple(need_ids))
+                    need_ids=tuple(need_ids), reason=reason, hours=1 if hours is None else hours)
 
 
-def stage_referral(uow: UnitOfWork, store: Store, p: Principal, rec: Referral) -> Referral:
-    """Every check a new referral must pass at this moment, then the put, inside the
-    caller's unit of work (``createReferral`` has its own; ``adoptPlan`` stages a whole
-    plan in one, see :mod:`service.conference`). The same referral again returns the
-    stored one. Rules for new referrals belong here so both paths apply them."""
+def stage_referral(uow: UnitOfWork, store: Store, p: Principal, rec: Referral, *,
+                   on: dt.date | None = None) -> Referral:
+    """:func:`create_referral_in` for a caller holding a unit of work (a conference's adoption):
+    ``rec`` from :func:`new_referral`."""
+    return create_referral_in(uow, store, rec, on=on)
+
+
+def create_referral_in(uow: UnitOfWork, store: Store, rec: Referral, *,
+                       on: dt.date | None = None) -> Referral:
+    """Write the new referral ``rec`` inside ``uow`` after every check a new referral passes
+    (the caller has checked who may: :func:`create_referral`, a conference's adoption): the
+    household is not anonymised, the needs are the household's, an identical referral is
+    returned as stored (the same id with other content: CONFLICT naming ``id``), no open
+    referral covers a need for the same resource (:func:`service.inbox.require_no_duplicate`),
+    the resource has room on day ``on`` (:func:`service.capacity.check_open`) and the household
+    consents to sharing with its organization (:func:`service.consent.require_for_referral`)."""
     protection.require_not_anonymized_in(uow, store, rec.household_id, "householdId")
     old = uow.get("Referral", rec.id)
     if isinstance(old, Referral):
         same = (old.household_id, old.resource_label, old.resource_id, old.need_ids) == (
             rec.household_id, rec.resource_label, rec.resource_id, rec.need_ids)
-        if same:
+        if same and (rec.reason is None or rec.reason == old.reason):
             return old
         raise ConflictError("id", f"Referral {rec.id!r} already exists with different content")
-    capacity.check_open(uow, rec.resource_label, rec.resource_id, "resourceId")
+    for nid in rec.need_ids:
+        need = uow.get("Need", nid)
+        if not isinstance(need, Need) or need.household_id != rec.household_id:
+            raise ValidationError("needIds", f"need {nid!r} is not a need of household {rec.household_id!r}")
+    inbox.require_no_duplicate(uow, rec)
+    capacity.check_open(uow, rec.resource_label, rec.resource_id, "resourceId", hours=rec.hours, on=on)
+    consent.require_for_referral(uow, store, rec)
     return uow.put(rec)
 
 
 def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
-                    moves: list[tuple[str, str, str]] | None = None) -> Referral:
+                    moves: list[tuple[str, str, str]] | None = None, *, reason: str | None = None,
+                    note: str | None = None, when: str | None = None) -> Referral:
     """Move a referral along its lifecycle (see :data:`service.capacity.MOVES`),
-    taking or giving back a place as the capacity rule says."""
+    taking or giving back a place as the capacity rule says. ``reason``: why it
+    is DECLINED (required then, and only then); ``note``: the outcome, with
+    DELIVERED or CLOSED. A partner's first ACCEPTED or DECLINED is its answer
+    (``respondedAt``); a partner may answer only a referral it may see
+    (:func:`service.inbox.partner_may_see`). ``when``: the time of the move (now)."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER, what="update referrals")
     try:
         status = ReferralStatus(status)
@@ -224,12 +251,81 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
         if status.value not in PARTNER_STATUSES:
             allowed = ", ".join(sorted(PARTNER_STATUSES))
             raise forbidden("status", f"a partner may move a referral only to {allowed}")
+        if not inbox.partner_may_see(store, p, ref):
+            raise forbidden("id", f"household of referral {referral_id!r} is not shared with your "
+                                  "organization (no consent in force)")
     else:
         require_household(store, p, _household(store, ref.household_id), "update referrals")
+    why = _note("reason", reason)
+    text = _note("note", note)
+    if why is not None and status is not ReferralStatus.DECLINED:
+        raise ValidationError("reason", "a reason goes with DECLINED only (use note for an outcome)")
+    if text is not None and status not in (ReferralStatus.DELIVERED, ReferralStatus.CLOSED):
+        raise ValidationError("note", "an outcome note goes with DELIVERED or CLOSED")
+    at = when or now_iso()
     with store.unit_of_work() as uow:
         ref = uow.require("Referral", referral_id)
         assert isinstance(ref, Referral)
-        moved = capacity.move(uow, ref, status, now_iso())
+        changes: dict[str, Any] = {}
+        if status is ReferralStatus.DECLINED and ref.status is not status:
+            if why is None:
+                raise ValidationError("reason", "say why the referral is declined (reason)")
+            changes["decline_reason"] = why
+        if text is not None:
+            changes["outcome_note"] = text
+        answer = status in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED) and ref.status is not status
+        if p.role is Role.PARTNER and ref.responded_at is None and answer:
+            changes["responded_at"] = at
+        if ref.status is status and changes:  # a note added to a referral already DELIVERED or CLOSED
+            moved = uow.put(ref.replace(updated_at=at, **changes))
+        else:
+            moved = capacity.move(uow, ref, status, at, **changes)
+    assert isinstance(moved, Referral)
     if moves is not None and moved.status is not ref.status:
         moves.append((ref.status.value, moved.status.value, moved.updated_at))
     return moved
+
+
+def _note(field: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(field, "must be a non-empty text")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(field, f"must be at most {MAX_TEXT} characters (got {len(value)})")
+    return value
+
+
+#: the fields ``updateService`` may change (model names)
+SERVICE_UPDATES = frozenset({"name", "capacity", "capacity_period", "max_income_percent", "required_traits",
+                             "region_ids", "lead_time_days"})
+
+
+def update_service(store: Store, p: Principal, service_id: str, *, on: dt.date | None = None,
+                   **changes: Any) -> Service:
+    """Change some fields of a service (coordinators; a partner its own organization's). A
+    capacity below the places taken in the current period is a CONFLICT naming ``capacity``;
+    changing the period carries the count into the new period's current one."""
+    require_role(p, Role.COORDINATOR, Role.PARTNER, what="update services")
+    unknown = sorted(set(changes) - SERVICE_UPDATES)
+    if unknown:
+        raise ValidationError(unknown[0], "cannot be changed with updateService")
+    day = on or capacity.day_of(None)
+    with store.unit_of_work() as uow:
+        svc = uow.require("Service", service_id)
+        assert isinstance(svc, Service)
+        if p.role is Role.PARTNER and svc.provider_id != p.organization_id:
+            raise forbidden("id", f"service {service_id!r} belongs to another organization")
+        if "region_ids" in changes:
+            _region_exists(store, changes["region_ids"], "regionIds")
+        used = capacity.service_used(svc, day)
+        new = svc.replace(**changes)
+        assert isinstance(new, Service)
+        if new.capacity_period != svc.capacity_period:
+            new = new.replace(used=used, used_since=capacity.period(new.capacity_period, day)[0])
+            assert isinstance(new, Service)
+        if new.capacity is not None and new.capacity < used:
+            raise ConflictError("capacity", f"service {service_id!r} has {used} places taken"
+                                            f"{' this period' if svc.capacity_period else ''}: its capacity "
+                                            f"cannot go below that (got {new.capacity})")
+        return uow.put(new)

@@ -17,11 +17,13 @@ PATH = {S.PROPOSED: [], S.SENT: [S.SENT], S.ACCEPTED: [S.SENT, S.ACCEPTED],
 
 CREATE = ('mutation { createReferral(input: {id: "ref-t", householdId: "hh-0001", '
           'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id status } }')
-MOVE = "mutation($s: ReferralStatus!) { updateReferral(id: \"ref-t\", status: $s) { status } }"
+MOVE = ("mutation($s: ReferralStatus!, $r: String) { updateReferral(id: \"ref-t\", status: $s, reason: $r) "
+        "{ status } }")
 
 
 def to(gql, status: S, who: str = "caseworker"):
-    return gql(MOVE, who, s=status.value)
+    """Move ref-t; a decline says why (without one it is BAD_USER_INPUT: tests/api/test_inbox.py)."""
+    return gql(MOVE, who, s=status.value, r="가구가 다른 지원을 받기로 함" if status is S.DECLINED else None)
 
 
 @pytest.mark.parametrize("start,goal", [(a, b) for a, b in itertools.product(S, S) if a != b])
@@ -42,10 +44,13 @@ def test_delivered_meets_the_needs_and_declined_reopens_them(gql, store):
     for step in PATH[S.DELIVERED]:
         to(gql, step).ok()
     assert store.get("Need", "need-0001-job").status.value == "MET"
-    # a second referral for the same need, declined: the need stays met (the first delivered it)
+    # a second referral for the same need, declined: the need stays met (the first delivered it; it is
+    # CLOSED first, as an open one for the same need and resource would make the second a duplicate)
+    to(gql, S.CLOSED).ok()
     gql('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", '
         'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
-    gql('mutation { updateReferral(id: "ref-u", status: DECLINED) { id } }', "caseworker").ok()
+    gql('mutation { updateReferral(id: "ref-u", status: DECLINED, reason: "중복") { id } }',
+        "caseworker").ok()
     assert store.get("Need", "need-0001-job").status.value == "MET"
 
 
@@ -154,7 +159,7 @@ def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
     gql(FOLLOW, "caseworker", on="2030-05-05").ok()
     gql2, _ = make_gql(Settings(follow_up_days=30))
     gql2('mutation { createReferral(input: {id: "ref-u", householdId: "hh-0001", '
-         'resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}) { id } }', "caseworker").ok()
+         'resourceId: "svc-suwon-jobs", needIds: ["need-0001-rent"]}) { id } }', "caseworker").ok()
     for step in PATH[S.DELIVERED]:
         gql2(f'mutation {{ updateReferral(id: "ref-u", status: {step.value}) {{ id }} }}', "caseworker").ok()
     assert follow_up_of(gql) == "2030-05-05"

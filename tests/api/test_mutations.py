@@ -9,6 +9,8 @@ C = "coordinator"
 
 ACCEPT = ('mutation($id: ID!, $s: ReferralStatus!) { updateReferral(id: $id, status: $s) '
           '{ id status updatedAt } }')
+ACCEPT_WHY = ('mutation($id: ID!, $s: ReferralStatus!, $r: String) { updateReferral(id: $id, status: $s, '
+              'reason: $r) { id status updatedAt } }')
 
 
 def _service(store, sid):
@@ -139,16 +141,16 @@ def test_accept_takes_a_place_and_decline_gives_it_back(gql, store):
     assert store.get("Agreement", "mou-bar").used == quota0 + 1
     gql(ACCEPT, "partner-bar", id="ref-0001", s="ACCEPTED").ok()  # the same status again changes nothing
     assert store.get("Agreement", "mou-bar").used == quota0 + 1
-    gql(ACCEPT, "partner-bar", id="ref-0001", s="DECLINED").ok()
+    gql(ACCEPT_WHY, "partner-bar", id="ref-0001", s="DECLINED", r="상담 인력 부족").ok()
     assert store.get("Agreement", "mou-bar").used == quota0
 
 
 def test_accepting_on_a_full_service_is_a_conflict_naming_status(gql, store):
     gql('mutation { registerService(input: {id: "svc-one", name: "한 자리", providerId: "org-suwon-city", '
         'domains: [HOUSING], regionIds: ["gg-suwon"], capacity: 1}) { id } }', C).ok()
-    for i in (1, 2):
+    for i, need in ((1, "need-0001-rent"), (2, "need-0001-job")):  # one open referral per need and resource
         gql(f'mutation {{ createReferral(input: {{id: "r{i}", householdId: "hh-0001", resourceId: "svc-one", '
-            f'needIds: ["need-0001-rent"]}}) {{ id }} }}', C).ok()
+            f'needIds: ["{need}"]}}) {{ id }} }}', C).ok()
         gql(ACCEPT, C, id=f"r{i}", s="SENT").ok()
     gql(ACCEPT, C, id="r1", s="ACCEPTED").ok()
     r = gql(ACCEPT, C, id="r2", s="ACCEPTED")

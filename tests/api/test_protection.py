@@ -135,7 +135,8 @@ ANON = ('mutation { anonymizeHousehold(id: "hh-0001") '
 def close_all(gql, store):
     for need in ("need-0001-rent", "need-0001-job", "need-0001-legal", "need-0001-health"):
         gql(f'mutation {{ setNeedStatus(id: "{need}", status: CLOSED) {{ id }} }}', "coordinator").ok()
-    gql('mutation { updateReferral(id: "ref-0001", status: DECLINED) { id } }', "coordinator").ok()
+    gql('mutation { updateReferral(id: "ref-0001", status: DECLINED, reason: "가구 사정") { id } }',
+        "coordinator").ok()
 
 
 def test_anonymising_removes_personal_fields_and_free_text_and_keeps_coverage(gql, store):

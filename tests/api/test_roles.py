@@ -104,6 +104,20 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
                   STAFF),
     "reopenCase": ('mutation { reopenCase(householdId: "hh-0001", reason: "재위기") { id caseStatus } }', {},
                    STAFF),
+    # the inbox, consent, capacity and directory updates (issue 18 parts 4, 5, 7, 8)
+    "referrals": ("query { referrals(first: 5) { totalCount edges { node { id household { id } } } } }", {},
+                  STAFF | {"partner-bar"}),
+    "capacityReport": ("query { capacityReport { kind id used left nextReset } }", {},
+                       STAFF | {"partner-bar"}),
+    "recordConsent": ('mutation { recordConsent(householdId: "hh-0001", input: {id: "c-new", '
+                      'domains: [LEGAL], givenOn: "2026-11-01", method: WRITTEN}) { id active } }', {},
+                      STAFF),
+    "revokeConsent": ('mutation { revokeConsent(householdId: "hh-0001", consentId: "c-roles") '
+                      '{ id active } }', {}, STAFF),
+    "overrideConsent": ('mutation { overrideConsent(householdId: "hh-0001", input: {organizationId: '
+                        '"org-gg-bar", reason: "긴급 법률 지원", approvedBy: "센터장"}) { id } }', {}, STAFF),
+    "updateService": ('mutation { updateService(id: "svc-gg-legal", input: {leadTimeDays: 3}) '
+                      '{ id leadTimeDays } }', {}, frozenset({"coordinator", "partner-bar"})),
 }
 #: name -> documents a coordinator runs first (anonymising needs a household whose needs are met)
 SETUP = {"anonymizeHousehold": ['mutation { setNeedStatus(id: "need-0003-edu", status: MET) { id } }']}
@@ -118,6 +132,8 @@ SETUP.update({"conference": _CONF, "updateConference": _CONF, "decideHousehold":
 #: a case worker of gg-suwon on the staff, and a closed case to reopen (staff and case rows)
 _STAFF = ['mutation { addStaff(input: {id: "stf-roles", name: "김민지", role: CASEWORKER, '
           'regionId: "gg-suwon"}) { id } }']
+SETUP["revokeConsent"] = ['mutation { recordConsent(householdId: "hh-0001", input: {id: "c-roles", '
+                          'domains: [LEGAL], givenOn: "2026-11-01", method: WRITTEN}) { id } }']
 SETUP.update({"disableStaff": _STAFF, "assignCaseManager": _STAFF,
               "reopenCase": ['mutation { closeCase(householdId: "hh-0001", reason: MOVED) { id } }']})
 
@@ -205,6 +221,17 @@ OUT_OF_SCOPE = [
     ('mutation { closeCase(householdId: "hh-0002", reason: RESOLVED) { id } }', "caseworker", "FORBIDDEN"),
     ('mutation { closeCase(householdId: "hh-0001", reason: RESOLVED) { id } }', "caseworker-sn", "FORBIDDEN"),
     ('mutation { reopenCase(householdId: "hh-0001", reason: "x") { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('query { referrals(serviceId: "svc-gg-clinic") { totalCount } }', "partner-bar", "FORBIDDEN"),
+    ('mutation { recordConsent(householdId: "hh-0002", input: {id: "c-x", domains: [CARE], '
+     'givenOn: "2026-11-01", method: ORAL}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { revokeConsent(householdId: "hh-0001", consentId: "c-x") { id } }', "caseworker-sn",
+     "FORBIDDEN"),
+    ('mutation { overrideConsent(householdId: "hh-0002", input: {organizationId: "org-gg-bar", reason: "x", '
+     'approvedBy: "x"}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { updateService(id: "svc-gg-legal", input: {capacity: 9}) { id } }', "partner-medical",
+     "FORBIDDEN"),
+    ('mutation { updateService(id: "svc-gg-clinic", input: {name: "x"}) { id } }', "partner-bar",
+     "FORBIDDEN"),
 ]
 
 
