@@ -121,7 +121,8 @@ def test_cli_report_overdue_groups_by_region_and_case_worker(tmp_path):
     assert [(r["regionId"], r["openedBy"], r["householdId"], r["daysLate"]) for r in rows] == [
         ("gg-seongnam-sinheung", "t-cw-sn", "e2", 4), ("gg-suwon-maetan", "t-cw", "e1", 4)]
     out = io.StringIO()
-    assert main(["report", "overdue", "--db", str(db), "--as-of", "2026-11-10", "--region", "gg-suwon"],
+    assert main(["report", "overdue", "--db", str(db), "--as-of", "2026-11-10", "--region", "gg-suwon",
+                 "--lang", "en"],
                 out=out) == 0
     text = out.getvalue()
     assert "case worker" in text and "e1" in text and "e2" not in text
