@@ -53,7 +53,7 @@ _STAFF_QUERIES = frozenset({"matchPackages", "coverage", "overlaps", "network", 
 #: table above says); the cost limit (``schema.cost``) does not count them. A query missing here is
 #: counted, so forgetting one errs on the safe side; tests/api/test_cost.py checks each one is refused.
 REFUSED_QUERIES: dict[Role, frozenset[str]] = {
-    Role.ANONYMOUS: _STAFF_QUERIES | {"household", "auditLog"},
+    Role.ANONYMOUS: _STAFF_QUERIES | {"household", "auditLog", "referrals", "capacityReport"},
     Role.PARTNER: _STAFF_QUERIES | {"auditLog"},
     Role.CASEWORKER: frozenset({"auditLog"}),
     Role.COORDINATOR: frozenset(),

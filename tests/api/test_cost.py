@@ -113,6 +113,8 @@ REFUSED_DOCS = {
     "overdue": "{ overdue { householdId } }",
     "followUpsDue": "{ followUpsDue { id } }",
     "auditLog": "{ auditLog { edges { cursor } } }",
+    "referrals": "{ referrals { totalCount } }",
+    "capacityReport": "{ capacityReport { id } }",
 }
 CALLER = {Role.ANONYMOUS: None, Role.PARTNER: "partner-bar", Role.CASEWORKER: "caseworker"}
 
