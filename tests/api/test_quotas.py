@@ -172,7 +172,8 @@ def test_two_threads_accepting_the_last_place_one_wins(store, kind):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
-    accepted = [r for r in store.list("Referral") if r.id.startswith("ref-t") and r.status.value == "ACCEPTED"]
+    accepted = [r for r in store.list("Referral")
+                if r.id.startswith("ref-t") and r.status.value == "ACCEPTED"]
     assert len(accepted) == 1
     if kind == "Service":
         assert store.get("Service", "svc-last").used == 1
