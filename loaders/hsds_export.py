@@ -38,7 +38,6 @@ built in memory first, then each is written to a temporary file and renamed.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -91,6 +90,38 @@ UNIT = {"id": str(uuid.uuid5(EXPORT_NAMESPACE, "unit\x1fplace")), "name": "자�
 LEVEL_NAMES = {"PROVINCE": "광역", "CITY": "시·군", "DONG": "읍·면·동"}
 
 
+#: ``service_capacity.description``: what Dolbom's capacity counts
+CAPACITY_DESCRIPTION = "기간당 정원 (places per period)"
+#: ``service_capacity.updated`` when the service keeps no time for its count (places held now): a fixed
+#: instant, so that two exports of unchanged data are byte-identical (docs/hsds.md)
+NO_TIME = "1970-01-01T00:00:00Z"
+#: per HSDS table, the fields the import does not read because Dolbom derives them on export (from what
+#: it does read): the import recognises its own values there and does not report them as dropped
+DERIVED_FIELDS: dict[str, frozenset[str]] = {
+    "organization": frozenset({"description"}),
+    "service_capacity": frozenset({"description", "updated"}),
+}
+
+
+def organization_description(name: str, sector: Sector) -> str:
+    """``organization.description`` as Dolbom writes it: the name and the sector's Korean word."""
+    return f"{name} ({SECTOR_NAMES[sector]})"
+
+
+def capacity_id(service_hsds_id: str) -> str:
+    """The id of the one ``service_capacity`` Dolbom writes for a service (by its HSDS id)."""
+    return _uid("service_capacity", service_hsds_id)
+
+
+def capacity_updated(svc: Service) -> str:
+    """``service_capacity.updated``: from the service's own time, never the clock. A periodic count
+    (``capacity_period``) started on ``used_since``, a day in Korean time: its midnight there; a
+    count without a time (places held now): :data:`NO_TIME`."""
+    if svc.used_since is not None:
+        return f"{svc.used_since.isoformat()}T00:00:00+09:00"
+    return NO_TIME
+
+
 def hsds_id(label: str, key: str) -> str:
     """The HSDS id of a Dolbom record: its id if that is a UUID, else a stable uuid5."""
     try:
@@ -125,24 +156,40 @@ class ExportReport:
 
 
 class _Builder:
-    def __init__(self, store: Store) -> None:
-        #: ``service_capacity.updated``: the counts are Dolbom's live ones, as of the day of the export
-        #: (midnight UTC, so two exports of one day stay byte-identical)
-        self.updated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT00:00:00Z")
-        self.regions: dict[str, Region] = {r.id: r for r in store.list("Region") if isinstance(r, Region)}
+    def __init__(self, store: Store, *, all_regions: bool = True) -> None:
+        """``all_regions``: read every region up front (an export); else each when first named
+        (a page of the API, which names few)."""
+        self.store = store
+        self.regions: dict[str, Region] = (
+            {r.id: r for r in store.list("Region") if isinstance(r, Region)} if all_regions else {})
+        self._lazy = not all_regions
+        self._paths: dict[str, str] = {}
         self.tables: dict[str, list[dict[str, Any]]] = {
             t: [] for t in ("organization", "service", "service_area", "cost_option", "service_capacity",
                             "unit", "attribute", "taxonomy_term", "taxonomy")
         }
         self._terms: dict[str, dict[str, Any]] = {}
 
+    def region(self, region_id: str) -> Region | None:
+        if region_id not in self.regions and self._lazy:
+            rec = self.store.get("Region", region_id)
+            if isinstance(rec, Region):
+                self.regions[region_id] = rec
+        return self.regions.get(region_id)
+
     def path(self, region_id: str) -> str:
+        if region_id in self._paths:
+            return self._paths[region_id]
         names: list[str] = []
         cur: str | None = region_id
-        while cur is not None and cur in self.regions and len(names) < 16:
-            names.append(self.regions[cur].name)
-            cur = self.regions[cur].parent_id
-        return " ".join(reversed(names))
+        while cur is not None and len(names) < 16:
+            region = self.region(cur)
+            if region is None:
+                break
+            names.append(region.name)
+            cur = region.parent_id
+        self._paths[region_id] = " ".join(reversed(names))
+        return self._paths[region_id]
 
     def taxonomy(self, name: str) -> dict[str, Any]:
         return {"id": _uid("taxonomy", name), "name": name, "description": TAXONOMIES[name]}
@@ -180,7 +227,7 @@ class _Builder:
         # the regions it is active in: no address to give, so not locations but region terms
         attributes += [self.attribute("Organization", oid, "organization", "area", "dolbom-region", rid,
                                       self.path(rid)) for rid in org.region_ids]
-        row = {"id": oid, "name": org.name, "description": f"{org.name} ({SECTOR_NAMES[org.sector]})"}
+        row = {"id": oid, "name": org.name, "description": organization_description(org.name, org.sector)}
         self.tables["organization"].append(row)
         return {**row, "attributes": attributes}
 
@@ -206,7 +253,8 @@ class _Builder:
             rules.append("대상: " + ", ".join(TRAIT_NAMES[t] for t in svc.required_traits))
         areas = []
         for rid in svc.region_ids:
-            region = self.regions[rid]
+            region = self.region(rid)
+            assert region is not None, rid  # the store keeps a service's regions
             area = {"id": _uid("service_area", sid, rid), "service_id": sid, "name": region.name,
                     "description": self.path(rid)}
             self.tables["service_area"].append(area)
@@ -219,9 +267,9 @@ class _Builder:
             self.tables["cost_option"] += costs
         capacities = []
         if svc.capacity is not None:
-            cap = {"id": _uid("service_capacity", sid), "service_id": sid, "unit_id": UNIT["id"],
+            cap = {"id": capacity_id(sid), "service_id": sid, "unit_id": UNIT["id"],
                    "maximum": svc.capacity, "available": svc.available,
-                   "description": "기간당 정원 (places per period)", "updated": self.updated}
+                   "description": CAPACITY_DESCRIPTION, "updated": capacity_updated(svc)}
             self.tables["service_capacity"].append(cap)
             if not self.tables["unit"]:
                 self.tables["unit"].append(UNIT)
@@ -255,6 +303,7 @@ def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
         ("Service.leadTimeDays", sum(s.lead_time_days > 0 for s in svcs)),
         ("Service.excludesIds", sum(bool(s.excludes_ids) for s in svcs)),
         ("Service.agreementId", sum(s.agreement_id is not None for s in svcs)),
+        ("Service.capacityPeriod", sum(s.capacity_period is not None for s in svcs)),
     ):
         if n:
             lost[what] = n

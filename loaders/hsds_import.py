@@ -61,7 +61,13 @@ from graph.model import (
     SupportForm,
 )
 from graph.store import Store
-from loaders.hsds_export import hsds_id
+from loaders.hsds_export import (
+    CAPACITY_DESCRIPTION,
+    UNIT,
+    capacity_id,
+    hsds_id,
+    organization_description,
+)
 from loaders.hsds_mapping import HsdsError, Mapping, load_mapping, norm
 from loaders.hsds_read import HsdsData, Item, read_hsds
 
@@ -140,6 +146,9 @@ class HsdsReport:
     not_imported: dict[str, int] = field(default_factory=dict)
     #: per table read, the fields not imported: how many objects had a value for each
     fields_not_imported: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: per table, fields not read because Dolbom derives them on export and the value read is Dolbom's
+    #: own (an export of Dolbom read back): how many objects; not dropped, so ``--strict`` passes
+    derived_fields: dict[str, dict[str, int]] = field(default_factory=dict)
     #: tables not imported that could not even be read, and why (they abort nothing)
     unreadable: dict[str, str] = field(default_factory=dict)
     #: records the import produced, by label
@@ -182,6 +191,7 @@ class HsdsReport:
             "source": self.source, "dry_run": self.dry_run, "version": self.version,
             "version_note": self.version_note, "read": self.read,
             "not_imported": self.not_imported, "fields_not_imported": self.fields_not_imported,
+            "derived_fields": self.derived_fields,
             "unreadable": self.unreadable, "imported": self.imported, "changed": self.changed,
             "regions_created": self.regions_created,
             "sectors": {k: {"sector": s, "why": w} for k, (s, w) in sorted(self.sectors.items())},
@@ -204,6 +214,10 @@ class HsdsReport:
         if self.fields_not_imported:
             out.append("  fields not imported (objects with a value):")
             for table, fields in self.fields_not_imported.items():
+                out.append(f"    {table}: " + _counts(fields))
+        if self.derived_fields:
+            out.append("  fields Dolbom derives on export, recognised as its own (not dropped):")
+            for table, fields in self.derived_fields.items():
                 out.append(f"    {table}: " + _counts(fields))
         if self.unmapped:
             out.append(f"  unmapped: {len(self.unmapped)}")
@@ -321,6 +335,9 @@ def import_hsds(store: Store, path: str | Path, *, mapping: Mapping | str | Path
             raise ValidationError("--region-parent",
                                   f"{region_parent!r} is a DONG: regions cannot be created under it")
     records = _Mapper(store, data, mapping, index, parent, report).run()
+    # after mapping: the mapper recognised the fields Dolbom derives on export
+    report.fields_not_imported = data.ignored_field_counts()
+    report.derived_fields = data.derived_counts()
     try:
         with store.unit_of_work() as uow:
             for rec in records:
@@ -565,6 +582,10 @@ class _Mapper:
         if not regions and isinstance(existing, Organization):
             regions = set(existing.region_ids)
         self.report.sectors[oid] = (sector.value, why)
+        name = item.get("name")
+        if isinstance(name, str) and self.data.derivable_value("organization", item.id, "description") \
+                == organization_description(name, sector):
+            self.data.recognise("organization", "description", item.id)
         return self._build(item, Organization, id=oid, name=item.get("name"), sector=sector,
                            region_ids=sorted(regions))
 
@@ -624,6 +645,8 @@ class _Mapper:
 
         cost, currency = self.cost(item, linked.get("cost_option", []))
         capacity = self.capacity(linked.get("service_capacity", []))
+        for cap in linked.get("service_capacity", []):
+            self.own_capacity(item, cap)
 
         if not domains:  # a tag says what kind of help, and so the domain
             known = taxonomy.active()
@@ -654,7 +677,8 @@ class _Mapper:
         if isinstance(existing, Service):
             keep = {"capacity": existing.capacity, "used": existing.used,
                     "lead_time_days": existing.lead_time_days, "excludes_ids": existing.excludes_ids,
-                    "agreement_id": existing.agreement_id if existing.provider_id == oid else None}
+                    "agreement_id": existing.agreement_id if existing.provider_id == oid else None,
+                    "capacity_period": existing.capacity_period, "used_since": existing.used_since}
             if capacity is not None and (capacity[0], capacity[0] - capacity[1]) != (existing.capacity,
                                                                                     existing.available):
                 cap = linked["service_capacity"][0]
@@ -723,6 +747,17 @@ class _Mapper:
                                                       f"{maximum:g}: taken as {maximum:g} places, none used")
             return int(maximum), 0
         return int(maximum), int(maximum - available)
+
+    def own_capacity(self, service: Item, cap: Item) -> None:
+        """Recognise what Dolbom's export derives in its own ``service_capacity`` (its id and unit
+        say it is Dolbom's): the fixed ``description`` and ``updated``, the time of the count, which
+        Dolbom writes from the service (``used_since``), never from what it reads."""
+        if cap.id != capacity_id(service.id) or cap.get("unit_id") != UNIT["id"]:
+            return
+        if self.data.derivable_value("service_capacity", cap.id, "description") == CAPACITY_DESCRIPTION:
+            self.data.recognise("service_capacity", "description", cap.id)
+        if isinstance(self.data.derivable_value("service_capacity", cap.id, "updated"), str):
+            self.data.recognise("service_capacity", "updated", cap.id)
 
     def _unit(self, cap: Item) -> str:
         unit = self.data["unit"].get(cap.get("unit_id") or "")

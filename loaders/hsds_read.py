@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loaders.hsds_export import DERIVED_FIELDS
 from loaders.hsds_mapping import HsdsError
 
 #: the HSDS tables import maps; everything else is counted as not imported
@@ -115,6 +116,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_ID = 128
 
 
+_DIFFERENT = object()
+
+
 @dataclass
 class Item:
     """One HSDS object, flattened: its scalar fields plus the links nesting implied."""
@@ -143,6 +147,11 @@ class HsdsData:
     ignored: dict[str, set[str]] = field(default_factory=dict)
     #: kept table -> field -> ids of the objects whose value for it was not imported
     ignored_fields: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: (table, id) -> the values of the fields Dolbom derives on export (:data:`DERIVED_FIELDS`), kept
+    #: so the import can tell its own derivations from a publisher's text (:meth:`recognise`)
+    derivable: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: kept table -> field -> ids of the objects whose value was Dolbom's own derivation
+    derived: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     #: table -> why it could not be read (tables Dolbom does not import are read leniently)
     unreadable: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
@@ -182,8 +191,30 @@ class HsdsData:
     def skip(self, table: str, key: str) -> None:
         self.ignored.setdefault(table, set()).add(key)
 
-    def skip_field(self, table: str, name: str, oid: str) -> None:
+    def skip_field(self, table: str, name: str, oid: str, value: Any = None) -> None:
         self.ignored_fields.setdefault(table, {}).setdefault(name, set()).add(oid)
+        if name in DERIVED_FIELDS.get(table, ()):
+            kept = self.derivable.setdefault((table, oid), {})
+            # two copies with different values: neither is taken for a derivation
+            kept[name] = value if kept.get(name, value) == value else _DIFFERENT
+
+    def derivable_value(self, table: str, oid: str, name: str) -> Any:
+        """The value read for a field Dolbom derives (None when absent or read twice differently)."""
+        value = self.derivable.get((table, oid), {}).get(name)
+        return None if value is _DIFFERENT else value
+
+    def recognise(self, table: str, name: str, oid: str) -> None:
+        """The value of ``name`` of this object is what Dolbom derives on export: not a dropped field."""
+        ids = self.ignored_fields.get(table, {}).get(name)
+        if ids is not None and oid in ids:
+            ids.discard(oid)
+            if not ids:
+                del self.ignored_fields[table][name]
+            self.derived.setdefault(table, {}).setdefault(name, set()).add(oid)
+
+    def derived_counts(self) -> dict[str, dict[str, int]]:
+        return {t: {f: len(ids) for f, ids in sorted(fs.items())}
+                for t, fs in sorted(self.derived.items()) if fs}
 
     def add(self, table: str, obj: dict[str, Any], file: str, where: str,
             links: dict[str, Any] | None = None) -> str | None:
@@ -211,7 +242,7 @@ class HsdsData:
             elif key in used or key.startswith("_"):
                 data[key] = _id_text(value) if key.endswith("_id") else value
             elif value is not None and value != "":
-                self.skip_field(table, key, oid)
+                self.skip_field(table, key, oid, value)
         for key, value in (links or {}).items():
             if data.get(key) in (None, ""):
                 data[key] = value
