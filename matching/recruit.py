@@ -54,7 +54,7 @@ from . import whatif_messages as _msgs  # noqa: F401  (registers the sentences)
 from .costing import excludes_each_other
 from .eligibility import agreement_in_force, is_active, open_to, serves_any
 from .messages import Message
-from .neighbourhood import HouseholdFacts, Resource, read, resource_at
+from .neighbourhood import HouseholdFacts, Resource, resource_at
 from .places import Contest, max_cover
 from .policy import DEFAULT_POLICY, Policy, centi
 from .regions import RegionTree, households_in
@@ -130,16 +130,42 @@ def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
     """The places model of ``region_id``'s subtree (every region when None). O(households x reach)."""
     tree = RegionTree.of(g)
     m = Places([], [], {}, [], {})
+    # the resources serving each region, read once (a city's households share most of their reach)
+    serving: dict[str, list[Resource]] = {}
+    made: dict[str, Resource | None] = {}
+
+    def serving_of(rid: str) -> list[Resource]:
+        if rid not in serving:
+            out: list[Resource] = []
+            rkey = node_key("Region", rid)
+            if rkey in g:
+                for u, _, k in g.in_edges(rkey, keys=True):
+                    if k == "SERVES":
+                        if u not in made:
+                            made[u] = resource_at(g, u)
+                        r = made[u]
+                        if r is not None:
+                            out.append(r)
+            serving[rid] = sorted(out, key=lambda r: r.key)
+        return serving[rid]
+
     for row in households_in(g, tree.scope(region_id)):
         if not row.needs:
             continue
-        nb = read(g, row.household.id, policy.tags)
-        hh = nb.household
-        chain = tuple(c.id for c in nb.chain)
+        hh = row.household
+        chain = tree.chain(hh.region_id)
+        wanted = {n.domain for n in row.needs}
+        reach: dict[str, Resource] = {}
+        for rid in chain:
+            for r in serving_of(rid):
+                if r.key not in reach and r.domains & wanted:
+                    reach[r.key] = r
+        in_reach = [reach[k] for k in sorted(reach)]
+        received = row.received
         index: dict[Domain, int] = {}
         by_domain: dict[Domain, list[str]] = {}
-        sev = {n.id: n.severity for n in nb.needs}
-        for n in nb.needs:
+        sev = {n.id: n.severity for n in row.needs}
+        for n in row.needs:
             by_domain.setdefault(n.domain, []).append(n.id)
         for d in Domain:
             if d in by_domain:
@@ -147,10 +173,10 @@ def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
                 ids = tuple(sorted(by_domain[d]))
                 m.elements.append(Element(hh.id, hh.region_id, d, ids, sum(
                     centi(policy.need_value_of(hh.urgency, sev[i])) for i in ids), hh.urgency))
-        m.households[hh.id] = (hh, chain, nb.received, index)
+        m.households[hh.id] = (hh, chain, received, index)
         mine: list[tuple[int, Resource]] = []
-        for r in nb.in_reach:
-            if not could_serve(r, hh, chain, nb.received, on):
+        for r in in_reach:
+            if not could_serve(r, hh, chain, received, on):
                 continue
             covered = tuple(index[d] for d in Domain if d in r.domains and d in index)
             if not covered:
@@ -309,12 +335,19 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
     comp_of_element: dict[int, int] = {}
     base: list[Solved] = []
     exact = True
+    users0 = m.users()
+    binding = {k for k, n in users0.items() if m.places.get(k, 0) < n}
+    clashing = {k for pair in m.clashes for k in pair}
     for i, (ks, es) in enumerate(comps):
         for k in ks:
             comp_of_choice[k] = i
         for e in es:
             comp_of_element[e] = i
-        s = solve(m, ks) if ks else Solved(frozenset(), 0, 0, True)
+        if ks and not _contested(m, ks, binding, clashing):  # nothing competes: every element is covered
+            s = Solved(frozenset(es), sum(m.elements[e].value for e in es),
+                       sum(len(m.elements[e].need_ids) for e in es), True)
+        else:
+            s = solve(m, ks) if ks else Solved(frozenset(), 0, 0, True)
         exact = exact and s.exact
         base.append(s)
     deficient = [i for i, (_, es) in enumerate(comps) if len(base[i].covered) < len(es)]
@@ -456,6 +489,11 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
                   sum(len(m.elements[e].need_ids) for e in uncovered),
                   sum(m.elements[e].value for e in uncovered) / 100, tried, time.perf_counter() - start,
                   exact)
+
+
+def _contested(m: Places, ks: Sequence[int], binding: set[str], clashing: set[int]) -> bool:
+    """Some choice of ``ks`` is in a binding limit or a clash."""
+    return any(k in clashing or any(key in binding for key in m.choices[k].limits) for k in ks)
 
 
 def optimum(m: Places) -> Solved:
