@@ -37,4 +37,4 @@ def app_from_env() -> Starlette:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-    return create_app(lambda: open_store(), Settings.from_env())
+    return create_app(lambda: open_store(background=True), Settings.from_env())

@@ -31,13 +31,15 @@ def embedded_path(db: str | None = None, env: Mapping[str, str] | None = None,
 
 
 def open_store(db: str | None = None, env: Mapping[str, str] | None = None,
-               default: str = DEFAULT_DB, *, create: bool = False) -> Store:
+               default: str = DEFAULT_DB, *, create: bool = False, background: bool = False) -> Store:
     """The store the rule above chooses. ``create``: make a new embedded database
-    when the file is missing or empty (no effect on Neo4j)."""
+    when the file is missing or empty (no effect on Neo4j). ``background``: an
+    embedded store reads its file into memory in a thread, so the server answers
+    its health check at once and reads wait for the records (no effect on Neo4j)."""
     env = os.environ if env is None else env
     path = embedded_path(db, env, default)
     if path is None:
         from .neo4j_store import Neo4jStore  # here: the neo4j driver is imported only when used
 
         return Neo4jStore.from_env(env)
-    return EmbeddedStore(path, create=create)
+    return EmbeddedStore(path, create=create, background=background)

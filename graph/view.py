@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -127,101 +127,133 @@ def build_graph(records: Iterable[Record]) -> nx.MultiDiGraph:
 
 
 # --------------------------------------------------------------------------
-# which records a view holds, computed on a full graph (embedded store)
+# which records a view holds: one definition, over any adjacency (a full networkx
+# graph, or the embedded store's records and reverse references: graph.embedded.memory)
 
 
-def _out(g: nx.MultiDiGraph, n: str, rel: str) -> list[str]:
-    return [v for _, v, k in g.out_edges(n, keys=True) if k == rel]
+class Adjacency(Protocol):
+    """What the selection below reads of a graph: edges by type, and a node's fields."""
+
+    def out(self, n: str, rel: str) -> list[str]:
+        """Targets of the edges ``n -[rel]-> v``."""
+        ...
+
+    def in_(self, n: str, rel: str) -> list[str]:
+        """Sources of the edges ``u -[rel]-> n``."""
+        ...
+
+    def field(self, n: str, name: str) -> Any:
+        """The value of field ``name`` of node ``n``'s record."""
+        ...
 
 
-def _in(g: nx.MultiDiGraph, n: str, rel: str) -> list[str]:
-    return [u for u, _, k in g.in_edges(n, keys=True) if k == rel]
+class NxAdjacency:
+    """:class:`Adjacency` over a networkx view."""
+
+    def __init__(self, g: nx.MultiDiGraph) -> None:
+        self.g = g
+
+    def out(self, n: str, rel: str) -> list[str]:
+        return [v for _, v, k in self.g.out_edges(n, keys=True) if k == rel]
+
+    def in_(self, n: str, rel: str) -> list[str]:
+        return [u for u, _, k in self.g.in_edges(n, keys=True) if k == rel]
+
+    def field(self, n: str, name: str) -> Any:
+        return self.g.nodes[n][name]
 
 
-def region_chain(g: nx.MultiDiGraph, region: str) -> list[str]:
+def _adj(g: nx.MultiDiGraph | Adjacency) -> Adjacency:
+    return NxAdjacency(g) if isinstance(g, nx.MultiDiGraph) else g
+
+
+def region_chain(g: nx.MultiDiGraph | Adjacency, region: str) -> list[str]:
     """A region node and its ancestors, nearest first."""
+    a = _adj(g)
     chain = [region]
     seen = {region}
     while True:
-        parents = _out(g, chain[-1], "PART_OF")
+        parents = a.out(chain[-1], "PART_OF")
         if not parents or parents[0] in seen:
             return chain
         chain.append(parents[0])
         seen.add(parents[0])
 
 
-def _with_service_context(g: nx.MultiDiGraph, nodes: set[str], services: Iterable[str]) -> None:
+def _with_service_context(a: Adjacency, nodes: set[str], services: Iterable[str]) -> None:
     """Add each service's provider, agreement and the agreement's partner.
 
     Read from the service's and agreement's own fields (O(1) per service), not
     by scanning in-edges: a service's in-edges include one RECEIVES edge per
     household receiving it, tens of thousands for a province-wide program."""
     for s in services:
-        attrs = g.nodes[s]
-        nodes.add(node_key("Organization", attrs["provider_id"]))
-        if attrs["agreement_id"] is not None:
-            a = node_key("Agreement", attrs["agreement_id"])
-            nodes.add(a)
-            nodes.add(node_key("Organization", g.nodes[a]["partner_id"]))
+        nodes.add(node_key("Organization", a.field(s, "provider_id")))
+        agreement_id = a.field(s, "agreement_id")
+        if agreement_id is not None:
+            ag = node_key("Agreement", agreement_id)
+            nodes.add(ag)
+            nodes.add(node_key("Organization", a.field(ag, "partner_id")))
 
 
-def _household_part(g: nx.MultiDiGraph, h: str, nodes: set[str], resources: set[str]) -> None:
+def _household_part(a: Adjacency, h: str, nodes: set[str], resources: set[str]) -> None:
     """A household's needs, referrals and the resources it receives or is referred to."""
     nodes.add(h)
-    nodes.update(_out(g, h, "HAS_NEED"))
-    received = _out(g, h, "RECEIVES")
+    nodes.update(a.out(h, "HAS_NEED"))
+    received = a.out(h, "RECEIVES")
     nodes.update(received)
     resources.update(received)
-    for r in _in(g, h, "FOR"):
+    for r in a.in_(h, "FOR"):
         nodes.add(r)
-        targets = _out(g, r, "TO")
+        targets = a.out(r, "TO")
         nodes.update(targets)
         resources.update(targets)
 
 
-def _resources_serving(g: nx.MultiDiGraph, regions: Iterable[str], nodes: set[str],
-                        services: set[str]) -> None:
+def _resources_serving(a: Adjacency, regions: Iterable[str], nodes: set[str],
+                       services: set[str]) -> None:
     for region in regions:
-        for x in _in(g, region, "SERVES"):
-            attrs = g.nodes[x]
-            if attrs["label"] == "Volunteer":
+        for x in a.in_(region, "SERVES"):
+            label = split_node_key(x)[0]
+            if label == "Volunteer":
                 nodes.add(x)
-            elif attrs["active"]:
+            elif label == "Service" and a.field(x, "active"):
                 nodes.add(x)
                 services.add(x)
 
 
-def neighbourhood_nodes(g: nx.MultiDiGraph, household_id: str) -> set[str]:
+def neighbourhood_nodes(g: nx.MultiDiGraph | Adjacency, household_id: str) -> set[str]:
     """The node keys of a household's neighbourhood (see the module docstring)."""
+    a = _adj(g)
     h = node_key("Household", household_id)
     nodes: set[str] = set()
     resources: set[str] = set()
-    _household_part(g, h, nodes, resources)
-    chain = region_chain(g, node_key("Region", g.nodes[h]["region_id"]))
+    _household_part(a, h, nodes, resources)
+    chain = region_chain(a, node_key("Region", a.field(h, "region_id")))
     nodes.update(chain)
-    _resources_serving(g, chain, nodes, resources)
-    _with_service_context(g, nodes, [s for s in resources if s.startswith("Service:")])
+    _resources_serving(a, chain, nodes, resources)
+    _with_service_context(a, nodes, [s for s in resources if s.startswith("Service:")])
     return nodes
 
 
-def subtree_nodes(g: nx.MultiDiGraph, region_id: str) -> set[str]:
+def subtree_nodes(g: nx.MultiDiGraph | Adjacency, region_id: str) -> set[str]:
     """The node keys of a region subtree view (see the module docstring)."""
+    a = _adj(g)
     root = node_key("Region", region_id)
-    chain = region_chain(g, root)
+    chain = region_chain(a, root)
     subtree = {root}
     frontier = [root]
     while frontier:
-        children = [c for r in frontier for c in _in(g, r, "PART_OF")]
+        children = [c for r in frontier for c in a.in_(r, "PART_OF")]
         subtree.update(children)
         frontier = children
     regions = subtree | set(chain)
     nodes = set(regions)
     resources: set[str] = set()
-    _resources_serving(g, regions, nodes, resources)
+    _resources_serving(a, regions, nodes, resources)
     for region in regions:
-        nodes.update(_in(g, region, "ACTIVE_IN"))
+        nodes.update(a.in_(region, "ACTIVE_IN"))
     for region in subtree:
-        for h in _in(g, region, "LIVES_IN"):
-            _household_part(g, h, nodes, resources)
-    _with_service_context(g, nodes, [s for s in resources if s.startswith("Service:")])
+        for h in a.in_(region, "LIVES_IN"):
+            _household_part(a, h, nodes, resources)
+    _with_service_context(a, nodes, [s for s in resources if s.startswith("Service:")])
     return nodes

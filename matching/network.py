@@ -263,12 +263,17 @@ def collaboration_graph(g: nx.MultiDiGraph, region_id: str | None = None) -> nx.
         org = provider(r)
         if org is not None:
             orgs_of.setdefault(hh, set()).add(org)
+    weights: dict[tuple[str, str], int] = {}
     for orgs in orgs_of.values():
         for a, b in itertools.combinations(sorted(orgs), 2):
             if a in c and b in c:
-                w = c.edges[a, b]["weight"] + 1 if c.has_edge(a, b) else 1
-                c.add_edge(a, b, weight=w)
-    return c
+                weights[a, b] = weights.get((a, b), 0) + 1
+    # nodes and edges in id order: Louvain and the sampled betweenness follow the graph's order, so
+    # the same organizations and households give the same answer whatever order the view holds them in
+    out = nx.Graph()
+    out.add_nodes_from(sorted(c.nodes(data=True)))
+    out.add_edges_from((a, b, {"weight": w}) for (a, b), w in sorted(weights.items()))
+    return out
 
 
 def _ordered(groups: Iterable[Collection[str]]) -> list[tuple[str, ...]]:

@@ -24,7 +24,9 @@ def serve(host: str, port: int, db: str | None, workers: int = 1, log_level: str
     if db is not None:
         os.environ["DOLBOM_DB"] = db
         os.environ.pop("NEO4J_URI", None)  # --db means the embedded store, as everywhere else
-    with open_store(db):  # fail here, once, with a clear message, not in every worker
+    # fail here, once, with a clear message, not in every worker (the file's header and version are
+    # checked at once; closing stops the reading of its records)
+    with open_store(db, background=True):
         pass
     from service.settings import Settings
 

@@ -25,10 +25,12 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import sys
 import types
 import typing
 from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring  # the C quoting of json.dumps(..., ensure_ascii=False)
+from typing import Any
 
 from ..model import RECORD_TYPES, Record, split_receipt_key
 
@@ -74,6 +76,106 @@ def decode(label: str, key: str, data: str, fields: tuple[str, ...] | None = Non
     else:
         values["id"] = key
     return RECORD_TYPES[label].from_dict(values)
+
+
+def _shared(v: Any) -> Any:
+    """``v`` with its short strings (ids, codes) interned: one object per distinct id in memory."""
+    if type(v) is str:
+        return sys.intern(v) if len(v) <= _SHARED_MAX else v
+    if type(v) is list:
+        return [sys.intern(x) if type(x) is str and len(x) <= _SHARED_MAX else x for x in v]
+    return v
+
+
+#: strings up to this length are interned by :func:`decode_shared` (ids are at most 128; text is longer)
+_SHARED_MAX = 128
+
+
+def decode_shared(label: str, key: str, data: str) -> Record:
+    """:func:`decode`, with every id interned: a need's ``household_id`` is then the very string
+    of its household's id (and of the store's dict key), not a copy. What the store keeps in
+    memory is read this way (a third less memory at 100,000 households)."""
+    values = dict(zip(FIELDS[label], map(_shared, json.loads(data)), strict=False))
+    if label == "Receipt":
+        hid, sid = split_receipt_key(key)
+        values["household_id"], values["service_id"] = sys.intern(hid), sys.intern(sid)
+    else:
+        values["id"] = sys.intern(key)
+    return RECORD_TYPES[label].from_dict(values)
+
+
+def _reader(label: str) -> Callable[[str, str], Record] | None:
+    """A function ``(key, data) -> record`` that builds the record of a stored row without
+    running the model's checks (the row was checked when it was written, and is in the form the
+    model normalises to), ids interned and equal tuples of enums shared; None when a field has a
+    type it cannot read (the caller then uses :func:`decode_shared`). Generated from the model's
+    type hints, as :func:`row_encoder` is: no field list is written here."""
+    cls = RECORD_TYPES[label]
+    hints = _hints(cls)
+    convert: list[Callable[[Any], Any] | None] = []
+    for name in FIELDS[label]:
+        kind, _ = _strip_none(hints[name])
+        if kind in (bool, int):
+            convert.append(None)
+        elif _is_enum(kind):
+            convert.append(kind._value2member_map_.__getitem__)  # type: ignore[attr-defined]
+        elif kind is str:
+            convert.append(_shared)
+        elif kind is dt.date:
+            convert.append(dt.date.fromisoformat)
+        elif typing.get_origin(kind) is tuple and _is_enum(typing.get_args(kind)[0]):
+            convert.append(_enum_tuple(typing.get_args(kind)[0]))
+        elif typing.get_origin(kind) is tuple and typing.get_args(kind)[0] is str:
+            convert.append(lambda v: tuple(_shared(v)))
+        else:
+            return None
+    names = FIELDS[label]
+    new, put, loads, intern = cls.__new__, object.__setattr__, json.loads, sys.intern
+    receipt = label == "Receipt"
+    pairs = list(zip(names, convert, strict=True))
+
+    def read(key: str, data: str) -> Record:
+        rec = new(cls)
+        for (name, conv), v in zip(pairs, loads(data), strict=True):
+            put(rec, name, v if conv is None or v is None else conv(v))
+        if receipt:
+            hid, sid = split_receipt_key(key)
+            put(rec, "household_id", intern(hid))
+            put(rec, "service_id", intern(sid))
+        else:
+            put(rec, "id", intern(key))
+        return rec
+
+    return read
+
+
+def _enum_tuple(kind: type[enum.Enum]) -> Callable[[list[str]], tuple[enum.Enum, ...]]:
+    member = kind._value2member_map_.__getitem__
+    kept: dict[tuple[str, ...], tuple[enum.Enum, ...]] = {}
+
+    def read(values: list[str]) -> tuple[enum.Enum, ...]:
+        names = tuple(values)
+        got = kept.get(names)
+        if got is None:
+            got = tuple(member(v) for v in names)
+            if len(kept) < _ARRAYS_KEPT:
+                kept[names] = got
+        return got
+
+    return read
+
+
+_READERS: dict[str, Callable[[str, str], Record] | None] = {}
+
+
+def decode_trusted(label: str, key: str, data: str) -> Record:
+    """The record of a row this store wrote, as :func:`decode_shared` gives it (equal, field by
+    field), three times faster: the store's first read of its file goes this way. A row whose
+    values do not fit the model's types raises ``ValueError``/``KeyError``/``TypeError``."""
+    if label not in _READERS:
+        _READERS[label] = _reader(label)
+    read = _READERS[label]
+    return decode_shared(label, key, data) if read is None else read(key, data)
 
 
 def decode_object(label: str, key: str, data: str) -> Record:

@@ -4,9 +4,14 @@
   (its layout: :mod:`graph.embedded.rows`), keyed by label and id, stamped
   with the sequence number of the unit of work that wrote it. A write is
   durable when its unit of work returns.
-* The whole graph is kept in memory as a :class:`networkx.MultiDiGraph` and
-  updated from every committed unit of work, under a lock, so readers see a
-  unit of work whole or not at all. Views handed out are copies.
+* Every record is kept in memory with an index of who names whom
+  (:mod:`graph.embedded.memory`, no graph copy), updated from every committed
+  unit of work, under a lock, so readers see a unit of work whole or not at
+  all. Views are built per request from the records they hold
+  (:func:`graph.view.build_graph`, as the Neo4j store builds them).
+* ``background=True`` (the server) reads the file into memory in a thread:
+  the store answers :meth:`EmbeddedStore.ping` at once, and every read waits
+  for the records (a failure is raised by each read until one succeeds).
 * One writer at a time (a thread lock, and SQLite's own write lock across
   processes). Several processes may open the same file: before each read a
   process asks SQLite whether anyone else committed (``PRAGMA data_version``)
@@ -34,6 +39,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,19 +48,12 @@ from typing import Any, cast
 import networkx as nx
 
 from ..errors import NotFoundError, StoreError
-from ..model import RECORD_TYPES, Receipt, Record, node_key, receipt_key, record_type, split_node_key
+from ..model import Receipt, Record, record_type
 from ..store import AUDIT, StoreMixin, UnitOfWork
-from ..view import (
-    add_edges,
-    add_record,
-    edge_owner,
-    induced_copy,
-    neighbourhood_nodes,
-    remove_edges,
-    subtree_nodes,
-)
+from ..view import neighbourhood_nodes, subtree_nodes
 from . import auditlog, rows, tables
 from .bulk import EmbeddedBulkLoad
+from .memory import Memory
 
 log = logging.getLogger("dolbom.store")
 
@@ -88,12 +87,7 @@ class WriteTurn:
     def referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
         """``(label, key)`` of the committed records that name the record ``label``/``key``, or
         that it names."""
-        g = self._store._g
-        node = node_key(label, key)
-        if label == "Receipt" or node not in g:
-            return ()
-        edges = (*g.in_edges(node, keys=True), *g.out_edges(node, keys=True))
-        return {edge_owner(u, v, rel) for u, v, rel in edges}
+        return self._store._mem.referrers(label, key)
 
     def commit(self, *, wrote: bool, apply: Staged | None = None) -> None:
         """Commit. ``wrote``: rows stamped with :attr:`seq` were written (the
@@ -142,7 +136,7 @@ class EmbeddedStore(StoreMixin):
     a new empty store."""
 
     def __init__(self, path: str | os.PathLike[str] = "dolbom.db", *, synchronous: str = "FULL",
-                 create: bool = True) -> None:
+                 create: bool = True, background: bool = False) -> None:
         self.path = os.fspath(path)
         self._synchronous = synchronous
         #: where the file was copied before this open brought it up to date (None: it was not)
@@ -150,9 +144,11 @@ class EmbeddedStore(StoreMixin):
         self._wlock = threading.Lock()  # one writer at a time
         self._vlock = threading.RLock()  # the in-memory view and the read connection
         self._in_uow = threading.local()
-        self._records: dict[str, dict[str, Record]] = {label: {} for label in RECORD_TYPES}
+        self._mem = Memory()
+        self._records = self._mem.records
         self._sorted: dict[str, list[str]] = {}
-        self._g = nx.MultiDiGraph()
+        self._loader: threading.Thread | None = None
+        self._closing = False
         self._seq = 0
         self._data_version = -1
         tables.check_path(self.path, create=create)
@@ -169,7 +165,12 @@ class EmbeddedStore(StoreMixin):
                 if not had_audit and not opened.created and opened.migrated_from is None:
                     log.warning("the audit log of %r, %r, was missing: a new, empty one was started (restore "
                                 "the old one from a backup to keep its entries)", self.path, audit_path)
-                self._initial_load()
+                if background:
+                    self._loader = threading.Thread(target=self._load_in_background, daemon=True,
+                                                    name=f"dolbom-open-{os.path.basename(self.path)}")
+                    self._loader.start()
+                else:
+                    self._initial_load()
             except sqlite3.DatabaseError as e:  # damaged pages, unreadable file
                 raise StoreError(f"cannot open {self.path!r} as a Dolbom database: {e}") from None
         except BaseException:
@@ -210,6 +211,16 @@ class EmbeddedStore(StoreMixin):
                 gc.enable()
         gc.freeze()
 
+    def _load_in_background(self) -> None:
+        try:
+            self._initial_load()
+        except _Closing:
+            pass
+        except sqlite3.DatabaseError as e:
+            log.error("cannot read %r into memory: %s", self.path, e)
+        except Exception:  # logged here; the next read tries again and raises it to its caller
+            log.exception("cannot read %r into memory", self.path)
+
     def _sync(self) -> None:
         """Replay what other connections committed since we last looked."""
         with self._vlock:
@@ -220,7 +231,10 @@ class EmbeddedStore(StoreMixin):
             c.execute("BEGIN")
             try:
                 seq = int(c.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0])
-                if seq != self._seq:
+                if seq != self._seq and self._seq == 0 and not any(self._records.values()):
+                    self._read_everything(c)
+                    self._seq = seq
+                elif seq != self._seq:
                     changes: dict[tuple[str, str], tuple[int, Record | None]] = {}
                     for label, key, s in c.execute(
                         "SELECT label, key, seq FROM tombstones WHERE seq > ?", (self._seq,)
@@ -229,34 +243,40 @@ class EmbeddedStore(StoreMixin):
                     for label, key, data, s in c.execute(
                         "SELECT label, key, data, seq FROM records WHERE seq > ?", (self._seq,)
                     ):
+                        key = sys.intern(key)
                         if (label, key) not in changes or changes[(label, key)][0] < s:
-                            changes[(label, key)] = (s, rows.decode(label, key, data))
+                            changes[(label, key)] = (s, rows.decode_shared(label, key, data))
                     self._apply({k: rec for k, (_, rec) in changes.items()})
                     self._seq = seq
             finally:
                 c.execute("COMMIT")
             self._data_version = dv
 
+    def _read_everything(self, c: sqlite3.Connection, batch: int = 20_000) -> None:
+        """The first read of the file: every row in key order, applied a batch at a time (a
+        table scan, and no change set of the whole file held at once: what it would leave
+        behind in the allocator's arenas is a third of the memory). A deleted record has no
+        row, so tombstones play no part."""
+        staged: Staged = {}
+        for label, key, data in c.execute("SELECT label, key, data FROM records"):
+            key = sys.intern(key)
+            try:
+                rec = rows.decode_trusted(label, key, data)
+            except (ValueError, KeyError, TypeError):  # not as this store writes rows: the checked way
+                rec = rows.decode_shared(label, key, data)
+            staged[(label, key)] = rec
+            if len(staged) >= batch:
+                self._apply(staged)
+                staged = {}
+                if self._closing:
+                    raise _Closing
+        self._apply(staged)
+
     def _apply(self, staged: Staged) -> None:
-        """Make the in-memory records and graph match a committed change set."""
-        g, records = self._g, self._records
-        for label, key in staged:
-            old = records[label].get(key)
-            if old is not None:
-                remove_edges(g, old)
-        for (label, key), rec in staged.items():
-            if rec is None:
-                records[label].pop(key, None)
-                node = node_key(label, key)
-                if label != "Receipt" and node in g:
-                    g.remove_node(node)
-            else:
-                records[label][key] = rec
-                add_record(g, rec)
+        """Make the in-memory records and index match a committed change set."""
+        self._mem.apply(staged)
+        for label in {label for label, _ in staged}:
             self._sorted.pop(label, None)
-        for rec in staged.values():
-            if rec is not None:
-                add_edges(g, rec)
 
     # -- writing -------------------------------------------------------------
 
@@ -337,32 +357,23 @@ class EmbeddedStore(StoreMixin):
     def receipts(self, household_id: str) -> builtins.list[Receipt]:
         with self._vlock:
             self._sync()
-            h = node_key("Household", household_id)
-            if h not in self._g:
-                return []
-            received = cast(dict[str, Receipt], self._records["Receipt"])
-            out = [
-                received[receipt_key(household_id, split_node_key(v)[1])]
-                for _, v, rel in self._g.out_edges(h, keys=True)
-                if rel == "RECEIVES"
-            ]
-            return sorted(out, key=lambda r: r.service_id)
+            return self._mem.receipts_of(household_id)
 
     def graph(self, region_id: str | None = None) -> nx.MultiDiGraph:
         with self._vlock:
             self._sync()
             if region_id is None:
-                return self._g.copy()
+                return self._mem.everything()
             if region_id not in self._records["Region"]:
                 raise NotFoundError("regionId", f"no Region with id {region_id!r}")
-            return induced_copy(self._g, subtree_nodes(self._g, region_id))
+            return self._mem.view(subtree_nodes(self._mem, region_id))
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:
             self._sync()
             if household_id not in self._records["Household"]:
                 raise NotFoundError("householdId", f"no Household with id {household_id!r}")
-            return induced_copy(self._g, neighbourhood_nodes(self._g, household_id))
+            return self._mem.view(neighbourhood_nodes(self._mem, household_id))
 
     def counts(self) -> dict[str, int]:
         with self._vlock:
@@ -431,10 +442,17 @@ class EmbeddedStore(StoreMixin):
                 raise StoreError(f"the database {self.path!r} does not answer: {e}") from None
 
     def close(self) -> None:
+        if self._loader is not None:
+            self._closing = True  # a background read stops at its next batch
+            self._loader.join()
         with self._wlock, self._vlock:
             self._rconn.close()
             self._wconn.close()
         self._audit.close()
+
+
+class _Closing(Exception):
+    """The store was closed while its records were being read in the background."""
 
 
 def _side_json(data: Mapping[str, Any]) -> str:

@@ -1,0 +1,173 @@
+"""The embedded store's in-memory state: the records, and who names whom.
+
+Until issue 23 the store kept, beside its records, a full networkx copy of the
+graph (one attribute dict per node, two dicts per edge): 886 MiB for the
+100,000-household province, most of it that copy, and 8 s to build at open.
+What a view needs from it is only "which records does this view hold", and
+that is answered here from the records themselves plus one reverse index:
+
+* ``records[label][key]``: every record, as the model's frozen dataclass;
+* ``named_by[node key]``: the records (Receipts included) that name that node
+  in one of their references, each once. Edges are not stored at all: the
+  edges at a node are those its own record declares (:func:`graph.view.edges_of`)
+  plus those its referrers declare, filtered to the ones touching it. The index
+  holds pointers to records already in memory, so it costs a list slot per
+  reference.
+
+Nothing here knows a record kind's fields: references come from
+:meth:`graph.model.Record.refs` (through :func:`graph.view.edges_of`), so
+fields and kinds added to the model need no change here.
+
+:class:`Memory` is an :class:`graph.view.Adjacency`, so the view selection of
+:mod:`graph.view` (the same functions that cut views out of a networkx graph)
+runs over it unchanged; :meth:`Memory.view` then builds the view with
+:func:`graph.view.build_graph`, the function the Neo4j store builds its views
+with. Callers hold the store's view lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from ..model import RECORD_TYPES, Receipt, Record, node_key, split_node_key
+from ..view import build_graph, edges_of
+
+Staged = Mapping[tuple[str, str], "Record | None"]
+
+
+def _targets(rec: Record) -> set[tuple[str, str]]:
+    """``(label, key)`` of the records a record names (its edges' other ends)."""
+    if isinstance(rec, Receipt):
+        return {("Household", rec.household_id), ("Service", rec.service_id)}
+    return {(label, target) for _, label, target in rec.refs()}
+
+
+def _owners(entry: Record | list[Record] | None) -> Iterable[Record]:
+    if entry is None:
+        return ()
+    return entry if isinstance(entry, list) else (entry,)
+
+
+class Memory:
+    """Records by label and key, and the reverse references (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Record]] = {label: {} for label in RECORD_TYPES}
+        #: label -> key -> the records naming it: one record alone, or a list of two or more
+        #: (most records are named by one other: a list each would cost a tenth of the memory)
+        self.named_by: dict[str, dict[str, Record | list[Record]]] = {label: {} for label in RECORD_TYPES}
+
+    # -- keeping in step with commits ------------------------------------------------
+
+    def apply(self, staged: Staged) -> None:
+        """Make the records and the index match a committed change set (None: deleted)."""
+        records, named_by = self.records, self.named_by
+        for (label, key), rec in staged.items():
+            old = records[label].get(key)
+            if old is not None:
+                for tl, tk in _targets(old):
+                    at = named_by.setdefault(tl, {})
+                    entry = at.get(tk)
+                    if entry is old:
+                        del at[tk]
+                    elif isinstance(entry, list):
+                        for i, o in enumerate(entry):
+                            if o is old:
+                                del entry[i]
+                                break
+                        if len(entry) == 1:
+                            at[tk] = entry[0]
+            if rec is None:
+                records[label].pop(key, None)
+            else:
+                records[label][key] = rec
+                for tl, tk in _targets(rec):
+                    at = named_by.setdefault(tl, {})
+                    entry = at.get(tk)
+                    if entry is None:
+                        at[tk] = rec
+                    elif isinstance(entry, list):
+                        entry.append(rec)
+                    else:
+                        at[tk] = [entry, rec]
+
+    # -- reading -------------------------------------------------------------------
+
+    def record(self, n: str) -> Record | None:
+        """The record of node key ``n`` (None: not there)."""
+        label, key = split_node_key(n)
+        recs = self.records.get(label)
+        return None if recs is None else recs.get(key)
+
+    def _named_by(self, n: str) -> Iterable[Record]:
+        label, key = split_node_key(n)
+        at = self.named_by.get(label)
+        return () if at is None else _owners(at.get(key))
+
+    def __contains__(self, n: str) -> bool:
+        return self.record(n) is not None
+
+    def _edges(self, n: str) -> Iterator[tuple[str, str, str]]:
+        """Every edge touching node ``n`` (both ends present), each once."""
+        own = self.record(n)
+        if own is None:
+            return
+        for src in ((own,) if not isinstance(own, Receipt) else ()), self._named_by(n):
+            for rec in src:
+                for u, v, rel in edges_of(rec):
+                    if (u == n or v == n) and u in self and v in self:
+                        yield u, v, rel
+
+    def out(self, n: str, rel: str) -> list[str]:
+        return list(dict.fromkeys(v for u, v, r in self._edges(n) if u == n and r == rel))
+
+    def in_(self, n: str, rel: str) -> list[str]:
+        return list(dict.fromkeys(u for u, v, r in self._edges(n) if v == n and r == rel))
+
+    def field(self, n: str, name: str) -> Any:
+        rec = self.record(n)
+        if rec is None:
+            raise KeyError(n)
+        return getattr(rec, name)
+
+    def referrers(self, label: str, key: str) -> set[tuple[str, str]]:
+        """``(label, key)`` of the records that declare an edge at ``label``/``key``: those
+        naming it, and itself when it names anything."""
+        n = node_key(label, key)
+        own = self.record(n)
+        if label == "Receipt" or own is None:
+            return set()
+        out = {(r.LABEL, r.key) for r in self._named_by(n)}
+        if any(self.records[tl].get(tk) is not None for tl, tk in _targets(own)):
+            out.add((label, key))
+        return out
+
+    def receipts_of(self, household_id: str) -> list[Receipt]:
+        """The receipts of a household, by service id."""
+        found = [r for r in _owners(self.named_by["Household"].get(household_id))
+                 if isinstance(r, Receipt) and r.household_id == household_id]
+        return sorted(found, key=lambda r: r.service_id)
+
+    def view(self, nodes: Iterable[str]) -> nx.MultiDiGraph:
+        """The view holding exactly ``nodes``: their records, every edge among them (the
+        receipts whose household and service are both there included)."""
+        keep = set(nodes)
+        recs: list[Record] = []
+        for n in keep:
+            rec = self.record(n)
+            if rec is None:
+                continue
+            recs.append(rec)
+            for o in self._named_by(n):
+                # a receipt is picked up at its household's node, once
+                if isinstance(o, Receipt) and o.household_id == rec.key and rec.LABEL == "Household" \
+                        and node_key("Service", o.service_id) in keep:
+                    recs.append(o)
+        return build_graph(recs)
+
+    def everything(self) -> nx.MultiDiGraph:
+        """The whole graph as a view."""
+        return build_graph(rec for recs in self.records.values() for rec in recs.values())
