@@ -43,6 +43,7 @@ import json
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,8 @@ TAXONOMIES = {
     "dolbom-region": "Dolbom 지역 (regions): code = the region's Dolbom id, name = its path",
     "dolbom-identifier": "Dolbom 식별자: the attribute value is the record's id in Dolbom",
 }
+#: the taxonomy whose attribute carries a record's Dolbom id (its value), not a meaning
+ID_TAXONOMY = "dolbom-identifier"
 #: the HSDS version written
 VERSION = "3.1"
 #: the unit of a Dolbom capacity: places (자리) for households
@@ -120,6 +123,44 @@ def capacity_updated(svc: Service) -> str:
     if svc.used_since is not None:
         return f"{svc.used_since.isoformat()}T00:00:00+09:00"
     return NO_TIME
+
+
+#: one attribute Dolbom writes: (link_type, taxonomy, term code, term name, value)
+Term = tuple[str, str, str, str, str | None]
+
+
+def service_terms(svc: Service) -> list[Term]:
+    """The attributes of a service (its Dolbom id aside), in the order written: domains, type tags,
+    the support form, required traits, the income ceiling. The API's filters read these too."""
+    tax = taxonomy.active()
+    out: list[Term] = [("service_category", "dolbom-domain", d.value, DOMAIN_NAMES[d], None)
+                       for d in svc.domains]
+    out += [("service_category", "dolbom-tag", t, tax.label(t, "ko"), None) for t in svc.tags]
+    out.append(("service_category", "dolbom-form", svc.form.value, FORM_NAMES[svc.form], None))
+    out += [("eligibility", "dolbom-trait", t.value, TRAIT_NAMES[t], None) for t in svc.required_traits]
+    if svc.max_income_percent is not None:
+        out.append(("eligibility", "dolbom-eligibility", "max_income_percent", "기준 중위소득 상한 (%)",
+                    str(svc.max_income_percent)))
+    return out
+
+
+def organization_terms(org: Organization, path: Callable[[str], str]) -> list[Term]:
+    """The attributes of an organization (its Dolbom id aside): its sector, then one region term per
+    region it is active in (code = the region id, name = ``path(region id)``)."""
+    out: list[Term] = [("organization_type", "dolbom-sector", org.sector.value, SECTOR_NAMES[org.sector],
+                        None)]
+    out += [("area", "dolbom-region", rid, path(rid), None) for rid in org.region_ids]
+    return out
+
+
+def term_id(taxonomy_name: str, code: str) -> str:
+    """The HSDS id of a taxonomy term Dolbom writes."""
+    return _uid("term", taxonomy_name, code)
+
+
+def taxonomy_id(taxonomy_name: str) -> str:
+    """The HSDS id of one of Dolbom's taxonomies (:data:`TAXONOMIES`)."""
+    return _uid("taxonomy", taxonomy_name)
 
 
 def hsds_id(label: str, key: str) -> str:
@@ -192,13 +233,13 @@ class _Builder:
         return self._paths[region_id]
 
     def taxonomy(self, name: str) -> dict[str, Any]:
-        return {"id": _uid("taxonomy", name), "name": name, "description": TAXONOMIES[name]}
+        return {"id": taxonomy_id(name), "name": name, "description": TAXONOMIES[name]}
 
     def term(self, taxonomy: str, code: str, name: str) -> dict[str, Any]:
-        tid = _uid("term", taxonomy, code)
+        tid = term_id(taxonomy, code)
         if tid not in self._terms:
             self._terms[tid] = {"id": tid, "code": code, "name": name, "description": f"{name} ({code})",
-                                "taxonomy": taxonomy, "taxonomy_id": _uid("taxonomy", taxonomy)}
+                                "taxonomy": taxonomy, "taxonomy_id": taxonomy_id(taxonomy)}
             self.tables["taxonomy_term"].append(self._terms[tid])
         return self._terms[tid]
 
@@ -221,12 +262,10 @@ class _Builder:
 
     def organization(self, org: Organization) -> dict[str, Any]:
         oid = hsds_id("Organization", org.id)
-        attributes = [self.identity("Organization", org.id, oid),
-                      self.attribute("Organization", oid, "organization", "organization_type",
-                                     "dolbom-sector", org.sector.value, SECTOR_NAMES[org.sector])]
+        attributes = [self.identity("Organization", org.id, oid)]
         # the regions it is active in: no address to give, so not locations but region terms
-        attributes += [self.attribute("Organization", oid, "organization", "area", "dolbom-region", rid,
-                                      self.path(rid)) for rid in org.region_ids]
+        attributes += [self.attribute("Organization", oid, "organization", link, tax, code, name, value)
+                       for link, tax, code, name, value in organization_terms(org, self.path)]
         row = {"id": oid, "name": org.name, "description": organization_description(org.name, org.sector)}
         self.tables["organization"].append(row)
         return {**row, "attributes": attributes}
@@ -234,20 +273,10 @@ class _Builder:
     def service(self, svc: Service) -> dict[str, Any]:
         sid = hsds_id("Service", svc.id)
         attributes = [self.identity("Service", svc.id, sid)]
-        attributes += [self.attribute("Service", sid, "service", "service_category", "dolbom-domain", d.value,
-                                     DOMAIN_NAMES[d]) for d in svc.domains]
-        tax = taxonomy.active()
-        attributes += [self.attribute("Service", sid, "service", "service_category", "dolbom-tag", t,
-                                      tax.label(t, "ko")) for t in svc.tags]
-        attributes.append(self.attribute("Service", sid, "service", "service_category", "dolbom-form",
-                                         svc.form.value, FORM_NAMES[svc.form]))
-        attributes += [self.attribute("Service", sid, "service", "eligibility", "dolbom-trait", t.value,
-                                      TRAIT_NAMES[t]) for t in svc.required_traits]
+        attributes += [self.attribute("Service", sid, "service", link, tax, code, name, value)
+                       for link, tax, code, name, value in service_terms(svc)]
         rules = []
         if svc.max_income_percent is not None:
-            attributes.append(self.attribute("Service", sid, "service", "eligibility", "dolbom-eligibility",
-                                             "max_income_percent", "기준 중위소득 상한 (%)",
-                                             str(svc.max_income_percent)))
             rules.append(f"기준 중위소득 {svc.max_income_percent}% 이하")
         if svc.required_traits:
             rules.append("대상: " + ", ".join(TRAIT_NAMES[t] for t in svc.required_traits))
@@ -285,6 +314,10 @@ class _Builder:
         if capacities:
             out["capacities"] = capacities
         return out
+
+
+#: the builder of HSDS objects, for callers that map a few records (the HSDS API's pages)
+Builder = _Builder
 
 
 def build_hsds(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
