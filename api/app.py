@@ -389,7 +389,7 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
             Route("/graphql", endpoint),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            *hsds_routes(holder.get, authenticate or tokens.authenticate),  # /hsds/: docs/hsds.md
+            *hsds_routes(holder.get, authenticate or tokens.authenticate, locale=settings.locale),  # /hsds/
             Mount("/network", StaticFiles(directory=STATIC / "network", html=True), name="network"),
             # GraphiQL's vendored scripts (the page itself is GET /graphql, also /graphiql/)
             *([Mount("/graphiql", StaticFiles(directory=STATIC / "graphiql", html=True), name="graphiql")]

@@ -85,6 +85,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "error.bool": {"en": "must be true or false", "ko": "true 또는 false여야 합니다"},
     # -- records (graph/store.py) ----------------------------------------------------------
     "error.not_found": {"en": "no {label} with id {id}", "ko": "ID가 {id}인 {label:이} 없습니다"},
+    # -- the HSDS API's query parameters (api/hsds.py) -------------------------------------
+    "hsds.param.unknown": {
+        "en": "unknown query parameter (this route takes {allowed})",
+        "ko": "알 수 없는 조회 매개변수입니다 (이 경로가 받는 매개변수: {allowed})",
+    },
+    "hsds.param.repeated": {"en": "given more than once", "ko": "한 번만 줄 수 있습니다"},
+    "hsds.param.whole": {
+        "en": "must be a whole number (got {got})",
+        "ko": "정수여야 합니다 (입력: {got})",
+    },
+    "hsds.param.length": {
+        "en": "must be 1 to {limit} characters",
+        "ko": "1자에서 {limit}자 사이여야 합니다",
+    },
     "error.not_found.resource": {
         "en": "no Service or Volunteer with id {id}",
         "ko": "ID가 {id}인 서비스나 자원봉사자가 없습니다",
