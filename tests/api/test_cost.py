@@ -115,6 +115,8 @@ REFUSED_DOCS = {
     "auditLog": "{ auditLog { edges { cursor } } }",
     "referrals": "{ referrals { totalCount } }",
     "capacityReport": "{ capacityReport { id } }",
+    "households": "{ households { totalCount } }",
+    "staff": "{ staff { id } }",
 }
 CALLER = {Role.ANONYMOUS: None, Role.PARTNER: "partner-bar", Role.CASEWORKER: "caseworker"}
 
