@@ -25,8 +25,8 @@ program can raise the optimum only through a deficient component (a change
 that only gives new options to elements of components already wholly covered
 cannot cover more), so the candidates are: one more place for every service
 limit, and one more unit for every MOU limit, of a deficient component; every
-service serving a region next to (a sibling of) a region of a household of a
-deficient component, offering that element's domain, that the household would
+service serving a region inside the subtree next to (a sibling of) a region
+of a household of a deficient component, offering that element's domain, that the household would
 be eligible for, extended to the household's region; a new program of
 capacity 1 for each region and domain with an uncovered element (or the one the
 caller describes). Each candidate's gain is **re-solved** exactly on the
@@ -131,22 +131,26 @@ def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
     tree = RegionTree.of(g)
     m = Places([], [], {}, [], {})
     # the resources serving each region, read once (a city's households share most of their reach)
-    serving: dict[str, list[Resource]] = {}
+    serving: dict[str, dict[Domain, list[Resource]]] = {}
     made: dict[str, Resource | None] = {}
 
-    def serving_of(rid: str) -> list[Resource]:
+    def serving_of(rid: str) -> dict[Domain, list[Resource]]:
+        """The resources serving ``rid`` that could serve someone (active, MOU in force), by domain."""
         if rid not in serving:
-            out: list[Resource] = []
+            out: dict[Domain, list[Resource]] = {}
             rkey = node_key("Region", rid)
             if rkey in g:
                 for u, _, k in g.in_edges(rkey, keys=True):
                     if k == "SERVES":
                         if u not in made:
-                            made[u] = resource_at(g, u)
+                            r0 = resource_at(g, u)
+                            made[u] = r0 if r0 is not None and is_active(r0) and (
+                                not r0.is_service or agreement_in_force(r0, on)) else None
                         r = made[u]
                         if r is not None:
-                            out.append(r)
-            serving[rid] = sorted(out, key=lambda r: r.key)
+                            for d in r.domains:
+                                out.setdefault(d, []).append(r)
+            serving[rid] = out
         return serving[rid]
 
     for row in households_in(g, tree.scope(region_id)):
@@ -157,8 +161,9 @@ def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
         wanted = {n.domain for n in row.needs}
         reach: dict[str, Resource] = {}
         for rid in chain:
-            for r in serving_of(rid):
-                if r.key not in reach and r.domains & wanted:
+            by_domain_here = serving_of(rid)
+            for d in wanted:
+                for r in by_domain_here.get(d, ()):
                     reach[r.key] = r
         in_reach = [reach[k] for k in sorted(reach)]
         received = row.received
@@ -401,6 +406,7 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
                 "recruit.add_places", name=r.name, provider=r.provider_name, needs=n, value=v / 100))
     # extension to a region next to one it serves
     deficient_elements = [e for i in deficient for e in comps[i][1]]
+    in_scope = set(tree.scope(region_id))
     ext: dict[tuple[str, str], set[int]] = {}
     for e in deficient_elements:
         el = m.elements[e]
@@ -408,7 +414,7 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
         for rid in chain:
             parent = tree.parent.get(rid)
             for sib in tree.children.get(parent, ()) if parent is not None else ():
-                if sib == rid:
+                if sib == rid or sib not in in_scope:  # a neighbour inside the subtree asked about
                     continue
                 rkey = node_key("Region", sib)
                 if rkey not in g:
