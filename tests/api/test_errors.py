@@ -167,7 +167,8 @@ def test_a_full_disk_is_a_coded_storage_error_and_nothing_is_half_written(tmp_pa
                 break
     err = r.json()["errors"][0]
     assert err["extensions"]["code"] == "INTERNAL" and err["extensions"]["reason"] == "STORAGE_FULL", err
-    assert "nothing was written" in err["message"] and "full.db" not in r.text
+    # Korean by default (DOLBOM_LOCALE): "nothing was written"
+    assert "아무것도 저장되지 않았습니다" in err["message"] and "full.db" not in r.text
     failed = f"n-full-{i}"
     assert store.get("Need", failed) is None
     store.close()
