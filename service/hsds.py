@@ -129,7 +129,10 @@ _REVERSE_LOCK = threading.Lock()
 
 def _reverse(store: Store, label: str) -> _Reverse:
     with _REVERSE_LOCK:
-        per_store = _REVERSE.setdefault(store, {})
+        try:
+            per_store = _REVERSE.setdefault(store, {})
+        except TypeError:  # a store that cannot be weakly referenced: no cache, still correct
+            return _Reverse()
         return per_store.setdefault(label, _Reverse())
 
 
