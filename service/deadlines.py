@@ -48,9 +48,6 @@ STARTED: dict[str, frozenset[ReferralStatus]] = {
     "accepted": frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED}),
     "delivered": frozenset({ReferralStatus.DELIVERED}),
 }
-#: what each clock is called in the reports
-CLOCK_NAMES = {"accepted": "service started = referral ACCEPTED",
-               "delivered": "service started = referral DELIVERED"}
 
 
 def note_opened(store: Store, p: Principal, household: Household, at: dt.datetime | None = None) -> None:

@@ -83,8 +83,10 @@ def test_the_overdue_report_says_its_clock_and_names_the_person(db, monkeypatch)
         deadlines.note_opened(store, who, hh, at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
     code, text = run("report", "overdue", "--db", db, "--as-of", "2026-11-10")
     assert code == 0
-    assert "clock: service started = referral ACCEPTED (DOLBOM_DEADLINE_CLOCK=accepted)" in text
+    assert "기준: 의뢰가 수락(ACCEPTED)되면 서비스 시작 (DOLBOM_DEADLINE_CLOCK=accepted)" in text
     assert "김민지" in text and "t-cw" in text
+    code, text = run("report", "overdue", "--db", db, "--as-of", "2026-11-10", "--lang", "en")
+    assert "clock: service started = referral ACCEPTED (DOLBOM_DEADLINE_CLOCK=accepted)" in text
     monkeypatch.setenv("DOLBOM_DEADLINE_CLOCK", "delivered")
     code, text = run("report", "overdue", "--db", db, "--as-of", "2026-11-10", "--format", "json")
     rows = json.loads(text)

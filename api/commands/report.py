@@ -215,7 +215,7 @@ def run_overdue(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     rows = deadlines.overdue(store, Principal.local(), settings, region_id=args.region, as_of=args.as_of)
     clock = settings.deadline_clock
     if args.format == "table":  # which clock: what "in time" meant for this report
-        out.write(f"clock: {deadlines.CLOCK_NAMES[clock]} (DOLBOM_DEADLINE_CLOCK={clock})\n")
+        out.write(render(f"report.overdue.clock.{clock}", args.lang) + "\n")
     # the case worker who opened the case, by name when the token named a person (its id beside)
     headers = ("region", "case_worker", "household", "urgency", "opened", "due", "days_late", "token",
                "case_manager", "clock")  # col.* of the catalogue, in --lang

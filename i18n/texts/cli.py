@@ -43,6 +43,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.cost": {"en": "cost", "ko": "비용"},
     # -- report summaries ------------------------------------------------------------
     "report.none": {"en": "(none)", "ko": "(없음)"},
+    "report.overdue.clock.accepted": {
+        "en": "clock: service started = referral ACCEPTED (DOLBOM_DEADLINE_CLOCK=accepted)",
+        "ko": "기준: 의뢰가 수락(ACCEPTED)되면 서비스 시작 (DOLBOM_DEADLINE_CLOCK=accepted)",
+    },
+    "report.overdue.clock.delivered": {
+        "en": "clock: service started = referral DELIVERED (DOLBOM_DEADLINE_CLOCK=delivered)",
+        "ko": "기준: 서비스가 제공(DELIVERED)되면 서비스 시작 (DOLBOM_DEADLINE_CLOCK=delivered)",
+    },
     "report.unlimited": {"en": "unlimited", "ko": "제한 없음"},
     "report.coverage.region": {
         "en": "{region}: nothing exists for {nothing} open needs; not enough places for {short} ({unmet} of "
