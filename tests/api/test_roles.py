@@ -68,6 +68,7 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "setFollowUp": ('mutation { setFollowUp(referralId: "ref-0001", on: "2030-01-01") '
                     '{ id followUpOn } }', {}, STAFF),
     "followUpsDue": ('query { followUpsDue(regionId: "gg-suwon") { id } }', {}, STAFF),
+    "viewer": ("query { viewer { role regionId organizationId } }", {}, ALL),
     "auditLog": ("query { auditLog(first: 5) { edges { node { action } } } }", {},
                  frozenset({"coordinator"})),
     "overdue": ('query { overdue(regionId: "gg-suwon") { householdId } }', {}, STAFF),
@@ -83,7 +84,7 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "decideHousehold": ('mutation { decideHousehold(conferenceId: "conf-roles", householdId: "hh-0001", '
                         'input: {items: [{resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}]}) '
                         '{ id } }', {}, STAFF),
-    "adoptPlan": ('mutation { adoptPlan(conferenceId: "conf-roles") { created } }', {}, STAFF),
+    "adoptPlan": ('mutation { adoptPlan(conferenceId: "conf-roles") { created conference { id } } }', {}, STAFF),
     # staff and the case (issue 18 parts 1, 2)
     "staff": ("query { staff { id name role } }", {}, STAFF),
     "addStaff": ('mutation { addStaff(input: {name: "이수진", role: CASEWORKER, regionId: "gg-suwon"}) '
