@@ -232,7 +232,8 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
                     note: str | None = None, when: str | None = None) -> Referral:
     """Move a referral along its lifecycle (see :data:`service.capacity.MOVES`),
     taking or giving back a place as the capacity rule says. ``reason``: why it
-    is DECLINED (required then, and only then); ``note``: the outcome, with
+    is DECLINED (allowed then only; required when a partner declines, optional for staff, so a
+    client of the contract's ``updateReferral(id, status)`` still works); ``note``: the outcome, with
     DELIVERED or CLOSED. A partner's first ACCEPTED or DECLINED is its answer
     (``respondedAt``); a partner may answer only a referral it may see
     (:func:`service.inbox.partner_may_see`). ``when``: the time of the move (now)."""
@@ -268,9 +269,10 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
         assert isinstance(ref, Referral)
         changes: dict[str, Any] = {}
         if status is ReferralStatus.DECLINED and ref.status is not status:
-            if why is None:
+            if why is None and p.role is Role.PARTNER:  # the case worker must learn why (docs/inbox.md)
                 raise ValidationError("reason", "say why the referral is declined (reason)")
-            changes["decline_reason"] = why
+            if why is not None:
+                changes["decline_reason"] = why
         if text is not None:
             changes["outcome_note"] = text
         answer = status in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED) and ref.status is not status

@@ -111,6 +111,21 @@ def test_a_decline_needs_a_reason_and_keeps_it(gql, store):
     assert ids(gql, "caseworker", s="DECLINED") == ["ref-0001"]
 
 
+def test_staff_may_decline_without_a_reason_as_the_contract_allows(gql, store):
+    """Only a partner's decline needs a reason: a contract-only staff client that sends
+    updateReferral(id, status: DECLINED) keeps working, and its decline has no reason."""
+    out = gql('mutation { updateReferral(id: "ref-0001", status: DECLINED) { id status declineReason } }',
+              "caseworker").ok()["updateReferral"]
+    assert out == {"id": "ref-0001", "status": "DECLINED", "declineReason": None}
+    assert store.get("Referral", "ref-0001").status.value == "DECLINED"
+
+
+def test_staff_may_still_give_a_decline_reason(gql, store):
+    out = gql(MOVE, "coordinator", id="ref-0001", s="DECLINED", r="가구가 서비스를 거절함").ok()
+    assert out["updateReferral"]["declineReason"] == "가구가 서비스를 거절함"
+    assert out["updateReferral"]["respondedAt"] is None  # staff moves are not the partner's answer
+
+
 def test_a_reason_or_note_on_the_wrong_move_is_bad_input(gql, store):
     r = gql(MOVE, "partner-bar", id="ref-0001", s="ACCEPTED", r="좋아요")
     assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "reason"
