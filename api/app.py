@@ -77,6 +77,7 @@ from service.settings import Settings
 
 from . import body
 from .hsds import routes as hsds_routes
+from .pages import routes as page_routes
 from .middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware, json_error
 
 log = logging.getLogger("dolbom.api")
@@ -391,6 +392,7 @@ def create_app(store: StoreOrFactory, settings: Settings | None = None, *,
             Route("/readyz", readyz, methods=["GET"]),
             *hsds_routes(holder.get, authenticate or tokens.authenticate, locale=settings.locale),  # /hsds/
             Mount("/network", StaticFiles(directory=STATIC / "network", html=True), name="network"),
+            *page_routes(settings, str(STATIC / "app")),  # /app/: the pages (docs/pages.md)
             # GraphiQL's vendored scripts (the page itself is GET /graphql, also /graphiql/)
             *([Mount("/graphiql", StaticFiles(directory=STATIC / "graphiql", html=True), name="graphiql")]
               if settings.graphiql else []),

@@ -104,6 +104,11 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; "
 IDE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            "font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+#: the pages under /app/ (api/static/app): this server's scripts, styles and requests only, no inline
+#: script or style; a form posts nowhere else
+APP_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+           "frame-ancestors 'none'")
 #: JSON answers: nothing to load, never framed
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -123,13 +128,14 @@ class SecurityHeadersMiddleware:
             return
         page = (scope.get("path") or "").startswith("/network")
         ide = (scope.get("path") or "").startswith("/graphiql")
+        app = (scope.get("path") or "").startswith("/app/") or scope.get("path") == "/app"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or ())
                 names = {k.lower() for k, _ in headers}
                 html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
-                csp = PAGE_CSP if page else IDE_CSP if html or ide else API_CSP
+                csp = PAGE_CSP if page else APP_CSP if app else IDE_CSP if html or ide else API_CSP
                 for name, value in ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
                                     (b"referrer-policy", b"no-referrer"),
                                     (b"content-security-policy", csp.encode())):

@@ -36,6 +36,7 @@ from .particles import PAIRS, attach
 from .texts import cli as _cli
 from .texts import errors as _errors
 from .texts import matching as _matching
+from .texts import pages as _pages
 from .texts import values as _values
 
 LOCALES = ("ko", "en")
@@ -54,7 +55,7 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: every message: key -> {"ko": template, "en": template}
-CATALOGUE: dict[str, dict[str, str]] = _merge(_matching.TEXTS, _errors.TEXTS, _cli.TEXTS)
+CATALOGUE: dict[str, dict[str, str]] = _merge(_matching.TEXTS, _errors.TEXTS, _cli.TEXTS, _pages.TEXTS)
 #: words for enum values, keyed "EnumName.VALUE"
 VALUE_WORDS: dict[str, dict[str, str]] = _values.TEXTS
 

@@ -37,6 +37,7 @@ from .types import (
     ServiceEdge,
     ServicePackage,
 )
+from .viewer import ViewerQuery
 from .whatif import WhatIfQuery
 
 R = TypeVar("R", bound=model.Record)
@@ -50,7 +51,7 @@ async def _record(info: Info, kind: type[R], key: str, field: str = "id") -> R:
 
 
 @strawberry.type
-class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery):
+class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
         return Region.of(await _record(info, model.Region, id))
