@@ -192,10 +192,15 @@ def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
             m.resources[r.key] = r
             mine.append((len(m.choices), r))
             m.choices.append(Choice(hh.id, r.key, covered, tuple(k for k, _ in lims)))
-        for i, (ki, a) in enumerate(mine):
-            for kj, b in mine[i + 1:]:
-                if excludes_each_other(a, b):
-                    m.clashes.append((ki, kj))
+        # clashes: only a service that excludes another can be in one (few do), so look those up
+        by_id = {r.id: (k, r) for k, r in mine if r.is_service}
+        pairs: set[tuple[int, int]] = set()
+        for ka, a in mine:
+            for other in a.excludes_ids if a.is_service else ():
+                hit = by_id.get(other)
+                if hit is not None and hit[0] != ka and excludes_each_other(a, hit[1]):
+                    pairs.add((min(ka, hit[0]), max(ka, hit[0])))
+        m.clashes.extend(sorted(pairs))
     return m
 
 
