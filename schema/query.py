@@ -88,7 +88,7 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
         ctx = info.context
         packages = await run_heavy(ctx.settings.heavy_workers, analysis.match_packages, ctx.store,
                                    ctx.principal, household_id, 3 if limit is None else limit,
-                                   max_limit=ctx.settings.max_match_limit)
+                                   max_limit=ctx.settings.max_match_limit, locale=ctx.locale)
         ctx.households_read.add(household_id)
         return [ServicePackage.of(p) for p in packages]
 

@@ -21,7 +21,7 @@ class Viewer:
     staff_id: strawberry.ID | None = strawberry.field(description="The person the token belongs to, if any.")
     staff_name: str | None
     locale: str = strawberry.field(description="The language this request is answered in (ko or en).")
-    timezone: str = strawberry.field(description="The deployment's zone times are shown in (DOLBOM_TIMEZONE).")
+    timezone: str = strawberry.field(description="The zone times are shown in (DOLBOM_TIMEZONE).")
 
 
 @strawberry.type

@@ -80,9 +80,9 @@ def match_result(store: Store, p: Principal, household_id: str, limit: int, *, m
 
 
 def match_packages(store: Store, p: Principal, household_id: str, limit: int, *,
-                   max_limit: int) -> list[Package]:
-    """The packages of :func:`match_result`."""
-    return list(match_result(store, p, household_id, limit, max_limit=max_limit).packages)
+                   max_limit: int, locale: str = "en") -> list[Package]:
+    """The packages of :func:`match_result`, reasons and flags in ``locale``."""
+    return list(match_result(store, p, household_id, limit, max_limit=max_limit, locale=locale).packages)
 
 
 def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:

@@ -31,7 +31,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "page.role.anonymous": {"ko": "로그인 안 함", "en": "not signed in"},
     "page.signin.title": {"ko": "로그인", "en": "Sign in"},
     "page.signin.intro": {"ko": "발급받은 접근 토큰을 붙여넣으세요. 토큰은 이 탭을 닫으면 지워집니다.",
-                          "en": "Paste the access token you were given. It is forgotten when this tab closes."},
+                          "en": "Paste your access token. It is forgotten when the tab closes."},
     "page.signin.token": {"ko": "접근 토큰", "en": "Access token"},
     "page.signin.submit": {"ko": "로그인", "en": "Sign in"},
     "page.signin.refused": {"ko": "토큰이 받아들여지지 않았습니다. 토큰을 확인하세요.",

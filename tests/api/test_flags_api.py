@@ -60,7 +60,8 @@ def test_flags_carry_reason_codes(gql):
     p = gql('query { matchPackages(householdId: "hh-0001", limit: 1) { flags { kind reason serviceIds } '
             'items { reasons } } }', C).ok()["matchPackages"][0]
     assert p["flags"] == [{"kind": "CAPACITY", "reason": "QUOTA_USED", "serviceIds": ["svc-gg-clinic"]}]
-    assert any("fits the need: rent support" in r for i in p["items"] for r in i["reasons"])
+    # in the deployment's language, Korean by default (English: tests/api/test_match_locale.py)
+    assert any("욕구 유형에 맞음" in r for i in p["items"] for r in i["reasons"])
     p3 = gql('query { matchPackages(householdId: "hh-0003", limit: 1) { flags { kind reason } } }',
              C).ok()["matchPackages"][0]
     assert p3["flags"] == [{"kind": "MISSING", "reason": "NOTHING_IN_REGION"}]

@@ -87,7 +87,7 @@ def test_match_packages_equals_the_matching_function(gql, store):
               "... on Volunteer { id } } needs { id } reasons } "
               "flags { kind domain needIds serviceIds message } } }",
               C).ok()["matchPackages"]
-    want = match(store.neighbourhood("hh-0001"), "hh-0001", on=dt.date.today(), limit=2).packages
+    want = match(store.neighbourhood("hh-0001"), "hh-0001", on=dt.date.today(), limit=2, locale="ko").packages
     assert [p["rank"] for p in got] == [p.rank for p in want]
     assert [p["cost"] for p in got] == pytest.approx([p.cost for p in want])
     assert [[i["resource"]["id"] for i in p["items"]] for p in got] == [
