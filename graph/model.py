@@ -23,6 +23,7 @@ from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from i18n.catalogue import Message
 
+from . import periods
 from .errors import ValidationError
 
 MAX_ID = 128
@@ -471,8 +472,10 @@ class Service(Record):
 
     @property
     def available(self) -> int | None:
-        """Places left now; None means unlimited."""
-        return None if self.capacity is None else max(0, self.capacity - self.used)
+        """Places left now (in the current period: graph/periods.py); None means unlimited."""
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - periods.service_used(self, periods.today()))
 
     @property
     def cost_won(self) -> int | None:
@@ -518,7 +521,10 @@ class Agreement(Record):
 
     @property
     def quota_left(self) -> int | None:
-        return None if self.annual_quota is None else max(0, self.annual_quota - self.used)
+        """Quota left in the current agreement year (graph/periods.py); None: no quota."""
+        if self.annual_quota is None:
+            return None
+        return max(0, self.annual_quota - periods.agreement_used(self, periods.today()))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,7 +22,10 @@ Periods (issue 18, docs/inbox.md):
   calendar week (Monday first), month or year, in Korean time (UTC+9);
   ``used`` counts them and ``used_since`` names the period's first day. A
   new period starts at zero: the counter rolls over at the first accept in
-  it, and every read here (:func:`service_used`) counts it as zero already.
+  it, and every reader counts it as zero already: the rule is
+  :mod:`graph.periods`, which this module, ``Service.available``,
+  ``Agreement.quota_left`` and every view (so matching, allocation and
+  coverage) go through.
 * An agreement's ``annual_quota`` counts per agreement year, which starts on
   ``signed_on`` and on each anniversary of it (a 29 February signing has its
   anniversaries on 1 March in other years: the year before ends on the last
@@ -45,10 +48,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from graph import periods
 from graph.errors import ConflictError, ValidationError
 from graph.model import (
     Agreement,
-    CapacityPeriod,
     Need,
     NeedStatus,
     Referral,
@@ -63,7 +66,13 @@ from .permissions import require_role
 from .principal import Principal, Role
 
 #: the hub's clock: days, weeks, months and agreement years turn at midnight in Korea
-KST = dt.timezone(dt.timedelta(hours=9), "KST")
+KST = periods.KST
+day_of = periods.day_of
+anniversary = periods.anniversary
+period = periods.period
+#: the period rule, one definition for every reader (graph/periods.py; views apply it too)
+service_used = periods.service_used
+agreement_used = periods.agreement_used
 
 S = ReferralStatus
 #: the lifecycle: PROPOSED → SENT → ACCEPTED → DELIVERED → CLOSED, or DECLINED
@@ -82,60 +91,10 @@ HOLDING = frozenset({S.ACCEPTED, S.DELIVERED, S.CLOSED})
 OPEN = frozenset({S.PROPOSED, S.SENT, S.ACCEPTED})
 
 
-def day_of(when: str | dt.datetime | None) -> dt.date:
-    """The Korean calendar day of a timestamp (now when None; a time without zone is UTC)."""
-    t = dt.datetime.now(dt.UTC) if when is None else (
-        when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(when))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(KST).date()
-
-
-def anniversary(signed_on: dt.date, years: int) -> dt.date:
-    """``signed_on`` ``years`` later; 29 February falls on 1 March in a year without one."""
-    try:
-        return signed_on.replace(year=signed_on.year + years)
-    except ValueError:  # 29 February
-        return dt.date(signed_on.year + years, 3, 1)
-
-
 def agreement_year(a: Agreement, on: dt.date) -> tuple[dt.date, dt.date]:
     """``(first day, next anniversary)`` of the agreement year ``on`` falls in (the first year
     when ``on`` is before the signing)."""
-    k = max(0, on.year - a.signed_on.year)
-    while k > 0 and anniversary(a.signed_on, k) > on:
-        k -= 1
-    return anniversary(a.signed_on, k), anniversary(a.signed_on, k + 1)
-
-
-def period(kind: CapacityPeriod | None, on: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """``(first day, first day of the next)`` of the period ``on`` falls in; (None, None) for none."""
-    if kind is CapacityPeriod.WEEK:
-        first = on - dt.timedelta(days=on.weekday())
-        return first, first + dt.timedelta(days=7)
-    if kind is CapacityPeriod.MONTH:
-        first = on.replace(day=1)
-        return first, (first + dt.timedelta(days=32)).replace(day=1)
-    if kind is CapacityPeriod.YEAR:
-        return dt.date(on.year, 1, 1), dt.date(on.year + 1, 1, 1)
-    return None, None
-
-
-def service_used(svc: Service, on: dt.date) -> int:
-    """Places of ``svc`` taken in the period ``on`` falls in (all held places when it has none)."""
-    first, _ = period(svc.capacity_period, on)
-    if first is not None and svc.used_since is not None and svc.used_since != first:
-        return 0  # counted in an earlier period: this one starts empty
-    return svc.used
-
-
-def agreement_used(a: Agreement, on: dt.date) -> int:
-    """Places under ``a`` in the agreement year ``on`` falls in (a count with no year noted is this
-    year's: records from before years were kept)."""
-    first, _ = agreement_year(a, on)
-    if a.used_since is not None and a.used_since != first:
-        return 0
-    return a.used
+    return periods.year_of(a.signed_on, on)
 
 
 def volunteer_hours_used(uow: UnitOfWork, vol: Volunteer, but: str | None = None) -> int:

@@ -59,6 +59,7 @@ from typing import Any
 
 from graph.errors import ConflictError, DolbomError, ForbiddenError, NotFoundError, ValidationError
 from graph.model import (
+    Agreement,
     CaseStatus,
     Household,
     Need,
@@ -75,7 +76,7 @@ from matching import neighbourhood as nbh
 from matching.eligibility import Rule
 from matching.results import Reason
 
-from . import audit, cases, staff, writes
+from . import audit, capacity, cases, staff, writes
 from .analysis import care_policy
 from .permissions import forbidden, in_subtree, require_household, require_role
 from .principal import Principal, Role
@@ -726,6 +727,7 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
     created: list[str] = []
     waived: dict[str, tuple[ApprovedException, ...]] = {}
     events: list[cases.Event] = []
+    day = capacity.day_of(None)
     with store.unit_of_work() as uow:
         new_places: dict[str, int] = {}
         new_quota: dict[str, int] = {}
@@ -764,16 +766,17 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
             svc = uow.get("Service", it.resource_id) if it.resource_label == "Service" else None
             if isinstance(svc, Service):
                 n = new_places[svc.id] = new_places.get(svc.id, 0) + 1
-                if svc.capacity is not None and svc.used + n > svc.capacity:
-                    left = max(0, svc.capacity - svc.used)
+                taken = capacity.service_used(svc, day)  # this period's places (graph/periods.py)
+                if svc.capacity is not None and taken + n > svc.capacity:
+                    left = max(0, svc.capacity - taken)
                     raise ConflictError(f, f"household {hid!r}: {svc.id} has no place left for this item "
                                            f"({left} of {svc.capacity} free, the plan needs {n}) "
                                            f"({Reason.FULL.value})")
                 if svc.agreement_id:
                     a = uow.get("Agreement", svc.agreement_id)
                     q = new_quota[svc.agreement_id] = new_quota.get(svc.agreement_id, 0) + 1
-                    quota = getattr(a, "annual_quota", None)
-                    if quota is not None and getattr(a, "used", 0) + q > quota:
+                    if isinstance(a, Agreement) and a.annual_quota is not None \
+                            and capacity.agreement_used(a, day) + q > a.annual_quota:
                         raise ConflictError(f, f"household {hid!r}: the MOU {svc.agreement_id} of {svc.id} "
                                                f"has no quota left for this item ({Reason.QUOTA_USED.value})")
             try:
