@@ -7,15 +7,15 @@ What a view needs from it is only "which records does this view hold", and
 that is answered here from the records themselves plus one reverse index:
 
 * ``records[label][key]``: every record, as the model's frozen dataclass;
-* ``named_by[node key]``: the records (Receipts included) that name that node
-  in one of their references, each once. Edges are not stored at all: the
-  edges at a node are those its own record declares (:func:`graph.view.edges_of`)
-  plus those its referrers declare, filtered to the ones touching it. The index
+* ``named_by[label][key]``: the records (Receipts included) that name that
+  record in one of their references, each once (one record alone, or a list). Edges are not stored at all: the
+  edges at a node are those its own record declares plus those its referrers
+  declare, filtered to the ones touching it (as :func:`graph.view.edges_of` reads them). The index
   holds pointers to records already in memory, so it costs a list slot per
   reference.
 
 Nothing here knows a record kind's fields: references come from
-:meth:`graph.model.Record.refs` (through :func:`graph.view.edges_of`), so
+:meth:`graph.model.Record.refs` and :class:`graph.model.Ref`, so
 fields and kinds added to the model need no change here.
 
 :class:`Memory` is an :class:`graph.view.Adjacency`, so the view selection of
@@ -33,7 +33,7 @@ from typing import Any
 import networkx as nx
 
 from ..model import RECORD_TYPES, Receipt, Record, node_key, split_node_key
-from ..view import build_graph, edges_of
+from ..view import build_graph
 
 Staged = Mapping[tuple[str, str], "Record | None"]
 
@@ -110,22 +110,38 @@ class Memory:
     def __contains__(self, n: str) -> bool:
         return self.record(n) is not None
 
-    def _edges(self, n: str) -> Iterator[tuple[str, str, str]]:
-        """Every edge touching node ``n`` (both ends present), each once."""
-        own = self.record(n)
-        if own is None:
+    def _edges(self, n: str, rel: str) -> Iterator[tuple[str, str]]:
+        """``(source, target)`` of every edge of type ``rel`` at node ``n`` (both ends present):
+        those its own record declares and those of the records naming it, each once."""
+        label, key = split_node_key(n)
+        records = self.records
+        own = records.get(label, {}).get(key)
+        if own is None or isinstance(own, Receipt):
             return
-        for src in ((own,) if not isinstance(own, Receipt) else ()), self._named_by(n):
-            for rec in src:
-                for u, v, rel in edges_of(rec):
-                    if (u == n or v == n) and u in self and v in self:
-                        yield u, v, rel
+        for ref, tl, tk in own.refs():
+            if ref.rel == rel and records[tl].get(tk) is not None:
+                other = node_key(tl, tk)
+                yield (n, other) if ref.outgoing else (other, n)
+        at = self.named_by.get(label)
+        for o in _owners(None if at is None else at.get(key)):
+            if isinstance(o, Receipt):
+                if rel == "RECEIVES":
+                    if label == "Household" and o.household_id == key:
+                        yield n, node_key("Service", o.service_id)
+                    elif label == "Service" and o.service_id == key:
+                        yield node_key("Household", o.household_id), n
+                continue
+            me = None
+            for ref, tl, tk in o.refs():
+                if ref.rel == rel and tk == key and tl == label:
+                    me = me or node_key(o.LABEL, o.key)
+                    yield (me, n) if ref.outgoing else (n, me)
 
     def out(self, n: str, rel: str) -> list[str]:
-        return list(dict.fromkeys(v for u, v, r in self._edges(n) if u == n and r == rel))
+        return list(dict.fromkeys(v for u, v in self._edges(n, rel) if u == n))
 
     def in_(self, n: str, rel: str) -> list[str]:
-        return list(dict.fromkeys(u for u, v, r in self._edges(n) if v == n and r == rel))
+        return list(dict.fromkeys(u for u, v in self._edges(n, rel) if v == n))
 
     def field(self, n: str, name: str) -> Any:
         rec = self.record(n)
