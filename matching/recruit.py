@@ -60,6 +60,8 @@ from .policy import DEFAULT_POLICY, Policy, centi
 from .regions import RegionTree, households_in
 from .whatif import AddPlaces, AddQuota, Change, Extend, NewService
 
+DOMAINS = tuple(Domain)
+
 
 @dataclass(frozen=True, slots=True)
 class Element:
@@ -90,6 +92,8 @@ class Places:
     #: household id -> (facts, chain ids, received keys, element index by domain)
     households: dict[str, tuple[HouseholdFacts, tuple[str, ...], frozenset[str], dict[Domain, int]]]
     resources: dict[str, Resource] = field(default_factory=dict)
+    #: elements a choice with no limit and no clash covers: covered in every optimum, in no choice here
+    settled: set[int] = field(default_factory=set)
     #: choice -> the choices it clashes with (built on first use)
     _clash_of: dict[int, list[int]] | None = None
 
@@ -179,28 +183,38 @@ def places_model(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
                 m.elements.append(Element(hh.id, hh.region_id, d, ids, sum(
                     centi(policy.need_value_of(hh.urgency, sev[i])) for i in ids), hh.urgency))
         m.households[hh.id] = (hh, chain, received, index)
-        mine: list[tuple[int, Resource]] = []
+        cands: list[tuple[Resource, tuple[int, ...], tuple[tuple[str, int], ...]]] = []
         for r in in_reach:
             if not could_serve(r, hh, chain, received, on):
                 continue
-            covered = tuple(index[d] for d in Domain if d in r.domains and d in index)
-            if not covered:
+            covered = tuple(index[d] for d in DOMAINS if d in index and d in r.domains)
+            if covered:
+                cands.append((r, covered, _limits(r)))
+        # clashes: only a service that excludes another can be in one (few do), so look those up
+        by_id = {r.id: i for i, (r, _, _) in enumerate(cands) if r.is_service}
+        pairs: set[tuple[int, int]] = set()
+        for i, (a, _, _) in enumerate(cands):
+            for other in a.excludes_ids if a.is_service else ():
+                j = by_id.get(other)
+                if j is not None and j != i and excludes_each_other(a, cands[j][0]):
+                    pairs.add((min(i, j), max(i, j)))
+        prone = {i for pair in pairs for i in pair}
+        # an element a choice with no limit and no clash covers is covered in every optimum (settled);
+        # a choice left with only settled elements is never needed (dropping it frees its places)
+        settled = {e for i, (_, covered, lims) in enumerate(cands) if not lims and i not in prone
+                   for e in covered}
+        m.settled.update(settled)
+        kept: dict[int, int] = {}
+        for i, (r, covered, lims) in enumerate(cands):
+            rest = tuple(e for e in covered if e not in settled)
+            if not rest:
                 continue
-            lims = _limits(r)
             for key, left in lims:
                 m.places[key] = left
             m.resources[r.key] = r
-            mine.append((len(m.choices), r))
-            m.choices.append(Choice(hh.id, r.key, covered, tuple(k for k, _ in lims)))
-        # clashes: only a service that excludes another can be in one (few do), so look those up
-        by_id = {r.id: (k, r) for k, r in mine if r.is_service}
-        pairs: set[tuple[int, int]] = set()
-        for ka, a in mine:
-            for other in a.excludes_ids if a.is_service else ():
-                hit = by_id.get(other)
-                if hit is not None and hit[0] != ka and excludes_each_other(a, hit[1]):
-                    pairs.add((min(ka, hit[0]), max(ka, hit[0])))
-        m.clashes.extend(sorted(pairs))
+            kept[i] = len(m.choices)
+            m.choices.append(Choice(hh.id, r.key, rest, tuple(k for k, _ in lims)))
+        m.clashes.extend(sorted((kept[i], kept[j]) for i, j in pairs if i in kept and j in kept))
     return m
 
 
@@ -268,7 +282,7 @@ def components(m: Places) -> list[tuple[list[int], list[int]]]:
         groups.setdefault(find(k), []).append(k)
     out = [(ks, sorted({e for k in ks for e in m.choices[k].elements})) for ks in groups.values()]
     reached = {e for _, es in out for e in es}
-    out += [([], [e]) for e in range(len(m.elements)) if e not in reached]
+    out += [([], [e]) for e in range(len(m.elements)) if e not in reached and e not in m.settled]
     return out
 
 
@@ -326,7 +340,8 @@ def _new_choices(m: Places, elements: Iterable[int], r: Resource, on: dt.date,
         hh, chain, received, index = m.households[hid]
         if not could_serve(r, hh, chain, received, on):
             continue
-        covered = tuple(index[d] for d in Domain if d in r.domains and d in index)
+        covered = tuple(index[d] for d in DOMAINS
+                        if d in r.domains and d in index and index[d] not in m.settled)
         if covered:
             out.append(Choice(hid, r.key, covered, limits))
     return out
@@ -508,8 +523,8 @@ def _contested(m: Places, ks: Sequence[int], binding: set[str], clashing: set[in
 
 
 def optimum(m: Places) -> Solved:
-    """The whole model's optimum, component by component."""
-    covered: set[int] = set()
+    """The whole model's optimum, component by component (the settled elements included)."""
+    covered: set[int] = set(m.settled)
     exact = True
     for ks, _ in components(m):
         if ks:
