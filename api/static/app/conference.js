@@ -21,6 +21,7 @@ const FLAGS = `query($id: ID!) { matchPackages(householdId: $id, limit: 1) {
 const DECIDE = `mutation($c: ID!, $h: ID!, $input: DecisionInput!) {
   decideHousehold(conferenceId: $c, householdId: $h, input: $input) { id } }`;
 const ADOPT = `mutation($c: ID!) { adoptPlan(conferenceId: $c) { created conference { status } } }`;
+const HELD = `mutation($c: ID!) { updateConference(id: $c, input: { status: HELD }) { id status } }`;
 const KINDS = ["EMERGENCY", "REGULAR", "SOLUTION_COMMITTEE"];
 
 function createForm(viewer, main) {
@@ -114,6 +115,8 @@ async function showConference(id, main) {
   const adoptBtn = h("button", { type: "button", id: "adopt", disabled: adopted || !conf.decisions.length,
     onclick: async () => {
       try {
+        // adopting at the table: a planned conference is being held now (PLANNED -> HELD first)
+        if (conf.status === "PLANNED") await gql(HELD, { c: conf.id });
         const { adoptPlan } = await gql(ADOPT, { c: conf.id });
         await showConference(conf.id, main);
         status(t("page.conference.adopted", { n: adoptPlan.created.length }), "ok");

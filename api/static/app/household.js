@@ -18,6 +18,8 @@ const PACKAGES = `query($id: ID!) { matchPackages(householdId: $id, limit: 3) {
   items { reasons resource { ${RES} } needs { id domain } }
   flags { kind domain message reason } } }`;
 const REFER = `mutation($input: ReferralInput!) { createReferral(input: $input) { id status } }`;
+// a new referral is PROPOSED; sending it (SENT) puts it in the partner's inbox
+const SEND = `mutation($id: ID!) { updateReferral(id: $id, status: SENT) { id status } }`;
 const FOLLOW = `mutation($id: ID!, $on: Date) { setFollowUp(referralId: $id, on: $on) { id followUpOn } }`;
 const CONSENT = `mutation($h: ID!, $input: ConsentInput!) { recordConsent(householdId: $h, input: $input) { id } }`;
 const REVOKE = `mutation($h: ID!, $c: ID!) { revokeConsent(householdId: $h, consentId: $c) { id active } }`;
@@ -59,6 +61,7 @@ function referForm(hh, item, onSent) {
       needIds: item.needs.map((n) => n.id), reason: reason.value.trim() || null };
     try {
       await gql(REFER, { input });
+      await gql(SEND, { id: input.id });
       status(t("page.household.refer.sent", { resource: item.resource.name }), "ok");
       box.remove();
       await onSent();
