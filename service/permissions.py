@@ -48,7 +48,9 @@ def unauthenticated(message: str = NEEDS_TOKEN) -> DolbomError:
 PARTNER_STATUSES = frozenset({"ACCEPTED", "DELIVERED", "DECLINED"})
 
 _STAFF_QUERIES = frozenset({"matchPackages", "coverage", "overlaps", "network", "allocate", "overdue",
-                            "followUpsDue", "households", "staff"})
+                            "followUpsDue", "households", "staff", "conference", "conferences",
+                            "whatWouldItTake", "whatWouldItTakeForPlan", "recruitment", "whatIf", "fairness",
+                            "burnDown"})
 #: the queries each role is refused outright, before any work (UNAUTHENTICATED or FORBIDDEN, as the
 #: table above says); the cost limit (``schema.cost``) does not count them. A query missing here is
 #: counted, so forgetting one errs on the safe side; tests/api/test_cost.py checks each one is refused.

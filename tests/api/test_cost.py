@@ -117,6 +117,14 @@ REFUSED_DOCS = {
     "capacityReport": "{ capacityReport { id } }",
     "households": "{ households { totalCount } }",
     "staff": "{ staff { id } }",
+    "conference": '{ conference(id: "conf-x") { id } }',
+    "conferences": "{ conferences { totalCount } }",
+    "whatWouldItTake": '{ whatWouldItTake(householdId: "hh-0001") { reruns } }',
+    "whatWouldItTakeForPlan": '{ whatWouldItTakeForPlan(householdIds: ["hh-0001"]) { takes { reruns } } }',
+    "recruitment": '{ recruitment(regionId: "gg-suwon") { candidates } }',
+    "whatIf": '{ whatIf(regionId: "gg-suwon", changes: []) { households } }',
+    "fairness": '{ fairness(regionId: "gg-suwon") { regionId coverage } }',
+    "burnDown": '{ burnDown(regionId: "gg-suwon") { id left } }',
 }
 CALLER = {Role.ANONYMOUS: None, Role.PARTNER: "partner-bar", Role.CASEWORKER: "caseworker"}
 
