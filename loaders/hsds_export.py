@@ -100,7 +100,7 @@ CAPACITY_DESCRIPTION = "기간당 정원 (places per period)"
 NO_TIME = "1970-01-01T00:00:00Z"
 #: per HSDS table, the fields the import does not read because Dolbom derives them on export (from what
 #: it does read): the import recognises its own values there and does not report them as dropped
-DERIVED_FIELDS: dict[str, frozenset[str]] = {
+DERIVED_ON_EXPORT: dict[str, frozenset[str]] = {
     "organization": frozenset({"description"}),
     "service_capacity": frozenset({"description", "updated"}),
 }

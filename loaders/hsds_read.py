@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.hsds_export import DERIVED_FIELDS
+from loaders.hsds_export import DERIVED_ON_EXPORT
 from loaders.hsds_mapping import HsdsError
 
 #: the HSDS tables import maps; everything else is counted as not imported
@@ -147,7 +147,7 @@ class HsdsData:
     ignored: dict[str, set[str]] = field(default_factory=dict)
     #: kept table -> field -> ids of the objects whose value for it was not imported
     ignored_fields: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-    #: (table, id) -> the values of the fields Dolbom derives on export (:data:`DERIVED_FIELDS`), kept
+    #: (table, id) -> the values of the fields Dolbom derives on export (:data:`DERIVED_ON_EXPORT`), kept
     #: so the import can tell its own derivations from a publisher's text (:meth:`recognise`)
     derivable: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     #: kept table -> field -> ids of the objects whose value was Dolbom's own derivation
@@ -193,7 +193,7 @@ class HsdsData:
 
     def skip_field(self, table: str, name: str, oid: str, value: Any = None) -> None:
         self.ignored_fields.setdefault(table, {}).setdefault(name, set()).add(oid)
-        if name in DERIVED_FIELDS.get(table, ()):
+        if name in DERIVED_ON_EXPORT.get(table, ()):
             kept = self.derivable.setdefault((table, oid), {})
             # two copies with different values: neither is taken for a derivation
             kept[name] = value if kept.get(name, value) == value else _DIFFERENT
