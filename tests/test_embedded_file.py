@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sqlite3
 
 import pytest
@@ -524,5 +525,6 @@ def test_the_loaders_do_not_write_the_stored_row_format():
 
     for path in Path(loaders.__file__).parent.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert "FIELDS" not in text and "encode_basestring" not in text, path.name
+        # rows.FIELDS (the stored column order) by name; a loader's own *_FIELDS names are its business
+        assert not re.search(r"\bFIELDS\b", text) and "encode_basestring" not in text, path.name
         assert not {m for m in _imports(path) if m.startswith("graph.embedded.rows")}, path.name
