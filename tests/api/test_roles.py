@@ -84,7 +84,8 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "decideHousehold": ('mutation { decideHousehold(conferenceId: "conf-roles", householdId: "hh-0001", '
                         'input: {items: [{resourceId: "svc-suwon-jobs", needIds: ["need-0001-job"]}]}) '
                         '{ id } }', {}, STAFF),
-    "adoptPlan": ('mutation { adoptPlan(conferenceId: "conf-roles") { created conference { id } } }', {}, STAFF),
+    "adoptPlan": ('mutation { adoptPlan(conferenceId: "conf-roles") { created conference { id } } }', {},
+                  STAFF),
     # staff and the case (issue 18 parts 1, 2)
     "staff": ("query { staff { id name role } }", {}, STAFF),
     "addStaff": ('mutation { addStaff(input: {name: "이수진", role: CASEWORKER, regionId: "gg-suwon"}) '
