@@ -28,7 +28,7 @@ Ids: the Dolbom id Dolbom's export wrote beside an object (taxonomy
 HSDS id as it is. Cost: unknown (None) when no option has an amount; another
 currency is kept as given. 3.1 ``service_capacity``: capacity and places
 used for a new service; a stored one keeps its own, a difference reported.
-Fields Dolbom's export derives (:data:`loaders.hsds_export.DERIVED_FIELDS`)
+Fields Dolbom's export derives (:data:`loaders.hsds_export.DERIVED_ON_EXPORT`)
 holding the value Dolbom would write are recognised, not reported as dropped,
 so Dolbom's own export re-imports under ``--strict``.
 
