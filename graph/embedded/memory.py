@@ -177,11 +177,11 @@ class Memory:
             if rec is None:
                 continue
             recs.append(rec)
-            for o in self._named_by(n):
-                # a receipt is picked up at its household's node, once
-                if isinstance(o, Receipt) and o.household_id == rec.key and rec.LABEL == "Household" \
-                        and node_key("Service", o.service_id) in keep:
-                    recs.append(o)
+            if rec.LABEL == "Household":  # a receipt is picked up at its household's node, once
+                for o in self._named_by(n):
+                    if isinstance(o, Receipt) and o.household_id == rec.key \
+                            and node_key("Service", o.service_id) in keep:
+                        recs.append(o)
         return build_graph(recs)
 
     def everything(self) -> nx.MultiDiGraph:
