@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from graph import periods
 from graph.embedded import EmbeddedStore
 from graph.model import CapacityPeriod, Service
 from loaders.hsds import export_hsds, import_hsds
@@ -24,10 +25,12 @@ def _graph(store) -> dict:
     return {k: v for k, v in snapshot(store).items() if k in ("Region", "Organization", "Service")}
 
 
-def _periodic(records: list) -> list:
-    """The sample with its first limited service counting places per month since 1 March 2026."""
+def _periodic(records: list, since: datetime.date | None = None) -> list:
+    """The sample with its first limited service counting places per month since ``since`` (the
+    first day of this month in Korea: a live count, which the export publishes as it is)."""
+    since = since or periods.period(CapacityPeriod.MONTH, periods.today())[0]
     first = next(r.id for r in records if isinstance(r, Service) and r.capacity is not None)
-    return [r.replace(capacity_period=CapacityPeriod.MONTH, used_since=datetime.date(2026, 3, 1))
+    return [r.replace(capacity_period=CapacityPeriod.MONTH, used_since=since)
             if isinstance(r, Service) and r.id == first else r for r in records]
 
 
@@ -141,17 +144,33 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_two_exports_on_different_days_are_byte_identical(tmp_path, monkeypatch):
+def _two_exports(tmp_path, monkeypatch, records: list, first: datetime.datetime,
+                 second: datetime.datetime) -> tuple[dict[str, bytes], dict[str, bytes]]:
     with EmbeddedStore(str(tmp_path / "s.db")) as s:
-        s.put(*_periodic(sample_records()))
-        with monkeypatch.context() as m:
-            _clock(m, datetime.datetime(2026, 1, 2, 23, 59, tzinfo=datetime.UTC))
-            export_hsds(s, tmp_path / "a")
-        with monkeypatch.context() as m:
-            _clock(m, datetime.datetime(2027, 7, 15, 8, 30, tzinfo=datetime.UTC))
-            export_hsds(s, tmp_path / "b")
-    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+        s.put(*records)
+        for name, when in (("a", first), ("b", second)):
+            with monkeypatch.context() as m:
+                _clock(m, when)
+                export_hsds(s, tmp_path / name)
+    return _files(tmp_path / "a"), _files(tmp_path / "b")
+
+
+def test_two_exports_on_different_days_are_byte_identical(tmp_path, monkeypatch):
+    a, b = _two_exports(tmp_path, monkeypatch, sample_records(),
+                        datetime.datetime(2026, 1, 2, 23, 59, tzinfo=datetime.UTC),
+                        datetime.datetime(2027, 7, 15, 8, 30, tzinfo=datetime.UTC))
     assert len(a) == 12 and a == b
+    services = json.loads(a["services.json"])
+    assert {c["updated"] for svc in services for c in svc.get("capacities", [])} == {NO_TIME}
+
+
+def test_a_periodic_count_is_dated_by_its_period_not_the_clock(tmp_path, monkeypatch):
+    """Within one period the export does not move; its updated is the count's first day (Korea)."""
+    records = _periodic(sample_records(), datetime.date(2026, 3, 1))
+    a, b = _two_exports(tmp_path, monkeypatch, records,
+                        datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC),
+                        datetime.datetime(2026, 3, 30, 10, 0, tzinfo=datetime.UTC))
+    assert a == b
     services = json.loads(a["services.json"])
     updated = sorted({c["updated"] for svc in services for c in svc.get("capacities", [])})
     assert updated == ["1970-01-01T00:00:00Z", "2026-03-01T00:00:00+09:00"]
