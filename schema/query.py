@@ -104,7 +104,7 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
     async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:
         ctx = info.context
         groups = await run_heavy(ctx.settings.heavy_workers, analysis.overlap_groups, ctx.store,
-                                 ctx.principal, region_id)
+                                 ctx.principal, region_id, locale=ctx.locale)
         return [OverlapGroup.of(g) for g in groups]
 
     @strawberry.field
@@ -132,7 +132,7 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
                                                   f"(got {len(household_ids)})")
         plan = await run_heavy(ctx.settings.heavy_workers, analysis.allocate_plan, ctx.store, ctx.principal,
                                household_ids, max_households=ctx.settings.max_allocate,
-                               time_limit=ctx.settings.allocate_time_limit)
+                               time_limit=ctx.settings.allocate_time_limit, locale=ctx.locale)
         ctx.households_read.update(household_ids)
         return Allocation.of(plan)
 

@@ -165,12 +165,12 @@ def heatmap_rows(store: Store, region_id: str | None) -> tuple[list[str], dict[s
 
 
 def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, max_households: int,
-                  time_limit: float) -> AllocationResult:
+                  time_limit: float, locale: str = "en") -> AllocationResult:
     """One capacity-aware plan for the given households (at most ``max_households``).
 
     The view is the union of the households' neighbourhoods: every resource
     any of them could use, with its capacity, so the plan shares places
-    exactly as the whole graph would."""
+    exactly as the whole graph would. Unmet messages in ``locale``."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="allocate")
     ids = list(dict.fromkeys(household_ids))
     if len(ids) > max_households:
@@ -181,4 +181,4 @@ def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, m
         if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
             raise forbidden("householdIds", f"household {hid!r} is outside your region")
     g = nx.compose_all([store.neighbourhood(h) for h in ids]) if ids else nx.MultiDiGraph()
-    return allocate(g, ids, on=dt.date.today(), time_limit=time_limit, policy=care_policy())
+    return allocate(g, ids, on=dt.date.today(), time_limit=time_limit, policy=care_policy(), locale=locale)
