@@ -190,7 +190,7 @@ def test_an_abandoned_load_takes_back_what_it_wrote(templated, bundle, tmp_path)
     dong = next(r.id for r in recs if r.LABEL == "Region" and r.level.value == "DONG")
     # the templates' household moves to a dong of this bundle, and its need is rewritten
     with open(d / "households.csv", "a", encoding="utf-8", newline="") as f:
-        f.write(f"ex-hh-1,{dong},3,40,SINGLE_PARENT|UNEMPLOYED,EMERGENCY\r\n")
+        f.write(f"ex-hh-1,{dong},3,40,SINGLE_PARENT|UNEMPLOYED,EMERGENCY,,,\r\n")
     with open(d / "needs.csv", "a", encoding="utf-8", newline="") as f:
         f.write("ex-need-1,ex-hh-1,HOUSING,2,changed,OPEN,\r\n")
     with open(d / "receipts.csv", "a", encoding="utf-8", newline="") as f:
