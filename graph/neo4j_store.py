@@ -129,6 +129,12 @@ def _receipt_fields(key: str) -> dict[str, str]:
     return {"household_id": household_id, "service_id": service_id}
 
 
+def _side_params(kind: str, key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of ``PUT_SIDE`` for one side record."""
+    return {"skey": _side_key(kind, key), "kind": kind, "key": key,
+            "data": json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)}
+
+
 def _side_key(kind: str, key: str) -> str:
     """The unique property of a :Side node: kind and key, which never holds a NUL."""
     return f"{kind}\x00{key}"
@@ -264,6 +270,10 @@ class _Neo4jUnitOfWork(UnitOfWork):
         if (label, key) not in self._cache:
             self._cache[(label, key)] = fetch_record(self._run, label, key)
         return self._cache[(label, key)]
+
+    def _committed_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        rows = self._run(cypher.GET_SIDE, {"skey": _side_key(kind, key)})  # after LOCK_WRITES
+        return json.loads(rows[0]["data"]) if rows else None
 
     def _committed_referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
         if label == "Receipt":
@@ -774,6 +784,9 @@ class Neo4jStore(StoreMixin):
                         uow.validate()
                         for query, params in write_plan(uow.staged):
                             tx.run(query, params)
+                    for (kind, key), data in uow.side_staged.items():
+                        tx.run(cypher.PUT_SIDE, _side_params(kind, key, data))
+                    if uow.staged or uow.side_staged:
                         tx.commit()
                 finally:
                     tx.close()  # rolls back what was not committed, and a unit that staged nothing
@@ -804,8 +817,7 @@ class Neo4jStore(StoreMixin):
 
     def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
         """Insert or replace one side record (a :Side node, JSON in ``data``)."""
-        params = {"skey": _side_key(kind, key), "kind": kind, "key": key,
-                  "data": json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True)}
+        params = _side_params(kind, key, data)
         with self._errors(), self._session() as session:
             session.execute_write(lambda tx: tx.run(cypher.PUT_SIDE, params).consume())
 

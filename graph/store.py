@@ -26,6 +26,7 @@ from __future__ import annotations
 import abc
 import builtins
 import contextlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, Self, TypeVar
 
@@ -78,6 +79,24 @@ class UnitOfWork(abc.ABC):
         #: records put that equalled the committed ones when put; re-checked by
         #: validate(), since a backend may stage outside its write lock
         self._unchanged: dict[tuple[str, str], Record] = {}
+        #: (kind, key) -> side record data written with the records at commit (:meth:`put_side`)
+        self.side_staged: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def put_side(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        """Stage a side record (not the audit log's): written in this unit's transaction, with
+        its records or not at all. With :meth:`get_side` a read-modify-write of a side record
+        (a case conference) runs under the store's write lock, so two processes cannot interleave."""
+        if kind == AUDIT:
+            raise ValueError("audit entries are appended (Store.append_audit), not staged")
+        self.side_staged[(kind, key)] = json.loads(json.dumps(dict(data), ensure_ascii=False))
+
+    def get_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        """A side record as this unit sees it: what it staged, else the committed one, read under
+        the store's write lock (so no other unit of work can change it before this one ends)."""
+        if (kind, key) in self.side_staged:
+            copy: dict[str, Any] = json.loads(json.dumps(self.side_staged[(kind, key)], ensure_ascii=False))
+            return copy
+        return self._committed_side(kind, key)
 
     def put(self, rec: R) -> R:
         """Insert or replace a record; putting an identical record changes nothing."""
@@ -235,6 +254,10 @@ class UnitOfWork(abc.ABC):
     @abc.abstractmethod
     def _committed_referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
         """``(label, key)`` of every committed record that names this one."""
+
+    def _committed_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        """A side record as last committed, read in this unit's transaction (after its lock)."""
+        raise NotImplementedError(f"{type(self).__name__} does not read side records")
 
 
 def _names(rec: Record, label: str, key: str) -> bool:

@@ -27,10 +27,21 @@ open). The unit of work holds the store's single writer lock from its first
 read to its commit, so a partner accepting another referral in parallel
 either commits before (and the plan is checked against the place it took)
 or after. A failure names the item (``items[2]``) and writes nothing. The
-conference's own record is updated after the commit; a crash in between
-leaves the referrals written and the conference not yet marked adopted, and
-adopting again finishes it: referral ids are deterministic per conference
-item (:func:`referral_id`), so a retry finds them and creates nothing twice.
+conference's own record is written in the same unit of work (a side record
+staged with :meth:`graph.store.UnitOfWork.put_side`), after reading it again
+there: a decision changed or the conference cancelled meanwhile, in any
+process, is a CONFLICT. Referral ids are deterministic per conference item
+(:func:`referral_id`), so adopting again creates nothing twice.
+
+Every edit of a conference (create, update, decide, adopt) is a
+read-modify-write of its side record inside one unit of work, which holds
+the store's write lock (the embedded file's, or Neo4j's lock node) from the
+read to the commit: edits from several processes (``dolbom serve --workers
+2``) are serialised and none is lost. The cases on an agenda move to
+IN_CONFERENCE in the same unit of work, and their status before is kept in
+the conference (``prior_status``); cancelling the conference, or taking a
+household off its agenda, gives that status back (unless another live
+conference still has the household on its agenda, or the case moved on).
 
 Who may do what: coordinators, and case workers whose region's subtree holds
 the conference's region, create, edit, decide and adopt, and read the
@@ -51,7 +62,6 @@ import binascii
 import datetime as dt
 import hashlib
 import re
-import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -104,8 +114,8 @@ MAX_NOTE = 2000
 MAX_AGENDA = 50
 MAX_ITEMS = 30
 
-#: conference edits read, change and write one side record: one at a time per process
-_EDIT = threading.Lock()
+#: a conference whose agenda holds its households IN_CONFERENCE
+LIVE = frozenset({"PLANNED", "HELD"})
 
 
 def _now() -> str:
@@ -193,6 +203,8 @@ class Conference:
     created_by_staff: str | None
     updated_at: str
     decisions: dict[str, Decision] = field(default_factory=dict)
+    #: household id -> its case status before it went on this agenda (given back on cancel/removal)
+    prior_status: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, key: str, d: dict[str, Any]) -> Conference:
@@ -203,7 +215,8 @@ class Conference:
                    created_at=d["created_at"], created_by=d.get("created_by"),
                    created_by_staff=d.get("created_by_staff"),
                    updated_at=d.get("updated_at") or d["created_at"],
-                   decisions={h: Decision.from_data(h, x) for h, x in (d.get("decisions") or {}).items()})
+                   decisions={h: Decision.from_data(h, x) for h, x in (d.get("decisions") or {}).items()},
+                   prior_status=dict(d.get("prior_status") or {}))
 
     def to_data(self) -> dict[str, Any]:
         return {"date": self.date, "kind": self.kind, "region_id": self.region_id, "status": self.status,
@@ -211,7 +224,8 @@ class Conference:
                 "household_ids": list(self.household_ids), "minutes": self.minutes,
                 "created_at": self.created_at, "created_by": self.created_by,
                 "created_by_staff": self.created_by_staff, "updated_at": self.updated_at,
-                "decisions": {h: x.to_data() for h, x in self.decisions.items()}}
+                "decisions": {h: x.to_data() for h, x in self.decisions.items()},
+                "prior_status": dict(self.prior_status)}
 
     def decision(self, household_id: str) -> Decision | None:
         return self.decisions.get(household_id)
@@ -293,8 +307,18 @@ def _require(store: Store, conference_id: str, field: str = "id") -> Conference:
     return c
 
 
-def _save(store: Store, c: Conference) -> None:
-    store.put_side(KIND, c.id, c.to_data())
+def _load(uow: UnitOfWork, conference_id: str, field: str = "id") -> Conference:
+    """The conference as the unit of work sees it: read under the store's write lock, so an edit
+    in another process cannot land between this read and the unit's commit."""
+    data = uow.get_side(KIND, conference_id)
+    if data is None:
+        raise NotFoundError(field, f"no CaseConference with id {conference_id!r}")
+    return Conference.from_data(conference_id, data)
+
+
+def _stage(uow: UnitOfWork, c: Conference) -> None:
+    """Write the conference with the unit of work's records (all or nothing)."""
+    uow.put_side(KIND, c.id, c.to_data())
 
 
 def _check_staff(store: Store, ids: Sequence[str], field: str) -> None:
@@ -330,19 +354,66 @@ def _check_agenda(store: Store, p: Principal, region_id: str, ids: Sequence[str]
                                                    "(reopenCase)")
 
 
-def _into_conference(store: Store, p: Principal, conference_id: str, ids: Sequence[str]) -> None:
-    """The cases on a new agenda move to IN_CONFERENCE (one unit of work; their histories after it)."""
-    events: list[cases.Event] = []
-    if not ids:
-        return
-    with store.unit_of_work() as uow:
-        for i, hid in enumerate(ids):
-            try:
-                cases.stage_case_status(uow, store, p, hid, CaseStatus.IN_CONFERENCE,
-                                        reason=f"conference {conference_id}", events=events)
-            except (ValidationError, ForbiddenError) as e:
-                raise type(e)(f"householdIds[{i}]", f"household {hid!r}: {e.message}") from None
-    cases.record_events(store, p, events)
+def _prior_from_history(store: Store, hid: str, conference_id: str | None = None) -> str | None:
+    """The status a case had before it last moved to IN_CONFERENCE (for ``conference_id`` when
+    given), from its history: for conferences recorded before priors were kept."""
+    events = [e for e in cases.history(store, hid, "status") if e.get("to") == CaseStatus.IN_CONFERENCE.value]
+    mine = [e for e in events if conference_id and e.get("reason") == f"conference {conference_id}"]
+    found = (mine or events)[-1:]
+    return found[0].get("from") if found else None
+
+
+def _holder(store: Store, hid: str, but: str) -> Conference | None:
+    """Another live conference (PLANNED or HELD) with ``hid`` on its agenda, not yet adopted for it."""
+    for other in all_conferences(store):
+        d = other.decision(hid)
+        if other.id != but and other.status in LIVE and hid in other.household_ids \
+                and not (d is not None and d.adopted_at):
+            return other
+    return None
+
+
+def _into_conference(uow: UnitOfWork, store: Store, p: Principal, conference_id: str, ids: Sequence[str],
+                     events: list[cases.Event]) -> dict[str, str]:
+    """The cases on an agenda move to IN_CONFERENCE in the caller's unit of work; returns each
+    one's status before (a case already IN_CONFERENCE for another conference: the status before
+    that one), which cancelling the conference or taking the household off gives back."""
+    priors: dict[str, str] = {}
+    for i, hid in enumerate(ids):
+        hh = uow.get("Household", hid)
+        if not isinstance(hh, Household):
+            raise NotFoundError(f"householdIds[{i}]", f"no Household with id {hid!r}")
+        prior = hh.case_status.value
+        if hh.case_status is CaseStatus.IN_CONFERENCE:
+            other = _holder(store, hid, conference_id)
+            prior = (other.prior_status.get(hid) if other is not None else None) \
+                or _prior_from_history(store, hid) or prior
+        priors[hid] = prior
+        try:
+            cases.stage_case_status(uow, store, p, hid, CaseStatus.IN_CONFERENCE,
+                                    reason=f"conference {conference_id}", events=events)
+        except (ValidationError, ForbiddenError) as e:
+            raise type(e)(f"householdIds[{i}]", f"household {hid!r}: {e.message}") from None
+    return priors
+
+
+def _out_of_conference(uow: UnitOfWork, store: Store, c: Conference, ids: Iterable[str], why: str,
+                       events: list[cases.Event]) -> None:
+    """Give back the status each case had before it went on ``c``'s agenda (cancelled, or taken
+    off the agenda), in the caller's unit of work. Left alone: a case no longer IN_CONFERENCE (it
+    moved on meanwhile: closed, adopted elsewhere), and one another live conference still has on
+    its agenda. A conference recorded before priors were kept finds the status in the case's
+    history (OPEN when even that is silent)."""
+    for hid in ids:
+        hh = uow.get("Household", hid)
+        if not isinstance(hh, Household) or hh.case_status is not CaseStatus.IN_CONFERENCE:
+            continue
+        if _holder(store, hid, c.id) is not None:
+            continue
+        prior = c.prior_status.get(hid) or _prior_from_history(store, hid, c.id)
+        back = CaseStatus(prior) if prior and prior != CaseStatus.IN_CONFERENCE.value else CaseStatus.OPEN
+        uow.put(hh.replace(case_status=back))
+        events.append(cases.Event(hid, "status", CaseStatus.IN_CONFERENCE.value, back.value, why))
 
 
 # --------------------------------------------------------------------------
@@ -378,11 +449,13 @@ def create_conference(store: Store, p: Principal, *, date: Any, kind: Any, regio
     c = Conference(id=id, date=day, kind=k, region_id=region_id, status="PLANNED", staff_ids=sids,
                    organization_ids=oids, household_ids=hids, minutes=text, created_at=now,
                    created_by=p.token_id, created_by_staff=_staff_id_of(p), updated_at=now)
-    with _EDIT:
-        if store.get_side(KIND, id) is not None:
+    events: list[cases.Event] = []
+    with store.unit_of_work() as uow:  # the record and the cases' moves land together
+        if uow.get_side(KIND, id) is not None:
             raise ConflictError("id", f"conference id {id!r} is already in use")
-        _into_conference(store, p, id, hids)
-        _save(store, c)
+        c = Conference(**{**c.__dict__, "prior_status": _into_conference(uow, store, p, id, hids, events)})
+        _stage(uow, c)
+    cases.record_events(store, p, events)
     return c
 
 
@@ -396,8 +469,9 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
     """Change what is given (None or left out: unchanged). A CANCELLED conference
     is final; a household whose decision was adopted stays on the agenda."""
     _require_staff_role(p, "edit case conferences")
-    with _EDIT:
-        c = _require(store, conference_id)
+    events: list[cases.Event] = []
+    with store.unit_of_work() as uow:  # read, change and write under the store's write lock
+        c = _load(uow, conference_id)
         _require_region_access(store, p, c.region_id, "id", "edit case conferences")
         if c.status == "CANCELLED":
             raise ConflictError("id", f"conference {c.id!r} was cancelled")
@@ -415,6 +489,7 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
         if minutes not in (_UNSET, None):
             changes["minutes"] = _text("minutes", minutes, MAX_MINUTES)
         decisions = dict(c.decisions)
+        removed: list[str] = []
         if household_ids not in (_UNSET, None):
             hids = _ids("householdIds", household_ids)
             added = [h for h in hids if h not in c.household_ids]
@@ -425,6 +500,7 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
                         raise ConflictError("householdIds", f"the plan for household {hid!r} was adopted: "
                                                             "it stays on the agenda")
                     del decisions[hid]
+            removed = [h for h in c.household_ids if h not in hids]
             changes["household_ids"] = hids
         if status not in (_UNSET, None):
             new = _choice("status", status, STATUSES)
@@ -439,11 +515,21 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
                 changes["status"] = new
         if not changes:
             return c
-        out = Conference(**{**c.__dict__, **changes, "decisions": decisions, "updated_at": _now()})
+        priors = {h: s for h, s in c.prior_status.items() if h not in removed}
+        out = Conference(**{**c.__dict__, **changes, "decisions": decisions, "updated_at": _now(),
+                            "prior_status": priors})
+        if removed:
+            _out_of_conference(uow, store, c, removed, f"conference {c.id}: taken off the agenda", events)
         if "household_ids" in changes:
-            _into_conference(store, p, c.id, [h for h in out.household_ids if h not in c.household_ids])
-        _save(store, out)
-        return out
+            added = [h for h in out.household_ids if h not in c.household_ids]
+            priors.update(_into_conference(uow, store, p, c.id, added, events))
+        if out.status == "CANCELLED" and c.status != "CANCELLED":
+            _out_of_conference(uow, store, out, out.household_ids, f"conference {c.id} cancelled", events)
+        _stage(uow, out)
+    cases.record_events(store, p, events)
+    return out
+
+
 
 
 def conference(store: Store, p: Principal, conference_id: str) -> Conference:
@@ -639,8 +725,10 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
         raise ValidationError("reviewOn",
                               f"must be on or after the conference's date {c.date} (got {review})")
     d = Decision(household_id, its, tuple(excs), manager, review, now, p.token_id)
-    with _EDIT:
-        c = _require(store, conference_id, "conferenceId")
+    with store.unit_of_work() as uow:  # read, change and write under the store's write lock
+        c = _load(uow, conference_id, "conferenceId")
+        if c.status == "CANCELLED":
+            raise ConflictError("conferenceId", f"conference {c.id!r} was cancelled")
         old = c.decision(household_id)
         if old is not None and old.adopted_at:  # adopted meanwhile
             raise ConflictError("householdId", f"the plan for household {household_id!r} was adopted")
@@ -648,7 +736,7 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
             raise ValidationError("householdId",
                                   f"household {household_id!r} is not on the agenda of {c.id!r}")
         out = Conference(**{**c.__dict__, "decisions": {**c.decisions, household_id: d}, "updated_at": now})
-        _save(store, out)
+        _stage(uow, out)
     return out
 
 
@@ -785,10 +873,13 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
                 raise _fail(e, f, hid) from None
             created.append(ref.id)
             waived[ref.id] = tuple(used)
+        before = _load(uow, c.id, "conferenceId")  # another adoption may have committed since c was read
         for hid in hids:
-            if not c.decisions[hid].adopted_at:
+            prev = before.decision(hid)
+            if not (prev is not None and prev.adopted_at):
                 _stage_case(uow, store, p, c, hid, events)
-    # committed: the trail, then the conference's record (a retry finishes what a crash here leaves)
+        out = _adopted(uow, c, hids)
+    # committed with the conference's record: the trail
     cases.record_events(store, p, events)
     for ref in written:
         if ref.id in created and not audit.referral_history(store, ref.id):
@@ -799,20 +890,32 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
     audit.record(store, p, "adoptPlan", "Referral", [r.id for r in written], request_id,
                  {"conferenceId": c.id, "householdIds": hids, "created": created,
                   "exceptions": exceptions_detail})
-    now = _now()
-    with _EDIT:
-        cur = _require(store, conference_id, "conferenceId")
-        decisions = dict(cur.decisions)
-        for hid in hids:
-            d = decisions[hid]
-            ids = tuple(referral_id(cur.id, hid, i) for i in range(len(d.items)))
-            decisions[hid] = Decision(**{**d.__dict__, "adopted_at": d.adopted_at or now,
-                                         "referral_ids": ids})
-        done = all(h in decisions and decisions[h].adopted_at for h in cur.household_ids)
-        status = "ADOPTED" if done else cur.status
-        out = Conference(**{**cur.__dict__, "decisions": decisions, "status": status, "updated_at": now})
-        _save(store, out)
     return Adoption(out, tuple(written), waived, tuple(created))
+
+
+def _adopted(uow: UnitOfWork, c: Conference, hids: Sequence[str]) -> Conference:
+    """The conference with ``hids``' decisions adopted, staged in the adoption's unit of work. It is
+    read again there, under the write lock: a decision changed or a conference cancelled since the
+    plan was read (in this process or another) is a CONFLICT, and nothing is written."""
+    cur = _load(uow, c.id, "conferenceId")
+    if cur.status == "CANCELLED":
+        raise ConflictError("conferenceId", f"conference {c.id!r} was cancelled meanwhile")
+    decisions = dict(cur.decisions)
+    for hid in hids:
+        d, was = decisions.get(hid), c.decisions[hid]
+        if d is None or (d.items, d.exceptions) != (was.items, was.exceptions):
+            raise ConflictError("householdId", f"the decision for household {hid!r} changed while the plan "
+                                               "was being adopted: adopt it again")
+    now = _now()
+    for hid in hids:
+        d = decisions[hid]
+        ids = tuple(referral_id(cur.id, hid, i) for i in range(len(d.items)))
+        decisions[hid] = Decision(**{**d.__dict__, "adopted_at": d.adopted_at or now, "referral_ids": ids})
+    done = all(h in decisions and decisions[h].adopted_at for h in cur.household_ids)
+    out = Conference(**{**cur.__dict__, "decisions": decisions, "status": "ADOPTED" if done else cur.status,
+                        "updated_at": now})
+    _stage(uow, out)
+    return out
 
 
 def _stage_case(uow: UnitOfWork, store: Store, p: Principal, c: Conference, hid: str,

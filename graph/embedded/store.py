@@ -127,6 +127,12 @@ class _EmbeddedUnitOfWork(UnitOfWork):
     def _committed_referrers(self, label: str, key: str) -> Iterable[tuple[str, str]]:
         return self._turn.referrers(label, key)
 
+    def _committed_side(self, kind: str, key: str) -> dict[str, Any] | None:
+        # the turn's own connection: its BEGIN IMMEDIATE holds the file's write lock
+        row = self._turn.conn.execute("SELECT data FROM side WHERE kind = ? AND key = ?",
+                                      (kind, key)).fetchone()
+        return None if row is None else cast(dict[str, Any], json.loads(row[0]))
+
 
 class EmbeddedStore(StoreMixin):
     """The default store. ``EmbeddedStore("dolbom.db")`` opens the file, or makes
@@ -289,6 +295,8 @@ class EmbeddedStore(StoreMixin):
             uow.validate()
             if uow.staged:
                 self._flush(turn, uow.staged)
+            turn.conn.executemany("INSERT OR REPLACE INTO side (kind, key, data) VALUES (?, ?, ?)",
+                                  [(k, key, _side_json(d)) for (k, key), d in uow.side_staged.items()])
             turn.commit(wrote=bool(uow.staged), apply=uow.staged)
         finally:
             turn.close()
