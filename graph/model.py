@@ -542,6 +542,8 @@ class Volunteer(Record):
     form: SupportForm = SupportForm.SERVICE
     #: type tags from the taxonomy (:mod:`graph.taxonomy`)
     tags: tuple[str, ...] = ()
+    #: hours a week its ACCEPTED referrals take now, kept by service/capacity.py (what matching reads)
+    hours_used: int = 0
 
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
@@ -557,6 +559,7 @@ class Volunteer(Record):
         langs = {_text("languages", x, MAX_LANGUAGE) for x in self.languages}
         _set(self, "languages", tuple(sorted(langs)))
         _set(self, "hours_per_week", _int("hoursPerWeek", self.hours_per_week, 0, 168))
+        _set(self, "hours_used", _int("hoursUsed", self.hours_used, 0))
         _set(self, "form", _enum("form", SupportForm, self.form))
         _set(self, "tags", _tags("tags", self.tags))
 

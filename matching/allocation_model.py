@@ -21,7 +21,10 @@ CAPACITY. Then:
 * a **limit** is a number of places several choices share: a service's free
   places (every household it serves takes one place, whatever the number of
   needs) or an MOU's quota left (shared by every service under it).
-  Volunteers and services without a capacity are unlimited.
+  Services without a capacity are unlimited, and so are volunteers with an
+  hour a week left (a volunteer whose accepted referrals take every hour is
+  no candidate at all: the CAPACITY rule; the hours left are not rationed
+  across the households of one allocation).
 * a **clash** is two choices of one household that exclude each other
   (a hard constraint here: a plan never gives both).
 

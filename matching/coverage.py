@@ -115,7 +115,7 @@ def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, cla
             if not is_active(r) or (r.is_service and not agreement_in_force(r, on)):
                 verdict = None
             else:
-                is_open = not r.is_service or (has_place(r) and has_quota(r))
+                is_open = has_place(r) and has_quota(r)  # a volunteer: an hour a week left
                 free = is_open and (not r.is_service or (
                     r.available is None and (r.agreement is None or r.agreement.annual_quota is None)
                     and r.id not in clash_prone))

@@ -17,7 +17,8 @@ AVAILABLE  ACTIVE: a service is active, a volunteer has hours_per_week > 0;
 ELIGIBLE   INCOME: income % of median <= the service's ceiling;
            TRAITS: the household has every required trait
 NEW        RECEIVED: the household does not already receive the service
-FREE       CAPACITY: a free place (capacity - used > 0, or no capacity limit);
+FREE       CAPACITY: a free place (capacity - used > 0, or no capacity limit); a
+           volunteer: an hour a week not taken by accepted referrals;
            QUOTA: the service's MOU has quota left (or no quota)
 =========  =====================================================================
 
@@ -155,8 +156,8 @@ def traits_ok(r: Resource, traits: Collection[HouseholdTrait]) -> bool:
 
 
 def has_place(r: Resource) -> bool:
-    """CAPACITY: a free place, or no capacity limit."""
-    left = r.available
+    """CAPACITY: a free place, or no capacity limit; a volunteer: an hour a week left."""
+    left = r.available if r.is_service else r.hours_left
     return left is None or left > 0
 
 
@@ -169,7 +170,7 @@ def has_quota(r: Resource) -> bool:
 def open_to_all(r: Resource, on: dt.date) -> bool:
     """The rules that do not depend on the household: ACTIVE, AGREEMENT, CAPACITY, QUOTA."""
     if not r.is_service:
-        return is_active(r)
+        return is_active(r) and has_place(r)
     return is_active(r) and agreement_in_force(r, on) and has_place(r) and has_quota(r)
 
 
@@ -259,6 +260,11 @@ def _received(r: Resource, nb: Neighbourhood) -> Check:
 
 
 def _capacity(r: Resource) -> Check:
+    if not r.is_service:
+        if has_place(r):
+            return Check(Rule.CAPACITY, True, Message.of("rule.hours.left", left=r.hours_left,
+                                                         hours=r.hours_per_week))
+        return Check(Rule.CAPACITY, False, Message.of("rule.hours.full", hours=r.hours_per_week))
     left = r.available
     if left is None:
         return Check(Rule.CAPACITY, True, Message.of("rule.capacity.unlimited"))
@@ -284,7 +290,9 @@ def assess(resource: Resource, nb: Neighbourhood, on: dt.date, policy: Policy) -
     ``on`` which agreements must be in force, and the policy (for the
     near-miss margin). Output: a :class:`Verdict` with one :class:`Check` per
     rule that applies (AGREEMENT and QUOTA only for services under an MOU;
-    INCOME, TRAITS, RECEIVED, CAPACITY only for services). O(1) per rule.
+    INCOME, TRAITS, RECEIVED only for services; CAPACITY for services, and
+    for volunteers with hours to give: the hours their accepted referrals
+    leave). O(1) per rule.
     """
     checks = [_region(resource, nb), _active(resource)]
     if resource.is_service:
@@ -294,4 +302,6 @@ def assess(resource: Resource, nb: Neighbourhood, on: dt.date, policy: Policy) -
                    _received(resource, nb), _capacity(resource)]
         if resource.agreement_id is not None:
             checks.append(_quota(resource))
+    elif is_active(resource):  # a volunteer with hours to give: are any left this week?
+        checks.append(_capacity(resource))
     return Verdict(resource, tuple(checks))

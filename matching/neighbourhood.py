@@ -101,10 +101,18 @@ class Resource:
     form: SupportForm = SupportForm.SERVICE
     tags: frozenset[str] = frozenset()
     cost_currency: str | None = None
+    #: a volunteer's hours a week its accepted referrals take now
+    hours_used: int = 0
 
     @property
     def is_service(self) -> bool:
         return self.label == "Service"
+
+    @property
+    def hours_left(self) -> int | None:
+        """A volunteer's hours a week not yet taken (one referral takes one unless it says
+        otherwise); None for a service."""
+        return None if self.is_service else max(0, self.hours_per_week - self.hours_used)
 
     @property
     def available(self) -> int | None:
@@ -195,7 +203,7 @@ def _resource(g: nx.MultiDiGraph, key: str, attrs: dict[str, Any]) -> Resource:
             domains=frozenset(attrs["skills"]), region_ids=frozenset(attrs["region_ids"]),
             provider_key=key, provider_id=attrs["id"], provider_name=attrs["name"],
             hours_per_week=attrs["hours_per_week"], form=SupportForm(attrs.get("form", SupportForm.SERVICE)),
-            tags=frozenset(attrs.get("tags", ())),
+            tags=frozenset(attrs.get("tags", ())), hours_used=attrs.get("hours_used", 0),
         )
     org = g.nodes.get(node_key("Organization", attrs["provider_id"]), {})
     agreement = None

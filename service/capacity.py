@@ -34,7 +34,10 @@ Periods (issue 18, docs/inbox.md):
 * A volunteer gives ``hours_per_week``; each ACCEPTED referral to the
   volunteer takes its ``hours`` (1 unless the referral says otherwise) for as
   long as it stays ACCEPTED: DELIVERED, CLOSED and DECLINED free them. More
-  hours than are left is a CONFLICT naming the volunteer.
+  hours than are left is a CONFLICT naming the volunteer. The check counts
+  the referrals; ``Volunteer.hours_used`` keeps the same figure on the record
+  (written with each move to or from ACCEPTED) so that views, and so matching
+  and allocation, see a volunteer whose week is full as full.
 
 All of it runs inside the caller's unit of work, which holds the store's
 single writer lock and reads the latest committed state, so the
@@ -49,7 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph import periods
-from graph.errors import ConflictError, ValidationError
+from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import (
     Agreement,
     Need,
@@ -62,7 +65,7 @@ from graph.model import (
 )
 from graph.store import Store, UnitOfWork
 
-from .permissions import require_role
+from .permissions import in_subtree, require_role
 from .principal import Principal, Role
 
 #: the hub's clock: days, weeks, months and agreement years turn at midnight in Korea
@@ -105,6 +108,17 @@ def volunteer_hours_used(uow: UnitOfWork, vol: Volunteer, but: str | None = None
         if isinstance(ref, Referral) and ref.resource_id == vol.id and ref.status is S.ACCEPTED:
             total += ref.hours
     return total
+
+
+def _note_hours(uow: UnitOfWork, ref: Referral, to: ReferralStatus) -> None:
+    """Keep the volunteer's ``hours_used`` (what matching reads) equal to the hours its ACCEPTED
+    referrals take once ``ref`` has moved to ``to``: counted again from the referrals each time,
+    so a count gone stale (referrals loaded or deleted with their household) mends itself."""
+    vol = uow.require("Volunteer", ref.resource_id, "resourceId")
+    assert isinstance(vol, Volunteer)
+    held = volunteer_hours_used(uow, vol, but=ref.id) + (ref.hours if to is S.ACCEPTED else 0)
+    if held != vol.hours_used:
+        uow.put(vol.replace(hours_used=held))
 
 
 def _agreement(uow: UnitOfWork, svc: Service) -> Agreement | None:
@@ -199,6 +213,8 @@ def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str, **change
             _take(uow, svc, day)
         elif ref.status in HOLDING and to not in HOLDING:
             _release(uow, svc, ref, day)
+    elif ref.resource_label == "Volunteer" and S.ACCEPTED in (to, ref.status):
+        _note_hours(uow, ref, to)
     moved = uow.put(ref.replace(status=to, updated_at=when, **changes))
     _follow_needs(uow, moved)  # type: ignore[arg-type]
     return moved  # type: ignore[return-value]
@@ -269,16 +285,38 @@ class CapacityRow:
     next_reset: dt.date | None  # when the count starts again from zero (None: it does not)
 
 
-def report(store: Store, p: Principal, on: dt.date | None = None) -> list[CapacityRow]:
+def report(store: Store, p: Principal, on: dt.date | None = None,
+           region_id: str | None = None) -> list[CapacityRow]:
     """Used, left and next reset of every service with a capacity, every MOU with a quota and
     every volunteer, on day ``on`` (today). Coordinators and case workers see all of them, a
-    partner its own organization's services and agreements."""
+    partner its own organization's services and agreements. ``region_id``: only the services and
+    volunteers serving somewhere in that region's subtree or the whole of it (serving an ancestor:
+    a province-wide program is Suwon's too), and the MOUs of those services."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER, what="see the capacity report")
     day = on or day_of(None)
     own = p.organization_id if p.role is Role.PARTNER else None
+    if region_id is not None and store.get("Region", region_id) is None:
+        raise NotFoundError("region", f"no Region with id {region_id!r}")
+    inside: dict[str, bool] = {}
+
+    def serves(regions: tuple[str, ...]) -> bool:
+        if region_id is None:
+            return True
+        for r in regions:
+            if r not in inside:
+                inside[r] = in_subtree(store, r, region_id) or in_subtree(store, region_id, r)
+            if inside[r]:
+                return True
+        return False
+
     rows: list[CapacityRow] = []
+    mous: set[str] = set()
     for svc in store.list("Service"):
         assert isinstance(svc, Service)
+        if not serves(svc.region_ids):
+            continue
+        if svc.agreement_id:
+            mous.add(svc.agreement_id)
         if svc.capacity is None or (p.role is Role.PARTNER and svc.provider_id != own):
             continue
         used = service_used(svc, day)
@@ -287,7 +325,8 @@ def report(store: Store, p: Principal, on: dt.date | None = None) -> list[Capaci
                                 max(0, svc.capacity - used), period(svc.capacity_period, day)[1]))
     for a in store.list("Agreement"):
         assert isinstance(a, Agreement)
-        if a.annual_quota is None or (p.role is Role.PARTNER and a.partner_id != own):
+        if a.annual_quota is None or (p.role is Role.PARTNER and a.partner_id != own) \
+                or (region_id is not None and a.id not in mous):
             continue
         used = agreement_used(a, day)
         rows.append(CapacityRow("Agreement", a.id, a.id, a.partner_id, a.annual_quota, "AGREEMENT_YEAR",
@@ -300,6 +339,8 @@ def report(store: Store, p: Principal, on: dt.date | None = None) -> list[Capaci
                 hours[ref.resource_id] = hours.get(ref.resource_id, 0) + ref.hours
         for vol in store.list("Volunteer"):
             assert isinstance(vol, Volunteer)
+            if not serves(vol.region_ids):
+                continue
             used = hours.get(vol.id, 0)
             rows.append(CapacityRow("Volunteer", vol.id, vol.name, None, vol.hours_per_week, "HOURS_PER_WEEK",
                                     used, max(0, vol.hours_per_week - used), None))

@@ -121,7 +121,7 @@ def register_volunteer(store: Store, p: Principal, **fields: Any) -> Volunteer:
     _region_exists(store, rec.region_ids, "regionIds")
     require_region(store, p, rec.region_ids, "regionIds", "register volunteers")
     with store.unit_of_work() as uow:
-        return _insert(uow, rec)  # type: ignore[return-value]
+        return _insert(uow, rec, keep=("hours_used",))  # type: ignore[return-value]
 
 
 def create_household(store: Store, p: Principal, **fields: Any) -> Household:

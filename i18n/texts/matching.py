@@ -17,6 +17,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "rule.active.fail": {"en": "no longer active", "ko": "운영 종료"},
     "rule.hours.ok": {"en": "volunteers {hours} hours a week", "ko": "주 {hours}시간 활동"},
     "rule.hours.fail": {"en": "has no volunteer hours available", "ko": "활동 가능 시간 없음"},
+    "rule.hours.left": {"en": "{left} of {hours} hours a week left",
+                        "ko": "주 {hours}시간 중 {left}시간 여유"},
+    "rule.hours.full": {"en": "no hours left this week ({hours} of {hours} hours taken)",
+                        "ko": "이번 주 활동 시간 마감 (주 {hours}시간)"},
     "rule.agreement.open": {
         "en": "MOU {agreement} in force (no end date)",
         "ko": "협약 {agreement} 유효 (종료일 없음)",
