@@ -1,4 +1,4 @@
-"""``dolbom report coverage|overlaps|network``: the coordinator's reports.
+"""``dolbom report coverage|overlaps|network|overdue|capacity``: the coordinator's reports.
 
 * ``coverage`` — one row per region and domain of the subtree (see
   :mod:`matching.coverage`) with both kinds of blind spot: NOTHING (open needs
@@ -15,6 +15,9 @@
   (:func:`matching.network.analytics`) as a table or CSV (one row per
   organization); JSON has the whole picture (:func:`matching.network.network`,
   ``--kinds`` to choose node kinds) and the analytics.
+* ``capacity`` — used, left and next reset of each limited service, MOU quota
+  and volunteer (:func:`service.capacity.report`, as the ``capacityReport``
+  query), for ``--region``'s subtree, on ``--on`` (today).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from i18n import render, word
 from i18n.clock import local_today, show
 from matching import CoverageCell
 from matching.network import NODE_KINDS
-from service import analysis, deadlines
+from service import analysis, capacity, deadlines
 from service.principal import Principal
 from service.settings import Settings
 
@@ -233,7 +236,25 @@ def run_overdue(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     _emit(table, headers, args.format, out, data, args)
 
 
-RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue}
+def run_capacity(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    """Used, left and next reset of each limited service, MOU quota and volunteer (service/capacity.py)."""
+    lang = args.lang
+    rows = capacity.report(store, Principal.local(), args.on, region_id=args.region)
+    headers = ("resource_kind", "resource_id", "name", "organization", "limit", "period", "used_now",
+               "left_now", "next_reset")
+    shown = [(render(f"capacity.kind.{r.kind}", lang), r.id, r.name, r.organization_id or "-",
+              _free(r.limit, lang) if r.limit is None else r.limit,
+              render(f"capacity.period.{r.period}", lang), r.used,
+              _free(r.left, lang) if r.left is None else r.left,
+              r.next_reset.isoformat() if r.next_reset else render("capacity.never", lang)) for r in rows]
+    data = [{"kind": r.kind, "id": r.id, "name": r.name, "organizationId": r.organization_id,
+             "limit": r.limit, "period": r.period, "used": r.used, "left": r.left,
+             "nextReset": r.next_reset.isoformat() if r.next_reset else None} for r in rows]
+    _emit(shown, headers, args.format, out, data, args)
+
+
+RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue,
+           "capacity": run_capacity}
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -271,7 +292,8 @@ def _kinds(text: str) -> list[str]:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
-    p = sub.add_parser("report", help="coverage, overlaps, network and overdue reports for coordinators")
+    p = sub.add_parser("report", help="coverage, overlaps, network, overdue and capacity reports for "
+                                      "coordinators")
     p.add_argument("report", choices=tuple(RUNNERS), help="which report")
     p.add_argument("--region", help="a region id: report on its subtree (default: every region)")
     p.add_argument("--format", choices=FORMATS, default="table",
@@ -279,7 +301,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--output", metavar="FILE", help="csv/xlsx: write the spreadsheet to FILE")
     p.add_argument("--plot", metavar="FILE.png", help="coverage: also draw a heatmap of uncovered needs")
     p.add_argument("--on", type=date_arg,
-                   help="coverage: the day agreements must be in force (default: today)")
+                   help="coverage: the day agreements must be in force; capacity: the day whose period "
+                        "counts (default: today)")
     lang_arg(p)
     p.add_argument("--top", type=_positive, default=20,
                    help="overlaps: how many groups, most redundant first (20)")

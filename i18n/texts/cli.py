@@ -41,6 +41,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.resource": {"en": "resource", "ko": "자원"},
     "col.provider": {"en": "provider", "ko": "제공 기관"},
     "col.cost": {"en": "cost", "ko": "비용"},
+    "col.resource_kind": {"en": "kind", "ko": "종류"},
+    "col.resource_id": {"en": "id", "ko": "ID"},
+    "col.limit": {"en": "limit", "ko": "한도"},
+    "col.used_now": {"en": "used", "ko": "사용"},
+    "col.left_now": {"en": "left", "ko": "남음"},
+    "col.period": {"en": "counted over", "ko": "기준 기간"},
+    "col.next_reset": {"en": "next reset", "ko": "다음 초기화"},
+    # -- the capacity report: what a row is, what it counts over (dolbom report capacity) ----
+    "capacity.kind.Service": {"en": "service", "ko": "서비스"},
+    "capacity.kind.Agreement": {"en": "MOU", "ko": "협약"},
+    "capacity.kind.Volunteer": {"en": "volunteer", "ko": "자원봉사자"},
+    "capacity.period.NOW": {"en": "places held now", "ko": "현재 이용 중"},
+    "capacity.period.WEEK": {"en": "week", "ko": "주"},
+    "capacity.period.MONTH": {"en": "month", "ko": "월"},
+    "capacity.period.YEAR": {"en": "year", "ko": "연"},
+    "capacity.period.AGREEMENT_YEAR": {"en": "agreement year", "ko": "협약 연도"},
+    "capacity.period.HOURS_PER_WEEK": {"en": "hours a week", "ko": "주당 시간"},
+    "capacity.never": {"en": "never", "ko": "없음"},
     # -- report summaries ------------------------------------------------------------
     "report.none": {"en": "(none)", "ko": "(없음)"},
     "report.overdue.clock.accepted": {
@@ -92,4 +110,5 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet.overlaps": {"en": "overlaps", "ko": "중복 서비스"},
     "sheet.network": {"en": "network", "ko": "협력망"},
     "sheet.overdue": {"en": "overdue", "ko": "기한 초과"},
+    "sheet.capacity": {"en": "capacity", "ko": "정원과 한도"},
 }
