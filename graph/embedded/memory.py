@@ -45,6 +45,22 @@ def _targets(rec: Record) -> set[tuple[str, str]]:
     return {(label, target) for _, label, target in rec.refs()}
 
 
+def _declarers() -> dict[tuple[str, str], frozenset[str]]:
+    """``(relationship, target label) -> labels of the records whose references declare it``, read
+    from the model's :class:`graph.model.Ref` declarations."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for label, cls in RECORD_TYPES.items():
+        for ref in cls.REFS:
+            for target in ref.targets:
+                out.setdefault((ref.rel, target), set()).add(label)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_DECLARERS = _declarers()
+#: a record named by more than this many is also kept with its namers grouped by kind (see Memory._by_label)
+_WIDE = 32
+
+
 def _owners(entry: Record | list[Record] | None) -> Iterable[Record]:
     if entry is None:
         return ()
@@ -59,6 +75,10 @@ class Memory:
         #: label -> key -> the records naming it: one record alone, or a list of two or more
         #: (most records are named by one other: a list each would cost a tenth of the memory)
         self.named_by: dict[str, dict[str, Record | list[Record]]] = {label: {} for label in RECORD_TYPES}
+        #: (label, key) of a record named by many (a dong: its households) -> its namers by kind,
+        #: made when first asked and dropped when its namers change: the services serving a dong
+        #: are found without walking the dong's households
+        self._grouped: dict[tuple[str, str], dict[str, list[Record]]] = {}
 
     # -- keeping in step with commits ------------------------------------------------
 
@@ -69,6 +89,7 @@ class Memory:
             old = records[label].get(key)
             if old is not None:
                 for tl, tk in _targets(old):
+                    self._grouped.pop((tl, tk), None)
                     at = named_by.setdefault(tl, {})
                     entry = at.get(tk)
                     if entry is old:
@@ -85,6 +106,7 @@ class Memory:
             else:
                 records[label][key] = rec
                 for tl, tk in _targets(rec):
+                    self._grouped.pop((tl, tk), None)
                     at = named_by.setdefault(tl, {})
                     entry = at.get(tk)
                     if entry is None:
@@ -123,7 +145,18 @@ class Memory:
                 other = node_key(tl, tk)
                 yield (n, other) if ref.outgoing else (other, n)
         at = self.named_by.get(label)
-        for o in _owners(None if at is None else at.get(key)):
+        entry = None if at is None else at.get(key)
+        if isinstance(entry, list) and len(entry) > _WIDE:
+            groups = self._grouped.get((label, key))
+            if groups is None:
+                groups = self._grouped[(label, key)] = {}
+                for o in entry:
+                    groups.setdefault(o.LABEL, []).append(o)
+            namers: Iterable[Record] = [o for kind in _DECLARERS.get((rel, label), ())
+                                        for o in groups.get(kind, ())]
+        else:
+            namers = _owners(entry)
+        for o in namers:
             if isinstance(o, Receipt):
                 if rel == "RECEIVES":
                     if label == "Household" and o.household_id == key:
