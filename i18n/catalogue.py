@@ -37,7 +37,9 @@ from .texts import cli as _cli
 from .texts import errors as _errors
 from .texts import matching as _matching
 from .texts import pages as _pages
+from .texts import service as _service
 from .texts import values as _values
+from .texts import whatif as _whatif
 
 LOCALES = ("ko", "en")
 #: the deployment's default (``DOLBOM_LOCALE``); pure functions below the API keep their own defaults
@@ -55,7 +57,8 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: every message: key -> {"ko": template, "en": template}
-CATALOGUE: dict[str, dict[str, str]] = _merge(_matching.TEXTS, _errors.TEXTS, _cli.TEXTS, _pages.TEXTS)
+CATALOGUE: dict[str, dict[str, str]] = _merge(_matching.TEXTS, _errors.TEXTS, _cli.TEXTS, _pages.TEXTS,
+                                              _whatif.TEXTS, _service.TEXTS)
 #: words for enum values, keyed "EnumName.VALUE"
 VALUE_WORDS: dict[str, dict[str, str]] = _values.TEXTS
 

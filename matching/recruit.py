@@ -31,9 +31,23 @@ be eligible for, extended to the household's region; a new program of
 capacity 1 for each region and domain with an uncovered element (or the one the
 caller describes). Each candidate's gain is **re-solved** exactly on the
 components it touches (the rest of the optimum cannot move): the value and the
-needs newly covered. This is the allocation's shadow price of each limit,
-checked by a re-solve rather than read from an LP dual (duals of a 0-1
-problem can be wrong in either direction). Ranked by value gained, then needs.
+needs newly covered. Ranked by value gained, then needs; a change that gains
+no value is not listed.
+
+**Shadow prices, then exact re-solves.** The LP relaxation of each contested
+component is solved once (HiGHS' dual simplex); its duals are the shadow
+prices of elements and limits. They cannot stand for a 0-1 gain (they can be
+wrong in either direction), but they bound it: after a change the relaxation
+is worth at most its value now plus one unit of a raised limit at its price,
+plus each new choice's reduced value (the best ``n`` when a limit of its own
+admits ``n``), and the 0-1 optimum at most that. A candidate whose bound,
+plus the component's integrality gap, is under one hundredth gains nothing
+and is not re-solved. The others are re-solved on the cached rows of the
+components they touch with the change applied: when the relaxation's vertex
+is integral it is the 0-1 optimum (checked), else the MILP of
+:func:`matching.places.max_cover` settles it. ``advise(screen=False,
+relaxation=False)`` re-solves every candidate as a MILP (same answer; for
+measuring).
 
 A property test applies each change to the view (:mod:`matching.whatif`),
 rebuilds the whole model and checks the gain.
@@ -47,10 +61,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from graph.model import Domain, HouseholdTrait, ReferralStatus, SupportForm, Urgency, node_key
 
-from . import whatif_messages as _msgs  # noqa: F401  (registers the sentences)
 from .costing import excludes_each_other
 from .eligibility import agreement_in_force, is_active, open_to, serves_any
 from .messages import Message
@@ -251,6 +265,142 @@ def solve(m: Places, choices: Iterable[int] | None = None, *, places: dict[str, 
     return Solved(covered, cover.needs, sum(len(m.elements[e].need_ids) for e in covered), cover.exact)
 
 
+# ---------------------------------------------------------------------------
+# the LP relaxation: shadow prices to screen candidates, and fast exact re-solves
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One component's rows of the LP relaxation, in its own numbering, built once and stacked into
+    every re-solve that touches the component."""
+
+    ks: tuple[int, ...]
+    es: tuple[int, ...]
+    #: cover entries: element position, choice position
+    er: np.ndarray
+    ec: np.ndarray
+    #: limit key -> choice positions
+    limits: dict[str, tuple[int, ...]]
+    clashes: tuple[tuple[int, int], ...]
+
+
+def _block(m: Places, ks: Sequence[int], es: Sequence[int]) -> _Block:
+    eloc = {e: i for i, e in enumerate(es)}
+    pos = {k: i for i, k in enumerate(ks)}
+    er: list[int] = []
+    ec: list[int] = []
+    lim: dict[str, list[int]] = {}
+    for i, k in enumerate(ks):
+        c = m.choices[k]
+        for e in c.elements:
+            er.append(eloc[e])
+            ec.append(i)
+        for key in c.limits:
+            lim.setdefault(key, []).append(i)
+    clash = m.clash_of()
+    pairs = tuple((pos[k], pos[j]) for k in ks for j in clash.get(k, ()) if j in pos)
+    return _Block(tuple(ks), tuple(es), np.asarray(er, dtype=np.int64), np.asarray(ec, dtype=np.int64),
+                  {key: tuple(v) for key, v in lim.items()}, pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Relaxed:
+    """The relaxation of some components: its optimum, the exact optimum when the relaxation's is
+    integral (None otherwise: a MILP must settle it), and the shadow prices of elements and limits."""
+
+    lp: float
+    solved: Solved | None
+    pi: dict[int, float]
+    lam: dict[str, float]
+
+
+def _relax(m: Places, blocks: Sequence[_Block], places: dict[str, int] | None = None,
+           extra: Sequence[Choice] = ()) -> _Relaxed | None:
+    """``max sum w[e] c[e]`` with ``c[e] <= sum y[k]`` over the choices covering e, the limits and the
+    clashes, ``0 <= y, c <= 1``, by HiGHS' dual simplex (a vertex, so an integral one is common);
+    None when HiGHS fails. An integral vertex is the 0-1 optimum itself (checked: within every limit,
+    no clash, worth what HiGHS says)."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    els = [e for b in blocks for e in b.es]
+    epos = {e: i for i, e in enumerate(els)}
+    nb = sum(len(b.ks) for b in blocks)
+    ny, ne = nb + len(extra), len(els)
+    rows: list[np.ndarray] = [np.arange(ne)]
+    cols: list[np.ndarray] = [ny + np.arange(ne)]
+    vals: list[np.ndarray] = [np.ones(ne)]
+    by_limit: dict[str, list[int]] = {}
+    clashes: list[tuple[int, int]] = []
+    oy = oe = 0
+    for b in blocks:
+        rows.append(oe + b.er)
+        cols.append(oy + b.ec)
+        vals.append(-np.ones(len(b.er)))
+        for key, ks in b.limits.items():
+            by_limit.setdefault(key, []).extend(oy + i for i in ks)
+        clashes.extend((oy + i, oy + j) for i, j in b.clashes)
+        oy += len(b.ks)
+        oe += len(b.es)
+    er: list[int] = []
+    ec: list[int] = []
+    for j, c in enumerate(extra):
+        for e in c.elements:
+            er.append(epos[e])
+            ec.append(nb + j)
+        for key in c.limits:
+            by_limit.setdefault(key, []).append(nb + j)
+    rows.append(np.asarray(er, dtype=np.int64))
+    cols.append(np.asarray(ec, dtype=np.int64))
+    vals.append(-np.ones(len(er)))
+    keys = sorted(by_limit)
+    lim = {**m.places, **(places or {})}
+    r = ne
+    for key in keys:
+        ids = by_limit[key]
+        rows.append(np.full(len(ids), r))
+        cols.append(np.asarray(ids, dtype=np.int64))
+        vals.append(np.ones(len(ids)))
+        r += 1
+    if clashes:
+        cl = np.asarray(clashes, dtype=np.int64)
+        rows.append(r + np.repeat(np.arange(len(cl)), 2))
+        cols.append(cl.reshape(-1))
+        vals.append(np.ones(2 * len(cl)))
+    nrows = r + len(clashes)
+    hi = np.concatenate([np.zeros(ne), np.asarray([float(max(0, lim[k])) for k in keys]),
+                         np.ones(len(clashes))])
+    a = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                   shape=(nrows, ny + ne))
+    w = np.asarray([m.elements[e].value for e in els], dtype=float)
+    obj = np.concatenate([np.zeros(ny), -w])
+    res = linprog(obj, A_ub=a, b_ub=hi, bounds=(0, 1), method="highs-ds")
+    if res.status != 0 or res.x is None:
+        return None
+    lp = -float(res.fun)
+    duals = -np.asarray(res.ineqlin.marginals)
+    pi = {e: float(duals[i]) for i, e in enumerate(els)}
+    lam = {k: float(duals[ne + i]) for i, k in enumerate(keys)}
+    y = np.asarray(res.x[:ny])
+    solved = None
+    if not np.any(np.abs(y - np.round(y)) > 1e-6):
+        chosen = set(np.flatnonzero(y > 0.5).tolist())
+        every = [m.choices[k] for b in blocks for k in b.ks] + list(extra)
+        covered = frozenset(e for i in chosen for e in every[i].elements)
+        value = sum(m.elements[e].value for e in covered)
+        ok = all(sum(1 for i in by_limit[k] if i in chosen) <= max(0, lim[k]) for k in keys)
+        ok = ok and not any(i in chosen and j in chosen for i, j in clashes) and value >= lp - 0.5
+        if ok:
+            solved = Solved(covered, value, sum(len(m.elements[e].need_ids) for e in covered), True)
+    return _Relaxed(lp, solved, pi, lam)
+
+
+def _top(values: Iterable[float], n: int | None) -> float:
+    """The sum of the ``n`` largest positive values (all when None)."""
+    pos = sorted((v for v in values if v > 0), reverse=True)
+    return sum(pos if n is None else pos[:max(0, n)])
+
+
 def components(m: Places) -> list[tuple[list[int], list[int]]]:
     """(choice indices, element indices) of each component (see the module docstring); elements
     without a choice are components of their own."""
@@ -312,6 +462,10 @@ class Advice:
     candidates: int
     seconds: float
     exact: bool = True
+    #: candidates the shadow prices proved worth nothing (no re-solve), and re-solves a MILP settled
+    #: (the rest: the relaxation's optimum was integral, so exact)
+    screened: int = 0
+    milp_solves: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,13 +503,25 @@ def _new_choices(m: Places, elements: Iterable[int], r: Resource, on: dt.date,
 
 def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = None,
            policy: Policy = DEFAULT_POLICY, new: Sequence[NewProgram] = (), top: int | None = None,
-           model: Places | None = None) -> Advice:
-    """The recruitment advisor over ``region_id``'s subtree (see the module docstring), best first."""
+           model: Places | None = None, screen: bool = True, relaxation: bool = True) -> Advice:
+    """The recruitment advisor over ``region_id``'s subtree (see the module docstring), best first.
+    ``screen=False`` re-solves every candidate (no shadow-price bound); ``relaxation=False`` solves
+    every model with the MILP of :func:`solve` (both for measuring; the answer is the same)."""
     start = time.perf_counter()
     on = on or dt.date.today()
     m = model or places_model(g, region_id, on, policy)
     tree = RegionTree.of(g)
     comps = components(m)
+    blocks: dict[int, _Block] = {}
+    relaxed: dict[int, _Relaxed] = {}
+    milp_solves = 0
+    screened = 0
+
+    def block(i: int) -> _Block:
+        if i not in blocks:
+            blocks[i] = _block(m, *comps[i])
+        return blocks[i]
+
     comp_of_choice: dict[int, int] = {}
     comp_of_element: dict[int, int] = {}
     base: list[Solved] = []
@@ -371,11 +537,21 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
         if ks and not _contested(m, ks, binding, clashing):  # nothing competes: every element is covered
             s = Solved(frozenset(es), sum(m.elements[e].value for e in es),
                        sum(len(m.elements[e].need_ids) for e in es), True)
+        elif not ks:
+            s = Solved(frozenset(), 0, 0, True)
         else:
-            s = solve(m, ks) if ks else Solved(frozenset(), 0, 0, True)
+            rx = _relax(m, [block(i)]) if relaxation or screen else None
+            if rx is not None:
+                relaxed[i] = rx
+            if relaxation and rx is not None and rx.solved is not None:
+                s = rx.solved
+            else:
+                s = solve(m, ks)
+                milp_solves += 1
         exact = exact and s.exact
         base.append(s)
     deficient = [i for i, (_, es) in enumerate(comps) if len(base[i].covered) < len(es)]
+    deficient_set = set(deficient)
     uncovered = [e for i in deficient for e in comps[i][1] if e not in base[i].covered]
     limit_comp: dict[str, int] = {}
     for k, c in enumerate(m.choices):
@@ -386,29 +562,69 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
     memo: dict[object, tuple[int, int]] = {}
     existing = {(c.household_id, c.resource_key) for c in m.choices}
 
+    # Shadow prices (the relaxation's duals; see _relax): for a component solved exactly without it,
+    # an element's price is 0 when the component covers it, its weight when nothing can; a limit's
+    # is 0. Any dual solution bounds the relaxation after a change, which bounds the 0-1 optimum.
+    def gap(i: int) -> float:
+        if i in relaxed:
+            return relaxed[i].lp - base[i].value
+        return 0.0 if not comps[i][0] or i not in deficient_set else float("inf")
+
+    def pi(e: int) -> float:
+        i = comp_of_element[e]
+        if i in relaxed:
+            return relaxed[i].pi.get(e, 0.0)
+        return float(m.elements[e].value) if not comps[i][0] else 0.0
+
+    def lam(key: str) -> float:
+        i = limit_comp.get(key)
+        return relaxed[i].lam.get(key, 0.0) if i is not None and i in relaxed else 0.0
+
+    def bound(comp_ids: set[int], places: dict[str, int] | None, extra: Sequence[Choice]) -> float:
+        """An upper bound on the value the change gains: the components' integrality gaps, plus one
+        more unit of each limit raised at its shadow price, plus the new choices' reduced values
+        (the best ``n`` of them when a limit of their own admits ``n``)."""
+        ub = sum(gap(i) for i in comp_ids)
+        fresh = {k: v for k, v in (places or {}).items() if k not in m.places}
+        ub += sum(lam(k) * max(0, v - m.places[k]) for k, v in (places or {}).items() if k in m.places)
+        reduced = [sum(pi(e) for e in c.elements) - sum(lam(k) for k in c.limits if k not in fresh)
+                   for c in extra]
+        shared = [fresh[k] for k in fresh if all(k in c.limits for c in extra)]
+        return ub + _top(reduced, min(shared) if shared else None)
+
     def gain(comp_ids: set[int], places: dict[str, int] | None = None,
              extra: Sequence[Choice] = ()) -> tuple[int, int]:
+        nonlocal screened
         # the same new options on the same components with the same places gain the same
         sig = (frozenset(comp_ids), tuple(sorted((places or {}).items())),
                tuple(sorted((c.household_id, c.elements, c.limits) for c in extra)))
         if sig not in memo:
-            memo[sig] = _gain(comp_ids, places, extra)
+            if screen and bound(comp_ids, places, extra) < 0.5:  # values are whole hundredths
+                screened += 1
+                memo[sig] = (0, 0)
+            else:
+                memo[sig] = _gain(comp_ids, places, extra)
         return memo[sig]
 
     def _gain(comp_ids: set[int], places: dict[str, int] | None,
               extra: Sequence[Choice]) -> tuple[int, int]:
-        ks = [k for i in comp_ids for k in comps[i][0]]
+        nonlocal milp_solves
         before_v = sum(base[i].value for i in comp_ids)
         before_n = sum(base[i].needs for i in comp_ids)
-        after = solve(m, ks, places=places, extra=extra)
+        rx = _relax(m, [block(i) for i in sorted(comp_ids)], places, extra) if relaxation else None
+        if rx is not None and rx.solved is not None:
+            after = rx.solved
+        else:
+            ks = [k for i in comp_ids for k in comps[i][0]]
+            after = solve(m, ks, places=places, extra=extra)
+            milp_solves += 1
         return after.value - before_v, after.needs - before_n
 
     def add(kind: str, change: Change, target: str, v: int, n: int, rid: str | None,
             doms: tuple[Domain, ...], msg: Message) -> None:
-        if v > 0 or n > 0:
+        if v > 0:  # more needs at no more value is one optimum's accident, not a gain
             out.append(Recruit(kind, change, target, v / 100, n, rid, doms, msg))
 
-    deficient_set = set(deficient)
     users = m.users()
     for key, ci in sorted(limit_comp.items()):
         if ci not in deficient_set or m.places[key] >= users.get(key, 0):
@@ -428,6 +644,16 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
     deficient_elements = [e for i in deficient for e in comps[i][1]]
     in_scope = set(tree.scope(region_id))
     ext: dict[tuple[str, str], set[int]] = {}
+    serving_sib: dict[str, list[tuple[str, frozenset[Domain]]]] = {}
+
+    def services_of(rid: str) -> list[tuple[str, frozenset[Domain]]]:
+        """The services serving region ``rid`` and their domains (read once per region)."""
+        if rid not in serving_sib:
+            rkey = node_key("Region", rid)
+            serving_sib[rid] = [(u, frozenset(g.nodes[u]["domains"])) for u, _, k in
+                                (g.in_edges(rkey, keys=True) if rkey in g else ())
+                                if k == "SERVES" and g.nodes[u].get("label") == "Service"]
+        return serving_sib[rid]
     for e in deficient_elements:
         el = m.elements[e]
         hh, chain, received, _ = m.households[el.household_id]
@@ -436,15 +662,9 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
             for sib in tree.children.get(parent, ()) if parent is not None else ():
                 if sib == rid or sib not in in_scope:  # a neighbour inside the subtree asked about
                     continue
-                rkey = node_key("Region", sib)
-                if rkey not in g:
-                    continue
-                for u, _, k in g.in_edges(rkey, keys=True):
-                    if k != "SERVES" or g.nodes[u].get("label") != "Service":
-                        continue
-                    if el.domain not in g.nodes[u]["domains"]:
-                        continue
-                    ext.setdefault((u, rid), set()).add(e)
+                for u, domains in services_of(sib):
+                    if el.domain in domains:
+                        ext.setdefault((u, rid), set()).add(e)
     below: dict[str, set[str]] = {}
 
     def under(rid: str, domains: frozenset[Domain]) -> set[int]:
@@ -514,7 +734,7 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
     return Advice(tuple(out), len(m.households), len(m.elements),
                   sum(len(m.elements[e].need_ids) for e in uncovered),
                   sum(m.elements[e].value for e in uncovered) / 100, tried, time.perf_counter() - start,
-                  exact)
+                  exact, screened, milp_solves)
 
 
 def _contested(m: Places, ks: Sequence[int], binding: set[str], clashing: set[int]) -> bool:

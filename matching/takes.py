@@ -48,7 +48,6 @@ import networkx as nx
 from graph.errors import NotFoundError
 from graph.model import Domain, ReferralStatus, node_key
 
-from . import whatif_messages as _msgs  # noqa: F401  (registers the sentences)
 from .allocation import AllocationResult, allocate
 from .allocation_model import demand
 from .candidates import find_candidates

@@ -48,7 +48,6 @@ from graph.errors import NotFoundError, ValidationError
 from graph.model import Domain, HouseholdTrait, Service, SupportForm, Urgency, node_key
 from graph.view import node_attrs
 
-from . import whatif_messages as _msgs  # noqa: F401  (registers the sentences)
 from .allocation_model import demand
 from .coverage import coverage
 from .messages import Message

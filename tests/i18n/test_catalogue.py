@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import matching.whatif  # noqa: F401  (its sentences join the catalogue when imported)
 from graph.errors import NotFoundError, ValidationError
 from graph.model import ReferralStatus
 from i18n import CATALOGUE, Message, catalogue_problems, msg, render

@@ -177,7 +177,19 @@ def test_each_recruitment_gain_equals_the_whole_model_re_solved(world, city):
         kinds.add(r.kind)
     values = [r.value for r in adv.ranked]
     assert values == sorted(values, reverse=True)
-    assert all(r.value > 0 or r.needs > 0 for r in adv.ranked)
+    assert all(r.value > 0 for r in adv.ranked)
+
+
+def test_the_shadow_price_screen_and_the_relaxation_change_no_gain(world, city):
+    """Screening by the relaxation's duals and exact re-solves through an integral relaxation are
+    shortcuts: every candidate re-solved as a MILP ranks the same gains."""
+    g, _ = world
+    fast = advise(g, city, on=ON)
+    plain = advise(g, city, on=ON, screen=False, relaxation=False)
+    assert plain.screened == 0 and plain.milp_solves > 0 and fast.candidates == plain.candidates
+    assert [(r.kind, r.target_id, r.value) for r in fast.ranked] == \
+        [(r.kind, r.target_id, r.value) for r in plain.ranked]
+    assert (fast.uncovered_needs, fast.uncovered_value) == (plain.uncovered_needs, plain.uncovered_value)
 
 
 def test_a_place_at_a_service_nobody_lacks_is_worth_nothing(world, city):

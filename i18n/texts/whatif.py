@@ -1,16 +1,11 @@
-"""The sentences of what-would-it-take, the recruitment advisor and what-if, in English and Korean.
-
-They join :data:`matching.messages.CATALOGUE` when this module is imported
-(every module that uses them imports it), so :class:`matching.messages.Message`
-renders them like every other sentence and
-:func:`matching.messages.catalogue_problems` checks them.
-"""
+"""Texts of what-would-it-take, the recruitment advisor, what-if, fairness and burn-down
+(:mod:`matching.takes`, :mod:`matching.recruit`, :mod:`matching.whatif`) and of their
+reports (``dolbom report recruit|whatif|fairness|burndown|takes``): sentences, column
+headers, sheet names and summaries."""
 
 from __future__ import annotations
 
-from .messages import CATALOGUE
-
-WHATIF_CATALOGUE: dict[str, dict[str, str]] = {
+TEXTS: dict[str, dict[str, str]] = {
     # -- what would it take: one change and what it covers -----------------------
     "take.waive_income": {
         "en": "{domain}: approve an income exception of {points} points at {name} (ceiling {ceiling}%, "
@@ -109,7 +104,62 @@ WHATIF_CATALOGUE: dict[str, dict[str, str]] = {
     "burndown.out": {
         "en": "{name}: nothing left ({used} used).",
         "ko": "{name}: 남은 자리 없음 ({used} 사용).",
+    },    # -- the reports' column headers, sheet names and summaries (dolbom report recruit|whatif|...) --
+    "col.rank": {"en": "rank", "ko": "순위"},
+    "col.kind": {"en": "kind", "ko": "종류"},
+    "col.target": {"en": "target", "ko": "대상"},
+    "col.value": {"en": "value", "ko": "가중치"},
+    "col.why": {"en": "why", "ko": "근거"},
+    "col.what": {"en": "what", "ko": "항목"},
+    "col.who_where": {"en": "who/where", "ko": "대상/지역"},
+    "col.before": {"en": "before", "ko": "변경 전"},
+    "col.after": {"en": "after", "ko": "변경 후"},
+    "col.households": {"en": "households", "ko": "가구 수"},
+    "col.covered": {"en": "covered", "ko": "해결 욕구"},
+    "col.coverage": {"en": "coverage", "ko": "충족률"},
+    "col.unmet_value": {"en": "unmet value", "ko": "미충족 가중치"},
+    "col.emergency_unmet": {"en": "emergency unmet", "ko": "미충족 긴급 욕구"},
+    "col.id": {"en": "id", "ko": "ID"},
+    "col.total": {"en": "total", "ko": "총량"},
+    "col.used": {"en": "used", "ko": "사용"},
+    "col.left": {"en": "left", "ko": "남음"},
+    "col.per_month": {"en": "per month", "ko": "월 사용"},
+    "col.runs_out": {"en": "runs out", "ko": "소진 예상"},
+    "col.need": {"en": "need", "ko": "욕구 ID"},
+    "col.reason": {"en": "reason", "ko": "사유"},
+    "col.change": {"en": "change", "ko": "변경"},
+    "col.covers": {"en": "covers", "ko": "해결 욕구 ID"},
+    "sheet.recruit": {"en": "recruitment", "ko": "자원 발굴"},
+    "sheet.whatif": {"en": "what-if", "ko": "가정 분석"},
+    "sheet.fairness": {"en": "fairness", "ko": "지역 형평"},
+    "sheet.burndown": {"en": "burn-down", "ko": "소진 예측"},
+    "sheet.takes": {"en": "what it takes", "ko": "해결 방안"},
+    "report.recruit.summary": {
+        "en": "{households} households, {needs} needs the places leave uncovered (weighted {value}); "
+              "{candidates} candidates re-solved in {seconds} s",
+        "ko": "가구 {households}곳, 현재 자리로 해결되지 않는 욕구 {needs}건 (가중치 {value}); "
+              "후보 {candidates}개를 다시 풀어 봄 ({seconds}초)",
     },
+    "report.whatif.changes": {"en": "changes: {changes}", "ko": "변경: {changes}"},
+    "report.whatif.no_change": {"en": "none", "ko": "없음"},
+    "report.whatif.compliance": {
+        "en": "households {households}; emergency needs served within the deadline "
+              "{within_before}/{needs_before} -> {within_after}/{needs_after}",
+        "ko": "가구 {households}곳; 기한 내 연계된 긴급 욕구 {within_before}/{needs_before} -> "
+              "{within_after}/{needs_after}",
+    },
+    "report.whatif.no_difference": {"en": " (no difference)", "ko": " (차이 없음)"},
+    "report.whatif.row.cover": {"en": "cover", "ko": "연계"},
+    "report.whatif.row.spot": {"en": "blind spot", "ko": "사각지대"},
+    "report.whatif.row.duplicate": {"en": "duplicate", "ko": "중복"},
+    # the kinds of change (recruit and takes reports), by Recruit.kind / Suggestion.kind
+    "change.kind.ADD_PLACES": {"en": "more places", "ko": "정원 추가"},
+    "change.kind.ADD_QUOTA": {"en": "more quota", "ko": "협약 한도 추가"},
+    "change.kind.EXTEND": {"en": "serve a neighbouring region", "ko": "제공 지역 확대"},
+    "change.kind.NEW_SERVICE": {"en": "new program", "ko": "신규 사업"},
+    "change.kind.MOVE": {"en": "move a referral", "ko": "의뢰 이동"},
+    "change.kind.WAIVE_INCOME": {"en": "income exception", "ko": "소득 기준 예외"},
+    "change.kind.WAIVE_TRAIT": {"en": "requirement waived", "ko": "요건 예외"},
+    "burndown.kind.AGREEMENT": {"en": "MOU quota", "ko": "협약 한도"},
+    "burndown.kind.SERVICE": {"en": "service places", "ko": "서비스 정원"},
 }
-
-CATALOGUE.update(WHATIF_CATALOGUE)
