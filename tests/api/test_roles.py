@@ -234,15 +234,36 @@ OUT_OF_SCOPE = [
      "FORBIDDEN"),
     ('mutation { updateService(id: "svc-gg-clinic", input: {name: "x"}) { id } }', "partner-bar",
      "FORBIDDEN"),
+    ('mutation { updateReferral(id: "ref-0001", status: DECLINED, reason: "x") { id } }', "partner-medical",
+     "FORBIDDEN"),
+    ('query { referrals(serviceId: "svc-gg-legal") { totalCount } }', "partner-medical", "FORBIDDEN"),
+    # conferences of another region (conf-roles: gg-suwon, hh-0001 on its agenda, a decision for it)
+    ('query { conference(id: "conf-roles") { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('query { conferences(regionId: "gg-suwon") { totalCount } }', "caseworker-sn", "FORBIDDEN"),
+    ('mutation { createConference(input: {id: "conf-x", date: "2026-11-24", kind: REGULAR, '
+     'regionId: "gg-suwon", householdIds: ["hh-0001"]}) { id } }', "caseworker-sn", "FORBIDDEN"),
+    ('mutation { createConference(input: {id: "conf-x", date: "2026-11-24", kind: REGULAR, '
+     'regionId: "gg-suwon", householdIds: ["hh-0002"]}) { id } }', "caseworker", "FORBIDDEN"),
+    ('mutation { updateConference(id: "conf-roles", input: {status: CANCELLED}) { id } }', "caseworker-sn",
+     "FORBIDDEN"),
+    ('mutation { decideHousehold(conferenceId: "conf-roles", householdId: "hh-0001", input: {items: []}) '
+     '{ id } }', "caseworker-sn", "FORBIDDEN"),
+    ('mutation { adoptPlan(conferenceId: "conf-roles") { created } }', "caseworker-sn", "FORBIDDEN"),
 ]
 
 
 @pytest.mark.parametrize("doc, who, code", OUT_OF_SCOPE)
 def test_out_of_scope_is_refused(gql, store, doc, who, code):
+    if "conf-roles" in doc:
+        for setup in _DECIDED:
+            gql(setup, "coordinator").ok()
     before = store.counts()
+    conf = store.get_side("conference", "conf-roles")
     r = gql(doc, who)
     assert r.code == code, r.body
     assert store.counts() == before
+    assert store.get_side("conference", "conf-roles") == conf  # nothing of a conference changed either
+    assert store.get_side("conference", "conf-x") is None
 
 
 def test_partner_sees_only_what_it_needs(gql):
