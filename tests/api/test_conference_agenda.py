@@ -24,8 +24,8 @@ def status(store, hid: str) -> str:
 
 
 def plan(store, cid: str = "conf-a", hids=AGENDA):
-    return conf.create_conference(store, COORD, id=cid, date="2026-11-24", kind="REGULAR", region_id="gg-suwon",
-                                  household_ids=hids)
+    return conf.create_conference(store, COORD, id=cid, date="2026-11-24", kind="REGULAR",
+                                  region_id="gg-suwon", household_ids=hids)
 
 
 def test_cancelling_gives_each_case_its_status_before(store):
@@ -136,7 +136,8 @@ def test_decisions_from_two_handles_lose_no_update(store, other):
         start.wait()
         try:
             for r in range(rounds):
-                conf.decide_household(handle, COORD, "conf-a", hid, items=[], review_on=f"2026-12-{r + 1:02d}")
+                conf.decide_household(handle, COORD, "conf-a", hid, items=[],
+                                      review_on=f"2026-12-{r + 1:02d}")
                 conf.update_conference(handle, COORD, "conf-a", minutes=f"{hid} {r}")
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
@@ -149,5 +150,6 @@ def test_decisions_from_two_handles_lose_no_update(store, other):
     assert errors == []
     for handle in (store, other):
         c = conf.get(handle, "conf-a")
-        assert {h: c.decisions[h].review_on for h in c.decisions} == {h: f"2026-12-{rounds:02d}" for h in hids}
+        last = f"2026-12-{rounds:02d}"
+        assert {h: c.decisions[h].review_on for h in c.decisions} == dict.fromkeys(hids, last)
         assert c.household_ids == tuple(hids) and set(c.prior_status) == set(hids)

@@ -44,9 +44,9 @@ def last_month() -> dt.date:
 
 
 def monthly(used_since: dt.date, used: int = 1, capacity: int = 1) -> Service:
-    return Service(id="svc-month", name="월간 심리상담", provider_id="org-suwon-city", domains=["MENTAL_HEALTH"],
-                   region_ids=["gg-suwon"], capacity=capacity, used=used, capacity_period="MONTH",
-                   used_since=used_since)
+    return Service(id="svc-month", name="월간 심리상담", provider_id="org-suwon-city",
+                   domains=["MENTAL_HEALTH"], region_ids=["gg-suwon"], capacity=capacity, used=used,
+                   capacity_period="MONTH", used_since=used_since)
 
 
 def test_a_service_full_last_month_is_offered_again_this_month(gql, store, household):
@@ -77,10 +77,10 @@ def test_an_agreement_used_up_last_year_is_offered_again_after_its_anniversary(g
     signed = periods.anniversary(today, -2)
     year_first = periods.year_of(signed, today)[0]
     before = periods.year_of(signed, year_first - dt.timedelta(days=1))[0]
-    store.put(Agreement(id="mou-cnt", partner_id="org-suwon-city", domains=["MENTAL_HEALTH"], signed_on=signed,
-                        annual_quota=1, used=1, used_since=before),
-              Service(id="svc-mou", name="협약 심리상담", provider_id="org-suwon-city", domains=["MENTAL_HEALTH"],
-                      region_ids=["gg-suwon"], agreement_id="mou-cnt"))
+    store.put(Agreement(id="mou-cnt", partner_id="org-suwon-city", domains=["MENTAL_HEALTH"],
+                        signed_on=signed, annual_quota=1, used=1, used_since=before),
+              Service(id="svc-mou", name="협약 심리상담", provider_id="org-suwon-city",
+                      domains=["MENTAL_HEALTH"], region_ids=["gg-suwon"], agreement_id="mou-cnt"))
     assert offered(gql, "svc-mou") == (True, True)
     store.put(store.get("Agreement", "mou-cnt").replace(used_since=year_first))
     assert offered(gql, "svc-mou") == (False, False)
