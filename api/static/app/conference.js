@@ -1,6 +1,7 @@
 // The case conference: create one with an agenda (households chosen on "My households"), allocate
 // scarce places across it, approve near-miss exceptions, decide, adopt the plan (referrals are
 // sent), then print the minutes (print.css) or export them as CSV with a BOM (Korean Excel).
+import { downloadCsv } from "./lib/csv.js";
 import { h, fill, field, select, table } from "./lib/dom.js";
 import { gql } from "./lib/gql.js";
 import { fmtDate, locale, t, today, word } from "./lib/i18n.js";
@@ -83,21 +84,11 @@ function minutesRows(conf) {
 }
 const MINUTE_COLS = ["household", "resource", "needs", "referral", "status", "exception"];
 
-/** CSV with a UTF-8 BOM (Korean Excel reads it), cells that would run as formulas defused. */
+/** The minutes as CSV with a UTF-8 BOM (Korean Excel reads it): lib/csv.js. */
 function exportCsv(conf) {
-  const cell = (v) => {
-    let s = String(v ?? "");
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const head = [[t("page.conference.title"), conf.id, conf.date, word("ConferenceKind", conf.kind),
     word("ConferenceStatus", conf.status)], MINUTE_COLS.map((c) => t(`page.conference.col.${c}`))];
-  const lines = [...head, ...minutesRows(conf)].map((r) => r.map(cell).join(","));
-  const blob = new Blob(["\uFEFF", lines.join("\r\n"), "\r\n"], { type: "text/csv;charset=utf-8" });
-  const a = h("a", { href: URL.createObjectURL(blob), download: `minutes-${conf.id}-${locale()}.csv` });
-  document.body.append(a);
-  a.click();
-  a.remove();
+  downloadCsv(`minutes-${conf.id}-${locale()}.csv`, [...head, ...minutesRows(conf)]);
 }
 
 async function showConference(id, main) {

@@ -125,3 +125,18 @@ export function today() {
 export function fmtNumber(n) {
   return new Intl.NumberFormat(tag()).format(n);
 }
+
+/** The UTC offset ("+09:00") of DOLBOM_TIMEZONE on a calendar day (YYYY-MM-DD), at noon there. */
+export function zoneOffset(day) {
+  const [y, m, d] = day.split("-").map(Number);
+  const part = new Intl.DateTimeFormat("en-US", { timeZone: state.timezone, timeZoneName: "longOffset" })
+    .formatToParts(new Date(Date.UTC(y, m - 1, d, 12))).find((p) => p.type === "timeZoneName");
+  const off = part ? part.value.replace(/^GMT/, "") : "";
+  return off === "" ? "+00:00" : off;
+}
+
+/** A time of a calendar day in DOLBOM_TIMEZONE as ISO-8601 with its offset: a day the offices
+ *  mean ("since 3 December") starts at their midnight, not UTC's. */
+export function zonedTime(day, time = "00:00:00") {
+  return `${day}T${time}${zoneOffset(day)}`;
+}
