@@ -14,6 +14,11 @@ this module: commands register in name order) as more choices of its
 * ``fairness [--region ID]`` — need-adjusted coverage per city and county;
 * ``burndown [--region ID] [--window DAYS]`` — quota and capacity run-out forecast;
 * ``takes --household ID`` — what would cover the household's missing needs.
+
+Like the other reports they speak ``--lang`` (``--locale``; Korean by default):
+headers are ``col.*`` of the catalogue, summaries and sentences too
+(``i18n/texts/whatif.py``); CSV and XLSX go through :mod:`api.spreadsheet`
+(``--format csv|xlsx --output FILE``) by the reports' one emitter.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from api import spreadsheet
 from graph.errors import ValidationError
 from graph.factory import open_store
 from graph.model import Domain, SupportForm
 from graph.store import Store
+from i18n import render, word
 from matching import whatif as w
 from matching.recruit import NewProgram
 from service import whatif as service
@@ -35,6 +42,20 @@ from service.principal import Principal
 from .report import _emit
 
 REPORTS = ("recruit", "whatif", "fairness", "burndown", "takes")
+
+
+def _loc(args: argparse.Namespace) -> str:
+    """The report's language (``--lang``, ``--locale``; see :func:`api.terminal.lang_arg`)."""
+    return str(args.lang)
+
+
+def _kind(kind: str, lang: str) -> str:
+    """A kind of change in the report's language (codes in JSON)."""
+    return render(f"change.kind.{kind}", lang)
+
+
+def _dom(d: Domain, lang: str) -> str:
+    return d.value if lang == "en" else word(d, lang)
 
 
 def _domain(text: str) -> Domain:
@@ -111,21 +132,19 @@ def run_recruit(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     rows = [
         (
             i + 1,
-            r.kind,
+            _kind(r.kind, _loc(args)),
             r.target_id,
             r.region_id or "-",
             f"{r.value:,.0f}",
             r.needs,
-            r.message.render(args.locale),
+            r.message.render(_loc(args)),
         )
         for i, r in enumerate(a.ranked)
     ]
     if args.format == "table":
-        out.write(
-            f"{a.households:,} households, {a.uncovered_needs:,} needs the places leave uncovered "
-            f"(weighted {a.uncovered_value:,.0f}); {a.candidates:,} candidates re-solved "
-            f"in {a.seconds:.2f} s\n"
-        )
+        out.write(render("report.recruit.summary", _loc(args), households=a.households,
+                         needs=a.uncovered_needs, value=f"{a.uncovered_value:,.0f}", candidates=a.candidates,
+                         seconds=f"{a.seconds:.2f}") + "\n")
     data = {
         "households": a.households,
         "uncoveredNeeds": a.uncovered_needs,
@@ -141,50 +160,51 @@ def run_recruit(args: argparse.Namespace, store: Store, out: TextIO) -> None:
                 "value": r.value,
                 "needs": r.needs,
                 "change": w.describe(r.change),
-                "message": r.message.render(args.locale),
+                "message": r.message.render(_loc(args)),
             }
             for r in a.ranked
         ],
     }
-    _emit(rows, ("rank", "kind", "target", "region", "value", "needs", "why"), args.format, out, data)
+    _emit(rows, ("rank", "kind", "target", "region", "value", "needs", "why"), args.format, out, data, args)
 
 
 def run_whatif(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     changes = [parse_change(t) for t in args.change or ()]
-    r = service.what_if(store, Principal.local(), args.region, changes, on=args.on, locale=args.locale)
+    r = service.what_if(store, Principal.local(), args.region, changes, on=args.on, locale=_loc(args))
     rows: list[tuple[Any, ...]] = []
+    lang = _loc(args)
     rows += [
         (
-            "cover",
+            render("report.whatif.row.cover", lang),
             c.household_id,
             ",".join(c.gained) or "-",
             ",".join(c.lost) or "-",
-            c.message.render(args.locale),
+            c.message.render(_loc(args)),
         )
         for c in r.cover
     ]
     rows += [
-        ("blind spot", f"{s.region_id} {s.domain.value}", s.before, s.after, s.message.render(args.locale))
+        (render("report.whatif.row.spot", lang), f"{s.region_id} {_dom(s.domain, lang)}", s.before, s.after,
+         s.message.render(lang))
         for s in r.spots
     ]
     rows += [
         (
-            "duplicate",
-            f"{d.region_id} {d.domain.value}",
+            render("report.whatif.row.duplicate", lang),
+            f"{d.region_id} {_dom(d.domain, lang)}",
             d.tag,
             ",".join(d.service_ids),
-            d.message.render(args.locale),
+            d.message.render(_loc(args)),
         )
         for d in r.duplicates
     ]
     if args.format == "table":
-        out.write("changes: " + ("; ".join(w.describe(c) for c in r.changes) or "none") + "\n")
-        out.write(
-            f"households {r.households:,}; emergency needs served within the deadline "
-            f"{r.compliance_before.within:,}/{r.compliance_before.needs:,} -> "
-            f"{r.compliance_after.within:,}/{r.compliance_after.needs:,}"
-            f"{' (no difference)' if r.no_difference else ''}\n"
-        )
+        said = "; ".join(w.describe(c) for c in r.changes) or render("report.whatif.no_change", lang)
+        out.write(render("report.whatif.changes", lang, changes=said) + "\n")
+        out.write(render("report.whatif.compliance", lang, households=r.households,
+                         within_before=r.compliance_before.within, needs_before=r.compliance_before.needs,
+                         within_after=r.compliance_after.within, needs_after=r.compliance_after.needs)
+                  + (render("report.whatif.no_difference", lang) if r.no_difference else "") + "\n")
     data = {
         "changes": [w.describe(c) for c in r.changes],
         "households": r.households,
@@ -216,7 +236,7 @@ def run_whatif(args: argparse.Namespace, store: Store, out: TextIO) -> None:
             "after": [r.compliance_after.within, r.compliance_after.needs],
         },
     }
-    _emit(rows, ("what", "who/where", "before", "after", "message"), args.format, out, data)
+    _emit(rows, ("what", "who_where", "before", "after", "message"), args.format, out, data, args)
 
 
 def run_fairness(args: argparse.Namespace, store: Store, out: TextIO) -> None:
@@ -249,10 +269,11 @@ def run_fairness(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     ]
     _emit(
         table,
-        ("region", "name", "households", "open", "covered", "coverage", "unmet value", "emergency unmet"),
+        ("region", "name", "households", "open", "covered", "coverage", "unmet_value", "emergency_unmet"),
         args.format,
         out,
         data,
+        args,
     )
 
 
@@ -260,14 +281,14 @@ def run_burndown(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     rows = service.burn_down_rows(store, Principal.local(), args.region, on=args.on, window_days=args.window)
     table = [
         (
-            b.kind,
+            render(f"burndown.kind.{b.kind}", _loc(args)),
             b.id,
             b.total,
             b.used,
             b.left,
             f"{b.per_month:.1f}",
             b.runs_out.isoformat() if b.runs_out else "-",
-            b.message.render(args.locale),
+            b.message.render(_loc(args)),
         )
         for b in rows
     ]
@@ -285,10 +306,11 @@ def run_burndown(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     ]
     _emit(
         table,
-        ("kind", "id", "total", "used", "left", "per month", "runs out", "message"),
+        ("kind", "id", "total", "used", "left", "per_month", "runs_out", "message"),
         args.format,
         out,
         data,
+        args,
     )
 
 
@@ -299,18 +321,18 @@ def run_takes(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     rows = [
         (
             a.need_id,
-            a.domain.value,
+            _dom(a.domain, _loc(args)),
             a.reason.value,
-            s.kind,
+            _kind(s.kind, _loc(args)),
             f"{s.cost:g}",
             ",".join(s.covers),
-            s.message.render(args.locale),
+            s.message.render(_loc(args)),
         )
         for a in t.answers
         for s in a.suggestions
     ]
     rows += [
-        (a.need_id, a.domain.value, a.reason.value, "-", "-", "-", a.message.render(args.locale))
+        (a.need_id, _dom(a.domain, _loc(args)), a.reason.value, "-", "-", "-", a.message.render(_loc(args)))
         for a in t.answers
         if not a.suggestions and a.message is not None
     ]
@@ -325,14 +347,14 @@ def run_takes(args: argparse.Namespace, store: Store, out: TextIO) -> None:
                     "cost": s.cost,
                     "covers": list(s.covers),
                     "change": w.describe(s.change),
-                    "message": s.message.render(args.locale),
+                    "message": s.message.render(_loc(args)),
                 }
                 for s in a.suggestions
             ],
         }
         for a in t.answers
     ]
-    _emit(rows, ("need", "domain", "reason", "change", "cost", "covers", "why"), args.format, out, data)
+    _emit(rows, ("need", "domain", "reason", "change", "cost", "covers", "why"), args.format, out, data, args)
 
 
 RUNNERS: dict[str, Callable[[argparse.Namespace, Store, TextIO], None]] = {
@@ -382,6 +404,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                 if opt:
                     raise ValidationError(name, f"--{name} works with the {', '.join(REPORTS)} reports only")
             return int(base(args, out) or 0)
+        others = ((args.plot, "plot"), (args.as_of, "as-of"), (args.all, "all"), (args.kinds, "kinds"))
+        for opt, name in others:
+            if opt:
+                raise ValidationError(name, f"--{name} does not work with the {args.report} report")
+        if args.format == "xlsx" and not args.output:
+            raise ValidationError("output",
+                                  "--format xlsx needs --output FILE.xlsx (a spreadsheet is not text)")
+        if args.output and args.format not in spreadsheet.FORMATS:
+            raise ValidationError("output", "--output works with --format csv or xlsx")
         with open_store(args.db) as store:
             RUNNERS[args.report](args, store, out)
         return 0

@@ -136,9 +136,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet.takes": {"en": "what it takes", "ko": "해결 방안"},
     "report.recruit.summary": {
         "en": "{households} households, {needs} needs the places leave uncovered (weighted {value}); "
-              "{candidates} candidates re-solved in {seconds} s",
+              "{candidates} candidates weighed in {seconds} s",
         "ko": "가구 {households}곳, 현재 자리로 해결되지 않는 욕구 {needs}건 (가중치 {value}); "
-              "후보 {candidates}개를 다시 풀어 봄 ({seconds}초)",
+              "후보 {candidates}개 검토 ({seconds}초)",
     },
     "report.whatif.changes": {"en": "changes: {changes}", "ko": "변경: {changes}"},
     "report.whatif.no_change": {"en": "none", "ko": "없음"},
