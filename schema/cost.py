@@ -13,7 +13,9 @@ cost, from list sizes and nesting:
   lists whose length is known roughly; :data:`DEFAULT_LIST` (10) for any other
   list; 1 for a single object;
 * the analytics add a fixed weight for the work behind them (:data:`WEIGHTS`;
-  ``allocate`` also :data:`PER_HOUSEHOLD` per household it plans);
+  ``allocate`` also :data:`PER_HOUSEHOLD` per household it plans, and the
+  what-would-it-take queries a weight per item of the list they are given,
+  :data:`PER_ITEM`: a plan's households, a what-if's changes, new programs);
 * fragments count where they are spread, every alias counts again, a union's
   fragments all count, introspection costs :data:`INTROSPECTION`;
 * a root query the caller's role is refused outright
@@ -69,6 +71,11 @@ LIST_SIZES: dict[tuple[str, str], int] = {
     ("NetworkGraph", "edges"): 1000,
     ("Allocation", "assignments"): 100,
     ("Allocation", "unmet"): 100,
+    ("Query", "fairness"): 50,
+    ("Query", "burnDown"): 100,
+    ("Recruitment", "items"): 20,
+    ("WhatIfResult", "cover"): 100,
+    ("WhatIfResult", "blindSpots"): 100,
 }
 #: fixed work behind a field, on top of what it returns
 WEIGHTS: dict[tuple[str, str], int] = {
@@ -76,6 +83,15 @@ WEIGHTS: dict[tuple[str, str], int] = {
     ("Query", "coverage"): 5_000,
     ("Query", "overlaps"): 5_000,
     ("Query", "allocate"): 2_000,
+    # the what-would-it-take family (schema/whatif.py): a region's places model re-solved per candidate
+    # (recruitment), the coverage and overlaps of a view twice (whatIf), allocate re-run per candidate
+    # change of each unmet need (whatWouldItTakeForPlan), a household's match re-run per candidate
+    ("Query", "recruitment"): 10_000,
+    ("Query", "whatIf"): 10_000,
+    ("Query", "whatWouldItTakeForPlan"): 5_000,
+    ("Query", "fairness"): 5_000,
+    ("Query", "whatWouldItTake"): 2_000,
+    ("Query", "burnDown"): 1_000,
     ("Query", "matchPackages"): 1_000,
     ("Query", "overdue"): 500,
     ("Query", "followUpsDue"): 500,
@@ -83,6 +99,12 @@ WEIGHTS: dict[tuple[str, str], int] = {
 }
 #: ``allocate``: the work per household planned
 PER_HOUSEHOLD = 2
+#: the work per item of a list argument: (argument, weight per item)
+PER_ITEM: dict[tuple[str, str], tuple[str, int]] = {
+    ("Query", "whatWouldItTakeForPlan"): ("householdIds", 20),  # an allocate and its re-runs
+    ("Query", "whatIf"): ("changes", 200),  # each applied to the copy and checked
+    ("Query", "recruitment"): ("newService", 1_000),  # each a candidate re-solved on its components
+}
 #: ``__schema`` / ``__type``: a fixed price, whatever is selected
 INTROSPECTION = 100
 
@@ -128,6 +150,9 @@ class _Estimate:
         weight = WEIGHTS.get(key, 0)
         if key == ("Query", "allocate"):
             weight += PER_HOUSEHOLD * self._length(args.get("householdIds"))
+        elif key in PER_ITEM:
+            arg, per = PER_ITEM[key]
+            weight += per * self._length(args.get(arg))
         if node.selection_set is None:
             return weight
         rtype = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type

@@ -381,6 +381,11 @@ class WhatIfQuery:
     ) -> Recruitment:
         ctx = info.context
         locale = _locale(info)
+        if len(new_service or ()) > service.MAX_NEW_PROGRAMS:
+            raise ValidationError(
+                "newService",
+                f"at most {service.MAX_NEW_PROGRAMS} new programs at once (got {len(new_service or ())})",
+            )
         new = [
             recruit_m.NewProgram(
                 n.domain,
@@ -431,6 +436,10 @@ class WhatIfQuery:
         self, info: Info, region_id: strawberry.ID | None = None, changes: list[WhatIfChange] | None = None
     ) -> WhatIfResult:
         ctx = info.context
+        if len(changes or ()) > service.MAX_CHANGES:  # refuse before parsing any
+            raise ValidationError(
+                "changes", f"at most {service.MAX_CHANGES} changes at once (got {len(changes or ())})"
+            )
         parsed = [parse_change(c, i) for i, c in enumerate(changes or ())]
         locale = _locale(info)
         w = await run_heavy(

@@ -34,6 +34,8 @@ from .principal import Principal, Role
 
 #: the most changes one what-if applies
 MAX_CHANGES = 50
+#: the most new programs one recruitment question values
+MAX_NEW_PROGRAMS = 20
 
 
 def _household(store: Store, household_id: str, field: str) -> Household:
@@ -110,6 +112,9 @@ def recruitment(
 ) -> Advice:
     """The recruitment advisor over the region's subtree (a case worker's own region by default)."""
     region_id = scope(store, p, region_id, "see recruitment advice")
+    if len(new) > MAX_NEW_PROGRAMS:
+        raise ValidationError("newService",
+                              f"at most {MAX_NEW_PROGRAMS} new programs at once (got {len(new)})")
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValidationError("top", f"must be a whole number of at least 1 (got {top!r})")
     for prog in new:

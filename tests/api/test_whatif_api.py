@@ -53,3 +53,57 @@ def test_recruitment_new_service_outside_the_region_is_refused(gql):
     assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "newService"
     r = gql('query { recruitment(regionId: "gg-suwon", top: 0) { candidates } }', "coordinator")
     assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "top"
+
+
+def test_a_huge_whatif_change_list_is_refused_by_the_cost_limit_before_anything_runs(gql, store):
+    from schema.cost import PER_ITEM, WEIGHTS
+    from service.settings import Settings
+
+    changes = [{"kind": "RETIRE", "serviceId": "svc-gg-clinic"}] * 2_000
+    q = "query($c: [WhatIfChange!]) { whatIf(regionId: \"gg-suwon\", changes: $c) { households } }"
+    r = gql(q, "coordinator", c=changes)
+    ext = r.errors[0]["extensions"]
+    assert r.code == "BAD_USER_INPUT" and ext["limit"] == Settings().max_cost_coordinator
+    assert ext["cost"] >= WEIGHTS[("Query", "whatIf")] + PER_ITEM[("Query", "whatIf")][1] * 2_000
+    # past the input limit but within the cost limit: refused by the input limit, naming the field
+    r = gql(q, "coordinator", c=changes[:51])
+    assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "changes"
+    assert "cost" not in r.errors[0]["extensions"]
+    # a few changes cost what they cost and run
+    r = gql(q, "coordinator", c=changes[:2])
+    assert isinstance(r.ok()["whatIf"]["households"], int)
+
+
+def test_a_huge_plan_household_list_is_refused_by_cost_or_by_the_allocate_limit(gql):
+    from service.settings import Settings
+
+    q = "query($h: [ID!]!) { whatWouldItTakeForPlan(householdIds: $h) { takes { reruns } } }"
+    many = [f"hh-{i:07d}" for i in range(Settings().max_allocate + 1)]
+    r = gql(q, "caseworker", h=many)  # a case worker's limit is lower: the estimate refuses it
+    ext = r.errors[0]["extensions"]
+    assert r.code == "BAD_USER_INPUT" and ext["cost"] > ext["limit"]
+    r = gql(q, "coordinator", h=many)  # within a coordinator's cost: the allocate limit names the field
+    assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "householdIds"
+    programs = ", ".join(['{domain: LEGAL, regionId: "gg-suwon"}'] * 21)
+    r = gql('query { recruitment(regionId: "gg-suwon", newService: [' + programs + "]) { candidates } }",
+            "coordinator")
+    assert r.code == "BAD_USER_INPUT" and r.errors[0]["extensions"]["field"] == "newService"
+
+
+def test_the_cost_of_the_what_would_it_take_queries_grows_with_their_lists():
+    from graphql import parse
+
+    from schema.build import schema as app_schema
+    from schema.cost import estimate
+
+    def cost(q: str) -> int:
+        return estimate(app_schema._schema, parse(q))
+
+    one = cost('query { whatIf(changes: [{kind: RETIRE, serviceId: "a"}]) { households } }')
+    three = cost('query { whatIf(changes: [{kind: RETIRE, serviceId: "a"}, {kind: RETIRE, serviceId: "b"}, '
+                 '{kind: RETIRE, serviceId: "c"}]) { households } }')
+    assert three - one == 400 and one >= 10_000
+    assert cost('query { whatWouldItTakeForPlan(householdIds: ["a", "b"]) { takes { reruns } } }') > \
+        cost('query { allocate(householdIds: ["a", "b"]) { needsCovered } }')
+    assert cost('query { burnDown { id } }') < cost('query { fairness { regionId } }') < \
+        cost('query { recruitment { candidates } }')
