@@ -7,57 +7,13 @@
 //       --accept REF --decline REF --english REF --service SVC --shots DIR
 //
 // Every request that leaves loopback is aborted and listed (result.external must be empty).
-import { chromium } from "../network-ui/node_modules/playwright-core/index.mjs";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { auditPage, LOOPBACK } from "./audit.mjs";
+import { args, run } from "./walk.mjs";
 
-function args() {
-  const out = {};
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, "")] = argv[i + 1];
-  for (const need of ["base", "partner", "coordinator", "accept", "decline", "english", "service", "shots"]) {
-    if (!out[need]) throw new Error(`--${need} is required`);
-  }
-  return out;
-}
+const opts = args(["base", "partner", "coordinator", "accept", "decline", "english", "service", "shots"]);
 
-const opts = args();
-mkdirSync(opts.shots, { recursive: true });
-const result = { steps: [], external: [], consoleErrors: [] };
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (["http:", "https:", "ws:", "wss:"].includes(url.protocol) && !LOOPBACK.has(url.hostname)) {
-      result.external.push(url.href);
-      return route.abort();
-    }
-    return route.continue();
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/\b40[13]\b/.test(m.text())) result.consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => result.consoleErrors.push(String(e)));
-  const audits = {};
-  const shot = async (name, { fullPage = true } = {}) => {
-    const path = join(opts.shots, `${String(result.steps.length + 1).padStart(2, "0")}-${name}.png`);
-    await page.screenshot({ path, fullPage });
-    audits[name] = await page.evaluate(auditPage);
-    result.steps.push({ name, screenshot: path, url: page.url() });
-  };
-  const settled = () => page.waitForFunction(
-    () => ["ready", "refused", "error", "signin", "forbidden"].includes(document.body.dataset.state), null,
-    { timeout: 60_000 });
-  const state = () => page.evaluate(() => document.body.dataset.state);
-  const statusText = async () => (await page.locator("#status").textContent()) || "";
+await run(opts, async ({ page, result, shot, settled, state, statusText }) => {
   const statusKind = () => page.evaluate(() => document.querySelector("#status").dataset.kind || "");
   const rowStatus = (id) => page.locator(`#inbox tr[data-referral="${id}"]`).getAttribute("data-status");
   // the row reaching a status, or a new error in the status line (not one shown before the click)
@@ -207,8 +163,4 @@ try {
   await settled();
   result.english.services = { title: await page.locator("h1").textContent(),
     period: await page.locator(`#services tr[data-service="${opts.service}"] td.period`).textContent() };
-  result.audits = audits;
-} finally {
-  await browser.close();
-}
-process.stdout.write(JSON.stringify(result) + "\n");
+});
