@@ -203,6 +203,11 @@ class Memory:
     def view(self, nodes: Iterable[str]) -> nx.MultiDiGraph:
         """The view holding exactly ``nodes``: their records, every edge among them (the
         receipts whose household and service are both there included)."""
+        return build_graph(self.view_records(nodes))
+
+    def view_records(self, nodes: Iterable[str]) -> list[Record]:
+        """The records :meth:`view` builds its view from (records are immutable: a caller may
+        take them under the store's lock and build the view after letting it go)."""
         keep = set(nodes)
         recs: list[Record] = []
         for n in keep:
@@ -215,8 +220,12 @@ class Memory:
                     if isinstance(o, Receipt) and o.household_id == rec.key \
                             and node_key("Service", o.service_id) in keep:
                         recs.append(o)
-        return build_graph(recs)
+        return recs
 
     def everything(self) -> nx.MultiDiGraph:
         """The whole graph as a view."""
-        return build_graph(rec for recs in self.records.values() for rec in recs.values())
+        return build_graph(self.all_records())
+
+    def all_records(self) -> list[Record]:
+        """Every record (see :meth:`view_records`)."""
+        return [rec for recs in self.records.values() for rec in recs.values()]

@@ -50,7 +50,7 @@ import networkx as nx
 from ..errors import NotFoundError, StoreError
 from ..model import Receipt, Record, record_type
 from ..store import AUDIT, StoreMixin, UnitOfWork
-from ..view import neighbourhood_nodes, subtree_nodes
+from ..view import build_graph, neighbourhood_nodes, subtree_nodes
 from . import auditlog, rows, tables
 from .bulk import EmbeddedBulkLoad
 from .memory import Memory
@@ -371,17 +371,22 @@ class EmbeddedStore(StoreMixin):
         with self._vlock:
             self._sync()
             if region_id is None:
-                return self._mem.everything()
-            if region_id not in self._records["Region"]:
+                recs = self._mem.all_records()
+            elif region_id not in self._records["Region"]:
                 raise NotFoundError("regionId", f"no Region with id {region_id!r}")
-            return self._mem.view(subtree_nodes(self._mem, region_id))
+            else:
+                recs = self._mem.view_records(subtree_nodes(self._mem, region_id))
+        # built after letting the lock go: the records are immutable, and building a province's
+        # view takes seconds that directory reads and other views would otherwise wait for
+        return build_graph(recs)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:
             self._sync()
             if household_id not in self._records["Household"]:
                 raise NotFoundError("householdId", f"no Household with id {household_id!r}")
-            return self._mem.view(neighbourhood_nodes(self._mem, household_id))
+            recs = self._mem.view_records(neighbourhood_nodes(self._mem, household_id))
+        return build_graph(recs)
 
     def counts(self) -> dict[str, int]:
         with self._vlock:
