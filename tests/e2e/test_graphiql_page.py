@@ -6,7 +6,7 @@ loopback, puts a token and a query into GraphiQL's editors and runs it. The test
 fails on any non-loopback request, on any console error (a CSP violation is one),
 and unless the answer is the API's. Screenshots go to ``artifacts/screenshots/graphiql/``.
 
-Needs node, ``tools/graphiql-ui/node_modules`` (``npm ci`` there) and
+Needs node, ``tools/network-ui/node_modules`` (``npm ci`` there: playwright-core) and
 ``/usr/bin/chromium``. Without them the test is skipped with the reason; with
 ``DOLBOM_REQUIRE_BROWSER=1`` it fails instead.
 """
@@ -14,39 +14,25 @@ Needs node, ``tools/graphiql-ui/node_modules`` (``npm ci`` there) and
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from api.middleware import IDE_CSP
+from tests.e2e.browser import require_browser
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "graphiql-ui"
 SHOTS = ROOT / "artifacts" / "screenshots" / "graphiql"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (UI / "node_modules" / "playwright-core").is_dir():
-        return "tools/graphiql-ui/node_modules is missing (run: cd tools/graphiql-ui && npm ci)"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser_ready() -> None:
-    why = _missing()
-    if why:
-        if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required but {why}")
-        pytest.skip(f"browser test skipped: {why}")
+    require_browser()
 
 
 @pytest.fixture(scope="module")

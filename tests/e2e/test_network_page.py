@@ -15,40 +15,26 @@ is skipped with the reason; with ``DOLBOM_REQUIRE_BROWSER=1`` (set by
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import require_browser
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "network-ui"
 SHOTS = ROOT / "artifacts" / "screenshots" / "network"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 HOUSEHOLDS = 300
 
 
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (UI / "node_modules" / "playwright-core").is_dir():
-        return "tools/network-ui/node_modules is missing (run: cd tools/network-ui && npm ci)"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser_ready() -> None:
-    why = _missing()
-    if why:
-        if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required but {why}")
-        pytest.skip(f"browser test skipped: {why}")
+    require_browser()
 
 
 def _build_db(path: Path) -> tuple[str, str]:

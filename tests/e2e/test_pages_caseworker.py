@@ -26,12 +26,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import require_browser
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "pages-ui"
 SHOTS = ROOT / "artifacts" / "screenshots" / "pages"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 DOCS = {"signin": "pages-signin.png", "households": "pages-households.png",
         "household": "pages-household.png", "conference": "pages-conference.png",
@@ -39,23 +39,11 @@ DOCS = {"signin": "pages-signin.png", "households": "pages-households.png",
         "household-en": "pages-household-en.png"}
 
 
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (ROOT / "tools" / "network-ui" / "node_modules" / "playwright-core").is_dir():
-        return "tools/network-ui/node_modules is missing (run: cd tools/network-ui && npm ci)"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser_ready() -> None:
-    why = _missing()
-    if why:
-        if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required but {why}")
-        pytest.skip(f"browser test skipped: {why}")
+    require_browser()
 
 
 def _graphql(base: str, token: str, query: str, **variables) -> dict:

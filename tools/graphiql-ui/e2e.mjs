@@ -7,7 +7,8 @@
 // network cut off from the internet). Steps: the IDE renders; the Authorization
 // header and a query are put in its editors; the run button is pressed; the answer
 // appears. Prints one JSON object on stdout.
-import { chromium } from "playwright-core";
+// playwright-core: the copy installed for the network page (the README installs only that one)
+import { chromium } from "../network-ui/node_modules/playwright-core/index.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
