@@ -378,7 +378,7 @@ class Region(Record):
         _set(self, "level", _enum("level", RegionLevel, self.level))
         _set(self, "parent_id", _opt_id("parentId", self.parent_id))
         if self.parent_id == self.id:
-            raise ValidationError("parentId", f"region {self.id!r} cannot be its own parent")
+            raise ValidationError("parentId", Message.of("model.region.own_parent", region=repr(self.id)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -444,10 +444,10 @@ class Service(Record):
         _set(self, "provider_id", _id("providerId", self.provider_id))
         _set(self, "domains", _enums("domains", Domain, self.domains))
         if not self.domains:
-            raise ValidationError("domains", "must name at least one domain")
+            raise ValidationError("domains", Message.of("model.domains.empty"))
         _set(self, "region_ids", _ids("regionIds", self.region_ids))
         if not self.region_ids:
-            raise ValidationError("regionIds", "must name at least one region served")
+            raise ValidationError("regionIds", Message.of("model.regions.empty"))
         _set(self, "max_income_percent",
              _opt_int("eligibility.maxIncomePercent", self.max_income_percent, 0, 1000))
         _set(self, "required_traits",
@@ -458,10 +458,11 @@ class Service(Record):
         _set(self, "cost", _opt_int("cost", self.cost, 0))
         _set(self, "cost_currency", _text("costCurrency", self.cost_currency, 16, required=False))
         if self.cost_currency is not None and not self.cost_currency.strip():
-            raise ValidationError("costCurrency", "must be a currency code (or null for won)")
+            raise ValidationError("costCurrency", Message.of("model.currency"))
         _set(self, "excludes_ids", _ids("excludesIds", self.excludes_ids))
         if self.id in self.excludes_ids:
-            raise ValidationError("excludesIds", f"service {self.id!r} cannot exclude itself")
+            raise ValidationError("excludesIds",
+                                  Message.of("model.service.excludes_itself", service=repr(self.id)))
         _set(self, "agreement_id", _opt_id("agreementId", self.agreement_id))
         _set(self, "active", _bool("active", self.active))
         _set(self, "form", _enum("form", SupportForm, self.form))
@@ -505,13 +506,12 @@ class Agreement(Record):
         _set(self, "partner_id", _id("partnerId", self.partner_id))
         _set(self, "domains", _enums("domains", Domain, self.domains))
         if not self.domains:
-            raise ValidationError("domains", "must name at least one domain")
+            raise ValidationError("domains", Message.of("model.domains.empty"))
         _set(self, "signed_on", _date("signedOn", self.signed_on))
         _set(self, "expires_on", _date("expiresOn", self.expires_on, required=False))
         if self.expires_on is not None and self.expires_on < self.signed_on:
-            raise ValidationError(
-                "expiresOn", f"must be on or after signedOn ({self.signed_on.isoformat()})"
-            )
+            raise ValidationError("expiresOn",
+                                  Message.of("model.expires.before", signed=self.signed_on.isoformat()))
         _set(self, "annual_quota", _opt_int("annualQuota", self.annual_quota, 0))
         _set(self, "used", _int("used", self.used, 0))
         _set(self, "used_since", _date("usedSince", self.used_since, required=False))
@@ -550,12 +550,12 @@ class Volunteer(Record):
         _set(self, "name", _text("name", self.name, MAX_NAME))
         _set(self, "skills", _enums("skills", Domain, self.skills))
         if not self.skills:
-            raise ValidationError("skills", "must name at least one domain")
+            raise ValidationError("skills", Message.of("model.domains.empty"))
         _set(self, "region_ids", _ids("regionIds", self.region_ids))
         if not self.region_ids:
-            raise ValidationError("regionIds", "must name at least one region served")
+            raise ValidationError("regionIds", Message.of("model.regions.empty"))
         if isinstance(self.languages, str) or not isinstance(self.languages, Iterable):
-            raise ValidationError("languages", "must be a list of strings")
+            raise ValidationError("languages", Message.of("model.strings"))
         langs = {_text("languages", x, MAX_LANGUAGE) for x in self.languages}
         _set(self, "languages", tuple(sorted(langs)))
         _set(self, "hours_per_week", _int("hoursPerWeek", self.hours_per_week, 0, 168))
@@ -662,12 +662,12 @@ class Referral(Record):
         if self.accepted_at is not None:
             _set(self, "accepted_at", _timestamp("acceptedAt", self.accepted_at))
         if self.resource_label not in RESOURCE_LABELS:
-            raise ValidationError("resourceId", f"must name a Service or a Volunteer "
-                                                f"(got {self.resource_label!r})")
+            raise ValidationError("resourceId",
+                                  Message.of("model.resource.label", got=repr(self.resource_label)))
         _set(self, "resource_id", _id("resourceId", self.resource_id))
         _set(self, "need_ids", _ids("needIds", self.need_ids))
         if not self.need_ids:
-            raise ValidationError("needIds", "must name at least one need")
+            raise ValidationError("needIds", Message.of("model.needs.empty"))
         _set(self, "status", _enum("status", ReferralStatus, self.status))
         _set(self, "created_at", _timestamp("createdAt", self.created_at))
         _set(self, "updated_at", _timestamp("updatedAt", self.updated_at or self.created_at))
@@ -722,7 +722,7 @@ def record_type(label: str) -> type[Record]:
     try:
         return RECORD_TYPES[label]
     except KeyError:
-        raise ValidationError("label", f"unknown record kind {label!r}") from None
+        raise ValidationError("label", Message.of("model.label.unknown", label=repr(label))) from None
 
 
 def node_key(label: str, id: str) -> str:

@@ -1,7 +1,7 @@
 """The store protocol, and the unit-of-work rules both backends share.
 
 Layers above talk to a :class:`Store`; the two backends are
-:class:`graph.embedded.EmbeddedStore` (SQLite + in-memory networkx, the
+:class:`graph.embedded.EmbeddedStore` (SQLite + the records in memory, the
 default) and :class:`graph.neo4j_store.Neo4jStore`.
 
 Writes happen in a unit of work: all of its writes land, or none do::
@@ -121,7 +121,8 @@ class UnitOfWork(abc.ABC):
         old = self.get(rec.LABEL, rec.key)
         if old is not None and old != rec:
             raise _about(
-                ConflictError("id", f"{rec.LABEL} {rec.key!r} already exists with different content"), rec
+                ConflictError("id", Message.of("store.exists", label=record_label(rec.LABEL),
+                                               key=repr(rec.key))), rec
             )
         return self.put(rec)
 
@@ -176,16 +177,19 @@ class UnitOfWork(abc.ABC):
         referrers = sorted(self.referrers(label, key))
         if referrers:
             first = referrers[0]
-            more = f" and {len(referrers) - 1} more" if len(referrers) > 1 else ""
-            what = "a receipt" if first[0] == "Receipt" else f"{first[0]} {first[1]!r}"
-            raise ConflictError("id", f"{label} {key!r} is still referenced by {what}{more}")
+            more = Message.of("store.ref.more", count=str(len(referrers) - 1)) if len(referrers) > 1 else ""
+            what = (Message.of("store.ref.receipt") if first[0] == "Receipt"
+                    else Message.of("store.ref.record", label=record_label(first[0]), key=repr(first[1])))
+            raise ConflictError("id", Message.of("store.referenced", label=record_label(label), key=repr(key),
+                                                 what=what, more=more))
 
     # -- the shared rules ------------------------------------------------------
 
     def _check(self, rec: Record, old: Record | None) -> None:
         for ref, label, target in rec.refs():
             if self.get(label, target) is None:
-                raise NotFoundError(ref.contract_name, f"no {label} with id {target!r}")
+                raise NotFoundError(ref.contract_name,
+                                    Message.of("error.not_found", label=record_label(label), id=repr(target)))
         check = getattr(self, f"_check_{rec.LABEL.lower()}", None)
         if check is not None:
             check(rec, old)
@@ -195,32 +199,29 @@ class UnitOfWork(abc.ABC):
         cur = rec.parent_id
         while cur is not None:
             if cur in seen:
-                raise ValidationError("parentId",
-                                      f"region {rec.id!r} would be its own ancestor (through {cur!r})")
+                raise ValidationError("parentId", Message.of("store.region.ancestor", region=repr(rec.id),
+                                                             through=repr(cur)))
             seen.add(cur)
             above = self.get("Region", cur)
             cur = above.parent_id if isinstance(above, Region) else None
         want = _PARENT_LEVEL[rec.level]
         parent = self.get("Region", rec.parent_id) if rec.parent_id is not None else None
         if want is None and parent is not None:
-            raise ValidationError("parentId", "a PROVINCE region has no parent")
+            raise ValidationError("parentId", Message.of("store.region.province_parent"))
         if want is not None and parent is None:
-            raise ValidationError("parentId", f"a {rec.level.value} region needs a parent {want.value}")
+            raise ValidationError("parentId", Message.of("store.region.needs_parent", level=_level(rec.level),
+                                                         want=_level(want)))
         if want is not None and isinstance(parent, Region) and parent.level != want:
-            raise ValidationError(
-                "parentId",
-                f"the parent of a {rec.level.value} must be a {want.value}, "
-                f"but {parent.id!r} is a {parent.level.value}",
-            )
+            raise ValidationError("parentId", Message.of(
+                "store.region.parent_level", level=_level(rec.level), want=_level(want),
+                parent=repr(parent.id), parent_level=_level(parent.level)))
         if isinstance(old, Region) and old.level != rec.level:
             for label, key in self.referrers("Region", rec.id):
                 child = self.get(label, key)
                 if isinstance(child, Region) and child.parent_id == rec.id:
-                    raise ValidationError(
-                        "level",
-                        f"region {rec.id!r} has child {child.id!r} ({child.level.value}) "
-                        f"and cannot become a {rec.level.value}",
-                    )
+                    raise ValidationError("level", Message.of(
+                        "store.region.has_child", region=repr(rec.id), child=repr(child.id),
+                        child_level=_level(child.level), level=_level(rec.level)))
 
     def _check_service(self, rec: Service, old: Record | None) -> None:
         agreement_id = rec.agreement_id
@@ -228,22 +229,21 @@ class UnitOfWork(abc.ABC):
             agreement = self.get("Agreement", agreement_id)
             assert isinstance(agreement, Agreement)  # _check found every reference
             if agreement.partner_id != rec.provider_id:
-                raise ValidationError(
-                    "agreementId",
-                    f"agreement {agreement_id!r} is signed by {agreement.partner_id!r}, "
-                    f"not by the provider {rec.provider_id!r}",
-                )
+                raise ValidationError("agreementId", Message.of(
+                    "store.agreement.partner", agreement=repr(agreement_id),
+                    partner=repr(agreement.partner_id), provider=repr(rec.provider_id)))
 
     def _check_need(self, rec: Need, old: Record | None) -> None:
         if isinstance(old, Need) and old.household_id != rec.household_id:
-            raise ValidationError("householdId", f"need {rec.key!r} belongs to another household")
+            raise ValidationError("householdId", Message.of("store.need.other_household", need=repr(rec.key)))
 
     def _check_referral(self, rec: Referral, old: Record | None) -> None:
         hid = rec.household_id
         for nid in rec.need_ids:
             need = self.get("Need", nid)
             if not isinstance(need, Need) or need.household_id != hid:
-                raise ValidationError("needIds", f"need {nid!r} is not a need of household {hid!r}")
+                raise ValidationError("needIds", Message.of("store.referral.need", need=repr(nid),
+                                                            household=repr(hid)))
 
     # -- backend primitives ------------------------------------------------------
 
@@ -258,6 +258,11 @@ class UnitOfWork(abc.ABC):
     def _committed_side(self, kind: str, key: str) -> dict[str, Any] | None:
         """A side record as last committed, read in this unit's transaction (after its lock)."""
         raise NotImplementedError(f"{type(self).__name__} does not read side records")
+
+
+def _level(level: Any) -> Message:
+    """A region level as the store's messages name it (CITY; 시군구(CITY) in Korean)."""
+    return Message.of(f"region.level.{getattr(level, 'value', level)}")
 
 
 def _names(rec: Record, label: str, key: str) -> bool:
@@ -380,7 +385,7 @@ class StoreMixin:
         if not found:
             raise NotFoundError(field, Message.of("error.not_found.resource", id=repr(resource_id)))
         if len(found) > 1:
-            raise ValidationError(field, f"{resource_id!r} names both a Service and a Volunteer")
+            raise ValidationError(field, Message.of("store.resource.both", id=repr(resource_id)))
         return found[0]
 
     def __enter__(self) -> Self:

@@ -174,6 +174,6 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
                              as_of: dt.date | None = None) -> list[Referral]:
         ctx = info.context
         rows = await run_in_threadpool(followup.due, ctx.store, ctx.principal, region_id=region_id,
-                                       as_of=as_of)
+                                       as_of=as_of, tz=ctx.settings.timezone)
         ctx.households_read.update(ref.household_id for ref, _ in rows)  # whose referrals: audited as a read
         return [Referral.of(ref) for ref, _ in rows]

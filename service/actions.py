@@ -62,7 +62,7 @@ def update_referral(store: Any, p: Principal, request_id: str | None, settings: 
     for old, new, at in moves:
         audit.record_move(store, p, rec.id, old, new, request_id, at)
     if moves:
-        followup.after_delivery(store, p, rec, settings.follow_up_days)
+        followup.after_delivery(store, p, rec, settings.follow_up_days, settings.timezone)
     return rec
 
 

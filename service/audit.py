@@ -35,6 +35,7 @@ from typing import Any
 
 from graph.errors import ValidationError
 from graph.store import Store
+from i18n import Message
 from service.principal import Principal, Role
 
 from .permissions import require_role
@@ -137,7 +138,7 @@ def decode_cursor(cursor: str) -> str:
     try:
         return base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, UnicodeDecodeError):
-        raise ValidationError("after", f"not a cursor this API gave out: {cursor!r}") from None
+        raise ValidationError("after", Message.of("error.cursor.audit", cursor=repr(cursor))) from None
 
 
 #: every entry's time sorts after this and before :data:`_LATEST` (keys are UTC ISO times)
@@ -154,7 +155,7 @@ def _timestamp(field_name: str, value: str | None) -> str | None:
     try:
         t = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError(field_name, f"must be an ISO-8601 date or time (got {value!r})") from None
+        raise ValidationError(field_name, Message.of("error.datetime", got=repr(value))) from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
     try:
@@ -169,7 +170,8 @@ def audit_log(store: Store, p: Principal, *, first: int, after: str | None, max_
     """Coordinators only: entries in time order matching every filter given."""
     require_role(p, Role.COORDINATOR, what="read the audit log")
     if not 0 <= first <= max_first:
-        raise ValidationError("first", f"must be between 0 and {max_first} (got {first})")
+        raise ValidationError("first", Message.of("error.int.between", lo="0", hi=str(max_first),
+                                                  got=str(first)))
     f = Filters(actor, action, target_id, _timestamp("since", since) or None, _timestamp("until", until))
     start = decode_cursor(after) if after else ""
     if f.since and f.since > start:

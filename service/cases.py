@@ -45,12 +45,22 @@ from typing import Any
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import CaseStatus, Household, Need, Urgency
 from graph.store import Store, UnitOfWork
+from i18n import Message
 from service.principal import Principal, Role
 
 from . import deadlines, protection
-from .permissions import forbidden, in_subtree, require_household, require_role, scope
+from .permissions import (
+    forbidden,
+    in_subtree,
+    not_found,
+    outside_region,
+    require_household,
+    require_role,
+    scope,
+)
 from .settings import Settings
 from .staff import require_staff
+from .wording import code
 
 EVENTS = "case-event"
 ID_SEP = "\x1f"
@@ -89,12 +99,12 @@ class Event:
 def _text(name: str, value: Any, *, required: bool) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValidationError(name, "is required here: say why")
+            raise ValidationError(name, Message.of("error.reason.required"))
         return None
     if not isinstance(value, str):
-        raise ValidationError(name, "must be a string")
+        raise ValidationError(name, Message.of("error.text.string"))
     if len(value) > MAX_REASON:
-        raise ValidationError(name, f"must be at most {MAX_REASON} characters (got {len(value)})")
+        raise ValidationError(name, Message.of("error.too_long", limit=str(MAX_REASON), got=str(len(value))))
     return value.strip()
 
 
@@ -103,20 +113,20 @@ def _status(value: Any, name: str = "status") -> CaseStatus:
         return CaseStatus(value.value if hasattr(value, "value") else value)
     except ValueError:
         allowed = ", ".join(s.value for s in CaseStatus)
-        raise ValidationError(name, f"must be one of {allowed} (got {value!r})") from None
+        raise ValidationError(name, Message.of("error.enum", allowed=allowed, got=repr(value))) from None
 
 
 def _household(store: Store | UnitOfWork, household_id: str, name: str = "householdId") -> Household:
     hh = store.get("Household", household_id)
     if not isinstance(hh, Household):
-        raise NotFoundError(name, f"no Household with id {household_id!r}")
+        raise NotFoundError(name, not_found("Household", household_id))
     return hh
 
 
 def _check_move(old: CaseStatus, new: CaseStatus, name: str = "status") -> None:
     if new not in MOVES[old]:
-        raise ValidationError(name, f"a case cannot move from {old.value} to {new.value}"
-                                    + (" (reopen it first: reopenCase)" if old is CaseStatus.CLOSED else ""))
+        key = "case.move.closed" if old is CaseStatus.CLOSED else "case.move"
+        raise ValidationError(name, Message.of(key, old=code(old), new=code(new)))
 
 
 def record_events(store: Store, p: Principal, events: Iterable[Event]) -> None:
@@ -158,8 +168,7 @@ def stage_case_status(uow: UnitOfWork, store: Store, p: Principal, household_id:
     same status again is no move and no event."""
     new = _status(status)
     if new not in SETTABLE:
-        raise ValidationError("status", f"setCaseStatus moves a case to IN_CONFERENCE or MONITORING; "
-                                        f"{new.value} has its own mutation (closeCase, reopenCase)")
+        raise ValidationError("status", Message.of("case.set_status.own_mutation", status=code(new)))
     why = _text("reason", reason, required=False)
     protection.require_not_anonymized_in(uow, store, household_id, "householdId")
     hh = _household(uow, household_id)
@@ -200,13 +209,15 @@ def close_case(store: Store, p: Principal, household_id: str, reason: Any,
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="close cases")
     why = getattr(reason, "value", reason)
     if why not in CLOSE_REASONS:
-        raise ValidationError("reason", f"must be one of {', '.join(CLOSE_REASONS)} (got {reason!r})")
+        raise ValidationError("reason", Message.of("error.enum", allowed=", ".join(CLOSE_REASONS),
+                                                   got=repr(reason)))
     text = _text("note", note, required=why == "OTHER")
     require_household(store, p, _household(store, household_id), "close cases")
     with store.unit_of_work() as uow:
         hh = _household(uow, household_id)
         if hh.case_status is CaseStatus.CLOSED:
-            raise ValidationError("householdId", f"the case of {household_id!r} is already CLOSED")
+            raise ValidationError("householdId",
+                                  Message.of("case.already_closed", household=repr(household_id)))
         _check_move(hh.case_status, CaseStatus.CLOSED)
         out: Household = uow.put(hh.replace(case_status=CaseStatus.CLOSED))  # type: ignore[assignment]
     record_events(store, p, [Event(household_id, "status", hh.case_status.value, "CLOSED", why, text)])
@@ -222,8 +233,8 @@ def reopen_case(store: Store, p: Principal, household_id: str, reason: str | Non
         protection.require_not_anonymized_in(uow, store, household_id, "householdId")
         hh = _household(uow, household_id)
         if hh.case_status is not CaseStatus.CLOSED:
-            raise ValidationError("householdId", f"only a CLOSED case can be reopened; the case of "
-                                                 f"{household_id!r} is {hh.case_status.value}")
+            raise ValidationError("householdId", Message.of(
+                "case.reopen.not_closed", household=repr(household_id), status=code(hh.case_status)))
         out: Household = uow.put(hh.replace(case_status=CaseStatus.REOPENED))  # type: ignore[assignment]
     record_events(store, p, [Event(household_id, "status", "CLOSED", "REOPENED", why)])
     return out
@@ -238,11 +249,11 @@ def check_case_manager(store: Store, hh: Household, staff_id: str, name: str = "
     coordinator; BAD_USER_INPUT (NOT_FOUND for an unknown id) naming ``name`` otherwise."""
     s = require_staff(store, staff_id, name)
     if not s.active:
-        raise ValidationError(name, f"staff member {staff_id!r} is disabled")
+        raise ValidationError(name, Message.of("staff.disabled", id=repr(staff_id)))
     if s.role is Role.PARTNER:
-        raise ValidationError(name, f"{s.name} works for a partner: a lead case manager is a case worker")
+        raise ValidationError(name, Message.of("case.manager.partner", name=s.name))
     if s.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, s.region_id):
-        raise ValidationError(name, f"{s.name} works in another region than household {hh.id!r}")
+        raise ValidationError(name, Message.of("case.manager.region", name=s.name, household=repr(hh.id)))
 
 
 def stage_case_manager(uow: UnitOfWork, store: Store, household_id: str, staff_id: str | None,
@@ -272,7 +283,7 @@ def _review_date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError("reviewOn", f"must be a date as YYYY-MM-DD (got {value!r})") from None
+        raise ValidationError("reviewOn", Message.of("error.date", got=repr(value))) from None
 
 
 def assign_case_manager(store: Store, p: Principal, household_id: str, staff_id: str | None,
@@ -322,8 +333,8 @@ def update_household(store: Store, p: Principal, household_id: str, *, income_pe
         assert isinstance(out, Household)
         if out.urgency is not hh.urgency:
             if why is None:
-                raise ValidationError("reason", f"changing urgency from {hh.urgency.value} to "
-                                                f"{out.urgency.value} needs a reason")
+                raise ValidationError("reason", Message.of("case.urgency.reason", old=code(hh.urgency),
+                                                           new=code(out.urgency)))
             events.insert(0, Event(household_id, "urgency", hh.urgency.value, out.urgency.value, why))
         if out != hh:
             uow.put(out)
@@ -342,7 +353,7 @@ def update_need(store: Store, p: Principal, need_id: str, *, severity: int | Non
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="update needs")
     need = store.get("Need", need_id)
     if not isinstance(need, Need):
-        raise NotFoundError("id", f"no Need with id {need_id!r}")
+        raise NotFoundError("id", not_found("Need", need_id))
     require_household(store, p, _household(store, need.household_id), "update needs")
     with store.unit_of_work() as uow:
         protection.require_not_anonymized_in(uow, store, need.household_id, "id")
@@ -363,8 +374,8 @@ def update_need(store: Store, p: Principal, need_id: str, *, severity: int | Non
             named = sorted(label_key[1] for label_key in uow.referrers("Need", need_id)
                            if label_key[0] == "Referral")
             if named:
-                raise ConflictError("domain", f"referral {named[0]!r} was made for this need as "
-                                              f"{cur.domain.value}: add a new need instead")
+                raise ConflictError("domain", Message.of("case.need.domain_referred", referral=repr(named[0]),
+                                                         domain=code(cur.domain)))
         if out != cur:
             uow.put(out)
     return out
@@ -391,7 +402,7 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
     if not text.startswith("hh:"):
-        raise ValidationError("after", f"is not a cursor this API gave out ({cursor[:40]!r})")
+        raise ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
     return text[3:]
 
 
@@ -407,11 +418,12 @@ def households_page(store: Store, p: Principal, settings: Settings, *, region_id
     every household returned as a read."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="list households")
     if not 0 <= first <= settings.max_first:
-        raise ValidationError("first", f"must be between 0 and {settings.max_first} (got {first})")
+        raise ValidationError("first", Message.of("error.int.between", lo="0", hi=str(settings.max_first),
+                                                  got=str(first)))
     start = decode_cursor(after) if after is not None else None
     if p.role is Role.CASEWORKER and region_id is not None and (
             store.get("Region", region_id) is None or not in_subtree(store, region_id, p.region_id)):
-        raise forbidden("regionId", f"region {region_id!r} is outside your region")
+        raise forbidden("regionId", outside_region(region_id))
     root = scope(store, p, region_id, "list households")
     want_status = _status(status) if status is not None else None
     want_urgency = None
@@ -419,8 +431,8 @@ def households_page(store: Store, p: Principal, settings: Settings, *, region_id
         try:
             want_urgency = Urgency(getattr(urgency, "value", urgency))
         except ValueError:
-            raise ValidationError("urgency", f"must be one of EMERGENCY, FOCUSED, GENERAL "
-                                             f"(got {urgency!r})") from None
+            raise ValidationError("urgency", Message.of("error.enum", allowed="EMERGENCY, FOCUSED, GENERAL",
+                                                        got=repr(urgency))) from None
     late: set[str] | None = None
     if overdue is not None:
         late = {o.household_id for o in deadlines.overdue(store, p, settings, region_id=root, as_of=as_of)}

@@ -22,6 +22,13 @@ by that moment. A SENT (or PROPOSED) referral stops no clock. Households with
 no opening record (loaded from a bundle or the generator) have no known
 opening and are not judged.
 
+Days are counted as the offices count them: between calendar dates in the
+deployment's zone (``Settings.timezone``, Asia/Seoul by default), the day of
+opening not counted. A case opened on 1 March (KST, at any hour) with 3 days
+is due by the end of 4 March KST and late from 00:00 KST on 5 March, one day
+late that day; stored times stay UTC (``dueAt`` is that midnight, in UTC).
+An ``asOf`` given as a date alone is that day's start in the zone.
+
 :func:`overdue` is the plain function behind the ``overdue`` query and
 ``dolbom report overdue``; it takes the moment to judge at, so tests run it on
 hand-made clocks.
@@ -36,11 +43,13 @@ from typing import Any
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, Referral, ReferralStatus, Urgency
 from graph.store import Store
+from i18n import Message
+from i18n.clock import local_now, local_today, zone
 from service.principal import Principal, Role
 from service.settings import Settings
 
 from . import audit
-from .permissions import in_subtree, require_region, require_role
+from .permissions import in_subtree, not_found, require_region, require_role
 
 OPENED = "household-opened"
 #: per clock: the statuses a referral reaches when its service has started
@@ -91,18 +100,40 @@ def started_at(store: Store, ref: Referral, clock: str) -> dt.datetime | None:
     return None
 
 
-def as_of_time(value: Any, field: str = "asOf") -> dt.datetime:
-    """A moment from an ISO date or time (UTC when no zone is given); now for None."""
+def as_of_time(value: Any, field: str = "asOf", tz: str | dt.tzinfo | None = None) -> dt.datetime:
+    """A moment from an ISO date or time (UTC when no zone is given); now for None. A date
+    alone (``2026-11-10``) is the start of that day in zone ``tz`` when given, else in UTC."""
     if value is None:
         return dt.datetime.now(dt.UTC)
     if isinstance(value, dt.datetime):
         t = value
+    elif isinstance(value, dt.date):
+        t = dt.datetime.combine(value, dt.time(), _zone(tz) if tz is not None else dt.UTC)
     else:
+        text = str(value).strip()
         try:
-            t = dt.datetime.fromisoformat(str(value))
+            t = dt.datetime.fromisoformat(text)
         except ValueError:
-            raise ValidationError(field, f"must be an ISO-8601 date or time (got {value!r})") from None
+            raise ValidationError(field, Message.of("error.datetime", got=repr(value))) from None
+        if tz is not None and len(text) == 10:  # a date alone: the day begins in the offices' zone
+            t = t.replace(tzinfo=_zone(tz))
     return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+
+def due_day(opened: dt.datetime, days: int, tz: str | dt.tzinfo) -> dt.date:
+    """The last day, in zone ``tz``, on which a case opened at ``opened`` is in time: the
+    local date of opening plus ``days`` (the day of opening is not counted)."""
+    return local_now(tz, opened).date() + dt.timedelta(days=days)
+
+
+def late_from(day: dt.date, tz: str | dt.tzinfo) -> dt.datetime:
+    """The moment (UTC) a case due on ``day`` becomes late: the next local midnight."""
+    local = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), _zone(tz))
+    return local.astimezone(dt.UTC)
+
+
+def _zone(tz: str | dt.tzinfo) -> dt.tzinfo:
+    return zone(tz) if isinstance(tz, str) else tz
 
 
 def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | None = None,
@@ -110,15 +141,17 @@ def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | 
     """Households late on their deadline at ``as_of``, by region, case worker, then lateness.
     Coordinators anywhere; case workers inside their region's subtree."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="see overdue households")
-    now = as_of_time(as_of)
+    tz = settings.timezone
+    now = as_of_time(as_of, tz=tz)
+    today = local_today(tz, now)  # the offices' calendar day, not UTC's (00:00-09:00 KST differ)
     root = region_id if region_id is not None else (p.region_id if p.role is Role.CASEWORKER else None)
     if root is not None and store.get("Region", root) is None:
-        raise NotFoundError("regionId", f"no Region with id {root!r}")
+        raise NotFoundError("regionId", not_found("Region", root))
     if p.role is Role.CASEWORKER:
         require_region(store, p, [root], "regionId", "see overdue households")  # type: ignore[list-item]
     limits = {Urgency.EMERGENCY: settings.emergency_days, Urgency.FOCUSED: settings.focused_days}
     clock = settings.deadline_clock
-    late: list[tuple[Household, dict[str, Any], dt.datetime, dt.datetime]] = []
+    late: list[tuple[Household, dict[str, Any], dt.datetime, dt.date]] = []
     for key, data in store.list_side(OPENED):
         hh = store.get("Household", key)
         if not isinstance(hh, Household) or hh.urgency not in limits:
@@ -126,8 +159,8 @@ def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | 
         if root is not None and not in_subtree(store, hh.region_id, root):
             continue
         opened = as_of_time(data["at"], "openedAt")
-        due = opened + dt.timedelta(days=limits[hh.urgency])
-        if now > due:
+        due = due_day(opened, limits[hh.urgency], tz)
+        if today > due:
             late.append((hh, data, opened, due))
     if not late:
         return []
@@ -139,8 +172,9 @@ def overdue(store: Store, p: Principal, settings: Settings, *, region_id: str | 
             at = started_at(store, r, clock)
             if at is not None and at <= now:
                 started.add(r.household_id)
-    out = [Overdue(hh.id, hh.region_id, hh.urgency, opened.isoformat(), due.isoformat(), (now - due).days,
-                   data.get("by"), data.get("staffId"), data.get("staffName"), hh.case_manager_id, clock)
+    out = [Overdue(hh.id, hh.region_id, hh.urgency, opened.isoformat(), late_from(due, tz).isoformat(),
+                   (today - due).days, data.get("by"), data.get("staffId"), data.get("staffName"),
+                   hh.case_manager_id, clock)
            for hh, data, opened, due in late if hh.id not in started]
     return sorted(out, key=lambda o: (o.region_id, o.opened_by_name or o.opened_by or "", -o.days_late,
                                       o.household_id))

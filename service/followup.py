@@ -16,9 +16,12 @@ import datetime as dt
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import Household, Referral, ReferralStatus
 from graph.store import Store
+from i18n import Message
+from i18n.clock import local_now, local_today
 from service.principal import Principal, Role
 
-from .permissions import in_subtree, require_household, require_role, scope
+from .permissions import in_subtree, not_found, require_household, require_role, scope
+from .wording import code
 
 KIND = "referral-follow-up"
 #: referrals past these are not followed up any more
@@ -36,41 +39,45 @@ def _note(store: Store, p: Principal, ref: Referral, on: dt.date | None) -> None
                                   "by": p.token_id})
 
 
-def set_follow_up(store: Store, p: Principal, referral_id: str, on: dt.date | None) -> Referral:
-    """Set (or, with None, clear) the referral's follow-up date."""
+def set_follow_up(store: Store, p: Principal, referral_id: str, on: dt.date | None,
+                  tz: str | None = None) -> Referral:
+    """Set (or, with None, clear) the referral's follow-up date (not before the day, in zone
+    ``tz``, default Asia/Seoul, the referral was created)."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="set follow-up dates")
     ref = store.get("Referral", referral_id)
     if not isinstance(ref, Referral):
-        raise NotFoundError("id", f"no Referral with id {referral_id!r}")
+        raise NotFoundError("id", not_found("Referral", referral_id))
     hh = store.get("Household", ref.household_id)
     assert isinstance(hh, Household)
     require_household(store, p, hh, "set follow-up dates")
     if on is not None:
         if ref.status in DONE:
-            raise ConflictError("id", f"referral {referral_id!r} is {ref.status.value}: nothing to follow up")
-        created = dt.datetime.fromisoformat(ref.created_at).date()
+            raise ConflictError("id", Message.of("followup.done", referral=repr(referral_id),
+                                                 status=code(ref.status)))
+        created = local_now(tz, dt.datetime.fromisoformat(ref.created_at)).date()  # the offices' day
         if on < created:
-            raise ValidationError("on", f"must not be before the referral was created "
-                                        f"({created.isoformat()}); got {on.isoformat()}")
+            raise ValidationError("on", Message.of("followup.before_created", created=created.isoformat(),
+                                                   on=on.isoformat()))
     _note(store, p, ref, on)
     return ref
 
 
-def after_delivery(store: Store, p: Principal, ref: Referral, days: int) -> None:
-    """A DELIVERED referral with no follow-up date gets one ``days`` after delivery."""
+def after_delivery(store: Store, p: Principal, ref: Referral, days: int, tz: str | None = None) -> None:
+    """A DELIVERED referral with no follow-up date gets one ``days`` after the day of delivery
+    in zone ``tz`` (the deployment's, default Asia/Seoul: a delivery at 08:00 KST is that day's)."""
     if ref.status is not ReferralStatus.DELIVERED or follow_up_on(store, ref.id) is not None:
         return
-    delivered = dt.datetime.fromisoformat(ref.updated_at).date()
+    delivered = local_now(tz, dt.datetime.fromisoformat(ref.updated_at)).date()
     _note(store, p, ref, delivered + dt.timedelta(days=days))
 
 
 def due(store: Store, p: Principal, *, region_id: str | None = None, as_of: dt.date | None = None,
-        today: dt.date | None = None) -> list[tuple[Referral, dt.date]]:
+        today: dt.date | None = None, tz: str | None = None) -> list[tuple[Referral, dt.date]]:
     """Referrals still open to follow-up (not CLOSED or DECLINED) whose date is on
-    or before ``as_of`` (default: today), in households of the region's subtree;
-    earliest first. Coordinators anywhere, case workers in their subtree."""
+    or before ``as_of`` (default: today in zone ``tz``, default Asia/Seoul), in households of
+    the region's subtree; earliest first. Coordinators anywhere, case workers in their subtree."""
     root = scope(store, p, region_id, "see follow-ups")
-    day = as_of or today or dt.datetime.now(dt.UTC).date()
+    day = as_of or today or local_today(tz)
     out: list[tuple[Referral, dt.date]] = []
     for key, data in store.list_side(KIND):
         on = dt.date.fromisoformat(data["on"]) if data.get("on") else None

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph.errors import DolbomError, ForbiddenError, NotFoundError, UnauthenticatedError
+from graph.errors import DolbomError, ForbiddenError, NotFoundError, UnauthenticatedError, record_label
 from graph.model import Household, Region
 from graph.store import Store
+from i18n import Message
 
 from .principal import Principal, Role
+from .wording import what as what_word
 
 
-def forbidden(field: str | None, message: str) -> DolbomError:
+def forbidden(field: str | None, message: str | Message) -> DolbomError:
     """A FORBIDDEN error about ``field``."""
     return ForbiddenError(field, message)
 
@@ -39,9 +41,24 @@ def forbidden(field: str | None, message: str) -> DolbomError:
 NEEDS_TOKEN = "this operation needs a token: send Authorization: Bearer <token>"
 
 
-def unauthenticated(message: str = NEEDS_TOKEN) -> DolbomError:
+def unauthenticated(message: str | Message | None = None) -> DolbomError:
     """An UNAUTHENTICATED error (no field: the whole request lacks a token)."""
-    return UnauthenticatedError(None, message)
+    return UnauthenticatedError(None, message if message is not None else Message.of("auth.needs_token"))
+
+
+def outside_region(region_id: str) -> Message:
+    """"region 'x' is outside your region", in the reader's language."""
+    return Message.of("perm.region.outside", region=repr(region_id))
+
+
+def not_found(label: str, key: str) -> Message:
+    """"no Region with id 'x'", in the reader's language."""
+    return Message.of("error.not_found", label=record_label(label), id=repr(key))
+
+
+def outside_household(household_id: str) -> Message:
+    """"household 'h' is outside your region", in the reader's language."""
+    return Message.of("perm.household.outside", household=repr(household_id))
 
 
 #: statuses a partner may move a referral to
@@ -68,11 +85,13 @@ def require_token(p: Principal) -> None:
         raise unauthenticated()
 
 
-def require_role(p: Principal, *roles: Role, what: str) -> None:
-    """UNAUTHENTICATED for anonymous callers, FORBIDDEN unless ``p.role`` is one of ``roles``."""
+def require_role(p: Principal, *roles: Role, what: str | Message) -> None:
+    """UNAUTHENTICATED for anonymous callers, FORBIDDEN unless ``p.role`` is one of ``roles``.
+    ``what`` is an English phrase ("list staff"); the Korean message names it by its
+    ``perm.what.*`` entry (:func:`service.wording.what`)."""
     require_token(p)
     if p.role not in roles:
-        raise forbidden(None, f"a {p.role.value} may not {what}")
+        raise forbidden(None, Message.of("perm.role", role=p.role, what=what_word(what)))
 
 
 def region_chain(store: Store, region_id: str) -> list[str]:
@@ -91,13 +110,14 @@ def in_subtree(store: Store, region_id: str, root: str | None) -> bool:
     return root is not None and root in region_chain(store, region_id)
 
 
-def require_region(store: Store, p: Principal, region_ids: Iterable[str], field: str, what: str) -> None:
+def require_region(store: Store, p: Principal, region_ids: Iterable[str], field: str,
+                   what: str | Message) -> None:
     """A case worker may act only inside its region's subtree; coordinators anywhere."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
     if p.role is Role.CASEWORKER:
         for rid in region_ids:
             if not in_subtree(store, rid, p.region_id):
-                raise forbidden(field, f"region {rid!r} is outside your region")
+                raise forbidden(field, outside_region(rid))
 
 
 
@@ -116,10 +136,10 @@ def decide_household(p: Principal, hh: Household, chain: list[str], has_own_refe
     if p.role is Role.CASEWORKER:
         if p.region_id is not None and p.region_id in chain:
             return "full"
-        raise forbidden("householdId", f"household {hh.id!r} is outside your region")
+        raise forbidden("householdId", outside_household(hh.id))
     if p.role is Role.PARTNER and has_own_referral:
         return "partner"
-    raise forbidden("householdId", f"household {hh.id!r} has no referral to your organization")
+    raise forbidden("householdId", Message.of("perm.household.no_referral", household=repr(hh.id)))
 
 
 
@@ -127,8 +147,7 @@ def decide_household(p: Principal, hh: Household, chain: list[str], has_own_refe
 def require_full_household(access: str, field: str) -> None:
     """FORBIDDEN naming ``field`` unless ``access`` (from :func:`decide_household`) is full."""
     if access != "full":
-        raise forbidden(field, "a partner sees only a household's id, region and the needs it was "
-                               "referred for")
+        raise forbidden(field, Message.of("perm.partner.minimum"))
 
 
 def sees_need_detail(p: Principal) -> bool:
@@ -136,24 +155,24 @@ def sees_need_detail(p: Principal) -> bool:
     return p.role is not Role.PARTNER
 
 
-def require_household(store: Store, p: Principal, hh: Household, what: str) -> None:
+def require_household(store: Store, p: Principal, hh: Household, what: str | Message) -> None:
     """Acting on a household (writes, matching): coordinators, and case workers of its region.
     The refusal names the household the caller gave, never its region: a case worker must
     not learn where another region's household lives."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
     if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
-        raise forbidden("householdId", f"household {hh.id!r} is outside your region")
+        raise forbidden("householdId", outside_household(hh.id))
 
 
-def scope(store: Store, p: Principal, region_id: str | None, what: str) -> str | None:
+def scope(store: Store, p: Principal, region_id: str | None, what: str | Message) -> str | None:
     """The region a coordinator or case worker may look at: a case worker's
     own region when none is given, and only inside it."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what=what)
     if region_id is not None and store.get("Region", region_id) is None:
-        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+        raise NotFoundError("regionId", not_found("Region", region_id))
     if p.role is Role.CASEWORKER:
         if region_id is None:
             return p.region_id
         if not in_subtree(store, region_id, p.region_id):
-            raise forbidden("regionId", f"region {region_id!r} is outside your region")
+            raise forbidden("regionId", outside_region(region_id))
     return region_id

@@ -35,10 +35,12 @@ from typing import Any
 from graph.errors import ConflictError, NotFoundError
 from graph.model import Household, Need, NeedStatus, Referral
 from graph.store import Store, UnitOfWork
+from i18n import Message
 from service.principal import Principal, Role
 
 from .capacity import OPEN
-from .permissions import require_role
+from .permissions import not_found, require_role
+from .wording import code
 
 ANONYMIZED = "household-anonymized"
 #: the top of the size band: a household of this many or more is reported as this many
@@ -55,7 +57,7 @@ def require_not_anonymized(store: Store, household_id: str, field: str) -> None:
     """CONFLICT if the household is anonymised (or being anonymised). Call it inside the
     unit of work of the write it guards (see the module docstring)."""
     if _mark(store, household_id) is not None:
-        raise ConflictError(field, f"household {household_id!r} has been anonymised and is closed for good")
+        raise ConflictError(field, Message.of("protect.anonymised", household=repr(household_id)))
 
 
 def require_not_anonymized_in(uow: UnitOfWork, store: Store, household_id: str, field: str) -> None:
@@ -69,7 +71,7 @@ def require_not_anonymized_in(uow: UnitOfWork, store: Store, household_id: str, 
 def anonymize_household(store: Store, p: Principal, household_id: str) -> Household:
     require_role(p, Role.COORDINATOR, what="anonymise households")
     if store.get("Household", household_id) is None:
-        raise NotFoundError("id", f"no Household with id {household_id!r}")
+        raise NotFoundError("id", not_found("Household", household_id))
     mark = _mark(store, household_id)
     fresh = mark is None or mark.get("state") == "pending"  # not done yet (or a crash left it pending)
     if fresh:  # closed to new data before the strip begins
@@ -97,12 +99,12 @@ def _strip(store: Store, household_id: str) -> Household:
             if isinstance(rec, Need) and rec.household_id == household_id:
                 needs.append(rec)
             elif isinstance(rec, Referral) and rec.household_id == household_id and rec.status in OPEN:
-                raise ConflictError("id", f"household {household_id!r} still has referral {rec.id!r} "
-                                          f"{rec.status.value}; close or decline it first")
+                raise ConflictError("id", Message.of("protect.open_referral", household=repr(household_id),
+                                                     referral=repr(rec.id), status=code(rec.status)))
         still_open = [n.id for n in needs if n.status is NeedStatus.OPEN]
         if still_open:
-            raise ConflictError("id", f"household {household_id!r} still has open needs "
-                                      f"({', '.join(still_open)}); meet or close them first")
+            raise ConflictError("id", Message.of("protect.open_needs", household=repr(household_id),
+                                                 needs=", ".join(still_open)))
         for n in needs:
             if n.detail is not None:
                 uow.put(n.replace(detail=None))

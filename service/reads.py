@@ -11,8 +11,9 @@ from graph.errors import ValidationError
 from graph.model import Domain, Household, Need, Receipt, Record, Referral, Service
 from graph.store import Store
 from graph.view import record_from_attrs
+from i18n import Message
 
-from .permissions import region_chain
+from .permissions import not_found, region_chain
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
     if not text.startswith("svc:"):
-        raise ValidationError("after", f"is not a cursor this API gave out ({cursor[:40]!r})")
+        raise ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
     return text[4:]
 
 
@@ -96,12 +97,13 @@ def services_page(store: Store, *, domain: Domain | None, region_id: str | None,
     from graph.errors import NotFoundError
 
     if first < 0 or first > max_first:
-        raise ValidationError("first", f"must be between 0 and {max_first} (got {first})")
+        raise ValidationError("first", Message.of("error.int.between", lo="0", hi=str(max_first),
+                                                  got=str(first)))
     start = decode_cursor(after) if after is not None else None
     wanted: set[str] | None = None
     if region_id is not None:
         if store.get("Region", region_id) is None:
-            raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            raise NotFoundError("regionId", not_found("Region", region_id))
         wanted = set(region_chain(store, region_id))
     below: dict[str, bool] = {}  # region -> lies in region_id's subtree (memo for this call)
 

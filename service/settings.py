@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import ValidationError
-from i18n import LOCALES
+from i18n import LOCALES, Message
 from i18n.clock import DEFAULT_TIMEZONE, zone
 
 #: what starts a service for the response deadlines (service/deadlines.py)
@@ -84,16 +84,18 @@ class Settings:
             v = getattr(self, f.name)
             number = isinstance(v, (int, float)) and not isinstance(v, bool)
             if f.type in ("int", "float") and (not number or v <= 0):
-                raise ValidationError(f.name, f"must be a positive number (got {v!r})")
+                raise ValidationError(f.name, Message.of("settings.positive", got=repr(v)))
         if self.locale not in LOCALES:
-            raise ValidationError("locale", f"must be one of {', '.join(LOCALES)} (got {self.locale!r})")
+            raise ValidationError("locale", Message.of("error.enum", allowed=", ".join(LOCALES),
+                                                       got=repr(self.locale)))
         try:
             zone(self.timezone)
-        except ValueError as e:
-            raise ValidationError("timezone", str(e)) from None
+        except ValueError:
+            raise ValidationError("timezone",
+                                  Message.of("settings.timezone", zone=repr(self.timezone))) from None
         if self.deadline_clock not in DEADLINE_CLOCKS:
-            raise ValidationError("deadline_clock", f"must be one of {', '.join(DEADLINE_CLOCKS)} "
-                                                    f"(got {self.deadline_clock!r})")
+            raise ValidationError("deadline_clock", Message.of(
+                "error.enum", allowed=", ".join(DEADLINE_CLOCKS), got=repr(self.deadline_clock)))
 
     def max_cost(self, role: str) -> int:
         """The cost limit of a role (``Role.value``: anonymous, partner, caseworker, coordinator, local)."""
@@ -130,8 +132,9 @@ class Settings:
                 else:
                     values[f.name] = tuple(o.strip() for o in raw.split(",") if o.strip())
             except ValueError:
-                raise ValidationError(name, f"cannot read {raw!r} as a {f.type}") from None
+                raise ValidationError(name, Message.of("settings.cannot_read", raw=repr(raw),
+                                                       type=str(f.type))) from None
         try:
             return cls(**values)
         except ValidationError as e:
-            raise ValidationError(f"DOLBOM_{(e.field or '').upper()}", e.message) from None
+            raise ValidationError(f"DOLBOM_{(e.field or '').upper()}", e.text or e.message) from None

@@ -32,9 +32,10 @@ from typing import Any
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import Region
 from graph.store import Store
+from i18n import Message
 
 from . import audit
-from .permissions import forbidden, in_subtree, require_role
+from .permissions import forbidden, in_subtree, not_found, outside_region, require_role
 from .principal import Principal, Role
 
 KIND = "staff"
@@ -78,10 +79,9 @@ def parse_role(role: Role | str, field: str = "role") -> Role:
     try:
         r = role if isinstance(role, Role) else Role(str(role).lower())
     except ValueError:
-        raise ValidationError(field,
-                              f"must be one of COORDINATOR, CASEWORKER, PARTNER; not {role!r}") from None
+        raise ValidationError(field, Message.of("staff.role.bad", got=repr(role))) from None
     if r is Role.ANONYMOUS:
-        raise ValidationError(field, "must be one of COORDINATOR, CASEWORKER, PARTNER")
+        raise ValidationError(field, Message.of("staff.role.anonymous"))
     return r
 
 
@@ -96,10 +96,10 @@ def get_staff(store: Store, staff_id: str) -> Staff | None:
 def require_staff(store: Store, staff_id: str, field: str = "staffId") -> Staff:
     """The staff member ``staff_id``; NOT_FOUND naming ``field`` when there is none."""
     if not isinstance(staff_id, str) or not staff_id.strip():
-        raise ValidationError(field, "a staff id is required")
+        raise ValidationError(field, Message.of("staff.id.required"))
     found = get_staff(store, staff_id)
     if found is None:
-        raise NotFoundError(field, f"no staff member with id {staff_id!r}")
+        raise NotFoundError(field, Message.of("staff.not_found", id=repr(staff_id)))
     return found
 
 
@@ -125,11 +125,11 @@ def list_staff(store: Store, p: Principal, *, role: Role | str | None = None, re
     if region_id is not None and store.get("Region", region_id) is None:
         if p.role is Role.CASEWORKER:
             # the same answer as a region that exists elsewhere: nothing leaks
-            raise forbidden("regionId", f"region {region_id!r} is outside your region")
-        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            raise forbidden("regionId", outside_region(region_id))
+        raise NotFoundError("regionId", not_found("Region", region_id))
     if p.role is Role.CASEWORKER:
         if region_id is not None and not in_subtree(store, region_id, p.region_id):
-            raise forbidden("regionId", f"region {region_id!r} is outside your region")
+            raise forbidden("regionId", outside_region(region_id))
         region_id = region_id or p.region_id
     out = []
     for s in all_staff(store):
@@ -156,18 +156,17 @@ def check_binding(store: Store, role: Role, organization_id: str | None, region_
     a region (both existing), coordinators neither."""
     if role is Role.PARTNER:
         if not organization_id:
-            raise ValidationError("organizationId", "a partner belongs to an organization: give it")
+            raise ValidationError("organizationId", Message.of("staff.partner.org"))
         store.require("Organization", organization_id, "organizationId")
     elif organization_id:
-        raise ValidationError("organizationId",
-                              f"only partners belong to an organization, not a {role.value}")
+        raise ValidationError("organizationId", Message.of("staff.org.only_partners", role=role))
     if role is Role.CASEWORKER:
         if not region_id:
-            raise ValidationError("regionId", "a case worker belongs to a region (their center's area)")
+            raise ValidationError("regionId", Message.of("staff.caseworker.region"))
         if not isinstance(store.get("Region", region_id), Region):
-            raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            raise NotFoundError("regionId", not_found("Region", region_id))
     elif region_id:
-        raise ValidationError("regionId", f"only case workers belong to a region, not a {role.value}")
+        raise ValidationError("regionId", Message.of("staff.region.only_caseworkers", role=role))
 
 
 def add_staff(store: Store, p: Principal, *, name: str, role: Role | str, organization_id: str | None = None,
@@ -177,9 +176,9 @@ def add_staff(store: Store, p: Principal, *, name: str, role: Role | str, organi
     require_role(p, Role.COORDINATOR, what="add staff")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("name", "a staff member needs a name")
+        raise ValidationError("name", Message.of("staff.name.required"))
     if len(name) > MAX_NAME:
-        raise ValidationError("name", f"at most {MAX_NAME} characters")
+        raise ValidationError("name", Message.of("staff.name.long", limit=str(MAX_NAME)))
     r = parse_role(role)
     organization_id = organization_id or None
     region_id = region_id or None
@@ -187,10 +186,9 @@ def add_staff(store: Store, p: Principal, *, name: str, role: Role | str, organi
     if staff_id is None:
         staff_id = f"stf-{uuid.uuid4().hex[:10]}"
     elif not _ID.match(staff_id):
-        raise ValidationError("id",
-                              "letters, digits and . _ : - (at most 64), starting with a letter or digit")
+        raise ValidationError("id", Message.of("staff.id.shape"))
     if store.get_side(KIND, staff_id) is not None:
-        raise ConflictError("id", f"staff id {staff_id!r} is already in use")
+        raise ConflictError("id", Message.of("staff.id.taken", id=repr(staff_id)))
     s = Staff(id=staff_id, name=name, role=r, organization_id=organization_id, region_id=region_id,
               active=True, created_at=_now())
     store.put_side(KIND, s.id, s.to_data())

@@ -31,6 +31,7 @@ from typing import Any
 
 from graph.errors import NotFoundError, UnauthenticatedError, ValidationError
 from graph.store import Store
+from i18n import Message
 
 from . import staff as staff_mod
 from .principal import Principal, Role
@@ -86,41 +87,38 @@ def create_token(store: Store, role: Role | str | None, *, organization_id: str 
     if staff_id is not None:
         person = staff_mod.require_staff(store, staff_id)
         if not person.active:
-            raise ValidationError("staffId", f"staff member {staff_id!r} is disabled: no new tokens")
+            raise ValidationError("staffId", Message.of("token.staff.disabled", id=repr(staff_id)))
         role = role if role is not None else person.role
         organization_id = organization_id if organization_id is not None else person.organization_id
         region_id = region_id if region_id is not None else person.region_id
         given = staff_mod.parse_role(role)
         if (given, organization_id or None, region_id or None) != (
                 person.role, person.organization_id, person.region_id):
-            raise ValidationError("staffId", f"staff member {staff_id!r} is a {person.role.value}"
-                                  f" of {person.organization_id or person.region_id or 'the hub'}; the "
-                                  "token's role, organization and region must be theirs")
+            where: str | Message = person.organization_id or person.region_id or Message.of("token.hub")
+            raise ValidationError("staffId", Message.of("token.staff.binding", id=repr(staff_id),
+                                                        role=person.role, where=where))
     if role is None:
-        raise ValidationError("role", "give the token's role (or --staff, whose role it takes)")
+        raise ValidationError("role", Message.of("token.role.required"))
     try:
         role = Role(role.lower() if isinstance(role, str) else role)
     except ValueError:
-        raise ValidationError("role",
-                              f"must be one of coordinator, caseworker, partner; not {role!r}") from None
+        raise ValidationError("role", Message.of("token.role.bad", got=repr(role))) from None
     if role is Role.ANONYMOUS:
-        raise ValidationError("role", "anonymous callers need no token")
+        raise ValidationError("role", Message.of("token.role.anonymous"))
     if role is Role.PARTNER:
         if not organization_id:
-            raise ValidationError("organizationId",
-                                  "a partner token is bound to its organization: give --org")
+            raise ValidationError("organizationId", Message.of("token.partner.org"))
         store.require("Organization", organization_id, "organizationId")
     elif organization_id:
-        raise ValidationError("organizationId",
-                              f"only partner tokens are bound to an organization, not {role.value}")
+        raise ValidationError("organizationId", Message.of("token.org.only_partners", role=role))
     if role is Role.CASEWORKER:
         if not region_id:
-            raise ValidationError("regionId", "a case-worker token is bound to a region: give --region")
+            raise ValidationError("regionId", Message.of("token.caseworker.region"))
         store.require("Region", region_id, "regionId")
     elif region_id:
-        raise ValidationError("regionId", f"only case-worker tokens are bound to a region, not {role.value}")
+        raise ValidationError("regionId", Message.of("token.region.only_caseworkers", role=role))
     if expires_in_days is not None and expires_in_days < 1:
-        raise ValidationError("expiresInDays", "must be at least 1 day")
+        raise ValidationError("expiresInDays", Message.of("token.expires.min"))
 
     token = PREFIX + secrets.token_urlsafe(32)
     now = _now()
@@ -141,25 +139,25 @@ def authenticate(store: Store, authorization: str | None, *, now: dt.datetime | 
     scheme, _, token = authorization.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise UnauthenticatedError(None, "send the token as: Authorization: Bearer <token>")
+        raise UnauthenticatedError(None, Message.of("token.header"))
     if not _SHAPE.match(token):
-        raise UnauthenticatedError(None, "this is not a Dolbom token")
+        raise UnauthenticatedError(None, Message.of("token.not_dolbom"))
     key = _hash(token)
     # looked up by its SHA-256: timing of the lookup tells nothing about a token
     data = store.get_side(KIND, key)
     if data is None:
-        raise UnauthenticatedError(None, "unknown token")
+        raise UnauthenticatedError(None, Message.of("token.unknown"))
     info = TokenInfo.from_data(key, data)
     if info.revoked_at is not None:
-        raise UnauthenticatedError(None, "this token was revoked")
+        raise UnauthenticatedError(None, Message.of("token.revoked"))
     if info.expires_at is not None and dt.datetime.fromisoformat(info.expires_at) <= (now or _now()):
-        raise UnauthenticatedError(None, "this token has expired")
+        raise UnauthenticatedError(None, Message.of("token.expired"))
     name = None
     if info.staff_id is not None:
         # read on every request: disabling a person stops their tokens at once
         person = staff_mod.get_staff(store, info.staff_id)
         if person is None or not person.active:
-            raise UnauthenticatedError(None, "the staff member this token belongs to was disabled")
+            raise UnauthenticatedError(None, Message.of("token.staff.gone"))
         name = person.name
     return Principal(role=info.role, organization_id=info.organization_id, region_id=info.region_id,
                      token_id=info.id, staff_id=info.staff_id, staff_name=name)
@@ -173,10 +171,10 @@ def list_tokens(store: Store) -> list[TokenInfo]:
 def revoke_token(store: Store, token_id: str) -> TokenInfo:
     """Revoke the token whose short id is ``token_id`` (idempotent)."""
     if len(token_id) != ID_LENGTH or not all(c in "0123456789abcdef" for c in token_id):
-        raise ValidationError("id", f"a token id is {ID_LENGTH} hex digits, as `dolbom token list` shows")
+        raise ValidationError("id", Message.of("token.id.shape", length=str(ID_LENGTH)))
     found = [(k, d) for k, d in store.list_side(KIND, after=token_id, limit=1) if k.startswith(token_id)]
     if not found:
-        raise NotFoundError("id", f"no token with id {token_id!r}")
+        raise NotFoundError("id", Message.of("token.not_found", id=repr(token_id)))
     key, data = found[0]
     if data.get("revoked_at") is None:
         data = {**data, "revoked_at": _now().isoformat()}

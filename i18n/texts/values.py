@@ -39,6 +39,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "ReferralStatus.DELIVERED": {"en": "delivered", "ko": "제공 완료"},
     "ReferralStatus.DECLINED": {"en": "declined", "ko": "거절"},
     "ReferralStatus.CLOSED": {"en": "closed", "ko": "종결"},
+    # staff roles (service.principal.Role; English as the API spells them)
+    "Role.coordinator": {"en": "coordinator", "ko": "코디네이터"},
+    "Role.caseworker": {"en": "caseworker", "ko": "사례관리자"},
+    "Role.partner": {"en": "partner", "ko": "협력기관"},
+    "Role.anonymous": {"en": "anonymous", "ko": "익명 사용자"},
     # support forms (지원형태)
     "SupportForm.CASH": {"en": "cash", "ko": "현금"},
     "SupportForm.IN_KIND": {"en": "in-kind", "ko": "현물"},

@@ -26,6 +26,13 @@ def open_household(store, hid: str, urgency: str, region: str = "gg-suwon-maetan
     deadlines.note_opened(store, by, hh, at=at)
 
 
+def late_from_kst(opened: dt.datetime, days: int) -> str:
+    """When a case opened at ``opened`` with ``days`` becomes late: the Seoul midnight after its last day."""
+    kst = dt.timezone(dt.timedelta(hours=9))
+    day = opened.astimezone(kst).date() + dt.timedelta(days=days + 1)
+    return dt.datetime.combine(day, dt.time(), kst).astimezone(dt.UTC).isoformat()
+
+
 def late(store, *, at: dt.datetime, region: str | None = None, settings: Settings | None = None, p=COORD):
     return [(o.household_id, o.days_late) for o in
             deadlines.overdue(store, p, settings or Settings(), region_id=region, as_of=at)]
@@ -36,7 +43,9 @@ def test_emergency_is_late_after_three_days_focused_after_fourteen_general_never
     open_household(store, "f1", "FOCUSED")
     open_household(store, "g1", "GENERAL")
     assert late(store, at=T0 + dt.timedelta(days=3)) == []  # on the deadline: not yet late
-    assert late(store, at=T0 + dt.timedelta(days=3, seconds=1)) == [("e1", 0)]
+    # days are Seoul's calendar days: opened 18:00 KST on 2 Nov, due by the end of 5 Nov KST
+    assert late(store, at=T0 + dt.timedelta(days=3, hours=6, seconds=-1)) == []  # 23:59:59 KST, 5 Nov
+    assert late(store, at=T0 + dt.timedelta(days=3, hours=6)) == [("e1", 1)]  # 00:00 KST, 6 Nov
     assert late(store, at=T0 + dt.timedelta(days=6)) == [("e1", 3)]
     assert late(store, at=T0 + dt.timedelta(days=15)) == [("e1", 12), ("f1", 1)]
     assert late(store, at=T0 + dt.timedelta(days=15), settings=Settings(focused_days=30)) == [("e1", 12)]
@@ -78,7 +87,7 @@ def test_create_household_notes_the_opening_and_its_case_worker(gql, store):
     q = 'query($at: String) { overdue(asOf: $at) { householdId regionId urgency daysLate openedBy dueAt } }'
     rows = gql(q, "caseworker", at=in_four_days).ok()["overdue"]
     assert rows == [{"householdId": "hh-new", "regionId": "gg-suwon-jowon", "urgency": "EMERGENCY",
-                     "daysLate": 1, "openedBy": "t-cw", "dueAt": (at + dt.timedelta(days=3)).isoformat()}]
+                     "daysLate": 1, "openedBy": "t-cw", "dueAt": late_from_kst(at, 3)}]
     assert gql(q, "caseworker", at=(at + dt.timedelta(days=2)).isoformat()).ok()["overdue"] == []
     # the late household's urgency was shown: that overdue request (only) is audited as a read of it
     assert [(e["actor"], e["targetIds"]) for e in reads()[before:]] == [("t-cw", ["hh-new"])]
@@ -118,8 +127,9 @@ def test_cli_report_overdue_groups_by_region_and_case_worker(tmp_path):
     argv = ["report", "overdue", "--db", str(db), "--as-of", "2026-11-10", "--format", "json"]
     assert main(argv, out=out) == 0
     rows = json.loads(out.getvalue())
+    # opened 2 Nov KST, due by the end of 5 Nov; on 10 Nov (KST) 5 days late
     assert [(r["regionId"], r["openedBy"], r["householdId"], r["daysLate"]) for r in rows] == [
-        ("gg-seongnam-sinheung", "t-cw-sn", "e2", 4), ("gg-suwon-maetan", "t-cw", "e1", 4)]
+        ("gg-seongnam-sinheung", "t-cw-sn", "e2", 5), ("gg-suwon-maetan", "t-cw", "e1", 5)]
     out = io.StringIO()
     assert main(["report", "overdue", "--db", str(db), "--as-of", "2026-11-10", "--region", "gg-suwon",
                  "--lang", "en"],

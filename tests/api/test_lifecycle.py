@@ -134,14 +134,14 @@ def test_follow_up_refusals_name_the_field_and_change_nothing(gql, store):
     gql(FOLLOW, "caseworker", on="2030-03-01").ok()
     r = gql(FOLLOW, "caseworker", on="2001-01-01")
     assert r.code == "BAD_USER_INPUT"
-    assert "on" in r.errors[0]["message"] and "before" in r.errors[0]["message"]
+    assert r.errors[0]["extensions"]["field"] == "on" and "이전일 수 없습니다" in r.errors[0]["message"]
     assert gql(FOLLOW, "partner-bar", on="2030-04-01").code == "FORBIDDEN"
     assert gql(FOLLOW, "caseworker-sn", on="2030-04-01").code == "FORBIDDEN"
     r = gql('mutation { setFollowUp(referralId: "nope", on: "2030-04-01") { id } }', "coordinator")
     assert r.code == "NOT_FOUND" and "id" in r.errors[0]["message"]
     to(gql, S.DECLINED).ok()
     r = gql(FOLLOW, "caseworker", on="2030-04-01")
-    assert r.code == "CONFLICT" and "DECLINED" in r.errors[0]["message"]
+    assert r.code == "CONFLICT" and "거절" in r.errors[0]["message"]  # DECLINED, in Korean by default
     assert follow_up_of(gql) == "2030-03-01"
 
 

@@ -185,14 +185,14 @@ def test_an_anonymised_household_takes_no_new_data(gql, store, doc):
     gql(ANON, "coordinator").ok()
     before = [r.to_dict() for label in ("Need", "Receipt", "Referral") for r in store.list(label)]
     r = gql(doc, "coordinator")
-    assert r.code == "CONFLICT" and "anonymised" in r.errors[0]["message"], r.body
+    assert r.code == "CONFLICT" and "익명화" in r.errors[0]["message"], r.body  # "anonymised"
     assert [r.to_dict() for label in ("Need", "Receipt", "Referral") for r in store.list(label)] == before
 
 
 def test_anonymising_an_open_household_is_refused_and_changes_nothing(gql, store):
     before = [r.to_dict() for r in store.list("Need")]
     r = gql(ANON, "coordinator")
-    assert r.code == "CONFLICT" and "still has" in r.errors[0]["message"]
+    assert r.code == "CONFLICT" and "아직" in r.errors[0]["message"]  # "still has"
     assert [r.to_dict() for r in store.list("Need")] == before
     close_all(gql, store)
     assert gql(ANON, "caseworker").code == "FORBIDDEN"
@@ -223,7 +223,7 @@ def test_revoked_and_expired_tokens_are_unauthenticated(real_gql, store, monkeyp
     tokens.revoke_token(store, tokens.list_tokens(store)[-1].id)
     r = real_gql(q, token)
     assert r.status_code == 401 and r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert "revoked" in r.json()["errors"][0]["message"]
+    assert "폐기" in r.json()["errors"][0]["message"]  # "revoked", in Korean by default
 
     short = tokens.create_token(store, Role.COORDINATOR, expires_in_days=1)
     assert real_gql(q, short).status_code == 200
@@ -231,4 +231,4 @@ def test_revoked_and_expired_tokens_are_unauthenticated(real_gql, store, monkeyp
     monkeypatch.setattr(tokens, "_now", lambda: later)
     r = real_gql(q, short)
     assert r.status_code == 401 and r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert "expired" in r.json()["errors"][0]["message"]
+    assert "만료" in r.json()["errors"][0]["message"]  # "expired"
