@@ -2,12 +2,13 @@
 
 ``dolbom serve`` runs ``uvicorn api.asgi:app_from_env --factory``: each
 worker calls :func:`app_from_env` after it has started, so every worker opens
-its own store in the app's lifespan (its own SQLite connections and networkx
-view of an embedded file, kept in step with the other workers' commits
-through SQLite; or its own Neo4j driver, created after the fork as the
-driver requires). The store and the settings come from the environment:
-``DOLBOM_DB`` / ``NEO4J_*`` (see :func:`graph.factory.open_store`) and
-``DOLBOM_*`` (see :class:`service.settings.Settings`).
+its own store in the app's lifespan (its own SQLite connections and in-memory
+records of an embedded file, read in a background thread so /healthz answers
+at once, kept in step with the other workers' commits through SQLite; or its
+own Neo4j driver, created after the fork as the driver requires). The store
+and the settings come from the environment: ``DOLBOM_DB`` / ``NEO4J_*`` (see
+:func:`graph.factory.open_store`) and ``DOLBOM_*`` (see
+:class:`service.settings.Settings`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each worker process builds the app with :func:`api.asgi.app_from_env` and
 opens the store itself, after the fork. With several workers over one
-embedded file each holds its own in-memory view and catches up with the
+embedded file each holds its own records in memory and catches up with the
 others' commits before it reads (SQLite's ``PRAGMA data_version``); writes
 stay one at a time across processes (SQLite's write lock).
 """

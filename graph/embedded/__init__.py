@@ -1,4 +1,4 @@
-"""The embedded store: a SQLite file is the record, networkx in memory the view.
+"""The embedded store: a SQLite file is the record; in memory, the records and who names whom.
 
 * :mod:`graph.embedded.store`: :class:`EmbeddedStore`, its units of work and
   the writer's turn every write goes through;
@@ -9,9 +9,11 @@
 * :mod:`graph.embedded.tables`: the file's tables, schema version and migrations,
   and which files it refuses to open;
 * :mod:`graph.embedded.auditlog`: the audit log's own file beside the database
-  (``<db>.audit``), appended without waiting for the database's writer.
+  (``<db>.audit``), appended without waiting for the database's writer;
+* :mod:`graph.embedded.memory`: the records in memory and the index of which
+  records name which, from which views are cut (no copy of the graph).
 
-Imports run one way: ``rows``, ``auditlog`` ← ``tables`` ← ``bulk`` ← ``store``.
+Imports run one way: ``rows``, ``auditlog`` ← ``tables`` ← ``bulk`` ← ``memory`` ← ``store``.
 """
 
 from .bulk import EmbeddedBulkLoad, Prepared

@@ -1,4 +1,4 @@
-"""The embedded store: a SQLite file is the record, networkx in memory the view.
+"""The embedded store: a SQLite file is the record; in memory, the records and who names whom.
 
 * The file (WAL journal, ``synchronous=FULL``) holds one row per record
   (its layout: :mod:`graph.embedded.rows`), keyed by label and id, stamped
