@@ -28,11 +28,13 @@ limit, and one more unit for every MOU limit, of a deficient component; every
 service serving a region inside the subtree next to (a sibling of) a region
 of a household of a deficient component, offering that element's domain, that the household would
 be eligible for, extended to the household's region; a new program of
-capacity 1 for each region and domain with an uncovered element (or the one the
-caller describes). Each candidate's gain is **re-solved** exactly on the
-components it touches (the rest of the optimum cannot move): the value and the
-needs newly covered. Ranked by value gained, then needs; a change that gains
-no value is not listed.
+capacity 1 for each region and domain with an element in a deficient component
+(not only the elements one optimum leaves uncovered: optima differ in which; or
+the programs the caller describes). Each candidate's gain is **re-solved**
+exactly on the components it touches (the rest of the optimum cannot move):
+the value and the needs newly covered (the value is exact; the needs are one
+optimal assignment's count). Ranked by value gained; a change that gains no
+value is not listed.
 
 **Shadow prices, then exact re-solves.** The LP relaxation of each contested
 component is solved once (HiGHS' dual simplex); its duals are the shadow
@@ -702,8 +704,10 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
     # new programs
     programs = list(new)
     if not programs:
+        # every region and domain of a deficient component, not only those this optimum leaves
+        # uncovered: which elements an optimum leaves is one optimum's choice, the candidates are not
         seen: set[tuple[str, Domain]] = set()
-        for e in uncovered:
+        for e in sorted(deficient_elements):
             el = m.elements[e]
             if (el.region_id, el.domain) not in seen:
                 seen.add((el.region_id, el.domain))
@@ -728,7 +732,8 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
             "recruit.new_service", form=p.form, domain=p.domain,
             region=tree.names.get(p.region_id, p.region_id),
             capacity="∞" if p.capacity is None else p.capacity, needs=n, value=v / 100))
-    out.sort(key=lambda x: (-x.value, -x.needs, x.kind, x.target_id, x.region_id or ""))
+    # by value only: the needs a gain newly covers are one optimum's count (ties of value can differ)
+    out.sort(key=lambda x: (-x.value, x.kind, x.target_id, x.region_id or ""))
     if top is not None:
         out = out[:top]
     return Advice(tuple(out), len(m.households), len(m.elements),
