@@ -165,7 +165,8 @@ def run_recruit(args: argparse.Namespace, store: Store, out: TextIO) -> None:
             for r in a.ranked
         ],
     }
-    _emit(rows, ("rank", "kind", "target", "region", "value", "needs", "why"), args.format, out, data, args)
+    _emit(rows, ("rank", "kind", "change_target", "region", "value", "needs", "why"), args.format, out, data,
+          args)
 
 
 def run_whatif(args: argparse.Namespace, store: Store, out: TextIO) -> None:

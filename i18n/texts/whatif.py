@@ -107,7 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },    # -- the reports' column headers, sheet names and summaries (dolbom report recruit|whatif|...) --
     "col.rank": {"en": "rank", "ko": "순위"},
     "col.kind": {"en": "kind", "ko": "종류"},
-    "col.target": {"en": "target", "ko": "대상"},
+    "col.change_target": {"en": "target", "ko": "대상"},
     "col.value": {"en": "value", "ko": "가중치"},
     "col.why": {"en": "why", "ko": "근거"},
     "col.what": {"en": "what", "ko": "항목"},
