@@ -76,7 +76,7 @@ def in_process(db: str, samples: int, seed: int, coverage: bool) -> dict[str, An
     t = time.perf_counter()
     store = EmbeddedStore(db, create=False)
     out: dict[str, Any] = {"open_s": time.perf_counter() - t, "rss_open": _status_mib()}
-    ids = [h.id for h in store.list("Household")]
+    ids = [h.key for h in store.list("Household")]
     on = dt.date(2026, 6, 1)
     times = []
     for hid in random.Random(seed).sample(ids, min(samples, len(ids))):
