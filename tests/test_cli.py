@@ -46,10 +46,10 @@ def test_token_create_prints_only_the_token_and_list_and_revoke_work(tmp_path):
     code, text = run("token", "create", "--role", "partner", "--org", "org-gg-bar", "--db", db)
     assert code == 0 and text.count("\n") == 1 and text.startswith("dlb_")
     code, listing = run("token", "list", "--db", db)
-    assert code == 0 and "partner" in listing and "org-gg-bar" in listing and text.strip() not in listing
+    assert code == 0 and "협력기관" in listing and "org-gg-bar" in listing and text.strip() not in listing
     tid = listing.splitlines()[1].split()[0]
     code, out = run("token", "revoke", tid, "--db", db)
-    assert code == 0 and f"revoked {tid}" in out
+    assert code == 0 and f"토큰 {tid}" in out and "폐기" in out  # "revoked <id>" with --lang en
     code, _ = run("token", "create", "--role", "partner", "--db", db)
     assert code == 2
 

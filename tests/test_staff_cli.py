@@ -45,7 +45,7 @@ def test_staff_add_list_disable_and_a_persons_token(db, capsys):
     code, token = run("token", "create", "--staff", "stf-kim", "--db", db)
     assert code == 0 and token.startswith("dlb_")
     code, text = run("token", "list", "--db", db)
-    assert "stf-kim" in text and "caseworker" in text
+    assert "stf-kim" in text and "사례관리자" in text  # caseworker, in Korean by default
     assert run("token", "create", "--staff", "stf-kim", "--role", "coordinator", "--db", db)[0] == 2
     assert "staffId" in capsys.readouterr().err
 

@@ -50,8 +50,15 @@ FORMATS = ("table", "csv", "xlsx", "json")
 
 def _emit(rows: list[tuple[Any, ...]], columns: tuple[str, ...], fmt: str, out: TextIO, data: Any,
           args: argparse.Namespace) -> None:
-    """One report's rows in the asked format; headers are ``col.<name>`` of the catalogue in ``--lang``.
-    CSV and XLSX go through :mod:`api.spreadsheet` (CSV with a BOM, formula-safe cells)."""
+    emit(rows, columns, fmt, out, data, args, sheet=args.report)
+
+
+def emit(rows: list[tuple[Any, ...]], columns: tuple[str, ...], fmt: str, out: TextIO, data: Any,
+         args: argparse.Namespace, *, sheet: str) -> None:
+    """Rows of a report or a list (``dolbom token list``, ``dolbom staff list``) in the asked
+    format; headers are ``col.<name>`` of the catalogue in ``--lang``, the XLSX sheet
+    ``sheet.<sheet>``. CSV and XLSX go through :mod:`api.spreadsheet` (CSV with a BOM,
+    formula-safe cells; ``--output`` when given)."""
     lang = args.lang
     headers = tuple(render(f"col.{c}", lang) for c in columns)
     if fmt == "json":
@@ -59,8 +66,7 @@ def _emit(rows: list[tuple[Any, ...]], columns: tuple[str, ...], fmt: str, out: 
         out.write("\n")
     elif fmt in spreadsheet.FORMATS:
         path = getattr(args, "output", None)
-        sheet = render(f"sheet.{args.report}", lang)
-        n = spreadsheet.write(fmt, headers, rows, out=out, path=path, sheet=sheet)
+        n = spreadsheet.write(fmt, headers, rows, out=out, path=path, sheet=render(f"sheet.{sheet}", lang))
         if path:
             print(render("report.written", lang, rows=str(n), path=path), file=sys.stderr)
     elif rows:

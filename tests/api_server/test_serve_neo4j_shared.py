@@ -88,4 +88,4 @@ def test_a_token_revoked_by_the_cli_is_refused_by_both_at_once(pair, neo4j_env):
         assert done.returncode == 0, done.stderr
     for server in (a, b):
         status, body = server.post('{ household(id: "hh-0001") { id } }', token=token)
-        assert status == 401 and "revoked" in body["errors"][0]["message"], body
+        assert status == 401 and "폐기" in body["errors"][0]["message"], body  # "revoked", Korean by default
