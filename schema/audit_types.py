@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 
 import strawberry
+from strawberry.types import Info
+
+from i18n.clock import show
 
 from .enums import Urgency
 
 
 @strawberry.type(description="One entry of the audit trail: who did what to which records, when.")
 class AuditEntry:
-    at: str
+    at: str = strawberry.field(description="When, as stored: UTC ISO-8601 (sorts and compares as text; "
+                               "since/until take any offset).")
     actor: str | None = strawberry.field(description="The short id of the token used (null: anonymous).")
     staff_id: strawberry.ID | None = strawberry.field(
         default=None, description="The person the token belongs to (null: a token of nobody's, the CLI).")
@@ -25,6 +29,11 @@ class AuditEntry:
     request_id: str | None
     detail: str = strawberry.field(
         description="A JSON object with what else the entry notes (e.g. a status).")
+
+    @strawberry.field(description="`at` as the offices read it, in the deployment's zone (DOLBOM_TIMEZONE, "
+                      "default Asia/Seoul), to the second: `2025-03-02 00:30:05 KST`.")
+    def at_local(self, info: Info) -> str:
+        return show(self.at, info.context.settings.timezone, seconds=True)
 
     @classmethod
     def of(cls, data: dict) -> AuditEntry:

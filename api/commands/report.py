@@ -18,6 +18,10 @@
 * ``capacity`` — used, left and next reset of each limited service, MOU quota
   and volunteer (:func:`service.capacity.report`, as the ``capacityReport``
   query), for ``--region``'s subtree, on ``--on`` (today).
+* ``audit`` — the audit log as the ``auditLog`` query filters it (``--actor``,
+  ``--action``, ``--target``, ``--since``, ``--until``; the first ``--limit``,
+  500), times in the deployment's zone; a ``--since``/``--until`` without an
+  offset is read in that zone too (``2025-03-02`` is midnight in Seoul).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from i18n import render, word
 from i18n.clock import local_today, show
 from matching import CoverageCell
 from matching.network import NODE_KINDS
-from service import analysis, capacity, deadlines
+from service import analysis, audit, capacity, deadlines
 from service.principal import Principal
 from service.settings import Settings
 
@@ -259,8 +263,59 @@ def run_capacity(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     _emit(shown, headers, args.format, out, data, args)
 
 
+def _local_bound(value: str | None, tz: str) -> str | None:
+    """A ``--since``/``--until`` as the audit log compares it: a time without an offset is local."""
+    import datetime as dt
+
+    from i18n.clock import zone
+
+    if value is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value  # the audit log refuses it, naming the field
+    return (t if t.tzinfo else t.replace(tzinfo=zone(tz))).isoformat()
+
+
+def _role(role: str | None, lang: str) -> str:
+    from service.principal import Role
+
+    try:
+        return word(Role(role), lang) if lang == "ko" else str(role)
+    except ValueError:
+        return role or "-"
+
+
+def run_audit(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    """The audit log, oldest first, as the coordinators' ``auditLog`` query filters it; times local."""
+    import json as _json
+
+    from i18n.clock import show as _show
+
+    lang, tz = args.lang, Settings.from_env().timezone
+    since, until = _local_bound(args.since, tz), _local_bound(args.until, tz)
+    entries: list[dict[str, Any]] = []
+    after: str | None = None
+    while len(entries) < args.limit:
+        page = audit.audit_log(store, Principal.local(), first=min(500, args.limit - len(entries)),
+                               after=after, max_first=500, actor=args.actor, action=args.action,
+                               target_id=args.target, since=since, until=until)
+        entries.extend(d for _, d in page.entries)
+        if not page.has_next or not page.entries:
+            break
+        after = audit.encode_cursor(page.entries[-1][0])
+    headers = ("at", "staff", "actor", "role", "action", "target_ids", "request", "detail")
+    rows = [(_show(e.get("at"), tz, seconds=True), e.get("staffName") or e.get("staffId") or "-",
+             e.get("actor") or "-", _role(e.get("role"), lang),
+             e.get("action") or "", " ".join(e.get("targetIds") or ()), e.get("requestId") or "-",
+             _json.dumps(e.get("detail") or {}, ensure_ascii=False, sort_keys=True)) for e in entries]
+    data = [{**e, "atLocal": _show(e.get("at"), tz, seconds=True)} for e in entries]
+    _emit(rows, headers, args.format, out, data, args)
+
+
 RUNNERS = {"coverage": run_coverage, "overlaps": run_overlaps, "network": run_network, "overdue": run_overdue,
-           "capacity": run_capacity}
+           "capacity": run_capacity, "audit": run_audit}
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -316,5 +371,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kinds", type=_kinds,
                    help="network --format json: node kinds, comma-separated (default all)")
     p.add_argument("--as-of", help="overdue: judge deadlines at this ISO date or time (default: now)")
+    p.add_argument("--actor", help="audit: only entries of this token id (`dolbom token list`)")
+    p.add_argument("--action", help="audit: only this action (a mutation's name, or read)")
+    p.add_argument("--target", help="audit: only entries naming this record id")
+    p.add_argument("--since", help="audit: from this ISO date or time (no offset: in DOLBOM_TIMEZONE)")
+    p.add_argument("--until", help="audit: before this ISO date or time (no offset: in DOLBOM_TIMEZONE)")
+    p.add_argument("--limit", type=_positive, default=500, help="audit: at most this many entries (500)")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)
