@@ -263,6 +263,8 @@ class EmbeddedStore(StoreMixin):
         table scan, and no change set of the whole file held at once: what it would leave
         behind in the allocator's arenas is a third of the memory). A deleted record has no
         row, so tombstones play no part."""
+        if self._closing:  # closed before the thread began: read nothing
+            raise _Closing
         staged: Staged = {}
         for label, key, data in c.execute("SELECT label, key, data FROM records"):
             key = sys.intern(key)
