@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -32,6 +31,7 @@ from pathlib import Path
 from graph.bulk import bulk_load, duplicate
 from graph.errors import ValidationError
 from graph.model import Record, receipt_key
+from graph.view import paused_gc
 
 from .bundle import SHEET_BY_FILE, SHEET_BY_LABEL, SHEETS, Sheet
 from .csvfile import BundleError, SheetReader
@@ -115,20 +115,6 @@ def bundle_files(directory: str | os.PathLike[str]) -> list[tuple[Sheet, Path]]:
     return found
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while rows stream: the batches' short-lived
-    tuples made it run every few hundred rows, each time walking the batch (a
-    tenth of a large load's time). Loading makes no cycles worth waiting for."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool = False,
                 encoding: str | None = None, batch: int = BATCH,
                 progress: Progress | None = None, workers: bool | None = None) -> LoadReport:
@@ -150,7 +136,9 @@ def load_bundle(store, directory: str | os.PathLike[str], *, skip_invalid: bool 
     total = sum(p.stat().st_size for _, p in files)
     report = LoadReport(directory=str(directory))
     done = 0
-    with bulk_load(store, expected_rows=total // BYTES_PER_ROW) as load, _gc_paused():
+    # no cyclic collection while rows stream: the batches' short-lived tuples made it run every few
+    # hundred rows, each time walking the batch (a tenth of a large load's time)
+    with bulk_load(store, expected_rows=total // BYTES_PER_ROW) as load, paused_gc():
         readers: dict[str, SheetReader] = {}
 
         #: duplicates whose first line the bulk load did not know: (line, key)

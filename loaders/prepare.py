@@ -94,7 +94,7 @@ def _error_from(state: tuple[Any, ...]) -> BundleError:
 
 def _work(conn: _Sender, files: list[tuple[str, str]], encoding: str | None, batch: int) -> None:
     """The worker's whole life: every file's events down the pipe, rows as plain tuples."""
-    gc.disable()  # short-lived tuples only (see loaders.csvbundle._gc_paused)
+    gc.disable()  # short-lived tuples only (see graph.view.paused_gc)
     try:
         for label, path in files:
             sheet = SHEET_BY_LABEL[label]
