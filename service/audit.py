@@ -38,6 +38,7 @@ from graph.store import Store
 from i18n import Message
 from service.principal import Principal, Role
 
+from .paging import side_by_prefix
 from .permissions import require_role
 
 KIND = "audit"
@@ -87,18 +88,7 @@ def record_move(store: Store, p: Principal, referral_id: str, old: str | None, n
 
 def referral_history(store: Store, referral_id: str) -> list[dict[str, Any]]:
     """The referral's moves, oldest first."""
-    prefix = f"{referral_id}{ID_SEP}"
-    out: list[dict[str, Any]] = []
-    after = prefix
-    while True:
-        page = store.list_side(MOVES, after=after, limit=200)
-        for key, data in page:
-            if not key.startswith(prefix):
-                return out
-            out.append(data)
-        if len(page) < 200:
-            return out
-        after = page[-1][0]
+    return [data for _, data in side_by_prefix(store, MOVES, f"{referral_id}{ID_SEP}")]
 
 
 def referral_history_for(store: Store, p: Principal, referral_id: str) -> list[dict[str, Any]]:

@@ -34,8 +34,6 @@ answer whether or not the caller could learn anything); partners never.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import uuid
 from collections.abc import Iterable
@@ -48,7 +46,7 @@ from graph.store import Store, UnitOfWork
 from i18n import Message
 from service.principal import Principal, Role
 
-from . import deadlines, protection
+from . import deadlines, paging, protection
 from .permissions import (
     forbidden,
     in_subtree,
@@ -141,19 +139,8 @@ def record_events(store: Store, p: Principal, events: Iterable[Event]) -> None:
 
 def history(store: Store, household_id: str, kind: str | None = None) -> list[dict[str, Any]]:
     """The case's events, oldest first (only ``kind`` when given)."""
-    prefix = f"{household_id}{ID_SEP}"
-    out: list[dict[str, Any]] = []
-    after = prefix
-    while True:
-        page = store.list_side(EVENTS, after=after, limit=200)
-        for key, data in page:
-            if not key.startswith(prefix):
-                return out
-            if kind is None or data.get("kind") == kind:
-                out.append(data)
-        if len(page) < 200:
-            return out
-        after = page[-1][0]
+    return [data for _, data in paging.side_by_prefix(store, EVENTS, f"{household_id}{ID_SEP}")
+            if kind is None or data.get("kind") == kind]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,17 +380,11 @@ class HouseholdPage:
 
 
 def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(f"hh:{key}".encode()).decode()
+    return paging.encode_cursor("hh", key)
 
 
 def decode_cursor(cursor: str) -> str:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        text = ""
-    if not text.startswith("hh:"):
-        raise ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
-    return text[3:]
+    return paging.decode_cursor("hh", cursor)
 
 
 def households_page(store: Store, p: Principal, settings: Settings, *, region_id: str | None = None,

@@ -54,6 +54,7 @@ from graph.model import MAX_ID, MAX_TEXT, Domain, Household, Need, Organization,
 from graph.store import Store, UnitOfWork
 
 from .capacity import day_of
+from .paging import side_by_prefix
 from .permissions import require_household
 from .principal import Principal
 
@@ -129,18 +130,7 @@ def _now() -> str:
 
 
 def _by_prefix(store: Store, kind: str, household_id: str) -> list[tuple[str, dict[str, Any]]]:
-    prefix = f"{household_id}{SEP}"
-    out: list[tuple[str, dict[str, Any]]] = []
-    after = prefix
-    while True:
-        page = store.list_side(kind, after=after, limit=200)
-        for key, data in page:
-            if not key.startswith(prefix):
-                return out
-            out.append((key, data))
-        if len(page) < 200:
-            return out
-        after = page[-1][0]
+    return side_by_prefix(store, kind, f"{household_id}{SEP}")
 
 
 def consents(store: Store, household_id: str) -> list[Consent]:

@@ -20,8 +20,6 @@ referral for a household, a need and a resource that already have an open one
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +28,7 @@ from graph.errors import ConflictError, ValidationError
 from graph.model import Household, Referral, ReferralStatus, Service
 from graph.store import Store, UnitOfWork
 
-from . import consent
+from . import consent, paging
 from .permissions import forbidden, in_subtree, require_token
 from .principal import Principal, Role
 
@@ -55,17 +53,11 @@ def require_no_duplicate(uow: UnitOfWork, ref: Referral) -> None:
 
 
 def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(f"ref:{key}".encode()).decode()
+    return paging.encode_cursor("ref", key)
 
 
 def decode_cursor(cursor: str) -> str:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        text = ""
-    if not text.startswith("ref:"):
-        raise ValidationError("after", f"is not a cursor this API gave out ({cursor[:40]!r})")
-    return text[4:]
+    return paging.decode_cursor("ref", cursor)
 
 
 def _time(field: str, value: str) -> dt.datetime:

@@ -3,8 +3,6 @@ directory's reverse lookups and pages. Plain synchronous functions."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 from graph.errors import ValidationError
@@ -13,6 +11,7 @@ from graph.store import Store
 from graph.view import record_from_attrs
 from i18n import Message
 
+from . import paging
 from .permissions import not_found, region_chain
 
 
@@ -63,18 +62,12 @@ def agreements_by_partner(store: Store) -> dict[str, list[Record]]:
 
 
 def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(f"svc:{key}".encode()).decode()
+    return paging.encode_cursor("svc", key)
 
 
 def decode_cursor(cursor: str) -> str:
     """The service id a cursor points after; BAD_USER_INPUT naming ``after`` if malformed."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        text = ""
-    if not text.startswith("svc:"):
-        raise ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
-    return text[4:]
+    return paging.decode_cursor("svc", cursor)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,46 @@
+"""Paging shared by the use cases: the opaque cursors the list queries give out, and reading a
+side table (a case's events, a referral's moves, a household's consents) key prefix by key prefix."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from graph.errors import ValidationError
+from graph.store import Store
+from i18n import Message
+
+
+def encode_cursor(tag: str, key: str) -> str:
+    """The cursor for ``key`` in the list ``tag`` names (``hh``, ``svc``, ``ref``...)."""
+    return base64.urlsafe_b64encode(f"{tag}:{key}".encode()).decode()
+
+
+def decode_cursor(tag: str, cursor: str) -> str:
+    """The key a cursor of the list ``tag`` points after; BAD_USER_INPUT naming ``after`` if it is
+    not one this API gave out for that list."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        text = ""
+    if not text.startswith(f"{tag}:"):
+        raise ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
+    return text[len(tag) + 1:]
+
+
+def side_by_prefix(store: Store, kind: str, prefix: str,
+                   batch: int = 200) -> list[tuple[str, dict[str, Any]]]:
+    """Every ``(key, data)`` of the side table ``kind`` whose key starts with ``prefix``, by key,
+    read ``batch`` at a time."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    after = prefix
+    while True:
+        page = store.list_side(kind, after=after, limit=batch)
+        for key, data in page:
+            if not key.startswith(prefix):
+                return out
+            out.append((key, data))
+        if len(page) < batch:
+            return out
+        after = page[-1][0]
