@@ -4,7 +4,9 @@ Each subcommand lives in its own module under :mod:`api.commands` and adds
 itself with ``register(subparsers)``; its handler takes the parsed arguments
 and an output stream and returns the exit code. Errors the domain raises on
 purpose (:class:`graph.errors.DolbomError`) are printed as one line on stderr
-with exit code 2, never as a traceback. A reader that goes away
+with exit code 2, never as a traceback: in the command's ``--lang`` (else
+``DOLBOM_LOCALE``, else Korean) when the error carries a catalogue message, as
+raised otherwise (a store's plain text, e.g. that a file is missing). A reader that goes away
 (``dolbom match ... | head``) ends the command quietly with exit code 141.
 
 The store is chosen as :func:`graph.factory.open_store` says: ``--db`` (or
@@ -22,8 +24,10 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from graph.errors import DolbomError
+from i18n import render
 
 from . import commands
+from .terminal import default_lang
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,11 +53,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         stream.flush()
         return code
     except DolbomError as e:
-        sys.stderr.write(f"dolbom: error: {e}\n")
+        sys.stderr.write(error_line(e, getattr(args, "lang", None) or default_lang()) + "\n")
         return 2
     except BrokenPipeError:  # `dolbom match ... | head`: the reader has what it wanted
         _quiet_stdout()
         return EXIT_PIPE
+
+
+def error_line(e: DolbomError, lang: str) -> str:
+    """The one line ``dolbom`` prints for a domain error."""
+    if e.text is None:  # plain text: printed as raised
+        return f"dolbom: error: {e}"
+    return render("cli.error", lang, text=e.localized(lang))
 
 
 def _quiet_stdout() -> None:

@@ -15,40 +15,17 @@ writes a spreadsheet as the reports do (CSV with a BOM; ``--output FILE``).
 from __future__ import annotations
 
 import argparse
-import functools
-import sys
-from collections.abc import Callable
 from typing import TextIO
 
 from api import spreadsheet
 from api.commands.report import emit
 from api.terminal import DB_HELP, lang_arg
-from graph.errors import DolbomError, ValidationError
+from graph.errors import ValidationError
 from graph.factory import open_store
 from i18n import Message, render, word
 from i18n.clock import show
 
 FORMATS = ("table", "csv", "xlsx")
-Handler = Callable[[argparse.Namespace, TextIO], int]
-
-
-def speaks(func: Handler) -> Handler:
-    """A command whose errors are printed in ``--lang`` (one line on stderr, exit code 2),
-    as ``dolbom`` prints any domain error, but Korean first. An error with no catalogue
-    message (the store's, that a file is missing) is left to ``dolbom`` to print as it is."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace, out: TextIO) -> int:
-        try:
-            return func(args, out)
-        except DolbomError as e:
-            if e.text is None:
-                raise
-            lang = getattr(args, "lang", "en")
-            sys.stderr.write(render("cli.error", lang, text=e.localized(lang)) + "\n")
-            return 2
-
-    return run
 
 
 def zone() -> str:
@@ -76,7 +53,6 @@ def add_list_options(p: argparse.ArgumentParser) -> None:
     lang_arg(p)
 
 
-@speaks
 def add(args: argparse.Namespace, out: TextIO) -> int:
     from service.principal import Principal
     from service.staff import add_staff_audited
@@ -88,7 +64,6 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-@speaks
 def list_(args: argparse.Namespace, out: TextIO) -> int:
     from service.principal import Principal
     from service.staff import list_staff
@@ -107,7 +82,6 @@ def list_(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-@speaks
 def disable(args: argparse.Namespace, out: TextIO) -> int:
     from service.principal import Principal
     from service.staff import disable_staff_audited

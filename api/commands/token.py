@@ -15,14 +15,13 @@ import argparse
 from typing import TextIO
 
 from api.commands.report import emit
-from api.commands.staff import add_list_options, check_output, role_word, speaks, zone
+from api.commands.staff import add_list_options, check_output, role_word, zone
 from api.terminal import DB_HELP, lang_arg
 from graph.factory import open_store
 from i18n import render
 from i18n.clock import show
 
 
-@speaks
 def create(args: argparse.Namespace, out: TextIO) -> int:
     from service.tokens import create_token
 
@@ -33,7 +32,6 @@ def create(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-@speaks
 def list_(args: argparse.Namespace, out: TextIO) -> int:
     from service.tokens import list_tokens
 
@@ -52,7 +50,6 @@ def list_(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-@speaks
 def revoke(args: argparse.Namespace, out: TextIO) -> int:
     from service.tokens import revoke_token
 
