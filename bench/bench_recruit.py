@@ -24,7 +24,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import statistics
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.view import build_graph  # noqa: E402
+from bench import world  # noqa: E402
 from loaders import synthetic  # noqa: E402
 from matching.recruit import advise, optimum, places_model  # noqa: E402
 from matching.whatif import apply  # noqa: E402
@@ -62,15 +61,8 @@ def unmet_by_city(g, on) -> list[dict]:
 
 
 def measure(households: int, seed: int, repeat: int, city: str | None, check: int, plain: int = 1) -> dict:
-    t = time.perf_counter()
-    records = list(synthetic.records(households=households, seed=seed))
-    generated = time.perf_counter() - t
-    t = time.perf_counter()
-    g = build_graph(records)
-    built = time.perf_counter() - t
-    del records
-    gc.collect()
-    gc.freeze()  # as the embedded store does once it has loaded its view
+    view = world.synthetic_view(households, seed)
+    g, generated, built = view["graph"], view["generate_s"], view["build_view_s"]
     on = synthetic.ON
     t = time.perf_counter()
     cities = unmet_by_city(g, on)

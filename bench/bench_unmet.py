@@ -23,7 +23,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import statistics
@@ -35,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import world  # noqa: E402
 from graph.model import Domain, NeedStatus  # noqa: E402
-from graph.view import build_graph  # noqa: E402
 from loaders import synthetic  # noqa: E402
 from matching import coverage  # noqa: E402
 from matching.places import max_cover  # noqa: E402
@@ -45,17 +44,10 @@ DEFAULTS = {"households": 100_000, "seed": 7, "repeat": 3}
 
 
 def measure(households: int, seed: int, repeat: int) -> dict:
-    t = time.perf_counter()
-    records = list(synthetic.records(households=households, seed=seed))
-    generated = time.perf_counter() - t
-    t = time.perf_counter()
-    g = build_graph(records)
-    built = time.perf_counter() - t
+    view = world.synthetic_view(households, seed, tally=lambda records: sum(
+        1 for r in records if r.LABEL == "Need" and r.status == NeedStatus.OPEN))
+    g, generated, built, open_needs = view["graph"], view["generate_s"], view["build_view_s"], view["tally"]
     on = synthetic.ON
-    open_needs = sum(1 for r in records if r.LABEL == "Need" and r.status == NeedStatus.OPEN)
-    del records
-    gc.collect()
-    gc.freeze()  # as the embedded store does once it has loaded its view
 
     coverage(g, on=on)  # warm-up: SciPy's imports
     seconds = []

@@ -15,8 +15,9 @@ Import it as ``from bench import world`` (the repository root on ``sys.path``).
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from graph.errors import ValidationError
@@ -64,6 +65,28 @@ def match_world_error(households: int, services: int, volunteers: int,
     except ValidationError as e:
         return f"--{e.field}: {e.message}"
     return None
+
+
+def synthetic_view(households: int, seed: int,
+                   tally: Callable[[list[Record]], Any] | None = None) -> dict[str, Any]:
+    """The one synthetic world's networkx view (:func:`loaders.synthetic.records`), for the benches
+    that time reads of one view: ``graph``, ``generate_s``, ``build_view_s``, and ``tally(records)``
+    when given (counted before the records are dropped). The records go and the view is frozen out
+    of the garbage collector's reach, as the embedded store does once it has loaded its view."""
+    from graph.view import build_graph
+    from loaders import synthetic
+
+    t = time.perf_counter()
+    records = list(synthetic.records(households=households, seed=seed))
+    generated = time.perf_counter() - t
+    t = time.perf_counter()
+    g = build_graph(records)
+    built = time.perf_counter() - t
+    counted = tally(records) if tally is not None else None
+    del records
+    gc.collect()
+    gc.freeze()
+    return {"graph": g, "generate_s": generated, "build_view_s": built, "tally": counted}
 
 
 def load(store: Any, batches: Iterable[tuple[str, list[Record]]], out: TextIO | None = None,
