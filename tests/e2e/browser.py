@@ -5,9 +5,12 @@ Debian's chromium. Without them a test is skipped with the reason; with
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,3 +37,26 @@ def require_browser() -> None:
         if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":
             pytest.fail(f"browser test required but {why}")
         pytest.skip(f"browser test skipped: {why}")
+
+
+def graphql(base: str, token: str, query: str, **variables: Any) -> dict:
+    """The ``data`` of one GraphQL request to the server at ``base`` as ``token``; fails the test
+    on any error in the answer."""
+    data = json.dumps({"query": query, "variables": variables}).encode()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    req = urllib.request.Request(f"{base}/graphql", data=data, headers=headers)
+    with urllib.request.urlopen(req, timeout=60) as r:
+        body = json.load(r)
+    assert not body.get("errors"), body["errors"]
+    return body["data"]
+
+
+def check_screenshots(steps: list[dict], docs: dict[str, str]) -> None:
+    """Every step of a walk left a real screenshot; with ``DOLBOM_UPDATE_DOCS=1`` the steps named in
+    ``docs`` are copied to ``docs/<file>``."""
+    for step in steps:
+        assert Path(step["screenshot"]).stat().st_size > 10_000, step
+    if os.environ.get("DOLBOM_UPDATE_DOCS") == "1":
+        for step in steps:
+            if step["name"] in docs:
+                shutil.copyfile(step["screenshot"], ROOT / "docs" / docs[step["name"]])

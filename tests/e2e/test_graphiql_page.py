@@ -20,19 +20,11 @@ from pathlib import Path
 import pytest
 
 from api.middleware import IDE_CSP
-from tests.e2e.browser import require_browser
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "graphiql-ui"
 SHOTS = ROOT / "artifacts" / "screenshots" / "graphiql"
-
-
-
-
-@pytest.fixture(scope="module")
-def browser_ready() -> None:
-    require_browser()
 
 
 @pytest.fixture(scope="module")

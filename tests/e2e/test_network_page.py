@@ -16,25 +16,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import require_browser
+from tests.e2e.browser import graphql
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "tools" / "network-ui"
 SHOTS = ROOT / "artifacts" / "screenshots" / "network"
 HOUSEHOLDS = 300
-
-
-
-
-@pytest.fixture(scope="module")
-def browser_ready() -> None:
-    require_browser()
 
 
 def _build_db(path: Path) -> tuple[str, str]:
@@ -61,15 +53,7 @@ def server(browser_ready, tmp_path_factory):
 
 
 def _graphql(server, query: str, variables: dict) -> dict:
-    req = urllib.request.Request(
-        f"{server['base']}/graphql",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {server['token']}"},
-    )
-    with urllib.request.urlopen(req, timeout=60) as r:
-        body = json.load(r)
-    assert not body.get("errors"), body["errors"]
-    return body["data"]
+    return graphql(server["base"], server["token"], query, **variables)
 
 
 def _api_node_count(server, region: str | None, kinds: list[str]) -> int:

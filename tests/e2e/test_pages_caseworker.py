@@ -17,16 +17,13 @@ Without them the test is skipped with the reason; with ``DOLBOM_REQUIRE_BROWSER=
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import require_browser
+from tests.e2e.browser import check_screenshots, graphql
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,23 +34,6 @@ DOCS = {"signin": "pages-signin.png", "households": "pages-households.png",
         "household": "pages-household.png", "conference": "pages-conference.png",
         "minutes-print": "pages-minutes-print.png",
         "household-en": "pages-household-en.png"}
-
-
-
-
-@pytest.fixture(scope="module")
-def browser_ready() -> None:
-    require_browser()
-
-
-def _graphql(base: str, token: str, query: str, **variables) -> dict:
-    data = json.dumps({"query": query, "variables": variables}).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    req = urllib.request.Request(f"{base}/graphql", data=data, headers=headers)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        body = json.load(r)
-    assert not body.get("errors"), body["errors"]
-    return body["data"]
 
 
 NEW_HOUSEHOLD = """mutation($id: ID!, $need: ID!) {
@@ -75,7 +55,7 @@ def server(browser_ready, tmp_path_factory):
         token = create_token(store, Role.CASEWORKER, region_id="gg-suwon")
     with Spawned(serve_argv(db, free_port()), log_path=db.parent / "serve.log") as spawned:
         for hid in ("hh-e2e-en", "hh-e2e-conf"):  # fresh households: no referral made before
-            _graphql(spawned.base, token, NEW_HOUSEHOLD, id=hid, need=f"need-{hid}-rent")
+            graphql(spawned.base, token, NEW_HOUSEHOLD, id=hid, need=f"need-{hid}-rent")
         yield {"base": spawned.base, "token": token}
 
 
@@ -92,7 +72,7 @@ def walk(server) -> dict:
 def _referrals(server, household: str) -> list[dict]:
     q = ("query($h: ID!) { household(id: $h) { referrals { id status reason "
          "resource { ... on Service { id } } } } }")
-    return _graphql(server["base"], server["token"], q, h=household)["household"]["referrals"]
+    return graphql(server["base"], server["token"], q, h=household)["household"]["referrals"]
 
 
 def test_nothing_leaves_loopback_and_the_pages_raise_no_error(walk):
@@ -157,9 +137,4 @@ def test_every_control_is_named_and_text_is_readable(walk):
 
 
 def test_screenshots_were_taken(walk):
-    for step in walk["steps"]:
-        assert Path(step["screenshot"]).stat().st_size > 10_000, step
-    if os.environ.get("DOLBOM_UPDATE_DOCS") == "1":
-        for step in walk["steps"]:
-            if step["name"] in DOCS:
-                shutil.copyfile(step["screenshot"], ROOT / "docs" / DOCS[step["name"]])
+    check_screenshots(walk["steps"], DOCS)

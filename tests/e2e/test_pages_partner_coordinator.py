@@ -29,16 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import require_browser
+from tests.e2e.browser import check_screenshots, graphql
 from tests.spawn import Spawned, free_port, serve_argv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,23 +48,6 @@ DOCS = {"inbox": "pages-inbox.png", "services": "pages-services.png", "coordinat
 ACCEPT, DECLINE, ENGLISH = "ref-pc-accept", "ref-pc-decline", "ref-pc-en"
 SERVICE = "svc-gg-legal"
 DECLINE_REASON = "상담 인력이 이번 달 모두 배정됨 (e2e)"
-
-
-
-
-@pytest.fixture(scope="module")
-def browser_ready() -> None:
-    require_browser()
-
-
-def _graphql(base: str, token: str, query: str, **variables) -> dict:
-    data = json.dumps({"query": query, "variables": variables}).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    req = urllib.request.Request(f"{base}/graphql", data=data, headers=headers)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        body = json.load(r)
-    assert not body.get("errors"), body["errors"]
-    return body["data"]
 
 
 REFERRED = """mutation($id: ID!, $rent: ID!, $legal: ID!, $ref: ID!, $why: String!, $on: Date!) {
@@ -114,7 +94,7 @@ def server(browser_ready, tmp_path_factory):
         on = dt.date.today().isoformat()
         for i, ref in enumerate((ACCEPT, DECLINE, ENGLISH), 1):
             hid = f"hh-pc-{i}"
-            _graphql(spawned.base, tokens["caseworker"], REFERRED, id=hid, rent=f"need-{hid}-rent",
+            graphql(spawned.base, tokens["caseworker"], REFERRED, id=hid, rent=f"need-{hid}-rent",
                      legal=f"need-{hid}-legal", ref=ref, why=REASONS[ref], on=on)
         yield {"base": spawned.base, **tokens}
 
@@ -133,7 +113,7 @@ def walk(server) -> dict:
 def _referral(server, rid: str) -> dict:
     q = ("query($s: ID) { referrals(serviceId: $s, first: 100) { edges { node { id status declineReason "
          "reason } } } }")
-    edges = _graphql(server["base"], server["coordinator"], q, s=SERVICE)["referrals"]["edges"]
+    edges = graphql(server["base"], server["coordinator"], q, s=SERVICE)["referrals"]["edges"]
     return next(e["node"] for e in edges if e["node"]["id"] == rid)
 
 
@@ -186,7 +166,7 @@ def test_the_partner_sets_a_services_capacity(walk, server):
     assert s["before"]["capacity"] == "제한 없음"
     assert s["saved"] == "무료 법률 상담을 저장했습니다."
     assert s["after"]["capacity"] == "45" and s["after"]["period"] == "월 단위"
-    svc = _graphql(server["base"], server["coordinator"], 'query { service(id: "svc-gg-legal") { capacity '
+    svc = graphql(server["base"], server["coordinator"], 'query { service(id: "svc-gg-legal") { capacity '
                    "capacityPeriod available } }")["service"]
     assert svc["capacity"] == 45 and svc["capacityPeriod"] == "MONTH"
     # this month's accepted referrals hold places: one when the capacity was set, two after the English walk
@@ -241,9 +221,4 @@ def test_every_control_is_named_and_text_is_readable(walk):
 
 
 def test_screenshots_were_taken(walk):
-    for step in walk["steps"]:
-        assert Path(step["screenshot"]).stat().st_size > 10_000, step
-    if os.environ.get("DOLBOM_UPDATE_DOCS") == "1":
-        for step in walk["steps"]:
-            if step["name"] in DOCS:
-                shutil.copyfile(step["screenshot"], ROOT / "docs" / DOCS[step["name"]])
+    check_screenshots(walk["steps"], DOCS)
