@@ -7,28 +7,15 @@
 // network cut off from the internet). Steps: the IDE renders; the Authorization
 // header and a query are put in its editors; the run button is pressed; the answer
 // appears. Prints one JSON object on stdout.
-// playwright-core: the copy installed for the network page (the README installs only that one)
-import { chromium } from "../network-ui/node_modules/playwright-core/index.mjs";
+// chromium and playwright-core (the copy installed for the network page) through tools/browser/walk.mjs
+import { LOOPBACK, args, launch } from "../browser/walk.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-function args() {
-  const out = {};
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, "")] = argv[i + 1];
-  for (const need of ["url", "token", "shots"]) if (!out[need]) throw new Error(`--${need} is required`);
-  return out;
-}
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-const opts = args();
+const opts = args(["url", "token", "shots"]);
 mkdirSync(opts.shots, { recursive: true });
 const result = { external: [], consoleErrors: [], requests: [] };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on("console", (m) => { if (m.type() === "error") result.consoleErrors.push(m.text()); });

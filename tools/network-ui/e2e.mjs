@@ -10,26 +10,14 @@
 // signs in and draws the default view; a region and kinds filter is applied
 // and redrawn; a node is clicked and its details appear; the heatmap view is
 // opened. A screenshot is saved after each step.
-import { chromium } from "playwright-core";
+import { args, launch } from "../browser/walk.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-function args() {
-  const out = {};
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, "")] = argv[i + 1];
-  for (const need of ["url", "token", "shots"]) if (!out[need]) throw new Error(`--${need} is required`);
-  return out;
-}
-
-const opts = args();
+const opts = args(["url", "token", "shots"]);
 mkdirSync(opts.shots, { recursive: true });
 const result = { steps: [] };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const consoleErrors = [];

@@ -9,7 +9,7 @@
 // Every request that leaves loopback is aborted and listed (result.external must be empty).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { args, run } from "./walk.mjs";
+import { args, run } from "../browser/walk.mjs";
 
 const opts = args(["base", "token", "household", "english", "agenda", "shots"]);
 

@@ -1,8 +1,9 @@
-// Shared by the pages' browser walks (e2e.mjs: the case worker's; partner-coordinator.mjs: the
-// partner's and the coordinator's): arguments, Debian's chromium through playwright-core (the copy
-// installed for the network page: tools/network-ui/node_modules, no browser download), the guard
-// that aborts and lists every request leaving loopback, console errors, and per screenshot the
-// in-page audit of unnamed controls and text under 4.5:1 contrast.
+// Shared by the browser walks under tools/: arguments and Debian's chromium through playwright-core
+// (the copy installed for the network page: tools/network-ui/node_modules, no browser download) for
+// all of them (network-ui/e2e.mjs, graphiql-ui/e2e.mjs, pages-ui/*.mjs); for the pages' walks
+// (pages-ui/e2e.mjs: the case worker's; pages-ui/partner-coordinator.mjs: the partner's and the
+// coordinator's) also `run`: the guard that aborts and lists every request leaving loopback, console
+// errors, and per screenshot the in-page audit of unnamed controls and text under 4.5:1 contrast.
 import { chromium } from "../network-ui/node_modules/playwright-core/index.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,15 @@ export function args(required) {
     if (!out[need]) throw new Error(`--${need} is required`);
   }
   return out;
+}
+
+// Debian's chromium (or $CHROMIUM), headless, with nothing of its own going out to the network
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
 }
 
 // in the page: controls without a name, and text whose contrast with its background is under 4.5:1
@@ -58,11 +68,7 @@ export function auditPage() {
 export async function run(opts, walk) {
   mkdirSync(opts.shots, { recursive: true });
   const result = { steps: [], external: [], consoleErrors: [] };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     await context.route("**/*", (route) => {
