@@ -4,9 +4,11 @@
 // work on separated networks, 망분리). The copied files are committed; `--check`
 // fails when they differ from the locked packages (run by tests/e2e when
 // node_modules is installed).
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+// The copy and the check are tools/browser/vendor.mjs's, shared with the network page.
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { vendor } from "../browser/vendor.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "..", "api", "static", "graphiql", "vendor");
@@ -20,26 +22,11 @@ const files = [
   [join(nm, "graphiql", "graphiql.min.css"), "graphiql.min.css"],
   [join(nm, "graphiql", "LICENSE"), "graphiql.LICENSE.txt"],
 ];
-const check = process.argv.includes("--check");
 const versions = ["react", "react-dom", "graphiql"].map(
   (p) => `${p} ${JSON.parse(readFileSync(join(nm, p, "package.json"), "utf8")).version}`);
-const stale = [];
-for (const [src, name] of files) {
-  let data = readFileSync(src);
-  if (name.endsWith(".js") || name.endsWith(".css")) {
+vendor(files, out, versions, {
+  transform: (name, data) => (name.endsWith(".js") || name.endsWith(".css")
     // the source map comment would make a browser's developer tools fetch a file we do not ship
-    data = Buffer.from(data.toString("utf8").replace(/\n?\/[*/][#@] sourceMappingURL=[^\n]*\s*$/, "\n"));
-  }
-  const dst = join(out, name);
-  if (check) {
-    if (!existsSync(dst) || !readFileSync(dst).equals(data)) stale.push(dst);
-  } else {
-    mkdirSync(dirname(dst), { recursive: true });
-    writeFileSync(dst, data);
-  }
-}
-if (check && stale.length) {
-  console.error(`stale vendored files (run npm run build): ${stale.join(", ")}`);
-  process.exit(1);
-}
-console.log(check ? `vendored ${versions.join(", ")} are up to date` : `vendored ${versions.join(", ")} into ${out}`);
+    ? Buffer.from(data.toString("utf8").replace(/\n?\/[*/][#@] sourceMappingURL=[^\n]*\s*$/, "\n"))
+    : data),
+});

@@ -3,31 +3,18 @@
 // anything from the internet. The copied files are committed; `--check` fails
 // when they differ from the locked package (run by tests/e2e when node_modules
 // is installed).
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+// The copy and the check are tools/browser/vendor.mjs's, shared with the GraphiQL page.
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { vendor } from "../browser/vendor.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "..", "api", "static", "network", "vendor");
 const pkg = join(here, "node_modules", "cytoscape");
 const files = [
-  [join(pkg, "dist", "cytoscape.min.js"), join(out, "cytoscape.min.js")],
-  [join(pkg, "LICENSE"), join(out, "cytoscape.LICENSE.txt")],
+  [join(pkg, "dist", "cytoscape.min.js"), "cytoscape.min.js"],
+  [join(pkg, "LICENSE"), "cytoscape.LICENSE.txt"],
 ];
-const check = process.argv.includes("--check");
 const version = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).version;
-let stale = [];
-for (const [src, dst] of files) {
-  const data = readFileSync(src);
-  if (check) {
-    if (!existsSync(dst) || !readFileSync(dst).equals(data)) stale.push(dst);
-  } else {
-    mkdirSync(dirname(dst), { recursive: true });
-    writeFileSync(dst, data);
-  }
-}
-if (check && stale.length) {
-  console.error(`stale vendored files (run npm run build): ${stale.join(", ")}`);
-  process.exit(1);
-}
-console.log(check ? `vendored cytoscape ${version} is up to date` : `vendored cytoscape ${version} into ${out}`);
+vendor(files, out, [`cytoscape ${version}`]);
