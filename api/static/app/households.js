@@ -4,6 +4,7 @@ import { h, fill, field, select } from "./lib/dom.js";
 import { gql } from "./lib/gql.js";
 import { fmtDate, t, word } from "./lib/i18n.js";
 import { showError, startPage } from "./lib/page.js";
+import { pager } from "./lib/pager.js";
 
 const PAGE = 20;
 const Q = `query($status: CaseStatus, $urgency: Urgency, $overdue: Boolean, $first: Int, $after: String) {
@@ -43,10 +44,9 @@ startPage({
     showChosen();
     fill(main, h("h1", {}, t("page.households.title")), form, results, h("div", { class: "row" }, chosenLine, toConf));
 
-    const cursors = [null];  // the cursor of each page seen, for "previous"
-    let at = 0;
+    const pages = pager(PAGE);
     const load = async () => {
-      const vars = { first: PAGE, after: cursors[at], urgency: urgency.value || null, status: status.value || null,
+      const vars = { first: PAGE, after: pages.after(), urgency: urgency.value || null, status: status.value || null,
         overdue: overdue.value === "" ? null : overdue.value === "true" };
       document.body.dataset.state = "loading";
       let data;
@@ -74,26 +74,22 @@ startPage({
       const head = cols.map((c) => h("th", { scope: "col" },
         t(c === "urgency" ? "page.households.urgency" : c === "status" ? "page.households.status"
           : `page.households.col.${c}`)));
-      const from = data.totalCount ? at * PAGE + 1 : 0;
-      const prev = h("button", { type: "button", class: "secondary", id: "prev", disabled: at === 0,
-        onclick: () => { at -= 1; load(); } }, t("page.households.prev"));
-      const next = h("button", { type: "button", class: "secondary", id: "next", disabled: !data.pageInfo.hasNextPage,
-        onclick: () => { if (cursors.length <= at + 1) cursors.push(data.pageInfo.endCursor); at += 1; load(); } },
-      t("page.households.next"));
+      const { from, to } = pages.range(data.totalCount, data.edges.length);
+      const [prev, next] = pages.buttons(data.pageInfo, load,
+        { prev: "page.households.prev", next: "page.households.next" });
       fill(results,
         data.edges.length
           ? h("table", { id: "households", dataset: { total: data.totalCount } },
-            h("caption", {}, t("page.households.count", { total: data.totalCount, from, to: from + data.edges.length - 1 })),
+            h("caption", {}, t("page.households.count", { total: data.totalCount, from, to })),
             h("thead", {}, h("tr", {}, head)), h("tbody", {}, rows))
           : h("p", { id: "households-empty" }, t("page.households.empty")),
-        h("nav", { class: "row", "aria-label": t("page.households.count", { total: data.totalCount, from,
-          to: from + Math.max(data.edges.length - 1, 0) }) }, prev, next));
+        h("nav", { class: "row", "aria-label": t("page.households.count", { total: data.totalCount, from, to }) },
+          prev, next));
       document.body.dataset.state = "ready";
     };
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      cursors.length = 1;
-      at = 0;
+      pages.restart();
       const q = new URLSearchParams();
       for (const [k, el] of [["urgency", urgency], ["status", status], ["overdue", overdue]]) if (el.value) q.set(k, el.value);
       history.replaceState(null, "", `?${q}`);

@@ -8,6 +8,7 @@ import { h, fill, field, select } from "./lib/dom.js";
 import { gql } from "./lib/gql.js";
 import { fmtDateTime, locale, t, today, word, zonedTime } from "./lib/i18n.js";
 import { showError, startPage, status } from "./lib/page.js";
+import { pager } from "./lib/pager.js";
 
 const PAGE = 20;
 const RES = "... on Service { id name } ... on Volunteer { id name }";
@@ -52,8 +53,7 @@ startPage({
     fill(main, h("h1", {}, t("page.inbox.title")), h("p", { class: "muted" }, t("page.inbox.intro")),
       form, results, h("div", { class: "row" }, exportBtn));
 
-    const cursors = [null];
-    let at = 0;
+    const pages = pager(PAGE);
 
     // one row's answer: buttons, then (decline / deliver) a small form with its text and a confirm
     const answerCell = (r, reload) => {
@@ -110,7 +110,7 @@ startPage({
 
     const load = async () => {
       document.body.dataset.state = "loading";
-      const vars = { first: PAGE, after: cursors[at], status: statusSel.value || null,
+      const vars = { first: PAGE, after: pages.after(), status: statusSel.value || null,
         serviceId: serviceSel.value || null, since: since.value ? zonedTime(since.value) : null };
       let data;
       try {
@@ -129,13 +129,8 @@ startPage({
         h("td", {}, h("span", { class: `badge ${r.status === "DECLINED" ? "overdue" : r.status === "SENT" ? "" : "ok"}` },
           word("ReferralStatus", r.status))),
         h("td", { class: "note" }, noteText(r)), answerCell(r, load)));
-      const from = data.totalCount ? at * PAGE + 1 : 0;
-      const to = from + Math.max(shown.length - 1, 0);
-      const prev = h("button", { type: "button", class: "secondary", id: "prev", disabled: at === 0,
-        onclick: () => { at -= 1; load(); } }, t("page.prev"));
-      const next = h("button", { type: "button", class: "secondary", id: "next", disabled: !data.pageInfo.hasNextPage,
-        onclick: () => { if (cursors.length <= at + 1) cursors.push(data.pageInfo.endCursor); at += 1; load(); } },
-      t("page.next"));
+      const { from, to } = pages.range(data.totalCount, shown.length);
+      const [prev, next] = pages.buttons(data.pageInfo, load);
       fill(results,
         shown.length
           ? h("table", { id: "inbox", dataset: { total: data.totalCount } },
@@ -149,8 +144,7 @@ startPage({
     };
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      cursors.length = 1;
-      at = 0;
+      pages.restart();
       const q = new URLSearchParams();
       for (const [k, el] of [["status", statusSel], ["service", serviceSel], ["since", since]]) if (el.value) q.set(k, el.value);
       history.replaceState(null, "", `?${q}`);
