@@ -151,22 +151,24 @@ def staff_of(store: Store, p: Principal) -> Staff | None:
     return get_staff(store, staff_id) if staff_id else None
 
 
-def check_binding(store: Store, role: Role, organization_id: str | None, region_id: str | None) -> None:
-    """The binding rules shared with tokens: partners an organization, case workers
-    a region (both existing), coordinators neither."""
+def check_binding(store: Store, role: Role, organization_id: str | None, region_id: str | None,
+                  topic: str = "staff") -> None:
+    """The binding rules shared with tokens (:func:`service.tokens.create_token`, ``topic``
+    "token": its messages speak of tokens): partners an organization, case workers a region
+    (both existing), coordinators neither."""
     if role is Role.PARTNER:
         if not organization_id:
-            raise ValidationError("organizationId", Message.of("staff.partner.org"))
+            raise ValidationError("organizationId", Message.of(f"{topic}.partner.org"))
         store.require("Organization", organization_id, "organizationId")
     elif organization_id:
-        raise ValidationError("organizationId", Message.of("staff.org.only_partners", role=role))
+        raise ValidationError("organizationId", Message.of(f"{topic}.org.only_partners", role=role))
     if role is Role.CASEWORKER:
         if not region_id:
-            raise ValidationError("regionId", Message.of("staff.caseworker.region"))
+            raise ValidationError("regionId", Message.of(f"{topic}.caseworker.region"))
         if not isinstance(store.get("Region", region_id), Region):
             raise NotFoundError("regionId", not_found("Region", region_id))
     elif region_id:
-        raise ValidationError("regionId", Message.of("staff.region.only_caseworkers", role=role))
+        raise ValidationError("regionId", Message.of(f"{topic}.region.only_caseworkers", role=role))
 
 
 def add_staff(store: Store, p: Principal, *, name: str, role: Role | str, organization_id: str | None = None,

@@ -105,18 +105,9 @@ def create_token(store: Store, role: Role | str | None, *, organization_id: str 
         raise ValidationError("role", Message.of("token.role.bad", got=repr(role))) from None
     if role is Role.ANONYMOUS:
         raise ValidationError("role", Message.of("token.role.anonymous"))
-    if role is Role.PARTNER:
-        if not organization_id:
-            raise ValidationError("organizationId", Message.of("token.partner.org"))
-        store.require("Organization", organization_id, "organizationId")
-    elif organization_id:
-        raise ValidationError("organizationId", Message.of("token.org.only_partners", role=role))
-    if role is Role.CASEWORKER:
-        if not region_id:
-            raise ValidationError("regionId", Message.of("token.caseworker.region"))
-        store.require("Region", region_id, "regionId")
-    elif region_id:
-        raise ValidationError("regionId", Message.of("token.region.only_caseworkers", role=role))
+    # the staff rules in the tokens' words: token.partner.org, token.org.only_partners,
+    # token.caseworker.region, token.region.only_caseworkers
+    staff_mod.check_binding(store, role, organization_id, region_id, topic="token")
     if expires_in_days is not None and expires_in_days < 1:
         raise ValidationError("expiresInDays", Message.of("token.expires.min"))
 
