@@ -9,16 +9,11 @@ import io
 
 import pytest
 
-from api.cli import main
 from api.spreadsheet import BOM
+from tests.clirun import run
 
 #: 15:30 UTC on 1 March is 00:30 on 2 March in Seoul
 CREATED = "2025-03-01T15:30:00+00:00"
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(argv), out=out), out.getvalue()
 
 
 @pytest.fixture

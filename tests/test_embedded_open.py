@@ -13,7 +13,6 @@ makes a missing file: ``create=False`` refuses it.)
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
 import subprocess
@@ -22,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
 from graph.embedded import SCHEMA_VERSION, EmbeddedStore
 from graph.embedded.auditlog import path_for
 from graph.errors import StoreError
 from graph.factory import open_store
 from graph.store import AUDIT
 from loaders.sample import sample_records
+from tests.clirun import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,11 +53,6 @@ def store_log():
         yield records
     finally:
         logger.removeHandler(handler)
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(argv), out=out), out.getvalue()
 
 
 def _one_line_error(capsys, path) -> str:

@@ -8,19 +8,14 @@ import io
 
 import pytest
 
-from api.cli import main
 from api.spreadsheet import BOM
+from tests.clirun import run
 
 ENTRIES = [  # (stored UTC time, action, targets)
     ("2025-03-01T14:59:00.000000+00:00", "createHousehold", ["hh-a"]),  # 23:59 KST, 1 March
     ("2025-03-01T15:30:05.000000+00:00", "updateReferral", ["ref-1"]),  # 00:30:05 KST, 2 March
     ("2025-03-02T01:00:00.000000+00:00", "read", ["hh-a", "hh-b"]),  # 10:00 KST, 2 March
 ]
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(argv), out=out), out.getvalue()
 
 
 @pytest.fixture

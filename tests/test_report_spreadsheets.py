@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from api import spreadsheet
-from api.cli import main
 from i18n import render
+from tests.clirun import run
 
 REPORTS = ("coverage", "overlaps", "network")
 
@@ -19,12 +19,6 @@ REPORTS = ("coverage", "overlaps", "network")
 @pytest.fixture(scope="module")
 def db(sample_db):
     return sample_db
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
 
 
 @pytest.mark.parametrize("report", REPORTS)
