@@ -57,8 +57,6 @@ near-miss margin (:mod:`matching.eligibility`), and every other rule applies.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import re
@@ -86,7 +84,7 @@ from matching import neighbourhood as nbh
 from matching.eligibility import Rule
 from matching.results import Reason
 
-from . import audit, capacity, cases, staff, writes
+from . import audit, capacity, cases, paging, staff, writes
 from .analysis import care_policy
 from .permissions import forbidden, in_subtree, require_household, require_role
 from .principal import Principal, Role
@@ -548,17 +546,14 @@ class ConferencePage:
 
 
 def encode_cursor(c: Conference) -> str:
-    return base64.urlsafe_b64encode(f"conf:{c.date}|{c.id}".encode()).decode()
+    return paging.encode_cursor("conf", f"{c.date}|{c.id}")
 
 
 def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        text = ""
-    if not text.startswith("conf:") or "|" not in text:
-        raise ValidationError("after", f"is not a cursor this API gave out ({cursor[:40]!r})")
-    day, _, cid = text[5:].partition("|")
+    key = paging.decode_cursor("conf", cursor)
+    if "|" not in key:
+        raise paging.bad_cursor(cursor)
+    day, _, cid = key.partition("|")
     return day, cid
 
 

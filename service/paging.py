@@ -25,8 +25,13 @@ def decode_cursor(tag: str, cursor: str) -> str:
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
     if not text.startswith(f"{tag}:"):
-        raise ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
+        raise bad_cursor(cursor)
     return text[len(tag) + 1:]
+
+
+def bad_cursor(cursor: str) -> ValidationError:
+    """BAD_USER_INPUT naming ``after``: ``cursor`` is not one this API gave out."""
+    return ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
 
 
 def side_by_prefix(store: Store, kind: str, prefix: str,
