@@ -46,6 +46,11 @@ def record_label(label: str) -> Message | str:
     return Message.of(f"label.{label}") if f"label.{label}" in CATALOGUE else label
 
 
+def no_record(field: str | None, label: str, key: str) -> NotFoundError:
+    """NOT_FOUND naming ``field``: there is no ``label`` record ``key`` (one sentence, in the catalogue)."""
+    return NotFoundError(field, Message.of("error.not_found", label=record_label(label), id=repr(key)))
+
+
 class ValidationError(DolbomError):
     """Input that breaks a rule of the model (BAD_USER_INPUT)."""
 

@@ -50,7 +50,7 @@ from neo4j.exceptions import (
 
 from . import cypher
 from .bulk import BulkStats, Problems, duplicate, prune_invalid
-from .errors import NotFoundError, StoreError, ValidationError
+from .errors import StoreError, ValidationError, no_record
 from .model import (
     NODE_LABELS,
     RECORD_TYPES,
@@ -854,13 +854,13 @@ class Neo4jStore(StoreMixin):
             return build_graph(self._view_records(cypher.ALL_NODES, {}))
         records = self._view_records(cypher.SUBTREE, {"region_id": region_id})
         if not records:
-            raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            raise no_record("regionId", "Region", region_id)
         return build_graph(records)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         rows = self._rows(cypher.NEIGHBOURHOOD, {"household_id": household_id})
         if not rows:
-            raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+            raise no_record("householdId", "Household", household_id)
         records = [record_from_props(props) for props in rows[0]["nodes"]]
         records += [Receipt(household_id=household_id, service_id=s) for s in rows[0]["received"]]
         return build_graph(records)

@@ -34,7 +34,7 @@ import networkx as nx
 
 from i18n.catalogue import Message
 
-from .errors import ConflictError, NotFoundError, ValidationError, record_label
+from .errors import ConflictError, NotFoundError, ValidationError, no_record, record_label
 from .model import (
     RESOURCE_LABELS,
     Agreement,
@@ -134,7 +134,7 @@ class UnitOfWork(abc.ABC):
     def require(self, label: str, key: str, field: str = "id") -> Record:
         rec = self.get(label, key)
         if rec is None:
-            raise NotFoundError(field, Message.of("error.not_found", label=record_label(label), id=repr(key)))
+            raise no_record(field, label, key)
         return rec
 
     def delete(self, label: str, key: str) -> None:
@@ -188,8 +188,7 @@ class UnitOfWork(abc.ABC):
     def _check(self, rec: Record, old: Record | None) -> None:
         for ref, label, target in rec.refs():
             if self.get(label, target) is None:
-                raise NotFoundError(ref.contract_name,
-                                    Message.of("error.not_found", label=record_label(label), id=repr(target)))
+                raise no_record(ref.contract_name, label, target)
         check = getattr(self, f"_check_{rec.LABEL.lower()}", None)
         if check is not None:
             check(rec, old)
@@ -376,7 +375,7 @@ class StoreMixin:
     def require(self, label: str, key: str, field: str = "id") -> Record:
         rec = self.get(label, key)
         if rec is None:
-            raise NotFoundError(field, Message.of("error.not_found", label=record_label(label), id=repr(key)))
+            raise no_record(field, label, key)
         return rec
 
     def resolve_resource(self, resource_id: str, field: str = "resourceId") -> str:

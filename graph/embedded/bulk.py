@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple, Protocol, Self, cast
 
 from ..bulk import BulkStats, Problems, duplicate, prune_invalid
-from ..errors import NotFoundError, ValidationError
+from ..errors import ValidationError, no_record
 from ..model import RECORD_TYPES, Need, Record
 from ..store import UnitOfWork
 from . import rows as _rows
@@ -381,7 +381,7 @@ class EmbeddedBulkLoad:
                 for field, tl, tk in r[_REFS]:
                     if (tl != implied and tk not in loaded[tl] and tk not in memory[tl]
                             and tk not in small.get(tl, ())):
-                        bad[r[_KEY]] = NotFoundError(field, f"no {tl} with id {tk!r}")
+                        bad[r[_KEY]] = no_record(field, tl, tk)
                         break
         needs = cast(Mapping[str, Need], memory["Need"])
         if label == "Need" and needs:
@@ -408,7 +408,7 @@ class EmbeddedBulkLoad:
                 for r in rows:
                     hid = r[_HOUSEHOLD]
                     if r[_KEY] in bad and hid in households and hid not in found:
-                        bad[r[_KEY]] = NotFoundError("householdId", f"no Household with id {hid!r}")
+                        bad[r[_KEY]] = no_record("householdId", "Household", hid)
         return bad
 
     # -- SQL -----------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from typing import Any, cast
 
 import networkx as nx
 
-from ..errors import NotFoundError, StoreError
+from ..errors import StoreError, no_record
 from ..model import Receipt, Record, record_type
 from ..store import AUDIT, StoreMixin, UnitOfWork
 from ..view import build_graph, neighbourhood_nodes, subtree_nodes
@@ -375,7 +375,7 @@ class EmbeddedStore(StoreMixin):
             if region_id is None:
                 recs = self._mem.all_records()
             elif region_id not in self._records["Region"]:
-                raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+                raise no_record("regionId", "Region", region_id)
             else:
                 recs = self._mem.view_records(subtree_nodes(self._mem, region_id))
         # built after letting the lock go: the records are immutable, and building a province's
@@ -386,7 +386,7 @@ class EmbeddedStore(StoreMixin):
         with self._vlock:
             self._sync()
             if household_id not in self._records["Household"]:
-                raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+                raise no_record("householdId", "Household", household_id)
             recs = self._mem.view_records(neighbourhood_nodes(self._mem, household_id))
         return build_graph(recs)
 
