@@ -558,14 +558,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def all_conferences(store: Store) -> list[Conference]:
-    out: list[Conference] = []
-    after: str | None = None
-    while True:
-        page = store.list_side(KIND, after=after, limit=500)
-        out.extend(Conference.from_data(k, d) for k, d in page)
-        if len(page) < 500:
-            return out
-        after = page[-1][0]
+    return [Conference.from_data(k, d) for k, d in paging.side_records(store, KIND)]
 
 
 def conferences(store: Store, p: Principal, *, region_id: str | None = None, since: Any = None,

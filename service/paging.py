@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator
 from typing import Any
 
 from graph.errors import ValidationError
@@ -34,18 +35,25 @@ def bad_cursor(cursor: str) -> ValidationError:
     return ValidationError("after", Message.of("error.cursor", cursor=repr(cursor[:40])))
 
 
+def side_records(store: Store, kind: str, after: str | None = None,
+                 batch: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(key, data)`` of the side table ``kind`` after ``after``, by key, read ``batch`` at a time
+    (stop early and nothing more is read)."""
+    while True:
+        page = store.list_side(kind, after=after, limit=batch)
+        yield from page
+        if len(page) < batch:
+            return
+        after = page[-1][0]
+
+
 def side_by_prefix(store: Store, kind: str, prefix: str,
                    batch: int = 200) -> list[tuple[str, dict[str, Any]]]:
     """Every ``(key, data)`` of the side table ``kind`` whose key starts with ``prefix``, by key,
     read ``batch`` at a time."""
     out: list[tuple[str, dict[str, Any]]] = []
-    after = prefix
-    while True:
-        page = store.list_side(kind, after=after, limit=batch)
-        for key, data in page:
-            if not key.startswith(prefix):
-                return out
-            out.append((key, data))
-        if len(page) < batch:
-            return out
-        after = page[-1][0]
+    for key, data in side_records(store, kind, after=prefix, batch=batch):
+        if not key.startswith(prefix):
+            break
+        out.append((key, data))
+    return out

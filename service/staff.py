@@ -34,7 +34,7 @@ from graph.model import Region
 from graph.store import Store
 from i18n import Message
 
-from . import audit
+from . import audit, paging
 from .permissions import forbidden, in_subtree, not_found, outside_region, require_role
 from .principal import Principal, Role
 
@@ -105,14 +105,7 @@ def require_staff(store: Store, staff_id: str, field: str = "staffId") -> Staff:
 
 def all_staff(store: Store) -> list[Staff]:
     """Every staff member (disabled ones too), by id."""
-    out: list[Staff] = []
-    after: str | None = None
-    while True:
-        page = store.list_side(KIND, after=after, limit=500)
-        out.extend(Staff.from_data(k, d) for k, d in page)
-        if len(page) < 500:
-            return out
-        after = page[-1][0]
+    return [Staff.from_data(k, d) for k, d in paging.side_records(store, KIND)]
 
 
 def list_staff(store: Store, p: Principal, *, role: Role | str | None = None, region_id: str | None = None,
