@@ -30,14 +30,18 @@ from . import commands
 from .terminal import default_lang
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of ``command`` when one of :mod:`api.commands` is named
+    so (``dolbom serve`` then does not import what the reports and loaders need: it starts sooner)."""
     p = argparse.ArgumentParser(
         prog="dolbom",
         description="Dolbom: coordinated service packages for households in crisis.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+    wanted = (command or "").replace("-", "_")
+    for name in [wanted] if wanted in names else names:
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return p
 
 
@@ -46,7 +50,8 @@ EXIT_PIPE = 141
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(given[0] if given else None).parse_args(given)
     stream = out or sys.stdout
     try:
         code = int(args.func(args, stream) or 0)

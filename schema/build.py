@@ -15,6 +15,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -42,6 +43,11 @@ class DolbomSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> DolbomSchema:
     """The schema with the limits of ``settings`` (defaults when None)."""
     s = settings or Settings()
+    # The depth and alias limiters' rules, made once per schema: each limiter instance makes new rule
+    # classes, and the validation cache is keyed by the rules, so a limiter made per request made every
+    # request miss the cache and re-validate its document. The rules keep no state between documents.
+    limits = (*QueryDepthLimiter(max_depth=s.max_depth).validation_rules,
+              *MaxAliasesLimiter(max_alias_count=s.max_aliases).validation_rules)
     return DolbomSchema(
         query=Query,
         mutation=Mutation,
@@ -51,12 +57,17 @@ def build_schema(settings: Settings | None = None) -> DolbomSchema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             DocumentGuards,
-            lambda: QueryDepthLimiter(max_depth=s.max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+            lambda: AddValidationRules(list(limits)),  # the depth and alias limits
             lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
             CostLimit,
         ],
     )
 
 
-schema = build_schema()
+def __getattr__(name: str) -> Any:
+    """``schema``: the schema with default settings, built on first use (the server builds its own
+    with its settings; building one is a good part of its start)."""
+    if name == "schema":
+        built = globals()["schema"] = build_schema()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

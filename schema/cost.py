@@ -116,6 +116,8 @@ class _Estimate:
         self.fragments = fragments
         self.variables = variables
         self.settings = settings
+        #: the variables the estimate read, in the order it read them (see cached_estimate)
+        self.used: dict[str, None] = {}
 
     def selection(self, node: SelectionSetNode | None, parent: GraphQLNamedType | None,
                   spreading: frozenset[str] = frozenset(), skip: frozenset[str] = frozenset()) -> int:
@@ -174,6 +176,7 @@ class _Estimate:
 
     def _value(self, node: ValueNode | None) -> Any:
         if isinstance(node, VariableNode):
+            self.used.setdefault(node.name.value)
             return self.variables.get(node.name.value)
         return node
 
@@ -204,16 +207,65 @@ def estimate(schema: GraphQLSchema, document: DocumentNode, operation_name: str 
              variables: Mapping[str, Any] | None = None, settings: Settings | None = None,
              role: Role = Role.COORDINATOR) -> int:
     """The cost of the operation a request would run for a caller of ``role`` (see the module docstring)."""
+    return _estimate(schema, document, operation_name, variables or {}, settings or Settings(), role)[0]
+
+
+def _estimate(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+              variables: Mapping[str, Any], settings: Settings, role: Role) -> tuple[int, tuple[str, ...]]:
+    """The cost and the names of the variables it depends on."""
     ops = [o for o in _operations(document)
            if operation_name is None or (o.name is not None and o.name.value == operation_name)]
     if not ops:
-        return 0
+        return 0, ()
     op = ops[0]
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     root = schema.get_root_type(op.operation)
-    walk = _Estimate(schema, fragments, variables or {}, settings or Settings())
+    walk = _Estimate(schema, fragments, variables, settings)
     skip = REFUSED_QUERIES.get(role, frozenset()) if op.operation.value == "query" else frozenset()
-    return walk.selection(op.selection_set, root, skip=skip)
+    return walk.selection(op.selection_set, root, skip=skip), tuple(walk.used)
+
+
+#: documents shorter than this have their estimates cached (longer ones are walked every time)
+CACHED_QUERY = 20_000
+#: entries of each cache before it is emptied (a bound, so unique documents cannot grow memory)
+CACHE_SIZE = 1024
+_read_vars: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_costs: dict[tuple[Any, ...], int] = {}
+
+
+def _shape(value: Any) -> tuple[Any, ...]:
+    """What :class:`_Estimate` reads of a variable's value: an int, a list's length, null or neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ("i", value)
+    if isinstance(value, list):
+        return ("l", len(value))
+    return ("n",) if value is None else ("o",)
+
+
+def cached_estimate(schema: GraphQLSchema, query: str | None, document: DocumentNode,
+                    operation_name: str | None, variables: Mapping[str, Any], settings: Settings,
+                    role: Role) -> int:
+    """:func:`estimate`, remembered by the document's text, the operation, the caller's role, the
+    settings' caps and what the estimate reads of the variables (their ints and list lengths, not
+    their other values): a ``matchPackages`` for another household costs what the last one did
+    without walking the document again. The document is the parse of ``query`` (strawberry's parser
+    cache gives the same one for the same text)."""
+    if query is None or len(query) >= CACHED_QUERY:
+        return estimate(schema, document, operation_name, variables, settings, role)
+    key = (schema, query, operation_name, role, settings.max_first, settings.max_match_limit)
+    names = _read_vars.get(key)
+    if names is not None:
+        full = (*key, tuple(_shape(variables.get(n)) for n in names))
+        cost = _costs.get(full)
+        if cost is not None:
+            return cost
+    cost, names = _estimate(schema, document, operation_name, variables, settings, role)
+    if len(_costs) >= CACHE_SIZE or len(_read_vars) >= CACHE_SIZE:
+        _costs.clear()
+        _read_vars.clear()
+    _read_vars[key] = names
+    _costs[(*key, tuple(_shape(variables.get(n)) for n in names))] = cost
+    return cost
 
 
 class CostLimit(SchemaExtension):
@@ -226,8 +278,8 @@ class CostLimit(SchemaExtension):
         principal = getattr(ctx, "principal", None)
         role = principal.role if principal is not None else Role.ANONYMOUS
         if ec.graphql_document is not None:
-            cost = estimate(ec.schema._schema, ec.graphql_document, ec.operation_name, ec.variables or {},
-                            settings, role)
+            cost = cached_estimate(ec.schema._schema, ec.query, ec.graphql_document, ec.operation_name,
+                                   ec.variables or {}, settings, role)
             limit = settings.max_cost(role.value)
             if cost > limit:
                 raise GraphQLError(

@@ -59,8 +59,10 @@ def map_error(error: GraphQLError, request_id: str | None, locale: str = "en") -
     original = error.original_error
     done = (error.extensions or {}).get("code")
     if original is None and done in CODES:  # mapped already (or raised with its code)
-        if request_id and "requestId" not in (error.extensions or {}):
-            error.extensions = {**(error.extensions or {}), "requestId": request_id}
+        if request_id and "requestId" not in (error.extensions or {}):  # a copy: the error may be cached
+            return GraphQLError(error.message, nodes=error.nodes, source=error.source,
+                                positions=error.positions, path=error.path,
+                                extensions={**(error.extensions or {}), "requestId": request_id})
         return error
     ext: dict[str, Any] = {}
     if original is None or isinstance(original, GraphQLError):

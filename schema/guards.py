@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graphql import (
+    DocumentNode,
     FloatValueNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -70,16 +71,46 @@ class _Defects(Visitor):
         return None
 
 
+def defects(doc: DocumentNode) -> tuple[str, Node] | None:
+    """The first defect of a document (message, node), or None."""
+    found = _Defects({d.name.value for d in doc.definitions if isinstance(d, FragmentDefinitionNode)})
+    visit(doc, found)
+    return found.found
+
+
+#: documents shorter than this have their verdict remembered by their text
+CACHED_QUERY = 20_000
+#: verdicts remembered before the memory is emptied (a bound, so unique documents cannot grow it)
+CACHE_SIZE = 1024
+_verdicts: dict[str, tuple[str, Node] | None] = {}
+
+
+def _verdict(query: str, doc: DocumentNode) -> tuple[str, Node] | None:
+    """:func:`defects` of ``doc``, the parse of ``query``, remembered by the text (the same text
+    parses to the same document, so it has the same verdict)."""
+    try:
+        return _verdicts[query]
+    except KeyError:
+        pass
+    found = defects(doc)
+    if len(_verdicts) >= CACHE_SIZE:
+        _verdicts.clear()
+    _verdicts[query] = found
+    return found
+
+
 class DocumentGuards(SchemaExtension):
-    """Refuses over-long number literals, empty selections and unknown fragments."""
+    """Refuses over-long number literals, empty selections and unknown fragments (every request; the
+    verdict on a document's text is remembered, as the parser's and the validation's caches do)."""
 
     def on_parse(self) -> Iterator[None]:
         yield
-        doc = self.execution_context.graphql_document
+        ec = self.execution_context
+        doc = ec.graphql_document
         if doc is None:  # a syntax error: reported as it is
             return
-        defects = _Defects({d.name.value for d in doc.definitions if isinstance(d, FragmentDefinitionNode)})
-        visit(doc, defects)
-        if defects.found is not None:
-            message, node = defects.found
+        query = ec.query
+        found = _verdict(query, doc) if query is not None and len(query) < CACHED_QUERY else defects(doc)
+        if found is not None:
+            message, node = found
             raise GraphQLError(message, nodes=[node], extensions={"code": "BAD_USER_INPUT"})
