@@ -58,6 +58,7 @@ rebuilds the whole model and checks the gain.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ import numpy as np
 
 from graph.model import Domain, HouseholdTrait, ReferralStatus, SupportForm, Urgency, node_key
 
+from .changes import AddPlaces, AddQuota, Change, Extend, NewService
 from .costing import excludes_each_other
 from .eligibility import agreement_in_force, is_active, open_to, serves_any
 from .messages import Message
@@ -74,7 +76,6 @@ from .neighbourhood import HouseholdFacts, Resource, resource_at
 from .places import Contest, max_cover
 from .policy import DEFAULT_POLICY, Policy, centi
 from .regions import RegionTree, households_in
-from .whatif import AddPlaces, AddQuota, Change, Extend, NewService
 
 DOMAINS = tuple(Domain)
 
@@ -243,9 +244,11 @@ class Solved:
 
 
 def solve(m: Places, choices: Iterable[int] | None = None, *, places: dict[str, int] | None = None,
-          extra: Sequence[Choice] = ()) -> Solved:
-    """The most value the places cover, over ``choices`` (all when None) plus ``extra`` new choices,
-    with ``places`` overriding limits; and the needs of the covered elements."""
+          extra: Sequence[Choice] = (), prefer: frozenset[int] = frozenset()) -> Solved:
+    """The most value the places cover, then the most needs (:func:`lex_weights`), over ``choices``
+    (all when None) plus ``extra`` new choices, with ``places`` overriding limits; and the needs of the
+    covered elements. Of the optima, one covering the most elements of ``prefer`` (what-if keeps
+    whom it can: a change moves only the places it must)."""
     ks = list(range(len(m.choices))) if choices is None else sorted(set(choices))
     all_choices = [m.choices[k] for k in ks] + list(extra)
     els = sorted({e for c in all_choices for e in c.elements})
@@ -256,15 +259,32 @@ def solve(m: Places, choices: Iterable[int] | None = None, *, places: dict[str, 
     lim = dict(m.places)
     if places:
         lim.update(places)
+    weights = lex_weights(m, els)
+    if prefer:
+        weights = [w * (1 + len(els)) + (e in prefer) for w, e in zip(weights, els, strict=True)]
     contest = Contest(
-        weights=[m.elements[e].value for e in els],
+        weights=weights,
         choices=[(tuple(eidx[e] for e in c.elements), c.limits) for c in all_choices],
         places={k: lim[k] for c in all_choices for k in c.limits},
         clashes=[(pos[i], pos[j]) for i in ks for j in m.clash_of().get(i, ()) if j in pos],
     )
     cover = max_cover(contest)
     covered = frozenset(els[i] for i in cover.covered)
-    return Solved(covered, cover.needs, sum(len(m.elements[e].need_ids) for e in covered), cover.exact)
+    return Solved(covered, sum(m.elements[e].value for e in covered),
+                  sum(len(m.elements[e].need_ids) for e in covered), cover.exact)
+
+
+def lex_weights(m: Places, els: Sequence[int]) -> list[int]:
+    """Weights under which an optimum covers the most value and, of the sets covering that much, the
+    most needs: ``value / g * K + needs``, with ``g`` the values' greatest common divisor and ``K`` one
+    more than the needs of ``els`` (so no count of needs outweighs one unit of value). The needs an
+    optimum covers are then a number of the model, not of the optimum the solver happened to pick:
+    the advisor's "covers n more needs" and what-if's needs gained count the same thing."""
+    values = [m.elements[e].value for e in els]
+    counts = [len(m.elements[e].need_ids) for e in els]
+    g = math.gcd(*values) or 1
+    k = 1 + sum(counts)
+    return [v // g * k + n for v, n in zip(values, counts, strict=True)]
 
 
 # ---------------------------------------------------------------------------
@@ -317,7 +337,7 @@ class _Relaxed:
 
 
 def _relax(m: Places, blocks: Sequence[_Block], places: dict[str, int] | None = None,
-           extra: Sequence[Choice] = ()) -> _Relaxed | None:
+           extra: Sequence[Choice] = (), *, lex: bool = True) -> _Relaxed | None:
     """``max sum w[e] c[e]`` with ``c[e] <= sum y[k]`` over the choices covering e, the limits and the
     clashes, ``0 <= y, c <= 1``, by HiGHS' dual simplex (a vertex, so an integral one is common);
     None when HiGHS fails. An integral vertex is the 0-1 optimum itself (checked: within every limit,
@@ -374,7 +394,9 @@ def _relax(m: Places, blocks: Sequence[_Block], places: dict[str, int] | None = 
                          np.ones(len(clashes))])
     a = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                    shape=(nrows, ny + ne))
-    w = np.asarray([m.elements[e].value for e in els], dtype=float)
+    # lex: the weights of the exact optimum (lex_weights); else the values, whose duals are shadow prices
+    lw = lex_weights(m, els) if lex else [m.elements[e].value for e in els]
+    w = np.asarray(lw, dtype=float)
     obj = np.concatenate([np.zeros(ny), -w])
     res = linprog(obj, A_ub=a, b_ub=hi, bounds=(0, 1), method="highs-ds")
     if res.status != 0 or res.x is None:
@@ -389,11 +411,12 @@ def _relax(m: Places, blocks: Sequence[_Block], places: dict[str, int] | None = 
         chosen = set(np.flatnonzero(y > 0.5).tolist())
         every = [m.choices[k] for b in blocks for k in b.ks] + list(extra)
         covered = frozenset(e for i in chosen for e in every[i].elements)
-        value = sum(m.elements[e].value for e in covered)
+        worth = sum(lw[epos[e]] for e in covered)
         ok = all(sum(1 for i in by_limit[k] if i in chosen) <= max(0, lim[k]) for k in keys)
-        ok = ok and not any(i in chosen and j in chosen for i, j in clashes) and value >= lp - 0.5
+        ok = ok and not any(i in chosen and j in chosen for i, j in clashes) and worth >= lp - 0.5
         if ok:
-            solved = Solved(covered, value, sum(len(m.elements[e].need_ids) for e in covered), True)
+            solved = Solved(covered, sum(m.elements[e].value for e in covered),
+                            sum(len(m.elements[e].need_ids) for e in covered), True)
     return _Relaxed(lp, solved, pi, lam)
 
 
@@ -542,11 +565,13 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
         elif not ks:
             s = Solved(frozenset(), 0, 0, True)
         else:
-            rx = _relax(m, [block(i)]) if relaxation or screen else None
+            # the shadow prices are the values' (a bound on value gained); the optimum is lex_weights'
+            rx = _relax(m, [block(i)], lex=False) if screen else None
             if rx is not None:
                 relaxed[i] = rx
-            if relaxation and rx is not None and rx.solved is not None:
-                s = rx.solved
+            ro = _relax(m, [block(i)]) if relaxation else None
+            if ro is not None and ro.solved is not None:
+                s = ro.solved
             else:
                 s = solve(m, ks)
                 milp_solves += 1
@@ -747,13 +772,14 @@ def _contested(m: Places, ks: Sequence[int], binding: set[str], clashing: set[in
     return any(k in clashing or any(key in binding for key in m.choices[k].limits) for k in ks)
 
 
-def optimum(m: Places) -> Solved:
-    """The whole model's optimum, component by component (the settled elements included)."""
+def optimum(m: Places, prefer: frozenset[int] = frozenset()) -> Solved:
+    """The whole model's optimum, component by component (the settled elements included); of the
+    optima, one covering the most elements of ``prefer`` (see :func:`solve`)."""
     covered: set[int] = set(m.settled)
     exact = True
-    for ks, _ in components(m):
+    for ks, es in components(m):
         if ks:
-            s = solve(m, ks)
+            s = solve(m, ks, prefer=prefer & frozenset(es))
             covered |= s.covered
             exact = exact and s.exact
     return Solved(frozenset(covered), sum(m.elements[e].value for e in covered),

@@ -45,86 +45,23 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NotFoundError, ValidationError
-from graph.model import Domain, HouseholdTrait, Service, SupportForm, Urgency, node_key
+from graph.model import Domain, Service, SupportForm, Urgency, node_key
 from graph.view import node_attrs
 
 from .allocation_model import demand
+from .changes import AddPlaces, AddQuota, Capacity, Change, Expire, Extend, Move, NewService, Retire, Waive
 from .coverage import coverage
 from .messages import Message
 from .neighbourhood import read
 from .overlaps import overlaps
 from .policy import DEFAULT_POLICY, Policy
+from .recruit import optimum, places_model
 from .regions import RegionTree, households_in
 
 FIELD = "changes"
 
-
-@dataclass(frozen=True, slots=True)
-class Retire:
-    service_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Expire:
-    agreement_id: str
-    on: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Capacity:
-    service_id: str
-    capacity: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class AddPlaces:
-    service_id: str
-    places: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class AddQuota:
-    agreement_id: str
-    units: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Extend:
-    service_id: str
-    region_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewService:
-    id: str
-    domains: tuple[Domain, ...]
-    region_ids: tuple[str, ...]
-    capacity: int | None = None
-    form: SupportForm = SupportForm.SERVICE
-    tags: tuple[str, ...] = ()
-    name: str = ""
-    provider_id: str = "whatif"
-    max_income_percent: int | None = None
-    required_traits: tuple[HouseholdTrait, ...] = ()
-    lead_time_days: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Waive:
-    household_id: str
-    #: "INCOME" or "TRAITS"
-    rule: str
-    points: int = 0
-    trait: HouseholdTrait | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    referral_id: str
-    to_id: str
-
-
-Change = Retire | Expire | Capacity | AddPlaces | AddQuota | Extend | NewService | Waive | Move
+__all__ = ["AddPlaces", "AddQuota", "Capacity", "Change", "Expire", "Extend", "Move", "NewService", "Retire",
+           "Waive", "apply", "describe", "household_cover", "covered_needs", "whatif"]
 
 
 def _node(g: nx.MultiDiGraph, label: str, rid: str, what: str) -> dict[str, Any]:
@@ -350,6 +287,25 @@ def household_cover(g: nx.MultiDiGraph, household_id: str, on: dt.date,
                            frozenset(prompt))
 
 
+def covered_needs(g: nx.MultiDiGraph, region_id: str | None, on: dt.date, policy: Policy = DEFAULT_POLICY,
+                  keep: dict[str, frozenset[str]] | None = None) -> dict[str, frozenset[str]]:
+    """The open needs the places cover at once over ``region_id``'s subtree, by household: the optimum
+    of the recruitment advisor's places model (:func:`matching.recruit.places_model`, most urgency- and
+    severity-weighted value, then most needs; :func:`matching.recruit.lex_weights`). The one meaning
+    of "covered" for what-if's gains and losses and the advisor's gains: a household competing for
+    the last place with a more urgent one is not covered because a place is free for either alone.
+    The number of needs is the model's; which household gets a contested place is one optimum's:
+    with ``keep`` (the cover before a change), one keeping as much of it as an optimum can."""
+    m = places_model(g, region_id, on, policy)
+    prefer = frozenset(e for e, el in enumerate(m.elements) if keep and el.household_id in keep
+                       and set(el.need_ids) <= keep[el.household_id])
+    out: dict[str, set[str]] = {}
+    for e in optimum(m, prefer).covered:
+        el = m.elements[e]
+        out.setdefault(el.household_id, set()).update(el.need_ids)
+    return {h: frozenset(ids) for h, ids in out.items()}
+
+
 def _covers(g: nx.MultiDiGraph, region_id: str | None, on: dt.date,
             policy: Policy) -> dict[str, _HouseholdCover]:
     tree = RegionTree.of(g)
@@ -383,10 +339,13 @@ def whatif(g: nx.MultiDiGraph, region_id: str | None, changes: Sequence[Change],
     after_g = apply(g, changes)
     before_cov, after_cov = _covers(g, region_id, on, policy), _covers(after_g, region_id, on, policy)
     cover: list[CoverChange] = []
+    # no change, no difference (and no solve): an optimum of the same model is the same optimum
+    before_needs = covered_needs(g, region_id, on, policy) if changes else {}
+    after_needs = covered_needs(after_g, region_id, on, policy, before_needs) if changes else {}
     for hid in sorted(set(before_cov) | set(after_cov)):
         b, a = before_cov.get(hid), after_cov.get(hid)
-        before_set = b.covered if b else frozenset()
-        after_set = a.covered if a else frozenset()
+        before_set = before_needs.get(hid, frozenset())
+        after_set = after_needs.get(hid, frozenset())
         gained = tuple(sorted(after_set - before_set))
         lost = tuple(sorted(before_set - after_set))
         if gained or lost:
