@@ -47,6 +47,7 @@ from .model import (
     Service,
     record_type,
 )
+from .reports import ReportParts
 
 R = TypeVar("R", bound=Record)
 
@@ -300,6 +301,11 @@ class Store(Protocol):
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         """A household's neighbourhood view (see :mod:`graph.view`)."""
 
+    def report_parts(self, region_id: str | None = None) -> ReportParts:
+        """What the coverage report reads: the supply side of :meth:`graph`'s view and the
+        households by region, or that view itself (see :mod:`graph.reports`)."""
+        ...
+
     def counts(self) -> dict[str, int]:
         """How many records of each kind (``Receipt`` included)."""
 
@@ -371,6 +377,10 @@ class StoreMixin:
     def delete(self, label: str, key: str) -> None:
         with self.unit_of_work() as uow:
             uow.delete(label, key)
+
+    def report_parts(self, region_id: str | None = None) -> ReportParts:
+        """The generic answer: the report's whole view, its households read from it."""
+        return ReportParts(self.graph(region_id))  # type: ignore[attr-defined]
 
     def require(self, label: str, key: str, field: str = "id") -> Record:
         rec = self.get(label, key)

@@ -45,11 +45,13 @@ places computation (:mod:`matching.places`) over the needs that compete.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from graph.model import Domain, NeedStatus, node_key
+from graph.reports import HomeRow
 
 from .costing import excludes_each_other
 from .eligibility import agreement_in_force, has_place, has_quota, is_active, open_to
@@ -145,14 +147,38 @@ def _limits(r: Resource) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+def homes_in_view(g: nx.MultiDiGraph, rkey: str) -> list[HomeRow]:
+    """The households living in region node ``rkey`` of a view, as :func:`coverage` reads them
+    (see :data:`graph.reports.HomeRow`): by node key, open needs in the order the view holds them."""
+    nodes, pred, succ = g._node, g._pred, g._succ  # the raw adjacency: this walks every household
+    rows: list[HomeRow] = []
+    for h in sorted(u for u, keys in pred[rkey].items() if "LIVES_IN" in keys):
+        a = nodes[h]
+        domains: list[Domain] = []
+        received: set[str] = set()
+        for v, keys in succ[h].items():
+            if "HAS_NEED" in keys:
+                n = nodes[v]
+                if n["status"] == NeedStatus.OPEN:
+                    domains.append(n["domain"])
+            elif "RECEIVES" in keys:
+                received.add(v)
+        rows.append((a["id"], a["income_percent"], a["traits"], a["urgency"], domains, frozenset(received)))
+    return rows
+
+
 def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | None = None,
-             policy: Policy = DEFAULT_POLICY) -> list[CoverageCell]:
+             policy: Policy = DEFAULT_POLICY,
+             homes: Mapping[str, Sequence[HomeRow]] | None = None) -> list[CoverageCell]:
     """The coverage cells of ``region_id``'s subtree (see the module docstring).
 
     ``on`` is the day agreements must be in force (default today); ``policy``
     is accepted for symmetry with matching (no rule of coverage depends on a
-    weight). Raises :class:`graph.errors.NotFoundError` (``regionId``) when the
-    region is not in the view.
+    weight). ``homes``: the households by the id of the region they live in
+    (:attr:`graph.reports.ReportParts.homes`); ``g`` then needs to hold only the
+    supply side. None: they are read from ``g``. Raises
+    :class:`graph.errors.NotFoundError` (``regionId``) when the region is not
+    in the view.
     """
     on = on or dt.date.today()
     tree = RegionTree.of(g)
@@ -181,30 +207,24 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
     # the needs that compete for places: (where, domain, needs) per element, and its candidates
     contested: list[tuple[str, Domain, int]] = []
     households: list[list[tuple[int, list[Resource]]]] = []
-    nodes, pred, succ = g._node, g._pred, g._succ  # the raw adjacency: this walks every household
     for rid in scope:
-        rkey = node_key("Region", rid)
-        if rkey not in nodes:
-            continue
-        homes = sorted(u for u, keys in pred[rkey].items() if "LIVES_IN" in keys)
-        if not homes:
+        if homes is None:
+            rkey = node_key("Region", rid)
+            if rkey not in g:
+                continue
+            rows: Sequence[HomeRow] = homes_in_view(g, rkey)
+        else:
+            rows = homes.get(rid, ())
+        if not rows:
             continue
         chain = [offers_of(x) for x in tree.chain(rid)]
         # domains a volunteer with hours covers here for everyone (no household rule applies to one)
         sure = {d for ofs in chain for d, (free_ones, _) in ofs.items()
                 if any(not r.is_service for r in free_ones)}
-        for h in homes:
-            a = nodes[h]
+        for hid, income, traits, urgency, domains, received in rows:
             by_domain: dict[Domain, int] = {}
-            received: set[str] = set()
-            for v, keys in succ[h].items():
-                if "HAS_NEED" in keys:
-                    n = nodes[v]
-                    if n["status"] == NeedStatus.OPEN:
-                        d = n["domain"]
-                        by_domain[d] = by_domain.get(d, 0) + 1
-                elif "RECEIVES" in keys:
-                    received.add(v)
+            for d in domains:
+                by_domain[d] = by_domain.get(d, 0) + 1
             if not by_domain:
                 continue
             hh: HouseholdFacts | None = None
@@ -215,8 +235,7 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
                 if d in sure:
                     continue
                 if hh is None:
-                    hh = HouseholdFacts(a["id"], rid, a["income_percent"], frozenset(a["traits"]),
-                                        a["urgency"])
+                    hh = HouseholdFacts(hid, rid, income, frozenset(traits), urgency)
                 if any(open_to(r, hh, received) for ofs in chain if d in ofs for r in ofs[d][0]):
                     continue
                 cands: dict[str, Resource] = {}

@@ -309,9 +309,10 @@ def _milp(ks: list[int], elems: list[set[int]], limits: list[tuple[str, ...]], t
     chosen = [ks[i] for i in np.flatnonzero(y > 0.5)]
     got = {e for k in chosen for e in elems[k]}
     ok = not np.any(np.abs(y - np.round(y)) > 1e-6)
+    taken = set(chosen)  # once: a set per limit's member was 2 s of a 100,000-household coverage
     for key, members in by_limit.items():
-        ok = ok and sum(1 for k in members if k in set(chosen)) <= left[key]
-    ok = ok and not any(a in chosen and b in chosen for a, b in pairs)
+        ok = ok and sum(1 for k in members if k in taken) <= left[key]
+    ok = ok and not any(a in taken and b in taken for a, b in pairs)
     worth = sum(weights[e] for e in got)
     ok = ok and worth >= -float(res.fun) - 0.5
     if not ok:

@@ -99,7 +99,10 @@ def coverage_cells(store: Store, p: Principal, region_id: str | None, *,
                    on: dt.date | None = None) -> list[CoverageCell]:
     region_id = scope(store, p, region_id, "see coverage")
     with paused_gc():
-        return coverage(_view(store, region_id), region_id, on=on or dt.date.today())
+        # the supply side's view and the households read from the records (graph.reports): no view
+        # of every household is built (issue 23)
+        parts = store.report_parts(region_id)
+        return coverage(parts.view, region_id, on=on or dt.date.today(), homes=parts.homes)
 
 
 def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale: str = "en",

@@ -32,7 +32,18 @@ from typing import Any
 
 import networkx as nx
 
-from ..model import RECORD_TYPES, Receipt, Record, node_key, split_node_key
+from ..model import (
+    RECORD_TYPES,
+    Domain,
+    Household,
+    Need,
+    NeedStatus,
+    Receipt,
+    Record,
+    node_key,
+    split_node_key,
+)
+from ..reports import SUPPLY_LABELS, HomeRow
 from ..view import build_graph
 
 Staged = Mapping[tuple[str, str], "Record | None"]
@@ -229,3 +240,67 @@ class Memory:
     def all_records(self) -> list[Record]:
         """Every record (see :meth:`view_records`)."""
         return [rec for recs in self.records.values() for rec in recs.values()]
+
+    # -- the coverage report's parts (graph.reports) -------------------------------
+
+    def report_parts(self, region_id: str | None,
+                     supply: Iterable[str] | None) -> tuple[list[Record], dict[str, list[HomeRow]]]:
+        """The records of a coverage report's supply side and its households by region (see
+        :mod:`graph.reports`), read from the records without a view of the households.
+
+        ``supply``: the node keys of the report's view (:func:`graph.view.subtree_nodes`), or None
+        for the whole graph; the supply side is its records of :data:`graph.reports.SUPPLY_LABELS`.
+        A household's open needs come in the order of the records (the order the whole view holds
+        them in), its receipts are those whose service is there (a view holds every service a
+        household of it receives)."""
+        records = self.records
+        if supply is None:
+            recs = [rec for label in SUPPLY_LABELS for rec in records[label].values()]
+            regions: set[str] | None = None
+        else:
+            recs = []
+            for n in supply:
+                rec = self.record(n)
+                if rec is not None and rec.LABEL in SUPPLY_LABELS:
+                    recs.append(rec)
+            assert region_id is not None
+            below: dict[str, list[str]] = {}
+            for r in records["Region"].values():
+                parent = getattr(r, "parent_id", None)
+                if parent is not None:
+                    below.setdefault(parent, []).append(r.key)
+            regions = {region_id}
+            frontier = [region_id]
+            while frontier:
+                children = [c for p in frontier for c in below.get(p, ())]
+                regions.update(children)
+                frontier = children
+        homes: dict[str, list[Household]] = {}
+        for h in records["Household"].values():
+            assert isinstance(h, Household)
+            if regions is None or h.region_id in regions:
+                homes.setdefault(h.region_id, []).append(h)
+        wanted = None if regions is None else {h.id for hs in homes.values() for h in hs}
+        needs: dict[str, list[Domain]] = {}
+        for need in records["Need"].values():
+            assert isinstance(need, Need)
+            if need.status == NeedStatus.OPEN and (wanted is None or need.household_id in wanted):
+                needs.setdefault(need.household_id, []).append(need.domain)
+        services = records["Service"]
+        received: dict[str, set[str]] = {}
+        for rc in records["Receipt"].values():
+            assert isinstance(rc, Receipt)
+            if rc.household_id in needs and rc.service_id in services:
+                received.setdefault(rc.household_id, set()).add(node_key("Service", rc.service_id))
+        out: dict[str, list[HomeRow]] = {}
+        for rid, hs in homes.items():
+            rows: list[HomeRow] = []
+            for h in sorted(hs, key=lambda h: h.id):
+                domains = needs.get(h.id)
+                if not domains:  # nothing open: the report counts nothing of it
+                    rows.append((h.id, h.income_percent, h.traits, h.urgency, (), frozenset()))
+                    continue
+                rows.append((h.id, h.income_percent, h.traits, h.urgency, domains,
+                             frozenset(received.get(h.id, ()))))
+            out[rid] = rows
+        return recs, out

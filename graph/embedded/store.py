@@ -49,6 +49,7 @@ import networkx as nx
 
 from ..errors import StoreError, no_record
 from ..model import Receipt, Record, record_type
+from ..reports import ReportParts, supply_view
 from ..store import AUDIT, StoreMixin, UnitOfWork
 from ..view import build_graph, neighbourhood_nodes, subtree_nodes
 from . import auditlog, rows, tables
@@ -381,6 +382,19 @@ class EmbeddedStore(StoreMixin):
         # built after letting the lock go: the records are immutable, and building a province's
         # view takes seconds that directory reads and other views would otherwise wait for
         return build_graph(recs)
+
+    def report_parts(self, region_id: str | None = None) -> ReportParts:
+        """The coverage report's supply side and households, read from the records: no view of
+        the households is built (see :mod:`graph.reports`; issue 23)."""
+        with self._vlock:
+            self._sync()
+            if region_id is None:
+                recs, homes = self._mem.report_parts(None, None)
+            elif region_id not in self._records["Region"]:
+                raise no_record("regionId", "Region", region_id)
+            else:
+                recs, homes = self._mem.report_parts(region_id, subtree_nodes(self._mem, region_id))
+        return ReportParts(supply_view(recs), homes)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:
