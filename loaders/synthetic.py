@@ -570,6 +570,8 @@ _REFERRAL_STAGES = (ReferralStatus.PROPOSED, ReferralStatus.SENT, ReferralStatus
                     ReferralStatus.DELIVERED, ReferralStatus.DECLINED)
 _LANGUAGES = ("vi", "zh", "tl", "km", "uz", "ru", "en", "ja", "th", "mn")
 _KST = dt.timezone(dt.timedelta(hours=9))
+#: the referral stages drawn that hold a place (and count against an MOU's quota)
+_TAKES_A_PLACE = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED})
 
 
 # ---------------------------------------------------------------------------
@@ -802,6 +804,9 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
     # --- each province's partners and their agreements ------------------------------------------
     all_services: list[Service] = []
     partner_count = 0
+    # an MOU's ``used`` is counted from the referrals drawn below that take a place under it, so the
+    # agreement, its services and what names them come after the households (see the end)
+    agreements: list[tuple[Agreement, bool]] = []
     for prov in PROVINCES[: shape.provinces]:
         slugs = [slug for slug, _, _ in prov.cities]
         for partner in prov.partners:
@@ -822,9 +827,10 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                     id=f"mou-{partner.id.removeprefix('org-')}", partner_id=partner.id,
                     domains=tuple(sorted(domains, key=list(Domain).index)),
                     signed_on=signed, expires_on=expires, annual_quota=quota,
-                    used=0 if quota is None else (quota if partner.spent else rng.randint(0, quota)),
                 )
-                yield agreement
+                if quota is not None and not partner.spent:
+                    rng.randint(0, quota)  # the draw the count replaced: every later draw stays the same
+                agreements.append((agreement, partner.spent))
             reached = province_households[prov.id] if served_slugs is None else sum(
                 per_city[f"{prov.id}-{c}"] for c in served_slugs)
             for k, prog in enumerate(partner.programs):
@@ -868,8 +874,23 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                 excl = [ids_by_name[prog.excludes]] if prog.excludes in ids_by_name else []
                 all_services.append(service(sid, oid, prog, where, served, None, excl))
                 ids_by_name[prog.name] = sid
-    yield from all_services
+    under_mou = [s for s in all_services if s.agreement_id is not None]
+    yield from (s for s in all_services if s.agreement_id is None)
     del all_services
+    late_ids = {s.id for s in under_mou}
+    late: list[Record] = []  # referrals and receipts of services under an MOU
+    mou_of = {s.id: s.agreement_id for s in under_mou if s.agreement_id is not None}
+    # a spent quota was spent before the referrals drawn here; a referral takes a place under an MOU
+    # only while the MOU is in force and its quota has room (else it is only SENT), as a case worker's
+    # referral past the quota would wait
+    mou_used: collections.Counter[str] = collections.Counter(
+        {a.id: a.annual_quota for a, spent in agreements if spent and a.annual_quota is not None})
+    mou_of_id = {a.id: a for a, _ in agreements}
+
+    def mou_room(aid: str) -> bool:
+        a = mou_of_id[aid]
+        in_force = a.signed_on <= ON and (a.expires_on is None or a.expires_on >= ON)
+        return in_force and (a.annual_quota is None or mou_used[aid] < a.annual_quota)
 
     # --- volunteers: about one per 12 households, skills and languages --------------------------
     n_vol = max(3, households // 12) if shape.volunteers is None else shape.volunteers
@@ -934,6 +955,12 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                     if status is ReferralStatus.ACCEPTED and not chosen_service[5]:
                         # an accepted referral holds a place the service counts as used
                         status = ReferralStatus.SENT
+                    under = mou_of.get(chosen_service[0])
+                    if under is not None and status in _TAKES_A_PLACE:
+                        if mou_room(under):
+                            mou_used[under] += 1
+                        else:
+                            status = ReferralStatus.SENT
                     r += 1
                     created = dt.datetime.combine(ON - dt.timedelta(days=rng.randint(1, 60)), dt.time(9),
                                                   tzinfo=_KST)
@@ -945,7 +972,10 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                         needs[needs.index(need)] = dataclasses.replace(need, status=NeedStatus.MET)
             yield from needs
             if referral is not None:
-                yield referral
+                if referral.resource_id in late_ids:
+                    late.append(referral)
+                else:
+                    yield referral
             # services already received: sometimes one that duplicates what it is being referred to
             received: list[str] = []
             if shape.receipts is None:
@@ -956,7 +986,17 @@ def generate(households: int = 2_000, seed: int = 1, *, provinces: int = 1, serv
                 k = rng.randint(*shape.receipts)
                 received = [s[0] for s in rng.sample(fits, min(k, len(fits)))]
             for sid in received:
-                yield Receipt(household_id=hid, service_id=sid)
+                receipt = Receipt(household_id=hid, service_id=sid)
+                if sid in late_ids:
+                    late.append(receipt)
+                else:
+                    yield receipt
+    # the agreements with their use this year: the referrals that took a place under them (all dated
+    # within 60 days, inside the agreement year), or the whole quota when it was spent before
+    for agreement, _ in agreements:
+        yield dataclasses.replace(agreement, used=mou_used[agreement.id])
+    yield from under_mou
+    yield from late
 
 
 def populate(store: Any, households: int = 2_000, seed: int = 1, **shape: Any) -> int:
