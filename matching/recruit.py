@@ -15,7 +15,9 @@ open needs (read with :func:`matching.neighbourhood.read`, as ``match()`` and
   choices of one household that exclude each other.
 
 The **optimum** is the most urgency- and severity-weighted value the places
-cover at once (:func:`matching.places.max_cover` with value weights: exact).
+cover at once, and of the ways to cover that much, the most needs
+(:func:`matching.places.max_cover` with :func:`lex_weights`: exact; so the
+needs an optimum covers are a number of the model, whichever optimum).
 It splits into **components** that share no binding limit (fewer places than
 choices), element or clash: each is solved on its own.
 
@@ -32,9 +34,10 @@ capacity 1 for each region and domain with an element in a deficient component
 (not only the elements one optimum leaves uncovered: optima differ in which; or
 the programs the caller describes). Each candidate's gain is **re-solved**
 exactly on the components it touches (the rest of the optimum cannot move):
-the value and the needs newly covered (the value is exact; the needs are one
-optimal assignment's count). Ranked by value gained; a change that gains no
-value is not listed.
+the value and the needs newly covered (both exact: what-if applying the change
+shows that many more needs covered, net; :func:`matching.whatif.covered_needs`
+is the same optimum). Ranked by value gained, then needs; a change that gains
+no value is not listed.
 
 **Shadow prices, then exact re-solves.** The LP relaxation of each contested
 component is solved once (HiGHS' dual simplex); its duals are the shadow
@@ -757,8 +760,8 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
             "recruit.new_service", form=p.form, domain=p.domain,
             region=tree.names.get(p.region_id, p.region_id),
             capacity="∞" if p.capacity is None else p.capacity, needs=n, value=v / 100))
-    # by value only: the needs a gain newly covers are one optimum's count (ties of value can differ)
-    out.sort(key=lambda x: (-x.value, x.kind, x.target_id, x.region_id or ""))
+    # by value, then needs (exact too: every optimum covers the most needs of the most value)
+    out.sort(key=lambda x: (-x.value, -x.needs, x.kind, x.target_id, x.region_id or ""))
     if top is not None:
         out = out[:top]
     return Advice(tuple(out), len(m.households), len(m.elements),

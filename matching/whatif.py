@@ -25,13 +25,17 @@ change that makes no sense (negative places, an expiry before signing) a
 :class:`graph.errors.ValidationError` naming ``changes``.
 
 :func:`whatif` compares the view before and after the changes over a region
-subtree: households gaining or losing cover (a need is covered when some
-eligible resource with a free place offers it: what a package covers),
+subtree: households gaining or losing cover (a need is covered when the
+places cover it at once, :func:`covered_needs`: the recruitment advisor's
+optimum, so a place the advisor says covers n more needs shows n more needs
+gained here, net; of the optima after the change, one keeping as much of the
+cover before as it can, so a change moves only the places it must),
 blind spots of both kinds opened or closed (:func:`matching.coverage`:
 *nothing exists* = ``missing_needs``, *not enough places* =
 ``short_of_places``), new duplicates (:func:`matching.overlaps` groups that
 were not there) and 3-day compliance (EMERGENCY households' open needs that a
-resource starting within the policy's deadline can cover). With no change
+resource starting within the policy's deadline can cover, each household on
+its own: :func:`household_cover`, what a package covers). With no change
 every difference is empty (a property test holds it).
 """
 
