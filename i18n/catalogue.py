@@ -40,6 +40,7 @@ from .texts import pages as _pages
 from .texts import service as _service
 from .texts import values as _values
 from .texts import whatif as _whatif
+from .texts import workflow as _workflow
 
 LOCALES = ("ko", "en")
 #: the deployment's default (``DOLBOM_LOCALE``); pure functions below the API keep their own defaults
@@ -58,7 +59,7 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 #: every message: key -> {"ko": template, "en": template}
 CATALOGUE: dict[str, dict[str, str]] = _merge(_matching.TEXTS, _errors.TEXTS, _cli.TEXTS, _pages.TEXTS,
-                                              _whatif.TEXTS, _service.TEXTS)
+                                              _whatif.TEXTS, _service.TEXTS, _workflow.TEXTS)
 #: words for enum values, keyed "EnumName.VALUE"
 VALUE_WORDS: dict[str, dict[str, str]] = _values.TEXTS
 

@@ -18,6 +18,7 @@ from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, Region, node_key
 from graph.store import Store
 from graph.view import paused_gc
+from i18n import Message
 from matching import (
     AllocationResult,
     CoverageCell,
@@ -36,8 +37,17 @@ from matching import (
 )
 from matching.policy import CARE_POLICY_FILE, policy_from_mapping
 
-from .permissions import forbidden, in_subtree, require_household, require_role, scope
+from .permissions import (
+    forbidden,
+    in_subtree,
+    not_found,
+    outside_household,
+    require_household,
+    require_role,
+    scope,
+)
 from .principal import Principal, Role
+from .report_cache import cached
 
 #: the environment variable naming a care policy file to use instead of the shipped one
 CARE_POLICY_ENV = "DOLBOM_CARE_POLICY"
@@ -48,9 +58,11 @@ def _read_policy(path: str) -> Policy:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
-        raise ValidationError("carePolicy", f"cannot read {path}: {e.strerror or e}") from None
+        raise ValidationError("carePolicy", Message.of("analysis.policy.unreadable", path=str(path),
+                                                       reason=str(e.strerror or e))) from None
     except json.JSONDecodeError as e:
-        raise ValidationError("carePolicy", f"{path} is not JSON (line {e.lineno}: {e.msg})") from None
+        raise ValidationError("carePolicy", Message.of("analysis.policy.not_json", path=str(path),
+                                                       line=str(e.lineno), detail=e.msg)) from None
     return policy_from_mapping(data)
 
 
@@ -63,7 +75,7 @@ def care_policy() -> Policy:
 def _household(store: Store, household_id: str, field: str) -> Household:
     hh = store.get("Household", household_id)
     if not isinstance(hh, Household):
-        raise NotFoundError(field, f"no Household with id {household_id!r}")
+        raise NotFoundError(field, not_found("Household", household_id))
     return hh
 
 
@@ -73,7 +85,8 @@ def match_result(store: Store, p: Principal, household_id: str, limit: int, *, m
     case workers of its region). ``on``: the day agreements must be in force (today)."""
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="match households")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= max_limit:
-        raise ValidationError("limit", f"must be between 1 and {max_limit} (got {limit!r})")
+        raise ValidationError("limit", Message.of("error.int.between", lo=1, hi=str(max_limit),
+                                                  got=repr(limit)))
     require_household(store, p, _household(store, household_id, "householdId"), "match households")
     g = store.neighbourhood(household_id)
     return match(g, household_id, on=on or dt.date.today(), limit=limit, policy=policy or care_policy(),
@@ -98,11 +111,17 @@ def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:
 def coverage_cells(store: Store, p: Principal, region_id: str | None, *,
                    on: dt.date | None = None) -> list[CoverageCell]:
     region_id = scope(store, p, region_id, "see coverage")
-    with paused_gc():
-        # the supply side's view and the households read from the records (graph.reports): no view
-        # of every household is built (issue 23)
-        parts = store.report_parts(region_id)
-        return coverage(parts.view, region_id, on=on or dt.date.today(), homes=parts.homes)
+    day = on or dt.date.today()
+
+    def compute() -> list[CoverageCell]:
+        with paused_gc():
+            # the supply side's view and the households read from the records (graph.reports): no
+            # view of every household is built (issue 23)
+            parts = store.report_parts(region_id)
+            return coverage(parts.view, region_id, on=day, homes=parts.homes)
+
+    # the same report again while no commit changed the records: the answer kept (service.report_cache)
+    return list(cached(store, ("coverage", region_id, day), compute))
 
 
 def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale: str = "en",
@@ -110,7 +129,7 @@ def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale:
     """Services duplicating each other's benefit, most redundant first; the top ``limit`` (all: None)."""
     region_id = scope(store, p, region_id, "see overlaps")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValidationError("limit", f"must be a whole number of at least 1 (got {limit!r})")
+        raise ValidationError("limit", Message.of("workflow.int.at_least_one", got=repr(limit)))
     with paused_gc():
         return overlaps(_view(store, region_id), region_id, locale=locale, limit=limit)
 
@@ -177,11 +196,11 @@ def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, m
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="allocate")
     ids = list(dict.fromkeys(household_ids))
     if len(ids) > max_households:
-        raise ValidationError("householdIds", f"at most {max_households} households per plan "
-                                              f"(got {len(ids)})")
+        raise ValidationError("householdIds", Message.of("workflow.households.too_many",
+                                                         limit=str(max_households), got=str(len(ids))))
     for hid in ids:
         hh = _household(store, hid, "householdIds")
         if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
-            raise forbidden("householdIds", f"household {hid!r} is outside your region")
+            raise forbidden("householdIds", outside_household(hid))
     g = nx.compose_all([store.neighbourhood(h) for h in ids]) if ids else nx.MultiDiGraph()
     return allocate(g, ids, on=dt.date.today(), time_limit=time_limit, policy=care_policy(), locale=locale)

@@ -64,8 +64,9 @@ from graph.model import (
     now_iso,
 )
 from graph.store import Store, UnitOfWork
+from i18n import Message, Text, word
 
-from .permissions import in_subtree, require_role
+from .permissions import in_subtree, not_found, require_role
 from .principal import Principal, Role
 
 #: the hub's clock: days, weeks, months and agreement years turn at midnight in Korea
@@ -126,6 +127,12 @@ def _agreement(uow: UnitOfWork, svc: Service) -> Agreement | None:
     return a if isinstance(a, Agreement) else None
 
 
+def state(status: ReferralStatus) -> Text:
+    """A referral status in a message: its API code in English (``SENT``); in Korean its word and
+    the code the API takes (``의뢰(SENT)``), so a case worker and a client both recognise it."""
+    return Text(ko=f"{word(status, 'ko')}({status.value})", en=status.value)
+
+
 def check_open(uow: UnitOfWork, label: str, resource_id: str, field: str, *, hours: int = 1,
                on: dt.date | None = None, but: str | None = None) -> None:
     """CONFLICT naming ``field`` unless the resource can take one more place (a volunteer: ``hours``
@@ -136,28 +143,31 @@ def check_open(uow: UnitOfWork, label: str, resource_id: str, field: str, *, hou
         assert isinstance(vol, Volunteer)
         used = volunteer_hours_used(uow, vol, but)
         if used + hours > vol.hours_per_week:
-            raise ConflictError(field, f"volunteer {vol.id!r} has {max(0, vol.hours_per_week - used)} of "
-                                       f"{vol.hours_per_week} hours a week left; this referral needs {hours}")
+            raise ConflictError(field, Message.of(
+                "capacity.volunteer.hours", id=repr(vol.id), left=str(max(0, vol.hours_per_week - used)),
+                total=str(vol.hours_per_week), hours=str(hours)))
         return
     if label != "Service":
         return
     svc = uow.require("Service", resource_id, field)
     assert isinstance(svc, Service)
     if not svc.active:
-        raise ConflictError(field, f"service {svc.id!r} is retired")
+        raise ConflictError(field, Message.of("capacity.retired", id=repr(svc.id)))
     used = service_used(svc, day)
     if svc.capacity is not None and used >= svc.capacity:
-        per = f" this {svc.capacity_period.value.lower()}" if svc.capacity_period else ""
-        raise ConflictError(field, f"service {svc.id!r} is full ({used} of {svc.capacity} places taken{per})")
+        per = (Message.of(f"capacity.full.this.{svc.capacity_period.value}") if svc.capacity_period
+               else Text("", ""))
+        raise ConflictError(field, Message.of("capacity.full", id=repr(svc.id), used=str(used),
+                                              total=str(svc.capacity), period=per))
     a = _agreement(uow, svc)
     if a is not None and a.annual_quota is not None:
         a_used = agreement_used(a, day)
         if a_used >= a.annual_quota:
             first, nxt = agreement_year(a, day)
-            raise ConflictError(field, f"the MOU {a.id!r} of service {svc.id!r} has used its quota "
-                                       f"({a_used} of {a.annual_quota} in the agreement year "
-                                       f"{first.isoformat()} to {(nxt - dt.timedelta(days=1)).isoformat()}; "
-                                       f"it resets on {nxt.isoformat()})")
+            raise ConflictError(field, Message.of(
+                "capacity.quota", agreement=repr(a.id), service=repr(svc.id), used=str(a_used),
+                quota=str(a.annual_quota), first=first.isoformat(),
+                last=(nxt - dt.timedelta(days=1)).isoformat(), reset=nxt.isoformat()))
 
 
 def _take(uow: UnitOfWork, svc: Service, day: dt.date) -> None:
@@ -195,9 +205,10 @@ def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str, **change
     if to == ref.status:
         return ref
     if to not in MOVES[ref.status]:
-        allowed = ", ".join(s.value for s in MOVES[ref.status]) or "none (it is final)"
-        raise ValidationError("status",
-                              f"a {ref.status.value} referral cannot become {to.value}; allowed: {allowed}")
+        allowed: list[Text] | Message = [state(s) for s in MOVES[ref.status]] \
+            or Message.of("capacity.move.final")
+        raise ValidationError("status", Message.of("capacity.move", old=state(ref.status), new=state(to),
+                                                   allowed=allowed))
     day = day_of(when)
     if to is S.ACCEPTED:
         changes["accepted_at"] = when
@@ -205,7 +216,7 @@ def move(uow: UnitOfWork, ref: Referral, to: ReferralStatus, when: str, **change
             check_open(uow, ref.resource_label, ref.resource_id, "status", hours=ref.hours, on=day,
                        but=ref.id)
         except ConflictError as e:
-            raise ConflictError("status", f"cannot accept: {e.message}") from None
+            raise ConflictError("status", Message.of("capacity.accept", detail=e.text or e.message)) from None
     if ref.resource_label == "Service":
         svc = uow.require("Service", ref.resource_id, "resourceId")
         assert isinstance(svc, Service)
@@ -296,7 +307,7 @@ def report(store: Store, p: Principal, on: dt.date | None = None,
     day = on or day_of(None)
     own = p.organization_id if p.role is Role.PARTNER else None
     if region_id is not None and store.get("Region", region_id) is None:
-        raise NotFoundError("region", f"no Region with id {region_id!r}")
+        raise NotFoundError("region", not_found("Region", region_id))
     inside: dict[str, bool] = {}
 
     def serves(regions: tuple[str, ...]) -> bool:

@@ -79,6 +79,7 @@ from graph.model import (
     node_key,
 )
 from graph.store import Store, UnitOfWork
+from i18n import Message
 from matching import eligibility
 from matching import neighbourhood as nbh
 from matching.eligibility import Rule
@@ -86,8 +87,9 @@ from matching.results import Reason
 
 from . import audit, capacity, cases, paging, staff, writes
 from .analysis import care_policy
-from .permissions import forbidden, in_subtree, require_household, require_role
+from .permissions import forbidden, in_subtree, not_found, outside_region, require_household, require_role
 from .principal import Principal, Role
+from .wording import code
 
 KIND = "conference"
 KINDS = ("REGULAR", "EMERGENCY", "SOLUTION_COMMITTEE")
@@ -250,13 +252,13 @@ def _date(name: str, value: Any) -> str:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise ValidationError(name, f"must be a date as YYYY-MM-DD (got {value!r})")
+    raise ValidationError(name, Message.of("error.date", got=repr(value)))
 
 
 def _choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     v = getattr(value, "value", value)
     if v not in allowed:
-        raise ValidationError(name, f"must be one of {', '.join(allowed)} (got {v!r})")
+        raise ValidationError(name, Message.of("error.enum", allowed=", ".join(allowed), got=repr(v)))
     return str(v)
 
 
@@ -264,11 +266,11 @@ def _text(name: str, value: Any, limit: int, *, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(name, "must be text")
+        raise ValidationError(name, Message.of("conference.text"))
     if required and not value.strip():
-        raise ValidationError(name, "must not be empty")
+        raise ValidationError(name, Message.of("workflow.text.empty"))
     if len(value) > limit:
-        raise ValidationError(name, f"must be at most {limit} characters (got {len(value)})")
+        raise ValidationError(name, Message.of("error.too_long", limit=str(limit), got=str(len(value))))
     return value
 
 
@@ -276,7 +278,7 @@ def _ids(name: str, values: Iterable[Any] | None) -> tuple[str, ...]:
     out: list[str] = []
     for i, v in enumerate(values or ()):
         if not isinstance(v, str) or not v.strip() or len(v) > 128:
-            raise ValidationError(f"{name}[{i}]", "must be a non-empty id")
+            raise ValidationError(f"{name}[{i}]", Message.of("error.id.empty"))
         if v not in out:
             out.append(v)
     return tuple(out)
@@ -290,7 +292,7 @@ def _require_region_access(store: Store, p: Principal, region_id: str, field: st
     """Coordinators anywhere; a case worker only for a conference whose region lies in their subtree."""
     _require_staff_role(p, what)
     if p.role is Role.CASEWORKER and not in_subtree(store, region_id, p.region_id):
-        raise forbidden(field, f"the conference's region {region_id!r} is outside your region")
+        raise forbidden(field, Message.of("conference.region.outside", region=repr(region_id)))
 
 
 def get(store: Store, conference_id: str) -> Conference | None:
@@ -301,7 +303,7 @@ def get(store: Store, conference_id: str) -> Conference | None:
 def _require(store: Store, conference_id: str, field: str = "id") -> Conference:
     c = get(store, conference_id)
     if c is None:
-        raise NotFoundError(field, f"no CaseConference with id {conference_id!r}")
+        raise NotFoundError(field, not_found("CaseConference", conference_id))
     return c
 
 
@@ -310,7 +312,7 @@ def _load(uow: UnitOfWork, conference_id: str, field: str = "id") -> Conference:
     in another process cannot land between this read and the unit's commit."""
     data = uow.get_side(KIND, conference_id)
     if data is None:
-        raise NotFoundError(field, f"no CaseConference with id {conference_id!r}")
+        raise NotFoundError(field, not_found("CaseConference", conference_id))
     return Conference.from_data(conference_id, data)
 
 
@@ -323,33 +325,34 @@ def _check_staff(store: Store, ids: Sequence[str], field: str) -> None:
     for i, sid in enumerate(ids):
         s = staff.require_staff(store, sid, f"{field}[{i}]")
         if not s.active:
-            raise ValidationError(f"{field}[{i}]", f"staff member {sid!r} is disabled")
+            raise ValidationError(f"{field}[{i}]", Message.of("staff.disabled", id=repr(sid)))
 
 
 def _check_orgs(store: Store, ids: Sequence[str], field: str) -> None:
     for i, oid in enumerate(ids):
         if not isinstance(store.get("Organization", oid), Organization):
-            raise NotFoundError(f"{field}[{i}]", f"no Organization with id {oid!r}")
+            raise NotFoundError(f"{field}[{i}]", not_found("Organization", oid))
 
 
 def _check_agenda(store: Store, p: Principal, region_id: str, ids: Sequence[str], field: str) -> None:
     """Each household exists, the caller may act on it, and it lives in the conference's region."""
     if len(ids) > MAX_AGENDA:
-        raise ValidationError(field, f"at most {MAX_AGENDA} households on one agenda (got {len(ids)})")
+        raise ValidationError(field, Message.of("conference.agenda.too_many", limit=str(MAX_AGENDA),
+                                                got=str(len(ids))))
     for i, hid in enumerate(ids):
         hh = store.get("Household", hid)
         if not isinstance(hh, Household):
-            raise NotFoundError(f"{field}[{i}]", f"no Household with id {hid!r}")
+            raise NotFoundError(f"{field}[{i}]", not_found("Household", hid))
         try:
             require_household(store, p, hh, "put households on an agenda")
         except DolbomError as e:
-            raise forbidden(f"{field}[{i}]", e.message) from None
+            raise forbidden(f"{field}[{i}]", e.text or e.message) from None
         if not in_subtree(store, hh.region_id, region_id):
-            raise ValidationError(f"{field}[{i}]", f"household {hid!r} does not live in the conference's "
-                                                   f"region {region_id!r}")
+            raise ValidationError(f"{field}[{i}]", Message.of("conference.agenda.other_region",
+                                                              household=repr(hid), region=repr(region_id)))
         if hh.case_status is CaseStatus.CLOSED:
-            raise ValidationError(f"{field}[{i}]", f"the case of {hid!r} is CLOSED: reopen it first "
-                                                   "(reopenCase)")
+            raise ValidationError(f"{field}[{i}]", Message.of(
+                "conference.agenda.closed", household=repr(hid)))
 
 
 def _prior_from_history(store: Store, hid: str, conference_id: str | None = None) -> str | None:
@@ -380,7 +383,7 @@ def _into_conference(uow: UnitOfWork, store: Store, p: Principal, conference_id:
     for i, hid in enumerate(ids):
         hh = uow.get("Household", hid)
         if not isinstance(hh, Household):
-            raise NotFoundError(f"householdIds[{i}]", f"no Household with id {hid!r}")
+            raise NotFoundError(f"householdIds[{i}]", not_found("Household", hid))
         prior = hh.case_status.value
         if hh.case_status is CaseStatus.IN_CONFERENCE:
             other = _holder(store, hid, conference_id)
@@ -391,7 +394,8 @@ def _into_conference(uow: UnitOfWork, store: Store, p: Principal, conference_id:
             cases.stage_case_status(uow, store, p, hid, CaseStatus.IN_CONFERENCE,
                                     reason=f"conference {conference_id}", events=events)
         except (ValidationError, ForbiddenError) as e:
-            raise type(e)(f"householdIds[{i}]", f"household {hid!r}: {e.message}") from None
+            raise type(e)(f"householdIds[{i}]", Message.of("workflow.household.item", household=repr(hid),
+                                                           detail=e.text or e.message)) from None
     return priors
 
 
@@ -426,8 +430,8 @@ def create_conference(store: Store, p: Principal, *, date: Any, kind: Any, regio
     _require_staff_role(p, "plan case conferences")
     if not isinstance(region_id, str) or not isinstance(store.get("Region", region_id), Region):
         if p.role is Role.CASEWORKER:  # the same answer as a region elsewhere: nothing leaks
-            raise forbidden("regionId", f"region {region_id!r} is outside your region")
-        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            raise forbidden("regionId", outside_region(region_id))
+        raise NotFoundError("regionId", not_found("Region", region_id))
     _require_region_access(store, p, region_id, "regionId", "plan case conferences")
     day = _date("date", date)
     k = _choice("kind", kind, KINDS)
@@ -438,8 +442,7 @@ def create_conference(store: Store, p: Principal, *, date: Any, kind: Any, regio
     if id is None:
         id = f"conf-{uuid.uuid4().hex[:10]}"
     elif not isinstance(id, str) or not _ID.match(id):
-        raise ValidationError("id", "letters, digits and . _ : - (at most 64), starting with a letter or "
-                                    "digit")
+        raise ValidationError("id", Message.of("conference.id.shape"))
     _check_staff(store, sids, "staffIds")
     _check_orgs(store, oids, "organizationIds")
     _check_agenda(store, p, region_id, hids, "householdIds")
@@ -450,7 +453,7 @@ def create_conference(store: Store, p: Principal, *, date: Any, kind: Any, regio
     events: list[cases.Event] = []
     with store.unit_of_work() as uow:  # the record and the cases' moves land together
         if uow.get_side(KIND, id) is not None:
-            raise ConflictError("id", f"conference id {id!r} is already in use")
+            raise ConflictError("id", Message.of("conference.id.taken", id=repr(id)))
         c = Conference(**{**c.__dict__, "prior_status": _into_conference(uow, store, p, id, hids, events)})
         _stage(uow, c)
     cases.record_events(store, p, events)
@@ -472,7 +475,7 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
         c = _load(uow, conference_id)
         _require_region_access(store, p, c.region_id, "id", "edit case conferences")
         if c.status == "CANCELLED":
-            raise ConflictError("id", f"conference {c.id!r} was cancelled")
+            raise ConflictError("id", Message.of("conference.cancelled", id=repr(c.id)))
         changes: dict[str, Any] = {}
         if date not in (_UNSET, None):
             changes["date"] = _date("date", date)
@@ -495,8 +498,8 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
             for hid, d in c.decisions.items():
                 if hid not in hids:
                     if d.adopted_at:
-                        raise ConflictError("householdIds", f"the plan for household {hid!r} was adopted: "
-                                                            "it stays on the agenda")
+                        raise ConflictError("householdIds", Message.of("conference.plan.adopted.stays",
+                                                                       household=repr(hid)))
                     del decisions[hid]
             removed = [h for h in c.household_ids if h not in hids]
             changes["household_ids"] = hids
@@ -504,12 +507,11 @@ def update_conference(store: Store, p: Principal, conference_id: str, *, date: A
             new = _choice("status", status, STATUSES)
             if new != c.status:
                 if new not in _MOVES[c.status]:
-                    allowed = ", ".join(sorted(_MOVES[c.status])) or "none"
-                    raise ValidationError("status", f"a {c.status} conference cannot become {new}; "
-                                                    f"allowed: {allowed} (ADOPTED is set by adoptPlan)")
+                    allowed = ", ".join(sorted(_MOVES[c.status])) or Message.of("conference.move.none")
+                    raise ValidationError("status", Message.of("conference.move", old=c.status, new=new,
+                                                               allowed=allowed))
                 if new == "CANCELLED" and any(d.adopted_at for d in c.decisions.values()):
-                    raise ConflictError("status", f"conference {c.id!r} has adopted plans: it cannot be "
-                                                  "cancelled")
+                    raise ConflictError("status", Message.of("conference.cancel.adopted", id=repr(c.id)))
                 changes["status"] = new
         if not changes:
             return c
@@ -568,14 +570,15 @@ def conferences(store: Store, p: Principal, *, region_id: str | None = None, sin
     default, never outside it), dated from ``since`` to ``until`` (both inclusive)."""
     _require_staff_role(p, "read case conferences")
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= max_first:
-        raise ValidationError("first", f"must be between 0 and {max_first} (got {first!r})")
+        raise ValidationError("first", Message.of("error.int.between", lo=0, hi=str(max_first),
+                                                  got=repr(first)))
     if region_id is not None and not isinstance(store.get("Region", region_id), Region):
         if p.role is Role.CASEWORKER:
-            raise forbidden("regionId", f"region {region_id!r} is outside your region")
-        raise NotFoundError("regionId", f"no Region with id {region_id!r}")
+            raise forbidden("regionId", outside_region(region_id))
+        raise NotFoundError("regionId", not_found("Region", region_id))
     if p.role is Role.CASEWORKER:
         if region_id is not None and not in_subtree(store, region_id, p.region_id):
-            raise forbidden("regionId", f"region {region_id!r} is outside your region")
+            raise forbidden("regionId", outside_region(region_id))
         region_id = region_id or p.region_id
     lo = _date("from", since) if since is not None else None
     hi = _date("until", until) if until is not None else None
@@ -606,38 +609,42 @@ def _items_from_package(store: Store, p: Principal, household_id: str, rank: int
     from .analysis import match_result
 
     if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= 10:
-        raise ValidationError("packageRank", f"must be between 1 and 10 (got {rank!r})")
+        raise ValidationError("packageRank", Message.of("error.int.between", lo=1, hi=10, got=repr(rank)))
     packages = match_result(store, p, household_id, rank, max_limit=10).packages
     if len(packages) < rank:
-        raise ValidationError("packageRank", f"household {household_id!r} has {len(packages)} package(s), "
-                                             f"no rank {rank}")
+        raise ValidationError("packageRank", Message.of(
+            "conference.package.none", household=repr(household_id),
+            count=str(len(packages)), rank=str(rank)))
     return [{"resource_id": i.resource_id, "need_ids": list(i.need_ids)} for i in packages[rank - 1].items]
 
 
 def _normalise_items(store: Store, household_id: str, given: Sequence[dict[str, Any]]) -> tuple[Item, ...]:
     """Items as given (``resource_id``, ``need_ids``), checked, those naming one resource merged."""
     if len(given) > MAX_ITEMS:
-        raise ValidationError("items", f"at most {MAX_ITEMS} items per household (got {len(given)})")
+        raise ValidationError("items", Message.of("conference.items.too_many", limit=str(MAX_ITEMS),
+                                                  got=str(len(given))))
     merged: dict[str, tuple[str, list[str]]] = {}
     for i, it in enumerate(given):
         f = f"items[{i}]"
         rid = it.get("resource_id")
         if not isinstance(rid, str) or not rid.strip():
-            raise ValidationError(f"{f}.resourceId", "must be a non-empty id")
+            raise ValidationError(f"{f}.resourceId", Message.of("error.id.empty"))
         label = store.resolve_resource(rid, f"{f}.resourceId")
         need_ids = _ids(f"{f}.needIds", it.get("need_ids"))
         if not need_ids:
-            raise ValidationError(f"{f}.needIds", "must name at least one need")
+            raise ValidationError(f"{f}.needIds", Message.of("conference.items.no_needs"))
         res = store.get(label, rid)
         offered = set(getattr(res, "domains", ()) or getattr(res, "skills", ()))
         for nid in need_ids:
             need = store.get("Need", nid)
             if not isinstance(need, Need) or need.household_id != household_id:
-                raise ValidationError(f"{f}.needIds",
-                                      f"need {nid!r} is not a need of household {household_id!r}")
+                raise ValidationError(f"{f}.needIds", Message.of(
+                    "workflow.need.other_household", need=repr(nid),
+                    household=repr(household_id)))
             if need.domain not in offered:
-                raise ValidationError(f"{f}.needIds", f"{rid!r} does not offer {need.domain.value} "
-                                                      f"(need {nid!r})")
+                raise ValidationError(f"{f}.needIds", Message.of(
+                    "conference.items.domain", resource=repr(rid),
+                    domain=code(need.domain), need=repr(nid)))
         _, needs = merged.setdefault(rid, (label, []))
         needs.extend(n for n in need_ids if n not in needs)
     return tuple(Item(rid, label, tuple(sorted(needs))) for rid, (label, needs) in merged.items())
@@ -657,19 +664,22 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
     c = _require(store, conference_id, "conferenceId")
     _require_region_access(store, p, c.region_id, "conferenceId", "decide at case conferences")
     if c.status in ("CANCELLED",):
-        raise ConflictError("conferenceId", f"conference {c.id!r} was cancelled")
+        raise ConflictError("conferenceId", Message.of("conference.cancelled", id=repr(c.id)))
     if household_id not in c.household_ids:
-        raise ValidationError("householdId", f"household {household_id!r} is not on the agenda of {c.id!r}")
+        raise ValidationError("householdId", Message.of(
+            "conference.agenda.not_on", household=repr(household_id),
+            conference=repr(c.id)))
     hh = store.get("Household", household_id)
     if not isinstance(hh, Household):
-        raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+        raise NotFoundError("householdId", not_found("Household", household_id))
     require_household(store, p, hh, "decide at case conferences")
     old = c.decision(household_id)
     if old is not None and old.adopted_at:
-        raise ConflictError("householdId", f"the plan for household {household_id!r} was adopted on "
-                                           f"{old.adopted_at}: it no longer changes")
+        raise ConflictError("householdId", Message.of(
+            "conference.plan.adopted.on", household=repr(household_id),
+            at=old.adopted_at))
     if items is not None and package_rank is not None:
-        raise ValidationError("packageRank", "give items or packageRank, not both")
+        raise ValidationError("packageRank", Message.of("conference.items.or_rank"))
     given = (_items_from_package(store, p, household_id, package_rank) if package_rank is not None
              else (items or []))
     its = _normalise_items(store, household_id, given)
@@ -681,7 +691,8 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
         rid = e.get("resource_id")
         item = next((x for x in its if x.resource_id == rid), None)
         if item is None:
-            raise ValidationError(f"{f}.resourceId", f"{rid!r} is not one of the decision's items")
+            raise ValidationError(f"{f}.resourceId", Message.of(
+                "conference.exception.not_item", resource=repr(rid)))
         reason = _choice(f"{f}.reason", e.get("reason"), sorted(WAIVABLE))
         note = _text(f"{f}.note", e.get("note"), MAX_NOTE, required=True)
         approver_id = e.get("approver_id") or _staff_id_of(p)
@@ -690,39 +701,42 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
             s = staff.require_staff(store, approver_id, f"{f}.approverId")
             if not s.active or s.role not in (Role.COORDINATOR, Role.CASEWORKER):
                 raise ValidationError(f"{f}.approverId",
-                                      f"staff member {approver_id!r} may not approve exceptions (an active "
-                                      "coordinator or case worker may)")
+                                      Message.of("conference.exception.approver", id=repr(approver_id)))
             approver_name = s.name
         verdict = _verdict(store, household_id, item.resource_label, item.resource_id, on)
         rule = Rule.INCOME if reason == Reason.NOT_ELIGIBLE_INCOME.value else Rule.TRAITS
         check = verdict.check(rule) if verdict is not None else None
         if check is None or check.ok:
-            raise ValidationError(f"{f}.reason", f"household {household_id!r} passes the {rule.value} rule "
-                                                 f"of {rid!r}: there is nothing to waive")
+            raise ValidationError(f"{f}.reason", Message.of("conference.exception.passes",
+                                                            household=repr(household_id), rule=rule.value,
+                                                            resource=repr(rid)))
         if not check.near:
-            raise ValidationError(f"{f}.reason", f"{check.message.render('en')}: not a near miss a "
-                                                 "conference may approve")
+            raise ValidationError(f"{f}.reason", Message.of("conference.exception.not_near",
+                                                            detail=check.message))
         if any(x.resource_id == rid and x.reason == reason for x in excs):
-            raise ValidationError(f"{f}.reason", f"{reason} of {rid!r} is approved twice")
+            raise ValidationError(f"{f}.reason", Message.of("conference.exception.twice", reason=reason,
+                                                            resource=repr(rid)))
         excs.append(ApprovedException(str(rid), reason, note, approver_id, approver_name, p.token_id, now))
     if lead_manager_id:
         cases.check_case_manager(store, hh, lead_manager_id, "leadManagerId")
     manager = lead_manager_id or None
     review = _date("reviewOn", review_on) if review_on is not None else None
     if review is not None and review < c.date:
-        raise ValidationError("reviewOn",
-                              f"must be on or after the conference's date {c.date} (got {review})")
+        raise ValidationError("reviewOn", Message.of(
+            "conference.review.before", date=c.date, got=str(review)))
     d = Decision(household_id, its, tuple(excs), manager, review, now, p.token_id)
     with store.unit_of_work() as uow:  # read, change and write under the store's write lock
         c = _load(uow, conference_id, "conferenceId")
         if c.status == "CANCELLED":
-            raise ConflictError("conferenceId", f"conference {c.id!r} was cancelled")
+            raise ConflictError("conferenceId", Message.of("conference.cancelled", id=repr(c.id)))
         old = c.decision(household_id)
         if old is not None and old.adopted_at:  # adopted meanwhile
-            raise ConflictError("householdId", f"the plan for household {household_id!r} was adopted")
+            raise ConflictError("householdId", Message.of(
+                "conference.plan.adopted", household=repr(household_id)))
         if household_id not in c.household_ids:
-            raise ValidationError("householdId",
-                                  f"household {household_id!r} is not on the agenda of {c.id!r}")
+            raise ValidationError("householdId", Message.of("conference.agenda.not_on",
+                                                            household=repr(household_id),
+                                                            conference=repr(c.id)))
         out = Conference(**{**c.__dict__, "decisions": {**c.decisions, household_id: d}, "updated_at": now})
         _stage(uow, out)
     return out
@@ -761,7 +775,8 @@ class Adoption:
 def _fail(e: DolbomError, f: str, hid: str) -> DolbomError:
     """The error of one item's checks, naming the item."""
     if isinstance(e, (ValidationError, ForbiddenError)):
-        return type(e)(f, f"household {hid!r}: {e.message}")
+        return type(e)(f, Message.of(
+            "workflow.household.item", household=repr(hid), detail=e.text or e.message))
     return e
 
 
@@ -772,23 +787,26 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
     c = _require(store, conference_id, "conferenceId")
     _require_region_access(store, p, c.region_id, "conferenceId", "adopt plans")
     if c.status in ("PLANNED", "CANCELLED"):
-        raise ConflictError("conferenceId", f"conference {c.id!r} is {c.status}: a plan is adopted once the "
-                                            "conference is HELD")
+        raise ConflictError("conferenceId", Message.of(
+            "conference.adopt.not_held", id=repr(c.id), status=c.status))
     if household_id is not None:
         if household_id not in c.household_ids:
-            raise ValidationError("householdId",
-                                  f"household {household_id!r} is not on the agenda of {c.id!r}")
+            raise ValidationError("householdId", Message.of("conference.agenda.not_on",
+                                                            household=repr(household_id),
+                                                            conference=repr(c.id)))
         if c.decision(household_id) is None:
-            raise ValidationError("householdId", f"no decision for household {household_id!r} yet")
+            raise ValidationError("householdId", Message.of(
+                "conference.decision.none", household=repr(household_id)))
         hids = [household_id]
     else:
         hids = [h for h in c.household_ids if c.decision(h) is not None]
         if not hids:
-            raise ValidationError("conferenceId", f"conference {c.id!r} has no decision to adopt")
+            raise ValidationError("conferenceId", Message.of(
+                "conference.decision.none_to_adopt", id=repr(c.id)))
     for hid in hids:
         hh = store.get("Household", hid)
         if not isinstance(hh, Household):
-            raise NotFoundError("householdId", f"no Household with id {hid!r}")
+            raise NotFoundError("householdId", not_found("Household", hid))
         require_household(store, p, hh, "adopt plans")
     on = today or dt.date.today()
     plan: list[tuple[str, int, Item, Referral]] = []
@@ -820,13 +838,15 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
             for nid in it.need_ids:
                 need = uow.get("Need", nid)
                 if not isinstance(need, Need) or need.status is not NeedStatus.OPEN:
-                    state = need.status.value if isinstance(need, Need) else "gone"
-                    raise ConflictError(f, f"household {hid!r}: need {nid!r} is {state} now: the item no "
-                                           "longer fits")
+                    state = code(need.status) if isinstance(need, Need) else Message.of(
+                        "conference.adopt.need_gone")
+                    raise ConflictError(f, Message.of("conference.adopt.need_state", household=repr(hid),
+                                                      need=repr(nid), state=state))
             verdict = _verdict(store, hid, it.resource_label, it.resource_id, on)
             if verdict is None:
-                raise ConflictError(f, f"household {hid!r}: {it.resource_id} does not serve the household's "
-                                       f"region ({Reason.NOTHING_IN_REGION.value})")
+                raise ConflictError(f, Message.of("conference.adopt.region", household=repr(hid),
+                                                  resource=it.resource_id,
+                                                  reason=Reason.NOTHING_IN_REGION.value))
             used: list[ApprovedException] = []
             for check in verdict.failed:
                 if check.rule in _COUNTED:
@@ -836,25 +856,27 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
                 if exc is not None and check.near:
                     used.append(exc)
                     continue
-                why = " (the approved exception covers a near miss only)" if exc is not None else ""
-                raise ConflictError(f, f"household {hid!r}: {it.resource_id} no longer fits: "
-                                       f"{check.message.render('en')} ({reason}){why}")
+                key = "conference.adopt.no_fit.near_only" if exc is not None else "conference.adopt.no_fit"
+                raise ConflictError(f, Message.of(key, household=repr(hid), resource=it.resource_id,
+                                                  detail=check.message, reason=reason))
             svc = uow.get("Service", it.resource_id) if it.resource_label == "Service" else None
             if isinstance(svc, Service):
                 n = new_places[svc.id] = new_places.get(svc.id, 0) + 1
                 taken = capacity.service_used(svc, day)  # this period's places (graph/periods.py)
                 if svc.capacity is not None and taken + n > svc.capacity:
                     left = max(0, svc.capacity - taken)
-                    raise ConflictError(f, f"household {hid!r}: {svc.id} has no place left for this item "
-                                           f"({left} of {svc.capacity} free, the plan needs {n}) "
-                                           f"({Reason.FULL.value})")
+                    raise ConflictError(f, Message.of(
+                        "conference.adopt.full", household=repr(hid), service=svc.id,
+                        left=str(left), total=str(svc.capacity), needed=str(n),
+                        reason=Reason.FULL.value))
                 if svc.agreement_id:
                     a = uow.get("Agreement", svc.agreement_id)
                     q = new_quota[svc.agreement_id] = new_quota.get(svc.agreement_id, 0) + 1
                     if isinstance(a, Agreement) and a.annual_quota is not None \
                             and capacity.agreement_used(a, day) + q > a.annual_quota:
-                        raise ConflictError(f, f"household {hid!r}: the MOU {svc.agreement_id} of {svc.id} "
-                                               f"has no quota left for this item ({Reason.QUOTA_USED.value})")
+                        raise ConflictError(f, Message.of("conference.adopt.quota", household=repr(hid),
+                                                          agreement=svc.agreement_id, service=svc.id,
+                                                          reason=Reason.QUOTA_USED.value))
             try:
                 written.append(writes.stage_referral(uow, store, p, ref, on=on))
             except DolbomError as e:
@@ -887,13 +909,12 @@ def _adopted(uow: UnitOfWork, c: Conference, hids: Sequence[str]) -> Conference:
     plan was read (in this process or another) is a CONFLICT, and nothing is written."""
     cur = _load(uow, c.id, "conferenceId")
     if cur.status == "CANCELLED":
-        raise ConflictError("conferenceId", f"conference {c.id!r} was cancelled meanwhile")
+        raise ConflictError("conferenceId", Message.of("conference.cancelled.meanwhile", id=repr(c.id)))
     decisions = dict(cur.decisions)
     for hid in hids:
         d, was = decisions.get(hid), c.decisions[hid]
         if d is None or (d.items, d.exceptions) != (was.items, was.exceptions):
-            raise ConflictError("householdId", f"the decision for household {hid!r} changed while the plan "
-                                               "was being adopted: adopt it again")
+            raise ConflictError("householdId", Message.of("conference.adopt.changed", household=repr(hid)))
     now = _now()
     for hid in hids:
         d = decisions[hid]
@@ -921,7 +942,8 @@ def _stage_case(uow: UnitOfWork, store: Store, p: Principal, c: Conference, hid:
                                 reason=f"conference {c.id} adopted", events=events)
     except (ValidationError, ForbiddenError) as e:
         field = "leadManagerId" if e.field == "staffId" else "householdId"
-        raise ConflictError(field, f"household {hid!r}: {e.message}") from None
+        raise ConflictError(field, Message.of("workflow.household.item", household=repr(hid),
+                                              detail=e.text or e.message)) from None
 
 
 # --------------------------------------------------------------------------

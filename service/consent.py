@@ -52,11 +52,13 @@ from typing import Any
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import MAX_ID, MAX_TEXT, Domain, Household, Need, Organization, Referral, Sector, Service
 from graph.store import Store, UnitOfWork
+from i18n import Message
 
 from .capacity import day_of
 from .paging import side_by_prefix
-from .permissions import require_household
+from .permissions import not_found, require_household
 from .principal import Principal
+from .wording import code
 
 KIND = "consent"
 OVERRIDES = "consent-override"
@@ -205,11 +207,10 @@ def require_for_referral(uow: UnitOfWork, store: Store, ref: Referral) -> None:
     needs = [uow.get("Need", n) for n in ref.need_ids]
     domains = [n.domain for n in needs if isinstance(n, Need)]
     if not covers(state(store, ref.household_id), org, domains):
-        wanted = ", ".join(sorted({d.value for d in domains}))
-        raise ConflictError("resourceId", f"household {ref.household_id!r} has not consented to share "
-                                          f"{wanted} with {org.name} ({org.id}), a {org.sector.value} "
-                                          "organization: record its consent (recordConsent) or an "
-                                          "emergency override (overrideConsent) first")
+        wanted = [code(d) for d in sorted(set(domains), key=lambda d: d.value)]
+        raise ConflictError("resourceId", Message.of(
+            "consent.missing", household=repr(ref.household_id), wanted=wanted, org=org.name, org_id=org.id,
+            sector=code(org.sector)))
 
 
 def visible_referrals(store: Store, organization_id: str | None, household_id: str,
@@ -240,7 +241,7 @@ def visible_referrals(store: Store, organization_id: str | None, household_id: s
 def _household(store: Store, p: Principal, household_id: str, what: str) -> Household:
     hh = store.get("Household", household_id)
     if not isinstance(hh, Household):
-        raise NotFoundError("householdId", f"no Household with id {household_id!r}")
+        raise NotFoundError("householdId", not_found("Household", household_id))
     require_household(store, p, hh, what)
     return hh
 
@@ -248,17 +249,17 @@ def _household(store: Store, p: Principal, household_id: str, what: str) -> Hous
 def _id(field: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID or value != value.strip() \
             or not value.isprintable() or SEP in value:
-        raise ValidationError(field, f"must be an id of 1 to {MAX_ID} printable characters")
+        raise ValidationError(field, Message.of("consent.id", limit=str(MAX_ID)))
     return value
 
 
 def _text(field: str, value: Any, *, required: bool) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValidationError(field, "must not be empty")
+            raise ValidationError(field, Message.of("workflow.text.empty"))
         return None
     if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise ValidationError(field, f"must be text of at most {MAX_TEXT} characters")
+        raise ValidationError(field, Message.of("consent.text", limit=str(MAX_TEXT)))
     return value
 
 
@@ -272,23 +273,23 @@ def record_consent(store: Store, p: Principal, household_id: str, *, id: str, gi
     try:
         doms = tuple(sorted({Domain(d) for d in domains}, key=list(Domain).index))
     except ValueError:
-        raise ValidationError("domains", f"must be domains ({', '.join(d.value for d in Domain)})") from None
+        raise ValidationError("domains", Message.of("consent.domains",
+                                                    allowed=", ".join(d.value for d in Domain))) from None
     try:
         how = ConsentMethod(method)
     except ValueError:
         allowed = ", ".join(m.value for m in ConsentMethod)
-        raise ValidationError("method", f"must be one of {allowed} (got {method!r})") from None
+        raise ValidationError("method", Message.of("error.enum", allowed=allowed, got=repr(method))) from None
     orgs = tuple(sorted({_id("organizationIds", o) for o in organization_ids}))
     if not doms and not orgs:
-        raise ValidationError("domains", "a consent names the domains or the organizations it lets the hub "
-                                         "share with (or both)")
+        raise ValidationError("domains", Message.of("consent.scope.empty"))
     for o in orgs:
         if not isinstance(store.get("Organization", o), Organization):
-            raise NotFoundError("organizationIds", f"no Organization with id {o!r}")
+            raise NotFoundError("organizationIds", not_found("Organization", o))
     if not isinstance(given_on, dt.date):
-        raise ValidationError("givenOn", "must be a date as YYYY-MM-DD")
+        raise ValidationError("givenOn", Message.of("consent.date"))
     if given_on > (today or day_of(None)):
-        raise ValidationError("givenOn", f"must not be in the future (got {given_on.isoformat()})")
+        raise ValidationError("givenOn", Message.of("consent.future", got=given_on.isoformat()))
     text = _text("note", note, required=False)
     old = store.get_side(KIND, f"{household_id}{SEP}{cid}")
     if old is not None:
@@ -296,8 +297,7 @@ def record_consent(store: Store, p: Principal, household_id: str, *, id: str, gi
         if (prev.domains, prev.organization_ids, prev.given_on, prev.method, prev.note) == (
                 doms, orgs, given_on, how, text):
             return prev
-        raise ConflictError("id", f"consent {cid!r} of household {household_id!r} already exists with "
-                                  "different content")
+        raise ConflictError("id", Message.of("consent.exists", id=repr(cid), household=repr(household_id)))
     c = Consent(id=cid, household_id=household_id, domains=doms, organization_ids=orgs, given_on=given_on,
                 method=how, note=text, recorded_at=_now(), recorded_by=p.token_id,
                 recorded_by_staff=p.staff_id)
@@ -312,7 +312,8 @@ def revoke_consent(store: Store, p: Principal, household_id: str, consent_id: st
     _household(store, p, household_id, "revoke consent")
     data = store.get_side(KIND, f"{household_id}{SEP}{consent_id}")
     if data is None:
-        raise NotFoundError("consentId", f"household {household_id!r} has no consent {consent_id!r}")
+        raise NotFoundError("consentId", Message.of("consent.not_found", household=repr(household_id),
+                                                    id=repr(consent_id)))
     c = Consent.of_side(data)
     if not c.active:
         return c
@@ -330,7 +331,7 @@ def override_consent(store: Store, p: Principal, household_id: str, *, organizat
     _household(store, p, household_id, "override consent")
     org = store.get("Organization", _id("organizationId", organization_id))
     if not isinstance(org, Organization):
-        raise NotFoundError("organizationId", f"no Organization with id {organization_id!r}")
+        raise NotFoundError("organizationId", not_found("Organization", organization_id))
     why = _text("reason", reason, required=True)
     who = _text("approvedBy", approved_by, required=True)
     assert why is not None and who is not None

@@ -27,8 +27,9 @@ from typing import Any
 from graph.errors import ConflictError, ValidationError
 from graph.model import Household, Referral, ReferralStatus, Service
 from graph.store import Store, UnitOfWork
+from i18n import Message
 
-from . import consent, paging
+from . import capacity, consent, paging
 from .permissions import forbidden, in_subtree, require_token
 from .principal import Principal, Role
 
@@ -47,9 +48,9 @@ def require_no_duplicate(uow: UnitOfWork, ref: Referral) -> None:
                 and other.resource_label == ref.resource_label and other.status not in DONE):
             same = sorted(wanted & set(other.need_ids))
             if same:
-                raise ConflictError("needIds", f"referral {other.id!r} ({other.status.value}) already sends "
-                                               f"household {ref.household_id!r} to {ref.resource_id!r} for "
-                                               f"{', '.join(same)}; decline or close it first")
+                raise ConflictError("needIds", Message.of(
+                    "inbox.duplicate", other=repr(other.id), status=capacity.state(other.status),
+                    household=repr(ref.household_id), resource=repr(ref.resource_id), needs=", ".join(same)))
 
 
 def encode_cursor(key: str) -> str:
@@ -64,7 +65,7 @@ def _time(field: str, value: str) -> dt.datetime:
     try:
         t = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ValidationError(field, f"must be an ISO-8601 date or time (got {value!r})") from None
+        raise ValidationError(field, Message.of("error.datetime", got=repr(value))) from None
     return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
 
 
@@ -81,23 +82,25 @@ def referrals_page(store: Store, p: Principal, *, status: Any = None, service_id
     """One page of the caller's inbox (see the module docstring)."""
     require_token(p)
     if not 0 <= first <= max_first:
-        raise ValidationError("first", f"must be between 0 and {max_first} (got {first})")
+        raise ValidationError("first", Message.of("error.int.between", lo=0, hi=str(max_first),
+                                                  got=str(first)))
     start = decode_cursor(after) if after is not None else None
     want_status = None
     if status is not None:
         try:
             want_status = ReferralStatus(status)
         except ValueError:
-            raise ValidationError("status", f"unknown referral status {status!r}") from None
+            raise ValidationError("status", Message.of("workflow.referral_status.unknown",
+                                                       got=repr(status))) from None
     t0 = _time("since", since) if since is not None else None
     own: frozenset[str] | None = None
     if p.role is Role.PARTNER:
         own = frozenset(s.id for s in store.list("Service")
                         if isinstance(s, Service) and s.provider_id == p.organization_id)
         if service_id is not None and service_id not in own:
-            raise forbidden("serviceId", f"service {service_id!r} is not one of your organization's")
+            raise forbidden("serviceId", Message.of("inbox.service.not_own", service=repr(service_id)))
     elif p.role not in (Role.CASEWORKER, Role.COORDINATOR):
-        raise forbidden(None, f"a {p.role.value} may not read referrals")
+        raise forbidden(None, Message.of("inbox.role", role=p.role))
     regions: dict[str, bool] = {}
 
     def in_region(household_id: str) -> bool:

@@ -23,13 +23,23 @@ import networkx as nx
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Household
 from graph.store import Store
+from i18n import Message
 from matching.allocation import AllocationResult
 from matching.recruit import Advice, BurnDown, FairnessRow, NewProgram, advise, burn_down, fairness
 from matching.takes import Takes, what_would_it_take, what_would_it_take_plan
 from matching.whatif import Change, WhatIf, whatif
 
 from .analysis import care_policy
-from .permissions import forbidden, in_subtree, region_chain, require_household, require_role, scope
+from .permissions import (
+    forbidden,
+    in_subtree,
+    not_found,
+    outside_household,
+    region_chain,
+    require_household,
+    require_role,
+    scope,
+)
 from .principal import Principal, Role
 
 #: the most changes one what-if applies
@@ -41,7 +51,7 @@ MAX_NEW_PROGRAMS = 20
 def _household(store: Store, household_id: str, field: str) -> Household:
     hh = store.get("Household", household_id)
     if not isinstance(hh, Household):
-        raise NotFoundError(field, f"no Household with id {household_id!r}")
+        raise NotFoundError(field, not_found("Household", household_id))
     return hh
 
 
@@ -80,16 +90,17 @@ def plan_takes(
     require_role(p, Role.COORDINATOR, Role.CASEWORKER, what="ask what would it take")
     ids = list(dict.fromkeys(household_ids))
     if not ids:
-        raise ValidationError("householdIds", "name at least one household")
+        raise ValidationError("householdIds", Message.of("whatif.households.empty"))
     if len(ids) > max_households:
         raise ValidationError(
-            "householdIds", f"at most {max_households} households per plan (got {len(ids)})"
+            "householdIds", Message.of("workflow.households.too_many", limit=str(max_households),
+                                       got=str(len(ids)))
         )
     regions = []
     for hid in ids:
         hh = _household(store, hid, "householdIds")
         if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
-            raise forbidden("householdIds", f"household {hid!r} is outside your region")
+            raise forbidden("householdIds", outside_household(hid))
         regions.append(hh.region_id)
     g = _city_view(store, regions)
     return what_would_it_take_plan(
@@ -114,16 +125,20 @@ def recruitment(
     region_id = scope(store, p, region_id, "see recruitment advice")
     if len(new) > MAX_NEW_PROGRAMS:
         raise ValidationError("newService",
-                              f"at most {MAX_NEW_PROGRAMS} new programs at once (got {len(new)})")
+                              Message.of("whatif.new_programs.too_many", limit=str(MAX_NEW_PROGRAMS),
+                                         got=str(len(new))))
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
-        raise ValidationError("top", f"must be a whole number of at least 1 (got {top!r})")
+        raise ValidationError("top", Message.of("workflow.int.at_least_one", got=repr(top)))
     for prog in new:
         if store.get("Region", prog.region_id) is None:
-            raise NotFoundError("newService", f"no Region with id {prog.region_id!r}")
+            raise NotFoundError("newService", not_found("Region", prog.region_id))
         if region_id is not None and not in_subtree(store, prog.region_id, region_id):
-            raise ValidationError("newService", f"region {prog.region_id!r} is outside {region_id!r}")
+            raise ValidationError("newService", Message.of("whatif.region.outside",
+                                                           region=repr(prog.region_id),
+                                                           within=repr(region_id)))
         if prog.capacity is not None and prog.capacity < 1:
-            raise ValidationError("newService", f"capacity must be at least 1 (got {prog.capacity})")
+            raise ValidationError("newService", Message.of("whatif.capacity.at_least_one",
+                                                               got=str(prog.capacity)))
     return advise(
         _region_view(store, region_id),
         region_id,
@@ -146,7 +161,8 @@ def what_if(
     """The difference ``changes`` would make over the region's subtree; nothing is written."""
     region_id = scope(store, p, region_id, "ask what if")
     if len(changes) > MAX_CHANGES:
-        raise ValidationError("changes", f"at most {MAX_CHANGES} changes at once (got {len(changes)})")
+        raise ValidationError("changes", Message.of("whatif.changes.too_many", limit=str(MAX_CHANGES),
+                                                      got=str(len(changes))))
     return whatif(
         _region_view(store, region_id),
         region_id,
@@ -169,7 +185,8 @@ def burn_down_rows(
 ) -> list[BurnDown]:
     region_id = scope(store, p, region_id, "see burn-down")
     if isinstance(window_days, bool) or not isinstance(window_days, int) or not 7 <= window_days <= 730:
-        raise ValidationError("windowDays", f"must be between 7 and 730 (got {window_days!r})")
+        raise ValidationError("windowDays", Message.of("error.int.between", lo=7, hi=730,
+                                                       got=repr(window_days)))
     return burn_down(
         _region_view(store, region_id), region_id, on=on or dt.date.today(), window_days=window_days
     )

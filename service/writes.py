@@ -39,10 +39,18 @@ from graph.model import (
     now_iso,
 )
 from graph.store import Store, UnitOfWork
+from i18n import Message
 from service.principal import Principal, Role
 
 from . import capacity, consent, deadlines, inbox, protection
-from .permissions import PARTNER_STATUSES, forbidden, require_household, require_region, require_role
+from .permissions import (
+    PARTNER_STATUSES,
+    forbidden,
+    not_found,
+    require_household,
+    require_region,
+    require_role,
+)
 
 
 def _insert(uow: UnitOfWork, rec: Record, keep: tuple[str, ...] = ()) -> Record:
@@ -56,14 +64,14 @@ def _insert(uow: UnitOfWork, rec: Record, keep: tuple[str, ...] = ()) -> Record:
 def _household(store: Store, household_id: str, field: str = "householdId") -> Household:
     hh = store.get("Household", household_id)
     if not isinstance(hh, Household):
-        raise NotFoundError(field, f"no Household with id {household_id!r}")
+        raise NotFoundError(field, not_found("Household", household_id))
     return hh
 
 
 def _region_exists(store: Store, region_ids: Any, field: str) -> None:
     for rid in region_ids or ():
         if isinstance(rid, str) and store.get("Region", rid) is None:
-            raise NotFoundError(field, f"no Region with id {rid!r}")
+            raise NotFoundError(field, not_found("Region", rid))
 
 
 def upsert_region(store: Store, p: Principal, **fields: Any) -> Region:
@@ -86,12 +94,11 @@ def register_service(store: Store, p: Principal, **fields: Any) -> Service:
     require_role(p, Role.COORDINATOR, Role.PARTNER, what="register services")
     rec = Service(**fields)
     if p.role is Role.PARTNER and rec.provider_id != p.organization_id:
-        raise forbidden("providerId", f"a partner may register services only for its own organization "
-                                      f"{p.organization_id!r}")
+        raise forbidden("providerId", Message.of("writes.service.own_org_only", org=repr(p.organization_id)))
     with store.unit_of_work() as uow:
         old = uow.get("Service", rec.id)
         if p.role is Role.PARTNER and isinstance(old, Service) and old.provider_id != p.organization_id:
-            raise forbidden("id", f"service {rec.id!r} belongs to another organization")
+            raise forbidden("id", Message.of("workflow.service.other_org", service=repr(rec.id)))
         return _insert(uow, rec, keep=("used", "active", "used_since"))  # type: ignore[return-value]
 
 
@@ -103,7 +110,7 @@ def retire_service(store: Store, p: Principal, service_id: str) -> Service:
         svc = uow.require("Service", service_id)
         assert isinstance(svc, Service)
         if p.role is Role.PARTNER and svc.provider_id != p.organization_id:
-            raise forbidden("id", f"service {service_id!r} belongs to another organization")
+            raise forbidden("id", Message.of("workflow.service.other_org", service=repr(service_id)))
         return capacity.retire(uow, svc)
 
 
@@ -150,7 +157,7 @@ def set_need_status(store: Store, p: Principal, need_id: str, status: Any) -> Ne
     status = NeedStatus(status)
     need = store.get("Need", need_id)
     if not isinstance(need, Need):
-        raise NotFoundError("id", f"no Need with id {need_id!r}")
+        raise NotFoundError("id", not_found("Need", need_id))
     require_household(store, p, _household(store, need.household_id), "change needs")
     with store.unit_of_work() as uow:
         protection.require_not_anonymized_in(uow, store, need.household_id, "id")
@@ -216,11 +223,12 @@ def create_referral_in(uow: UnitOfWork, store: Store, rec: Referral, *,
             rec.household_id, rec.resource_label, rec.resource_id, rec.need_ids)
         if same and (rec.reason is None or rec.reason == old.reason):
             return old
-        raise ConflictError("id", f"Referral {rec.id!r} already exists with different content")
+        raise ConflictError("id", Message.of("writes.referral.exists", id=repr(rec.id)))
     for nid in rec.need_ids:
         need = uow.get("Need", nid)
         if not isinstance(need, Need) or need.household_id != rec.household_id:
-            raise ValidationError("needIds", f"need {nid!r} is not a need of household {rec.household_id!r}")
+            raise ValidationError("needIds", Message.of("workflow.need.other_household", need=repr(nid),
+                                                        household=repr(rec.household_id)))
     inbox.require_no_duplicate(uow, rec)
     capacity.check_open(uow, rec.resource_label, rec.resource_id, "resourceId", hours=rec.hours, on=on)
     consent.require_for_referral(uow, store, rec)
@@ -241,28 +249,28 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
     try:
         status = ReferralStatus(status)
     except ValueError:
-        raise ValidationError("status", f"unknown referral status {status!r}") from None
+        raise ValidationError("status", Message.of("workflow.referral_status.unknown",
+                                                   got=repr(status))) from None
     ref = store.get("Referral", referral_id)
     if not isinstance(ref, Referral):
-        raise NotFoundError("id", f"no Referral with id {referral_id!r}")
+        raise NotFoundError("id", not_found("Referral", referral_id))
     if p.role is Role.PARTNER:
         svc = store.get("Service", ref.resource_id) if ref.resource_label == "Service" else None
         if not isinstance(svc, Service) or svc.provider_id != p.organization_id:
-            raise forbidden("id", f"referral {referral_id!r} is not addressed to your organization")
+            raise forbidden("id", Message.of("writes.referral.not_addressed", id=repr(referral_id)))
         if status.value not in PARTNER_STATUSES:
             allowed = ", ".join(sorted(PARTNER_STATUSES))
-            raise forbidden("status", f"a partner may move a referral only to {allowed}")
+            raise forbidden("status", Message.of("writes.partner.statuses", allowed=allowed))
         if not inbox.partner_may_see(store, p, ref):
-            raise forbidden("id", f"household of referral {referral_id!r} is not shared with your "
-                                  "organization (no consent in force)")
+            raise forbidden("id", Message.of("writes.referral.not_shared", id=repr(referral_id)))
     else:
         require_household(store, p, _household(store, ref.household_id), "update referrals")
     why = _note("reason", reason)
     text = _note("note", note)
     if why is not None and status is not ReferralStatus.DECLINED:
-        raise ValidationError("reason", "a reason goes with DECLINED only (use note for an outcome)")
+        raise ValidationError("reason", Message.of("writes.reason.declined_only"))
     if text is not None and status not in (ReferralStatus.DELIVERED, ReferralStatus.CLOSED):
-        raise ValidationError("note", "an outcome note goes with DELIVERED or CLOSED")
+        raise ValidationError("note", Message.of("writes.note.outcome_only"))
     at = when or now_iso()
     with store.unit_of_work() as uow:
         ref = uow.require("Referral", referral_id)
@@ -270,7 +278,7 @@ def update_referral(store: Store, p: Principal, referral_id: str, status: Any,
         changes: dict[str, Any] = {}
         if status is ReferralStatus.DECLINED and ref.status is not status:
             if why is None and p.role is Role.PARTNER:  # the case worker must learn why (docs/inbox.md)
-                raise ValidationError("reason", "say why the referral is declined (reason)")
+                raise ValidationError("reason", Message.of("writes.reason.declined"))
             if why is not None:
                 changes["decline_reason"] = why
         if text is not None:
@@ -292,9 +300,9 @@ def _note(field: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(field, "must be a non-empty text")
+        raise ValidationError(field, Message.of("writes.text.required"))
     if len(value) > MAX_TEXT:
-        raise ValidationError(field, f"must be at most {MAX_TEXT} characters (got {len(value)})")
+        raise ValidationError(field, Message.of("error.too_long", limit=str(MAX_TEXT), got=str(len(value))))
     return value
 
 
@@ -311,13 +319,13 @@ def update_service(store: Store, p: Principal, service_id: str, *, on: dt.date |
     require_role(p, Role.COORDINATOR, Role.PARTNER, what="update services")
     unknown = sorted(set(changes) - SERVICE_UPDATES)
     if unknown:
-        raise ValidationError(unknown[0], "cannot be changed with updateService")
+        raise ValidationError(unknown[0], Message.of("writes.update_service.field"))
     day = on or capacity.day_of(None)
     with store.unit_of_work() as uow:
         svc = uow.require("Service", service_id)
         assert isinstance(svc, Service)
         if p.role is Role.PARTNER and svc.provider_id != p.organization_id:
-            raise forbidden("id", f"service {service_id!r} belongs to another organization")
+            raise forbidden("id", Message.of("workflow.service.other_org", service=repr(service_id)))
         if "region_ids" in changes:
             _region_exists(store, changes["region_ids"], "regionIds")
         used = capacity.service_used(svc, day)
@@ -327,7 +335,7 @@ def update_service(store: Store, p: Principal, service_id: str, *, on: dt.date |
             new = new.replace(used=used, used_since=capacity.period(new.capacity_period, day)[0])
             assert isinstance(new, Service)
         if new.capacity is not None and new.capacity < used:
-            raise ConflictError("capacity", f"service {service_id!r} has {used} places taken"
-                                            f"{' this period' if svc.capacity_period else ''}: its capacity "
-                                            f"cannot go below that (got {new.capacity})")
+            key = "writes.capacity.below.period" if svc.capacity_period else "writes.capacity.below"
+            raise ConflictError("capacity", Message.of(key, service=repr(service_id), used=str(used),
+                                                       got=str(new.capacity)))
         return uow.put(new)

@@ -20,8 +20,8 @@ def post(client, query: str, *, headers: dict[str, str] | None = None, params: s
 
 def test_a_missing_record_is_korean_by_default_and_english_on_request(client) -> None:
     ko = post(client, MISSING)["errors"][0]
-    # the service's own English detail, after the Korean sentence of its code
-    assert ko["message"] == "householdId: 찾을 수 없습니다: no Household with id 'no-such-household'"
+    # the service's catalogue message, wholly in Korean (issue 19: no English detail after it)
+    assert ko["message"] == "householdId: ID가 'no-such-household'인 가구가 없습니다"
     en = post(client, MISSING, headers={"Accept-Language": "en-US,en;q=0.9"})["errors"][0]
     assert en["message"] == "householdId: no Household with id 'no-such-household'"
     assert ko["extensions"]["code"] == en["extensions"]["code"] == "NOT_FOUND"
@@ -32,7 +32,7 @@ def test_the_locale_parameter_wins_over_the_header(client) -> None:
     en = post(client, MISSING, headers={"Accept-Language": "ko-KR"}, params="?locale=en")["errors"][0]
     assert en["message"].startswith("householdId: no Household")
     ko = post(client, MISSING, headers={"Accept-Language": "en"}, params="?locale=ko")["errors"][0]
-    assert "찾을 수 없습니다" in ko["message"]
+    assert "가구가 없습니다" in ko["message"]
 
 
 def test_an_unknown_locale_parameter_is_a_coded_400_and_an_unknown_header_is_ignored(client) -> None:
@@ -40,7 +40,7 @@ def test_an_unknown_locale_parameter_is_a_coded_400_and_an_unknown_header_is_ign
     assert r["status"] == 400 and r["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "locale" in r["errors"][0]["message"]
     ok = post(client, MISSING, headers={"Accept-Language": "fr-FR"})["errors"][0]
-    assert "찾을 수 없습니다" in ok["message"]  # the deployment's language
+    assert "가구가 없습니다" in ok["message"]  # the deployment's language
 
 
 def test_a_model_check_speaks_korean_and_a_graphql_error_leads_with_korean(client) -> None:
@@ -56,7 +56,7 @@ def test_a_model_check_speaks_korean_and_a_graphql_error_leads_with_korean(clien
         and syntax["extensions"]["code"] == en["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-@pytest.mark.parametrize("env_locale, expected", [("en", "no Household"), ("ko", "찾을 수 없습니다")])
+@pytest.mark.parametrize("env_locale, expected", [("en", "no Household"), ("ko", "가구가 없습니다")])
 def test_the_deployment_default_follows_dolbom_locale(make_gql, env_locale: str, expected: str) -> None:
     gql, _ = make_gql(Settings(locale=env_locale))
     r = gql(MISSING, "coordinator")

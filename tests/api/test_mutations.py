@@ -126,7 +126,7 @@ def test_referral_to_a_full_or_retired_service_is_a_conflict(gql):
     assert retired.code == "CONFLICT"
     quota = gql('mutation { createReferral(input: {id: "ref-q", householdId: "hh-0001", '
                 'resourceId: "svc-gg-clinic", needIds: ["need-0001-health"]}) { id } }', C)
-    assert quota.code == "CONFLICT" and "quota" in quota.errors[0]["message"]
+    assert quota.code == "CONFLICT" and "할당량" in quota.errors[0]["message"]
 
 
 def test_an_illegal_move_is_bad_input_naming_status(gql, store):
