@@ -306,6 +306,11 @@ class Store(Protocol):
         households by region, or that view itself (see :mod:`graph.reports`)."""
         ...
 
+    def change_mark(self) -> object | None:
+        """A value that differs whenever the committed records may have changed since it was
+        taken (None: the store cannot tell cheaply; nothing computed from it may be reused)."""
+        ...
+
     def counts(self) -> dict[str, int]:
         """How many records of each kind (``Receipt`` included)."""
 
@@ -381,6 +386,10 @@ class StoreMixin:
     def report_parts(self, region_id: str | None = None) -> ReportParts:
         """The generic answer: the report's whole view, its households read from it."""
         return ReportParts(self.graph(region_id))  # type: ignore[attr-defined]
+
+    def change_mark(self) -> object | None:
+        """Not known (a Neo4j database may be written by anyone): reports are computed afresh."""
+        return None
 
     def require(self, label: str, key: str, field: str = "id") -> Record:
         rec = self.get(label, key)

@@ -148,3 +148,62 @@ def test_still_equal_after_writes(province):
     finally:
         other.close()
     assert _check(store) != after
+
+
+def test_the_same_report_again_is_kept_until_a_commit(province, monkeypatch):
+    """A warm server answering the same report twice does not redo it while nothing changed; a
+    commit (of this process or of another) between two reports gives fresh figures, never stale."""
+    from service import report_cache
+
+    store = province
+    coordinator = Principal(Role.COORDINATOR)
+    report_cache.forget(store)
+    built: list[str | None] = []
+    real = store.report_parts
+
+    def counting(region_id=None):
+        built.append(region_id)
+        return real(region_id)
+
+    monkeypatch.setattr(store, "report_parts", counting)
+    root = sorted(r for r, rec in store._records["Region"].items() if rec.parent_id is None)[0]
+    first = coverage_cells(store, coordinator, None, on=ON)
+    assert coverage_cells(store, coordinator, None, on=ON) == first
+    assert built == [None]  # the second answer was the kept one
+    coverage_cells(store, coordinator, root, on=ON)
+    coverage_cells(store, coordinator, None, on=dt.date(2026, 7, 1))
+    assert built == [None, root, None]  # another region, another day: their own reports
+
+    hid = sorted(h for h in store._records["Household"]
+                 if store._records["Household"][h].region_id in {c.region_id for c in first})[0]
+    domain = next(c.domain for c in first if c.region_id == store._records["Household"][hid].region_id)
+    with store.unit_of_work() as uow:
+        uow.put(Need(id="need-parts-cache", household_id=hid, domain=domain, severity=2))
+    second = coverage_cells(store, coordinator, None, on=ON)
+    assert built[-1] is None and len(built) == 4  # computed again
+    assert second == coverage_before(store.graph(), on=ON)
+    assert sum(c.open_needs for c in second) > sum(c.open_needs for c in first)
+
+    other = EmbeddedStore(store.path)
+    try:
+        with other.unit_of_work() as uow:
+            uow.delete("Need", "need-parts-cache")
+    finally:
+        other.close()
+    third = coverage_cells(store, coordinator, None, on=ON)
+    assert len(built) == 5
+    assert third == first == coverage_before(store.graph(), on=ON)
+
+
+def test_a_store_without_a_change_mark_is_never_served_a_kept_report(province, monkeypatch):
+    from service import report_cache
+
+    calls = []
+    monkeypatch.setattr(province, "change_mark", lambda: None)
+
+    def compute():
+        calls.append(1)
+        return [len(calls)]
+
+    assert report_cache.cached(province, "k", compute) == [1]
+    assert report_cache.cached(province, "k", compute) == [2]

@@ -90,12 +90,15 @@ class Memory:
         #: made when first asked and dropped when its namers change: the services serving a dong
         #: are found without walking the dong's households
         self._grouped: dict[tuple[str, str], dict[str, list[Record]]] = {}
+        #: how many change sets have been applied: a report computed at one count is current until it moves
+        self.changes = 0
 
     # -- keeping in step with commits ------------------------------------------------
 
     def apply(self, staged: Staged) -> None:
         """Make the records and the index match a committed change set (None: deleted)."""
         records, named_by = self.records, self.named_by
+        self.changes += 1
         for (label, key), rec in staged.items():
             old = records[label].get(key)
             if old is not None:

@@ -383,6 +383,12 @@ class EmbeddedStore(StoreMixin):
         # view takes seconds that directory reads and other views would otherwise wait for
         return build_graph(recs)
 
+    def change_mark(self) -> object:
+        """Moves with every change set applied to the records, this process's or another's."""
+        with self._vlock:
+            self._sync()
+            return self._seq, self._mem.changes
+
     def report_parts(self, region_id: str | None = None) -> ReportParts:
         """The coverage report's supply side and households, read from the records: no view of
         the households is built (see :mod:`graph.reports`; issue 23)."""
