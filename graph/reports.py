@@ -31,6 +31,10 @@ from .view import add_record, paused_gc
 #: the record kinds of a report's supply side (what coverage reads besides households and needs)
 SUPPLY_LABELS = ("Region", "Organization", "Agreement", "Service", "Volunteer")
 
+#: one open need as the overlaps report reads it: the region its household lives in, its domain,
+#: tags and detail
+NeedRow = tuple[str, Domain, Sequence[str], "str | None"]
+
 #: one household as coverage reads it: id, income percent, traits, urgency, the domains of its
 #: open needs (one per need, in the order the report's view would hold the needs) and the node
 #: keys of the services it receives
@@ -44,6 +48,8 @@ class ReportParts:
     view: nx.MultiDiGraph
     #: region id -> the households living in that region itself, by id; None: read them from ``view``
     homes: Mapping[str, Sequence[HomeRow]] | None = None
+    #: the open needs of the households living in the report's regions; None: read them from ``view``
+    needs: Sequence[NeedRow] | None = None
 
 
 def supply_view(records: Iterable[Record]) -> nx.MultiDiGraph:

@@ -34,12 +34,14 @@ one pass over the households for the demand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from graph import taxonomy as taxonomy_module
 from graph.model import Domain, NeedStatus, SupportForm
+from graph.reports import NeedRow
 from graph.taxonomy import Taxonomy
 
 from .coverage import resources_by_region
@@ -102,6 +104,25 @@ def _groups(services: list[Resource]) -> list[list[Resource]]:
     return sorted(out.values(), key=lambda grp: grp[0].key)
 
 
+def _demand_of(needs: Sequence[NeedRow], tree: RegionTree, scope: set[str], tax: Taxonomy
+               ) -> dict[tuple[str, Domain, str | None], int]:
+    """:func:`_demand` over open needs given as rows (region of the household, domain, tags, detail)."""
+    out: dict[tuple[str, Domain, str | None], int] = {}
+    chains: dict[str, list[str]] = {}
+    for region_id, domain, given, detail in needs:
+        up = chains.get(region_id)
+        if up is None:
+            up = chains[region_id] = [r for r in tree.chain(region_id) if r in scope]
+        if not up:
+            continue
+        d = Domain(domain)
+        tags = tax.need_tags(d, given, detail) or (None,)
+        for rid in up:
+            for t in tags:
+                out[rid, d, t] = out.get((rid, d, t), 0) + 1
+    return out
+
+
 def _demand(g: nx.MultiDiGraph, tree: RegionTree, scope: set[str], tax: Taxonomy
             ) -> dict[tuple[str, Domain, str | None], int]:
     """Open needs by (region, domain, tag) for every region of ``scope`` they live in or under;
@@ -130,10 +151,14 @@ def _demand(g: nx.MultiDiGraph, tree: RegionTree, scope: set[str], tax: Taxonomy
 
 
 def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = "en",
-             limit: int | None = None, taxonomy: Taxonomy | None = None) -> list[OverlapGroup]:
+             limit: int | None = None, taxonomy: Taxonomy | None = None,
+             needs: Sequence[NeedRow] | None = None) -> list[OverlapGroup]:
     """The overlap groups of ``region_id``'s subtree (every region when None), most
     redundant first; the top ``limit`` of them (all when None). Raises
-    :class:`graph.errors.NotFoundError` (``regionId``) for an unknown region."""
+    :class:`graph.errors.NotFoundError` (``regionId``) for an unknown region.
+
+    ``needs``: the open needs of the report's households (:attr:`graph.reports.ReportParts.needs`);
+    ``g`` then needs to hold only the supply side. None: they are read from ``g``."""
     check_locale(locale)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a whole number of at least 1 or None (got {limit!r})")
@@ -144,7 +169,7 @@ def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = 
         rid: sorted((r for r in rs if r.is_service and r.active and r.tags), key=lambda r: r.key)
         for rid, rs in resources_by_region(g).items()
     }
-    demand = _demand(g, tree, set(scope), tax)
+    demand = _demand(g, tree, set(scope), tax) if needs is None else _demand_of(needs, tree, set(scope), tax)
     found: list[tuple[tuple[float, int, str, str, str, str], OverlapGroup]] = []
     for rid in scope:
         direct = {r.key for r in serving.get(rid, ())}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph import taxonomy as taxonomy_module
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, Region, node_key
 from graph.store import Store
@@ -130,8 +131,20 @@ def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale:
     region_id = scope(store, p, region_id, "see overlaps")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValidationError("limit", Message.of("workflow.int.at_least_one", got=repr(limit)))
-    with paused_gc():
-        return overlaps(_view(store, region_id), region_id, locale=locale, limit=limit)
+    tax = taxonomy_module.active()
+
+    def compute() -> tuple[object, list[OverlapGroup]]:
+        with paused_gc():
+            # the supply side's view and the open needs read from the records (graph.reports)
+            parts = store.report_parts(region_id)
+            return tax, overlaps(parts.view, region_id, locale=locale, limit=limit, taxonomy=tax,
+                                 needs=parts.needs)
+
+    # kept until a commit (service.report_cache), and only for the taxonomy it was computed with
+    kept_tax, groups = cached(store, ("overlaps", region_id, locale, limit, id(tax)), compute)
+    if kept_tax is not tax:
+        groups = compute()[1]
+    return list(groups)
 
 
 def network_graph(store: Store, p: Principal, region_id: str | None,

@@ -21,7 +21,7 @@ from graph.reports import ReportParts
 from graph.store import StoreMixin
 from graph.view import induced_copy, subtree_nodes
 from loaders.synthetic import generate
-from matching import coverage
+from matching import coverage, overlaps
 from service.analysis import coverage_cells
 from service.principal import Principal, Role
 from tests.coverage_before import coverage_before
@@ -207,3 +207,45 @@ def test_a_store_without_a_change_mark_is_never_served_a_kept_report(province, m
 
     assert report_cache.cached(province, "k", compute) == [1]
     assert report_cache.cached(province, "k", compute) == [2]
+
+
+def _overlaps_new(store: EmbeddedStore, rid: str | None, locale: str = "en") -> list:
+    parts = store.report_parts(rid)
+    assert parts.needs is not None
+    return overlaps(parts.view, rid, locale=locale, needs=parts.needs)
+
+
+def test_overlaps_from_the_records_equal_the_view_computation(province):
+    """Overlaps count open needs per region, domain and tag (no assignment: order plays no part),
+    so every region's report equals the one over ``store.graph(region)`` exactly, in both languages;
+    and the groups are not all without demand (the needs were counted)."""
+    store = province
+    whole = overlaps(store.graph(), None)
+    assert whole and any(g.demand > 0 for g in whole)
+    for rid in _regions(store):
+        for locale in ("en", "ko"):
+            assert _overlaps_new(store, rid, locale) == overlaps(store.graph(rid), rid, locale=locale), rid
+
+
+def test_overlap_groups_served_fresh_after_a_write(province):
+    from service import report_cache
+    from service.analysis import overlap_groups
+
+    store = province
+    coordinator = Principal(Role.COORDINATOR)
+    report_cache.forget(store)
+    first = overlap_groups(store, coordinator, None)
+    assert first == overlaps(store.graph(), None)
+    assert overlap_groups(store, coordinator, None) == first
+    group = next(g for g in first if g.demand > 0)
+    hid = next(h.id for h in store._records["Household"].values() if h.region_id == group.region_id)
+    with store.unit_of_work() as uow:
+        for i in range(3):
+            uow.put(Need(id=f"need-parts-ovl-{i}", household_id=hid, domain=group.domain, severity=2))
+    second = overlap_groups(store, coordinator, None)
+    assert second == overlaps(store.graph(), None)
+    assert second != first  # the demand moved, and the kept answer was not served
+    with store.unit_of_work() as uow:
+        for i in range(3):
+            uow.delete("Need", f"need-parts-ovl-{i}")
+    assert overlap_groups(store, coordinator, None) == first

@@ -43,7 +43,7 @@ from ..model import (
     node_key,
     split_node_key,
 )
-from ..reports import SUPPLY_LABELS, HomeRow
+from ..reports import SUPPLY_LABELS, HomeRow, NeedRow
 from ..view import build_graph
 
 Staged = Mapping[tuple[str, str], "Record | None"]
@@ -247,7 +247,8 @@ class Memory:
     # -- the coverage report's parts (graph.reports) -------------------------------
 
     def report_parts(self, region_id: str | None,
-                     supply: Iterable[str] | None) -> tuple[list[Record], dict[str, list[HomeRow]]]:
+                     supply: Iterable[str] | None
+                     ) -> tuple[list[Record], dict[str, list[HomeRow]], list[NeedRow]]:
         """The records of a coverage report's supply side and its households by region (see
         :mod:`graph.reports`), read from the records without a view of the households.
 
@@ -255,7 +256,7 @@ class Memory:
         for the whole graph; the supply side is its records of :data:`graph.reports.SUPPLY_LABELS`.
         A household's open needs come in the order of the records (the order the whole view holds
         them in), its receipts are those whose service is there (a view holds every service a
-        household of it receives)."""
+        household of it receives). Then the open needs of those households (for overlaps)."""
         records = self.records
         if supply is None:
             recs = [rec for label in SUPPLY_LABELS for rec in records[label].values()]
@@ -285,10 +286,16 @@ class Memory:
                 homes.setdefault(h.region_id, []).append(h)
         wanted = None if regions is None else {h.id for hs in homes.values() for h in hs}
         needs: dict[str, list[Domain]] = {}
+        need_rows: list[NeedRow] = []
+        households = records["Household"]
         for need in records["Need"].values():
             assert isinstance(need, Need)
             if need.status == NeedStatus.OPEN and (wanted is None or need.household_id in wanted):
                 needs.setdefault(need.household_id, []).append(need.domain)
+                home = households.get(need.household_id)
+                if home is not None:
+                    assert isinstance(home, Household)
+                    need_rows.append((home.region_id, need.domain, need.tags, need.detail))
         services = records["Service"]
         received: dict[str, set[str]] = {}
         for rc in records["Receipt"].values():
@@ -306,4 +313,4 @@ class Memory:
                 rows.append((h.id, h.income_percent, h.traits, h.urgency, domains,
                              frozenset(received.get(h.id, ()))))
             out[rid] = rows
-        return recs, out
+        return recs, out, need_rows

@@ -395,12 +395,12 @@ class EmbeddedStore(StoreMixin):
         with self._vlock:
             self._sync()
             if region_id is None:
-                recs, homes = self._mem.report_parts(None, None)
+                recs, homes, needs = self._mem.report_parts(None, None)
             elif region_id not in self._records["Region"]:
                 raise no_record("regionId", "Region", region_id)
             else:
-                recs, homes = self._mem.report_parts(region_id, subtree_nodes(self._mem, region_id))
-        return ReportParts(supply_view(recs), homes)
+                recs, homes, needs = self._mem.report_parts(region_id, subtree_nodes(self._mem, region_id))
+        return ReportParts(supply_view(recs), homes, needs)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:
