@@ -9,8 +9,15 @@ volunteers), then times, ``--repeat`` times each (median and max):
   (every region: all ``--households`` households);
 * ``store.graph(gg)`` and coverage of that one province's subtree (Gyeonggi,
   the first: about half the households);
-* :func:`matching.overlaps` and :func:`matching.network.analytics` over the
-  whole view (once each unless ``--repeat``).
+* the same coverage reports from ``store.report_parts`` (issue 23 part 2: the
+  supply side's nodes and the households read from the records, no view of the
+  households), checked equal to the ones above;
+* ``service.analysis.coverage_cells`` of every region as a server runs it, twice
+  in a row: computed, then kept (``service.report_cache``: no commit between);
+* :func:`matching.overlaps` over the whole view and from the parts (checked
+  equal), and ``overlap_groups`` computed then kept, as for coverage;
+* :func:`matching.network.analytics` over the whole view (once unless
+  ``--analytics-repeat``; 0 skips it).
 
 and checks the totals: open needs of the root cells equal the open needs in
 the store, and no cell has more uncovered than open needs.
@@ -25,6 +32,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -48,6 +56,9 @@ from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.model import NeedStatus  # noqa: E402
 from loaders.synthetic import PROVINCE_ID  # noqa: E402
 from matching import analytics, coverage, overlaps  # noqa: E402
+from service import report_cache  # noqa: E402
+from service.analysis import coverage_cells, overlap_groups  # noqa: E402
+from service.principal import Principal  # noqa: E402
 
 ON = dt.date(2026, 6, 1)
 DEFAULTS = {"households": 100_000, "services": 30_000, "volunteers": 10_000, "seed": 4, "repeat": 3}
@@ -75,10 +86,65 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
         raise AssertionError("a cell has more uncovered than open needs")
     pg, t_pview = _timed(lambda: store.graph(province), repeat)
     pcells, t_pcov = _timed(lambda: coverage(pg, province, on=ON), repeat)
-    groups, t_ovl = _timed(lambda: overlaps(g), analytics_repeat)
-    net, t_net = _timed(lambda: analytics(g), analytics_repeat)
+    # issue 23 part 2: the same reports from the records (no view of the households), and kept
+    parts, t_parts = _timed(lambda: store.report_parts(None), repeat)
+    new_cells, t_pcells = _timed(lambda: coverage(parts.view, None, on=ON, homes=parts.homes), repeat)
+    if new_cells != cells:
+        raise AssertionError("coverage from the records differs from coverage over the whole view")
+    pparts, t_pparts = _timed(lambda: store.report_parts(province), repeat)
+    new_pcells, t_ppcells = _timed(lambda: coverage(pparts.view, province, on=ON, homes=pparts.homes), repeat)
+    if [dataclasses.replace(c, unmet_needs=0) for c in new_pcells] != \
+            [dataclasses.replace(c, unmet_needs=0) for c in pcells] or \
+            sum(c.unmet_needs for c in new_pcells if c.region_id == province) != \
+            sum(c.unmet_needs for c in pcells if c.region_id == province):
+        raise AssertionError("a province's coverage from the records differs from the one over its view")
+
+    def served() -> tuple[float, float]:
+        report_cache.forget(store)
+        t = time.perf_counter()
+        first = coverage_cells(store, Principal.local(), None, on=ON)
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        again = coverage_cells(store, Principal.local(), None, on=ON)
+        warm = time.perf_counter() - t
+        if first != cells or again != cells:
+            raise AssertionError("coverage_cells differs from coverage over the whole view")
+        return cold, warm
+
+    runs = [served() for _ in range(repeat)]
+    t_served = {"median_s": statistics.median(c for c, _ in runs), "max_s": max(c for c, _ in runs),
+                "runs": repeat}
+    t_kept = {"median_s": statistics.median(w for _, w in runs), "max_s": max(w for _, w in runs),
+              "runs": repeat}
+    groups, t_ovl = _timed(lambda: overlaps(g), repeat)
+    new_groups, t_povl = _timed(lambda: overlaps(parts.view, needs=parts.needs), repeat)
+    if new_groups != groups:
+        raise AssertionError("overlaps from the records differ from overlaps over the whole view")
+
+    def served_overlaps() -> tuple[float, float]:
+        report_cache.forget(store)
+        t = time.perf_counter()
+        first = overlap_groups(store, Principal.local(), None)
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        again = overlap_groups(store, Principal.local(), None)
+        warm = time.perf_counter() - t
+        if first != groups or again != groups:
+            raise AssertionError("overlap_groups differs from overlaps over the whole view")
+        return cold, warm
+
+    oruns = [served_overlaps() for _ in range(repeat)]
+    t_oserved = {"median_s": statistics.median(c for c, _ in oruns), "max_s": max(c for c, _ in oruns),
+                 "runs": repeat}
+    t_okept = {"median_s": statistics.median(w for _, w in oruns), "max_s": max(w for _, w in oruns),
+               "runs": repeat}
+    net, t_net = _timed(lambda: analytics(g), analytics_repeat) if analytics_repeat else (None, None)
     blind = [c for c in cells if c.uncovered_needs]
     return {
+        "parts": t_parts, "parts_coverage": t_pcells, "province_parts": t_pparts,
+        "province_parts_coverage": t_ppcells, "served": t_served, "kept": t_kept,
+        "supply_nodes": parts.view.number_of_nodes(), "parts_overlaps": t_povl,
+        "served_overlaps": t_oserved, "kept_overlaps": t_okept,
         "households": store.counts()["Household"], "open_needs": open_needs,
         "view": t_view, "view_nodes": g.number_of_nodes(), "coverage": t_cov, "cells": len(cells),
         "uncovered_needs": sum(c.uncovered_needs for c in cells if c.region_id in roots),
@@ -87,9 +153,10 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
         "province_open_needs": sum(c.open_needs for c in pcells if c.region_id == province),
         "province_view": t_pview, "province_coverage": t_pcov, "province_cells": len(pcells),
         "overlaps": t_ovl, "overlap_groups": len(groups), "analytics": t_net,
-        "organizations": len(net.organizations), "components": len(net.components),
-        "communities": len(net.communities), "unreferred": len(net.unreferred),
-        "sampled_betweenness": net.sampled_betweenness,
+        **({} if net is None else {
+            "organizations": len(net.organizations), "components": len(net.components),
+            "communities": len(net.communities), "unreferred": len(net.unreferred),
+            "sampled_betweenness": net.sampled_betweenness}),
     }
 
 
@@ -110,12 +177,26 @@ def report(r: dict, out) -> None:
         ("  open / uncovered needs", f"{m['open_needs']:,} / {m['uncovered_needs']:,}"),
         (f"store.graph({m['province']}) (one province)", t(m["province_view"])),
         (f"coverage, province {m['province']} ({m['province_cells']:,} cells)", t(m["province_coverage"])),
-        ("overlaps, every region", f"{t(m['overlaps'])}; {m['overlap_groups']:,} groups"),
-        ("network analytics, every region",
-         f"{t(m['analytics'])}; {m['organizations']:,} organizations, {m['components']:,} components, "
-         f"{m['communities']:,} communities, {m['unreferred']:,} unreferred resources"
-         + (", betweenness sampled" if m["sampled_betweenness"] else "")),
+        ("store.report_parts() (supply side + households)", f"{t(m['parts'])}; {m['supply_nodes']:,} nodes"),
+        ("coverage from the parts, every region (same cells)", t(m["parts_coverage"])),
+        (f"store.report_parts({m['province']})", t(m["province_parts"])),
+        (f"coverage from the parts, province {m['province']}", t(m["province_parts_coverage"])),
+        ("coverage_cells, every region, first (computed)", t(m["served"])),
+        ("coverage_cells, every region, again (kept)", t(m["kept"])),
     ]
+    rows += [
+        ("overlaps over the whole view, every region", f"{t(m['overlaps'])}; {m['overlap_groups']:,} groups"),
+        ("overlaps from the parts, every region (same groups)", t(m["parts_overlaps"])),
+        ("overlap_groups, every region, first (computed)", t(m["served_overlaps"])),
+        ("overlap_groups, every region, again (kept)", t(m["kept_overlaps"])),
+    ]
+    if m["analytics"] is not None:
+        rows += [
+            ("network analytics, every region",
+             f"{t(m['analytics'])}; {m['organizations']:,} organizations, {m['components']:,} components, "
+             f"{m['communities']:,} communities, {m['unreferred']:,} unreferred resources"
+             + (", betweenness sampled" if m["sampled_betweenness"] else "")),
+        ]
     width = max(len(k) for k, _ in rows)
     out.write("coverage bench\n")
     for k, v in rows:
@@ -127,13 +208,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name in ("households", "services", "volunteers", "seed", "repeat"):
         p.add_argument(f"--{name}", type=int, default=DEFAULTS[name], help=f"(default {DEFAULTS[name]:,})")
     p.add_argument("--analytics-repeat", type=int, default=1, dest="analytics_repeat",
-                   help="runs of overlaps and analytics (default 1)")
+                   help="runs of network analytics (default 1; 0: skip it)")
     p.add_argument("--db", help="store file: reused if it exists, else built there "
                                 "(default: a temporary file)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
     args = p.parse_args(argv)
-    if min(args.repeat, args.analytics_repeat) < 1:
-        p.error("repeats must be at least 1")
+    if args.repeat < 1 or args.analytics_repeat < 0:
+        p.error("--repeat must be at least 1, --analytics-repeat at least 0")
     if (problem := world.match_world_error(args.households, args.services, args.volunteers)) is not None:
         p.error(problem)
     return args
