@@ -40,7 +40,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
     wanted = (command or "").replace("-", "_")
-    for name in [wanted] if wanted in names else names:
+    chosen = [wanted, *commands.EXTENDED_BY.get(wanted, ())] if wanted in names else names
+    for name in chosen:
         importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return p
 

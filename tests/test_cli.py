@@ -69,3 +69,25 @@ def test_a_bad_file_is_a_clear_error_not_a_traceback(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "dolbom: error:" in err and str(bad) in err and "Traceback" not in err
+
+
+def test_a_command_built_alone_has_every_option_it_has_among_all():
+    """``dolbom <command>`` builds only that command's parser (a quicker start); whatever other
+    modules add to it (the what-if reports add to ``report``) must be there too."""
+    import argparse
+
+    from api.cli import build_parser
+
+    def options(parser: argparse.ArgumentParser, name: str) -> dict[str, object]:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        p = sub.choices[name]
+        # choices: a list of values, or (nested commands) a dict of parsers, compared by name
+        return {"/".join(a.option_strings) or a.dest: sorted(a.choices) if a.choices is not None else None
+                for a in p._actions}
+
+    full = build_parser()
+    sub = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+    assert "report" in sub.choices and len(sub.choices) > 5
+    for name in sub.choices:
+        alone = build_parser(name)
+        assert options(alone, name) == options(full, name), name
