@@ -572,7 +572,10 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
             rx = _relax(m, [block(i)], lex=False) if screen else None
             if rx is not None:
                 relaxed[i] = rx
-            ro = _relax(m, [block(i)]) if relaxation else None
+            if relaxation and rx is not None and rx.solved is not None and len(rx.solved.covered) == len(es):
+                ro: _Relaxed | None = rx  # covers every element: no tie to break
+            else:
+                ro = _relax(m, [block(i)]) if relaxation else None
             if ro is not None and ro.solved is not None:
                 s = ro.solved
             else:
