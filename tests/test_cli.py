@@ -27,6 +27,13 @@ def test_demo_writes_the_synthetic_province_once_makes_a_token_and_prints_a_quer
         showcase = showcase_household(store)
         assert store.get("Household", showcase).urgency.value == "EMERGENCY"
         assert authenticate(store, f"Bearer {token}").role.value == "coordinator"
+        # a case worker token of the showcase household's city, for the pages at /app/
+        assert "http://127.0.0.1:8123/app/" in text
+        worker = text.split("(sign in at http://127.0.0.1:8123/app/ with it):\n  ", 1)[1].split("\n", 1)[0]
+        p = authenticate(store, f"Bearer {worker}")
+        assert p.role.value == "caseworker" and p.region_id is not None
+        from service.permissions import in_subtree
+        assert in_subtree(store, store.get("Household", showcase).region_id, p.region_id)
     assert "matchPackages(householdId: $id" in text and f'"id": "{showcase}"' in text
     code, again = run("demo", "--db", db, "--no-serve")
     assert code == 0 and "Wrote a synthetic" not in again

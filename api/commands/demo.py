@@ -44,6 +44,24 @@ def showcase_household(store: Store) -> str:
     return min(households, key=lambda h: (order[h.urgency], h.id)).id
 
 
+def caseworker_region(store: Store, household_id: str) -> str:
+    """The city or county whose case workers hold ``household_id``: its region's nearest CITY
+    ancestor (the region itself if none)."""
+    from graph.model import Household, Region, RegionLevel
+
+    h = store.get("Household", household_id)
+    assert isinstance(h, Household)
+    cur: str | None = h.region_id
+    while cur is not None:
+        r = store.get("Region", cur)
+        if not isinstance(r, Region):
+            break
+        if r.level is RegionLevel.CITY:
+            return r.id
+        cur = r.parent_id
+    return h.region_id
+
+
 SAMPLE_QUERY = """query Packages($id: ID!) {
   matchPackages(householdId: $id, limit: 3) {
     rank cost providerCount coveredDomains missingDomains
@@ -65,13 +83,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print_counts(store, out)
         household = showcase_household(store)
         token = create_token(store, "coordinator")
+        city = caseworker_region(store, household)
+        caseworker = create_token(store, "caseworker", region_id=city)
     base = f"http://{args.host}:{args.port}"
     body = json.dumps({"query": SAMPLE_QUERY.replace(chr(10), " "), "variables": {"id": household}},
                       ensure_ascii=False)
     out.write(
         f"\nGraphiQL:      {base}/graphql\n"
         f"Network page:  {base}/network/\n"
+        f"Pages (Korean; English by the switch): {base}/app/\n"
         f"Coordinator token (shown once; stored hashed):\n  {token}\n"
+        f"Case worker token for {city} (sign in at {base}/app/ with it):\n  {caseworker}\n"
         "In GraphiQL, open the headers pane and set:\n"
         f'  {{"Authorization": "Bearer {token}"}}\n'
         f"A first query (variables: {json.dumps({'id': household})}):\n{SAMPLE_QUERY}\n"
