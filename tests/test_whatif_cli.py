@@ -112,3 +112,30 @@ def test_options_of_other_reports_and_missing_files_are_coded_errors(db, capsys)
     # and the ordinary case still runs: fairness with CSV to a file
     assert run("report", "fairness", "--format", "csv", "--output", "/dev/null", "--on", ON,
                "--db", db)[0] == 0
+
+
+def test_whatif_rows_put_gained_needs_under_after_and_lost_under_before(db) -> None:
+    """A household's cover row: the needs covered only after the change under "after", those
+    covered only before it under "before" (the JSON says which are gained and which lost)."""
+    _, js = run("report", "recruit", "--region", "gg-suwon", "--on", ON, "--format", "json", "--db", db)
+    new = next(r for r in json.loads(js)["ranked"] if r["kind"] == "NEW_SERVICE")
+    domain = new["targetId"].split("-")[-2]
+    base = ("report", "whatif", "--region", "gg-suwon", "--change", f"new:{domain}:{new['regionId']}:1",
+            "--on", ON, "--db", db)
+    _, js = run(*base, "--format", "json")
+    cover = {c["householdId"]: c for c in json.loads(js)["cover"]}
+    assert any(c["gained"] for c in cover.values())
+    _, text = run(*base, "--format", "csv", "--lang", "en")
+    header, *rows = list(csv.reader(io.StringIO(text[1:])))
+    before, after = header.index("before"), header.index("after")
+    checked = 0
+    for row in rows:
+        c = cover.get(row[1])
+        if c is None or row[0] != render("report.whatif.row.cover", "en"):
+            continue
+        # (a cell starting with "-" leaves the writer with the formula guard's apostrophe)
+        shown = {before: row[before].removeprefix("'"), after: row[after].removeprefix("'")}
+        assert shown[after] == (",".join(c["gained"]) or "-")
+        assert shown[before] == (",".join(c["lost"]) or "-")
+        checked += 1
+    assert checked == len(cover)

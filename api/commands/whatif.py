@@ -178,8 +178,10 @@ def run_whatif(args: argparse.Namespace, store: Store, out: TextIO) -> None:
         (
             render("report.whatif.row.cover", lang),
             c.household_id,
-            ",".join(c.gained) or "-",
+            # under "before" the needs covered only before the change (lost), under "after" those
+            # covered only after it (gained)
             ",".join(c.lost) or "-",
+            ",".join(c.gained) or "-",
             c.message.render(_loc(args)),
         )
         for c in r.cover
