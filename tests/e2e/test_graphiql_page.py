@@ -14,6 +14,7 @@ Needs node, ``tools/network-ui/node_modules`` (``npm ci`` there: playwright-core
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -64,5 +65,12 @@ def test_graphiql_renders_and_runs_a_query_with_nothing_from_outside(server) -> 
 
 
 def test_the_vendored_graphiql_matches_the_locked_packages(browser_ready) -> None:
+    """The committed copy under api/static/graphiql/vendor is what package-lock.json pins (the
+    README's test command runs `npm ci` in tools/graphiql-ui for this)."""
+    if not (UI / "node_modules" / "graphiql").is_dir():
+        why = "tools/graphiql-ui/node_modules is missing (run: cd tools/graphiql-ui && npm ci)"
+        if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"the vendored GraphiQL check is required but {why}")
+        pytest.skip(f"vendored GraphiQL not checked: {why}")
     run = subprocess.run(["node", "build.mjs", "--check"], cwd=UI, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
