@@ -2,7 +2,8 @@
 
 A service's ``used`` counts the places taken in its ``capacity_period`` (None:
 places held now; WEEK, MONTH, YEAR: the calendar week from Monday, month or
-year, in Korean time) and ``used_since`` names the period's first day. An
+year, in the deployment's zone: Asia/Seoul unless ``DOLBOM_TIMEZONE`` says
+otherwise) and ``used_since`` names the period's first day. An
 agreement's ``used`` counts its agreement year, which starts on ``signed_on``
 and on each anniversary (a 29 February signing has its anniversaries on
 1 March in other years); ``used_since`` names the year's first day, None the
@@ -17,8 +18,9 @@ period's. Readers never see it: :func:`service_used` and
 other reader of a view, ``Service.available`` and ``Agreement.quota_left``
 see the same numbers as the capacity check.
 
-Pure date arithmetic over plain values: this module imports nothing of the
-project (graph/model.py imports it).
+Pure date arithmetic over plain values; of the project it imports only the
+clock (i18n.clock: what day it is in the deployment's zone), since
+graph/model.py imports it.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-#: the hub's clock: days, weeks, months and agreement years turn at midnight in Korea
-KST = dt.timezone(dt.timedelta(hours=9), "KST")
+from i18n.clock import local_now
+from i18n.clock import today as clock_today
 
 
 class _Counted(Protocol):
@@ -49,17 +51,17 @@ class _AgreementLike(_Counted, Protocol):
 
 
 def day_of(when: str | dt.datetime | None) -> dt.date:
-    """The Korean calendar day of a timestamp (now when None; a time without zone is UTC)."""
-    t = dt.datetime.now(dt.UTC) if when is None else (
-        when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(when))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(KST).date()
+    """The calendar day of a timestamp in the deployment's zone (now when None; a time without
+    zone is UTC): days, weeks, months and agreement years turn at local midnight."""
+    if when is None:
+        return clock_today()
+    t = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(when)
+    return local_now(None, t).date()
 
 
 def today() -> dt.date:
-    """Today in Korea."""
-    return day_of(None)
+    """Today in the deployment's zone (i18n.clock)."""
+    return clock_today()
 
 
 def anniversary(signed_on: dt.date, years: int) -> dt.date:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
@@ -28,9 +29,15 @@ def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r} (an IANA name such as Asia/Seoul)") from None
 
 
+def deployment_zone() -> str:
+    """The deployment's zone name: ``DOLBOM_TIMEZONE`` (checked when the settings are read at
+    start), else Asia/Seoul. What "today" means where no zone is passed."""
+    return os.environ.get("DOLBOM_TIMEZONE") or DEFAULT_TIMEZONE
+
+
 def _tz(tz: str | dt.tzinfo | None) -> dt.tzinfo:
     if tz is None:
-        return zone()
+        return zone(deployment_zone())
     return zone(tz) if isinstance(tz, str) else tz
 
 
@@ -52,6 +59,12 @@ def local_today(tz: str | dt.tzinfo | None = None, now: dt.datetime | None = Non
     anything with a ``timezone`` attribute (the API's ``Settings``)."""
     name = getattr(tz, "timezone", tz)
     return local_now(name, now).date()
+
+
+def today() -> dt.date:
+    """The calendar day it is now in the deployment's zone (never the server's own zone or UTC's):
+    the default day of matches, reports, plans and counters."""
+    return local_today()
 
 
 def parse_utc(text: str) -> dt.datetime:

@@ -69,6 +69,7 @@ import numpy as np
 
 from graph.errors import ValidationError
 from graph.model import Domain
+from i18n import clock
 
 from .allocation_model import Model, build, contest, dominated, prune, value, violations
 from .candidates import find_candidates
@@ -397,7 +398,7 @@ def _check(household_ids: Sequence[str], on: dt.date | None, time_limit: float) 
     if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not time_limit > 0:
         raise ValidationError("timeLimit", f"must be a positive number of seconds (got {time_limit!r})")
     if on is None:
-        return dt.date.today()
+        return clock.today()
     if not isinstance(on, dt.date):
         raise ValidationError("on", f"must be a date (got {on!r})")
     return on.date() if isinstance(on, dt.datetime) else on

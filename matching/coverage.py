@@ -52,6 +52,7 @@ import networkx as nx
 
 from graph.model import Domain, NeedStatus, node_key
 from graph.reports import HomeRow
+from i18n import clock
 
 from .costing import excludes_each_other
 from .eligibility import agreement_in_force, has_place, has_quota, is_active, open_to
@@ -180,7 +181,7 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
     :class:`graph.errors.NotFoundError` (``regionId``) when the region is not
     in the view.
     """
-    on = on or dt.date.today()
+    on = on or clock.today()
     tree = RegionTree.of(g)
     scope = tree.scope(region_id)
     in_scope = set(scope)

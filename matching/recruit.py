@@ -70,6 +70,7 @@ import networkx as nx
 import numpy as np
 
 from graph.model import Domain, HouseholdTrait, ReferralStatus, SupportForm, Urgency, node_key
+from i18n import clock
 
 from .changes import AddPlaces, AddQuota, Change, Extend, NewService
 from .costing import excludes_each_other
@@ -536,7 +537,7 @@ def advise(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = No
     ``screen=False`` re-solves every candidate (no shadow-price bound); ``relaxation=False`` solves
     every model with the MILP of :func:`solve` (both for measuring; the answer is the same)."""
     start = time.perf_counter()
-    on = on or dt.date.today()
+    on = on or clock.today()
     m = model or places_model(g, region_id, on, policy)
     tree = RegionTree.of(g)
     comps = components(m)
@@ -824,7 +825,7 @@ def fairness(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None = 
     """Per city and county (the regions one level below ``region_id``, or the CITY regions when it is
     a province or None): need-adjusted coverage and the value left uncovered, side by side. Which
     needs an optimum covers is one optimal assignment's (the totals are exact)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     m = model or places_model(g, region_id, on, policy)
     tree = RegionTree.of(g)
     best = optimum(m)
@@ -895,7 +896,7 @@ def burn_down(g: nx.MultiDiGraph, region_id: str | None, *, on: dt.date | None =
     ACCEPTED, DELIVERED or CLOSED, dated by when they were accepted, else created) in the
     ``window_days`` before ``on``, as a monthly rate, and the day the rest runs out at that rate.
     Services and MOUs reaching the subtree of ``region_id`` (every one when None); soonest first."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     tree = RegionTree.of(g)
     scope = set(tree.scope(region_id)) if region_id is not None else None
     since = on - dt.timedelta(days=window_days)

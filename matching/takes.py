@@ -47,6 +47,7 @@ import networkx as nx
 
 from graph.errors import NotFoundError
 from graph.model import Domain, ReferralStatus, node_key
+from i18n import clock
 
 from .allocation import AllocationResult, allocate
 from .allocation_model import demand
@@ -329,7 +330,7 @@ def what_would_it_take(g: nx.MultiDiGraph, household_id: str, *, on: dt.date | N
     regions (``store.graph(city)``); any larger view gives the same answer.
     Raises :class:`graph.errors.NotFoundError` (``householdId``) for an unknown household.
     O(candidates x a local re-run)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     nb = read(g, household_id, policy.tags)
     dm = demand(nb, on)
     missing = {d: ids for d, ids, cands in dm.fields if not cands}
@@ -381,7 +382,7 @@ def what_would_it_take_plan(g: nx.MultiDiGraph, household_ids: Sequence[str], *,
     regions. ``budget_s`` bounds the re-runs (candidates left when it runs out
     are not tried: never a claim unverified). O(unmet needs x candidates x one allocation)."""
     check_locale(locale)
-    on = on or dt.date.today()
+    on = on or clock.today()
     ids = list(dict.fromkeys(household_ids))
     base = plan or allocate(g, ids, on=on, policy=policy, time_limit=time_limit, locale=locale)
     unmet_ids = {u.need_id for u in base.unmet}

@@ -51,6 +51,7 @@ import networkx as nx
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Domain, Service, SupportForm, Urgency, node_key
 from graph.view import node_attrs
+from i18n import clock
 
 from .allocation_model import demand
 from .changes import AddPlaces, AddQuota, Capacity, Change, Expire, Extend, Move, NewService, Retire, Waive
@@ -338,7 +339,7 @@ def whatif(g: nx.MultiDiGraph, region_id: str | None, changes: Sequence[Change],
     (``store.graph(region_id)``). Nothing is written: the changes go to a copy.
     O(households x resources in reach + the coverage report + the overlaps report), twice.
     """
-    on = on or dt.date.today()
+    on = on or clock.today()
     changes = tuple(changes)
     after_g = apply(g, changes)
     before_cov, after_cov = _covers(g, region_id, on, policy), _covers(after_g, region_id, on, policy)

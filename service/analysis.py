@@ -19,7 +19,7 @@ from graph.errors import NotFoundError, ValidationError
 from graph.model import Household, Region, node_key
 from graph.store import Store
 from graph.view import paused_gc
-from i18n import Message
+from i18n import Message, clock
 from matching import (
     AllocationResult,
     CoverageCell,
@@ -90,7 +90,7 @@ def match_result(store: Store, p: Principal, household_id: str, limit: int, *, m
                                                   got=repr(limit)))
     require_household(store, p, _household(store, household_id, "householdId"), "match households")
     g = store.neighbourhood(household_id)
-    return match(g, household_id, on=on or dt.date.today(), limit=limit, policy=policy or care_policy(),
+    return match(g, household_id, on=on or clock.today(), limit=limit, policy=policy or care_policy(),
                  locale=locale)
 
 
@@ -112,7 +112,7 @@ def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:
 def coverage_cells(store: Store, p: Principal, region_id: str | None, *,
                    on: dt.date | None = None) -> list[CoverageCell]:
     region_id = scope(store, p, region_id, "see coverage")
-    day = on or dt.date.today()
+    day = on or clock.today()
 
     def compute() -> list[CoverageCell]:
         with paused_gc():
@@ -216,4 +216,4 @@ def allocate_plan(store: Store, p: Principal, household_ids: Sequence[str], *, m
         if p.role is Role.CASEWORKER and not in_subtree(store, hh.region_id, p.region_id):
             raise forbidden("householdIds", outside_household(hid))
     g = nx.compose_all([store.neighbourhood(h) for h in ids]) if ids else nx.MultiDiGraph()
-    return allocate(g, ids, on=dt.date.today(), time_limit=time_limit, policy=care_policy(), locale=locale)
+    return allocate(g, ids, on=clock.today(), time_limit=time_limit, policy=care_policy(), locale=locale)

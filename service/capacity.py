@@ -69,8 +69,7 @@ from i18n import Message, Text, word
 from .permissions import in_subtree, not_found, require_role
 from .principal import Principal, Role
 
-#: the hub's clock: days, weeks, months and agreement years turn at midnight in Korea
-KST = periods.KST
+#: the hub's clock: days, weeks, months and agreement years turn at local midnight (graph/periods.py)
 day_of = periods.day_of
 anniversary = periods.anniversary
 period = periods.period

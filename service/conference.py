@@ -79,7 +79,7 @@ from graph.model import (
     node_key,
 )
 from graph.store import Store, UnitOfWork
-from i18n import Message
+from i18n import Message, clock
 from matching import eligibility
 from matching import neighbourhood as nbh
 from matching.eligibility import Rule
@@ -683,7 +683,7 @@ def decide_household(store: Store, p: Principal, conference_id: str, household_i
     given = (_items_from_package(store, p, household_id, package_rank) if package_rank is not None
              else (items or []))
     its = _normalise_items(store, household_id, given)
-    on = today or dt.date.today()
+    on = today or clock.today()
     now = _now()
     excs: list[ApprovedException] = []
     for i, e in enumerate(exceptions or ()):
@@ -808,7 +808,7 @@ def adopt_plan(store: Store, p: Principal, conference_id: str, household_id: str
         if not isinstance(hh, Household):
             raise NotFoundError("householdId", not_found("Household", hid))
         require_household(store, p, hh, "adopt plans")
-    on = today or dt.date.today()
+    on = today or clock.today()
     plan: list[tuple[str, int, Item, Referral]] = []
     for hid in hids:
         d = c.decisions[hid]

@@ -16,13 +16,13 @@ no commit in between.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import weakref
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from graph.store import Store
+from i18n import clock
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ def cached(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
     mark = store.change_mark()
     if mark is None:
         return compute()
-    full_key = (key, dt.date.today())
+    full_key = (key, clock.today())
     with _lock:
         got = _kept.get(store)
         if got is not None and got[0] == mark and full_key in got[1]:

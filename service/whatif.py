@@ -23,7 +23,7 @@ import networkx as nx
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Household
 from graph.store import Store
-from i18n import Message
+from i18n import Message, clock
 from matching.allocation import AllocationResult
 from matching.recruit import Advice, BurnDown, FairnessRow, NewProgram, advise, burn_down, fairness
 from matching.takes import Takes, what_would_it_take, what_would_it_take_plan
@@ -73,7 +73,7 @@ def household_takes(store: Store, p: Principal, household_id: str, *, on: dt.dat
     hh = _household(store, household_id, "householdId")
     require_household(store, p, hh, "ask what would it take")
     g = _city_view(store, [hh.region_id])
-    return what_would_it_take(g, household_id, on=on or dt.date.today(), policy=care_policy())
+    return what_would_it_take(g, household_id, on=on or clock.today(), policy=care_policy())
 
 
 def plan_takes(
@@ -104,7 +104,7 @@ def plan_takes(
         regions.append(hh.region_id)
     g = _city_view(store, regions)
     return what_would_it_take_plan(
-        g, ids, on=on or dt.date.today(), policy=care_policy(), time_limit=time_limit, budget_s=budget_s
+        g, ids, on=on or clock.today(), policy=care_policy(), time_limit=time_limit, budget_s=budget_s
     )
 
 
@@ -142,7 +142,7 @@ def recruitment(
     return advise(
         _region_view(store, region_id),
         region_id,
-        on=on or dt.date.today(),
+        on=on or clock.today(),
         policy=care_policy(),
         new=new,
         top=top,
@@ -167,7 +167,7 @@ def what_if(
         _region_view(store, region_id),
         region_id,
         changes,
-        on=on or dt.date.today(),
+        on=on or clock.today(),
         policy=care_policy(),
         locale=locale,
     )
@@ -177,7 +177,7 @@ def fairness_rows(
     store: Store, p: Principal, region_id: str | None, *, on: dt.date | None = None
 ) -> list[FairnessRow]:
     region_id = scope(store, p, region_id, "see fairness")
-    return fairness(_region_view(store, region_id), region_id, on=on or dt.date.today(), policy=care_policy())
+    return fairness(_region_view(store, region_id), region_id, on=on or clock.today(), policy=care_policy())
 
 
 def burn_down_rows(
@@ -188,5 +188,5 @@ def burn_down_rows(
         raise ValidationError("windowDays", Message.of("error.int.between", lo=7, hi=730,
                                                        got=repr(window_days)))
     return burn_down(
-        _region_view(store, region_id), region_id, on=on or dt.date.today(), window_days=window_days
+        _region_view(store, region_id), region_id, on=on or clock.today(), window_days=window_days
     )
