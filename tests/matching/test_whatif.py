@@ -19,6 +19,7 @@ from graph.view import build_graph
 from loaders import synthetic
 from matching import allocate
 from matching.messages import catalogue_problems
+from matching.policy import DEFAULT_POLICY
 from matching.recruit import advise, burn_down, fairness, optimum, places_model
 from matching.takes import dominates, what_would_it_take, what_would_it_take_plan
 from matching.whatif import AddPlaces, Extend, Retire, apply, covered_needs, household_cover, whatif
@@ -83,7 +84,7 @@ def test_a_near_miss_is_suggested_with_its_points_and_nothing_past_the_margin(wo
         for s in what_would_it_take(g, hid, on=ON).suggestions:
             if s.kind == "WAIVE_INCOME":
                 seen += 1
-                assert 1 <= s.amount <= 10  # the policy's near-miss margin
+                assert 1 <= s.amount <= DEFAULT_POLICY.near_miss_points  # the policy's margin
                 assert s.cost == 2 + s.amount / 10
     assert seen, "no income near miss among the first households: the test would prove nothing"
 
