@@ -35,22 +35,37 @@ How, and why it is fast and exact:
    places. The limits are nested (a service's places sit inside its MOU's
    quota), so an integral maximum flow is exactly a best assignment:
    polynomial, :func:`scipy.sparse.csgraph.maximum_flow` (Dinic).
-4. **MILP** for the other groups (a choice that would cover two contested
-   elements of one household with one place, a clash, a household with two
-   needs of one domain): ``max sum(w[e] c[e])`` with ``c[e] <= sum(y[k] : k
-   covers e)``, the limits and the clashes, solved exactly by HiGHS
-   (``mip_rel_gap=0``) and checked (integral, within every limit, no clash,
-   worth what HiGHS claims). These groups are small after the presolve.
+4. **LP, then MILP** for the other groups (a choice that would cover two
+   contested elements of one household with one place, a clash, a household
+   with two needs of one domain). Elements are first **aggregated**: those of
+   one weight whose choices each cover that element alone, in no clash, and
+   that have the same options (the tuples of tight limits of their choices)
+   are interchangeable, so one integer variable per class and option counts
+   how many of them that option covers (a class of ``m`` elements: ``0..m``,
+   all its options together at most ``m``): 51,000 choices of 9,700 elements
+   become 18,000 variables at 100,000 households. The other elements keep the
+   model ``c[e] <= sum(y[k] : k covers e)``, ``y`` binary. Then ``max sum(w
+   x) + sum(w[e] c[e])`` within the tight limits and the clashes: first its
+   LP relaxation by dual simplex (a vertex); an integral optimum of the
+   relaxation is an optimum of the integer program (the relaxation's value
+   bounds it), and a bipartite assignment's LP is integral, so this is the
+   usual end. Only when it comes out fractional is the MILP solved, exactly
+   by HiGHS (``mip_rel_gap=0``). Either way the answer is checked (integral,
+   within every tight limit, no clash, worth what HiGHS claims) and mapped
+   back to choices: a class's elements in order, each option taking as many
+   as it got.
 
 Complexity: O(choices x rounds) for the presolve (rounds are few), Dinic's
 O(V^2 E) worst case on the flow groups (near linear here: unit arcs from the
-source), and the MILP on what is left.
+source), and the LP (the MILP when fractional) on what is left.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -82,7 +97,8 @@ class Cover:
     needs: int
     #: True unless HiGHS stopped on its time limit before proving a group optimal
     exact: bool
-    #: how the work split: elements settled by the presolve, by the flow, by the MILP
+    #: how the work split: elements settled by the presolve, by the flow, by the LP or MILP; ``lp``: 1
+    #: when the LP relaxation came out integral (no MILP solved)
     stats: dict[str, int] = field(default_factory=dict)
 
 
@@ -90,9 +106,9 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
     """The most needs ``contest``'s places can cover at once (see the module docstring)."""
     weights = contest.weights
     n_el = len(weights)
+    named = contest.places.__contains__
     elems: list[set[int]] = [set(e) for e, _ in contest.choices]
-    limits: list[tuple[str, ...]] = [tuple(k for k in lim if k in contest.places)
-                                     for _, lim in contest.choices]
+    limits: list[tuple[str, ...]] = [tuple(filter(named, lim)) for _, lim in contest.choices]
     left: dict[str, int] = {k: max(0, int(v)) for k, v in contest.places.items()}
     partners: dict[int, set[int]] = {}
     for i, j in contest.clashes:
@@ -100,30 +116,39 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
             partners.setdefault(i, set()).add(j)
             partners.setdefault(j, set()).add(i)
     alive = set(range(len(elems)))
+    covering: dict[int, list[int]] = {}
+    for k, es in enumerate(elems):
+        for e in es:
+            covering.setdefault(e, []).append(k)
+    users = Counter(chain.from_iterable(limits))
     covered: set[int] = set()
-    # 1. presolve
+    # 1. presolve (the users of each limit kept in step with the choices still alive)
     while True:
-        users: dict[str, int] = {}
-        for k in alive:
-            for key in limits[k]:
-                users[key] = users.get(key, 0) + 1
         tight = {key for key, n in users.items() if left[key] < n}
         # a clash with a choice covering nothing more than this one does not keep it from being taken
         taken = [k for k in sorted(alive)
-                 if not any(key in tight for key in limits[k])
-                 and all(elems[j] <= elems[k] for j in partners.get(k, set()) & alive)]
+                 if tight.isdisjoint(limits[k])
+                 and (k not in partners or all(elems[j] <= elems[k] for j in partners[k] & alive))]
         if not taken:
             break
+        new: set[int] = set()
         for k in taken:
             alive.discard(k)
-            covered |= elems[k]
+            new |= elems[k]
             for key in limits[k]:
                 left[key] -= 1
-        for k in list(alive):
-            elems[k] -= covered
-            if not elems[k]:
-                alive.discard(k)
-    stats = {"presolved": len(covered), "flow": 0, "milp": 0}
+                users[key] -= 1
+        new -= covered
+        covered |= new
+        for e in new:
+            for k in covering[e]:
+                if k in alive:
+                    elems[k] -= new
+                    if not elems[k]:
+                        alive.discard(k)
+                        for key in limits[k]:
+                            users[key] -= 1
+    stats = {"presolved": len(covered), "flow": 0, "milp": 0, "lp": 0}
     if not alive:
         return Cover(frozenset(covered), sum(weights[e] for e in covered), True, stats)
     # a clash between two choices one of which covers a subset of the other's elements never binds:
@@ -132,46 +157,31 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
         if k in partners:
             partners[k] = {j for j in partners[k] if j in alive
                            and not (elems[j] <= elems[k] or elems[k] <= elems[j])}
-
-    # 2. components over tight limits, shared elements and clashes
-    users = {}
-    for k in alive:
-        for key in limits[k]:
-            users[key] = users.get(key, 0) + 1
     tight = {key for key, n in users.items() if left[key] < n}
-    parent = {k: k for k in alive}
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    first_of: dict[object, int] = {}
-    for k in sorted(alive):
-        for tag in [("L", key) for key in limits[k] if key in tight] + [("E", e) for e in elems[k]]:
-            if tag in first_of:
-                union(first_of[tag], k)
-            else:
-                first_of[tag] = k
+    # 2. components over tight limits, shared elements and clashes (choices first, then the tags)
+    ks_all = sorted(alive)
+    node = {k: i for i, k in enumerate(ks_all)}
+    tag: dict[object, int] = {}
+    us: list[int] = []
+    vs: list[int] = []
+    for i, k in enumerate(ks_all):
+        for t in [("L", key) for key in limits[k] if key in tight] + [("E", e) for e in elems[k]]:
+            us.append(i)
+            vs.append(tag.setdefault(t, len(ks_all) + len(tag)))
         for j in partners.get(k, ()):
-            if j in alive:
-                union(j, k)
-    groups: dict[int, list[int]] = {}
-    for k in sorted(alive):
-        groups.setdefault(find(k), []).append(k)
+            us.append(i)
+            vs.append(node[j])
+    groups = _components(ks_all, us, vs, len(ks_all) + len(tag))
 
-    chains = {k: _chain(k, limits, tight, users) for k in alive}
     flow_choices: list[int] = []
     milp_groups: list[list[int]] = []
-    for ks in groups.values():
+    chains: dict[int, list[str]] = {}
+    for ks in groups:
         simple = all(len(elems[k]) == 1 and weights[next(iter(elems[k]))] == 1
-                     and not (partners.get(k, set()) & alive) for k in ks)
+                     and not partners.get(k) for k in ks)
+        if simple:
+            chains.update((k, _chain(k, limits, tight, users)) for k in ks)
         if simple and _nested(ks, chains):
             flow_choices += ks
         else:
@@ -183,13 +193,29 @@ def max_cover(contest: Contest, *, time_limit: float = MILP_TIME_LIMIT) -> Cover
         stats["flow"] = len(got)
         covered |= got
     if milp_groups:
-        got, proven = _milp([k for ks in milp_groups for k in ks], elems, limits, tight, left, partners,
-                            alive, weights, time_limit)
+        got, proven, relaxed = _milp([k for ks in milp_groups for k in ks], elems, limits, tight, left,
+                                     partners, alive, weights, time_limit)
         stats["milp"] = len(got)
+        stats["lp"] = int(relaxed)
         covered |= got
         exact = proven
     assert all(0 <= e < n_el for e in covered)
     return Cover(frozenset(covered), sum(weights[e] for e in covered), exact, stats)
+
+
+def _components(ks: list[int], us: list[int], vs: list[int], n: int) -> list[list[int]]:
+    """The choices ``ks`` (nodes 0..len(ks)-1 of a graph of ``n`` nodes with edges ``us``-``vs``) by
+    connected component, each in order, the components by their first choice."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    g = coo_matrix((np.ones(len(us), dtype=np.int8), (np.asarray(us, dtype=np.int64),
+                                                       np.asarray(vs, dtype=np.int64))), shape=(n, n))
+    _, labels = connected_components(g, directed=False)
+    out: dict[int, list[int]] = {}
+    for k, label in zip(ks, labels[:len(ks)].tolist(), strict=True):
+        out.setdefault(label, []).append(k)
+    return list(out.values())
 
 
 def _chain(k: int, limits: list[tuple[str, ...]], tight: set[str], users: dict[str, int]) -> list[str]:
@@ -246,75 +272,146 @@ def _flow(ks: list[int], elems: list[set[int]], chains: dict[int, list[str]],
 
 def _milp(ks: list[int], elems: list[set[int]], limits: list[tuple[str, ...]], tight: set[str],
           left: dict[str, int], partners: dict[int, set[int]], alive: set[int], weights: Sequence[int],
-          time_limit: float) -> tuple[set[int], bool]:
-    """The elements an exact MILP covers (see the module docstring, step 4), and whether it is proven."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
+          time_limit: float) -> tuple[set[int], bool, bool]:
+    """The elements an exact optimum covers (see the module docstring, step 4), whether it is
+    proven, and whether the LP relaxation settled it (it came out integral: no MILP)."""
+    import time
 
-    index = {k: i for i, k in enumerate(ks)}
-    els = sorted({e for k in ks for e in elems[k]})
-    eindex = {e: len(ks) + i for i, e in enumerate(els)}
-    nv = len(ks) + len(els)
-    obj = np.zeros(nv)
-    for e in els:
-        obj[eindex[e]] = -weights[e]
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import csr_matrix
+
+    start = time.perf_counter()
+    chosen_set = set(ks)
+    covering: dict[int, list[int]] = {}
+    hard: set[int] = set()  # elements of a choice covering two or more, or in a clash
+    for k in ks:
+        es = elems[k]
+        for e in es:
+            covering.setdefault(e, []).append(k)
+        if len(es) > 1 or any(j in alive and j in chosen_set for j in partners.get(k, ())):
+            hard |= es
+    # interchangeable elements: same weight, same options (tight limits of a choice covering it alone)
+    classes: dict[tuple[int, tuple[tuple[str, ...], ...]], list[int]] = {}
+    option_of: dict[int, dict[tuple[str, ...], int]] = {}
+    for e in sorted(covering):
+        if e in hard:
+            continue
+        opts: dict[tuple[str, ...], int] = {}
+        for k in covering[e]:
+            t = tuple(sorted(key for key in limits[k] if key in tight))
+            if t not in opts or k < opts[t]:
+                opts[t] = k
+        option_of[e] = opts
+        classes.setdefault((weights[e], tuple(sorted(opts))), []).append(e)
+    hard_ks = sorted(k for k in ks if elems[k] & hard)
+    hard_els = sorted(hard)
+
+    obj: list[float] = []
+    ub: list[float] = []
+    integral: list[int] = []
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
     hi: list[float] = []
-    covering: dict[int, list[int]] = {}
-    for k in ks:
-        for e in elems[k]:
-            covering.setdefault(e, []).append(k)
-    r = 0
-    for e in els:  # c[e] - sum y <= 0
+    limit_row: dict[str, int] = {}
+
+    def var(cost: float, top: float, whole: int) -> int:
+        obj.append(cost)
+        ub.append(top)
+        integral.append(whole)
+        return len(obj) - 1
+
+    def put(r: int, v: int, coef: float) -> None:
         rows.append(r)
-        cols.append(eindex[e])
-        vals.append(1.0)
-        for k in covering[e]:
-            rows.append(r)
-            cols.append(index[k])
-            vals.append(-1.0)
-        hi.append(0.0)
-        r += 1
-    by_limit: dict[str, list[int]] = {}
-    for k in ks:
+        cols.append(v)
+        vals.append(coef)
+
+    def limit(key: str) -> int:
+        r = limit_row.get(key)
+        if r is None:
+            r = limit_row[key] = len(hi)
+            hi.append(float(left[key]))
+        return r
+
+    class_vars: list[tuple[list[int], list[tuple[tuple[str, ...], int]]]] = []
+    for (w, options), members in classes.items():
+        r = len(hi)
+        hi.append(float(len(members)))  # the class's options cover at most its elements
+        its: list[tuple[tuple[str, ...], int]] = []
+        for t in options:
+            v = var(-float(w), float(len(members)), 1)
+            put(r, v, 1.0)
+            for key in t:
+                put(limit(key), v, 1.0)
+            its.append((t, v))
+        class_vars.append((members, its))
+    y: dict[int, int] = {}
+    for k in hard_ks:
+        v = y[k] = var(0.0, 1.0, 1)
         for key in limits[k]:
             if key in tight:
-                by_limit.setdefault(key, []).append(k)
-    for key in sorted(by_limit):
-        for k in by_limit[key]:
-            rows.append(r)
-            cols.append(index[k])
-            vals.append(1.0)
-        hi.append(float(left[key]))
-        r += 1
-    pairs = sorted({(min(k, j), max(k, j)) for k in ks for j in partners.get(k, ())
-                    if j in alive and j in index})
-    for a, b in pairs:
-        rows += [r, r]
-        cols += [index[a], index[b]]
-        vals += [1.0, 1.0]
+                put(limit(key), v, 1.0)
+    for e in hard_els:  # c[e] - sum y <= 0
+        r = len(hi)
+        hi.append(0.0)
+        put(r, var(-float(weights[e]), 1.0, 0), 1.0)
+        for k in covering[e]:
+            put(r, y[k], -1.0)
+    pairs = sorted({(min(k, j), max(k, j)) for k in hard_ks for j in partners.get(k, ()) if j in y})
+    for p, q in pairs:
+        r = len(hi)
         hi.append(1.0)
-        r += 1
-    integrality = np.zeros(nv)
-    integrality[:len(ks)] = 1
-    a = coo_matrix((vals, (rows, cols)), shape=(r, nv)).tocsr()
-    res = milp(obj, integrality=integrality, bounds=Bounds(np.zeros(nv), np.ones(nv)),
-               constraints=[LinearConstraint(a, np.full(r, -np.inf), np.array(hi))],
-               options={"time_limit": max(time_limit, 1e-3), "mip_rel_gap": 0.0, "disp": False})
-    if res.x is None:  # nothing in time: take nothing (a lower bound), not proven
-        return set(), False
-    y = np.asarray(res.x[:len(ks)])
-    chosen = [ks[i] for i in np.flatnonzero(y > 0.5)]
-    got = {e for k in chosen for e in elems[k]}
-    ok = not np.any(np.abs(y - np.round(y)) > 1e-6)
-    taken = set(chosen)  # once: a set per limit's member was 2 s of a 100,000-household coverage
-    for key, members in by_limit.items():
-        ok = ok and sum(1 for k in members if k in taken) <= left[key]
-    ok = ok and not any(a in taken and b in taken for a, b in pairs)
-    worth = sum(weights[e] for e in got)
-    ok = ok and worth >= -float(res.fun) - 0.5
+        put(r, y[p], 1.0)
+        put(r, y[q], 1.0)
+    nv, nr = len(obj), len(hi)
+    a = csr_matrix((vals, (rows, cols)), shape=(nr, nv))
+    c, top, b = np.array(obj), np.array(ub), np.array(hi)
+
+    def remaining() -> float:
+        return max(time_limit - (time.perf_counter() - start), 1e-3)
+
+    # the LP relaxation (dual simplex: a vertex); an integral optimum of it is an optimum of the MILP
+    lp = linprog(c, A_ub=a, b_ub=b, bounds=np.column_stack([np.zeros(nv), top]), method="highs-ds",
+                 options={"time_limit": remaining(), "presolve": True})
+    x = None if lp.status != 0 or lp.x is None else np.asarray(lp.x)
+    proven = True
+    whole = np.array(integral, dtype=bool)
+    if x is None or np.any(np.abs(x[whole] - np.round(x[whole])) > 1e-6):
+        res = milp(c, integrality=np.array(integral, dtype=float), bounds=Bounds(np.zeros(nv), top),
+                   constraints=[LinearConstraint(a, np.full(nr, -np.inf), b)],
+                   options={"time_limit": remaining(), "mip_rel_gap": 0.0, "disp": False})
+        if res.x is None:  # nothing in time: take nothing (a lower bound), not proven
+            return set(), False, False
+        relaxed = False
+        x, bound, proven = np.asarray(res.x), -float(res.fun), res.status == 0
+        if np.any(np.abs(x[whole] - np.round(x[whole])) > 1e-6):
+            raise RuntimeError("HiGHS returned a plan that fails its check (see matching.places)")
+    else:
+        relaxed, bound = True, -float(lp.fun)
+    n = np.round(x).astype(np.int64)
+    # back to choices: a class's elements in order, each option taking as many as it got
+    taken: list[int] = []
+    got: set[int] = set()
+    ok = True
+    for members, its in class_vars:
+        i = 0
+        for t, v in its:
+            for _ in range(int(n[v])):
+                if i >= len(members):
+                    ok = False
+                    break
+                taken.append(option_of[members[i]][t])
+                got.add(members[i])
+                i += 1
+    taken += [k for k, v in y.items() if n[v] == 1]
+    got |= {e for k in taken if k in y for e in elems[k]}
+    used: dict[str, int] = {}
+    for k in taken:
+        for key in limits[k]:
+            used[key] = used.get(key, 0) + 1
+    ok = ok and all(u <= left[key] for key, u in used.items() if key in tight)
+    ok = ok and not any(n[y[p]] == 1 and n[y[q]] == 1 for p, q in pairs)
+    ok = ok and sum(weights[e] for e in got) >= bound - 0.5
     if not ok:
         raise RuntimeError("HiGHS returned a plan that fails its check (see matching.places)")
-    return got, res.status == 0
+    return got, proven, relaxed
