@@ -25,9 +25,12 @@ from strawberry.extensions import (
 
 from service.settings import Settings
 
+from .context import Context
 from .cost import CostLimit
 from .errors import ErrorCodes
+from .fastpath import FastPath
 from .guards import DocumentGuards
+from .loaders import Loaders
 from .mutation import Mutation
 from .query import Query
 
@@ -36,8 +39,28 @@ class DolbomSchema(strawberry.Schema):
     """A strawberry schema that leaves error logging to :mod:`schema.errors`
     (strawberry's default logs every user error with a traceback)."""
 
+    #: queries from compiled plans (schema/fastpath.py); None: graphql-core executes every field
+    fast_path: FastPath | None = None
+
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         return None
+
+    def _get_execute_function(self) -> Any:
+        """graphql-core's ``execute``, or the fast path's drop-in for it: everything strawberry does
+        around execution (the extensions' parse, validation and execute hooks, the guards, the cost
+        limit, error mapping) runs as before."""
+        if self.fast_path is not None and self.fast_path.enabled \
+                and not self.config.enable_experimental_incremental_execution:
+            return self.fast_path.execute
+        return super()._get_execute_function()
+
+
+def _fresh(context: Any) -> None:
+    """Forget what an abandoned fast attempt left in a request's context (schema/fastpath.py): the
+    households it read (audited at the request's end) and the DataLoaders' caches."""
+    if isinstance(context, Context):
+        context.households_read.clear()
+        context.loaders = Loaders(context.store, context.principal)
 
 
 def build_schema(settings: Settings | None = None) -> DolbomSchema:
@@ -48,7 +71,7 @@ def build_schema(settings: Settings | None = None) -> DolbomSchema:
     # request miss the cache and re-validate its document. The rules keep no state between documents.
     limits = (*QueryDepthLimiter(max_depth=s.max_depth).validation_rules,
               *MaxAliasesLimiter(max_alias_count=s.max_aliases).validation_rules)
-    return DolbomSchema(
+    built = DolbomSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
@@ -62,6 +85,8 @@ def build_schema(settings: Settings | None = None) -> DolbomSchema:
             CostLimit,
         ],
     )
+    built.fast_path = FastPath(_fresh, enabled=s.fast_execution)
+    return built
 
 
 def __getattr__(name: str) -> Any:

@@ -32,6 +32,8 @@ DOLBOM_GRAPHIQL              graphiql              1/0: serve GraphiQL on GET /g
 DOLBOM_LOCALE                locale                ko (default) or en: the language of messages, unless a
                                                    request asks (docs/locale.md)
 DOLBOM_TIMEZONE              timezone              the zone times are shown and days counted in (Asia/Seoul)
+DOLBOM_FAST_EXECUTION        fast_execution        1/0: queries run from compiled plans (schema/fastpath.py);
+                                                   0 runs every field through graphql-core's executor
 ===========================  ====================  =======================================================
 """
 
@@ -78,6 +80,7 @@ class Settings:
     graphiql: bool = True
     locale: str = "ko"
     timezone: str = DEFAULT_TIMEZONE
+    fast_execution: bool = True
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -1,0 +1,567 @@
+"""An execution fast path for queries: graphql-core's answer, without its per-field machinery.
+
+graphql-core executes a document field by field: for every field of every object it looks the
+field up, builds a :class:`~graphql.GraphQLResolveInfo`, checks for middleware and awaitables,
+and dispatches on the return type; a 50-item ``services`` page is ~250 such steps (~2 ms), four
+times the work of the service call behind it. Most of that depends on the document alone, so
+here it is done once per (document, operation name, values of the ``@skip``/``@include``
+variables): a *plan* of each selection set with fragments, inline fragments, directives and
+``__typename`` already resolved per concrete type (by graphql-core's own ``collect_fields`` /
+``collect_subfields``) and a completion function per field's return type. Running a plan:
+
+* calls each field's own resolver (the ``GraphQLField``'s ``resolve``, else the executor's
+  default resolver) with a real ``GraphQLResolveInfo`` built by the executor strawberry uses,
+  and arguments coerced by graphql-core's ``get_argument_values``; strawberry's resolvers of
+  plain attributes (``_is_default``, which ignore ``info`` and take no arguments) are called
+  without building one;
+* serializes leaves with each scalar's / enum's own ``coerce_output_value``;
+* handles errors with the executor's own ``handle_field_error`` (located errors, null
+  propagation through non-null fields and list items, as the spec says), so ``data`` and
+  ``errors`` are those of graphql-core, key order included (``tests/api/test_fastpath.py``).
+
+What it does not do falls back to graphql-core's execution (:func:`graphql.execute`), decided
+when the plan is compiled: mutations and subscriptions, operation directives, fragment
+variables, ``@defer``/``@stream``, introspection fields (``__schema``, ``__type``), any field
+whose strawberry resolver is ``async``, any middleware (an extension with per-field hooks),
+an abort signal or execution hooks, a custom field or type resolver. At run time, a resolver
+(or ``resolve_type``/``is_type_of``) that returns an awaitable, or a list that is an async
+iterable, abandons the fast result: the awaitable is closed, ``reset(context)`` forgets what
+the attempt left in the per-request context (the households it read, the DataLoaders) and
+the operation runs through graphql-core from the start; that plan is not tried again.
+Variable coercion errors are graphql-core's (the executor is built by its own ``build``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from inspect import iscoroutine
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    Undefined,
+    get_argument_values,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql import execute as graphql_execute
+from graphql.execution.collect_fields import collect_fields, collect_subfields
+from graphql.execution.executor import Executor, invalid_return_type_error
+from graphql.language import FragmentDefinitionNode, Visitor, visit
+from graphql.pyutils import Path, inspect, is_iterable
+from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
+
+__all__ = ["FastPath", "stats"]
+
+#: plans kept (documents x operation names x @skip/@include variable values)
+MAX_PLANS = 512
+
+#: counters: fast (answered here), fallback (compiled as unsupported), abandoned (gave up at run time)
+stats: dict[str, int] = {"fast": 0, "fallback": 0, "abandoned": 0, "compiled": 0}
+
+
+class _Unsupported(Exception):
+    """The plan cannot be made: graphql-core executes this operation."""
+
+
+class _Abandon(BaseException):  # not an Exception: no field's error handling may catch it
+    """A resolver answered with an awaitable: graphql-core executes this operation."""
+
+    def __init__(self, awaitable: Any = None) -> None:
+        super().__init__()
+        self.awaitable = awaitable
+
+
+class _Field:
+    """One response key of a selection set on one concrete type."""
+
+    __slots__ = ("name", "field_def", "resolve", "basic", "details", "nodes", "first_node", "has_args",
+                 "return_type", "parent_type", "complete", "lazy_path")
+
+    def __init__(self, name: str, field_def: Any, resolve: Callable[..., Any], basic: bool, details: Any,
+                 parent_type: GraphQLObjectType) -> None:
+        self.name = name
+        self.field_def = field_def
+        self.resolve = resolve
+        self.basic = basic
+        self.details = details
+        self.nodes = [d.node for d in details]
+        self.first_node = details[0].node
+        self.has_args = bool(field_def.args or self.first_node.arguments)
+        self.return_type = field_def.type
+        self.parent_type = parent_type
+        self.complete: Callable[..., Any] = _never
+        self.lazy_path = False
+
+
+def _never(*_: Any) -> Any:  # pragma: no cover - replaced when the field is compiled
+    raise AssertionError("field not compiled")
+
+
+def _typename(source: Any, info: Any, **_: Any) -> Any:  # pragma: no cover - replaced per parent type
+    return info.parent_type.name
+
+
+class _Compiler:
+    """Builds the plan of one operation with one executor's variables (only their ``@skip`` /
+    ``@include`` values matter; see :func:`_directive_variables`)."""
+
+    def __init__(self, ex: Executor) -> None:
+        self.ex = ex
+
+    def fields(self, parent_type: GraphQLObjectType, grouped: Any, root: bool = False) -> list[_Field]:
+        """The plan of a selection set; ``async`` resolvers only at the root (``root``)."""
+        out = []
+        schema = self.ex.schema
+        for name, details in grouped.items():
+            for d in details:
+                if d.defer_usage is not None or d.fragment_variable_values is not None:
+                    raise _Unsupported("@defer or fragment variables")
+            field_name = details[0].node.name.value
+            field_def = schema.get_field(parent_type, field_name)
+            if field_def is None:  # graphql-core leaves the key out (validation forbids it anyway)
+                continue
+            if field_def is SchemaMetaFieldDef or field_def is TypeMetaFieldDef:
+                raise _Unsupported("introspection")
+            if field_def is TypeNameMetaFieldDef:
+                type_name = parent_type.name
+                f = _Field(name, field_def, lambda _s, _i, _n=type_name: _n, True, details, parent_type)
+            else:
+                definition = (field_def.extensions or {}).get("strawberry-definition")
+                if not root and definition is not None and getattr(definition, "is_async", False):
+                    raise _Unsupported(f"{parent_type.name}.{field_name} is async")
+                resolve = field_def.resolve or self.ex.field_resolver
+                basic = bool(getattr(resolve, "_is_default", False)) and not field_def.args
+                f = _Field(name, field_def, resolve, basic, details, parent_type)
+            f.complete = self.completer(f.return_type, f)
+            f.lazy_path = f.basic and getattr(f.complete, "leaf", False)
+            out.append(f)
+        return out
+
+    def completer(self, rtype: GraphQLOutputType, f: _Field) -> Callable[..., Any]:
+        """``complete(ex, value, path, field_path, info)``: graphql-core's ``complete_value``
+        for ``rtype`` (``info`` may be None: it is built when needed)."""
+        if is_non_null_type(rtype):
+            inner_type = rtype.of_type
+            inner = self.completer(inner_type, f)
+            message = f"Cannot return null for non-nullable field {f.parent_type}.{f.first_node.name.value}."
+            if is_leaf_type(inner_type):  # the leaf's completion inlined: one call less per value
+                coerce = inner_type.coerce_output_value
+
+                def complete_non_null_leaf(ex: Executor, value: Any, path: Path, fpath: Path,
+                                           info: Any) -> Any:
+                    if isinstance(value, Exception):
+                        raise value
+                    if value is None or value is Undefined:
+                        raise TypeError(message)
+                    coerced = coerce(value)
+                    if coerced is Undefined or coerced is None:
+                        raise TypeError(_leaf_message(inner_type, value, coerced))
+                    return coerced
+
+                complete_non_null_leaf.leaf = True  # type: ignore[attr-defined]
+                return complete_non_null_leaf
+
+            def complete_non_null(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                if isinstance(value, Exception):
+                    raise value
+                completed = inner(ex, value, path, fpath, info)
+                if completed is None:
+                    raise TypeError(message)
+                return completed
+
+            return complete_non_null
+        if is_list_type(rtype):
+            item_type = rtype.of_type
+            item = self.completer(item_type, f)
+            leaf_items = getattr(item, "leaf", False)
+            not_iterable = ("Expected Iterable, but did not find one for field"
+                            f" '{f.parent_type}.{f.first_node.name.value}'.")
+            details = f.details
+
+            def complete_list(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                if isinstance(value, Exception):
+                    raise value
+                if value is None or value is Undefined:
+                    return None
+                if ex.is_async_iterable(value):
+                    raise _Abandon()
+                if not is_iterable(value):
+                    raise GraphQLError(not_iterable)
+                is_awaitable = ex.is_awaitable
+                out: list[Any] = []
+                append = out.append
+                if leaf_items:  # a leaf's completion reads no path: made only for an error
+                    for index, one in enumerate(value):
+                        if is_awaitable(one):
+                            raise _Abandon(one)
+                        try:
+                            append(item(ex, one, None, fpath, info))
+                        except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                            ex.handle_field_error(raw, item_type, details, path.add_key(index, None))
+                            append(None)
+                    return out
+                for index, one in enumerate(value):
+                    item_path = path.add_key(index, None)
+                    if is_awaitable(one):
+                        raise _Abandon(one)
+                    try:
+                        append(item(ex, one, item_path, fpath, info))
+                    except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                        ex.handle_field_error(raw, item_type, details, item_path)
+                        append(None)
+                return out
+
+            return complete_list
+        if is_leaf_type(rtype):
+            coerce = rtype.coerce_output_value
+
+            def complete_leaf(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                if isinstance(value, Exception):
+                    raise value
+                if value is None or value is Undefined:
+                    return None
+                coerced = coerce(value)
+                if coerced is Undefined or coerced is None:
+                    raise TypeError(_leaf_message(rtype, value, coerced))
+                return coerced
+
+            complete_leaf.leaf = True  # type: ignore[attr-defined]
+            return complete_leaf
+        if is_abstract_type(rtype):
+            plans = {t.name: self.object_plan(t, f) for t in self.ex.schema.get_possible_types(rtype)}
+            resolve_type = rtype.resolve_type or self.ex.type_resolver
+
+            def complete_abstract(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                if isinstance(value, Exception):
+                    raise value
+                if value is None or value is Undefined:
+                    return None
+                if info is None:
+                    info = ex.build_resolve_info(f.field_def, f.nodes, f.parent_type, fpath)
+                runtime = resolve_type(value, info, rtype)
+                if ex.is_awaitable(runtime):
+                    raise _Abandon(runtime)
+                otype = ex.ensure_valid_runtime_type(runtime, rtype, f.details, info, value)
+                return plans[otype.name](ex, value, path, fpath, info)
+
+            return complete_abstract
+        if is_object_type(rtype):
+            plan = self.object_plan(rtype, f)
+
+            def complete_object(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                if isinstance(value, Exception):
+                    raise value
+                if value is None or value is Undefined:
+                    return None
+                return plan(ex, value, path, fpath, info)
+
+            return complete_object
+        raise _Unsupported(f"output type {rtype}")  # pragma: no cover - not reachable in a valid schema
+
+    def object_plan(self, otype: GraphQLObjectType, f: _Field) -> Callable[..., Any]:
+        """graphql-core's ``complete_object_value`` of ``otype`` under field ``f`` (without the
+        null checks, done by the caller)."""
+        ex = self.ex
+        collected = collect_subfields(ex.schema, ex.fragments, ex.variable_values, ex.operation, otype,
+                                      f.details, ex.hide_suggestions)
+        fields = self.fields(otype, collected.grouped_field_set)
+        is_type_of = otype.is_type_of
+        details = f.details
+
+        if is_type_of is None:
+            def complete_fields(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                return _run(ex, fields, otype, value, path)
+
+            return complete_fields
+
+        def complete_checked(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+            if info is None:
+                info = ex.build_resolve_info(f.field_def, f.nodes, f.parent_type, fpath)
+            ok = is_type_of(value, info)
+            if ex.is_awaitable(ok):
+                raise _Abandon(ok)
+            if not ok:
+                raise invalid_return_type_error(otype, value, details)
+            return _run(ex, fields, otype, value, path)
+
+        return complete_checked
+
+
+def _leaf_message(rtype: Any, value: Any, coerced: Any) -> str:
+    """graphql-core's ``complete_leaf_value`` error."""
+    return (f"Expected `{inspect(rtype)}.coerce_output_value({inspect(value)})` to "
+            f"return non-nullable value, returned: {inspect(coerced)}")
+
+
+def _run(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, source: Any,
+         path: Path | None) -> dict[str, Any]:
+    """graphql-core's ``execute_fields`` (and ``execute_field``) over a compiled selection set."""
+    results: dict[str, Any] = {}
+    type_name = parent_type.name
+    for f in fields:
+        if f.lazy_path:  # a plain attribute's leaf: no path unless it fails
+            try:
+                results[f.name] = f.complete(ex, f.resolve(source, None), None, None, None)
+            except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                ex.handle_field_error(raw, f.return_type, f.details, Path(path, f.name, type_name))
+                results[f.name] = None
+            continue
+        fpath = Path(path, f.name, type_name)
+        info = None
+        try:
+            if f.basic:
+                result = f.resolve(source, None)
+            else:
+                info = ex.build_resolve_info(f.field_def, f.nodes, parent_type, fpath)
+                args = (get_argument_values(f.field_def, f.first_node, ex.variable_values, None,
+                                            ex.hide_suggestions) if f.has_args else {})
+                result = f.resolve(source, info, **args)
+                if ex.is_awaitable(result):
+                    raise _Abandon(result)
+            results[f.name] = f.complete(ex, result, fpath, fpath, info)
+        except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+            ex.handle_field_error(raw, f.return_type, f.details, fpath)
+            results[f.name] = None
+    return results
+
+
+def _run_root(ex: Executor, fields: list[_Field], root_type: GraphQLObjectType, source: Any) -> Any:
+    """:func:`_run` for the root selection set, whose resolvers may be ``async``: graphql-core's
+    ``execute_fields`` with awaitable fields (one awaited in place, several gathered)."""
+    results: dict[str, Any] = {}
+    awaitable_fields: list[str] = []
+    type_name = root_type.name
+    is_awaitable = ex.is_awaitable
+    try:
+        for f in fields:
+            fpath = Path(None, f.name, type_name)
+            info = None
+            try:
+                if f.basic:
+                    result = f.resolve(source, None)
+                else:
+                    info = ex.build_resolve_info(f.field_def, f.nodes, root_type, fpath)
+                    args = (get_argument_values(f.field_def, f.first_node, ex.variable_values, None,
+                                                ex.hide_suggestions) if f.has_args else {})
+                    result = f.resolve(source, info, **args)
+                    if is_awaitable(result):
+                        results[f.name] = _complete_awaited(ex, f, fpath, info, result)
+                        awaitable_fields.append(f.name)
+                        continue
+                results[f.name] = f.complete(ex, result, fpath, fpath, info)
+            except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                ex.handle_field_error(raw, f.return_type, f.details, fpath)
+                results[f.name] = None
+    except BaseException:
+        for name in awaitable_fields:  # never started: let them go
+            _close(results[name])
+        raise
+    if not awaitable_fields:
+        return results
+
+    async def get_results() -> dict[str, Any]:
+        if len(awaitable_fields) == 1:
+            name = awaitable_fields[0]
+            results[name] = await results[name]
+        else:
+            results.update(zip(awaitable_fields, await _gather([results[n] for n in awaitable_fields]),
+                               strict=True))
+        return results
+
+    return get_results()
+
+
+async def _complete_awaited(ex: Executor, f: _Field, fpath: Path, info: Any, result: Any) -> Any:
+    """graphql-core's ``complete_awaitable_value`` (without an abort signal)."""
+    try:
+        resolved = await result
+        completed = f.complete(ex, resolved, fpath, fpath, info)
+    except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+        ex.handle_field_error(raw, f.return_type, f.details, fpath)
+        completed = None
+    return completed
+
+
+async def _gather(awaitables: list[Any]) -> list[Any]:
+    """graphql-core's ``gather_with_cancel``, which also cancels the others when the fast path
+    abandons (a BaseException): none of them may go on writing into the request's context."""
+    futures = [asyncio.ensure_future(aw) for aw in awaitables]
+    try:
+        return await asyncio.gather(*futures)
+    except BaseException:
+        for future in futures:
+            if not future.done():
+                future.cancel()
+        await asyncio.gather(*futures, return_exceptions=True)
+        raise
+
+
+class _DirectiveVariables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.other = False
+
+    def enter_directive(self, node: Any, *_: Any) -> None:
+        if node.name.value not in ("skip", "include"):
+            self.other = True
+        for arg in node.arguments or ():
+            if arg.value.kind == "variable":
+                self.names.add(arg.value.name.value)
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: Any) -> None:
+        if node.variable_definitions:
+            self.other = True
+
+
+class _Document:
+    """What is known of one document: its ``@skip``/``@include`` variables and its plans."""
+
+    __slots__ = ("document", "variables", "unsupported", "plans")
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document  # kept alive while cached: its id cannot be reused meanwhile
+        finder = _DirectiveVariables()
+        visit(document, finder)
+        self.variables = tuple(sorted(finder.names))
+        self.unsupported = finder.other
+        self.plans: dict[Any, Any] = {}
+
+
+class FastPath:
+    """``execute``: a drop-in for :func:`graphql.execute` (the function strawberry calls) that
+    answers queries from compiled plans. ``reset(context)`` must make the per-request context
+    as new (see the module docstring); ``enabled`` False makes it graphql-core's ``execute``."""
+
+    def __init__(self, reset: Callable[[Any], None] | None, enabled: bool = True) -> None:
+        self.reset = reset
+        self.enabled = enabled
+        self._documents: OrderedDict[int, _Document] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _document(self, document: DocumentNode) -> _Document:
+        key = id(document)
+        with self._lock:
+            known = self._documents.get(key)
+            if known is not None and known.document is document:
+                self._documents.move_to_end(key)
+                return known
+            known = self._documents[key] = _Document(document)
+            while len(self._documents) > MAX_PLANS:
+                self._documents.popitem(last=False)
+            return known
+
+    def execute(self, schema: GraphQLSchema, document: DocumentNode, root_value: Any = None,
+                context_value: Any = None, variable_values: dict[str, Any] | None = None,
+                operation_name: str | None = None, **kwargs: Any) -> Any:
+        def normal() -> Any:
+            return graphql_execute(schema, document, root_value, context_value, variable_values,
+                                   operation_name, **kwargs)
+
+        if not self.enabled or self.reset is None:
+            return normal()
+        middleware = kwargs.get("middleware")
+        custom = ("field_resolver", "type_resolver", "abort_signal", "hooks")
+        if (middleware is not None and getattr(middleware, "middlewares", True)) \
+                or any(kwargs.get(k) is not None for k in custom) or kwargs.get("enable_early_execution") \
+                or schema.get_directive("defer") or schema.get_directive("stream"):
+            stats["fallback"] += 1
+            return normal()
+        doc = self._document(document)
+        if doc.unsupported:
+            stats["fallback"] += 1
+            return normal()
+        executor_class = kwargs.get("executor_class") or Executor
+        build_args = {k: v for k, v in kwargs.items()
+                      if k not in ("executor_class", "field_resolver", "type_resolver")}
+        ex = executor_class.build(schema, document, root_value, context_value, variable_values,
+                                  operation_name, **build_args)
+        if isinstance(ex, list):  # an unknown operation, variables that do not coerce: graphql-core's errors
+            return ExecutionResult(None, errors=ex)
+        operation: OperationDefinitionNode = ex.operation
+        coerced = ex.variable_values.coerced
+        key = (operation_name, tuple(repr(coerced.get(n, Undefined)) for n in doc.variables))
+        plan = doc.plans.get(key)
+        if plan is None:
+            plan = doc.plans[key] = self._compile(ex, operation)
+        if plan is False:
+            stats["fallback"] += 1
+            return normal()
+        def abandon(abandoned: _Abandon) -> None:
+            _close(abandoned.awaitable)
+            doc.plans[key] = False  # graphql-core from now on
+            stats["abandoned"] += 1
+            self.reset(context_value)  # type: ignore[misc]
+
+        try:
+            try:
+                data: Any = _run_root(ex, plan, schema.query_type, root_value)  # type: ignore[arg-type]
+            except GraphQLError as error:  # a non-null root field's error: no data at all
+                ex.collected_errors.add(error, None)
+                data = None
+        except _Abandon as abandoned:
+            abandon(abandoned)
+            return normal()
+        if ex.is_awaitable(data):
+            pending = data
+
+            async def await_result() -> Any:
+                try:
+                    try:
+                        done = await pending
+                    except GraphQLError as error:
+                        ex.collected_errors.add(error, None)
+                        return ex.build_response(None)
+                except _Abandon as abandoned:
+                    abandon(abandoned)
+                    return await _await_maybe(normal())
+                stats["fast"] += 1
+                return ex.build_response(done)
+
+            return await_result()
+        stats["fast"] += 1
+        return ex.finish(ex.build_response(data))
+
+    @staticmethod
+    def _compile(ex: Executor, operation: OperationDefinitionNode) -> list[_Field] | bool:
+        if operation.operation is not OperationType.QUERY or operation.directives:
+            return False
+        root = ex.schema.query_type
+        if root is None:
+            return False
+        try:
+            collected = collect_fields(ex.schema, ex.fragments, ex.variable_values, root, operation,
+                                       ex.hide_suggestions)
+            plan = _Compiler(ex).fields(root, collected.grouped_field_set, root=True)
+        except (_Unsupported, RecursionError):
+            return False
+        stats["compiled"] += 1
+        return plan
+
+
+async def _await_maybe(value: Any) -> Any:
+    return await value if asyncio.iscoroutine(value) or asyncio.isfuture(value) else value
+
+
+def _close(awaitable: Any) -> None:
+    """Let go of an awaitable the fast path will not await (no 'never awaited' warning)."""
+    if awaitable is None:
+        return
+    if iscoroutine(awaitable):
+        awaitable.close()
+    elif hasattr(awaitable, "cancel"):
+        awaitable.cancel()
