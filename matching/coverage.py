@@ -45,6 +45,7 @@ places computation (:mod:`matching.places`) over the needs that compete.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,8 @@ def resources_by_region(g: nx.MultiDiGraph) -> dict[str, list[Resource]]:
 
 #: per domain: the resources free of any limit, and the others with "has a free place and quota"
 _Offers = dict[Domain, tuple[list[Resource], list[tuple[Resource, bool]]]]
+#: of a domain's resources in reach, the keys of the free ones INCOME and TRAITS let through, and the others
+_Passing = tuple[list[str], list[tuple[Resource, bool]]]
 
 
 def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, clash_prone: set[str],
@@ -192,6 +195,10 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
             if r.is_service and r.excludes_ids:
                 clash_prone.add(r.id)
                 clash_prone.update(r.excludes_ids)
+    # the income ceilings of the view: a household's income is checked against no other number, so
+    # its place among them (its bracket) is all INCOME reads of it
+    ceilings = sorted({r.max_income_percent for rs in serving.values() for r in rs
+                       if r.max_income_percent is not None})
     seen: dict[str, tuple[bool, bool] | None] = {}
     offers: dict[str, _Offers] = {}
 
@@ -222,33 +229,51 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
         # domains a volunteer with hours covers here for everyone (no household rule applies to one)
         sure = {d for ofs in chain for d, (free_ones, _) in ofs.items()
                 if any(not r.is_service for r in free_ones)}
+        # per domain: the services in reach here free of any limit, and the others (the chain's order)
+        reach: dict[Domain, tuple[list[Resource], list[tuple[Resource, bool]]]] = {}
+        for ofs in chain:
+            for d, (free_ones, others) in ofs.items():
+                if d not in sure:
+                    got = reach.get(d)
+                    if got is None:
+                        got = reach[d] = ([], [])
+                    got[0].extend(free_ones)
+                    got[1].extend(others)
+        # what INCOME and TRAITS let through, once per domain, income bracket and traits: a household's
+        # verdicts differ from another's of the same bracket and traits only by RECEIVED (below)
+        passing: dict[tuple[Domain, int, frozenset[object]], _Passing] = {}
         for hid, income, traits, urgency, domains, received in rows:
+            if not domains:
+                continue
             by_domain: dict[Domain, int] = {}
             for d in domains:
                 by_domain[d] = by_domain.get(d, 0) + 1
-            if not by_domain:
-                continue
-            hh: HouseholdFacts | None = None
             mine: list[tuple[int, list[Resource]]] = []
+            facts: tuple[int, frozenset[object]] | None = None
             for d, n in by_domain.items():
                 key = (rid, d)
                 open_[key] = open_.get(key, 0) + n
                 if d in sure:
                     continue
-                if hh is None:
-                    hh = HouseholdFacts(hid, rid, income, frozenset(traits), urgency)
-                if any(open_to(r, hh, received) for ofs in chain if d in ofs for r in ofs[d][0]):
+                if facts is None:
+                    facts = (bisect_left(ceilings, income), frozenset(traits))
+                verdict = passing.get((d, *facts))
+                if verdict is None:
+                    hh = HouseholdFacts(hid, rid, income, facts[1], urgency)  # type: ignore[arg-type]
+                    free_in, others_in = reach.get(d, ([], []))
+                    verdict = passing[(d, *facts)] = ([r.key for r in free_in if open_to(r, hh, ())],
+                                                      [(r, o) for r, o in others_in if open_to(r, hh, ())])
+                free_keys, others = verdict
+                if free_keys and (not received or any(k not in received for k in free_keys)):
                     continue
                 cands: dict[str, Resource] = {}
                 full = False
-                for ofs in chain:
-                    if d in ofs:
-                        for r, is_open in ofs[d][1]:
-                            if open_to(r, hh, received):
-                                if is_open:
-                                    cands[r.key] = r
-                                else:
-                                    full = True
+                for r, is_open in others:
+                    if r.key not in received:  # RECEIVED: a service the household has already
+                        if is_open:
+                            cands[r.key] = r
+                        else:
+                            full = True
                 if not cands:
                     uncovered[key] = uncovered.get(key, 0) + n
                     if not full:
@@ -276,23 +301,32 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
 
     open_, uncovered, missing, unmet = rolled(open_), rolled(uncovered), rolled(missing), rolled(unmet)
 
-    services: dict[tuple[str, Domain], int] = {}
-    free: dict[tuple[str, Domain], int | None] = {}
+    # services counted once each, by the regions they serve: the services serving the same regions
+    # are in the same cells, so each such group's cells are found once
+    by_served: dict[frozenset[str], dict[Domain, tuple[int, int | None]]] = {}
     done: set[str] = set()
     for rid in sorted(serving):
         for r in serving[rid]:
             if r.key in done or not r.is_service or not r.active:
                 continue
             done.add(r.key)
-            where: set[str] = set()
-            for served in r.region_ids:
-                if served in tree.parent:
-                    where |= tree.descendants(served) | set(tree.chain(served))
-            for region in where & in_scope:
-                for d in r.domains:
-                    services[region, d] = services.get((region, d), 0) + 1
-                    left = free.get((region, d), 0)
-                    free[region, d] = None if left is None or r.available is None else left + r.available
+            sums = by_served.setdefault(r.region_ids, {})
+            available = r.available
+            for d in r.domains:
+                count, left = sums.get(d, (0, 0))
+                sums[d] = (count + 1, None if left is None or available is None else left + available)
+    services: dict[tuple[str, Domain], int] = {}
+    free: dict[tuple[str, Domain], int | None] = {}
+    for served_ids, sums in by_served.items():
+        where: set[str] = set()
+        for served in served_ids:
+            if served in tree.parent:
+                where |= tree.descendants(served) | set(tree.chain(served))
+        for region in where & in_scope:
+            for d, (count, add) in sums.items():
+                services[region, d] = services.get((region, d), 0) + count
+                left = free.get((region, d), 0)
+                free[region, d] = None if left is None or add is None else left + add
 
     return [
         CoverageCell(rid, d, open_.get((rid, d), 0), uncovered.get((rid, d), 0), services.get((rid, d), 0),
@@ -308,6 +342,7 @@ def _contest(contested: list[tuple[str, Domain, int]],
     choices: list[tuple[tuple[int, ...], tuple[str, ...]]] = []
     places: dict[str, int] = {}
     clashes: list[tuple[int, int]] = []
+    limit_keys: dict[str, tuple[str, ...]] = {}  # per resource, once
     for mine in households:
         covers: dict[str, list[int]] = {}
         res: dict[str, Resource] = {}
@@ -317,12 +352,19 @@ def _contest(contested: list[tuple[str, Domain, int]],
                 res[r.key] = r
         first = len(choices)
         keys = sorted(covers)
-        for key in keys:
-            lims = _limits(res[key])
-            places.update(lims)
-            choices.append((tuple(covers[key]), tuple(k for k, _ in lims)))
-        for i, a in enumerate(keys):
-            for j in range(i + 1, len(keys)):
-                if excludes_each_other(res[a], res[keys[j]]):
-                    clashes.append((first + i, first + j))
+        excluders = []
+        for i, key in enumerate(keys):
+            lims = limit_keys.get(key)
+            r = res[key]
+            if lims is None:
+                got = _limits(r)
+                places.update(got)
+                lims = limit_keys[key] = tuple(k for k, _ in got)
+            choices.append((tuple(covers[key]), lims))
+            if r.excludes_ids:
+                excluders.append(i)
+        if excluders:  # two services exclude each other only when one of them names the other
+            pairs = {(min(i, j), max(i, j)) for i in excluders for j in range(len(keys))
+                     if i != j and excludes_each_other(res[keys[i]], res[keys[j]])}
+            clashes += [(first + i, first + j) for i, j in sorted(pairs)]
     return Contest(weights=tuple(n for _, _, n in contested), choices=choices, places=places, clashes=clashes)
