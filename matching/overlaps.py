@@ -306,7 +306,7 @@ def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = 
     scope = tree.scope(region_id)
     profiles = _Profiles()
     serving = _serving(g, profiles)
-    demand = _Demand(_need_rows(g) if needs is None else needs, tree, tax)
+    measure = _Measure(_Demand(_need_rows(g) if needs is None else needs, tree, tax), tax)
     # per chain of ancestors: (form, tag) -> the services serving one of them (by key, in key
     # order) and their providers
     inherited: dict[tuple[str, ...], dict[_Kind, _Inherited]] = {}
@@ -340,7 +340,7 @@ def overlaps(g: nx.MultiDiGraph, region_id: str | None = None, *, locale: str = 
                 orgs = len({r.provider_key for r in grp})
                 if orgs < 2 or not (top or any(r in mine for r in grp)):
                     continue
-                found.append(_measure(rid, kind[0], kind[1], grp, orgs, demand, tax))
+                found.append(measure(rid, kind[0], kind[1], grp, orgs))
     found.sort(key=lambda x: x[0])
     if limit is not None:
         found = found[:limit]
@@ -356,24 +356,55 @@ _Found = tuple[tuple[float, int, str, str, str, str], str, SupportForm, str, lis
 _DOMAINS = tuple(Domain)
 
 
-def _measure(rid: str, form: SupportForm, tag: str, grp: list[_Offer], orgs: int, demand: _Demand,
-             tax: Taxonomy) -> _Found:
-    """A group's domain, demand, capacity and redundancy (see the module docstring), and its rank."""
-    t = tax.tags.get(tag)
-    every = grp[0].domains.union(*(r.domains for r in grp[1:])) if len(grp) > 1 else grp[0].domains
-    common = grp[0].domains.intersection(*(r.domains for r in grp[1:])) if len(grp) > 1 else every
-    shared = [d for d in _DOMAINS if d in common]
-    hinted = [d for d in shared if t is None or d in t.domains] or shared or [
-        d for d in _DOMAINS if d in every]
-    domain = hinted[0]
-    need = sum(demand(rid, d, x) for d in every if t is None or d in t.domains for x in (tag, None))
-    base = max(need, 1)
-    places = sum(r.capacity if r.capacity is not None else base for r in grp)
-    capacity = None if any(r.capacity is None for r in grp) else places
-    redundancy = round(places / base, 2)
-    ids = tuple(sorted(r.id for r in grp))
-    rank = (-redundancy, -len(grp), rid, form.value, tag, ",".join(ids))
-    return rank, rid, form, tag, grp, orgs, domain, need, capacity, redundancy, ids
+class _Measure:
+    """A group's domain, demand, capacity and redundancy (see the module docstring), and its rank;
+    what depends only on the group's domains and tag is worked out once."""
+
+    def __init__(self, demand: _Demand, tax: Taxonomy) -> None:
+        self.demand = demand
+        self.tax = tax
+        #: (the group's domains, those all its services share, tag) -> (its domain, its demand's domains)
+        self.domains: dict[tuple[frozenset[Domain], frozenset[Domain], str],
+                           tuple[Domain, tuple[Domain, ...]]] = {}
+
+    def _domains(self, every: frozenset[Domain], common: frozenset[Domain], tag: str
+                 ) -> tuple[Domain, tuple[Domain, ...]]:
+        t = self.tax.tags.get(tag)
+        shared = [d for d in _DOMAINS if d in common]
+        hinted = [d for d in shared if t is None or d in t.domains] or shared or [
+            d for d in _DOMAINS if d in every]
+        return hinted[0], tuple(d for d in every if t is None or d in t.domains)
+
+    def __call__(self, rid: str, form: SupportForm, tag: str, grp: list[_Offer], orgs: int) -> _Found:
+        first = grp[0].domains
+        if all(r.domains is first for r in grp):  # one domain set (the usual case)
+            every = common = first
+        else:
+            every = first.union(*(r.domains for r in grp))
+            common = first.intersection(*(r.domains for r in grp))
+        key = (every, common, tag)
+        got = self.domains.get(key)
+        if got is None:
+            got = self.domains[key] = self._domains(every, common, tag)
+        domain, wanted = got
+        demand = self.demand
+        need = 0
+        for d in wanted:
+            need += demand(rid, d, tag) + demand(rid, d, None)
+        base = max(need, 1)
+        places = 0
+        unlimited = False
+        for r in grp:
+            if r.capacity is None:
+                unlimited = True
+                places += base
+            else:
+                places += r.capacity
+        capacity = None if unlimited else places
+        redundancy = round(places / base, 2)
+        ids = tuple(sorted([r.id for r in grp]))
+        rank = (-redundancy, -len(grp), rid, form.value, tag, ",".join(ids))
+        return rank, rid, form, tag, grp, orgs, domain, need, capacity, redundancy, ids
 
 
 class _Writer:
@@ -394,6 +425,13 @@ class _Writer:
         self.tags: dict[str, str] = {}
         self.forms: dict[SupportForm, str] = {}
         self.unlimited = word(_UNLIMITED, locale)
+        self.numbers: dict[int, str] = {}
+
+    def number(self, n: int) -> str:
+        got = self.numbers.get(n)
+        if got is None:
+            got = self.numbers[n] = word(n, self.locale)
+        return got
 
     def tag(self, tag: str) -> str:
         got = self.tags.get(tag)
@@ -415,12 +453,12 @@ class _Writer:
             "tag": self.tag(tag),
             "form": self.form(form),
             "region": self.tree.names[rid],
-            "count": word(len(grp), loc),
-            "orgs": word(orgs, loc),
+            "count": self.number(len(grp)),
+            "orgs": self.number(orgs),
             # word() of a tuple of strings: joined with commas
             "names": ", ".join([f"{r.name} ({r.provider_name})" for r in grp]),
-            "demand": word(need, loc),
-            "capacity": self.unlimited if capacity is None else word(capacity, loc),
+            "demand": self.number(need),
+            "capacity": self.unlimited if capacity is None else self.number(capacity),
         }
         text = self.template.format_map(params) if self.template is not None else \
             render(self.KEY, loc, **params)
