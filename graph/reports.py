@@ -45,6 +45,8 @@ HomeRow = tuple[str, int, Sequence[Any], Any, Sequence[Domain], frozenset[str]]
 class ReportParts:
     """A report's view, or its supply side plus the households by region (see the module docstring)."""
 
+    #: may be shared between reports (the embedded store keeps the whole graph's, frozen, while no
+    #: supply record changes): read it, never change it
     view: nx.MultiDiGraph
     #: region id -> the households living in that region itself, by id; None: read them from ``view``
     homes: Mapping[str, Sequence[HomeRow]] | None = None

@@ -45,6 +45,8 @@ places computation (:mod:`matching.places`) over the needs that compete.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -185,22 +187,11 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
     in the view.
     """
     on = on or clock.today()
-    tree = RegionTree.of(g)
+    supply = _supply(g)
+    tree, serving, clash_prone, ceilings = supply.tree, supply.serving, supply.clash_prone, supply.ceilings
     scope = tree.scope(region_id)
     in_scope = set(scope)
-    serving = resources_by_region(g)
-    clash_prone: set[str] = set()
-    for rs in serving.values():
-        for r in rs:
-            if r.is_service and r.excludes_ids:
-                clash_prone.add(r.id)
-                clash_prone.update(r.excludes_ids)
-    # the income ceilings of the view: a household's income is checked against no other number, so
-    # its place among them (its bracket) is all INCOME reads of it
-    ceilings = sorted({r.max_income_percent for rs in serving.values() for r in rs
-                       if r.max_income_percent is not None})
-    seen: dict[str, tuple[bool, bool] | None] = {}
-    offers: dict[str, _Offers] = {}
+    seen, offers = supply.on(on)
 
     def offers_of(rid: str) -> _Offers:
         got = offers.get(rid)
@@ -301,8 +292,80 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
 
     open_, uncovered, missing, unmet = rolled(open_), rolled(uncovered), rolled(missing), rolled(unmet)
 
-    # services counted once each, by the regions they serve: the services serving the same regions
-    # are in the same cells, so each such group's cells are found once
+    counted = supply.counts.get(region_id)
+    if counted is None:
+        counted = supply.counts[region_id] = _services(tree, serving, in_scope)
+    services, free = counted
+
+    return [
+        CoverageCell(rid, d, open_.get((rid, d), 0), uncovered.get((rid, d), 0), services.get((rid, d), 0),
+                     free.get((rid, d), 0), unmet.get((rid, d), 0), missing.get((rid, d), 0))
+        for rid in scope for d in Domain
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _SupplySide:
+    """What coverage reads of a view's supply side, and what follows from it alone."""
+
+    tree: RegionTree
+    serving: dict[str, list[Resource]]
+    #: ids of the services that exclude or are excluded by another
+    clash_prone: set[str]
+    #: the income ceilings of the view: a household's income is checked against no other number, so
+    #: its place among them (its bracket) is all INCOME reads of it
+    ceilings: list[int]
+    #: per day: each resource's verdict and each region's offers (:func:`_offers`), filled as asked
+    days: dict[dt.date, tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]]
+    #: per report region: the services and free places of its cells
+    counts: dict[str | None, tuple[dict[tuple[str, Domain], int], dict[tuple[str, Domain], int | None]]]
+
+    def on(self, day: dt.date) -> tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]:
+        got = self.days.get(day)
+        if got is None:
+            if len(self.days) >= 8:
+                self.days.clear()
+            got = self.days[day] = ({}, {})
+        return got
+
+
+#: the supply side of each frozen view coverage has read (a store keeps one while no supply record
+#: changes: :meth:`graph.embedded.EmbeddedStore.report_parts`), kept as long as the view lives
+_kept: weakref.WeakKeyDictionary[nx.MultiDiGraph, _SupplySide] = weakref.WeakKeyDictionary()
+_kept_lock = threading.Lock()
+
+
+def _supply(g: nx.MultiDiGraph) -> _SupplySide:
+    """The supply side of ``g``; kept with ``g`` when it is frozen (:func:`networkx.freeze`: nothing
+    can change it), computed afresh otherwise."""
+    frozen = nx.is_frozen(g)
+    if frozen:
+        with _kept_lock:
+            got = _kept.get(g)
+        if got is not None:
+            return got
+    tree = RegionTree.of(g)
+    serving = resources_by_region(g)
+    clash_prone: set[str] = set()
+    for rs in serving.values():
+        for r in rs:
+            if r.is_service and r.excludes_ids:
+                clash_prone.add(r.id)
+                clash_prone.update(r.excludes_ids)
+    ceilings = sorted({r.max_income_percent for rs in serving.values() for r in rs
+                       if r.max_income_percent is not None})
+    side = _SupplySide(tree, serving, clash_prone, ceilings, {}, {})
+    if frozen:
+        with _kept_lock:
+            side = _kept.setdefault(g, side)
+    return side
+
+
+def _services(tree: RegionTree, serving: dict[str, list[Resource]], in_scope: set[str]
+              ) -> tuple[dict[tuple[str, Domain], int], dict[tuple[str, Domain], int | None]]:
+    """Per cell of ``in_scope``: the active services in the region, and their free places (None: one
+    is unlimited). Each service is counted once, by the regions it serves: the services serving the
+    same regions are in the same cells, so each such group's cells are found once."""
     by_served: dict[frozenset[str], dict[Domain, tuple[int, int | None]]] = {}
     done: set[str] = set()
     for rid in sorted(serving):
@@ -325,14 +388,9 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
         for region in where & in_scope:
             for d, (count, add) in sums.items():
                 services[region, d] = services.get((region, d), 0) + count
-                left = free.get((region, d), 0)
-                free[region, d] = None if left is None or add is None else left + add
-
-    return [
-        CoverageCell(rid, d, open_.get((rid, d), 0), uncovered.get((rid, d), 0), services.get((rid, d), 0),
-                     free.get((rid, d), 0), unmet.get((rid, d), 0), missing.get((rid, d), 0))
-        for rid in scope for d in Domain
-    ]
+                got = free.get((region, d), 0)
+                free[region, d] = None if got is None or add is None else got + add
+    return services, free
 
 
 def _contest(contested: list[tuple[str, Domain, int]],

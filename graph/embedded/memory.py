@@ -92,6 +92,9 @@ class Memory:
         self._grouped: dict[tuple[str, str], dict[str, list[Record]]] = {}
         #: how many change sets have been applied: a report computed at one count is current until it moves
         self.changes = 0
+        #: how many of them touched a record of a report's supply side (graph.reports.SUPPLY_LABELS): the
+        #: supply side's view built at one count holds the same records until it moves
+        self.supply_changes = 0
 
     # -- keeping in step with commits ------------------------------------------------
 
@@ -99,6 +102,8 @@ class Memory:
         """Make the records and the index match a committed change set (None: deleted)."""
         records, named_by = self.records, self.named_by
         self.changes += 1
+        if any(label in SUPPLY_LABELS for label, _ in staged):
+            self.supply_changes += 1
         for (label, key), rec in staged.items():
             old = records[label].get(key)
             if old is not None:

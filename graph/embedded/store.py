@@ -47,6 +47,7 @@ from typing import Any, cast
 
 import networkx as nx
 
+from .. import periods
 from ..errors import StoreError, no_record
 from ..model import Receipt, Record, record_type
 from ..reports import ReportParts, supply_view
@@ -153,6 +154,8 @@ class EmbeddedStore(StoreMixin):
         self._in_uow = threading.local()
         self._mem = Memory()
         self._records = self._mem.records
+        #: the whole graph's supply side (report_parts), with the supply change count and day it holds
+        self._supply_kept: tuple[tuple[int, object], nx.MultiDiGraph] | None = None
         self._sorted: dict[str, list[str]] = {}
         self._loader: threading.Thread | None = None
         self._closing = False
@@ -391,16 +394,30 @@ class EmbeddedStore(StoreMixin):
 
     def report_parts(self, region_id: str | None = None) -> ReportParts:
         """The coverage report's supply side and households, read from the records: no view of
-        the households is built (see :mod:`graph.reports`; issue 23)."""
+        the households is built (see :mod:`graph.reports`; issue 23).
+
+        The whole graph's supply side is kept, frozen (:func:`networkx.freeze`), and given again
+        while no change set touched a supply record (:attr:`Memory.supply_changes`: this process's
+        commits and those :meth:`_sync` replays from others) and the day is the same (its counts are
+        the day's period's): the households change far more often than the services."""
+        kept = None
         with self._vlock:
             self._sync()
             if region_id is None:
+                mark = (self._mem.supply_changes, periods.today())
+                kept = self._supply_kept if self._supply_kept is not None and self._supply_kept[0] == mark \
+                    else None
                 recs, homes, needs = self._mem.report_parts(None, None)
             elif region_id not in self._records["Region"]:
                 raise no_record("regionId", "Region", region_id)
             else:
                 recs, homes, needs = self._mem.report_parts(region_id, subtree_nodes(self._mem, region_id))
-        return ReportParts(supply_view(recs), homes, needs)
+        if region_id is not None:
+            return ReportParts(supply_view(recs), homes, needs)
+        if kept is None:
+            view = nx.freeze(supply_view(recs))
+            kept = self._supply_kept = (mark, view)
+        return ReportParts(kept[1], homes, needs)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:

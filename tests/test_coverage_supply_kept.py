@@ -1,0 +1,121 @@
+"""The whole graph's supply side kept between coverage reports (issue 23 part 2).
+
+:meth:`graph.embedded.EmbeddedStore.report_parts` gives the same frozen view of the supply side
+(regions, services, volunteers, providers, agreements) again while no change set touched one of
+those records, and :func:`matching.coverage` keeps what it reads of a frozen view with it. A write
+between two reports must still give fresh figures: a household's (the supply side kept, the
+households read afresh), a service's in this process, and one from another process on the same
+file (a new supply side).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph import periods
+from graph.embedded import EmbeddedStore
+from graph.model import Need, NeedStatus, Service
+from loaders.synthetic import generate
+from matching import coverage
+from tests.coverage_before import coverage_before
+
+ON = dt.date(2026, 6, 1)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = EmbeddedStore(tmp_path / "kept.db")
+    recs = list(generate(200, 11, provinces=1, receipts=(0, 2), places=0.3, full=0.3))
+    with s.unit_of_work() as uow:
+        uow.put_many(recs)
+    yield s
+    s.close()
+
+
+def _report(s: EmbeddedStore) -> tuple[nx.MultiDiGraph, list]:
+    parts = s.report_parts(None)
+    return parts.view, coverage(parts.view, None, on=ON, homes=parts.homes)
+
+
+def _limited_service(s: EmbeddedStore) -> Service:
+    """An active service with free places that some open need competes for (its cells move)."""
+    open_domains = {n.domain for n in s._records["Need"].values() if n.status == NeedStatus.OPEN}
+    return next(x for x in sorted(s._records["Service"].values(), key=lambda x: x.id)
+                if isinstance(x, Service) and x.active and x.capacity is not None and x.capacity > x.used
+                and open_domains & set(x.domains))
+
+
+def test_the_supply_side_is_kept_while_only_households_change(store):
+    view, first = _report(store)
+    assert nx.is_frozen(view) and first == coverage_before(store.graph(), on=ON)
+    again, second = _report(store)
+    assert again is view and second == first  # nothing changed: the same supply side
+    hid = sorted(store._records["Household"])[0]
+    domain = next(n.domain for n in store._records["Need"].values())
+    with store.unit_of_work() as uow:
+        uow.put(Need(id="need-kept-1", household_id=hid, domain=domain, severity=2))
+    after, third = _report(store)
+    assert after is view  # a household's need touches no supply record
+    assert third == coverage_before(store.graph(), on=ON)  # the households were read afresh
+    assert sum(c.open_needs for c in third) == sum(c.open_needs for c in first) + 3  # dong, city, province
+
+
+def test_a_service_written_in_this_process_gives_a_fresh_supply_side(store):
+    view, first = _report(store)
+    s = _limited_service(store)
+    with store.unit_of_work() as uow:
+        uow.put(dataclasses.replace(s, capacity=s.used))  # now full
+    after, second = _report(store)
+    assert after is not view and nx.is_frozen(after)
+    assert second == coverage_before(store.graph(), on=ON)
+    assert second != first
+
+
+def test_a_service_written_by_another_process_gives_a_fresh_supply_side(store):
+    view, first = _report(store)
+    s = _limited_service(store)
+    code = (
+        "import dataclasses, sys\n"
+        "from graph.embedded import EmbeddedStore\n"
+        "st = EmbeddedStore(sys.argv[1])\n"
+        "s = st._records['Service'][sys.argv[2]]\n"
+        "with st.unit_of_work() as uow:\n"
+        "    uow.put(dataclasses.replace(s, capacity=s.used))\n"
+        "st.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(store.path), s.id], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    after, second = _report(store)
+    assert after is not view
+    assert store._records["Service"][s.id].capacity == s.used  # the other process's commit, replayed
+    assert second == coverage_before(store.graph(), on=ON)
+    assert second != first
+
+
+def test_another_day_gives_a_fresh_supply_side(store, monkeypatch):
+    """A view's counters are the day's period's (graph.periods): a kept supply side is the day's."""
+    view, _ = _report(store)
+    monkeypatch.setattr(periods, "today", lambda: dt.date(2099, 1, 1))
+    after, _ = _report(store)
+    assert after is not view
+
+
+def test_a_view_that_is_not_frozen_is_read_afresh_each_time(store):
+    """What coverage keeps of a view is kept only for a frozen one: a view someone may still change
+    (``store.graph()``) is read again on every call."""
+    g = store.graph()
+    assert coverage(g, None, on=ON) == coverage_before(g, on=ON)
+    s = _limited_service(store)
+    g.nodes[f"Service:{s.id}"]["capacity"] = s.used  # full, in this view only
+    changed = coverage(g, None, on=ON)
+    assert changed == coverage_before(g, on=ON)
+    assert changed != coverage_before(store.graph(), on=ON)
