@@ -47,7 +47,9 @@ from .model import (
     Service,
     record_type,
 )
+from .network_parts import NetworkParts, parts_of_view
 from .reports import ReportParts
+from .view import subtree_nodes
 
 R = TypeVar("R", bound=Record)
 
@@ -306,6 +308,10 @@ class Store(Protocol):
         households by region, or that view itself (see :mod:`graph.reports`)."""
         ...
 
+    def network_parts(self, region_id: str | None = None) -> NetworkParts:
+        """What network analytics reads of :meth:`graph`'s view (see :mod:`graph.network_parts`)."""
+        ...
+
     def change_mark(self) -> object | None:
         """A value that differs whenever the committed records may have changed since it was
         taken (None: the store cannot tell cheaply; nothing computed from it may be reused)."""
@@ -386,6 +392,11 @@ class StoreMixin:
     def report_parts(self, region_id: str | None = None) -> ReportParts:
         """The generic answer: the report's whole view, its households read from it."""
         return ReportParts(self.graph(region_id))  # type: ignore[attr-defined]
+
+    def network_parts(self, region_id: str | None = None) -> NetworkParts:
+        """The generic answer: read from the scope's view."""
+        g = self.graph(region_id)  # type: ignore[attr-defined]
+        return parts_of_view(g if region_id is None else g.subgraph(subtree_nodes(g, region_id)))
 
     def change_mark(self) -> object | None:
         """Not known (a Neo4j database may be written by anyone): reports are computed afresh."""

@@ -16,7 +16,7 @@ import networkx as nx
 
 from graph import taxonomy as taxonomy_module
 from graph.errors import NotFoundError, ValidationError
-from graph.model import Household, Region, node_key
+from graph.model import Household, Record, Region, node_key
 from graph.store import Store
 from graph.view import paused_gc
 from i18n import Message, clock
@@ -36,6 +36,7 @@ from matching import (
     network,
     overlaps,
 )
+from matching.network import analytics_of
 from matching.policy import CARE_POLICY_FILE, policy_from_mapping
 
 from .permissions import (
@@ -98,6 +99,29 @@ def match_packages(store: Store, p: Principal, household_id: str, limit: int, *,
                    max_limit: int, locale: str = "en") -> list[Package]:
     """The packages of :func:`match_result`, reasons and flags in ``locale``."""
     return list(match_result(store, p, household_id, limit, max_limit=max_limit, locale=locale).packages)
+
+
+def match_answer(store: Store, p: Principal, household_id: str, limit: int, *, max_limit: int,
+                 locale: str = "en") -> tuple[list[Package], dict[tuple[str, str], Record]]:
+    """:func:`match_packages` and the records its packages show (:func:`package_records`), in one
+    call: what the API's ``matchPackages`` answers with."""
+    packages = match_packages(store, p, household_id, limit, max_limit=max_limit, locale=locale)
+    return packages, package_records(store, packages)
+
+
+def package_records(store: Store, packages: Sequence[Package]) -> dict[tuple[str, str], Record]:
+    """The records the packages name, by (label, id): their services and volunteers and the needs
+    they cover, each read once. The API shows them with the packages in the thread that matched
+    (schema.query), not through a DataLoader batch per level of the answer. Ids no record has
+    (deleted since) are left out, as a DataLoader leaves them."""
+    wanted = {(i.resource_label, i.resource_id) for pkg in packages for i in pkg.items}
+    wanted |= {("Need", n) for pkg in packages for i in pkg.items for n in i.need_ids}
+    found: dict[tuple[str, str], Record] = {}
+    for label, key in wanted:
+        rec = store.get(label, key)
+        if rec is not None:
+            found[(label, key)] = rec
+    return found
 
 
 def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:
@@ -177,11 +201,20 @@ def network_read(store: Store, p: Principal, region_id: str | None,
 def network_report(store: Store, p: Principal, region_id: str | None, kinds: Sequence[str] | None = None, *,
                    picture: bool = True) -> tuple[NetworkGraph | None, NetworkAnalytics]:
     """The organizations' collaboration analytics, and the network picture when
-    ``picture`` is asked for, from one view."""
+    ``picture`` is asked for. The analytics alone read only what they need of the records
+    (:meth:`graph.store.Store.network_parts`: no view of the households, issue 23); with the
+    picture, from its view. Kept until a commit, as coverage (service.report_cache)."""
     region_id = scope(store, p, region_id, "see the network")
     with paused_gc():
-        g = _view(store, region_id)
-        return (network(g, region_id, kinds) if picture else None), analytics(g, region_id)
+        g = _view(store, region_id) if picture else None
+
+    def compute() -> NetworkAnalytics:
+        with paused_gc():
+            return analytics(g, region_id) if g is not None else analytics_of(store.network_parts(region_id))
+
+    found = cached(store, ("network-analytics", region_id), compute)
+    with paused_gc():
+        return (network(g, region_id, kinds) if g is not None else None), found
 
 
 def heatmap_rows(store: Store, region_id: str | None) -> tuple[list[str], dict[str, str]]:

@@ -43,6 +43,7 @@ from ..model import (
     node_key,
     split_node_key,
 )
+from ..network_parts import Rows, rows_of_records
 from ..reports import SUPPLY_LABELS, HomeRow, NeedRow
 from ..view import build_graph
 
@@ -248,6 +249,13 @@ class Memory:
     def all_records(self) -> list[Record]:
         """Every record (see :meth:`view_records`)."""
         return [rec for recs in self.records.values() for rec in recs.values()]
+
+    # -- network analytics' parts (graph.network_parts) ----------------------------
+
+    def network_rows(self, nodes: Iterable[str] | None) -> Rows:
+        """The rows network analytics reads of the view holding ``nodes`` (None: the whole graph),
+        from the records (:func:`graph.network_parts.rows_of_records`)."""
+        return rows_of_records(self.records, self.receipts_of, nodes)
 
     # -- the coverage report's parts (graph.reports) -------------------------------
 

@@ -50,6 +50,7 @@ import networkx as nx
 from .. import periods
 from ..errors import StoreError, no_record
 from ..model import Receipt, Record, record_type
+from ..network_parts import NetworkParts, assemble
 from ..reports import ReportParts, supply_view
 from ..store import AUDIT, StoreMixin, UnitOfWork
 from ..view import build_graph, neighbourhood_nodes, subtree_nodes
@@ -418,6 +419,19 @@ class EmbeddedStore(StoreMixin):
             view = nx.freeze(supply_view(recs))
             kept = self._supply_kept = (mark, view)
         return ReportParts(kept[1], homes, needs)
+
+    def network_parts(self, region_id: str | None = None) -> NetworkParts:
+        """What network analytics reads, from the records: no view is built (see
+        :mod:`graph.network_parts`; issue 23)."""
+        with self._vlock:
+            self._sync()
+            if region_id is None:
+                rows = self._mem.network_rows(None)
+            elif region_id not in self._records["Region"]:
+                raise no_record("regionId", "Region", region_id)
+            else:
+                rows = self._mem.network_rows(subtree_nodes(self._mem, region_id))
+        return assemble(*rows)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
         with self._vlock:
