@@ -28,7 +28,8 @@ with. Callers hold the store's view lock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from operator import attrgetter
+from typing import Any, cast
 
 import networkx as nx
 
@@ -71,6 +72,9 @@ def _declarers() -> dict[tuple[str, str], frozenset[str]]:
 _DECLARERS = _declarers()
 #: a record named by more than this many is also kept with its namers grouped by kind (see Memory._by_label)
 _WIDE = 32
+
+
+_by_id = attrgetter("id")
 
 
 def _owners(entry: Record | list[Record] | None) -> Iterable[Record]:
@@ -293,37 +297,56 @@ class Memory:
                 regions.update(children)
                 frontier = children
         homes: dict[str, list[Household]] = {}
-        for h in records["Household"].values():
-            assert isinstance(h, Household)
+        for h in cast("dict[str, Household]", records["Household"]).values():
             if regions is None or h.region_id in regions:
-                homes.setdefault(h.region_id, []).append(h)
+                got = homes.get(h.region_id)
+                if got is None:
+                    homes[h.region_id] = [h]
+                else:
+                    got.append(h)
         wanted = None if regions is None else {h.id for hs in homes.values() for h in hs}
         needs: dict[str, list[Domain]] = {}
         need_rows: list[NeedRow] = []
-        households = records["Household"]
-        for need in records["Need"].values():
-            assert isinstance(need, Need)
-            if need.status == NeedStatus.OPEN and (wanted is None or need.household_id in wanted):
-                needs.setdefault(need.household_id, []).append(need.domain)
-                home = households.get(need.household_id)
+        add_row = need_rows.append
+        households = cast("dict[str, Household]", records["Household"])
+        is_open = NeedStatus.OPEN
+        for need in cast("dict[str, Need]", records["Need"]).values():
+            if need.status == is_open and (wanted is None or need.household_id in wanted):
+                hid = need.household_id
+                domains = needs.get(hid)
+                if domains is None:
+                    needs[hid] = [need.domain]
+                else:
+                    domains.append(need.domain)
+                home = households.get(hid)
                 if home is not None:
-                    assert isinstance(home, Household)
-                    need_rows.append((home.region_id, need.domain, need.tags, need.detail))
+                    add_row((home.region_id, need.domain, need.tags, need.detail))
         services = records["Service"]
         received: dict[str, set[str]] = {}
-        for rc in records["Receipt"].values():
-            assert isinstance(rc, Receipt)
-            if rc.household_id in needs and rc.service_id in services:
-                received.setdefault(rc.household_id, set()).add(node_key("Service", rc.service_id))
+        service_key: dict[str, str] = {}  # a service's node key, made once
+        for rc in cast("dict[str, Receipt]", records["Receipt"]).values():
+            hid, sid = rc.household_id, rc.service_id
+            if hid in needs and sid in services:
+                skey = service_key.get(sid)
+                if skey is None:
+                    skey = service_key[sid] = node_key("Service", sid)
+                got_keys = received.get(hid)
+                if got_keys is None:
+                    received[hid] = {skey}
+                else:
+                    got_keys.add(skey)
         out: dict[str, list[HomeRow]] = {}
+        nothing: frozenset[str] = frozenset()
         for rid, hs in homes.items():
             rows: list[HomeRow] = []
-            for h in sorted(hs, key=lambda h: h.id):
+            hs.sort(key=_by_id)
+            for h in hs:
                 domains = needs.get(h.id)
                 if not domains:  # nothing open: the report counts nothing of it
-                    rows.append((h.id, h.income_percent, h.traits, h.urgency, (), frozenset()))
+                    rows.append((h.id, h.income_percent, h.traits, h.urgency, (), nothing))
                     continue
+                keys = received.get(h.id)
                 rows.append((h.id, h.income_percent, h.traits, h.urgency, domains,
-                             frozenset(received.get(h.id, ()))))
+                             nothing if keys is None else frozenset(keys)))
             out[rid] = rows
         return recs, out, need_rows
