@@ -161,8 +161,12 @@ def overlap_groups(store: Store, p: Principal, region_id: str | None, *, locale:
         with paused_gc():
             # the supply side's view and the open needs read from the records (graph.reports)
             parts = store.report_parts(region_id)
-            return tax, overlaps(parts.view, region_id, locale=locale, limit=limit, taxonomy=tax,
-                                 needs=parts.needs)
+            groups = overlaps(parts.view, region_id, locale=locale, limit=limit, taxonomy=tax,
+                              needs=parts.needs)
+            # freed while the collector is still paused: else its first pass after the pause walks
+            # the parts' half a million objects before they go (0.13 s of 0.8 at 100,000 households)
+            del parts
+        return tax, groups
 
     # kept until a commit (service.report_cache), and only for the taxonomy it was computed with
     kept_tax, groups = cached(store, ("overlaps", region_id, locale, limit, id(tax)), compute)
