@@ -344,6 +344,7 @@ def _run_root(ex: Executor, fields: list[_Field], root_type: GraphQLObjectType, 
     ``execute_fields`` with awaitable fields (one awaited in place, several gathered)."""
     results: dict[str, Any] = {}
     awaitable_fields: list[str] = []
+    raw_awaitables: list[Any] = []
     type_name = root_type.name
     is_awaitable = ex.is_awaitable
     try:
@@ -361,14 +362,21 @@ def _run_root(ex: Executor, fields: list[_Field], root_type: GraphQLObjectType, 
                     if is_awaitable(result):
                         results[f.name] = _complete_awaited(ex, f, fpath, info, result)
                         awaitable_fields.append(f.name)
+                        raw_awaitables.append(result)
                         continue
                 results[f.name] = f.complete(ex, result, fpath, fpath, info)
             except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
                 ex.handle_field_error(raw, f.return_type, f.details, fpath)
                 results[f.name] = None
-    except BaseException:
-        for name in awaitable_fields:  # never started: let them go
+    except Exception:  # a non-null field's error: the others settle in the background, as in graphql-core
+        if awaitable_fields:
+            ex.settle_in_background([results[name] for name in awaitable_fields])
+        raise
+    except BaseException:  # abandoned: none of them may run (they would write into the context)
+        for name in awaitable_fields:
             _close(results[name])
+        for one in raw_awaitables:
+            _close(one)
         raise
     if not awaitable_fields:
         return results
