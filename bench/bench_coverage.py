@@ -20,7 +20,10 @@ volunteers), then times, ``--repeat`` times each (median and max):
 * :func:`matching.overlaps` over the whole view and from the parts (checked
   equal), and ``overlap_groups`` computed then kept, as for coverage;
 * :func:`matching.network.analytics` over the whole view (once unless
-  ``--analytics-repeat``; 0 skips it).
+  ``--analytics-repeat``; 0 skips it), and (issue 23) from ``store.network_parts``
+  (checked equal), ``network_report``'s analytics computed then kept, and with
+  ``--analytics-before N`` networkx's computation as it was (tests/network_before.py,
+  checked equal but for the communities; both modularities printed).
 
 and checks the totals: open needs of the root cells equal the open needs in
 the store, and no cell has more uncovered than open needs.
@@ -38,6 +41,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import gc
+import itertools
 import json
 import os
 import platform
@@ -59,8 +63,9 @@ from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.model import NeedStatus  # noqa: E402
 from loaders.synthetic import PROVINCE_ID  # noqa: E402
 from matching import analytics, coverage, overlaps  # noqa: E402
+from matching.network import analytics_of  # noqa: E402
 from service import report_cache  # noqa: E402
-from service.analysis import coverage_cells, overlap_groups  # noqa: E402
+from service.analysis import coverage_cells, network_report, overlap_groups  # noqa: E402
 from service.principal import Principal  # noqa: E402
 
 ON = dt.date(2026, 6, 1)
@@ -76,7 +81,18 @@ def _timed(fn, repeat: int):
     return value, {"median_s": statistics.median(seconds), "max_s": max(seconds), "runs": len(seconds)}
 
 
-def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
+def _modularity(a, parts) -> float:
+    """Modularity of an answer's communities over the collaboration graph of ``parts``."""
+    g = nx.Graph()
+    g.add_nodes_from(parts.organizations)
+    for orgs in parts.households:
+        for x, y in itertools.combinations(orgs, 2):
+            w = g.get_edge_data(x, y, {"weight": 0})["weight"]
+            g.add_edge(x, y, weight=w + 1)
+    return nx.community.modularity(g, [set(c) for c in a.communities], weight="weight")
+
+
+def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int, analytics_before: int = 0) -> dict:
     roots = sorted(r.id for r in store.list("Region") if r.parent_id is None)
     province = PROVINCE_ID if PROVINCE_ID in roots else roots[0]
     g, t_view = _timed(store.graph, repeat)
@@ -155,6 +171,42 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
     t_okept = {"median_s": statistics.median(w for _, w in oruns), "max_s": max(w for _, w in oruns),
                "runs": repeat}
     net, t_net = _timed(lambda: analytics(g), analytics_repeat) if analytics_repeat else (None, None)
+    # issue 23: the analytics from Store.network_parts (no view), as network_report computes them, and
+    # kept; networkx's computation as it was (tests/network_before.py) when --analytics-before asks
+    nparts, t_nparts = _timed(lambda: store.network_parts(None), repeat)
+    net_parts, t_net_parts = _timed(lambda: analytics_of(nparts), repeat)
+    if net is not None and net_parts != net:
+        raise AssertionError("network analytics from the parts differ from those over the whole view")
+
+    def served_network() -> tuple[float, float]:
+        report_cache.forget(store)
+        t = time.perf_counter()
+        first = network_report(store, Principal.local(), None, picture=False)[1]
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        again = network_report(store, Principal.local(), None, picture=False)[1]
+        warm = time.perf_counter() - t
+        if first != net_parts or again != net_parts:
+            raise AssertionError("network_report differs from the analytics from the parts")
+        return cold, warm
+
+    nruns = [served_network() for _ in range(repeat)]
+    t_nserved = {"median_s": statistics.median(c for c, _ in nruns), "max_s": max(c for c, _ in nruns),
+                 "runs": repeat}
+    t_nkept = {"median_s": statistics.median(w for _, w in nruns), "max_s": max(w for _, w in nruns),
+               "runs": repeat}
+    old_net, t_old_net = (None, None)
+    if analytics_before:
+        from tests.network_before import analytics_before as before_fn
+
+        old_net, t_old_net = _timed(lambda: before_fn(g), analytics_before)
+        if (old_net.components, old_net.unreferred) != (net_parts.components, net_parts.unreferred) or \
+                {o.id: (o.degree, o.weighted_degree) for o in old_net.organizations} != \
+                {o.id: (o.degree, o.weighted_degree) for o in net_parts.organizations} or \
+                max(abs(a.betweenness - b.betweenness) for a, b in zip(
+                    sorted(old_net.organizations, key=lambda o: o.id),
+                    sorted(net_parts.organizations, key=lambda o: o.id), strict=True)) > 1e-9:
+            raise AssertionError("network analytics differ from networkx's computation before issue 23")
     blind = [c for c in cells if c.uncovered_needs]
     return {
         "parts": t_parts, "parts_coverage": t_pcells, "province_parts": t_pparts,
@@ -170,6 +222,11 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int) -> dict:
         "province_open_needs": sum(c.open_needs for c in pcells if c.region_id == province),
         "province_view": t_pview, "province_coverage": t_pcov, "province_cells": len(pcells),
         "overlaps": t_ovl, "overlap_groups": len(groups), "analytics": t_net,
+        "network_parts": t_nparts, "parts_analytics": t_net_parts, "served_analytics": t_nserved,
+        "kept_analytics": t_nkept, "analytics_before": t_old_net,
+        "parts_organizations": len(nparts.organizations), "parts_households": len(nparts.households),
+        "modularity": _modularity(net_parts, nparts),
+        **({} if old_net is None else {"modularity_before": _modularity(old_net, nparts)}),
         **({} if net is None else {
             "organizations": len(net.organizations), "components": len(net.components),
             "communities": len(net.communities), "unreferred": len(net.unreferred),
@@ -215,6 +272,19 @@ def report(r: dict, out) -> None:
              f"{m['communities']:,} communities, {m['unreferred']:,} unreferred resources"
              + (", betweenness sampled" if m["sampled_betweenness"] else "")),
         ]
+    if m.get("network_parts") is not None:
+        rows += [
+            ("store.network_parts() (organizations, links, resources)",
+             f"{t(m['network_parts'])}; {m['parts_organizations']:,} organizations, "
+             f"{m['parts_households']:,} households sharing two or more"),
+            ("network analytics from the parts, every region", f"{t(m['parts_analytics'])}; "
+             f"modularity {m['modularity']:.4f}"),
+            ("network_report analytics, every region, first (computed)", t(m["served_analytics"])),
+            ("network_report analytics, every region, again (kept)", t(m["kept_analytics"])),
+        ]
+    if m.get("analytics_before") is not None:
+        rows += [("network analytics as before issue 23 (networkx, whole view)",
+                  f"{t(m['analytics_before'])}; Louvain modularity {m['modularity_before']:.4f}")]
     width = max(len(k) for k, _ in rows)
     out.write("coverage bench\n")
     for k, v in rows:
@@ -227,12 +297,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.add_argument(f"--{name}", type=int, default=DEFAULTS[name], help=f"(default {DEFAULTS[name]:,})")
     p.add_argument("--analytics-repeat", type=int, default=1, dest="analytics_repeat",
                    help="runs of network analytics (default 1; 0: skip it)")
+    p.add_argument("--analytics-before", type=int, default=0, dest="analytics_before",
+                   help="runs of networkx's network analytics as before issue 23 (default 0: skip them)")
     p.add_argument("--db", help="store file: reused if it exists, else built there "
                                 "(default: a temporary file)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
     args = p.parse_args(argv)
-    if args.repeat < 1 or args.analytics_repeat < 0:
-        p.error("--repeat must be at least 1, --analytics-repeat at least 0")
+    if args.repeat < 1 or args.analytics_repeat < 0 or args.analytics_before < 0:
+        p.error("--repeat must be at least 1, --analytics-repeat and --analytics-before at least 0")
     if (problem := world.match_world_error(args.households, args.services, args.volunteers)) is not None:
         p.error(problem)
     return args
@@ -258,7 +330,7 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
             results["counts"] = store.counts()
             gc.collect()
             gc.freeze()
-            results["measure"] = measure(store, args.repeat, args.analytics_repeat)
+            results["measure"] = measure(store, args.repeat, args.analytics_repeat, args.analytics_before)
         finally:
             store.close()
     report(results, out)

@@ -5,7 +5,7 @@ straight from the embedded store's records. On a generated province, for the who
 for every province, city and some dongs, before and after writes of every kind that changes the
 collaboration graph, the parts must equal those read from the scope's view (what the Neo4j store
 answers: :meth:`graph.store.StoreMixin.network_parts`), and the analytics must equal the networkx
-computation as it was (``_before`` below: the collaboration graph walked on the view,
+computation as it was (``tests/network_before.py``: the collaboration graph walked on the view,
 ``nx.betweenness_centrality``, ``nx.degree_centrality``, ``nx.connected_components``) in every
 figure but the communities, which are Leiden's now: a partition at least as modular as Louvain's.
 """
@@ -13,7 +13,6 @@ figure but the communities, which are Leiden's now: a partition at least as modu
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 
 import networkx as nx
@@ -25,9 +24,10 @@ from graph.network_parts import parts_of_view
 from graph.store import StoreMixin
 from graph.view import subtree_nodes
 from loaders.synthetic import generate
-from matching.network import BETWEENNESS_SAMPLE, ROUND, SEED, analytics, analytics_of
+from matching.network import ROUND, SEED, analytics, analytics_of
 from service.analysis import network_report
 from service.principal import Principal, Role
+from tests.network_before import analytics_before, collaboration_graph_before
 
 
 @pytest.fixture(scope="module")
@@ -41,56 +41,13 @@ def province(tmp_path_factory):
     store.close()
 
 
-def _collaboration_before(h: nx.MultiDiGraph) -> nx.Graph:
-    """matching.network.collaboration_graph as it was before issue 23 (over a scoped view)."""
-    c = nx.Graph()
-    for key, a in h.nodes(data=True):
-        if a.get("label") == "Organization" and any(k == "OFFERS" for _, _, k in h.out_edges(key, keys=True)):
-            c.add_node(a["id"], name=a["name"])
-
-    def provider(key: str) -> str | None:
-        a = h.nodes.get(key) if key in h else None
-        return a["provider_id"] if a is not None and a.get("label") == "Service" else None
-
-    orgs_of: dict[str, set[str]] = {}
-    for u, v, rel in h.edges(keys=True):
-        if rel == "RECEIVES" and (org := provider(v)) is not None:
-            orgs_of.setdefault(u, set()).add(org)
-    for _, a in h.nodes(data=True):
-        if a.get("label") == "Referral" and a["status"] != ReferralStatus.DECLINED:
-            org = provider(f"{a['resource_label']}:{a['resource_id']}")
-            if org is not None:
-                orgs_of.setdefault(f"Household:{a['household_id']}", set()).add(org)
-    weights: dict[tuple[str, str], int] = {}
-    for orgs in orgs_of.values():
-        for a, b in itertools.combinations(sorted(orgs), 2):
-            if a in c and b in c:
-                weights[a, b] = weights.get((a, b), 0) + 1
-    out = nx.Graph()
-    out.add_nodes_from(sorted(c.nodes(data=True)))
-    out.add_edges_from((a, b, {"weight": w}) for (a, b), w in sorted(weights.items()))
-    return out
-
-
 def _before(h: nx.MultiDiGraph):
-    """The analytics' figures as networkx computed them before issue 23, and the graph."""
-    c = _collaboration_before(h)
-    n = c.number_of_nodes()
-    degree = nx.degree_centrality(c) if n > 1 else {o: 0.0 for o in c}
-    sampled = n > BETWEENNESS_SAMPLE
-    between = nx.betweenness_centrality(c, k=BETWEENNESS_SAMPLE if sampled else None, seed=SEED)
-    comps = sorted((tuple(sorted(x)) for x in nx.connected_components(c)), key=lambda t: (-len(t), t))
-    rows = sorted(((o, c.nodes[o]["name"], degree[o], float(c.degree(o, weight="weight")), between[o])
-                   for o in c), key=lambda r: (-round(r[4], ROUND), -r[2], r[0]))
-    referred = set()
-    for _, a in h.nodes(data=True):
-        if a.get("label") == "Referral":
-            referred.add(f"{a['resource_label']}:{a['resource_id']}")
-    unreferred = tuple(sorted(
-        a["id"] for key, a in h.nodes(data=True)
-        if key not in referred and ((a.get("label") == "Service" and a["active"])
-                                    or (a.get("label") == "Volunteer" and a["hours_per_week"] > 0))))
-    return c, rows, comps, unreferred, sampled
+    """The analytics as networkx computed them before issue 23 (tests/network_before.py), their
+    organizations ordered as now (by betweenness rounded to ROUND decimals), and the graph."""
+    old = analytics_before(h)
+    rows = sorted(((o.id, o.name, o.degree, o.weighted_degree, o.betweenness) for o in old.organizations),
+                  key=lambda r: (-round(r[4], ROUND), -r[2], r[0]))
+    return collaboration_graph_before(h), rows, old.components, old.unreferred, old.sampled_betweenness
 
 
 def _scoped(store: EmbeddedStore, rid: str | None) -> nx.MultiDiGraph:
@@ -211,3 +168,22 @@ def test_the_service_answers_from_the_parts_and_keeps_the_answer_until_a_commit(
     assert read == [None, root, None]  # computed afresh after the commit
     monkeypatch.undo()
     assert again == analytics(store.graph())
+
+
+@pytest.mark.slow
+def test_bench_coverage_times_the_analytics_every_way_at_a_tiny_size(tmp_path):
+    """bench/bench_coverage.py's issue 23 lines: parts, analytics from them, kept, and as before."""
+    import io
+
+    from bench import bench_coverage
+
+    out = io.StringIO()
+    r = bench_coverage.main(["--households", "400", "--services", "300", "--volunteers", "50",
+                             "--repeat", "1", "--analytics-before", "1", "--db", str(tmp_path / "c.db")],
+                            out=out)
+    text = out.getvalue()
+    assert "network analytics from the parts" in text and "as before issue 23" in text
+    m = r["measure"]
+    assert m["parts_organizations"] == m["organizations"] > 0 and m["parts_households"] > 0
+    assert m["kept_analytics"]["median_s"] < m["served_analytics"]["median_s"]
+    assert m["modularity"] >= m["modularity_before"] - 0.02
