@@ -46,7 +46,7 @@ from i18n.locale import negotiate, normalise
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import map_errors
-from schema.pool import HEAVY_FIELDS, pool
+from schema.pool import HEAVY_FIELDS, LIGHT_FIELDS, LIGHT_WORKERS, on_request_thread, pool
 from service import audit
 from service.principal import Principal
 from service.settings import Settings
@@ -141,10 +141,11 @@ def _on_thread_loop(make: Callable[[], Awaitable[Any]]) -> Any:
             loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
 
 
-async def _run_off_loop(workers: int, make: Callable[[], Awaitable[Any]]) -> Any:
-    """``await make()`` to completion in one of ``workers`` request threads (``schema.pool``), on that
-    thread's event loop, off the server's."""
-    return await asyncio.get_running_loop().run_in_executor(pool(workers, "request"),
+async def _run_off_loop(workers: int, make: Callable[[], Awaitable[Any]], kind: str = "request") -> Any:
+    """``await make()`` to completion in one of ``workers`` request threads of ``kind`` (``request``:
+    the analytics; ``light``: one household's match; see ``schema.pool``), on that thread's event
+    loop, off the server's."""
+    return await asyncio.get_running_loop().run_in_executor(pool(workers, kind),
                                                             contextvars.copy_context().run, _on_thread_loop,
                                                             make)
 
@@ -250,9 +251,15 @@ class DolbomGraphQL(GraphQL):
             return _Encoded(self.encode_json(await self.process_result(request, await within_budget())))
 
         if any(fields & HEAVY_FIELDS for _, fields in chosen):  # analytics: off the server's event loop
+            off_loop: tuple[int, str] | None = (self.settings.heavy_workers, "request")
+        elif any(fields & LIGHT_FIELDS for _, fields in chosen):  # one household's match: a pool of its own
+            off_loop = (LIGHT_WORKERS, "light")
+        else:
+            off_loop = None
+        if off_loop is not None:
             try:  # and not waiting for a thread past the deadline either: a queued request leaves the queue
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic()) + _GRACE):
-                    return await _run_off_loop(self.settings.heavy_workers, encoded)
+                    return await _run_off_loop(off_loop[0], encoded, off_loop[1])
             except TimeoutError:
                 return await within_budget()  # past the deadline: the budget's refusal, at once
         return await within_budget()
@@ -279,6 +286,9 @@ class DolbomGraphQL(GraphQL):
             result.errors = map_errors(result.errors, (request.scope.get("state") or {}).get("request_id"),
                                        ctx.locale if ctx is not None else self.settings.locale)
         if ctx is not None and ctx.households_read:
-            await run_in_threadpool(audit.record, ctx.store, ctx.principal, "read", "Household",
-                           ctx.households_read, ctx.request_id)
+            audit_args = (ctx.store, ctx.principal, "read", "Household", ctx.households_read, ctx.request_id)
+            if on_request_thread():  # the request's own thread: written in place, no hop (schema.pool)
+                audit.record(*audit_args)
+            else:
+                await run_in_threadpool(audit.record, *audit_args)
         return await super().process_result(request, result)

@@ -18,6 +18,14 @@ shared pool (40 threads) they starved everything else: directory reads waited
   in its thread and its answer is dropped.
 
 At most ``2 × heavy_workers`` threads work on analytics at once, whatever the load.
+
+``matchPackages`` is not one of them (:data:`LIGHT_FIELDS`): its work is one household's
+neighbourhood view and a small search, a few milliseconds like a directory page, not a
+province. Behind the one analytics thread, with its completion, DataLoaders and audit write
+each a thread hop, it ran at a third of the bare function's throughput (issue 23). Its
+requests run whole on a loop of their own in one of :data:`LIGHT_WORKERS` threads: the match,
+the records its answer shows and the audit write done in that thread without further hops
+(:func:`on_request_thread`), the heavy reports' bounded pool left to them.
 """
 
 from __future__ import annotations
@@ -32,20 +40,42 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: the root queries whose requests run off the server's event loop
-HEAVY_FIELDS = frozenset({"coverage", "overlaps", "network", "allocate", "matchPackages"})
+#: the root queries whose requests run off the server's event loop, in the bounded analytics pool
+HEAVY_FIELDS = frozenset({"coverage", "overlaps", "network", "networkAnalytics", "allocate"})
+#: the root queries whose requests run off the server's event loop in a pool of their own: analyses
+#: of one household (milliseconds), not of a region
+LIGHT_FIELDS = frozenset({"matchPackages"})
+#: threads of the light pool: the GIL makes more than a few no faster, and a few keep a flood of
+#: matches from taking every thread of starlette's pool from the directory reads
+LIGHT_WORKERS = 4
+#: the kinds of pool whose threads each run one whole request on a loop of their own
+_REQUEST_KINDS = frozenset({"request", "light"})
 
 _pools: dict[tuple[str, int], ThreadPoolExecutor] = {}
 _lock = threading.Lock()
+_thread = threading.local()
+
+
+def _mark_request_thread() -> None:
+    _thread.runs_one_request = True
+
+
+def on_request_thread() -> bool:
+    """Whether this thread runs one whole request on a loop of its own (a ``request`` or ``light``
+    pool thread): there a store read or an audit write is done in place, as nothing else waits
+    on the thread's loop; a hop to a worker thread would only add a thread switch each way."""
+    return getattr(_thread, "runs_one_request", False)
 
 
 def pool(workers: int, kind: str = "heavy") -> ThreadPoolExecutor:
     """The process's pool of ``workers`` threads of ``kind`` (``heavy``: analyses;
-    ``request``: whole requests on loops of their own); made on first use."""
+    ``request`` and ``light``: whole requests on loops of their own); made on first use."""
     with _lock:
         key = (kind, workers)
         if key not in _pools:
-            _pools[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"dolbom-{kind}")
+            _pools[key] = ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix=f"dolbom-{kind}",
+                initializer=_mark_request_thread if kind in _REQUEST_KINDS else None)
         return _pools[key]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TypeVar
 
 import strawberry
@@ -19,7 +20,8 @@ from .cases import CasesQuery
 from .conference import ConferenceQuery
 from .enums import Domain, NodeKind
 from .inbox import InboxQuery
-from .pool import run_heavy
+from .network_analytics import NetworkAnalyticsQuery
+from .pool import on_request_thread, run_heavy
 from .types import (
     Allocation,
     CoverageCell,
@@ -51,7 +53,7 @@ async def _record(info: Info, kind: type[R], key: str, field: str = "id") -> R:
 
 
 @strawberry.type
-class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
+class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery, NetworkAnalyticsQuery):
     @strawberry.field
     async def region(self, info: Info, id: strawberry.ID) -> Region | None:
         return Region.of(await _record(info, model.Region, id))
@@ -86,11 +88,13 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery):
     async def match_packages(self, info: Info, household_id: strawberry.ID,
                              limit: int | None = 3) -> list[ServicePackage]:
         ctx = info.context
-        packages = await run_heavy(ctx.settings.heavy_workers, analysis.match_packages, ctx.store,
-                                   ctx.principal, household_id, 3 if limit is None else limit,
-                                   max_limit=ctx.settings.max_match_limit, locale=ctx.locale)
+        answer = functools.partial(analysis.match_answer, ctx.store, ctx.principal, household_id,
+                                   3 if limit is None else limit, max_limit=ctx.settings.max_match_limit,
+                                   locale=ctx.locale)
+        # on the request's own thread (schema.pool.LIGHT_FIELDS) in place: a hop would only wait
+        packages, found = answer() if on_request_thread() else await run_in_threadpool(answer)
         ctx.households_read.add(household_id)
-        return [ServicePackage.of(p) for p in packages]
+        return [ServicePackage.of(p, found) for p in packages]
 
     @strawberry.field(description="Supply against demand for each region and domain under the given region "
                       "(all regions if null).")

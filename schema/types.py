@@ -451,26 +451,32 @@ class Flag:
 @strawberry.type
 class PackageItem:
     rec: Private[results.PackageItem]
+    #: the records the packages show, read with the match (service.analysis.package_records): the
+    #: items resolve without a DataLoader batch and a thread hop per level of the answer
+    found: Private[dict[tuple[str, str], model.Record]]
     reasons: list[str] = strawberry.field(
         description="Human-readable reasons it was chosen (eligibility met, region served, "
         "capacity left, MOU partner...).")
 
     @classmethod
-    def of(cls, rec: results.PackageItem) -> PackageItem:
-        return _of(cls, rec)
+    def of(cls, rec: results.PackageItem, found: dict[tuple[str, str], model.Record]) -> PackageItem:
+        return _of(cls, rec, found=found)
 
     @strawberry.field
-    async def resource(self, info: Info) -> Resource:
-        return await load_resource(info, self.rec.resource_label, self.rec.resource_id)  # type: ignore[return-value]
+    def resource(self) -> Resource:
+        return resource_of(self.found.get((self.rec.resource_label, self.rec.resource_id)))  # type: ignore[return-value]
 
     @strawberry.field(description="The household's needs this resource covers.")
-    async def needs(self, info: Info) -> list[Need]:
-        return await needs_of(info, self.rec.need_ids)
+    def needs(self) -> list[Need]:
+        return [Need.of(n) for n in (self.found.get(("Need", i)) for i in self.rec.need_ids)
+                if isinstance(n, model.Need)]
 
 
 @strawberry.type(description="A coordinated set of resources for one household.")
 class ServicePackage:
     rec: Private[results.Package]
+    #: the records its items show (see PackageItem.found)
+    found: Private[dict[tuple[str, str], model.Record]]
     rank: int = strawberry.field(description="1 is the best.")
     cost: float = strawberry.field(
         description="Lower is better; comparable between packages of the same household.")
@@ -480,12 +486,12 @@ class ServicePackage:
         description="Distinct organizations (and volunteers) the household would deal with.")
 
     @classmethod
-    def of(cls, rec: results.Package) -> ServicePackage:
-        return _of(cls, rec)
+    def of(cls, rec: results.Package, found: dict[tuple[str, str], model.Record]) -> ServicePackage:
+        return _of(cls, rec, found=found)
 
     @strawberry.field
     def items(self) -> list[PackageItem]:
-        return [PackageItem.of(i) for i in self.rec.items]
+        return [PackageItem.of(i, self.found) for i in self.rec.items]
 
     @strawberry.field
     def flags(self) -> list[Flag]:
