@@ -34,7 +34,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from urllib.parse import urlsplit
 
 import neo4j
@@ -255,6 +255,13 @@ class _Neo4jUnitOfWork(UnitOfWork):
         a kind that was empty when it began; a clash fails on the unique key)."""
         self._cache.update(dict.fromkeys(keys))
 
+    def assume_present(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Take these records as committed, without reading them: only for
+        references that nothing reads but their existence (a bulk load's
+        references to records it wrote itself), which the writer then counts
+        under the write lock (``cypher.COUNT_NODES``) before it writes."""
+        self._cache.update(dict.fromkeys(keys, _PRESENT))
+
     def check(self, k: tuple[str, str]) -> None:
         """Check one staged record by the shared rules (what :meth:`validate`
         does for each), for a batch whose records cannot break each other's."""
@@ -287,6 +294,12 @@ class _Neo4jUnitOfWork(UnitOfWork):
 #: kinds few enough to check whole (region trees, services that exclude each
 #: other) when the kind ends; the others are checked and written a batch at a time
 SMALL = SHARED
+#: the kinds whose records the checks of a big kind read beyond their existence
+#: (a referral's needs must be its household's); any other reference to a record
+#: the load wrote itself is taken as there without reading it back
+READ_BACK = frozenset({"Need"})
+#: what the unit of work's cache holds for a record taken as there, unread
+_PRESENT: Record = cast(Record, object())
 
 
 def _run_plan(tx: _LockedTransaction, plan: Plan, begin: Callable[[], _LockedTransaction]) -> None:
@@ -411,6 +424,9 @@ class Neo4jBulkLoad:
         self._committed = False
         #: kinds the store held none of when the load began: their keys are new (not looked up)
         self._empty: set[str] = set()
+        #: every record this load wrote and committed: references to them are not read back
+        #: (:data:`READ_BACK` aside) but counted under the write lock before a batch is written
+        self._written: set[tuple[str, str]] = set()
         self._session: Any = None
         self._stack = contextlib.ExitStack()
         self._checker: _Stage | None = None
@@ -531,7 +547,7 @@ class Neo4jBulkLoad:
 
         def work(tx: Any) -> _Checked:
             uow = _Neo4jUnitOfWork(lambda query, params: _data(tx, query, params))
-            problems = self._check(uow, label, batch)
+            problems = self._check(uow, label, batch, counted=True)
             staged = {k: rec for k, rec in uow.staged.items() if rec is not None}
             created = [k for k in staged if uow.committed(k) is None]
             new = [r.to_dict() if isinstance(r, Receipt) else node_props(r)
@@ -575,15 +591,25 @@ class Neo4jBulkLoad:
 
     # -- checking and writing -------------------------------------------------------------
 
-    def _check(self, uow: _Neo4jUnitOfWork, label: str, batch: list[tuple[int, Record]]) -> Problems:
+    def _check(self, uow: _Neo4jUnitOfWork, label: str, batch: list[tuple[int, Record]], *,
+               counted: bool = False) -> Problems:
         """Check a batch of a big kind by the unit of work's rules, staging what
         passes in ``uow``. Only the batch itself can fail its checks (no big kind
-        names its own kind), so each record is checked once."""
+        names its own kind), so each record is checked once. ``counted``: the
+        writer counts the references under the lock before writing, so those to
+        records this load wrote are not read (they are of earlier kinds, all
+        committed before this kind's first batch)."""
         own = [(label, rec.key) for _, rec in batch]
         if label in self._empty:
             uow.assume_absent(own)
             own = []
-        uow.prefetch(own + _refs(rec for _, rec in batch))
+        refs = _refs(rec for _, rec in batch)
+        if counted:
+            with self._mutex:
+                known = {k for k in refs if k[0] not in READ_BACK and k in self._written}
+            uow.assume_present(known)
+            refs = [k for k in refs if k not in known]
+        uow.prefetch(own + refs)
         for _, rec in batch:
             uow.put(rec)
         problems: Problems = []
@@ -653,6 +679,7 @@ class Neo4jBulkLoad:
                 self._replaced.setdefault(k, old[k])
             else:
                 self._created.append(k)
+            self._written.add(k)
 
     def _take_back(self) -> None:
         """Delete what this load created and put back what it changed."""

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -305,3 +306,51 @@ def test_a_record_created_between_check_and_write_is_checked_again_under_the_loc
     need = templated.get("Need", "n-new")
     assert (need.detail, need.domain.value) == ("from the load", "CARE")
     assert len(templated.neighbourhood("ex-hh-1").in_edges("Need:n-new")) == 1  # one HAS_NEED, not two
+
+
+def test_a_household_the_load_wrote_and_gone_before_its_needs_are_written_is_caught(
+        templated, neo4j_env, tmp_path, monkeypatch):
+    """The checker takes the households this load wrote as there without
+    reading them back; the writer counts them under the lock, so one deleted
+    in between still sends the batch back to be checked under the lock."""
+    d = write(tmp_path, {"households.csv": HH + "hh-new,ex-suwon-d01,2,40,,GENERAL\n",
+                         "needs.csv": NEEDS + "n-new,hh-new,CARE,3,,\n"})
+    other = neo4j_module.Neo4jStore.from_env(neo4j_env)
+    try:
+        fallbacks = _meddle_before_needs_are_written(monkeypatch, lambda: other.delete("Household", "hh-new"))
+        report = load_bundle(templated, d, skip_invalid=True)
+    finally:
+        other.close()
+    assert fallbacks == ["Need"]
+    assert [str(p) for p in report.problems] == ["needs.csv:2:2 (householdId): no Household with id 'hh-new'"]
+    assert templated.get("Need", "n-new") is None and templated.get("Household", "hh-new") is None
+
+
+def test_the_checker_reads_back_only_what_its_checks_read(neo4j_store, tmp_path, monkeypatch):
+    """The checker does not read back the records the load wrote that its
+    references name, except the needs a referral covers (which must be its
+    household's): that rule still fires, and only on the referral that breaks it."""
+    read: list[tuple[str, str]] = []
+    prefetch = neo4j_module._Neo4jUnitOfWork.prefetch
+
+    def spy(self, keys):
+        keys = list(keys)
+        if threading.current_thread().name == "neo4j-load-checker":
+            read.extend(keys)
+        return prefetch(self, keys)
+
+    monkeypatch.setattr(neo4j_module._Neo4jUnitOfWork, "prefetch", spy)
+    d = write(tmp_path, {
+        "households.csv": HH + "ex-hh-1,ex-suwon-d01,3,40,,EMERGENCY\nhh-2,ex-suwon-d01,1,20,,GENERAL\n",
+        "needs.csv": NEEDS + "ex-need-1,ex-hh-1,HOUSING,5,,OPEN\nother-need,hh-2,CARE,2,,OPEN\n",
+        "referrals.csv": ("id,householdId,resourceLabel,resourceId,needIds,status,createdAt\n"
+                          "ok-ref,ex-hh-1,Service,ex-svc-rent,ex-need-1,SENT,2026-11-20T09:30:00+09:00\n"
+                          "bad-ref,ex-hh-1,Service,ex-svc-rent,other-need,SENT,2026-11-20T09:30:00+09:00\n")})
+    report = load_bundle(neo4j_store, d, skip_invalid=True)
+    assert [(p.file, p.line, p.column) for p in report.problems] == [("referrals.csv", 3, 5)]
+    assert "other-need" in str(report.problems[0])
+    assert neo4j_store.get("Referral", "ok-ref") is not None
+    assert neo4j_store.get("Referral", "bad-ref") is None
+    assert {("Need", "ex-need-1"), ("Need", "other-need")} <= set(read)  # the referrals' needs
+    assert not {("Household", "ex-hh-1"), ("Household", "hh-2"), ("Service", "ex-svc-rent"),
+                ("Service", "ex-svc-legal"), ("Region", "ex-suwon-d01")} & set(read)
