@@ -19,16 +19,22 @@ variables): a *plan* of each selection set with fragments, inline fragments, dir
   propagation through non-null fields and list items, as the spec says), so ``data`` and
   ``errors`` are those of graphql-core, key order included (``tests/api/test_fastpath.py``).
 
+Resolvers that are ``async`` (the root fields, DataLoader reads below them) are awaited as
+graphql-core awaits them: a field's awaitable completes in a coroutine of its own
+(``complete_awaitable_value``), the awaitables of a selection set or a list are awaited in place
+when there is one and gathered otherwise, and a non-null field's error lets the others settle in
+the background; only the parts of a plan below such a field are compiled to expect awaitables.
+
 What it does not do falls back to graphql-core's execution (:func:`graphql.execute`), decided
 when the plan is compiled: mutations and subscriptions, operation directives, fragment
-variables, ``@defer``/``@stream``, introspection fields (``__schema``, ``__type``), any field
-whose strawberry resolver is ``async``, any middleware (an extension with per-field hooks),
-an abort signal or execution hooks, a custom field or type resolver. At run time, a resolver
-(or ``resolve_type``/``is_type_of``) that returns an awaitable, or a list that is an async
-iterable, abandons the fast result: the awaitable is closed, ``reset(context)`` forgets what
-the attempt left in the per-request context (the households it read, the DataLoaders) and
-the operation runs through graphql-core from the start; that plan is not tried again.
-Variable coercion errors are graphql-core's (the executor is built by its own ``build``).
+variables, ``@defer``/``@stream``, introspection fields (``__schema``, ``__type``), any
+middleware (an extension with per-field hooks), an abort signal or execution hooks, a custom
+field or type resolver. At run time, an awaitable where the plan expects none (a synchronous
+resolver, ``resolve_type`` or ``is_type_of`` answering with one, a list of awaitables or an async
+iterable) abandons the fast result: the awaitables are closed or cancelled, ``reset(context)``
+forgets what the attempt left in the per-request context (the households it read, the
+DataLoaders) and the operation runs through graphql-core from the start; that plan is not tried
+again. Variable coercion errors are graphql-core's (the executor is built by its own ``build``).
 """
 
 from __future__ import annotations
@@ -89,7 +95,7 @@ class _Field:
     """One response key of a selection set on one concrete type."""
 
     __slots__ = ("name", "field_def", "resolve", "basic", "details", "nodes", "first_node", "has_args",
-                 "return_type", "parent_type", "complete", "lazy_path")
+                 "return_type", "parent_type", "complete", "lazy_path", "is_async", "may_await")
 
     def __init__(self, name: str, field_def: Any, resolve: Callable[..., Any], basic: bool, details: Any,
                  parent_type: GraphQLObjectType) -> None:
@@ -105,6 +111,10 @@ class _Field:
         self.parent_type = parent_type
         self.complete: Callable[..., Any] = _never
         self.lazy_path = False
+        #: its resolver may answer with an awaitable (strawberry's async resolvers; any at the root)
+        self.is_async = False
+        #: its value may be an awaitable: an async resolver here or below
+        self.may_await = False
 
 
 def _never(*_: Any) -> Any:  # pragma: no cover - replaced when the field is compiled
@@ -123,7 +133,7 @@ class _Compiler:
         self.ex = ex
 
     def fields(self, parent_type: GraphQLObjectType, grouped: Any, root: bool = False) -> list[_Field]:
-        """The plan of a selection set; ``async`` resolvers only at the root (``root``)."""
+        """The plan of a selection set (``root``: the operation's)."""
         out = []
         schema = self.ex.schema
         for name, details in grouped.items():
@@ -141,13 +151,13 @@ class _Compiler:
                 f = _Field(name, field_def, lambda _s, _i, _n=type_name: _n, True, details, parent_type)
             else:
                 definition = (field_def.extensions or {}).get("strawberry-definition")
-                if not root and definition is not None and getattr(definition, "is_async", False):
-                    raise _Unsupported(f"{parent_type.name}.{field_name} is async")
                 resolve = field_def.resolve or self.ex.field_resolver
                 basic = bool(getattr(resolve, "_is_default", False)) and not field_def.args
                 f = _Field(name, field_def, resolve, basic, details, parent_type)
+                f.is_async = root or bool(getattr(definition, "is_async", False))
             f.complete = self.completer(f.return_type, f)
             f.lazy_path = f.basic and getattr(f.complete, "leaf", False)
+            f.may_await = f.is_async or _may_await(f.complete)
             out.append(f)
         return out
 
@@ -183,11 +193,12 @@ class _Compiler:
                     raise TypeError(message)
                 return completed
 
-            return complete_non_null
+            return _marked(complete_non_null, _may_await(inner))
         if is_list_type(rtype):
             item_type = rtype.of_type
             item = self.completer(item_type, f)
             leaf_items = getattr(item, "leaf", False)
+            items_await = _may_await(item)
             not_iterable = ("Expected Iterable, but did not find one for field"
                             f" '{f.parent_type}.{f.first_node.name.value}'.")
             details = f.details
@@ -214,18 +225,56 @@ class _Compiler:
                             ex.handle_field_error(raw, item_type, details, path.add_key(index, None))
                             append(None)
                     return out
-                for index, one in enumerate(value):
-                    item_path = path.add_key(index, None)
-                    if is_awaitable(one):
-                        raise _Abandon(one)
-                    try:
-                        append(item(ex, one, item_path, fpath, info))
-                    except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
-                        ex.handle_field_error(raw, item_type, details, item_path)
-                        append(None)
-                return out
+                if not items_await:
+                    for index, one in enumerate(value):
+                        item_path = path.add_key(index, None)
+                        if is_awaitable(one):
+                            raise _Abandon(one)
+                        try:
+                            append(item(ex, one, item_path, fpath, info))
+                        except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                            ex.handle_field_error(raw, item_type, details, item_path)
+                            append(None)
+                    return out
+                # graphql-core's complete_iterable_value with items whose completion may be awaited
+                pending: list[int] = []
+                try:
+                    for index, one in enumerate(value):
+                        item_path = path.add_key(index, None)
+                        if is_awaitable(one):
+                            raise _Abandon(one)
+                        try:
+                            completed = item(ex, one, item_path, fpath, info)
+                            if is_awaitable(completed):
+                                append(_await_item(ex, completed, item_type, details, item_path))
+                                pending.append(index)
+                            else:
+                                append(completed)
+                        except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                            ex.handle_field_error(raw, item_type, details, item_path)
+                            append(None)
+                except Exception:
+                    if pending:
+                        ex.settle_in_background([out[i] for i in pending])
+                    raise
+                except BaseException:
+                    for i in pending:
+                        _close(out[i])
+                    raise
+                if not pending:
+                    return out
 
-            return complete_list
+                async def get_completed() -> list[Any]:
+                    if len(pending) == 1:
+                        out[pending[0]] = await out[pending[0]]
+                    else:
+                        for i, done in zip(pending, await _gather([out[i] for i in pending]), strict=True):
+                            out[i] = done
+                    return out
+
+                return get_completed()
+
+            return _marked(complete_list, items_await)
         if is_leaf_type(rtype):
             coerce = rtype.coerce_output_value
 
@@ -258,7 +307,7 @@ class _Compiler:
                 otype = ex.ensure_valid_runtime_type(runtime, rtype, f.details, info, value)
                 return plans[otype.name](ex, value, path, fpath, info)
 
-            return complete_abstract
+            return _marked(complete_abstract, any(_may_await(p) for p in plans.values()))
         if is_object_type(rtype):
             plan = self.object_plan(rtype, f)
 
@@ -269,7 +318,7 @@ class _Compiler:
                     return None
                 return plan(ex, value, path, fpath, info)
 
-            return complete_object
+            return _marked(complete_object, _may_await(plan))
         raise _Unsupported(f"output type {rtype}")  # pragma: no cover - not reachable in a valid schema
 
     def object_plan(self, otype: GraphQLObjectType, f: _Field) -> Callable[..., Any]:
@@ -282,11 +331,12 @@ class _Compiler:
         is_type_of = otype.is_type_of
         details = f.details
 
+        awaits = any(one.may_await for one in fields)
         if is_type_of is None:
             def complete_fields(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
                 return _run(ex, fields, otype, value, path)
 
-            return complete_fields
+            return _marked(complete_fields, awaits)
 
         def complete_checked(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
             if info is None:
@@ -298,7 +348,16 @@ class _Compiler:
                 raise invalid_return_type_error(otype, value, details)
             return _run(ex, fields, otype, value, path)
 
-        return complete_checked
+        return _marked(complete_checked, awaits)
+
+
+def _marked(complete: Callable[..., Any], may_await: bool) -> Callable[..., Any]:
+    complete.may_await = may_await  # type: ignore[attr-defined]
+    return complete
+
+
+def _may_await(complete: Callable[..., Any]) -> bool:
+    return bool(getattr(complete, "may_await", False))
 
 
 def _leaf_message(rtype: Any, value: Any, coerced: Any) -> str:
@@ -308,63 +367,47 @@ def _leaf_message(rtype: Any, value: Any, coerced: Any) -> str:
 
 
 def _run(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, source: Any,
-         path: Path | None) -> dict[str, Any]:
-    """graphql-core's ``execute_fields`` (and ``execute_field``) over a compiled selection set."""
+         path: Path | None) -> Any:
+    """graphql-core's ``execute_fields`` (and ``execute_field``) over a compiled selection set: a dict,
+    or an awaitable of it when fields answered with awaitables (one awaited in place, several
+    gathered)."""
     results: dict[str, Any] = {}
     type_name = parent_type.name
-    for f in fields:
-        if f.lazy_path:  # a plain attribute's leaf: no path unless it fails
-            try:
-                results[f.name] = f.complete(ex, f.resolve(source, None), None, None, None)
-            except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
-                ex.handle_field_error(raw, f.return_type, f.details, Path(path, f.name, type_name))
-                results[f.name] = None
-            continue
-        fpath = Path(path, f.name, type_name)
-        info = None
-        try:
-            if f.basic:
-                result = f.resolve(source, None)
-            else:
-                info = ex.build_resolve_info(f.field_def, f.nodes, parent_type, fpath)
-                args = (get_argument_values(f.field_def, f.first_node, ex.variable_values, None,
-                                            ex.hide_suggestions) if f.has_args else {})
-                result = f.resolve(source, info, **args)
-                if ex.is_awaitable(result):
-                    raise _Abandon(result)
-            results[f.name] = f.complete(ex, result, fpath, fpath, info)
-        except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
-            ex.handle_field_error(raw, f.return_type, f.details, fpath)
-            results[f.name] = None
-    return results
-
-
-def _run_root(ex: Executor, fields: list[_Field], root_type: GraphQLObjectType, source: Any) -> Any:
-    """:func:`_run` for the root selection set, whose resolvers may be ``async``: graphql-core's
-    ``execute_fields`` with awaitable fields (one awaited in place, several gathered)."""
-    results: dict[str, Any] = {}
+    is_awaitable = ex.is_awaitable
     awaitable_fields: list[str] = []
     raw_awaitables: list[Any] = []
-    type_name = root_type.name
-    is_awaitable = ex.is_awaitable
     try:
         for f in fields:
-            fpath = Path(None, f.name, type_name)
+            if f.lazy_path:  # a plain attribute's leaf: no path unless it fails
+                try:
+                    results[f.name] = f.complete(ex, f.resolve(source, None), None, None, None)
+                except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                    ex.handle_field_error(raw, f.return_type, f.details, Path(path, f.name, type_name))
+                    results[f.name] = None
+                continue
+            fpath = Path(path, f.name, type_name)
             info = None
             try:
                 if f.basic:
                     result = f.resolve(source, None)
                 else:
-                    info = ex.build_resolve_info(f.field_def, f.nodes, root_type, fpath)
+                    info = ex.build_resolve_info(f.field_def, f.nodes, parent_type, fpath)
                     args = (get_argument_values(f.field_def, f.first_node, ex.variable_values, None,
                                                 ex.hide_suggestions) if f.has_args else {})
                     result = f.resolve(source, info, **args)
                     if is_awaitable(result):
+                        if not f.is_async:  # not planned for: graphql-core answers this request
+                            raise _Abandon(result)
                         results[f.name] = _complete_awaited(ex, f, fpath, info, result)
                         awaitable_fields.append(f.name)
                         raw_awaitables.append(result)
                         continue
-                results[f.name] = f.complete(ex, result, fpath, fpath, info)
+                completed = f.complete(ex, result, fpath, fpath, info)
+                if f.may_await and is_awaitable(completed):
+                    results[f.name] = _await_completed(ex, f, fpath, completed)
+                    awaitable_fields.append(f.name)
+                    continue
+                results[f.name] = completed
             except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
                 ex.handle_field_error(raw, f.return_type, f.details, fpath)
                 results[f.name] = None
@@ -393,11 +436,31 @@ def _run_root(ex: Executor, fields: list[_Field], root_type: GraphQLObjectType, 
     return get_results()
 
 
+async def _await_completed(ex: Executor, f: _Field, fpath: Path, completed: Any) -> Any:
+    """graphql-core's ``execute_field``'s ``await_completed``."""
+    try:
+        return await completed
+    except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+        ex.handle_field_error(raw, f.return_type, f.details, fpath)
+        return None
+
+
+async def _await_item(ex: Executor, completed: Any, item_type: Any, details: Any, item_path: Path) -> Any:
+    """graphql-core's ``complete_list_item_value``'s ``await_completed``."""
+    try:
+        return await completed
+    except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+        ex.handle_field_error(raw, item_type, details, item_path)
+        return None
+
+
 async def _complete_awaited(ex: Executor, f: _Field, fpath: Path, info: Any, result: Any) -> Any:
     """graphql-core's ``complete_awaitable_value`` (without an abort signal)."""
     try:
         resolved = await result
         completed = f.complete(ex, resolved, fpath, fpath, info)
+        if ex.is_awaitable(completed):
+            completed = await completed
     except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
         ex.handle_field_error(raw, f.return_type, f.details, fpath)
         completed = None
@@ -517,7 +580,7 @@ class FastPath:
 
         try:
             try:
-                data: Any = _run_root(ex, plan, schema.query_type, root_value)  # type: ignore[arg-type]
+                data: Any = _run(ex, plan, schema.query_type, root_value, None)  # type: ignore[arg-type]
             except GraphQLError as error:  # a non-null root field's error: no data at all
                 ex.collected_errors.add(error, None)
                 data = None
