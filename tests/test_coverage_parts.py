@@ -249,3 +249,115 @@ def test_overlap_groups_served_fresh_after_a_write(province):
         for i in range(3):
             uow.delete("Need", f"need-parts-ovl-{i}")
     assert overlap_groups(store, coordinator, None) == first
+
+
+# -- the unmet split: the optimum is the old solver's, the split one optimal assignment's -------
+
+
+def _captured(g, region_id: str | None, solver) -> tuple[list, list, object]:
+    """The cells of :func:`coverage_before` over ``g`` with ``solver`` as its max_cover, and the
+    contested elements (region, domain, needs) and the contest it gave the solver."""
+    import tests.coverage_before as before
+
+    seen: dict = {}
+    real_contest = before._contest
+
+    def spy(contested, households):
+        seen["contested"] = list(contested)
+        seen["contest"] = real_contest(contested, households)
+        return seen["contest"]
+
+    saved = before._contest, before.max_cover
+    before._contest, before.max_cover = spy, solver
+    try:
+        cells = coverage_before(g, region_id, on=ON)
+    finally:
+        before._contest, before.max_cover = saved
+    return cells, seen.get("contested", []), seen.get("contest")
+
+
+def _own_unmet(cells: list, parent: dict) -> dict:
+    """Per (region, domain): the unmet needs of the households living in the region itself (a cell
+    holds its own and every region's below it)."""
+    own = {(c.region_id, c.domain): c.unmet_needs for c in cells}
+    for c in cells:
+        p = parent.get(c.region_id)
+        if p is not None and (p, c.domain) in own:
+            own[p, c.domain] -= c.unmet_needs
+    return own
+
+
+def _split_is_achievable(contest, contested: list, own: dict) -> bool:
+    """True when some valid set of choices (within every limit, no clash) covers, in every (region,
+    domain), all its contested needs but ``own``'s unmet ones: the split is an assignment's. Solved
+    as a 0-1 program by HiGHS, independently of matching.places."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import lil_matrix
+
+    nk, ne = len(contest.choices), len(contest.weights)
+    groups: dict = {}
+    for e, (rid, d, _) in enumerate(contested):
+        groups.setdefault((rid, d), []).append(e)
+    keys = sorted(contest.places)
+    rows = ne + len(keys) + len(contest.clashes) + len(groups)
+    a = lil_matrix((rows, nk + ne))
+    lo, hi = np.full(rows, -np.inf), np.zeros(rows)
+    for k, (els, _) in enumerate(contest.choices):
+        for e in els:
+            a[e, k] = -1.0
+    for e in range(ne):
+        a[e, nk + e] = 1.0  # c[e] <= sum of the choices covering it
+    for i, key in enumerate(keys):
+        for k, (_, lims) in enumerate(contest.choices):
+            if key in lims:
+                a[ne + i, k] = 1.0
+        hi[ne + i] = contest.places[key]
+    for i, (p, q) in enumerate(contest.clashes):
+        r = ne + len(keys) + i
+        a[r, p] = a[r, q] = 1.0
+        hi[r] = 1.0
+    for i, (key, els) in enumerate(sorted(groups.items())):
+        r = ne + len(keys) + len(contest.clashes) + i
+        for e in els:
+            a[r, nk + e] = float(contest.weights[e])
+        lo[r] = sum(contest.weights[e] for e in els) - own.get(key, 0)
+        hi[r] = np.inf
+    res = milp(np.zeros(nk + ne), integrality=np.array([1] * nk + [0] * ne), bounds=Bounds(0, 1),
+               constraints=[LinearConstraint(a.tocsr(), lo, hi)], options={"mip_rel_gap": 0.0})
+    return res.status == 0
+
+
+def test_the_unmet_needs_are_the_old_solvers_optimum_split_as_an_optimal_assignment(province):
+    """Against matching.places as it was (tests/places_before.py): every field but how ``unmet``
+    splits below the report's region is equal, the report region's ``unmet`` total is, and the split
+    found is itself an optimal assignment's (it is achievable, and it leaves the optimum unmet)."""
+    from matching.places import max_cover
+    from matching.regions import RegionTree
+    from tests.places_before import max_cover as max_cover_before
+
+    full = province.graph()
+    parent = RegionTree.of(full).parent
+    root = sorted(r for r, rec in province._records["Region"].items() if rec.parent_id is None)[0]
+    for rid in (None, root):
+        g = full if rid is None else induced_copy(full, subtree_nodes(full, rid))
+        old, _, _ = _captured(g, rid, max_cover_before)
+        new, contested, contest = _captured(g, rid, max_cover)
+        assert _new(province, rid) == new if rid is None else _split_free(_new(province, rid), rid) == \
+            _split_free(new, rid)
+        tops = sorted(r for r, up in parent.items() if up is None) if rid is None else [rid]
+
+        def totals(cells: list) -> dict:
+            return {t: sum(c.unmet_needs for c in cells if c.region_id == t) for t in tops}
+
+        assert [dataclasses.replace(c, unmet_needs=0) for c in new] == \
+            [dataclasses.replace(c, unmet_needs=0) for c in old]
+        assert totals(new) == totals(old)  # the optimum, region by region of the report
+        own = _own_unmet(new, parent)
+        assert all(n >= 0 for n in own.values())
+        assert sum(own.values()) == sum(totals(old).values())
+        assert sum(own.values()) > 0  # something competes: the check below has something to check
+        assert _split_is_achievable(contest, contested, own)
+        # and the check can say no: one need fewer unmet somewhere is more than the optimum covers
+        key = next(k for k, n in sorted(own.items()) if n > 0)
+        assert not _split_is_achievable(contest, contested, {**own, key: own[key] - 1})
