@@ -69,6 +69,8 @@ LIST_SIZES: dict[tuple[str, str], int] = {
     ("Query", "followUpsDue"): 100,
     ("NetworkGraph", "nodes"): 1000,
     ("NetworkGraph", "edges"): 1000,
+    ("NetworkAnalytics", "organizations"): 1000,
+    ("NetworkAnalytics", "unreferred"): 1000,
     ("Allocation", "assignments"): 100,
     ("Allocation", "unmet"): 100,
     ("Query", "fairness"): 50,
@@ -80,6 +82,7 @@ LIST_SIZES: dict[tuple[str, str], int] = {
 #: fixed work behind a field, on top of what it returns
 WEIGHTS: dict[tuple[str, str], int] = {
     ("Query", "network"): 10_000,
+    ("Query", "networkAnalytics"): 5_000,
     ("Query", "coverage"): 5_000,
     ("Query", "overlaps"): 5_000,
     ("Query", "allocate"): 2_000,

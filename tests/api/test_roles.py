@@ -29,6 +29,7 @@ OPERATIONS: dict[str, tuple[str, dict, frozenset[str]]] = {
     "coverage": ('query { coverage(regionId: "gg-suwon") { domain openNeeds } }', {}, STAFF),
     "overlaps": ('query { overlaps(regionId: "gg-suwon") { domain } }', {}, STAFF),
     "network": ('query { network(regionId: "gg-suwon") { nodes { id } } }', {}, STAFF),
+    "networkAnalytics": ('query { networkAnalytics(regionId: "gg-suwon") { components } }', {}, STAFF),
     "allocate": ('query { allocate(householdIds: ["hh-0001"]) { optimal } }', {}, STAFF),
     "whatWouldItTake": ('query { whatWouldItTake(householdId: "hh-0001") { reruns } }', {}, STAFF),
     "whatWouldItTakeForPlan": ('query { whatWouldItTakeForPlan(householdIds: ["hh-0001"]) '
