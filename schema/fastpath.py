@@ -332,9 +332,10 @@ class _Compiler:
         details = f.details
 
         awaits = any(one.may_await for one in fields)
+        run = _run if awaits else _run_sync
         if is_type_of is None:
             def complete_fields(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
-                return _run(ex, fields, otype, value, path)
+                return run(ex, fields, otype, value, path)
 
             return _marked(complete_fields, awaits)
 
@@ -346,7 +347,7 @@ class _Compiler:
                 raise _Abandon(ok)
             if not ok:
                 raise invalid_return_type_error(otype, value, details)
-            return _run(ex, fields, otype, value, path)
+            return run(ex, fields, otype, value, path)
 
         return _marked(complete_checked, awaits)
 
@@ -364,6 +365,38 @@ def _leaf_message(rtype: Any, value: Any, coerced: Any) -> str:
     """graphql-core's ``complete_leaf_value`` error."""
     return (f"Expected `{inspect(rtype)}.coerce_output_value({inspect(value)})` to "
             f"return non-nullable value, returned: {inspect(coerced)}")
+
+
+def _run_sync(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, source: Any,
+              path: Path | None) -> dict[str, Any]:
+    """:func:`_run` for a selection set where no value is awaited (most of them): no bookkeeping."""
+    results: dict[str, Any] = {}
+    type_name = parent_type.name
+    for f in fields:
+        if f.lazy_path:  # a plain attribute's leaf: no path unless it fails
+            try:
+                results[f.name] = f.complete(ex, f.resolve(source, None), None, None, None)
+            except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+                ex.handle_field_error(raw, f.return_type, f.details, Path(path, f.name, type_name))
+                results[f.name] = None
+            continue
+        fpath = Path(path, f.name, type_name)
+        info = None
+        try:
+            if f.basic:
+                result = f.resolve(source, None)
+            else:
+                info = ex.build_resolve_info(f.field_def, f.nodes, parent_type, fpath)
+                args = (get_argument_values(f.field_def, f.first_node, ex.variable_values, None,
+                                            ex.hide_suggestions) if f.has_args else {})
+                result = f.resolve(source, info, **args)
+                if ex.is_awaitable(result):  # not planned for: graphql-core answers this request
+                    raise _Abandon(result)
+            results[f.name] = f.complete(ex, result, fpath, fpath, info)
+        except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
+            ex.handle_field_error(raw, f.return_type, f.details, fpath)
+            results[f.name] = None
+    return results
 
 
 def _run(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, source: Any,
