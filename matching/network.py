@@ -45,8 +45,8 @@ not by networkx on an ``nx.Graph`` (13 s for a province's 16,000 organizations):
   seed, same normalisation), equal to it within 1e-9 (the floating-point
   additions run in another order); organizations are ordered by betweenness
   rounded to :data:`ROUND` decimals, so that noise does not reorder them;
-* the communities are the **Leiden** algorithm's (igraph, modularity, best of
-  several seeded runs), no longer networkx's Louvain: a partition at least as
+* the communities are the **Leiden** algorithm's (igraph, modularity, the best
+  of 8 seeded runs, one above 20,000 links), no longer networkx's Louvain: a partition at least as
   modular (within 0.02 on small random graphs; above it on the province), each
   community connected; which organizations go together may differ from before.
 
