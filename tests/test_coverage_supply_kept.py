@@ -119,3 +119,76 @@ def test_a_view_that_is_not_frozen_is_read_afresh_each_time(store):
     changed = coverage(g, None, on=ON)
     assert changed == coverage_before(g, on=ON)
     assert changed != coverage_before(store.graph(), on=ON)
+
+
+# -- the household rows kept and brought up to date (graph.embedded.homes_kept) -------------------
+
+
+def _same_as_fresh(s: EmbeddedStore) -> tuple:
+    """The whole graph's parts as kept equal a fresh read of the records, and the report over them
+    the computation over the whole view."""
+    parts = s.report_parts(None)
+    homes, needs = s._mem.read_homes(None)
+    assert parts.homes == homes
+    assert list(parts.needs) == needs
+    assert coverage(parts.view, None, on=ON, homes=parts.homes) == coverage_before(s.graph(), on=ON)
+    return parts.homes, parts.needs
+
+
+def test_the_kept_household_rows_equal_a_fresh_read_after_writes_of_every_kind(store):
+    first = _same_as_fresh(store)
+    kept = store._mem._homes
+    assert kept is not None
+    recs = store._records
+    hids = sorted(recs["Household"])
+    dongs = sorted(r.id for r in recs["Region"].values()
+                   if r.parent_id is not None and not any(x.parent_id == r.id for x in recs["Region"].values()))
+    open_needs = sorted((n for n in recs["Need"].values() if n.status == NeedStatus.OPEN), key=lambda n: n.id)
+    service_ids = sorted(recs["Service"])
+    a, b, c, d = hids[:4]
+    with store.unit_of_work() as uow:  # needs: a new one, one closed, one deleted, one moved to b
+        uow.put(Need(id="need-kept-a", household_id=a, domain=open_needs[0].domain, severity=1))
+        uow.put(dataclasses.replace(open_needs[1], status=NeedStatus.CLOSED))
+        uow.delete("Need", open_needs[2].id)
+        uow.put(dataclasses.replace(open_needs[3], household_id=b))
+    second = _same_as_fresh(store)
+    assert second != first and store._mem._homes is kept  # brought up to date, not read again
+    with store.unit_of_work() as uow:  # households: one moved, one's income changed, one deleted
+        uow.put(dataclasses.replace(recs["Household"][c], region_id=next(
+            x for x in dongs if x != recs["Household"][c].region_id)))
+        uow.put(dataclasses.replace(recs["Household"][d], income_percent=recs["Household"][d].income_percent + 40))
+        uow.delete("Household", hids[4])
+        uow.put(dataclasses.replace(recs["Household"][a], id="hh-kept-new"))
+        uow.put(Need(id="need-kept-new", household_id="hh-kept-new", domain=open_needs[0].domain, severity=2))
+    _same_as_fresh(store)
+    received = next(rc for rc in sorted(recs["Receipt"].values(), key=lambda r: r.key)
+                    if any(n.household_id == rc.household_id for n in open_needs))
+    with store.unit_of_work() as uow:  # receipts: one taken away, one given
+        uow.delete("Receipt", received.key)
+        uow.put(dataclasses.replace(received, household_id=a))
+    _same_as_fresh(store)
+    with store.unit_of_work() as uow:  # the need reopened: it keeps its place in the records
+        uow.put(dataclasses.replace(open_needs[1], status=NeedStatus.OPEN))
+    _same_as_fresh(store)
+    assert store._mem._homes is kept
+    with store.unit_of_work() as uow:  # a service made: which receipts count may change, for everyone
+        uow.put(dataclasses.replace(recs["Service"][service_ids[0]], id="svc-kept-new"))
+    _same_as_fresh(store)
+    assert store._mem._homes is not kept  # read again
+    code = (
+        "import sys\n"
+        "from graph.embedded import EmbeddedStore\n"
+        "from graph.model import Need\n"
+        "st = EmbeddedStore(sys.argv[1])\n"
+        "with st.unit_of_work() as uow:\n"
+        "    uow.delete('Need', sys.argv[2])\n"
+        "    uow.put(Need(id='need-kept-other', household_id=sys.argv[3], domain=sys.argv[4], severity=3))\n"
+        "st.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(store.path), open_needs[4].id, b,
+                           open_needs[5].domain.value], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    kept = store._mem._homes
+    homes, _ = _same_as_fresh(store)
+    assert store._mem._homes is kept  # another process's commit, replayed into the kept rows
+    assert any(open_needs[5].domain in row[4] for rows in homes.values() for row in rows if row[0] == b)

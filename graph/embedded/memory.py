@@ -47,6 +47,7 @@ from ..model import (
 from ..network_parts import Rows, rows_of_records
 from ..reports import SUPPLY_LABELS, HomeRow, NeedRow
 from ..view import build_graph
+from .homes_kept import KeptHomes
 
 Staged = Mapping[tuple[str, str], "Record | None"]
 
@@ -100,6 +101,9 @@ class Memory:
         #: how many of them touched a record of a report's supply side (graph.reports.SUPPLY_LABELS): the
         #: supply side's view built at one count holds the same records until it moves
         self.supply_changes = 0
+        #: the whole graph's household rows for the coverage report, kept in step with the change sets
+        #: once a report asked for them (graph.embedded.homes_kept)
+        self._homes: KeptHomes | None = None
 
     # -- keeping in step with commits ------------------------------------------------
 
@@ -109,6 +113,8 @@ class Memory:
         self.changes += 1
         if any(label in SUPPLY_LABELS for label, _ in staged):
             self.supply_changes += 1
+        if self._homes is not None:  # read before the records change: what the change set replaces
+            self._homes = self._homes.noted(staged, records)
         for (label, key), rec in staged.items():
             old = records[label].get(key)
             if old is not None:
@@ -273,7 +279,8 @@ class Memory:
         for the whole graph; the supply side is its records of :data:`graph.reports.SUPPLY_LABELS`.
         A household's open needs come in the order of the records (the order the whole view holds
         them in), its receipts are those whose service is there (a view holds every service a
-        household of it receives). Then the open needs of those households (for overlaps)."""
+        household of it receives). Then the open needs of those households (for overlaps). The whole
+        graph's are kept and brought up to date from the change sets (:mod:`.homes_kept`)."""
         records = self.records
         if supply is None:
             recs = [rec for label in SUPPLY_LABELS for rec in records[label].values()]
@@ -296,6 +303,22 @@ class Memory:
                 children = [c for p in frontier for c in below.get(p, ())]
                 regions.update(children)
                 frontier = children
+        if regions is None:
+            if self._homes is None:
+                self._homes = KeptHomes(records)
+            out, need_rows = self._homes.current(records, self._household_namers)
+            return recs, out, need_rows
+        out, need_rows = self.read_homes(regions)
+        return recs, out, need_rows
+
+    def _household_namers(self, household_id: str) -> Iterable[Record]:
+        return _owners(self.named_by["Household"].get(household_id))
+
+    def read_homes(self, regions: set[str] | None
+                   ) -> tuple[dict[str, list[HomeRow]], list[NeedRow]]:
+        """The households living in ``regions`` (None: everywhere) by region and their open needs'
+        rows, read afresh from the records (see :meth:`report_parts`)."""
+        records = self.records
         homes: dict[str, list[Household]] = {}
         for h in cast("dict[str, Household]", records["Household"]).values():
             if regions is None or h.region_id in regions:
@@ -349,4 +372,4 @@ class Memory:
                 rows.append((h.id, h.income_percent, h.traits, h.urgency, domains,
                              nothing if keys is None else frozenset(keys)))
             out[rid] = rows
-        return recs, out, need_rows
+        return out, need_rows
