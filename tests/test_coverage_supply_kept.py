@@ -1,11 +1,12 @@
-"""The whole graph's supply side kept between coverage reports (issue 23 part 2).
+"""The whole graph's supply side and household rows kept between coverage reports (issue 23 part 2).
 
 :meth:`graph.embedded.EmbeddedStore.report_parts` gives the same frozen view of the supply side
 (regions, services, volunteers, providers, agreements) again while no change set touched one of
 those records, and :func:`matching.coverage` keeps what it reads of a frozen view with it. A write
-between two reports must still give fresh figures: a household's (the supply side kept, the
-households read afresh), a service's in this process, and one from another process on the same
-file (a new supply side).
+between two reports must still give fresh figures: a household's (the supply side kept), a
+service's in this process, and one from another process on the same file (a new supply side).
+The household rows are kept too and brought up to date from the change sets
+(:mod:`graph.embedded.homes_kept`): after writes of every kind they equal a fresh read.
 """
 
 from __future__ import annotations
