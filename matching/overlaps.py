@@ -172,36 +172,44 @@ def _groups(offering: list[_Offer], profiles: _Profiles) -> list[list[_Offer]]:
 class _Demand:
     """Open needs by (region, domain, tag) of the households living in a region or below it; an
     untagged need counts under the tag None. Counted per region of the households first (a
-    province's 250,000 needs are a few thousand distinct rows), summed over a subtree when asked."""
+    province's 250,000 needs are a few thousand distinct rows), then added up the tree."""
 
     def __init__(self, needs: Iterable[NeedRow], tree: RegionTree, tax: Taxonomy) -> None:
         try:
             counted = Counter(needs)
         except TypeError:  # tags given as lists
             counted = Counter((rid, d, tuple(given), detail) for rid, d, given, detail in needs)
-        own: dict[tuple[str, Domain, str | None], int] = {}
-        tags_of: dict[tuple[object, Sequence[str], str | None], tuple[Domain, tuple[str | None, ...]]] = {}
+        below: dict[str, dict[tuple[Domain, str | None], int]] = {}
+        tags_of: dict[tuple[object, Sequence[str], str | None], tuple[tuple[Domain, str | None], ...]] = {}
         for (region_id, domain, given, detail), n in counted.items():
-            got = tags_of.get((domain, given, detail))
-            if got is None:
+            keys = tags_of.get((domain, given, detail))
+            if keys is None:
                 d = Domain(domain)
-                got = tags_of[domain, given, detail] = (d, tax.need_tags(d, given, detail) or (None,))
-            d, tags = got
-            for t in tags:
-                own[region_id, d, t] = own.get((region_id, d, t), 0) + n
-        self.own = own
-        self.children = tree.children
-        self.below: dict[tuple[str, Domain, str | None], int] = {}
+                keys = tags_of[domain, given, detail] = tuple(
+                    (d, t) for t in tax.need_tags(d, given, detail) or (None,))
+            here = below.get(region_id)
+            if here is None:
+                here = below[region_id] = {}
+            for key in keys:
+                here[key] = here.get(key, 0) + n
+        # each region's counts into its parent's, the deepest first: a region then holds its subtree's
+        parent = tree.parent
+        depth = {rid: len(tree.chain(rid)) for rid in parent}
+        for rid in sorted(parent, key=depth.__getitem__, reverse=True):
+            mine = below.get(rid)
+            up = parent[rid]
+            if mine is None or up is None or up not in parent:
+                continue
+            theirs = below.get(up)
+            if theirs is None:
+                theirs = below[up] = {}
+            for key, n in mine.items():
+                theirs[key] = theirs.get(key, 0) + n
+        self.below = below
 
     def __call__(self, rid: str, d: Domain, t: str | None) -> int:
-        key = (rid, d, t)
-        got = self.below.get(key)
-        if got is None:
-            got = self.own.get(key, 0)
-            for child in self.children.get(rid, ()):
-                got += self(child, d, t)
-            self.below[key] = got
-        return got
+        here = self.below.get(rid)
+        return 0 if here is None else here.get((d, t), 0)
 
 
 def _need_rows(g: nx.MultiDiGraph) -> Iterator[NeedRow]:
