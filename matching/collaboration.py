@@ -81,7 +81,7 @@ def _dependencies(a: sp.csr_array, starts: np.ndarray) -> np.ndarray:
     sigma[first] = 1.0
     levels = [first]  # flat indices of each BFS level
     while True:  # BFS, one level for every source at a time: path counts of the next level
-        reached = _spread(a, levels[-1], sigma, m, k)
+        reached = _spread(a, levels[-1], sigma[levels[-1]], m, k)
         new = np.flatnonzero(reached)
         new = new[dist[new] < 0]
         if len(new) == 0:
@@ -92,9 +92,7 @@ def _dependencies(a: sp.csr_array, starts: np.ndarray) -> np.ndarray:
     delta = np.zeros(m * k)
     for lv in range(len(levels) - 1, 0, -1):  # dependencies, from the farthest level back
         at, before = levels[lv], levels[lv - 1]
-        coeff = np.zeros(m * k)
-        coeff[at] = (1.0 + delta[at]) / sigma[at]
-        back = _spread(a, at, coeff, m, k)
+        back = _spread(a, at, (1.0 + delta[at]) / sigma[at], m, k)
         delta[before] += sigma[before] * back[before]
     delta[first] = 0.0
     out: np.ndarray = delta.reshape(m, k).sum(axis=1)
@@ -105,12 +103,15 @@ def _spread(a: sp.csr_array, at: np.ndarray, values: np.ndarray, m: int, k: int)
     """``A @ X`` (flat, (m, k)) where ``X`` holds ``values`` at the flat indices ``at`` and 0
     elsewhere: only the rows of the nodes in ``at`` are multiplied (``A`` is symmetric, so
     ``A[:, r] == A[r].T``); the BFS levels near the sources and the farthest hold few nodes."""
+    node = at // k
     present = np.zeros(m, dtype=bool)
-    present[at // k] = True
+    present[node] = True
     rows = np.flatnonzero(present)
-    block = np.zeros(m * k)
-    block[at] = values[at]
-    return np.asarray(a[rows].T @ block.reshape(m, k)[rows]).ravel()
+    pos = np.zeros(m, dtype=np.int64)
+    pos[rows] = np.arange(len(rows))
+    block = np.zeros((len(rows), k))
+    block.ravel()[pos[node] * k + at % k] = values
+    return np.asarray(a[rows].T @ block).ravel()
 
 
 def _rescale(raw: np.ndarray, n: int, picked: np.ndarray | None) -> np.ndarray:
