@@ -129,7 +129,7 @@ class OrganizationStats:
 
 @dataclass(frozen=True, slots=True)
 class NetworkAnalytics:
-    #: by betweenness, then degree (highest first), then id
+    #: by betweenness (rounded to :data:`ROUND` decimals), then degree (highest first), then id
     organizations: list[OrganizationStats]
     #: organization ids per connected component, largest first
     components: list[tuple[str, ...]]

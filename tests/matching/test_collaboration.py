@@ -148,3 +148,19 @@ def test_sources_are_the_ones_networkx_draws():
     _, adj = _adjacency(30, [(a, b, 1) for a, b in g.edges()])
     for k in (2, 10, 29):
         _close(collab.betweenness(adj, collab.sources(30, k, 99)), nx.betweenness_centrality(g, k=k, seed=99))
+
+
+def test_no_one_or_two_organizations():
+    """The smallest scopes: no organization, one alone, two sharing a household (no betweenness)."""
+    from graph.network_parts import NetworkParts
+    from matching.network import analytics_of
+
+    empty = analytics_of(NetworkParts({}, [], ()))
+    assert (empty.organizations, empty.components, empty.communities) == ([], [], [])
+    one = analytics_of(NetworkParts({"a": "가"}, [], ("s-1",)))
+    assert [(o.id, o.degree, o.betweenness, o.community) for o in one.organizations] == [("a", 0.0, 0.0, 0)]
+    assert one.components == one.communities == [("a",)] and one.unreferred == ("s-1",)
+    two = analytics_of(NetworkParts({"a": "가", "b": "나", "c": "다"}, [("a", "b"), ("a", "b")], ()))
+    assert [(o.id, o.degree, o.weighted_degree) for o in two.organizations] == [
+        ("a", 0.5, 2.0), ("b", 0.5, 2.0), ("c", 0.0, 0.0)]
+    assert two.components == two.communities == [("a", "b"), ("c",)]
