@@ -225,6 +225,11 @@ def run(args: argparse.Namespace, out) -> dict:
                      "--host", "127.0.0.1", "--port", str(bare_port), "--log-level", "warning"]
         servers.enter_context(Spawned(bare_argv, ready_path="/services", env=env,
                                       log_path=os.path.join(tmp, "bare.log"), timeout=300))
+        nofast_port = free_port()
+        if args.compare_fast_path:  # the same app with graphql-core's field-by-field execution
+            servers.enter_context(Spawned(serve_argv(db, nofast_port, "--log-level", "warning"),
+                                          env={**env, "DOLBOM_FAST_EXECUTION": "0"},
+                                          log_path=os.path.join(tmp, "serve-nofast.log"), timeout=300))
         try:
             gql_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
@@ -252,22 +257,45 @@ def run(args: argparse.Namespace, out) -> dict:
             def bare_ok(key):
                 return lambda body: None if key in body else "no data"
 
-            scenarios = [
-                ("matchPackages", "graphql", gql_port, gql_match, gql_ok("matchPackages")),
-                ("matchPackages", "bare", bare_port, bare_match, bare_ok("matchPackages")),
-                ("services", "graphql", gql_port, gql_services, gql_ok("services")),
-                ("services", "bare", bare_port, bare_services, bare_ok("services")),
-            ]
+            scenarios = []
+            for name, make_gql, make_bare in (("matchPackages", gql_match, bare_match),
+                                              ("services", gql_services, bare_services)):
+                scenarios.append((name, "graphql", gql_port, make_gql, gql_ok(name)))
+                if args.compare_fast_path:
+                    scenarios.append((name, "graphql-nofast", nofast_port, make_gql, gql_ok(name)))
+                scenarios.append((name, "bare", bare_port, make_bare, bare_ok(name)))
             results["runs"] = {}
-            for name, how, port, make, check in scenarios:
-                out.write(f"  {name:<14} {how:<8} ...")
-                out.flush()
-                r = drive(port, make, check, args.requests, args.concurrency, args.seed)
-                results["runs"][f"{name}/{how}"] = r
-                out.write(f" {r['throughput']:.1f} req/s\n")
+            rounds: dict[str, list[dict]] = {f"{name}/{how}": [] for name, how, *_ in scenarios}
+            # --rounds: each scenario's requests in slices, the scenarios taking turns, so that a
+            # change in the machine's load falls on all of them alike
+            per_round = max(1, args.requests // args.rounds)
+            for i in range(args.rounds):
+                for name, how, port, make, check in scenarios:
+                    out.write(f"  {name:<14} {how:<8} ...")
+                    out.flush()
+                    r = drive(port, make, check, per_round if args.rounds > 1 else args.requests,
+                              args.concurrency, args.seed + i)
+                    rounds[f"{name}/{how}"].append(r)
+                    out.write(f" {r['throughput']:.1f} req/s\n")
+            for key, runs in rounds.items():
+                results["runs"][key] = runs[0] if len(runs) == 1 else _combined(runs)
+            if args.rounds > 1:
+                results["rounds"] = {key: [r["throughput"] for r in runs] for key, runs in rounds.items()}
         finally:
             servers.close()
     return results
+
+
+def _combined(runs: list[dict]) -> dict:
+    """Rounds of one scenario: medians of their throughputs and percentiles, sums of the counts."""
+    failures = [r["first_failure"] for r in runs if r["first_failure"]]
+    return {
+        "requests": sum(r["requests"] for r in runs), "failures": sum(r["failures"] for r in runs),
+        "first_failure": failures[0] if failures else None, "seconds": sum(r["seconds"] for r in runs),
+        **{k: statistics.median(r[k] for r in runs) for k in ("throughput", "p50_ms", "p95_ms", "p99_ms",
+                                                                "mean_ms")},
+        "rounds": len(runs),
+    }
 
 
 def report(r: dict, out) -> None:
@@ -283,6 +311,21 @@ def report(r: dict, out) -> None:
         g, b = r["runs"][f"{name}/graphql"], r["runs"][f"{name}/bare"]
         out.write(f"  {name}: GraphQL / bare   throughput {g['throughput'] / b['throughput']:.2f}x, "
                   f"p50 {g['p50_ms'] / b['p50_ms']:.2f}x, p95 {g['p95_ms'] / b['p95_ms']:.2f}x\n")
+    rounds = r.get("rounds") or {}
+    for name in ("matchPackages", "services"):
+        for how in ("graphql", "graphql-nofast"):
+            if f"{name}/{how}" not in r["runs"]:
+                continue
+            if rounds:
+                each = [g / b for g, b in zip(rounds[f"{name}/{how}"], rounds[f"{name}/bare"], strict=True)]
+                out.write(f"  {name}: {how} / bare, each round: {' '.join(f'{x:.2f}' for x in each)} "
+                          f"(median {statistics.median(each):.2f}x)\n")
+        if f"{name}/graphql-nofast" in r["runs"]:
+            on, off = r["runs"][f"{name}/graphql"], r["runs"][f"{name}/graphql-nofast"]
+            b = r["runs"][f"{name}/bare"]
+            out.write(f"  {name}: fast path off (graphql-core) / bare throughput "
+                      f"{off['throughput'] / b['throughput']:.2f}x; "
+                      f"on / off {on['throughput'] / off['throughput']:.2f}x\n")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -293,9 +336,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--concurrency", type=int, default=32, help="client threads (default 32)")
     ap.add_argument("--requests", type=int, default=2000, help="requests per scenario (default 2,000)")
     ap.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="split each scenario's requests into this many slices, the scenarios taking turns "
+                         "(medians reported; default 1: each scenario at once)")
+    ap.add_argument("--compare-fast-path", action="store_true",
+                    help="also run a third server with DOLBOM_FAST_EXECUTION=0 (graphql-core's execution)")
     args = ap.parse_args(argv)
-    if min(args.households, args.concurrency, args.requests) < 1:
-        ap.error("--households, --concurrency and --requests must be at least 1")
+    if min(args.households, args.concurrency, args.requests, args.rounds) < 1:
+        ap.error("--households, --concurrency, --requests and --rounds must be at least 1")
     return args
 
 
