@@ -270,44 +270,47 @@ RETURN count(*) AS deleted
 """
 
 # -- bulk loading: records new to the store, created with their relationships --
-# A bulk load (graph.neo4j_store.Neo4jBulkLoad) checks a batch of the big kinds
-# in its write transaction, then creates the records that are new with one
-# statement per kind: the node (rows are graph.neo4j_store.node_props) and the
-# relationships the record owns, found by the ids in its properties, as
-# graph.view.edges_of declares them. Records that were already stored go through
-# the unit of work's statements (UPSERT_*, DELETE_OWNED_*, MERGE_*) instead.
+# A bulk load (graph.neo4j_store.Neo4jBulkLoad) checks a batch of the big kinds,
+# then creates the records that are new with one statement per kind: the
+# records a row names are found by their ids (unique-index seeks), then the node
+# (rows are graph.neo4j_store.node_props) and the relationships it owns, as
+# graph.view.edges_of declares them, are created. A row whose household,
+# region, service or resource is missing creates nothing, and a referral
+# covers only the needs found: each statement returns what it created, and
+# the load compares that with the batch (a difference: someone deleted a
+# record the batch names since it was checked; the transaction is rolled back
+# and the batch checked again under the write lock). Records that were
+# already stored go through the unit of work's statements (UPSERT_*,
+# DELETE_OWNED_*, MERGE_*) instead.
 
 CREATE_HOUSEHOLDS = """
 UNWIND $rows AS row
-CREATE (h:Node:Household)
+MATCH (r:Region {id: row.region_id})
+CREATE (h:Node:Household)-[:LIVES_IN]->(r)
 SET h = row
-WITH h
-MATCH (r:Region {id: h.region_id})
-CREATE (h)-[:LIVES_IN]->(r)
+RETURN count(*) AS created
 """
 
 CREATE_NEEDS = """
 UNWIND $rows AS row
-CREATE (n:Node:Need)
+MATCH (h:Household {id: row.household_id})
+CREATE (h)-[:HAS_NEED]->(n:Node:Need)
 SET n = row
-WITH n
-MATCH (h:Household {id: n.household_id})
-CREATE (h)-[:HAS_NEED]->(n)
+RETURN count(*) AS created
 """
 
-#: the resource is found by its node key (graph.model.node_key: "Label:id")
+#: the resource is found by its node key (graph.model.node_key: "Label:id"); a
+#: referral's need ids are distinct (graph.model.Referral)
 CREATE_REFERRALS = """
 UNWIND $rows AS row
-CREATE (r:Node:Referral)
+MATCH (h:Household {id: row.household_id})
+MATCH (x:Node {key: row.resource_label + ':' + row.resource_id})
+CREATE (r:Node:Referral)-[:FOR]->(h)
 SET r = row
-WITH r
-MATCH (h:Household {id: r.household_id})
-MATCH (x:Node {key: r.resource_label + ':' + r.resource_id})
-CREATE (r)-[:FOR]->(h), (r)-[:TO]->(x)
-WITH r
-MATCH (n:Need)
-WHERE n.id IN r.need_ids
-CREATE (r)-[:COVERS]->(n)
+CREATE (r)-[:TO]->(x)
+WITH r, COLLECT { MATCH (n:Need) WHERE n.id IN row.need_ids RETURN n } AS needs
+FOREACH (n IN needs | CREATE (r)-[:COVERS]->(n))
+RETURN count(*) AS created, sum(size(needs)) AS covered
 """
 
 #: rows: {household_id, service_id}
@@ -316,6 +319,7 @@ UNWIND $rows AS row
 MATCH (h:Household {id: row.household_id})
 MATCH (s:Service {id: row.service_id})
 CREATE (h)-[:RECEIVES]->(s)
+RETURN count(*) AS created
 """
 
 # -- per label and per relationship type: one template each -----------------

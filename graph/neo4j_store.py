@@ -564,14 +564,25 @@ class Neo4jBulkLoad:
     def _write_checked(self, session: Any, checked: _Checked) -> None:
         """The writer: write a checked batch in one transaction holding the write
         lock, if what the checks found is all still there; else check it again
-        under the lock (:meth:`_write_batch`)."""
-        plan = [(cypher.create_new[checked.label], {"rows": checked.new})] if checked.new else []
-        plan += write_plan(checked.changed)
-        if sum(len(next(iter(params.values()))) for _, params in plan) <= BATCH:
+        under the lock (:meth:`_write_batch`). A batch of new records only is
+        written by its ``create_new`` statement alone, which creates nothing for
+        a row whose references are gone and says what it created; a batch that
+        also rewrites stored records first counts what its checks found
+        (``COUNT_NODES``)."""
+        plan = write_plan(checked.changed)
+        if len(checked.new) + sum(len(next(iter(params.values()))) for _, params in plan) <= BATCH:
             tx = _LockedTransaction(session)
             try:
-                rows = tx.data(cypher.COUNT_NODES, {"keys": checked.named}) if checked.named else [{"n": 0}]
-                if rows[0]["n"] == len(checked.named):
+                if plan and checked.named:
+                    rows = tx.data(cypher.COUNT_NODES, {"keys": checked.named})
+                    there = rows[0]["n"] == len(checked.named)
+                else:
+                    there = True
+                if there and checked.new:
+                    rows = tx.data(cypher.create_new[checked.label], {"rows": checked.new})
+                    done = (rows[0]["created"], rows[0].get("covered", 0)) if rows else None
+                    there = done == _expected(checked.new)
+                if there:
                     for query, params in plan:
                         tx.run(query, params)
                     tx.commit()
@@ -688,6 +699,12 @@ class Neo4jBulkLoad:
         self._created, self._replaced = [], {}
         begin = functools.partial(_LockedTransaction, self._session)
         _run_plan(begin(), write_plan(undo), begin)
+
+
+def _expected(new: list[dict[str, Any]]) -> tuple[int, int]:
+    """What a ``create_new`` statement returns when every row's references are
+    there: the rows, and the needs the referrals cover (distinct in each)."""
+    return len(new), sum(len(row.get("need_ids", ())) for row in new)
 
 
 def _refs(records: Iterable[Record]) -> list[tuple[str, str]]:
