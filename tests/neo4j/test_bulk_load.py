@@ -244,14 +244,15 @@ def test_a_killed_load_leaves_whole_batches_and_running_it_again_finishes_it(
     assert dump(neo4j_store) == records and views(neo4j_store) == graph
 
 
-def _meddle_before_needs_are_written(monkeypatch, meddle) -> list[str]:
+def _meddle_before_needs_are_written(monkeypatch, meddle, label: str = "Need") -> list[str]:
     """Run ``meddle()`` once, after the checker checked the first batch of needs
-    and before the writer writes it; returns a list the fallback path appends to."""
+    (or ``label``) and before the writer writes it; returns a list the fallback
+    path appends to."""
     fallbacks: list[str] = []
     write_checked, write_batch = Neo4jBulkLoad._write_checked, Neo4jBulkLoad._write_batch
 
     def wrapped(self, session, checked):
-        if checked.label == "Need" and not fallbacks and not getattr(self, "_meddled", False):
+        if checked.label == label and not fallbacks and not getattr(self, "_meddled", False):
             self._meddled = True
             meddle()
         return write_checked(self, session, checked)
@@ -354,3 +355,25 @@ def test_the_checker_reads_back_only_what_its_checks_read(neo4j_store, tmp_path,
     assert {("Need", "ex-need-1"), ("Need", "other-need")} <= set(read)  # the referrals' needs
     assert not {("Household", "ex-hh-1"), ("Household", "hh-2"), ("Service", "ex-svc-rent"),
                 ("Service", "ex-svc-legal"), ("Region", "ex-suwon-d01")} & set(read)
+
+
+def test_a_need_gone_before_the_referral_covering_it_is_written_is_caught(
+        templated, neo4j_env, tmp_path, monkeypatch):
+    """A referral's create statement covers only the needs it finds; one fewer
+    than the referral names (deleted since the check) sends the batch back to
+    be checked under the lock, and the referral is reported, not half written."""
+    d = write(tmp_path, {
+        "needs.csv": NEEDS + "n-gone,ex-hh-1,CARE,3,,\n",
+        "referrals.csv": ("id,householdId,resourceLabel,resourceId,needIds,status,createdAt\n"
+                          "r-new,ex-hh-1,Service,ex-svc-rent,ex-need-1|n-gone,SENT,2026-11-20T09:30:00+09:00\n")})
+    other = neo4j_module.Neo4jStore.from_env(neo4j_env)
+    try:
+        fallbacks = _meddle_before_needs_are_written(monkeypatch, lambda: other.delete("Need", "n-gone"),
+                                                     "Referral")
+        report = load_bundle(templated, d, skip_invalid=True)
+    finally:
+        other.close()
+    assert fallbacks == ["Referral"]
+    assert [(p.file, p.line, p.column) for p in report.problems] == [("referrals.csv", 2, 5)]
+    assert "n-gone" in str(report.problems[0])
+    assert templated.get("Referral", "r-new") is None and templated.get("Need", "ex-need-1") is not None
