@@ -37,9 +37,15 @@ The view must hold the regions of the subtree, the resources serving them and
 their ancestors, and the households living there (``store.graph(region_id)``
 or ``store.graph()``).
 
-Complexity: O(households x open needs x resources in reach, stopping at the
-first that serves without limits) + O(services x regions each is in) + the
-places computation (:mod:`matching.places`) over the needs that compete.
+Complexity: O(households x open needs) + O(resources in reach x the (domain,
+income bracket, traits) kinds of household of each region: what INCOME and
+TRAITS let through is found once per kind, RECEIVED per household) +
+O(services x regions each is in) + the places computation
+(:mod:`matching.places`) over the needs that compete. What depends on the
+supply side alone (the region tree, the resources, their verdicts for a day,
+the service counts) is kept with a *frozen* view (:func:`networkx.freeze`: the
+embedded store keeps the whole graph's supply side so while no supply record
+changes) and computed afresh for any other.
 """
 
 from __future__ import annotations
