@@ -14,13 +14,14 @@ plain rows, so the two ways of reading a store give the same parts:
 * :func:`parts_of_view` reads the rows from a view (or a region subtree of it):
   what any store can do, :meth:`graph.store.StoreMixin.network_parts`;
 * the embedded store reads them straight from its records
-  (:meth:`graph.embedded.memory.Memory.network_rows`), the records a view of the
-  same scope would hold.
+  (:meth:`graph.embedded.memory.Memory.network_rows`, :func:`rows_of_records`):
+  the records a view of the same scope would hold, found by scanning a few
+  record kinds rather than by walking the graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -94,40 +95,63 @@ def assemble(organizations: Iterable[OrgRow], services: Iterable[ServiceRow],
     )
 
 
-#: the record kinds the parts are read from (besides households' receipts)
+#: the record kinds the parts are read from
 NETWORK_LABELS = ("Organization", "Service", "Volunteer", "Referral")
 
 Rows = tuple[list[OrgRow], list[ServiceRow], list[VolunteerRow], list[ReferralRow], list[ReceiptRow]]
 
 
-def rows_of_records(records: Mapping[str, Mapping[str, Record]],
-                    receipts_of: Callable[[str], Iterable[Receipt]], nodes: Iterable[str] | None) -> Rows:
-    """The rows of the records a view would hold: every record (``nodes`` None) or those of the node
-    keys ``nodes`` (a view's, :func:`graph.view.subtree_nodes`), a receipt when its household and
-    service are both there. ``records``: label -> key -> record; ``receipts_of``: a household's
-    receipts. O(records read), no view built."""
+def rows_of_records(records: Mapping[str, Mapping[str, Record]], region_id: str | None) -> Rows:
+    """The rows of the records the scope's view would hold, read by scanning the records of a few
+    kinds (``records``: label -> key -> record; no view, no walk of the graph): every record
+    (``region_id`` None), a receipt when its household and service are there; or the records of
+    a region subtree view (:func:`graph.view.subtree_nodes`): the households living in the
+    region's subtree, their receipts and referrals, the services and volunteers they receive or
+    are referred to, the active services and every volunteer serving a region of the subtree or
+    an ancestor, and the organizations among those services' providers. O(records of those
+    kinds); a province's is a tenth of the time of its subtree's node keys."""
     rows: Rows = ([], [], [], [], [])
     orgs, services, volunteers, referrals, receipts = rows
-    if nodes is None:
+    homes, every_service, every_volunteer = records["Household"], records["Service"], records["Volunteer"]
+    if region_id is None:
         picked: Iterable[Record] = (r for label in NETWORK_LABELS for r in records[label].values())
-        homes, kept = records["Household"], records["Service"]
         receipts += ((r.household_id, r.service_id) for r in records["Receipt"].values()
-                     if isinstance(r, Receipt) and r.household_id in homes and r.service_id in kept)
+                     if isinstance(r, Receipt) and r.household_id in homes and r.service_id in every_service)
     else:
-        keep = set(nodes)
-        found: list[Record] = []
-        for n in keep:
-            label, _, key = n.partition(":")
-            if label not in NETWORK_LABELS and label != "Household":
-                continue
-            rec = records[label].get(key)
-            if rec is None:
-                continue
-            if isinstance(rec, Household):
-                receipts += ((r.household_id, r.service_id) for r in receipts_of(key)
-                             if f"Service:{r.service_id}" in keep)
-            else:
-                found.append(rec)
+        regions = records["Region"]
+        below: dict[str, list[str]] = {}
+        for r in regions.values():
+            parent = getattr(r, "parent_id", None)
+            if parent is not None:
+                below.setdefault(parent, []).append(r.key)
+        subtree = {region_id}
+        frontier = [region_id]
+        while frontier:
+            frontier = [c for p in frontier for c in below.get(p, ()) if c not in subtree]
+            subtree.update(frontier)
+        serving = set(subtree)
+        up = getattr(regions.get(region_id), "parent_id", None)
+        while up is not None and up in regions and up not in serving:  # the ancestors
+            serving.add(up)
+            up = getattr(regions[up], "parent_id", None)
+        living = {h.key for h in homes.values() if isinstance(h, Household) and h.region_id in subtree}
+        receipts += ((r.household_id, r.service_id) for r in records["Receipt"].values()
+                     if isinstance(r, Receipt) and r.household_id in living and r.service_id in every_service)
+        theirs = [r for r in records["Referral"].values()
+                  if isinstance(r, Referral) and r.household_id in living]
+        used = {(r.resource_label, r.resource_id) for r in theirs}
+        used.update(("Service", sid) for _, sid in receipts)
+        found: list[Record] = list(theirs)
+        providers: set[str] = set()
+        for sv in every_service.values():
+            if isinstance(sv, Service) and (("Service", sv.id) in used
+                                            or (sv.active and not serving.isdisjoint(sv.region_ids))):
+                found.append(sv)
+                providers.add(sv.provider_id)
+        found += (v for v in every_volunteer.values() if isinstance(v, Volunteer)
+                  and (("Volunteer", v.id) in used or not serving.isdisjoint(v.region_ids)))
+        every_org = records["Organization"]
+        found += (every_org[o] for o in providers if o in every_org)
         picked = found
     for rec in picked:
         if isinstance(rec, Organization):

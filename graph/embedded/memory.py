@@ -262,10 +262,10 @@ class Memory:
 
     # -- network analytics' parts (graph.network_parts) ----------------------------
 
-    def network_rows(self, nodes: Iterable[str] | None) -> Rows:
-        """The rows network analytics reads of the view holding ``nodes`` (None: the whole graph),
-        from the records (:func:`graph.network_parts.rows_of_records`)."""
-        return rows_of_records(self.records, self.receipts_of, nodes)
+    def network_rows(self, region_id: str | None) -> Rows:
+        """The rows network analytics reads of a region subtree's view (None: the whole graph), from
+        the records (:func:`graph.network_parts.rows_of_records`)."""
+        return rows_of_records(self.records, region_id)
 
     # -- the coverage report's parts (graph.reports) -------------------------------
 

@@ -425,12 +425,9 @@ class EmbeddedStore(StoreMixin):
         :mod:`graph.network_parts`; issue 23)."""
         with self._vlock:
             self._sync()
-            if region_id is None:
-                rows = self._mem.network_rows(None)
-            elif region_id not in self._records["Region"]:
+            if region_id is not None and region_id not in self._records["Region"]:
                 raise no_record("regionId", "Region", region_id)
-            else:
-                rows = self._mem.network_rows(subtree_nodes(self._mem, region_id))
+            rows = self._mem.network_rows(region_id)
         return assemble(*rows)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
