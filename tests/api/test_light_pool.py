@@ -1,0 +1,111 @@
+"""matchPackages runs in a light pool of its own, not behind the heavy reports' bounded pool
+(schema/pool.py, api/view.py; issue 23 part 1), and shows the same records as before."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from graph import model
+from service import analysis
+from service.principal import Principal, Role
+from service.settings import Settings
+
+C = "coordinator"
+MATCH = ('query { matchPackages(householdId: "hh-0001", limit: 2) { rank items { '
+         "resource { ... on Service { id name } ... on Volunteer { id name } } needs { id domain severity } "
+         "reasons } } }")
+
+
+@pytest.fixture
+def store(sample_store):
+    return sample_store
+
+
+def _slow_coverage(monkeypatch, seconds: float) -> threading.Event:
+    started = threading.Event()
+
+    def slow(*a, **k):
+        started.set()
+        time.sleep(seconds)
+        return []
+
+    monkeypatch.setattr(analysis, "coverage_cells", slow)
+    return started
+
+
+def test_a_match_does_not_wait_behind_a_heavy_report(make_gql, monkeypatch):
+    """One analytics thread busy with a slow coverage report: a match answers at once (it queued
+    behind the report when it was one of the heavy fields)."""
+    started = _slow_coverage(monkeypatch, 2.0)
+    gql, _ = make_gql(Settings(heavy_workers=1))
+    report = threading.Thread(target=gql, args=("{ coverage { domain } }", C))
+    report.start()
+    try:
+        assert started.wait(10)
+        t0 = time.perf_counter()
+        r = gql(MATCH, C)
+        took = time.perf_counter() - t0
+    finally:
+        report.join(30)
+    assert r.ok()["matchPackages"], r.body
+    assert took < 1.5, f"the match waited {took:.2f} s for the report"
+
+
+def test_a_match_beside_a_heavy_field_still_runs_in_the_bounded_pool(make_gql, monkeypatch):
+    """A document asking for coverage too is heavy: with the one analytics thread busy it waits
+    for it (the light pool is no way around the bound)."""
+    started = _slow_coverage(monkeypatch, 1.0)
+    gql, _ = make_gql(Settings(heavy_workers=1, time_budget=30))
+    report = threading.Thread(target=gql, args=("{ coverage { domain } }", C))
+    report.start()
+    try:
+        assert started.wait(10)
+        t0 = time.perf_counter()
+        r = gql('{ coverage { domain } matchPackages(householdId: "hh-0001") { rank } }', C)
+        took = time.perf_counter() - t0
+    finally:
+        report.join(30)
+    assert r.ok()["matchPackages"] is not None, r.body
+    assert took > 0.5, f"the heavy document did not wait for the analytics thread ({took:.2f} s)"
+
+
+def test_the_answer_shows_the_records_the_packages_name(make_gql, store):
+    """Resources and needs come from the records read with the match: the same as the store's."""
+    gql, _ = make_gql(Settings())
+    packages = gql(MATCH, C).ok()["matchPackages"]
+    expected = analysis.match_packages(store, Principal(Role.COORDINATOR, token_id="t"), "hh-0001", 2,
+                                       max_limit=20)
+    assert [p["rank"] for p in packages] == [p.rank for p in expected]
+    assert any(p["items"] for p in packages)
+    for got, want in zip(packages, expected, strict=True):
+        assert len(got["items"]) == len(want.items)
+        for item, rec in zip(got["items"], want.items, strict=True):
+            res = store.get(rec.resource_label, rec.resource_id)
+            assert item["resource"] == {"id": res.id, "name": res.name}
+            needs = [store.get("Need", n) for n in rec.need_ids]
+            assert item["needs"] == [{"id": n.id, "domain": n.domain.value, "severity": n.severity}
+                                     for n in needs if isinstance(n, model.Need)]
+            assert item["needs"], "every item covers a need"
+
+
+def test_package_records_leaves_out_ids_no_record_has(store):
+    """A resource or need deleted since the match is left out, as a DataLoader leaves it out."""
+    p = Principal(Role.COORDINATOR, token_id="t")
+    packages = analysis.match_packages(store, p, "hh-0001", 1, max_limit=20)
+    found = analysis.package_records(store, packages)
+    item = packages[0].items[0]
+    assert (item.resource_label, item.resource_id) in found
+    assert all(("Need", n) in found for n in item.need_ids)
+
+    class Without:
+        """The store with one need gone."""
+
+        def get(self, label: str, key: str):
+            return None if (label, key) == ("Need", item.need_ids[0]) else store.get(label, key)
+
+    partial = analysis.package_records(Without(), packages)  # type: ignore[arg-type]
+    assert ("Need", item.need_ids[0]) not in partial
+    assert (item.resource_label, item.resource_id) in partial
