@@ -347,7 +347,7 @@ def test_the_unmet_needs_are_the_old_solvers_optimum_split_as_an_optimal_assignm
             _split_free(new, rid)
         tops = sorted(r for r, up in parent.items() if up is None) if rid is None else [rid]
 
-        def totals(cells: list) -> dict:
+        def totals(cells: list, tops: list = tops) -> dict:
             return {t: sum(c.unmet_needs for c in cells if c.region_id == t) for t in tops}
 
         assert [dataclasses.replace(c, unmet_needs=0) for c in new] == \

@@ -142,8 +142,8 @@ def test_the_kept_household_rows_equal_a_fresh_read_after_writes_of_every_kind(s
     assert kept is not None
     recs = store._records
     hids = sorted(recs["Household"])
-    dongs = sorted(r.id for r in recs["Region"].values()
-                   if r.parent_id is not None and not any(x.parent_id == r.id for x in recs["Region"].values()))
+    parents = {x.parent_id for x in recs["Region"].values()}
+    dongs = sorted(r.id for r in recs["Region"].values() if r.parent_id is not None and r.id not in parents)
     open_needs = sorted((n for n in recs["Need"].values() if n.status == NeedStatus.OPEN), key=lambda n: n.id)
     service_ids = sorted(recs["Service"])
     a, b, c, d = hids[:4]
@@ -157,7 +157,8 @@ def test_the_kept_household_rows_equal_a_fresh_read_after_writes_of_every_kind(s
     with store.unit_of_work() as uow:  # households: one moved, one's income changed, one deleted
         uow.put(dataclasses.replace(recs["Household"][c], region_id=next(
             x for x in dongs if x != recs["Household"][c].region_id)))
-        uow.put(dataclasses.replace(recs["Household"][d], income_percent=recs["Household"][d].income_percent + 40))
+        richer = recs["Household"][d].income_percent + 40
+        uow.put(dataclasses.replace(recs["Household"][d], income_percent=richer))
         uow.delete("Household", hids[4])
         uow.put(dataclasses.replace(recs["Household"][a], id="hh-kept-new"))
         uow.put(Need(id="need-kept-new", household_id="hh-kept-new", domain=open_needs[0].domain, severity=2))
