@@ -380,3 +380,27 @@ def test_errors_and_null_propagation_are_graphql_cores():
         with_errors += bool(b.errors)
     assert with_errors == len(docs)  # every document here meets an error
     assert fastpath.stats["fast"] - before["fast"] == len(docs)
+
+
+def test_an_extension_with_a_per_field_hook_turns_the_fast_path_off():
+    """strawberry runs an extension's ``resolve`` around every field (graphql-core middleware):
+    the plan would skip it, so such a schema's queries go to graphql-core, the hook sees every field."""
+    from strawberry.extensions import SchemaExtension
+
+    from schema.build import DolbomSchema
+    from schema.fastpath import FastPath
+
+    seen: list[str] = []
+
+    class EveryField(SchemaExtension):
+        def resolve(self, _next, root, info, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(info.field_name)
+            return _next(root, info, *args, **kwargs)
+
+    hooked = DolbomSchema(query=LeafQuery, extensions=[EveryField])
+    hooked.fast_path = FastPath(lambda _ctx: None)
+    before = dict(fastpath.stats)
+    r = hooked.execute_sync("{ strict { n } }")
+    assert r.errors is None and len(r.data["strict"]) == 5
+    assert fastpath.stats["fast"] == before["fast"] and fastpath.stats["fallback"] == before["fallback"] + 1
+    assert seen.count("n") == 5 and seen.count("strict") == 1
