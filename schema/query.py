@@ -21,6 +21,7 @@ from .conference import ConferenceQuery
 from .enums import Domain, NodeKind
 from .inbox import InboxQuery
 from .network_analytics import NetworkAnalyticsQuery
+from .overlaps import overlaps_answer
 from .pool import on_request_thread, run_heavy
 from .types import (
     Allocation,
@@ -107,9 +108,8 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery, N
     @strawberry.field
     async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:
         ctx = info.context
-        groups = await run_heavy(ctx.settings.heavy_workers, analysis.overlap_groups, ctx.store,
-                                 ctx.principal, region_id, locale=ctx.locale)
-        return [OverlapGroup.of(g) for g in groups]
+        return await run_heavy(ctx.settings.heavy_workers, overlaps_answer, ctx.store, ctx.principal,
+                               region_id, ctx.locale)
 
     @strawberry.field
     async def network(self, info: Info, region_id: strawberry.ID | None = None,

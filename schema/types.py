@@ -542,18 +542,35 @@ class OverlapGroup:
     redundancy: float = strawberry.field(
         description="Combined places against that demand (an unlimited service counts as enough for "
         "all of it).")
+    # resolved with the groups (overlap_groups_of): plain attributes, no DataLoader future per service
+    region: Region
+    services: list[Service]
 
     @classmethod
-    def of(cls, rec: Any) -> OverlapGroup:
-        return _of(cls, rec)
+    def of(cls, rec: Any, region: Region, services: list[Service]) -> OverlapGroup:
+        return _of(cls, rec, region=region, services=services)
 
-    @strawberry.field
-    async def region(self, info: Info) -> Region:
-        return Region.of(await _ctx(info).loaders.get("Region", self.rec.region_id))
 
-    @strawberry.field
-    async def services(self, info: Info) -> list[Service]:
-        return [Service.of(s) for s in await _ctx(info).loaders.get_many("Service", self.rec.service_ids)]
+def overlap_groups_of(groups: list[Any], regions: dict[str, model.Region],
+                      services: dict[str, model.Service]) -> list[OverlapGroup]:
+    """The GraphQL groups of ``groups`` (matching's), each with its region and its services that
+    exist, in its order, from the records by id read in one batch; one wrapper per record."""
+    region_objs = {k: Region.of(r) for k, r in regions.items()}
+    service_objs: dict[str, Service] = {}
+    out = []
+    for g in groups:
+        listed = []
+        for sid in g.service_ids:
+            obj = service_objs.get(sid)
+            if obj is None:
+                rec = services.get(sid)
+                if rec is None:
+                    continue  # deleted since: left out, as a DataLoader's get_many leaves it
+                obj = service_objs[sid] = Service.of(rec)
+            listed.append(obj)
+        # a region gone is null in a non-null field: that group's error, as Region.of(None) was
+        out.append(OverlapGroup.of(g, region_objs.get(g.region_id), listed))  # type: ignore[arg-type]
+    return out
 
 
 @strawberry.type
