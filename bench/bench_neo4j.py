@@ -42,6 +42,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -109,6 +110,11 @@ class LocalNeo4j:
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.proc.pid)
 
+    def thread_cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds so far of the server's live threads, by kind (Bolt workers,
+        the JIT compilers, the garbage collector, ...: the name less its number)."""
+        return thread_cpu_seconds(self.proc.pid)
+
     def rss_mib(self) -> float:
         return rss_kib(self.proc.pid)[0] / 1024
 
@@ -127,6 +133,21 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process so far (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """User + system CPU seconds of each kind of live thread of a process (Linux):
+    threads named alike but for a trailing number are added up."""
+    out: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:  # the thread ended
+            continue
+        name = re.sub(r"[-#\d\s]+$", "", stat[stat.index("(") + 1 : stat.rindex(")")])
+        fields = stat.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
 
 
 def rss_kib(pid: int) -> tuple[int, int]:
@@ -270,12 +291,16 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
                 neo.clear()
             out.write(f"loading into Neo4j at {neo.where} ({i + 1} of {args.loads}) ...\n")
             cpu0, jvm0 = time.process_time(), server.cpu_seconds() if server else 0.0
+            threads0 = server.thread_cpu_seconds() if server else {}
             report = load_bundle(neo, bundle)
+            threads = {k: round(v - threads0.get(k, 0.0), 2)
+                       for k, v in (server.thread_cpu_seconds() if server else {}).items()}
             r["loads_neo4j"].append({
                 "rows": report.total_rows, "seconds": report.seconds,
                 "records_per_s": report.total_rows / report.seconds,
                 "client_cpu_s": time.process_time() - cpu0,
                 "server_cpu_s": server.cpu_seconds() - jvm0 if server else None,
+                "server_threads_cpu_s": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
                 "per_file": report.rows,
             })
         r["load_neo4j"] = r["loads_neo4j"][-1]
@@ -358,6 +383,10 @@ def report_text(r: dict, out) -> None:
             f", Neo4j server {load['server_cpu_s']:.1f} s" if load["server_cpu_s"] is not None else "")
         rows.append((f"load into Neo4j ({which})", f"{load['rows']:,} records in {load['seconds']:.1f} s = "
                                                    f"{load['records_per_s']:,.0f}/s{cpu}"))
+    busiest = [(k, v) for k, v in r["loads_neo4j"][-1].get("server_threads_cpu_s", {}).items() if v >= 0.1]
+    if busiest:
+        rows.append(("Neo4j server CPU by thread, last load",
+                     ", ".join(f"{k} {v:.1f} s" for k, v in busiest[:6])))
     rows += [
         ("load into the embedded store", f"{le['rows']:,} records in {le['seconds']:.1f} s = "
                                          f"{le['records_per_s']:,.0f}/s"),
