@@ -102,3 +102,16 @@ def test_one_batch_read_gives_the_records_get_gives(store, monkeypatch, list_abo
         got = loaders.records_by_id(store, label, [*ids, "no-such-id", ids[0]])
         assert list(got) and set(got) == set(ids)
         assert all(got[i] == store.get(label, i) for i in ids)
+
+
+def test_a_write_after_a_kept_answer_shows_in_the_next(client, gql, store, planted):
+    """The wrapped groups are kept with the groups; a commit makes new groups, so new wrappers."""
+    first = ask(client, PAGES, "coordinator", "gg-suwon", "ko")
+    assert ask(client, PAGES, "coordinator", "gg-suwon", "ko") == first  # kept: the same again
+    assert "svc-dup-food-3" not in {s["id"] for g in first for s in g["services"]}
+    gql('mutation { registerService(input: {id: "svc-dup-food-3", name: "반찬 나눔", '
+        'providerId: "org-suwon-city", domains: [FOOD], regionIds: ["gg-suwon"], form: IN_KIND, '
+        'tags: ["meal-delivery"]}) { id } }', "coordinator").ok()
+    after = ask(client, PAGES, "coordinator", "gg-suwon", "ko")
+    assert "svc-dup-food-3" in {s["id"] for g in after for s in g["services"]}
+    assert ask(client, Q, "coordinator", "gg-suwon", "ko") == expected(store, "coordinator", "gg-suwon", "ko")
