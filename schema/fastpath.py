@@ -40,6 +40,7 @@ again. Variable coercion errors are graphql-core's (the executor is built by its
 from __future__ import annotations
 
 import asyncio
+import enum
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -169,7 +170,7 @@ class _Compiler:
             inner = self.completer(inner_type, f)
             message = f"Cannot return null for non-nullable field {f.parent_type}.{f.first_node.name.value}."
             if is_leaf_type(inner_type):  # the leaf's completion inlined: one call less per value
-                coerce = inner_type.coerce_output_value
+                coerce = _leaf_coercer(inner_type)
 
                 def complete_non_null_leaf(ex: Executor, value: Any, path: Path, fpath: Path,
                                            info: Any) -> Any:
@@ -276,7 +277,7 @@ class _Compiler:
 
             return _marked(complete_list, items_await)
         if is_leaf_type(rtype):
-            coerce = rtype.coerce_output_value
+            coerce = _leaf_coercer(rtype)
 
             def complete_leaf(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
                 if isinstance(value, Exception):
@@ -350,6 +351,33 @@ class _Compiler:
             return run(ex, fields, otype, value, path)
 
         return _marked(complete_checked, awaits)
+
+
+def _leaf_coercer(rtype: Any) -> Callable[[Any], Any]:
+    """``rtype.coerce_output_value``; for an enum over a Python ``Enum`` (strawberry's, which
+    scans every value of the enum and reads two ``.value`` per value, each a descriptor call),
+    each member's answer computed once here by that same function and looked up by the
+    member's identity; anything not exactly one of those members still goes to it."""
+    coerce: Callable[[Any], Any] = rtype.coerce_output_value
+    wrapped = getattr(rtype, "wrapped_cls", None)
+    if not (isinstance(wrapped, type) and issubclass(wrapped, enum.Enum)):
+        return coerce
+    names: dict[int, Any] = {}
+    for member in wrapped.__members__.values():
+        try:
+            names[id(member)] = coerce(member)
+        except Exception:  # noqa: BLE001 - such a member keeps its error, raised when it is served
+            continue
+    get = names.get
+
+    def coerce_member(value: Any) -> Any:
+        if type(value) is wrapped:  # the class's members live (and keep their ids) as long as it does
+            found = get(id(value))
+            if found is not None:
+                return found
+        return coerce(value)
+
+    return coerce_member
 
 
 def _marked(complete: Callable[..., Any], may_await: bool) -> Callable[..., Any]:
