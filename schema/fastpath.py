@@ -70,11 +70,14 @@ from graphql.execution.executor import Executor, invalid_return_type_error
 from graphql.language import FragmentDefinitionNode, Visitor, visit
 from graphql.pyutils import Path, inspect, is_iterable
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
+from strawberry.types.field import StrawberryField
 
 __all__ = ["FastPath", "stats"]
 
 #: plans kept (documents x operation names x @skip/@include variable values)
 MAX_PLANS = 512
+#: strawberry's own ``StrawberryField.get_result``: a field class that overrides it keeps its resolver
+_GET_RESULT = StrawberryField.get_result
 
 #: counters: fast (answered here), fallback (compiled as unsupported), abandoned (gave up at run time)
 stats: dict[str, int] = {"fast": 0, "fallback": 0, "abandoned": 0, "compiled": 0}
@@ -154,6 +157,8 @@ class _Compiler:
                 definition = (field_def.extensions or {}).get("strawberry-definition")
                 resolve = field_def.resolve or self.ex.field_resolver
                 basic = bool(getattr(resolve, "_is_default", False)) and not field_def.args
+                if basic:
+                    resolve = _attribute_reader(definition) or resolve
                 f = _Field(name, field_def, resolve, basic, details, parent_type)
                 f.is_async = root or bool(getattr(definition, "is_async", False))
             f.complete = self.completer(f.return_type, f)
@@ -351,6 +356,21 @@ class _Compiler:
             return run(ex, fields, otype, value, path)
 
         return _marked(complete_checked, awaits)
+
+
+def _attribute_reader(definition: Any) -> Callable[[Any, Any], Any] | None:
+    """For a strawberry field with no resolver (its ``_get_basic_result``): what that calls,
+    ``field.get_result(source, None, [], {})``, i.e. ``default_resolver(source, python_name)``,
+    with the two read once here instead of through the field's properties on every value;
+    None when the field is not such a plain field (then its own resolver is kept)."""
+    if (not isinstance(definition, StrawberryField) or type(definition).get_result is not _GET_RESULT
+            or not definition.is_basic_field):
+        return None
+    read = definition.default_resolver
+    name = definition.python_name
+    if not isinstance(name, str):
+        return None
+    return lambda source, _info: read(source, name)
 
 
 def _leaf_coercer(rtype: Any) -> Callable[[Any], Any]:

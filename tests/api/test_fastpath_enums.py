@@ -85,3 +85,34 @@ def test_an_enum_whose_member_strawberry_refuses_still_refuses_when_served(kind)
     assert fast(Colour.RED) == "RED"
     with pytest.raises(ValueError, match="no blue"):
         fast(Colour.BLUE)
+
+
+def test_a_plain_field_is_read_as_strawberry_reads_it_and_a_resolved_one_keeps_its_resolver():
+    from graphql import GraphQLObjectType
+
+    from schema.fastpath import _attribute_reader
+
+    schema = build_schema(Settings())._schema
+    plain = resolved = 0
+    for t in schema.type_map.values():
+        if not isinstance(t, GraphQLObjectType) or t.name.startswith("__"):
+            continue
+        for name, fdef in t.fields.items():
+            definition = (fdef.extensions or {}).get("strawberry-definition")
+            reader = _attribute_reader(definition)
+            if getattr(fdef.resolve, "_is_default", False):
+                assert reader is not None, (t.name, name)
+                plain += 1
+
+                class Source:
+                    pass
+
+                source = Source()
+                setattr(source, definition.python_name, object())  # type: ignore[union-attr]
+                assert reader(source, None) is fdef.resolve(source, None)
+                with pytest.raises(AttributeError):
+                    reader(Source(), None)
+            elif definition is not None and definition.base_resolver is not None:
+                assert reader is None, (t.name, name)
+                resolved += 1
+    assert plain > 50 and resolved > 20, (plain, resolved)
