@@ -18,6 +18,7 @@ from service.permissions import require_token
 from .audit_types import AuditConnection, AuditEdge, AuditEntry, AuditPageInfo, OverdueHousehold
 from .cases import CasesQuery
 from .conference import ConferenceQuery
+from .coverage_answer import coverage_answer
 from .enums import Domain, NodeKind
 from .inbox import InboxQuery
 from .network_analytics import NetworkAnalyticsQuery
@@ -101,9 +102,8 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery, N
                       "(all regions if null).")
     async def coverage(self, info: Info, region_id: strawberry.ID | None = None) -> list[CoverageCell]:
         ctx = info.context
-        cells = await run_heavy(ctx.settings.heavy_workers, analysis.coverage_cells, ctx.store, ctx.principal,
-                                region_id)
-        return [CoverageCell.of(c) for c in cells]
+        return await run_heavy(ctx.settings.heavy_workers, coverage_answer, ctx.store, ctx.principal,
+                               region_id)
 
     @strawberry.field
     async def overlaps(self, info: Info, region_id: strawberry.ID | None = None) -> list[OverlapGroup]:

@@ -44,7 +44,7 @@ T = TypeVar("T")
 
 
 #: the wrappers' private fields (``strawberry.Private``): never read off the record
-_PRIVATE = frozenset({"rec", "access"})
+_PRIVATE = frozenset({"rec", "access", "parent_at_hand"})
 
 
 @cache
@@ -64,12 +64,17 @@ def _ctx(info: Info) -> Any:  # schema.context.Context
     return info.context
 
 
+_NOT_AT_HAND: Any = object()
+
+
 @strawberry.type
 class Region:
     rec: Private[model.Region]
     id: strawberry.ID
     name: str
     level: RegionLevel
+    # the parent wrapped beforehand (schema.coverage_answer): answered without a DataLoader
+    parent_at_hand: Private[Any] = _NOT_AT_HAND
 
     @classmethod
     def of(cls, rec: model.Region) -> Region:
@@ -77,6 +82,8 @@ class Region:
 
     @strawberry.field
     async def parent(self, info: Info) -> Region | None:
+        if self.parent_at_hand is not _NOT_AT_HAND:
+            return self.parent_at_hand
         if self.rec.parent_id is None:
             return None
         return region_of(await _ctx(info).loaders.get("Region", self.rec.parent_id))
@@ -520,13 +527,12 @@ class CoverageCell:
         description="Not enough places: uncovered needs whose eligible resources are all full, plus "
         "unmetNeeds.")
 
-    @classmethod
-    def of(cls, rec: Any) -> CoverageCell:
-        return _of(cls, rec)
+    # resolved with the cells (schema.coverage_answer): a plain attribute, no DataLoader future per cell
+    region: Region
 
-    @strawberry.field
-    async def region(self, info: Info) -> Region:
-        return Region.of(await _ctx(info).loaders.get("Region", self.rec.region_id))
+    @classmethod
+    def of(cls, rec: Any, region: Region) -> CoverageCell:
+        return _of(cls, rec, region=region)
 
 
 @strawberry.type(description="Services from different organizations that give the same benefit (support form "
