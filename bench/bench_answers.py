@@ -1,4 +1,5 @@
-"""Big answers through a warm ``dolbom serve``: ``overlaps`` and ``coverage`` of every region.
+"""Big answers through a warm ``dolbom serve``: ``overlaps``, ``coverage`` and
+``networkAnalytics`` of every region.
 
 Starts ``dolbom serve`` on ``--db`` (an existing store file, e.g. the 100,000-household one
 ``bench/bench_coverage.py`` builds; a coordinator token is added to it) once with the execution
@@ -34,7 +35,9 @@ OVERLAPS = ("{ overlaps { domain message form tag capacity demand redundancy reg
             "services { id name } } }")
 COVERAGE = ("{ coverage { domain openNeeds uncoveredNeeds services freeCapacity unmetNeeds missingNeeds "
             "shortOfPlaces region { id name } } }")
-REPORTS = {"overlaps": OVERLAPS, "coverage": COVERAGE}
+NETWORK_ANALYTICS = ("{ networkAnalytics { organizations { id name degree weightedDegree betweenness "
+                     "community } components communities unreferred sampledBetweenness } }")
+REPORTS = {"overlaps": OVERLAPS, "coverage": COVERAGE, "networkAnalytics": NETWORK_ANALYTICS}
 
 
 def post(port: int, token: str, query: str) -> tuple[float, bytes]:
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace, out=sys.stdout) -> dict:
                                      "repeat_median_s": statistics.median(later) if later else None,
                                      "bytes": len(runs[0][1]), "load": os.getloadavg()[0]}
                     label = "on " if mode == "1" else "off"
-                    out.write(f"  fast path {label} {name:9} first {runs[0][0]:6.2f} s, "
+                    out.write(f"  fast path {label} {name:16} first {runs[0][0]:6.2f} s, "
                               f"repeat median {figures[name]['repeat_median_s'] or 0:6.2f} s "
                               f"({len(runs[0][1]) / 1e6:.1f} MB, load {os.getloadavg()[0]:.1f})\n")
                     out.flush()
