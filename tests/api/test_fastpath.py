@@ -118,6 +118,14 @@ async def _answer(schema: Any, store: Any, who: Principal, query: str, variables
     return text, tuple(sorted(ctx.households_read))
 
 
+def _racing_ok(answer: tuple[str, tuple[str, ...]], slow: set[tuple[str, tuple[str, ...]]]) -> bool:
+    """``answer`` equals one of ``slow`` but for which racing errors it lists, and in which order."""
+    got = json.loads(answer[0])
+    known = {json.dumps(e, sort_keys=True) for text, _ in slow for e in json.loads(text)["errors"]}
+    return (any(json.loads(text)["data"] == got["data"] and read == answer[1] for text, read in slow)
+            and bool(got["errors"]) and all(json.dumps(e, sort_keys=True) in known for e in got["errors"]))
+
+
 def compare(pair: Any, cases: list[tuple[str, dict | None, str | None, Principal]]) -> dict[str, int]:
     """Runs every case through both schemas; returns how many the fast path answered itself."""
     store, fast, slow = pair
@@ -137,6 +145,14 @@ def compare(pair: Any, cases: list[tuple[str, dict | None, str | None, Principal
                 tries += 1
             if seen_slow & seen_fast:
                 got = expected = next(iter(seen_slow & seen_fast))
+            elif len(seen_slow) > 1:
+                # graphql-core's own answers differ between runs (errors of racing root fields, in
+                # the order their threads end, some left out after a non-null one): a machine under
+                # load can give the two sides no answer in common in ten tries. Then each fast
+                # answer's data and reads must be one of graphql-core's and each of its errors one
+                # that graphql-core reports in some run
+                assert all(_racing_ok(a, seen_slow) for a in seen_fast), (query, variables, name, who)
+                continue
             assert got == expected, (query, variables, name, who)
         return {k: fastpath.stats[k] - before[k] for k in before}
 
