@@ -9,7 +9,6 @@ import random
 import re
 import subprocess
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -199,19 +198,33 @@ def test_scarcity_blind_spots_full_services_exclusions_duplicates(store, records
     assert any(len({ids[s].provider_id for s in g.service_ids}) >= 2 for g in groups), "duplicated help"
 
 
+_PEAK = """
+import sys, tracemalloc
+from loaders.synthetic import generate
+for _ in generate(200, seed=5):  # the generator's lazy imports and tables, made once per process
+    pass
+tracemalloc.start()
+for _ in generate(int(sys.argv[1]), seed=3):
+    pass
+print(tracemalloc.get_traced_memory()[1])
+"""
+
+
 @pytest.mark.slow
 def test_memory_stays_flat_in_the_number_of_households():
-    """Streaming: ten times the households must not take ten times the memory."""
+    """Streaming: eight times the households must not take eight times the memory. Each peak is
+    taken in a fresh process: tracemalloc counts every thread's allocations, and in a test run other
+    tests' threads (servers, report pools) counted as the generator's (the old in-process check at
+    1.5x failed in a full run). What the generator holds at a time is a batch of records, which grows with the
+    households per region (1.7x here); holding every household would be tens of times the peak."""
     def peak(n: int) -> int:
-        tracemalloc.start()
-        for _ in generate(n, seed=3):
-            pass
-        _, top = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        return top
+        done = subprocess.run([sys.executable, "-c", _PEAK, str(n)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return int(done.stdout.strip())
 
     small, large = peak(1_000), peak(8_000)
-    assert large < 1.5 * small, (small, large)
+    assert large < 3 * small, (small, large)
 
 
 # -- the same seed gives the same bytes, whatever the process -----------------------------------------
