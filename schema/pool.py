@@ -48,8 +48,7 @@ LIGHT_FIELDS = frozenset({"matchPackages"})
 #: threads of the light pool. Fewer wait longer for the audit write's disk flush (one light thread
 #: answered fewer matches than the heavy path did; one long-lived loop for all of them, its audit
 #: writes in other threads, about as few); more take more of the GIL from the server's loop: under a
-#: flood of 16 clients' matches the directory reads' p99 went from ~150-230 ms (one analytics thread)
-#: to ~250-330 ms with 2 light threads and ~330-650 ms with 4 (load average 12)
+#: flood of matches the directory reads' p99 grows with the number of light threads
 LIGHT_WORKERS = 4
 #: the kinds of pool whose threads each run one whole request on a loop of their own
 _REQUEST_KINDS = frozenset({"request", "light"})
