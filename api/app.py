@@ -19,7 +19,10 @@ created that way). The request path:
    background when the app starts, so ``/healthz`` does not wait for the schema) with a fresh
    :class:`schema.context.Context` (and DataLoaders) per request. The body is
    read by :mod:`api.body` (UTF-8, JSON, shape, depth, number size); a query
-   runs within ``time_budget`` seconds.
+   runs within ``time_budget`` seconds. A query document answered once without
+   errors is kept as prepared: its later requests skip strawberry's request
+   handling and its extensions' parse, validation and guard hooks, whose outcome
+   depends on the document alone (the cost limit is still checked per request).
 
 Every refusal, at any level, is JSON with a GraphQL error and its
 ``extensions.code`` (never a plain-text body). The view is async; every

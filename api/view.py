@@ -13,42 +13,51 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import functools
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    MiddlewareManager,
     OperationDefinitionNode,
     SelectionSetNode,
     parse,
 )
+from graphql import ExecutionResult as CoreResult
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.http import GraphQLRequestData
 from strawberry.http.base import HTTPException as ViewRefusal  # re-exported from cross_web
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.types import ExecutionResult
+from strawberry.utils.await_maybe import await_maybe
 
 from graph.store import Store
 from i18n import LOCALES
 from i18n.locale import negotiate, normalise
 from schema.build import build_schema
 from schema.context import Context
+from schema.cost import over_limit
 from schema.errors import map_errors
 from schema.pool import HEAVY_FIELDS, LIGHT_FIELDS, LIGHT_WORKERS, on_request_thread, pool
 from service import audit
-from service.principal import Principal
+from service.principal import Principal, Role
 from service.settings import Settings
 
 from . import body
@@ -152,12 +161,28 @@ async def _run_off_loop(workers: int, make: Callable[[], Awaitable[Any]], kind: 
 
 class _Encoded:
     """A heavy request's answer, processed and encoded to JSON off the server's loop
-    (encoding a province's network is tens of milliseconds)."""
+    (encoding a province's network is tens of milliseconds); ``clean``: it had no errors."""
 
     errors = None
 
-    def __init__(self, body: str | bytes) -> None:
+    def __init__(self, body: str | bytes, clean: bool) -> None:
         self.body = body
+        self.clean = clean
+
+
+#: documents kept as prepared (see DolbomGraphQL._answer_prepared)
+PREPARED = 256
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A query document that went through every check before execution once (parsing with the token
+    limit, the guards, validation with the depth and alias limits) and was answered without errors:
+    none of those checks depends on anything but the document's text and the operation's name."""
+
+    document: DocumentNode
+    #: the operation's root fields (which pool runs it: schema.pool)
+    fields: frozenset[str]
 
 
 def _refusal(message: str) -> ExecutionResult:
@@ -169,10 +194,18 @@ class DolbomGraphQL(GraphQL):
     refusals and a time budget per query."""
 
     def __init__(self, holder: StoreHolder, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None,
+        built = self.built = build_schema(settings)
+        super().__init__(built, graphql_ide="graphiql" if settings.graphiql else None,
                          allow_queries_via_get=True)
         self.holder = holder
         self.settings = settings
+        self._prepared: OrderedDict[tuple[str, str | None], _Prepared] = OrderedDict()
+        extensions = built.get_extensions()
+        #: strawberry's per-field middleware, made of the extensions with per-field hooks: with any, every
+        #: request takes strawberry's whole path (ours have none)
+        self._lean = not any(e._implements_resolve() for e in extensions)
+        self._execute = built._get_execute_function()
+        self._executor_kwargs = execution_context_class_kwargs(built.execution_context_class)
 
     @property
     def graphql_ide_html(self) -> str:
@@ -183,8 +216,13 @@ class DolbomGraphQL(GraphQL):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = None
+            if self._prepared and scope.get("method") == "POST":
+                response = await self._answer_prepared(request)
+            if response is None:
+                response = await self.run(request)
         except ViewRefusal as e:  # strawberry's plain-text refusals, as JSON with a code
             code = "NOT_FOUND" if e.status_code == 404 else "BAD_USER_INPUT"
             headers = {"Allow": "GET, POST"} if e.status_code == 405 else None
@@ -217,12 +255,78 @@ class DolbomGraphQL(GraphQL):
         return GraphQLRequestData(query=query, variables=variables, operation_name=name,
                                   extensions=extensions)
 
+    async def _answer_prepared(self, request: Request) -> Any:
+        """The answer to a POST of a prepared query document (:class:`_Prepared`), or None for
+        strawberry's whole path: what that path does, without the parts whose outcome is known for
+        such a document (the view's request handling, the extensions' parse, validation and guard
+        hooks, the caches' lookups). Still done per request, as on that path: the context, the cost
+        limit of the caller's role and variables (past it: None, and the whole path refuses it), the
+        time budget and the pools, execution (schema.fastpath), the error codes, the audit, the
+        response. issue 23 measured that path at about half of a ``services`` page's cost."""
+        content_type, _ = parse_content_type(request.headers.get("content-type") or "")
+        if not self._lean or "application/json" not in content_type:
+            return None
+        try:
+            query, variables, name, extensions = body.operation(self.parse_json(await request.body()))
+        except (ViewRefusal, body.BodyError):
+            return None  # refused by the whole path, with the same message
+        key = (query or "", name)
+        prepared = self._prepared.get(key)
+        if prepared is None or extensions:
+            return None
+        self._prepared.move_to_end(key)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        role = context.principal.role if context.principal is not None else Role.ANONYMOUS
+        if over_limit(self.built._schema, query, prepared.document, name, variables or {}, self.settings,
+                      role) is not None:
+            return None
+        run = functools.partial(self._execute_prepared, prepared.document, context, variables, name)
+        result = await self._budgeted(request, context, [("query", prepared.fields)], run)
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
+
+    async def _execute_prepared(self, document: DocumentNode, context: Context,
+                                variables: dict[str, Any] | None, name: str | None) -> ExecutionResult:
+        """strawberry's ``Schema.execute`` of a prepared document: its execution; an exception is an
+        error of the result, as strawberry makes it. (Errors get their codes in :meth:`process_result`,
+        as on the whole path, where the ErrorCodes extension gave them already.)"""
+        try:
+            done: CoreResult = await await_maybe(self._execute(
+                self.built._schema, document, root_value=None, middleware=MiddlewareManager(),
+                variable_values=variables, operation_name=name, context_value=context,
+                is_awaitable=optimized_is_awaitable, operation_extensions=None, **self._executor_kwargs))
+            result = ExecutionResult(data=done.data, errors=done.errors)
+        except Exception as e:  # noqa: BLE001 - strawberry's own handling of an execution that raised
+            result = ExecutionResult(data=None, errors=[e if isinstance(e, GraphQLError)
+                                                        else GraphQLError(str(e), original_error=e)])
+        return result
+
+    def _keep_prepared(self, request_data: GraphQLRequestData, fields: frozenset[str]) -> None:
+        """Keep a query document answered without errors as prepared (:class:`_Prepared`)."""
+        query = request_data.query
+        if not self._lean or query is None or len(query) >= _CACHED_QUERY or request_data.extensions:
+            return
+        key = (query, request_data.operation_name)
+        if key in self._prepared:
+            return
+        try:
+            document = parse(query, max_tokens=self.settings.max_tokens)
+        except GraphQLError:  # pragma: no cover - it was answered, so it parses
+            return
+        self._prepared[key] = _Prepared(document, fields)
+        while len(self._prepared) > PREPARED:
+            self._prepared.popitem(last=False)
+
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
                              root_value: Any, request_data: GraphQLRequestData) -> Any:
         """Runs the one operation the request names. Several operations and no
         ``operationName`` is BAD_USER_INPUT (strawberry would run the first). A query
         runs within ``time_budget`` seconds; past it the request ends with a BAD_USER_INPUT
-        error. A mutation is not cut short: its write would still land."""
+        error. A mutation is not cut short: its write would still land. A query answered without
+        errors is kept as prepared (:meth:`_answer_prepared`)."""
         run = functools.partial(super().execute_single, request=request, request_adapter=request_adapter,
                                 sub_response=sub_response, context=context, root_value=root_value,
                                 request_data=request_data)
@@ -234,6 +338,16 @@ class DolbomGraphQL(GraphQL):
         chosen = [(kind, fields) for n, kind, fields in ops if name is None or n == name]
         if [kind for kind, _ in chosen] == ["mutation"]:
             return await run()
+        result = await self._budgeted(request, context, chosen, run)
+        if len(chosen) == 1 and chosen[0][0] == "query" \
+                and (result.clean if isinstance(result, _Encoded) else not result.errors):
+            self._keep_prepared(request_data, chosen[0][1])
+        return result
+
+    async def _budgeted(self, request: Any, context: Any, chosen: list[tuple[str, frozenset[str]]],
+                        run: Callable[[], Awaitable[Any]]) -> Any:
+        """``run()`` (a query of the root fields ``chosen``) within the time budget, off the server's
+        loop when its fields are analytics or a match (schema.pool)."""
         budget = self.settings.time_budget
         deadline = time.monotonic() + budget  # time queued for an analytics thread counts too
 
@@ -248,7 +362,9 @@ class DolbomGraphQL(GraphQL):
                                 f"ask for less (a smaller region, fewer households, fewer aliases)")
 
         async def encoded() -> _Encoded:
-            return _Encoded(self.encode_json(await self.process_result(request, await within_budget())))
+            result = await within_budget()
+            clean = not result.errors
+            return _Encoded(self.encode_json(await self.process_result(request, result)), clean)
 
         if any(fields & HEAVY_FIELDS for _, fields in chosen):  # analytics: off the server's event loop
             off_loop: tuple[int, str] | None = (self.settings.heavy_workers, "request")

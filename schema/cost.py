@@ -281,12 +281,21 @@ class CostLimit(SchemaExtension):
         principal = getattr(ctx, "principal", None)
         role = principal.role if principal is not None else Role.ANONYMOUS
         if ec.graphql_document is not None:
-            cost = cached_estimate(ec.schema._schema, ec.query, ec.graphql_document, ec.operation_name,
-                                   ec.variables or {}, settings, role)
-            limit = settings.max_cost(role.value)
-            if cost > limit:
-                raise GraphQLError(
-                    f"this query would cost about {cost:,}, over the limit of {limit:,} for a {role.value} "
-                    f"caller: ask for fewer items (first), less nesting or fewer aliases",
-                    extensions={"code": "BAD_USER_INPUT", "cost": cost, "limit": limit})
+            refused = over_limit(ec.schema._schema, ec.query, ec.graphql_document, ec.operation_name,
+                                 ec.variables or {}, settings, role)
+            if refused is not None:
+                raise refused
         yield
+
+
+def over_limit(schema: GraphQLSchema, query: str | None, document: DocumentNode, operation_name: str | None,
+               variables: Mapping[str, Any], settings: Settings, role: Role) -> GraphQLError | None:
+    """The refusal of a document whose :func:`cached_estimate` is over ``role``'s limit; None within it
+    (:class:`CostLimit`, and the HTTP view's prepared documents: ``api.view``)."""
+    cost = cached_estimate(schema, query, document, operation_name, variables, settings, role)
+    limit = settings.max_cost(role.value)
+    if cost <= limit:
+        return None
+    return GraphQLError(f"this query would cost about {cost:,}, over the limit of {limit:,} for a "
+                        f"{role.value} caller: ask for fewer items (first), less nesting or fewer aliases",
+                        extensions={"code": "BAD_USER_INPUT", "cost": cost, "limit": limit})
