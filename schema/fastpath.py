@@ -19,6 +19,22 @@ variables): a *plan* of each selection set with fragments, inline fragments, dir
   propagation through non-null fields and list items, as the spec says), so ``data`` and
   ``errors`` are those of graphql-core, key order included (``tests/api/test_fastpath.py``).
 
+Objects whose selected fields (on that concrete type, with no ``is_type_of``) are all plain
+attributes (strawberry fields with no resolver and no arguments) or ``__typename``, of leaf
+types, lists and such objects again (a ``services`` page's connection, edges and services), are
+completed *straight* (:class:`_Straight`): one function generated from the plan reads the
+attributes and builds the dicts and lists directly, each leaf through the same coercer (a
+``str`` as ``String``/``ID`` and a ``bool`` as ``Boolean`` are their own answers, an enum member
+is looked up; a value of any other type is given to the coercer); list fields of such items get
+one too. It gives up a value on anything out of the ordinary (an exception or an awaitable as a
+value, None or Undefined where the type is non-null, a list that is not a ``list`` or ``tuple``,
+a coercer's None, Undefined or error, any exception), and the generic plan completes that value
+from the start, field by field as above: reading plain attributes twice changes nothing, and
+the answer and its errors stay graphql-core's (``tests/api/test_fastpath_straight.py``). A
+value's awaitability is checked once per Python type for objects and list items (a type whose
+instances may be awaitable, a generator or a coroutine or one with ``__await__``, is checked per
+value).
+
 Resolvers that are ``async`` (the root fields, DataLoader reads below them) are awaited as
 graphql-core awaits them: a field's awaitable completes in a coroutine of its own
 (``complete_awaitable_value``), the awaitables of a selection set or a list are awaited in place
@@ -41,10 +57,12 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import keyword
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from inspect import iscoroutine
+from types import CoroutineType, GeneratorType
 from typing import Any
 
 from graphql import (
@@ -69,7 +87,16 @@ from graphql.execution.collect_fields import collect_fields, collect_subfields
 from graphql.execution.executor import Executor, invalid_return_type_error
 from graphql.language import FragmentDefinitionNode, Visitor, visit
 from graphql.pyutils import Path, inspect, is_iterable
+from graphql.pyutils import is_awaitable as default_is_awaitable
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
+from graphql.type.scalars import (
+    serialize_boolean,
+    serialize_float,
+    serialize_id,
+    serialize_int,
+    serialize_string,
+)
+from strawberry.execution import optimized_is_awaitable
 from strawberry.types.field import StrawberryField
 
 __all__ = ["FastPath", "stats"]
@@ -78,6 +105,12 @@ __all__ = ["FastPath", "stats"]
 MAX_PLANS = 512
 #: strawberry's own ``StrawberryField.get_result``: a field class that overrides it keeps its resolver
 _GET_RESULT = StrawberryField.get_result
+
+#: straight completion (see :class:`_Straight`) for the plans compiled from now on; off: every
+#: object is completed field by field (kept for measuring one against the other)
+STRAIGHT = True
+#: the executors' ``is_awaitable`` that the straight code's own check (graphql-core's) agrees with
+_AWAITABLE_CHECKS = (default_is_awaitable, optimized_is_awaitable)
 
 #: counters: fast (answered here), fallback (compiled as unsupported), abandoned (gave up at run time)
 stats: dict[str, int] = {"fast": 0, "fallback": 0, "abandoned": 0, "compiled": 0}
@@ -99,7 +132,8 @@ class _Field:
     """One response key of a selection set on one concrete type."""
 
     __slots__ = ("name", "field_def", "resolve", "basic", "details", "nodes", "first_node", "has_args",
-                 "return_type", "parent_type", "complete", "lazy_path", "is_async", "may_await")
+                 "return_type", "parent_type", "complete", "lazy_path", "is_async", "may_await", "reader",
+                 "typename")
 
     def __init__(self, name: str, field_def: Any, resolve: Callable[..., Any], basic: bool, details: Any,
                  parent_type: GraphQLObjectType) -> None:
@@ -119,6 +153,10 @@ class _Field:
         self.is_async = False
         #: its value may be an awaitable: an async resolver here or below
         self.may_await = False
+        #: a plain attribute's ``(read, python_name)``: its value is ``read(source, python_name)``
+        self.reader: tuple[Callable[[Any, str], Any], str] | None = None
+        #: ``__typename``: the parent type's name
+        self.typename: str | None = None
 
 
 def _never(*_: Any) -> Any:  # pragma: no cover - replaced when the field is compiled
@@ -135,6 +173,7 @@ class _Compiler:
 
     def __init__(self, ex: Executor) -> None:
         self.ex = ex
+        self.straight = _Straight() if STRAIGHT else None
 
     def fields(self, parent_type: GraphQLObjectType, grouped: Any, root: bool = False) -> list[_Field]:
         """The plan of a selection set (``root``: the operation's)."""
@@ -153,15 +192,21 @@ class _Compiler:
             if field_def is TypeNameMetaFieldDef:
                 type_name = parent_type.name
                 f = _Field(name, field_def, lambda _s, _i, _n=type_name: _n, True, details, parent_type)
+                f.typename = type_name
             else:
                 definition = (field_def.extensions or {}).get("strawberry-definition")
                 resolve = field_def.resolve or self.ex.field_resolver
                 basic = bool(getattr(resolve, "_is_default", False)) and not field_def.args
+                plain = _plain_attribute(definition) if basic else None
                 if basic:
                     resolve = _attribute_reader(definition) or resolve
                 f = _Field(name, field_def, resolve, basic, details, parent_type)
                 f.is_async = root or bool(getattr(definition, "is_async", False))
+                if not f.has_args and not f.is_async:
+                    f.reader = plain
             f.complete = self.completer(f.return_type, f)
+            if self.straight is not None:
+                f.complete = self.straight.list_field(f.complete)
             f.lazy_path = f.basic and getattr(f.complete, "leaf", False)
             f.may_await = f.is_async or _may_await(f.complete)
             out.append(f)
@@ -189,6 +234,7 @@ class _Compiler:
                     return coerced
 
                 complete_non_null_leaf.leaf = True  # type: ignore[attr-defined]
+                complete_non_null_leaf.shape = _Shape("non_null", inner=inner.shape)  # type: ignore[attr-defined]
                 return complete_non_null_leaf
 
             def complete_non_null(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
@@ -199,6 +245,7 @@ class _Compiler:
                     raise TypeError(message)
                 return completed
 
+            complete_non_null.shape = _Shape.of("non_null", inner)  # type: ignore[attr-defined]
             return _marked(complete_non_null, _may_await(inner))
         if is_list_type(rtype):
             item_type = rtype.of_type
@@ -280,6 +327,7 @@ class _Compiler:
 
                 return get_completed()
 
+            complete_list.shape = _Shape.of("list", item)  # type: ignore[attr-defined]
             return _marked(complete_list, items_await)
         if is_leaf_type(rtype):
             coerce = _leaf_coercer(rtype)
@@ -295,6 +343,7 @@ class _Compiler:
                 return coerced
 
             complete_leaf.leaf = True  # type: ignore[attr-defined]
+            complete_leaf.shape = _Shape("leaf", rtype=rtype, coerce=coerce)  # type: ignore[attr-defined]
             return complete_leaf
         if is_abstract_type(rtype):
             plans = {t.name: self.object_plan(t, f) for t in self.ex.schema.get_possible_types(rtype)}
@@ -324,6 +373,7 @@ class _Compiler:
                     return None
                 return plan(ex, value, path, fpath, info)
 
+            complete_object.shape = getattr(plan, "shape", None)  # type: ignore[attr-defined]
             return _marked(complete_object, _may_await(plan))
         raise _Unsupported(f"output type {rtype}")  # pragma: no cover - not reachable in a valid schema
 
@@ -339,6 +389,21 @@ class _Compiler:
 
         awaits = any(one.may_await for one in fields)
         run = _run if awaits else _run_sync
+        shape = _Shape.object(otype, fields) if is_type_of is None and self.straight is not None else None
+        if shape is not None:
+            straight = self.straight.object_function(shape)  # type: ignore[union-attr]
+
+            def complete_straight(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+                if ex.is_awaitable in _AWAITABLE_CHECKS:
+                    try:
+                        return straight(value)
+                    except Exception:  # noqa: BLE001, S110 - any anomaly: completed field by field below
+                        pass
+                return run(ex, fields, otype, value, path)
+
+            complete_straight.shape = shape  # type: ignore[attr-defined]
+            complete_straight.straight = straight  # type: ignore[attr-defined]
+            return _marked(complete_straight, False)
         if is_type_of is None:
             def complete_fields(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
                 return run(ex, fields, otype, value, path)
@@ -358,11 +423,224 @@ class _Compiler:
         return _marked(complete_checked, awaits)
 
 
+class _Bail(Exception):
+    """The straight code met something it does not complete itself: the generic plan does."""
+
+
+def _bail() -> Any:
+    raise _Bail
+
+
+def _check_value(value: Any, ok: set[type]) -> None:
+    """An object (or a list's item) of a straight plan whose type is not in ``ok`` yet: None,
+    Undefined, an exception or an awaitable (graphql-core's ``is_awaitable``) give up; otherwise
+    its type joins ``ok``, unless its instances may be awaitable (a generator, a coroutine, a type
+    with ``__await__``), which are checked one by one."""
+    if value is None or value is Undefined or isinstance(value, Exception) or default_is_awaitable(value):
+        raise _Bail
+    kind = type(value)
+    if not issubclass(kind, (CoroutineType, GeneratorType)) and not hasattr(kind, "__await__"):
+        ok.add(kind)
+
+
+def _leaf_value(value: Any, coerce: Callable[[Any], Any]) -> Any:
+    """A leaf the straight code's type checks did not settle: ``coerce``'s answer, or give up
+    where the generic completion would raise, answer None or abandon."""
+    if value is None or value is Undefined or isinstance(value, Exception) or default_is_awaitable(value):
+        raise _Bail
+    coerced = coerce(value)
+    if coerced is None or coerced is Undefined:
+        raise _Bail
+    return coerced
+
+
+#: coercers whose answer for a value of exactly this type is the value itself
+_IDENTITY: tuple[tuple[Callable[[Any], Any], str], ...] = (
+    (serialize_string, "str"), (serialize_id, "str"), (serialize_boolean, "bool"))
+#: coercers whose answer for a value of exactly this type is never None (a value or an error)
+_NEVER_NONE: tuple[tuple[Callable[[Any], Any], str], ...] = (
+    (serialize_int, "int"), (serialize_float, "float"))
+
+
+class _Shape:
+    """What a completer completes, for :class:`_Straight`: a ``leaf`` (its type and coercer), a
+    ``non_null`` or ``list`` of an ``inner`` shape, or an ``object`` whose ``fields`` are all plain
+    attributes or ``__typename``, each of a shape. Completers of anything else (an abstract type,
+    an object with ``is_type_of`` or a resolved field) have none, nor do those around them."""
+
+    __slots__ = ("kind", "rtype", "coerce", "inner", "fields", "function", "ok")
+
+    def __init__(self, kind: str, rtype: Any = None, coerce: Any = None, inner: _Shape | None = None,
+                 fields: list[_Field] | None = None) -> None:
+        self.kind = kind
+        self.rtype = rtype
+        self.coerce = coerce
+        self.inner = inner
+        self.fields = fields or []
+        #: an object's straight function, made once
+        self.function: Callable[[Any], Any] | None = None
+        #: types of an object's values met so far that are neither exceptions nor awaitables
+        self.ok: set[type] = set()
+
+    @staticmethod
+    def of(kind: str, inner_complete: Callable[..., Any]) -> _Shape | None:
+        inner = getattr(inner_complete, "shape", None)
+        return None if inner is None else _Shape(kind, inner=inner)
+
+    @staticmethod
+    def object(otype: GraphQLObjectType, fields: list[_Field]) -> _Shape | None:
+        for f in fields:
+            if f.typename is None and (f.reader is None or getattr(f.complete, "shape", None) is None):
+                return None
+        return _Shape("object", rtype=otype, fields=fields)
+
+
+class _Code:
+    """The namespace and names of one generated function."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {"B": _bail, "K": _check_value, "L": _leaf_value}
+        self.count = 0
+
+    def name(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def const(self, value: Any, prefix: str) -> str:
+        name = self.name(prefix)
+        self.namespace[name] = value
+        return name
+
+    def function(self, lines: list[str], title: str) -> Callable[[Any], Any]:
+        source = "\n".join(lines)
+        exec(compile(source, f"<straight {title}>", "exec"), self.namespace)  # noqa: S102
+        function: Callable[[Any], Any] = self.namespace["straight"]
+        function.source = source  # type: ignore[attr-defined] # to read what was made
+        return function
+
+
+class _Straight:
+    """Straight completion: for an object whose selected fields are all plain attributes (or
+    ``__typename``) of leaves, lists and such objects, one generated function reads the attributes
+    and builds the answer's dicts and lists directly, each leaf through the coercer of its plan
+    (``_leaf_coercer``: a ``str`` for ``String``/``ID`` or a ``bool`` for ``Boolean`` is its own
+    answer, an enum member is looked up); a list field of such items gets one too. Anything else
+    (an exception or an awaitable as a value, None or Undefined where the type is non-null, a list
+    that is not a ``list`` or ``tuple``, a coercer's None or error, any exception) makes it give up
+    that value, which the generic plan then completes from the start: reading plain attributes
+    again changes nothing, and the generic plan gives graphql-core's data and errors."""
+
+    def object_function(self, shape: _Shape) -> Callable[[Any], Any]:
+        if shape.function is None:
+            code = _Code()
+            lines = ["def straight(s):"]
+            self._object(code, shape, "s", "r", True, "    ", lines)
+            lines.append("    return r")
+            shape.function = code.function(lines, shape.rtype.name)
+        return shape.function
+
+    def list_field(self, complete: Callable[..., Any]) -> Callable[..., Any]:
+        """A field's completer of a list with a shape, made to try the straight function first."""
+        shape = getattr(complete, "shape", None)
+        core = shape.inner if shape is not None and shape.kind == "non_null" else shape
+        if shape is None or core is None or core.kind != "list":
+            return complete
+        code = _Code()
+        straight = code.function(["def straight(v):", f"    return {self._expr(code, shape, 'v')}"], "list")
+
+        def complete_straight_list(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+            if ex.is_awaitable in _AWAITABLE_CHECKS:
+                try:
+                    return straight(value)
+                except Exception:  # noqa: BLE001, S110 - any anomaly: completed item by item below
+                    pass
+            return complete(ex, value, path, fpath, info)
+
+        complete_straight_list.shape = shape  # type: ignore[attr-defined]
+        complete_straight_list.straight = straight  # type: ignore[attr-defined]
+        return _marked(complete_straight_list, False)
+
+    def _object(self, code: _Code, shape: _Shape, src: str, dst: str, non_null: bool, indent: str,
+                lines: list[str]) -> None:
+        """Statements setting ``dst`` to the object ``src`` completed (None when nullable and None)."""
+        if not non_null:
+            lines += [f"{indent}if {src} is None:", f"{indent}    {dst} = None", f"{indent}else:"]
+            indent += "    "
+        ok = code.const(shape.ok, "OK")
+        lines += [f"{indent}if type({src}) not in {ok}:", f"{indent}    K({src}, {ok})"]
+        items = []
+        for f in shape.fields:
+            key = repr(f.name)
+            if f.typename is not None:
+                items.append(f"{key}: {f.typename!r}")
+                continue
+            assert f.reader is not None
+            read, python_name = f.reader
+            value = code.name("v")
+            if read is getattr and python_name.isidentifier() and not keyword.iskeyword(python_name):
+                lines.append(f"{indent}{value} = {src}.{python_name}")
+            else:
+                lines.append(f"{indent}{value} = {code.const(read, 'R')}({src}, {python_name!r})")
+            fshape: _Shape = f.complete.shape  # type: ignore[attr-defined]
+            inner = fshape.inner if fshape.kind == "non_null" else fshape
+            assert inner is not None
+            if inner.kind == "object":
+                done = code.name("d")
+                self._object(code, inner, value, done, fshape.kind == "non_null", indent, lines)
+                items.append(f"{key}: {done}")
+            else:
+                items.append(f"{key}: {self._expr(code, fshape, value)}")
+        lines.append(f"{indent}{dst} = {{{', '.join(items)}}}")
+
+    def _expr(self, code: _Code, shape: _Shape, src: str, non_null: bool = False) -> str:
+        """An expression of ``src`` (a name) completed: a leaf, a list, an object (by its function)."""
+        if shape.kind == "non_null":
+            assert shape.inner is not None
+            return self._expr(code, shape.inner, src, True)
+        if shape.kind == "leaf":
+            return self._leaf(code, shape, src, non_null)
+        if shape.kind == "list":
+            assert shape.inner is not None
+            item = code.name("y")
+            body = (f"[{self._expr(code, shape.inner, item)} for {item} in {src}] "
+                    f"if type({src}) is list or type({src}) is tuple else B()")
+            return f"({body})" if non_null else f"(None if {src} is None else {body})"
+        call = f"{code.const(self.object_function(shape), 'O')}({src})"
+        return call if non_null else f"(None if {src} is None else {call})"
+
+    @staticmethod
+    def _leaf(code: _Code, shape: _Shape, src: str, non_null: bool) -> str:
+        coerce = shape.coerce
+        c = code.const(coerce, "C")
+        slow = f"L({src}, {c})" if non_null else f"(None if {src} is None else L({src}, {c}))"
+        for known, kind in _IDENTITY:
+            if coerce is known:
+                return f"({src} if type({src}) is {kind} else {slow})"
+        for known, kind in _NEVER_NONE:
+            if coerce is known:
+                return f"({c}({src}) if type({src}) is {kind} else {slow})"
+        members = getattr(coerce, "members", None)
+        if members is not None and not hasattr(members[0], "__await__"):
+            wrapped, names = code.const(members[0], "W"), code.const(members[1].get, "N")
+            return f"(({names}(id({src})) if type({src}) is {wrapped} else None) or {slow})"
+        return slow
+
+
 def _attribute_reader(definition: Any) -> Callable[[Any, Any], Any] | None:
     """For a strawberry field with no resolver (its ``_get_basic_result``): what that calls,
     ``field.get_result(source, None, [], {})``, i.e. ``default_resolver(source, python_name)``,
     with the two read once here instead of through the field's properties on every value;
     None when the field is not such a plain field (then its own resolver is kept)."""
+    plain = _plain_attribute(definition)
+    if plain is None:
+        return None
+    read, name = plain
+    return lambda source, _info: read(source, name)
+
+
+def _plain_attribute(definition: Any) -> tuple[Callable[[Any, str], Any], str] | None:
+    """``(default_resolver, python_name)`` of a strawberry field with no resolver (see
+    :func:`_attribute_reader`), else None."""
     if (not isinstance(definition, StrawberryField) or type(definition).get_result is not _GET_RESULT
             or not definition.is_basic_field):
         return None
@@ -370,7 +648,7 @@ def _attribute_reader(definition: Any) -> Callable[[Any, Any], Any] | None:
     name = definition.python_name
     if not isinstance(name, str):
         return None
-    return lambda source, _info: read(source, name)
+    return read, name
 
 
 def _leaf_coercer(rtype: Any) -> Callable[[Any], Any]:
@@ -397,6 +675,7 @@ def _leaf_coercer(rtype: Any) -> Callable[[Any], Any]:
                 return found
         return coerce(value)
 
+    coerce_member.members = (wrapped, names)  # type: ignore[attr-defined] # for _Straight
     return coerce_member
 
 
