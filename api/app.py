@@ -132,7 +132,11 @@ class GraphQLEndpoint:
         state = scope.setdefault("state", {})
         rid = state.get("request_id")
         try:
-            principal = await run_in_threadpool(self.authenticate, self.holder.get(), header)
+            store = self.holder.get()
+            with store.at_once() as now:  # the token read in place when it waits for nothing (Store.at_once)
+                principal = self.authenticate(store, header) if now else None
+            if principal is None:
+                principal = await run_in_threadpool(self.authenticate, store, header)
         except DolbomError as e:
             if e.code not in ("UNAUTHENTICATED", "BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN"):
                 await self._unavailable(e, rid, scope, receive, send)

@@ -346,6 +346,12 @@ class Store(Protocol):
     def ping(self) -> None:
         """Raise :class:`graph.errors.StoreError` unless the store answers."""
 
+    def at_once(self) -> contextlib.AbstractContextManager[bool]:
+        """Whether a short read (``get_side``) can run on the calling thread now without waiting for
+        another thread, a lock or the network: True holds what it needs until the block ends. A server
+        answers a token check on its event loop then, instead of in a worker thread (api.app)."""
+        ...
+
     def clear(self) -> None:
         """Delete every record, in one unit of work (tests, demos)."""
 
@@ -366,6 +372,10 @@ class Store(Protocol):
 
 class StoreMixin:
     """The conveniences every backend builds from its unit of work and ``get``."""
+
+    def at_once(self) -> contextlib.AbstractContextManager[bool]:
+        """Never, unless a backend says otherwise (Neo4j: every read is a round trip)."""
+        return contextlib.nullcontext(False)
 
     def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:  # pragma: no cover
         raise NotImplementedError

@@ -1,0 +1,74 @@
+"""The token check on the server's event loop when the store can read it at once (``Store.at_once``),
+in a worker thread otherwise: the same principal either way, and never a wait on the loop."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from graph.embedded import EmbeddedStore
+from service.principal import Role
+from service.settings import Settings
+from service.tokens import authenticate, create_token
+
+WORKER = "AnyIO worker thread"  # anyio's name for starlette's run_in_threadpool threads
+QUERY = "{ viewer { role } }"
+
+
+def test_the_embedded_store_reads_at_once_only_when_no_other_thread_holds_it(sample_store: EmbeddedStore):
+    token = create_token(sample_store, Role.COORDINATOR)
+    with sample_store.at_once() as now:
+        assert now
+        assert authenticate(sample_store, f"Bearer {token}").role is Role.COORDINATOR  # re-entrant
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another request's read in progress
+        with sample_store._vlock:
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    try:
+        assert held.wait(10)
+        with sample_store.at_once() as now:
+            assert not now
+    finally:
+        release.set()
+        other.join()
+    with sample_store.at_once() as now:
+        assert now
+
+
+def _threads_of_token_checks(store, monkeypatch_at_once: bool, monkeypatch) -> tuple[list[str], list[str]]:
+    names: list[str] = []
+
+    def recording(s, header):
+        names.append(threading.current_thread().name)
+        return authenticate(s, header)
+
+    if monkeypatch_at_once:
+        monkeypatch.setattr(EmbeddedStore, "at_once", lambda self: contextlib.nullcontext(False))
+    token = create_token(store, Role.CASEWORKER, region_id="gg-suwon")
+    roles = []
+    with TestClient(create_app(store, Settings(), authenticate=recording)) as client:
+        for header in (f"Bearer {token}", "Bearer dolbom_not-a-token", None):
+            r = client.post("/graphql", json={"query": QUERY},
+                            headers={"Authorization": header} if header else {})
+            roles.append(r.json()["data"]["viewer"]["role"] if r.status_code == 200 else str(r.status_code))
+    return names, roles
+
+
+def test_a_token_is_checked_on_the_loop_when_the_store_can_read_it_at_once(sample_store, monkeypatch):
+    names, roles = _threads_of_token_checks(sample_store, False, monkeypatch)
+    assert len(names) == 3 and WORKER not in names, names
+    assert roles == ["caseworker", "401", "anonymous"]
+
+
+def test_a_token_is_checked_in_a_worker_thread_when_the_store_cannot(sample_store, monkeypatch):
+    names, roles = _threads_of_token_checks(sample_store, True, monkeypatch)
+    assert names == [WORKER] * 3, names
+    assert roles == ["caseworker", "401", "anonymous"]
