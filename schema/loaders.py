@@ -8,7 +8,6 @@ function runs in a worker thread (see :mod:`schema.run`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -19,29 +18,7 @@ from graph.store import Store
 from service import reads
 from service.principal import Principal
 
-
-def _get_many(store: Store, label: str, keys: list[str]) -> list[Record | None]:
-    """Many records of one kind in one call (``store.get_many`` when a backend has it)."""
-    get_many = getattr(store, "get_many", None)
-    if get_many is not None:
-        found = get_many(label, keys)
-        return [found.get(k) for k in keys]
-    return [store.get(label, k) for k in keys]
-
-
-#: above this many keys, :func:`records_by_id` reads the whole kind in one call (``store.list``)
-#: rather than one ``get`` per key: 27,000 services of 30,000 are 0.11 s of gets on the embedded
-#: store against 0.005 s for the list, and one query rather than 27,000 on Neo4j
-LIST_ABOVE = 200
-
-
-def records_by_id(store: Store, label: str, keys: Iterable[str]) -> dict[str, Record]:
-    """The records of one kind with the given ids that exist, by id, in one batch read."""
-    wanted = set(keys)
-    if len(wanted) > LIST_ABOVE:
-        return {r.key: r for r in store.list(label) if r.key in wanted}
-    found = _get_many(store, label, list(wanted))
-    return {r.key: r for r in found if r is not None}
+records_by_id = reads.records_by_id  # (schema.overlaps, schema.coverage_answer)
 
 
 class Loaders:
@@ -61,7 +38,7 @@ class Loaders:
             store = self.store
 
             async def load(keys: list[str]) -> list[Record | None]:
-                return await run_in_threadpool(_get_many, store, label, list(keys))
+                return await run_in_threadpool(reads.get_many, store, label, list(keys))
 
             loader = self._records[label] = DataLoader(load)
         return loader

@@ -39,6 +39,7 @@ from matching import (
 from matching.network import analytics_of
 from matching.policy import CARE_POLICY_FILE, policy_from_mapping
 
+from . import reads
 from .permissions import (
     forbidden,
     in_subtree,
@@ -114,14 +115,13 @@ def package_records(store: Store, packages: Sequence[Package]) -> dict[tuple[str
     they cover, each read once. The API shows them with the packages in the thread that matched
     (schema.query), not through a DataLoader batch per level of the answer. Ids no record has
     (deleted since) are left out, as a DataLoader leaves them."""
-    wanted = {(i.resource_label, i.resource_id) for pkg in packages for i in pkg.items}
-    wanted |= {("Need", n) for pkg in packages for i in pkg.items for n in i.need_ids}
-    found: dict[tuple[str, str], Record] = {}
-    for label, key in wanted:
-        rec = store.get(label, key)
-        if rec is not None:
-            found[(label, key)] = rec
-    return found
+    wanted: dict[str, set[str]] = {}
+    for pkg in packages:
+        for i in pkg.items:
+            wanted.setdefault(i.resource_label, set()).add(i.resource_id)
+            wanted.setdefault("Need", set()).update(i.need_ids)
+    return {(label, key): rec for label, keys in wanted.items()
+            for key, rec in reads.records_by_id(store, label, keys).items()}
 
 
 def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:

@@ -3,6 +3,7 @@ directory's reverse lookups and pages. Plain synchronous functions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.errors import ValidationError
@@ -42,6 +43,32 @@ def household_parts(store: Store, household_id: str) -> HouseholdParts | None:
         hh, tuple(sorted(needs, key=lambda r: r.id)), tuple(sorted(refs, key=lambda r: r.id)),
         tuple(store.receipts(household_id)),
     )
+
+
+def get_many(store: Store, label: str, keys: list[str]) -> list[Record | None]:
+    """Many records of one kind in one call, in the order of ``keys`` (None where there is none):
+    ``store.get_many`` when a backend has it (the embedded store: one look for other processes'
+    commits, not one per key)."""
+    read = getattr(store, "get_many", None)
+    if read is not None:
+        found = read(label, keys)
+        return [found.get(k) for k in keys]
+    return [store.get(label, k) for k in keys]
+
+
+#: above this many keys, :func:`records_by_id` reads the whole kind in one call (``store.list``)
+#: rather than one ``get`` per key: 27,000 services of 30,000 are 0.11 s of gets on the embedded
+#: store against 0.005 s for the list, and one query rather than 27,000 on Neo4j
+LIST_ABOVE = 200
+
+
+def records_by_id(store: Store, label: str, keys: Iterable[str]) -> dict[str, Record]:
+    """The records of one kind with the given ids that exist, by id, in one batch read."""
+    wanted = set(keys)
+    if len(wanted) > LIST_ABOVE:
+        return {r.key: r for r in store.list(label) if r.key in wanted}
+    found = get_many(store, label, list(wanted))
+    return {r.key: r for r in found if r is not None}
 
 
 def services_by_provider(store: Store) -> dict[str, list[Service]]:

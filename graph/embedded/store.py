@@ -357,6 +357,14 @@ class EmbeddedStore(StoreMixin):
             self._sync()
             return self._records[record_type(label).LABEL].get(key)
 
+    def get_many(self, label: str, keys: Iterable[str]) -> dict[str, Record]:
+        """The records of one kind with these keys that exist, by key, from one look at what other
+        processes committed (``service.reads.get_many``)."""
+        with self._vlock:
+            self._sync()
+            recs = self._records[record_type(label).LABEL]
+            return {k: rec for k in keys if (rec := recs.get(k)) is not None}
+
     def list(self, label: str, *, after: str | None = None,
              limit: int | None = None) -> builtins.list[Record]:
         with self._vlock:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from schema import loaders
-from service import analysis, audit
+from service import analysis, audit, reads
 from tests.api.conftest import PRINCIPALS
 
 Q = """query($regionId: ID) { overlaps(regionId: $regionId) {
@@ -96,10 +95,10 @@ def test_the_groups_read_no_households_data(client, store, planted):
 def test_one_batch_read_gives_the_records_get_gives(store, monkeypatch, list_above):
     """Above LIST_ABOVE keys the kind is listed in one call, below it read by id: the same records
     either way (both stores), and an id with no record left out."""
-    monkeypatch.setattr(loaders, "LIST_ABOVE", list_above)
+    monkeypatch.setattr(reads, "LIST_ABOVE", list_above)
     for label in ("Service", "Region"):
         ids = sorted(r.key for r in store.list(label))
-        got = loaders.records_by_id(store, label, [*ids, "no-such-id", ids[0]])
+        got = reads.records_by_id(store, label, [*ids, "no-such-id", ids[0]])
         assert list(got) and set(got) == set(ids)
         assert all(got[i] == store.get(label, i) for i in ids)
 
