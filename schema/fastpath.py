@@ -390,8 +390,8 @@ class _Compiler:
         awaits = any(one.may_await for one in fields)
         run = _run if awaits else _run_sync
         shape = _Shape.object(otype, fields) if is_type_of is None and self.straight is not None else None
-        if shape is not None:
-            straight = self.straight.object_function(shape)  # type: ignore[union-attr]
+        straight = None if shape is None else self.straight.object_function(shape)  # type: ignore[union-attr]
+        if shape is not None and straight is not None:
 
             def complete_straight(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
                 if ex.is_awaitable in _AWAITABLE_CHECKS:
@@ -425,6 +425,14 @@ class _Compiler:
 
 class _Bail(Exception):
     """The straight code met something it does not complete itself: the generic plan does."""
+
+
+class _NoStraight(Exception):
+    """A straight function cannot be made (one of an object inside failed to compile)."""
+
+
+#: objects inside an object inlined in its straight function down to this depth, called below it
+_INLINE_DEPTH = 6
 
 
 def _bail() -> Any:
@@ -468,7 +476,7 @@ class _Shape:
     attributes or ``__typename``, each of a shape. Completers of anything else (an abstract type,
     an object with ``is_type_of`` or a resolved field) have none, nor do those around them."""
 
-    __slots__ = ("kind", "rtype", "coerce", "inner", "fields", "function", "ok")
+    __slots__ = ("kind", "rtype", "coerce", "inner", "fields", "function", "failed", "ok")
 
     def __init__(self, kind: str, rtype: Any = None, coerce: Any = None, inner: _Shape | None = None,
                  fields: list[_Field] | None = None) -> None:
@@ -479,6 +487,7 @@ class _Shape:
         self.fields = fields or []
         #: an object's straight function, made once
         self.function: Callable[[Any], Any] | None = None
+        self.failed = False
         #: types of an object's values met so far that are neither exceptions nor awaitables
         self.ok: set[type] = set()
 
@@ -530,13 +539,18 @@ class _Straight:
     that value, which the generic plan then completes from the start: reading plain attributes
     again changes nothing, and the generic plan gives graphql-core's data and errors."""
 
-    def object_function(self, shape: _Shape) -> Callable[[Any], Any]:
-        if shape.function is None:
-            code = _Code()
-            lines = ["def straight(s):"]
-            self._object(code, shape, "s", "r", True, "    ", lines)
-            lines.append("    return r")
-            shape.function = code.function(lines, shape.rtype.name)
+    def object_function(self, shape: _Shape) -> Callable[[Any], Any] | None:
+        """The object's straight function; None when it cannot be made (then neither can those of
+        the objects and lists around it: their completers have no shape)."""
+        if shape.function is None and not shape.failed:
+            try:
+                code = _Code()
+                lines = ["def straight(s):"]
+                self._object(code, shape, "s", "r", True, "    ", lines, 0)
+                lines.append("    return r")
+                shape.function = code.function(lines, shape.rtype.name)
+            except (_NoStraight, SyntaxError, MemoryError, ValueError):
+                shape.failed = True
         return shape.function
 
     def list_field(self, complete: Callable[..., Any]) -> Callable[..., Any]:
@@ -545,8 +559,12 @@ class _Straight:
         core = shape.inner if shape is not None and shape.kind == "non_null" else shape
         if shape is None or core is None or core.kind != "list":
             return complete
-        code = _Code()
-        straight = code.function(["def straight(v):", f"    return {self._expr(code, shape, 'v')}"], "list")
+        try:
+            code = _Code()
+            straight = code.function(["def straight(v):", f"    return {self._expr(code, shape, 'v')}"],
+                                     "list")
+        except (_NoStraight, SyntaxError, MemoryError, ValueError):
+            return complete
 
         def complete_straight_list(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
             if ex.is_awaitable in _AWAITABLE_CHECKS:
@@ -561,8 +579,9 @@ class _Straight:
         return _marked(complete_straight_list, False)
 
     def _object(self, code: _Code, shape: _Shape, src: str, dst: str, non_null: bool, indent: str,
-                lines: list[str]) -> None:
-        """Statements setting ``dst`` to the object ``src`` completed (None when nullable and None)."""
+                lines: list[str], depth: int) -> None:
+        """Statements setting ``dst`` to the object ``src`` completed (None when nullable and None);
+        the objects of its fields inlined down to :data:`_INLINE_DEPTH`, called below."""
         if not non_null:
             lines += [f"{indent}if {src} is None:", f"{indent}    {dst} = None", f"{indent}else:"]
             indent += "    "
@@ -584,9 +603,9 @@ class _Straight:
             fshape: _Shape = f.complete.shape  # type: ignore[attr-defined]
             inner = fshape.inner if fshape.kind == "non_null" else fshape
             assert inner is not None
-            if inner.kind == "object":
+            if inner.kind == "object" and depth < _INLINE_DEPTH:
                 done = code.name("d")
-                self._object(code, inner, value, done, fshape.kind == "non_null", indent, lines)
+                self._object(code, inner, value, done, fshape.kind == "non_null", indent, lines, depth + 1)
                 items.append(f"{key}: {done}")
             else:
                 items.append(f"{key}: {self._expr(code, fshape, value)}")
@@ -605,7 +624,10 @@ class _Straight:
             body = (f"[{self._expr(code, shape.inner, item)} for {item} in {src}] "
                     f"if type({src}) is list or type({src}) is tuple else B()")
             return f"({body})" if non_null else f"(None if {src} is None else {body})"
-        call = f"{code.const(self.object_function(shape), 'O')}({src})"
+        function = self.object_function(shape)
+        if function is None:
+            raise _NoStraight
+        call = f"{code.const(function, 'O')}({src})"
         return call if non_null else f"(None if {src} is None else {call})"
 
     @staticmethod

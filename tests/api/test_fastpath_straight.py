@@ -468,3 +468,65 @@ def test_a_type_met_once_is_checked_once_and_an_awaitable_type_every_time():
 
     _check_value(numbers(), ok)  # a plain generator is no awaitable, but its type is not trusted
     assert ok == {Inner}
+
+
+@strawberry.type
+class Chain:
+    n: int
+    next: Chain | None
+    links: list[Chain]
+
+
+def _chain(depth: int) -> Chain:
+    link = None
+    for n in reversed(range(depth)):
+        link = Chain(n=n, next=link, links=[] if link is None else [link])
+    assert link is not None
+    return link
+
+
+@strawberry.type
+class ChainQuery:
+    @strawberry.field
+    def chain(self) -> Chain:
+        return _chain(130)
+
+
+@pytest.mark.parametrize("field,depth", [("next", 120), ("links", 60)])
+def test_objects_nested_deeper_than_one_function_inlines_are_completed_straight(field, depth, generic_runs):
+    """A document 120 objects deep (past Python's 100 levels of indentation if every object were
+    inlined in its parent's function; lists of lists 60 deep, where graphql-core itself runs out of
+    stack at 120): straight functions calling the ones of the objects below them, the answer
+    graphql-core's; and with a None at the end where it must not be, graphql-core's error."""
+    body = "n"
+    for _ in range(depth):
+        body = f"n {field} {{ {body} }}"
+    fast, slow = DolbomSchema(query=ChainQuery), DolbomSchema(query=ChainQuery)
+    fast.fast_path = FastPath(lambda _ctx: None)
+    for doc in (f"{{ chain {{ {body} }} }}", f"{{ chain {{ {body.replace('n ', 'n __typename ', 1)} }} }}"):
+        before = fastpath.stats["fast"]
+        a, b = fast.execute_sync(doc), slow.execute_sync(doc)
+        assert fastpath.stats["fast"] == before + 1
+        assert _text(a) == _text(b) and a.errors is None and a.data is not None
+    assert dict(generic_runs) == {}
+    # a None where the deepest list item must not be one: given back, and graphql-core's error
+    deepest = f"{{ chain {{ {body} }} }}"
+    original = _chain
+
+    def broken(length: int) -> Chain:
+        top = original(length)
+        link = top
+        for _ in range(depth - 1):
+            link = link.next if field == "next" else link.links[0]  # type: ignore[assignment]
+        link.links = [None]  # type: ignore[list-item]
+        link.n = None  # type: ignore[assignment]
+        return top
+
+    globals()["_chain"] = broken
+    try:
+        fast.fast_path = FastPath(lambda _ctx: None)
+        a, b = fast.execute_sync(deepest), slow.execute_sync(deepest)
+    finally:
+        globals()["_chain"] = original
+    assert _text(a) == _text(b) and b.errors
+    assert generic_runs["Chain"] > 0
