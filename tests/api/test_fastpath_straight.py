@@ -530,3 +530,26 @@ def test_objects_nested_deeper_than_one_function_inlines_are_completed_straight(
         globals()["_chain"] = original
     assert _text(a) == _text(b) and b.errors
     assert generic_runs["Chain"] > 0
+
+
+def test_an_executor_with_its_own_awaitable_check_completes_field_by_field(generic_runs):
+    """The straight code checks awaitables as graphql-core's ``is_awaitable`` does; an executor
+    given another check (graphql.execute's ``is_awaitable``) is left to the generic plan, which uses it."""
+    import inspect
+
+    from graphql import execute, parse
+
+    fast, _ = _pair()
+    document = parse(SMALL_DOCUMENTS[0])
+    seen: list[Any] = []
+
+    def own_check(value: Any) -> bool:
+        seen.append(value)
+        return inspect.isawaitable(value)
+
+    assert fast.fast_path is not None
+    a = fast.fast_path.execute(fast._schema, document, is_awaitable=own_check)
+    b = execute(fast._schema, document, is_awaitable=own_check)
+    assert _text(a) == _text(b) and not a.errors
+    assert generic_runs["Outer"] == 3 and generic_runs["Inner"] > 0
+    assert seen
