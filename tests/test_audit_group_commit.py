@@ -1,0 +1,99 @@
+"""Audit appends that arrive together are committed together (graph.embedded.auditlog): fewer commits
+than appends under concurrency, each append durable when it returns, one failing entry failing its own
+append alone."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from graph.embedded.auditlog import AuditLog
+from graph.errors import StoreError
+
+THREADS = 8
+EACH = 25
+
+
+@pytest.fixture
+def log(tmp_path):
+    opened = AuditLog(str(tmp_path / "x.db.audit"))
+    yield opened
+    opened.close()
+
+
+def _slow_commits(log: AuditLog, monkeypatch, seconds: float = 0.004) -> list[int]:
+    """Each commit takes ``seconds`` longer (a slow disk), so that appends arrive while one is under way;
+    returns the sizes of the commits made."""
+    sizes: list[int] = []
+    real = log._write
+
+    def slow(sql, params):
+        params = list(params)
+        time.sleep(seconds)
+        real(sql, params)
+        sizes.append(len(params))
+
+    monkeypatch.setattr(log, "_write", slow)
+    return sizes
+
+
+def test_concurrent_appends_share_commits_and_each_is_durable_when_it_returns(log, monkeypatch):
+    sizes = _slow_commits(log, monkeypatch)
+    missing: list[str] = []
+    start = threading.Barrier(THREADS)
+
+    def appender(t: int) -> None:
+        start.wait()
+        for i in range(EACH):
+            key = f"k-{t:02d}-{i:03d}"
+            log.append(key, f'{{"t": {t}, "i": {i}}}')
+            if log.get(key) is None:  # returned before its commit
+                missing.append(key)
+
+    threads = [threading.Thread(target=appender, args=(t,)) for t in range(THREADS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert missing == []
+    keys = [k for k, _ in log.list()]
+    assert keys == sorted(f"k-{t:02d}-{i:03d}" for t in range(THREADS) for i in range(EACH))
+    assert sum(sizes) == THREADS * EACH
+    assert len(sizes) < THREADS * EACH / 2, sizes  # commits were shared
+    assert max(sizes) > 1
+
+
+def test_one_append_alone_is_one_commit(log, monkeypatch):
+    sizes = _slow_commits(log, monkeypatch, 0)
+    for i in range(3):
+        log.append(f"alone-{i}", "{}")
+    assert sizes == [1, 1, 1]
+
+
+def test_a_key_already_there_fails_its_own_append_only(log, monkeypatch):
+    log.append("taken", '{"first": true}')
+    sizes = _slow_commits(log, monkeypatch, 0.02)
+    outcomes: dict[str, str] = {}
+    start = threading.Barrier(6)
+
+    def appender(key: str) -> None:
+        start.wait()
+        try:
+            log.append(key, '{"second": true}')
+            outcomes[key] = "ok"
+        except StoreError as e:
+            outcomes[key] = str(e)
+
+    keys = ["taken", *(f"new-{i}" for i in range(5))]
+    threads = [threading.Thread(target=appender, args=(k,)) for k in keys]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert "already" in outcomes["taken"]
+    assert all(outcomes[k] == "ok" for k in keys[1:]), outcomes
+    assert log.get("taken") == '{"first": true}'  # never replaced
+    assert all(log.get(k) == '{"second": true}' for k in keys[1:])
+    assert len(sizes) >= 1
