@@ -14,7 +14,6 @@ and the settings come from the environment: ``DOLBOM_DB`` / ``NEO4J_*`` (see
 from __future__ import annotations
 
 import logging
-import sys
 
 from starlette.applications import Starlette
 
@@ -23,14 +22,10 @@ from service.settings import Settings
 
 from .app import create_app
 
-#: seconds a thread may hold the GIL while another waits for it (Python's default is 0.005):
-#: shorter, so the event loop and quick reads get their turn sooner beside CPU-bound analytics
-SWITCH_INTERVAL = 0.001
-
 
 def app_from_env() -> Starlette:
-    """A new app over the store the environment names (opened in the lifespan)."""
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    """A new app over the store the environment names (opened in the lifespan). (The GIL switches
+    every millisecond while an analytics request runs: schema.pool.quick_switches.)"""
     log = logging.getLogger("dolbom")
     if not log.handlers:
         handler = logging.StreamHandler()

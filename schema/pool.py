@@ -9,9 +9,10 @@ shared pool (40 threads) they starved everything else: directory reads waited
 18 s and ``/healthz`` 1.7 s behind them. So:
 
 * a request whose operation asks for one of them runs whole on an event loop
-  of its own in one of ``Settings.heavy_workers`` threads (1 by default):
-  :func:`run_off_loop`. The server's loop only hands it over and sends the
-  answer, and stays free for health checks and quick reads;
+  of its own in one of ``Settings.heavy_workers`` threads (1 by default; the
+  HTTP view, ``api.view``, hands it over). The server's loop only hands it over
+  and sends the answer, and stays free for health checks and quick reads; while
+  one runs, the GIL changes hands every millisecond (:func:`quick_switches`);
 * the analysis itself runs in another pool of that many threads
   (:func:`run_heavy`), so the request's own loop can still end it at its time
   budget: an analysis still queued is dropped; one already running finishes
@@ -31,10 +32,12 @@ the records its answer shows and the audit write done in that thread without fur
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
+import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -50,6 +53,15 @@ LIGHT_FIELDS = frozenset({"matchPackages"})
 #: writes in other threads, about as few); more take more of the GIL from the server's loop: under a
 #: flood of matches the directory reads' p99 grows with the number of light threads
 LIGHT_WORKERS = 4
+#: seconds a thread may hold the GIL while another waits for it, while an analytics request runs
+#: (:func:`quick_switches`): shorter than Python's 5 ms, so the loop and quick reads get their turn
+#: sooner beside seconds of CPU-bound analytics (/healthz p99 2.2 s -> 52 ms with the pools, on the
+#: 2,000-household demo). Not otherwise: with four threads matching at once, switching every
+#: millisecond cost matchPackages throughput (issue 23, bench/README.md), and a match holds the GIL
+#: for milliseconds, not seconds
+HEAVY_SWITCH_INTERVAL = 0.001
+_heavy_running = 0
+_switch_before: float | None = None
 #: the kinds of pool whose threads each run one whole request on a loop of their own
 _REQUEST_KINDS = frozenset({"request", "light"})
 
@@ -81,16 +93,24 @@ def pool(workers: int, kind: str = "heavy") -> ThreadPoolExecutor:
         return _pools[key]
 
 
-async def run_off_loop(workers: int, make: Callable[[], Awaitable[T]]) -> T:
-    """``await make()`` to completion on a new event loop in one of ``workers`` request threads."""
-    async def main() -> T:
-        return await make()
-
-    def work() -> T:
-        return asyncio.run(main())
-
-    return await asyncio.get_running_loop().run_in_executor(pool(workers, "request"),
-                                                            contextvars.copy_context().run, work)
+@contextlib.contextmanager
+def quick_switches() -> Iterator[None]:
+    """The GIL switch interval at :data:`HEAVY_SWITCH_INTERVAL` while any analytics request of this
+    process runs (the block), Python's own (5 ms) otherwise: see :data:`HEAVY_SWITCH_INTERVAL`."""
+    global _heavy_running, _switch_before
+    with _lock:
+        if _heavy_running == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(HEAVY_SWITCH_INTERVAL, _switch_before))
+        _heavy_running += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _heavy_running -= 1
+            if _heavy_running == 0 and _switch_before is not None:
+                sys.setswitchinterval(_switch_before)
+                _switch_before = None
 
 
 async def run_heavy(workers: int, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

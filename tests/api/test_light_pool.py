@@ -109,3 +109,38 @@ def test_package_records_leaves_out_ids_no_record_has(store):
     partial = analysis.package_records(Without(), packages)  # type: ignore[arg-type]
     assert ("Need", item.need_ids[0]) not in partial
     assert (item.resource_label, item.resource_id) in partial
+
+
+def test_the_gil_switches_every_millisecond_only_while_an_analytics_request_runs(make_gql, monkeypatch):
+    """schema.pool.quick_switches: 1 ms while a report runs (quick reads get their turn beside it),
+    Python's own interval otherwise (four matching threads switching every millisecond lost
+    throughput), and the interval before it is back once the last report ends."""
+    import sys
+
+    from schema import pool
+
+    seen: dict[str, float] = {}
+    real_match = analysis.match_answer
+
+    def coverage(*a, **k):
+        seen["coverage"] = sys.getswitchinterval()
+        return []
+
+    def match(*a, **k):
+        seen["match"] = sys.getswitchinterval()
+        return real_match(*a, **k)
+
+    monkeypatch.setattr(analysis, "coverage_cells", coverage)
+    monkeypatch.setattr(analysis, "match_answer", match)
+    before = sys.getswitchinterval()
+    assert before > pool.HEAVY_SWITCH_INTERVAL  # Python's 5 ms in the test process
+    gql, _ = make_gql(Settings())
+    gql('query { coverage(regionId: "gg-suwon") { domain } }', C).ok()
+    gql(MATCH, C).ok()
+    assert seen == {"coverage": pool.HEAVY_SWITCH_INTERVAL, "match": before}
+    assert sys.getswitchinterval() == before
+    with pool.quick_switches():
+        with pool.quick_switches():  # two at once: the first to end does not restore it
+            pass
+        assert sys.getswitchinterval() == pool.HEAVY_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
