@@ -27,6 +27,18 @@ class BodyError(ValueError):
     """A request body this API will not read; the message says why."""
 
 
+def encode(data: Any) -> bytes:
+    """An answer as compact UTF-8 JSON (Hangul as itself, three bytes a character, not a six-byte
+    ``\\uXXXX`` escape). A string holding a lone surrogate (JSON may carry ``"\\ud800"``, UTF-8
+    cannot; an error message can echo one from the request) makes the whole answer escaped ASCII
+    instead, never an error."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
 def _number(text: str) -> int | float:
     if len(text) > MAX_DIGITS:
         raise BodyError(f"a number of {len(text):,} characters: at most {MAX_DIGITS} are accepted")

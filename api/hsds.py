@@ -29,7 +29,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from graph.errors import DolbomError, ValidationError
@@ -39,7 +39,7 @@ from i18n.catalogue import DEFAULT_LOCALE
 from i18n.locale import negotiate, normalise
 from service import hsds
 
-from .middleware import json_error
+from .middleware import JSONAnswer, json_error
 
 _INT = ("page", "per_page")
 _TEXT_MAX = 200
@@ -109,8 +109,8 @@ def routes(store: Callable[[], Store], authenticate: Callable[[Store, str | None
                         text = render("error.not_found", lang, label=Message.of(f"label.{by_id}"),
                                       id=repr(key[:80]))
                         return json_error(404, text, "NOT_FOUND", rid)
-                    return JSONResponse(found)
-                return JSONResponse(await run_in_threadpool(answer(request, lambda s: fn(s, **kwargs))))
+                    return JSONAnswer(found)
+                return JSONAnswer(await run_in_threadpool(answer(request, lambda s: fn(s, **kwargs))))
             except ValidationError as e:
                 text = e.localized(lang)
                 return json_error(400, text, "BAD_USER_INPUT", rid)

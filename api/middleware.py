@@ -29,6 +29,8 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .body import encode
+
 access_log = logging.getLogger("dolbom.access")
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -43,7 +45,15 @@ def json_error(status: int, message: str, code: str, request_id: str | None, *,
         ext["requestId"] = request_id
     doc: dict[str, Any] = {"data": None} if graphql else {}
     doc["errors"] = [{"message": message, "extensions": ext}]
-    return JSONResponse(doc, status_code=status, headers=dict(headers or {}))
+    return JSONAnswer(doc, status_code=status, headers=dict(headers or {}))
+
+
+class JSONAnswer(JSONResponse):
+    """Starlette's JSON response, encoded by :func:`api.body.encode` (a message that echoes a lone
+    surrogate from the request is escaped, not an HTTP 500)."""
+
+    def render(self, content: Any) -> bytes:
+        return encode(content)
 
 
 def _logged_path(scope: Scope) -> str:

@@ -15,7 +15,6 @@ import asyncio
 import contextvars
 import dataclasses
 import functools
-import json
 import logging
 import threading
 import time
@@ -393,11 +392,11 @@ class DolbomGraphQL(GraphQL):
         return ctx
 
     def encode_json(self, data: object) -> str | bytes:
-        """Compact UTF-8 JSON: Hangul as itself, not as ``\\uXXXX`` escapes of six bytes a character
-        (strawberry's default; a Korean match answer was 5.0 KB against 3.5 KB)."""
+        """Compact UTF-8 JSON (:func:`api.body.encode`): Hangul as itself, not as ``\\uXXXX`` escapes
+        of six bytes a character (strawberry's default; a Korean match answer was 5.0 KB, not 3.5)."""
         if isinstance(data, _Encoded):
             return data.body
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return body.encode(data)
 
     async def process_result(self, request: Request, result: Any) -> Any:
         """Map errors that never reached the schema's extensions (syntax errors,
