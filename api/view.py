@@ -154,9 +154,16 @@ async def _run_off_loop(workers: int, make: Callable[[], Awaitable[Any]], kind: 
     """``await make()`` to completion in one of ``workers`` request threads of ``kind`` (``request``:
     the analytics; ``light``: one household's match; see ``schema.pool``), on that thread's event
     loop, off the server's."""
+    on_thread = _on_thread_loop if kind == "light" else _on_thread_loop_quickly
     return await asyncio.get_running_loop().run_in_executor(pool(workers, kind),
-                                                            contextvars.copy_context().run, _on_thread_loop,
-                                                            make)
+                                                            contextvars.copy_context().run, on_thread, make)
+
+
+def _on_thread_loop_quickly(make: Callable[[], Awaitable[Any]]) -> Any:
+    """:func:`_on_thread_loop` of an analytics request: the GIL switches every millisecond for as long
+    as its thread works, also past a time budget that gave its caller up (schema.pool.quick_switches)."""
+    with quick_switches():
+        return _on_thread_loop(make)
 
 
 class _Encoded:
@@ -375,10 +382,7 @@ class DolbomGraphQL(GraphQL):
         if off_loop is not None:
             try:  # and not waiting for a thread past the deadline either: a queued request leaves the queue
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic()) + _GRACE):
-                    if off_loop[1] == "light":
-                        return await _run_off_loop(off_loop[0], encoded, off_loop[1])
-                    with quick_switches():  # analytics: seconds of CPU beside the loop (schema.pool)
-                        return await _run_off_loop(off_loop[0], encoded, off_loop[1])
+                    return await _run_off_loop(off_loop[0], encoded, off_loop[1])
             except TimeoutError:
                 return await within_budget()  # past the deadline: the budget's refusal, at once
         return await within_budget()

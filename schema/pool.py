@@ -35,11 +35,12 @@ import asyncio
 import contextlib
 import contextvars
 import functools
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
+
+from graph.switching import switch_interval
 
 T = TypeVar("T")
 
@@ -60,8 +61,6 @@ LIGHT_WORKERS = 4
 #: millisecond cost matchPackages throughput (issue 23, bench/README.md), and a match holds the GIL
 #: for milliseconds, not seconds
 HEAVY_SWITCH_INTERVAL = 0.001
-_heavy_running = 0
-_switch_before: float | None = None
 #: the kinds of pool whose threads each run one whole request on a loop of their own
 _REQUEST_KINDS = frozenset({"request", "light"})
 
@@ -93,27 +92,20 @@ def pool(workers: int, kind: str = "heavy") -> ThreadPoolExecutor:
         return _pools[key]
 
 
-@contextlib.contextmanager
-def quick_switches() -> Iterator[None]:
-    """The GIL switch interval at :data:`HEAVY_SWITCH_INTERVAL` while any analytics request of this
-    process runs (the block), Python's own (5 ms) otherwise: see :data:`HEAVY_SWITCH_INTERVAL`."""
-    global _heavy_running, _switch_before
-    with _lock:
-        if _heavy_running == 0:
-            _switch_before = sys.getswitchinterval()
-            sys.setswitchinterval(min(HEAVY_SWITCH_INTERVAL, _switch_before))
-        _heavy_running += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _heavy_running -= 1
-            if _heavy_running == 0 and _switch_before is not None:
-                sys.setswitchinterval(_switch_before)
-                _switch_before = None
+def quick_switches() -> contextlib.AbstractContextManager[None]:
+    """The GIL switch interval at most :data:`HEAVY_SWITCH_INTERVAL` while the block runs: entered in
+    the threads that do an analytics request's work (its request thread, the analysis), so that it
+    lasts as long as their CPU work, also past a time budget that ended the request
+    (graph.switching: with a bulk load's own interval, the shortest wins)."""
+    return switch_interval(HEAVY_SWITCH_INTERVAL)
+
+
+def _quickly(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with quick_switches():
+        return func(*args, **kwargs)
 
 
 async def run_heavy(workers: int, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``func(*args, **kwargs)`` in the heavy pool of ``workers`` threads; awaiting it can be cancelled."""
-    call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
+    call = functools.partial(contextvars.copy_context().run, _quickly, func, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(pool(workers), call)

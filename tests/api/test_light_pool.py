@@ -144,3 +144,30 @@ def test_the_gil_switches_every_millisecond_only_while_an_analytics_request_runs
             pass
         assert sys.getswitchinterval() == pool.HEAVY_SWITCH_INTERVAL
     assert sys.getswitchinterval() == before
+
+
+def test_the_quick_switches_last_while_a_timed_out_report_still_works(make_gql, monkeypatch):
+    """A report past its time budget: the request ends with its refusal, the analysis goes on in its
+    thread, and the GIL keeps switching every millisecond until it ends."""
+    import sys
+
+    from schema import pool
+
+    release, seen = threading.Event(), []
+
+    def slow(*a, **k):
+        release.wait(10)
+        seen.append(sys.getswitchinterval())
+        return []
+
+    monkeypatch.setattr(analysis, "coverage_cells", slow)
+    before = sys.getswitchinterval()
+    gql, _ = make_gql(Settings(time_budget=0.3))
+    r = gql('query { coverage(regionId: "gg-suwon") { domain } }', C)
+    assert r.code == "BAD_USER_INPUT" and "time budget" in r.errors[0]["message"]
+    assert sys.getswitchinterval() == pool.HEAVY_SWITCH_INTERVAL  # the analysis still runs
+    release.set()
+    deadline = time.monotonic() + 10
+    while sys.getswitchinterval() != before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert seen == [pool.HEAVY_SWITCH_INTERVAL] and sys.getswitchinterval() == before
