@@ -97,3 +97,58 @@ def test_a_key_already_there_fails_its_own_append_only(log, monkeypatch):
     assert log.get("taken") == '{"first": true}'  # never replaced
     assert all(log.get(k) == '{"second": true}' for k in keys[1:])
     assert len(sizes) >= 1
+
+
+def test_an_interrupted_commit_fails_only_the_entries_it_did_not_write(log, monkeypatch):
+    """Five appends wait behind a commit under way and are then written as one batch, which fails (a
+    duplicate key); retried one by one, the retries are interrupted by something that is no StoreError
+    after two of them: an entry written before that succeeds, the others fail, none waits for ever."""
+    log.append("taken", "{}")
+    real = log._write
+    calls = {"n": 0}
+    gate = threading.Event()
+
+    def failing(sql, params):
+        params = list(params)
+        calls["n"] += 1
+        if calls["n"] == 1:  # the first leader's commit: held until the five are waiting
+            gate.wait(10)
+        if calls["n"] == 5:  # 2: the batch of five; 3, 4: two retried entries; 5: interrupted
+            raise MemoryError("simulated")
+        real(sql, params)
+
+    monkeypatch.setattr(log, "_write", failing)
+    outcomes: dict[str, str] = {}
+
+    def appender(key: str) -> None:
+        try:
+            log.append(key, "{}")
+            outcomes[key] = "ok"
+        except StoreError as e:
+            outcomes[key] = "StoreError: " + str(e)
+        except MemoryError:
+            outcomes[key] = "MemoryError"
+
+    first = threading.Thread(target=appender, args=("first",))
+    first.start()
+    while calls["n"] < 1:
+        time.sleep(0.001)
+    keys = ["taken", "a", "b", "c", "d"]
+    threads = [threading.Thread(target=appender, args=(k,)) for k in keys]
+    for th in threads:
+        th.start()
+    deadline = time.monotonic() + 10
+    while len(log._waiting) < 5 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    gate.set()
+    for th in [first, *threads]:
+        th.join(10)
+    assert not any(th.is_alive() for th in [first, *threads])
+    assert outcomes["first"] == "ok" and calls["n"] == 5
+    written = [k for k in keys[1:] if log.get(k) is not None]
+    assert written, "an entry was written before the interruption"
+    for key in keys:
+        if key in written:
+            assert outcomes[key] in ("ok", "MemoryError"), (key, outcomes)  # the leader sees its own error
+        else:
+            assert outcomes[key] != "ok", (key, outcomes)

@@ -53,11 +53,13 @@ def path_for(db_path: str) -> str:
 class _Waiting:
     """One append waiting for the commit that holds its entry."""
 
-    __slots__ = ("row", "done", "error")
+    __slots__ = ("row", "done", "written", "error")
 
     def __init__(self, row: tuple[str, str]) -> None:
         self.row = row
         self.done = False
+        #: its entry is committed
+        self.written = False
         self.error: StoreError | None = None
 
 
@@ -117,16 +119,14 @@ class AuditLog:
                 batch, self._waiting = self._waiting, []
                 self._committing = True
         if batch:
-            committed = False
             try:
                 self._commit(batch)
-                committed = True
             finally:
                 with self._queue:
                     for w in batch:
-                        if not committed and w.error is None:  # interrupted: the others must not wait on
+                        if not w.written and w.error is None:  # interrupted: the others must not wait on
                             w.error = StoreError(f"cannot write to the audit log {self.path!r}: the commit "
-                                                 "was interrupted; nothing was written")
+                                                 "was interrupted; this entry was not written")
                         w.done = True
                     self._committing = False
                     self._queue.notify_all()
@@ -139,14 +139,18 @@ class AuditLog:
         sql = "INSERT INTO audit (key, data) VALUES (?, ?)"
         try:
             self._write(sql, [w.row for w in batch])
-            return
         except StoreError as e:
             if len(batch) == 1:
                 batch[0].error = e
                 return
+        else:
+            for w in batch:
+                w.written = True
+            return
         for w in batch:
             try:
                 self._write(sql, [w.row])
+                w.written = True
             except StoreError as e:
                 w.error = e
 
