@@ -150,3 +150,56 @@ def test_a_bad_body_to_a_prepared_document_is_refused_as_before(make_gql, prepar
     assert bad.status_code == 400 and bad.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "variables" in bad.json()["errors"][0]["message"]
     assert prepared_runs == [1]
+
+
+def test_a_prepared_report_keeps_its_pool_and_its_time_budget(sample_store, prepared_runs, monkeypatch):
+    """An analytics document, prepared, still runs in the analytics pool and still ends at its time
+    budget with the budget's refusal. (The embedded store only: what is checked is the view's, and a
+    first coverage on Neo4j can itself take longer than a budget short enough to test.)"""
+    import threading
+    import time
+
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+    from service import analysis
+    from tests.api.conftest import Result, fake_authenticate
+
+    threads: list[str] = []
+    slow = {"on": False}
+    done = threading.Event()
+    real = analysis.coverage_cells
+
+    def cells(*a, **k):
+        threads.append(threading.current_thread().name)
+        try:
+            if slow["on"]:
+                time.sleep(2.0)
+            return real(*a, **k)
+        finally:
+            done.set()
+
+    monkeypatch.setattr(analysis, "coverage_cells", cells)
+    client = TestClient(create_app(sample_store, Settings(time_budget=1.0), authenticate=fake_authenticate))
+
+    def gql(query: str, who: str, **variables: Any) -> Result:
+        r = client.post("/graphql", json={"query": query, "variables": variables},
+                        headers={"Authorization": f"Bearer {who}"})
+        return Result(r.status_code, r.json(), r.headers)
+
+    doc = 'query($r: ID) { coverage(regionId: $r) { domain openNeeds } }'
+    first = gql(doc, "coordinator", r="gg-suwon").ok()
+    assert gql(doc, "coordinator", r="gg-suwon").ok() == first
+    assert prepared_runs == [1]
+    slow["on"] = True
+    done.clear()
+    r = gql(doc, "coordinator", r="gg-seongnam")
+    assert r.code == "BAD_USER_INPUT" and "time budget" in r.errors[0]["message"]
+    assert prepared_runs == [1, 1]
+    assert threads and all(name.startswith("dolbom-heavy") for name in threads), threads
+    assert done.wait(10)  # the analysis ran on past the budget in its thread: let it end here
+    from schema import pool
+
+    workers = Settings().heavy_workers
+    for kind in ("heavy", "request"):  # and whatever its threads still do with the store
+        pool.pool(workers, kind).submit(lambda: None).result(10)
