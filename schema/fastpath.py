@@ -392,18 +392,10 @@ class _Compiler:
         shape = _Shape.object(otype, fields) if is_type_of is None and self.straight is not None else None
         straight = None if shape is None else self.straight.object_function(shape)  # type: ignore[union-attr]
         if shape is not None and straight is not None:
-
-            def complete_straight(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
-                if ex.is_awaitable in _AWAITABLE_CHECKS:
-                    try:
-                        return straight(value)
-                    except Exception:  # noqa: BLE001, S110 - any anomaly: completed field by field below
-                        pass
+            def field_by_field(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
                 return run(ex, fields, otype, value, path)
 
-            complete_straight.shape = shape  # type: ignore[attr-defined]
-            complete_straight.straight = straight  # type: ignore[attr-defined]
-            return _marked(complete_straight, False)
+            return _straight_first(straight, shape, field_by_field)
         if is_type_of is None:
             def complete_fields(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
                 return run(ex, fields, otype, value, path)
@@ -566,17 +558,7 @@ class _Straight:
         except (_NoStraight, SyntaxError, MemoryError, ValueError):
             return complete
 
-        def complete_straight_list(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
-            if ex.is_awaitable in _AWAITABLE_CHECKS:
-                try:
-                    return straight(value)
-                except Exception:  # noqa: BLE001, S110 - any anomaly: completed item by item below
-                    pass
-            return complete(ex, value, path, fpath, info)
-
-        complete_straight_list.shape = shape  # type: ignore[attr-defined]
-        complete_straight_list.straight = straight  # type: ignore[attr-defined]
-        return _marked(complete_straight_list, False)
+        return _straight_first(straight, shape, complete)
 
     def _object(self, code: _Code, shape: _Shape, src: str, dst: str, non_null: bool, indent: str,
                 lines: list[str], depth: int) -> None:
@@ -646,6 +628,23 @@ class _Straight:
             wrapped, names = code.const(members[0], "W"), code.const(members[1].get, "N")
             return f"(({names}(id({src})) if type({src}) is {wrapped} else None) or {slow})"
         return slow
+
+
+def _straight_first(straight: Callable[[Any], Any], shape: Any,
+                    generic: Callable[..., Any]) -> Callable[..., Any]:
+    """A completion that answers with ``straight(value)`` and, on any anomaly (it raises), with the
+    ``generic`` completion of the same value from the start (the straight code has no side effects)."""
+    def complete_straight(ex: Executor, value: Any, path: Path, fpath: Path, info: Any) -> Any:
+        if ex.is_awaitable in _AWAITABLE_CHECKS:
+            try:
+                return straight(value)
+            except Exception:  # noqa: BLE001, S110 - any anomaly: completed by the generic plan below
+                pass
+        return generic(ex, value, path, fpath, info)
+
+    complete_straight.shape = shape  # type: ignore[attr-defined]
+    complete_straight.straight = straight  # type: ignore[attr-defined]
+    return _marked(complete_straight, False)
 
 
 def _attribute_reader(definition: Any) -> Callable[[Any, Any], Any] | None:
