@@ -39,6 +39,16 @@ def _slow_commits(log: AuditLog, monkeypatch, seconds: float = 0.004) -> list[in
     return sizes
 
 
+def _in_threads(target, args) -> None:
+    """``target(a)`` for each of ``args``, each in a thread of its own, all started, then all joined."""
+    threads = [threading.Thread(target=target, args=(a,)) for a in args]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert not any(th.is_alive() for th in threads), "an append never returned"
+
+
 def test_concurrent_appends_share_commits_and_each_is_durable_when_it_returns(log, monkeypatch):
     sizes = _slow_commits(log, monkeypatch)
     missing: list[str] = []
@@ -52,11 +62,7 @@ def test_concurrent_appends_share_commits_and_each_is_durable_when_it_returns(lo
             if log.get(key) is None:  # returned before its commit
                 missing.append(key)
 
-    threads = [threading.Thread(target=appender, args=(t,)) for t in range(THREADS)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    _in_threads(appender, range(THREADS))
     assert missing == []
     keys = [k for k, _ in log.list()]
     assert keys == sorted(f"k-{t:02d}-{i:03d}" for t in range(THREADS) for i in range(EACH))
@@ -87,11 +93,7 @@ def test_a_key_already_there_fails_its_own_append_only(log, monkeypatch):
             outcomes[key] = str(e)
 
     keys = ["taken", *(f"new-{i}" for i in range(5))]
-    threads = [threading.Thread(target=appender, args=(k,)) for k in keys]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    _in_threads(appender, keys)
     assert "already" in outcomes["taken"]
     assert all(outcomes[k] == "ok" for k in keys[1:]), outcomes
     assert log.get("taken") == '{"first": true}'  # never replaced
