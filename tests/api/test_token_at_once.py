@@ -72,3 +72,40 @@ def test_a_token_is_checked_in_a_worker_thread_when_the_store_cannot(sample_stor
     names, roles = _threads_of_token_checks(sample_store, True, monkeypatch)
     assert names == [WORKER] * 3, names
     assert roles == ["caseworker", "401", "anonymous"]
+
+
+def test_not_at_once_while_another_process_has_committed_something_to_replay(sample_store, tmp_path):
+    """A read first replays what other connections committed (``_sync``): that is no short read."""
+    from graph.model import Region
+
+    sample_store.get("Region", "gg")  # in step
+    with sample_store.at_once() as now:
+        assert now
+    with EmbeddedStore(sample_store.path) as other:  # another process's connection
+        other.put(Region(id="gg-at-once", name="시험", level="CITY", parent_id="gg"))
+    with sample_store.at_once() as now:
+        assert not now
+    assert sample_store.get("Region", "gg-at-once") is not None  # the read replays it
+    with sample_store.at_once() as now:
+        assert now
+
+
+def test_a_directory_page_is_read_in_place_when_the_store_can_and_in_a_thread_when_it_cannot(
+        sample_store, monkeypatch):
+    from service import reads
+
+    names: list[str] = []
+    real = reads.services_page
+
+    def recording(*a, **k):
+        names.append(threading.current_thread().name)
+        return real(*a, **k)
+
+    monkeypatch.setattr(reads, "services_page", recording)
+    query = "{ services(first: 2) { totalCount edges { node { id name } } } }"
+    with TestClient(create_app(sample_store, Settings(), authenticate=authenticate)) as client:
+        first = client.post("/graphql", json={"query": query}).json()
+        monkeypatch.setattr(EmbeddedStore, "at_once", lambda self: contextlib.nullcontext(False))
+        second = client.post("/graphql", json={"query": query}).json()
+    assert first == second and first["data"]["services"]["totalCount"] > 2
+    assert len(names) == 2 and names[0] != WORKER and names[1] == WORKER, names
