@@ -26,11 +26,15 @@ The goals of issue 16 are printed beside the figures: Neo4j match p95
 (view + match) <= 25 ms and within 3x of the embedded store; load >= 20,000
 records/s.
 
+``--load-only``: steps 1-3 for Neo4j only (no embedded store, matches, coverage or
+servers), with the load goal: a load measured in a third of the time.
+
 Run::
 
     python bench/bench_neo4j.py                                   # 100,000 households
     python bench/bench_neo4j.py --households 2000 --samples 100   # a quick run
     python bench/bench_neo4j.py --json bench/results/neo4j.json
+    python bench/bench_neo4j.py --load-only --bundle DIR      # the load alone
 """
 
 from __future__ import annotations
@@ -249,6 +253,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "into a fresh server pays for its JIT compiler, the goal is checked on the last "
                         "(default 2)")
     p.add_argument("--no-serve", action="store_true", help="skip the dolbom serve memory figures")
+    p.add_argument("--load-only", action="store_true",
+                   help="only the loads into Neo4j and their goal: no embedded store, no match, coverage "
+                        "or serve figures (a load measured in a third of the time)")
     p.add_argument("--serve-requests", type=int, default=200,
                    help="matchPackages requests before a server's RSS is read (default 200)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
@@ -304,38 +311,13 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
                 "per_file": report.rows,
             })
         r["load_neo4j"] = r["loads_neo4j"][-1]
-        out.write("loading into the embedded store ...\n")
-        db = str(tmp / "embedded.db")
-        with EmbeddedStore(db) as emb:
-            emb_report = load_bundle(emb, bundle)
-        r["load_embedded"] = {"rows": emb_report.total_rows, "seconds": emb_report.seconds,
-                              "records_per_s": emb_report.total_rows / emb_report.seconds}
-        stores["embedded"] = EmbeddedStore(db)
-        gc.collect()
-        gc.freeze()  # as a server holding the graph would: the collector skips the store's records
-        r["counts"] = neo.counts()
-        if r["counts"] != stores["embedded"].counts():
-            raise AssertionError(f"the stores hold different counts: {r['counts']} and "
-                                 f"{stores['embedded'].counts()}")
-        out.write(f"matching {args.samples:,} random households on both ...\n")
-        r["match"] = measure(stores, args.samples, args.seed)
-        out.write("coverage on both ...\n")
-        r["coverage"] = time_coverage(stores)
-        if server:
-            r["neo4j_server_rss_mib"] = server.rss_mib()
-        if not args.no_serve:
-            out.write("dolbom serve on each store ...\n")
-            households = [h.key for h in stores["embedded"].list("Household", limit=5_000)]
-            for store in stores.values():
-                store.close()
-            stores = {}
-            r["serve"] = {
-                "embedded": serve_rss({k: v for k, v in env.items() if not k.startswith("NEO4J_")}, db,
-                                      args.serve_requests, households, tmp),
-                "neo4j": serve_rss(env, None, args.serve_requests, households, tmp),
-            }
-            if server:
-                r["serve"]["neo4j_server_rss_mib"] = server.rss_mib()
+        if args.load_only:
+            r["counts"] = neo.counts()
+            if sum(r["counts"].values()) != r["load_neo4j"]["rows"]:
+                raise AssertionError(f"Neo4j holds {r['counts']}, not the {r['load_neo4j']['rows']:,} "
+                                     "rows loaded")
+        else:
+            compare(r, args, bundle, tmp, env, stores, server, out)
         r["env"]["load_average_at_end"] = os.getloadavg()
     finally:
         for store in stores.values():
@@ -352,6 +334,46 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
     return r
 
 
+def compare(r: dict, args: argparse.Namespace, bundle: Path, tmp: Path, env: dict, stores: dict,
+            server: LocalNeo4j | None, out) -> None:
+    """The embedded store beside Neo4j (``stores["neo4j"]``, loaded): its load,
+    the matches, coverage and (unless ``--no-serve``) the servers' memory.
+    ``stores`` gets the embedded store, and is emptied when the servers start."""
+    neo = stores["neo4j"]
+    out.write("loading into the embedded store ...\n")
+    db = str(tmp / "embedded.db")
+    with EmbeddedStore(db) as emb:
+        emb_report = load_bundle(emb, bundle)
+    r["load_embedded"] = {"rows": emb_report.total_rows, "seconds": emb_report.seconds,
+                          "records_per_s": emb_report.total_rows / emb_report.seconds}
+    stores["embedded"] = EmbeddedStore(db)
+    gc.collect()
+    gc.freeze()  # as a server holding the graph would: the collector skips the store's records
+    r["counts"] = neo.counts()
+    if r["counts"] != stores["embedded"].counts():
+        raise AssertionError(f"the stores hold different counts: {r['counts']} and "
+                             f"{stores['embedded'].counts()}")
+    out.write(f"matching {args.samples:,} random households on both ...\n")
+    r["match"] = measure(stores, args.samples, args.seed)
+    out.write("coverage on both ...\n")
+    r["coverage"] = time_coverage(stores)
+    if server:
+        r["neo4j_server_rss_mib"] = server.rss_mib()
+    if not args.no_serve:
+        out.write("dolbom serve on each store ...\n")
+        households = [h.key for h in stores["embedded"].list("Household", limit=5_000)]
+        for store in stores.values():
+            store.close()
+        stores.clear()
+        r["serve"] = {
+            "embedded": serve_rss({k: v for k, v in env.items() if not k.startswith("NEO4J_")}, db,
+                                  args.serve_requests, households, tmp),
+            "neo4j": serve_rss(env, None, args.serve_requests, households, tmp),
+        }
+        if server:
+            r["serve"]["neo4j_server_rss_mib"] = server.rss_mib()
+
+
 def _rust_extension() -> bool:
     try:
         import neo4j._rust  # type: ignore[import-not-found]  # noqa: F401
@@ -361,19 +383,21 @@ def _rust_extension() -> bool:
 
 
 def goals(r: dict) -> dict:
+    load = {"goal": GOALS["load_records_per_s"], "got": r["load_neo4j"]["records_per_s"],
+            "met": r["load_neo4j"]["records_per_s"] >= GOALS["load_records_per_s"]}
+    if "match" not in r:  # --load-only
+        return {"load_records_per_s": load}
     neo, emb = r["match"]["neo4j"]["both"], r["match"]["embedded"]["both"]
     return {
         "match_p95_ms": {"goal": GOALS["match_p95_ms"], "got": neo["p95_ms"],
                          "met": neo["p95_ms"] <= GOALS["match_p95_ms"]},
         "match_p95_ratio": {"goal": GOALS["match_p95_ratio"], "got": neo["p95_ms"] / emb["p95_ms"],
                             "met": neo["p95_ms"] <= GOALS["match_p95_ratio"] * emb["p95_ms"]},
-        "load_records_per_s": {"goal": GOALS["load_records_per_s"], "got": r["load_neo4j"]["records_per_s"],
-                               "met": r["load_neo4j"]["records_per_s"] >= GOALS["load_records_per_s"]},
+        "load_records_per_s": load,
     }
 
 
 def report_text(r: dict, out) -> None:
-    m, le = r["match"], r["load_embedded"]
     ms = "{p50_ms:7.2f} / {p95_ms:7.2f} ms"
     rows = [("records", ", ".join(f"{k} {v:,}" for k, v in r["counts"].items()))]
     for i, load in enumerate(r["loads_neo4j"]):
@@ -387,7 +411,27 @@ def report_text(r: dict, out) -> None:
     if busiest:
         rows.append(("Neo4j server CPU by thread, last load",
                      ", ".join(f"{k} {v:.1f} s" for k, v in busiest[:6])))
-    rows += [
+    if "match" in r:
+        rows += _comparison_rows(r, ms)
+    env = r["env"]
+    end = env.get("load_average_at_end", [float("nan")])[0]
+    rows.append(("machine", f"{env['cpus']} CPUs, load average {env['load_average_at_start'][0]:.1f} at "
+                 f"start, {end:.1f} at end; driver {env['neo4j_driver']}"
+                 f"{' with' if env['rust_extension'] else ' without'} its Rust extension"))
+    width = max(len(k) for k, _ in rows)
+    out.write("Neo4j bench\n")
+    for k, v in rows:
+        out.write(f"  {k:<{width}}  {v}\n")
+    out.write("goals\n")
+    for name, g in r["goals"].items():
+        got = f"{g['got']:,.2f}" if name != "load_records_per_s" else f"{g['got']:,.0f}"
+        out.write(f"  {name:<20} goal {g['goal']:>9,}  got {got:>10}  {'met' if g['met'] else 'NOT met'}\n")
+
+
+def _comparison_rows(r: dict, ms: str) -> list[tuple[str, str]]:
+    """The rows of the embedded store's load, the matches, coverage and serve."""
+    m, le = r["match"], r["load_embedded"]
+    rows = [
         ("load into the embedded store", f"{le['rows']:,} records in {le['seconds']:.1f} s = "
                                          f"{le['records_per_s']:,.0f}/s"),
         ("households matched", f"{m['samples']:,} (view of {m['mean_view_nodes']:.0f} nodes on average); "
@@ -415,19 +459,7 @@ def report_text(r: dict, out) -> None:
             rows.append(("Neo4j server RSS", f"{s['neo4j_server_rss_mib']:,.0f} MiB (heap "
                          f"{r['params']['heap']}, page cache {r['params']['pagecache']}; "
                          "shared by every app process)"))
-    env = r["env"]
-    end = env.get("load_average_at_end", [float("nan")])[0]
-    rows.append(("machine", f"{env['cpus']} CPUs, load average {env['load_average_at_start'][0]:.1f} at "
-                 f"start, {end:.1f} at end; driver {env['neo4j_driver']}"
-                 f"{' with' if env['rust_extension'] else ' without'} its Rust extension"))
-    width = max(len(k) for k, _ in rows)
-    out.write("Neo4j bench\n")
-    for k, v in rows:
-        out.write(f"  {k:<{width}}  {v}\n")
-    out.write("goals\n")
-    for name, g in r["goals"].items():
-        got = f"{g['got']:,.2f}" if name != "load_records_per_s" else f"{g['got']:,.0f}"
-        out.write(f"  {name:<20} goal {g['goal']:>9,}  got {got:>10}  {'met' if g['met'] else 'NOT met'}\n")
+    return rows
 
 
 if __name__ == "__main__":
