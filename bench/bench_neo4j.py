@@ -26,6 +26,25 @@ The goals of issue 16 are printed beside the figures: Neo4j match p95
 (view + match) <= 25 ms and within 3x of the embedded store; load >= 20,000
 records/s.
 
+Where a load's server time goes (a JFR profile of a warm server, 2026-12-06):
+its Bolt worker spends about half of it in commits (turning the transaction's
+state into records, 21%; applying them to the stores and indexes, 17%; the
+log, 4.5%) and half running the create statements (setting properties, 20%;
+the two unique-index checks of each new node, 10%; relationships, 6%); the
+locks, 10%, are spread over both. Tried for the load and measured not to
+help, so not adopted: a second writer thread (each writer holding one of two
+lock nodes that a unit of work takes both of): 24.9 s against 24.6 s, median
+of 5 alternating loads, the server then spending more CPU; the lock's answer
+pipelined with the create statement (one round trip less per batch) and a
+0.5 ms thread switch interval during the load: no difference in 3
+alternating loads; ``CYPHER replan=skip`` on the create statements: the JIT's
+time in the second load unchanged (4.0 s against 4.4 s); the create
+statements' forms (``SET n = row``, ``SET n += row``, properties inline):
+within the noise; creating a label's id constraint after its nodes instead
+of before (a 200,000-node test): 5% less server CPU, net of building the
+index. The load is CPU-bound: this process ~12 s and the server ~20-23 s on
+2 CPUs shared with other work.
+
 ``--load-only``: steps 1-3 for Neo4j only (no embedded store, matches, coverage or
 servers), with the load goal: a load measured in a third of the time.
 
