@@ -1,11 +1,11 @@
 """The interpreter's GIL switch interval, shortened by whoever needs it for as long as they need it.
 
-``sys.setswitchinterval`` is one value for the whole process. Two parts of Dolbom shorten it for a
-while: a bulk load into Neo4j (its writer thread waits for each answer, then for the GIL:
-graph.neo4j_store) and the server while an analytics request runs (quick reads get their turn
-beside seconds of CPU: schema.pool). Each asks through :func:`switch_interval`; the interval is the
-shortest any running user asked for, and the interval from before the first of them once the last
-ends, whatever order they end in.
+``sys.setswitchinterval`` is one value for the whole process. The server shortens it while an
+analytics request runs (quick reads get their turn beside seconds of CPU: schema.pool), from
+several threads at once; anything else that needs a shorter interval for a while (a bulk load's
+writer thread was measured with 0.5 ms and gained nothing: bench/bench_neo4j.py) asks the same
+way. Through :func:`switch_interval` the interval is the shortest any running user asked for, and
+the interval from before the first of them once the last ends, whatever order they end in.
 """
 
 from __future__ import annotations
