@@ -143,13 +143,28 @@ def _pct(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-def drive(port: int, make_request, check, requests: int, concurrency: int, seed: int) -> dict:
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (Linux's /proc; None elsewhere)."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def drive(port: int, make_request, check, requests: int, concurrency: int, seed: int,
+          pid: int | None = None) -> dict:
     """Send ``requests`` requests from ``concurrency`` threads, each with one
-    keep-alive connection; ``make_request(rng) -> (method, path, body, headers)``."""
+    keep-alive connection; ``make_request(rng) -> (method, path, body, headers)``. With the
+    server's ``pid``: its CPU milliseconds per request over the run (``server_cpu_ms``)."""
     rng = random.Random(seed)
     work = [make_request(rng) for _ in range(requests)]
     lock = threading.Lock()
     latencies: list[float] = []
+    sizes: list[int] = []
     failures: list[str] = []
     next_index = iter(range(requests))
 
@@ -170,6 +185,7 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
             problem = problem or check(json.loads(data))
             with lock:
                 latencies.append(elapsed)
+                sizes.append(len(data))
                 if problem:
                     failures.append(problem)
         conn.close()
@@ -181,14 +197,18 @@ def drive(port: int, make_request, check, requests: int, concurrency: int, seed:
         warm.getresponse().read()
     warm.close()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    cpu0 = _cpu_seconds(pid)
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    cpu1 = _cpu_seconds(pid)
     latencies.sort()
     return {
+        "server_cpu_ms": None if cpu0 is None or cpu1 is None else (cpu1 - cpu0) * 1000 / len(latencies),
+        "bytes": statistics.fmean(sizes),
         "requests": len(latencies), "failures": len(failures),
         "first_failure": failures[0] if failures else None,
         "seconds": wall, "throughput": len(latencies) / wall,
@@ -219,17 +239,22 @@ def run(args: argparse.Namespace, out) -> dict:
         env.pop("NEO4J_URI", None)
         gql_port, bare_port = free_port(), free_port()
         servers = contextlib.ExitStack()
-        servers.enter_context(Spawned(serve_argv(db, gql_port, "--log-level", "warning"), env=env,
-                                      log_path=os.path.join(tmp, "serve.log"), timeout=300))
+        pids: dict[int, int] = {}  # port -> the server's process, for its CPU per request
+
+        def started(server: Spawned, port: int) -> None:
+            pids[port] = servers.enter_context(server).proc.pid
+
+        started(Spawned(serve_argv(db, gql_port, "--log-level", "warning"), env=env,
+                        log_path=os.path.join(tmp, "serve.log"), timeout=300), gql_port)
         bare_argv = [sys.executable, "-m", "uvicorn", "bench.bench_api:bare_app", "--factory",
                      "--host", "127.0.0.1", "--port", str(bare_port), "--log-level", "warning"]
-        servers.enter_context(Spawned(bare_argv, ready_path="/services", env=env,
-                                      log_path=os.path.join(tmp, "bare.log"), timeout=300))
+        started(Spawned(bare_argv, ready_path="/services", env=env, log_path=os.path.join(tmp, "bare.log"),
+                        timeout=300), bare_port)
         nofast_port = free_port()
         if args.compare_fast_path:  # the same app with graphql-core's field-by-field execution
-            servers.enter_context(Spawned(serve_argv(db, nofast_port, "--log-level", "warning"),
-                                          env={**env, "DOLBOM_FAST_EXECUTION": "0"},
-                                          log_path=os.path.join(tmp, "serve-nofast.log"), timeout=300))
+            started(Spawned(serve_argv(db, nofast_port, "--log-level", "warning"),
+                            env={**env, "DOLBOM_FAST_EXECUTION": "0"},
+                            log_path=os.path.join(tmp, "serve-nofast.log"), timeout=300), nofast_port)
         try:
             gql_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
@@ -274,7 +299,7 @@ def run(args: argparse.Namespace, out) -> dict:
                     out.write(f"  {name:<14} {how:<8} ...")
                     out.flush()
                     r = drive(port, make, check, per_round if args.rounds > 1 else args.requests,
-                              args.concurrency, args.seed + i)
+                              args.concurrency, args.seed + i, pids.get(port))
                     rounds[f"{name}/{how}"].append(r)
                     out.write(f" {r['throughput']:.1f} req/s\n")
             for key, runs in rounds.items():
@@ -293,7 +318,9 @@ def _combined(runs: list[dict]) -> dict:
         "requests": sum(r["requests"] for r in runs), "failures": sum(r["failures"] for r in runs),
         "first_failure": failures[0] if failures else None, "seconds": sum(r["seconds"] for r in runs),
         **{k: statistics.median(r[k] for r in runs) for k in ("throughput", "p50_ms", "p95_ms", "p99_ms",
-                                                                "mean_ms")},
+                                                                "mean_ms", "bytes")},
+        "server_cpu_ms": (None if any(r["server_cpu_ms"] is None for r in runs)
+                          else statistics.median(r["server_cpu_ms"] for r in runs)),
         "rounds": len(runs),
     }
 
@@ -303,10 +330,12 @@ def report(r: dict, out) -> None:
     out.write(f"\nAPI bench: {sum(r['counts'].values()):,} records "
               f"({r['counts']['Household']:,} households), concurrency {p['concurrency']}, "
               f"{p['requests']:,} requests per scenario, one uvicorn worker each\n")
-    out.write(f"  {'scenario':<24} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'failures':>9}\n")
+    out.write(f"  {'scenario':<24} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'failures':>9} "
+              f"{'server CPU ms/req':>17} {'bytes/answer':>12}\n")
     for key, x in r["runs"].items():
+        cpu = "-" if x.get("server_cpu_ms") is None else f"{x['server_cpu_ms']:.2f}"
         out.write(f"  {key:<24} {x['throughput']:>8.1f} {x['p50_ms']:>9.1f} {x['p95_ms']:>9.1f} "
-                  f"{x['p99_ms']:>9.1f} {x['failures']:>9}\n")
+                  f"{x['p99_ms']:>9.1f} {x['failures']:>9} {cpu:>17} {x['bytes']:>12,.0f}\n")
     for name in ("matchPackages", "services"):
         g, b = r["runs"][f"{name}/graphql"], r["runs"][f"{name}/bare"]
         out.write(f"  {name}: GraphQL / bare   throughput {g['throughput'] / b['throughput']:.2f}x, "
