@@ -17,8 +17,8 @@ that finds no commit under way writes every entry waiting, its own included, in
 one transaction, while those that arrive meanwhile wait for the next one. Each
 append still returns only when a commit holding its entry is durable, and one
 entry's failure (a key already there) fails that append alone. A ``FULL`` commit
-waits for the disk (~2 ms here), so one per request made concurrent requests
-queue behind each other's waits (issue 23). The file is made
+waits for the disk, so one per request made concurrent requests queue behind
+each other's waits (issue 23). The file is made
 when missing (a database from before it, or a new one); a file that is not an
 audit log is refused with a :class:`StoreError` naming it.
 """
