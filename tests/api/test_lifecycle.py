@@ -148,12 +148,14 @@ def test_follow_up_refusals_name_the_field_and_change_nothing(gql, store):
 def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
     import datetime as dt
 
+    from i18n.clock import local_now
     from service.settings import Settings
 
     gql(CREATE, "caseworker").ok()
     for step in PATH[S.DELIVERED]:
         to(gql, step).ok()
-    delivered = dt.datetime.fromisoformat(store.get("Referral", "ref-t").updated_at).date()
+    # the offices' day of the delivery (Asia/Seoul): from 15:00 UTC on it is already tomorrow there
+    delivered = local_now(None, dt.datetime.fromisoformat(store.get("Referral", "ref-t").updated_at)).date()
     assert follow_up_of(gql) == (delivered + dt.timedelta(days=7)).isoformat()
     # a chosen date stays when another referral is delivered; another setting gives another default
     gql(FOLLOW, "caseworker", on="2030-05-05").ok()
@@ -163,7 +165,7 @@ def test_delivery_sets_a_follow_up_unless_one_is_set(gql, store, make_gql):
     for step in PATH[S.DELIVERED]:
         gql2(f'mutation {{ updateReferral(id: "ref-u", status: {step.value}) {{ id }} }}', "caseworker").ok()
     assert follow_up_of(gql) == "2030-05-05"
-    delivered_u = dt.datetime.fromisoformat(store.get("Referral", "ref-u").updated_at).date()
+    delivered_u = local_now(None, dt.datetime.fromisoformat(store.get("Referral", "ref-u").updated_at)).date()
     assert follow_up_of(gql, ref="ref-u") == (delivered_u + dt.timedelta(days=30)).isoformat()
 
 
