@@ -4,8 +4,7 @@ stores (the ``store`` fixture)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from i18n import clock
 from matching import allocate, coverage
 
 C = "coordinator"
@@ -70,7 +69,7 @@ def test_flags_carry_reason_codes(gql):
 def test_coverage_shows_both_kinds_of_blind_spot(gql, store):
     got = gql('query { coverage(regionId: "gg-suwon") { region { id } domain openNeeds uncoveredNeeds '
               'missingNeeds unmetNeeds shortOfPlaces } }', C).ok()["coverage"]
-    want = coverage(store.graph("gg-suwon"), "gg-suwon", on=dt.date.today())
+    want = coverage(store.graph("gg-suwon"), "gg-suwon", on=clock.today())
     assert [(c["region"]["id"], c["domain"], c["missingNeeds"], c["unmetNeeds"], c["shortOfPlaces"])
             for c in got] == [(w.region_id, w.domain.value, w.missing_needs, w.unmet_needs, w.short_of_places)
                               for w in want]
@@ -83,7 +82,7 @@ def test_allocation_unmet_needs_have_reason_codes(gql, store):
     ids = ["hh-0001", "hh-0002", "hh-0003"]
     a = gql('query($ids: [ID!]!) { allocate(householdIds: $ids) { unmet { id } '
             'unmetNeeds { need { id } reason message } } }', C, ids=ids).ok()["allocate"]
-    plan = allocate(store.graph(), ids, on=dt.date.today())
+    plan = allocate(store.graph(), ids, on=clock.today())
     assert [(u["need"]["id"], u["reason"]) for u in a["unmetNeeds"]] == [
         (u.need_id, u.reason) for u in plan.unmet]
     assert [u["id"] for u in a["unmet"]] == [u["need"]["id"] for u in a["unmetNeeds"]]

@@ -4,9 +4,9 @@ they wrap."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+
+from i18n import clock
 
 C = "coordinator"
 
@@ -87,7 +87,7 @@ def test_match_packages_equals_the_matching_function(gql, store):
               "... on Volunteer { id } } needs { id } reasons } "
               "flags { kind domain needIds serviceIds message } } }",
               C).ok()["matchPackages"]
-    want = match(store.neighbourhood("hh-0001"), "hh-0001", on=dt.date.today(), limit=2, locale="ko").packages
+    want = match(store.neighbourhood("hh-0001"), "hh-0001", on=clock.today(), limit=2, locale="ko").packages
     assert [p["rank"] for p in got] == [p.rank for p in want]
     assert [p["cost"] for p in got] == pytest.approx([p.cost for p in want])
     assert [[i["resource"]["id"] for i in p["items"]] for p in got] == [
@@ -175,7 +175,7 @@ def test_allocate_on_neighbourhoods_equals_allocate_on_the_whole_graph(gql, stor
     got = gql('query($ids: [ID!]!) { allocate(householdIds: $ids) { objective '
               "assignments { need { id } resource { ... on Service { id } ... on Volunteer { id } } } } }",
               C, ids=ids).ok()["allocate"]
-    want = allocate(store.graph(), ids, on=dt.date.today())
+    want = allocate(store.graph(), ids, on=clock.today())
     assert got["objective"] == pytest.approx(want.objective)
     assert sorted((a["need"]["id"], a["resource"]["id"]) for a in got["assignments"]) == sorted(
         (a.need_id, a.resource_id) for a in want.assignments)
