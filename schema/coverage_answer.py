@@ -3,7 +3,7 @@
 At 100,000 households every region's coverage is ~12,800 cells; resolved field by field (a
 DataLoader future per cell's ``region``, another per region's ``parent`` on the coordinator page)
 the completion took ~1 s of a warm repeat even with the cells kept (service.report_cache). Here
-the regions of all cells, and their parents, are read in one batch (schema.loaders.records_by_id)
+the regions of all cells, and their parents, are read in one batch (service.reads.records_by_id)
 in the heavy pool, with the cells, and each cell gets its wrapped region, so ``region`` is a plain
 attribute read and ``parent`` answers without a DataLoader. Same records: the answer is the same.
 Only directory data (regions) is read: no household's, nothing to audit.
@@ -24,8 +24,8 @@ from typing import Any
 from graph.store import Store
 from service import analysis
 from service.principal import Principal
+from service.reads import records_by_id
 
-from .loaders import records_by_id
 from .types import CoverageCell, Region
 
 #: the wrapped answers of the last few (store, region), with the cells they wrap

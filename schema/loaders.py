@@ -22,9 +22,6 @@ from service.principal import Principal
 
 T = TypeVar("T")
 
-records_by_id = reads.records_by_id  # (schema.overlaps, schema.coverage_answer)
-
-
 async def read(store: Store, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``func(*args, **kwargs)``, a short read of ``store``'s records: in place when the store can
     read at once (``Store.at_once``: the embedded store's lock free and no other process's commit to

@@ -3,7 +3,7 @@
 At 100,000 households every region's overlaps name ~40,000 services in ~9,000 groups; resolved
 field by field (a DataLoader future per service, a gather per group) that completion took 2-3 s
 of CPU per request even with the groups kept (service.report_cache). Here the services and regions
-of all groups are read in one batch (schema.loaders.records_by_id) in the heavy pool, with the
+of all groups are read in one batch (service.reads.records_by_id) in the heavy pool, with the
 groups, and each group gets its wrapped records, so ``region`` and ``services`` are plain attribute
 reads. Same records, same order, a deleted service left out as before: the answer is the same.
 Only directory data (services, regions) is read: no household's, nothing to audit.
@@ -24,8 +24,8 @@ from typing import Any
 from graph.store import Store
 from service import analysis
 from service.principal import Principal
+from service.reads import records_by_id
 
-from .loaders import records_by_id
 from .types import OverlapGroup, overlap_groups_of
 
 #: the wrapped answers of the last few (store, region, locale), with the groups they wrap
