@@ -8,17 +8,13 @@ in the heavy pool, with the cells, and each cell gets its wrapped region, so ``r
 attribute read and ``parent`` answers without a DataLoader. Same records: the answer is the same.
 Only directory data (regions) is read: no household's, nothing to audit.
 
-The wrapped cells are kept with the cells they wrap (:data:`_KEPT`) and served again while
-``coverage_cells`` answers with those very cell objects: it computes new ones after any commit
-(service.report_cache), so a kept wrapper never outlives the records it read. Authorization is
-``coverage_cells``' (``scope``), checked on every call before the kept wrappers are looked at; the
-wrappers hold directory records only, the same for every caller.
+The wrapped cells are kept while ``coverage_cells`` answers with the same cells (:mod:`schema.kept`);
+it checks authorization (``scope``) on every call first, and the wrappers hold directory records
+only, the same for every caller.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from graph.store import Store
@@ -26,12 +22,11 @@ from service import analysis
 from service.principal import Principal
 from service.reads import records_by_id
 
+from .kept import KeptWrappers
 from .types import CoverageCell, Region
 
 #: the wrapped answers of the last few (store, region), with the cells they wrap
-_KEPT: OrderedDict[tuple[int, str | None], tuple[list[Any], list[CoverageCell]]] = OrderedDict()
-_KEEP = 16
-_LOCK = threading.Lock()
+_KEPT: KeptWrappers[CoverageCell] = KeptWrappers()
 
 
 def coverage_cells_of(cells: list[Any], regions: dict[str, Any]) -> list[CoverageCell]:
@@ -52,19 +47,11 @@ def coverage_cells_of(cells: list[Any], regions: dict[str, Any]) -> list[Coverag
 
 def coverage_answer(store: Store, principal: Principal, region_id: str | None) -> list[CoverageCell]:
     cells = analysis.coverage_cells(store, principal, region_id)
-    key = (id(store), region_id)
-    with _LOCK:
-        kept = _KEPT.get(key)
-    if kept is not None and len(kept[0]) == len(cells) and all(
-            a is b for a, b in zip(kept[0], cells, strict=True)):
-        return list(kept[1])
-    regions: dict[str, Any] = records_by_id(store, "Region", {c.region_id for c in cells})
-    parents = {r.parent_id for r in regions.values() if r.parent_id is not None} - regions.keys()
-    regions.update(records_by_id(store, "Region", parents))
-    wrapped = coverage_cells_of(cells, regions)
-    with _LOCK:
-        _KEPT[key] = (cells, wrapped)
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > _KEEP:
-            _KEPT.popitem(last=False)
-    return list(wrapped)
+
+    def wrap(cells: list[Any]) -> list[CoverageCell]:
+        regions: dict[str, Any] = records_by_id(store, "Region", {c.region_id for c in cells})
+        parents = {r.parent_id for r in regions.values() if r.parent_id is not None} - regions.keys()
+        regions.update(records_by_id(store, "Region", parents))
+        return coverage_cells_of(cells, regions)
+
+    return _KEPT.wrapped((id(store), region_id), cells, wrap)

@@ -8,17 +8,13 @@ groups, and each group gets its wrapped records, so ``region`` and ``services`` 
 reads. Same records, same order, a deleted service left out as before: the answer is the same.
 Only directory data (services, regions) is read: no household's, nothing to audit.
 
-The wrapped groups are kept with the groups they wrap (:data:`_KEPT`) and served again while
-``overlap_groups`` answers with those very group objects: it computes new ones after any commit
-(service.report_cache), so a kept wrapper never outlives the records it read. Authorization is
-``overlap_groups``' (``scope``), checked on every call before the kept wrappers are looked at; the
-wrappers hold directory records only, the same for every caller.
+The wrapped groups are kept while ``overlap_groups`` answers with the same groups
+(:mod:`schema.kept`); it checks authorization (``scope``) on every call first, and the wrappers hold
+directory records only, the same for every caller.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from graph.store import Store
@@ -26,29 +22,20 @@ from service import analysis
 from service.principal import Principal
 from service.reads import records_by_id
 
+from .kept import KeptWrappers
 from .types import OverlapGroup, overlap_groups_of
 
 #: the wrapped answers of the last few (store, region, locale), with the groups they wrap
-_KEPT: OrderedDict[tuple[int, str | None, str], tuple[list[Any], list[OverlapGroup]]] = OrderedDict()
-_KEEP = 16
-_LOCK = threading.Lock()
+_KEPT: KeptWrappers[OverlapGroup] = KeptWrappers()
 
 
 def overlaps_answer(store: Store, principal: Principal, region_id: str | None,
                     locale: str) -> list[OverlapGroup]:
     groups = analysis.overlap_groups(store, principal, region_id, locale=locale)
-    key = (id(store), region_id, locale)
-    with _LOCK:
-        kept = _KEPT.get(key)
-    if kept is not None and len(kept[0]) == len(groups) and all(
-            a is b for a, b in zip(kept[0], groups, strict=True)):
-        return list(kept[1])
-    regions = records_by_id(store, "Region", (g.region_id for g in groups))
-    services = records_by_id(store, "Service", (s for g in groups for s in g.service_ids))
-    wrapped = overlap_groups_of(groups, regions, services)  # type: ignore[arg-type]
-    with _LOCK:
-        _KEPT[key] = (groups, wrapped)
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > _KEEP:
-            _KEPT.popitem(last=False)
-    return list(wrapped)
+
+    def wrap(groups: list[Any]) -> list[OverlapGroup]:
+        regions = records_by_id(store, "Region", (g.region_id for g in groups))
+        services = records_by_id(store, "Service", (s for g in groups for s in g.service_ids))
+        return overlap_groups_of(groups, regions, services)  # type: ignore[arg-type]
+
+    return _KEPT.wrapped((id(store), region_id, locale), groups, wrap)

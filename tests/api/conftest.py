@@ -84,6 +84,16 @@ class Result:
         return self.data
 
 
+def ask_report(client, field: str, query: str, who: str, region_id: str | None, lang: str) -> Any:
+    """A region report (``coverage``, ``overlaps``) for ``regionId`` as ``who`` in language ``lang``:
+    its data, asserting it came without errors."""
+    r = client.post("/graphql", json={"query": query, "variables": {"regionId": region_id}},
+                    headers={"Authorization": f"Bearer {who}", "Accept-Language": lang})
+    body = r.json()
+    assert r.status_code == 200 and "errors" not in body, body
+    return body["data"][field]
+
+
 @pytest.fixture(params=["embedded", "neo4j"])
 def store(request):
     """The sample graph in each store: every API test runs on both (Neo4j: the

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from service import analysis, audit
-from tests.api.conftest import PRINCIPALS
+from tests.api.conftest import PRINCIPALS, ask_report
 
 FIELDS = "domain openNeeds uncoveredNeeds services freeCapacity unmetNeeds missingNeeds shortOfPlaces"
 Q = ("query($regionId: ID) { coverage(regionId: $regionId) { " + FIELDS +
@@ -19,12 +19,8 @@ PAGE = ("query($regionId: ID) { coverage(regionId: $regionId) { " + FIELDS +
         " region { id name level parent { id name } } } }")
 
 
-def ask(client, query: str, who: str, region_id: str | None, lang: str) -> dict:
-    r = client.post("/graphql", json={"query": query, "variables": {"regionId": region_id}},
-                    headers={"Authorization": f"Bearer {who}", "Accept-Language": lang})
-    body = r.json()
-    assert r.status_code == 200 and "errors" not in body, body
-    return body["data"]["coverage"]
+def ask(client, query: str, who: str, region_id: str | None, lang: str) -> list:
+    return ask_report(client, "coverage", query, who, region_id, lang)
 
 
 def _region(store, rid: str | None, depth: int) -> dict | None:

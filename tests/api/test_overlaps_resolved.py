@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from service import analysis, audit, reads
-from tests.api.conftest import PRINCIPALS
+from tests.api.conftest import PRINCIPALS, ask_report
 
 Q = """query($regionId: ID) { overlaps(regionId: $regionId) {
   region { id name level parent { id } } domain form tag capacity demand redundancy message
@@ -30,12 +30,8 @@ def planted(gql):
             "coordinator").ok()
 
 
-def ask(client, query: str, who: str, region_id: str | None, lang: str) -> dict:
-    r = client.post("/graphql", json={"query": query, "variables": {"regionId": region_id}},
-                    headers={"Authorization": f"Bearer {who}", "Accept-Language": lang})
-    body = r.json()
-    assert r.status_code == 200 and "errors" not in body, body
-    return body["data"]["overlaps"]
+def ask(client, query: str, who: str, region_id: str | None, lang: str) -> list:
+    return ask_report(client, "overlaps", query, who, region_id, lang)
 
 
 def expected(store, who: str, region_id: str | None, lang: str) -> list[dict]:
