@@ -23,15 +23,15 @@ from service.principal import Principal
 T = TypeVar("T")
 
 async def read(store: Store, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``func(*args, **kwargs)``, a short read of ``store``'s records: in place when the store can
+    """``func(store, *args, **kwargs)``, a short read of ``store``'s records: in place when the store can
     read at once (``Store.at_once``: the embedded store's lock free and no other process's commit to
     replay first), in a worker thread otherwise (Neo4j: a round trip; a lock another request holds;
     a replay). The hop to a thread and back cost as much CPU as a directory page's read (issue 23);
     a read in memory holds the GIL in either place."""
     with store.at_once() as now:
         if now:
-            return func(*args, **kwargs)
-    return await run_in_threadpool(func, *args, **kwargs)
+            return func(store, *args, **kwargs)
+    return await run_in_threadpool(func, store, *args, **kwargs)
 
 
 class Loaders:
@@ -51,7 +51,7 @@ class Loaders:
             store = self.store
 
             async def load(keys: list[str]) -> list[Record | None]:
-                return await read(store, reads.get_many, store, label, list(keys))
+                return await read(store, reads.get_many, label, list(keys))
 
             loader = self._records[label] = DataLoader(load)
         return loader
@@ -65,8 +65,7 @@ class Loaders:
         return [r for r in found if r is not None]
 
     async def _load_parts(self, keys: list[str]) -> list[reads.HouseholdParts | None]:
-        store = self.store
-        return await read(store, lambda: [reads.household_parts(store, k) for k in keys])
+        return await read(self.store, lambda s: [reads.household_parts(s, k) for k in keys])
 
     async def index(self, name: str) -> Any:
         """A directory index built once per request: ``services_by_provider``

@@ -96,7 +96,7 @@ def quick_switches() -> contextlib.AbstractContextManager[None]:
     """The GIL switch interval at most :data:`HEAVY_SWITCH_INTERVAL` while the block runs: entered in
     the threads that do an analytics request's work (its request thread, the analysis), so that it
     lasts as long as their CPU work, also past a time budget that ended the request
-    (graph.switching: with a bulk load's own interval, the shortest wins)."""
+    (graph.switching keeps the count across threads)."""
     return switch_interval(HEAVY_SWITCH_INTERVAL)
 
 

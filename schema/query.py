@@ -74,8 +74,8 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery, N
                        first: int | None = 50, after: str | None = None) -> ServiceConnection:
         ctx = info.context
         first = 50 if first is None else first
-        page = await read(ctx.store, reads.services_page, ctx.store, domain=domain, region_id=region_id,
-                          first=first, after=after, max_first=ctx.settings.max_first)
+        page = await read(ctx.store, reads.services_page, domain=domain, region_id=region_id, first=first,
+                          after=after, max_first=ctx.settings.max_first)
         edges = [ServiceEdge(cursor=reads.encode_cursor(s.id), node=Service.of(s)) for s in page.services]
         return ServiceConnection(
             edges=edges, total_count=page.total,
