@@ -347,9 +347,10 @@ class Store(Protocol):
         """Raise :class:`graph.errors.StoreError` unless the store answers."""
 
     def at_once(self) -> contextlib.AbstractContextManager[bool]:
-        """Whether a short read (``get_side``) can run on the calling thread now without waiting for
-        another thread, a lock or the network: True holds what it needs until the block ends. A server
-        answers a token check on its event loop then, instead of in a worker thread (api.app)."""
+        """Whether a short read (a side record, records in memory) can run on the calling thread now
+        without waiting for another thread, a lock, a replay or the network: True holds what it needs
+        until the block ends. A server then checks a token (api.app) and reads a directory page or a
+        DataLoader batch (schema.loaders.read) on its event loop, instead of in a worker thread."""
         ...
 
     def clear(self) -> None:
