@@ -16,6 +16,11 @@ The graph encoding (see :mod:`graph.neo4j_store`):
   kind label (``:Node:Service``), the property ``key`` =
   :func:`graph.model.node_key` and the record's ``to_dict()`` fields as
   properties (fields that are None are absent);
+* ``(:Node).key`` is the one unique index: every lookup, by a key or by a
+  kind and an id (``{key: 'Household:' + $household_id}``: "Label:id" as
+  :func:`graph.model.node_key` writes it), is a seek on it. A kind's ids are
+  unique because the keys are, so there is no index on ``id`` (the bulk load
+  creates each node with one unique index to check and maintain, not two);
 * every reference is also a real relationship, typed and directed as in
   :mod:`graph.view`; a receipt is only ``(Household)-[:RECEIVES]->(Service)``;
 * one ``(:WriteLock)`` node serializes units of work (one writer at a time,
@@ -30,13 +35,22 @@ from .model import NODE_LABELS
 from .view import OWNER_IS_SOURCE
 
 # -- schema: created idempotently when the store opens ---------------------
-# A uniqueness constraint is backed by a range index, so these are the indexes
-# every lookup below uses (Node.key for generic lookups, Label.id for views).
+# A uniqueness constraint is backed by a range index, so Node.key is the index
+# every lookup below uses. The per-label id constraints (``<label>_id``) of
+# stores created before are dropped when the store opens: SHOW_CONSTRAINTS
+# lists them, drop_constraint drops each.
 
 CONSTRAINT_NODE_KEY = "CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE"
 CONSTRAINT_WRITE_LOCK_NAME = (
     "CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (l:WriteLock) REQUIRE l.name IS UNIQUE"
 )
+
+#: the names of the database's constraints among $names
+SHOW_CONSTRAINTS = """
+SHOW CONSTRAINTS YIELD name
+WHERE name IN $names
+RETURN name
+"""
 
 # -- reading records --------------------------------------------------------
 
@@ -62,7 +76,7 @@ RETURN count(n) AS n
 """
 
 GET_RECEIPT = """
-MATCH (:Household {id: $household_id})-[r:RECEIVES]->(:Service {id: $service_id})
+MATCH (:Node {key: 'Household:' + $household_id})-[r:RECEIVES]->(:Node {key: 'Service:' + $service_id})
 RETURN count(r) AS n
 """
 
@@ -87,7 +101,7 @@ LIMIT $limit
 
 RECEIPTS_OF_HOUSEHOLDS = """
 UNWIND $household_ids AS household_id
-MATCH (:Household {id: household_id})-[:RECEIVES]->(s:Service)
+MATCH (:Node {key: 'Household:' + household_id})-[:RECEIVES]->(s:Service)
 RETURN household_id, s.id AS service_id
 ORDER BY household_id, service_id
 """
@@ -95,7 +109,7 @@ ORDER BY household_id, service_id
 #: which of the receipts in $rows ({household_id, service_id}) exist
 RECEIPTS_EXISTING = """
 UNWIND $rows AS row
-MATCH (:Household {id: row.household_id})-[:RECEIVES]->(:Service {id: row.service_id})
+MATCH (:Node {key: 'Household:' + row.household_id})-[:RECEIVES]->(:Node {key: 'Service:' + row.service_id})
 RETURN row.household_id AS household_id, row.service_id AS service_id
 """
 
@@ -131,7 +145,7 @@ RETURN properties(n) AS props
 #: the ids of the services the household receives (its receipts), so a view
 #: is one round trip. No row: no such household.
 NEIGHBOURHOOD = """
-MATCH (h:Household {id: $household_id})
+MATCH (h:Node {key: 'Household:' + $household_id})
 WITH h,
      COLLECT { MATCH (h)-[:RECEIVES]->(s:Service) RETURN s.id } AS received,
      COLLECT { MATCH (h)-[:LIVES_IN]->(:Region)-[:PART_OF*0..]->(r:Region) RETURN r } AS chain,
@@ -168,7 +182,7 @@ RETURN received, collect(properties(n)) AS nodes
 #: referrals and received or referred-to resources; each resource service's
 #: provider, agreement and the agreement's partner. No row: no such region.
 SUBTREE = """
-MATCH (root:Region {id: $region_id})
+MATCH (root:Node {key: 'Region:' + $region_id})
 WITH COLLECT { MATCH (root)<-[:PART_OF*0..]-(r:Region) RETURN r } AS subtree,
      COLLECT { MATCH (root)-[:PART_OF*0..]->(r:Region) RETURN r } AS chain
 WITH subtree, subtree + chain AS regions
@@ -222,7 +236,7 @@ SET l.count = coalesce(l.count, 0) + 1
 #: rows: {household_id, service_id}
 DELETE_RECEIPTS = """
 UNWIND $rows AS row
-MATCH (:Household {id: row.household_id})-[r:RECEIVES]->(:Service {id: row.service_id})
+MATCH (:Node {key: 'Household:' + row.household_id})-[r:RECEIVES]->(:Node {key: 'Service:' + row.service_id})
 DELETE r
 """
 
@@ -272,7 +286,7 @@ RETURN count(*) AS deleted
 # -- bulk loading: records new to the store, created with their relationships --
 # A bulk load (graph.neo4j_store.Neo4jBulkLoad) checks a batch of the big kinds,
 # then creates the records that are new with one statement per kind: the
-# records a row names are found by their ids (unique-index seeks), then the node
+# records a row names are found by their keys (unique-index seeks), then the node
 # (rows are graph.neo4j_store.node_props) and the relationships it owns, as
 # graph.view.edges_of declares them, are created. A row whose household,
 # region, service or resource is missing creates nothing, and a referral
@@ -285,7 +299,7 @@ RETURN count(*) AS deleted
 
 CREATE_HOUSEHOLDS = """
 UNWIND $rows AS row
-MATCH (r:Region {id: row.region_id})
+MATCH (r:Node {key: 'Region:' + row.region_id})
 CREATE (h:Node:Household)-[:LIVES_IN]->(r)
 SET h = row
 RETURN count(*) AS created
@@ -293,7 +307,7 @@ RETURN count(*) AS created
 
 CREATE_NEEDS = """
 UNWIND $rows AS row
-MATCH (h:Household {id: row.household_id})
+MATCH (h:Node {key: 'Household:' + row.household_id})
 CREATE (h)-[:HAS_NEED]->(n:Node:Need)
 SET n = row
 RETURN count(*) AS created
@@ -303,12 +317,12 @@ RETURN count(*) AS created
 #: referral's need ids are distinct (graph.model.Referral)
 CREATE_REFERRALS = """
 UNWIND $rows AS row
-MATCH (h:Household {id: row.household_id})
+MATCH (h:Node {key: 'Household:' + row.household_id})
 MATCH (x:Node {key: row.resource_label + ':' + row.resource_id})
 CREATE (r:Node:Referral)-[:FOR]->(h)
 SET r = row
 CREATE (r)-[:TO]->(x)
-WITH r, COLLECT { MATCH (n:Need) WHERE n.id IN row.need_ids RETURN n } AS needs
+WITH r, COLLECT { MATCH (n:Node) WHERE n.key IN [id IN row.need_ids | 'Need:' + id] RETURN n } AS needs
 FOREACH (n IN needs | CREATE (r)-[:COVERS]->(n))
 RETURN count(*) AS created, sum(size(needs)) AS covered
 """
@@ -316,8 +330,8 @@ RETURN count(*) AS created, sum(size(needs)) AS covered
 #: rows: {household_id, service_id}
 CREATE_RECEIPTS = """
 UNWIND $rows AS row
-MATCH (h:Household {id: row.household_id})
-MATCH (s:Service {id: row.service_id})
+MATCH (h:Node {key: 'Household:' + row.household_id})
+MATCH (s:Node {key: 'Service:' + row.service_id})
 CREATE (h)-[:RECEIVES]->(s)
 RETURN count(*) AS created
 """
@@ -327,7 +341,9 @@ RETURN count(*) AS created
 # OWNER_IS_SOURCE, checked to be plain identifiers; ``<-[`` / ``-[`` is the
 # owner's side of a relationship (graph.view.edge_owner).
 
-_CONSTRAINT_ID = "CREATE CONSTRAINT <label>_id IF NOT EXISTS FOR (n:<LABEL>) REQUIRE n.id IS UNIQUE"
+# the per-label id constraints of stores created before Node.key became the one
+# unique index (``CREATE CONSTRAINT <label>_id ... REQUIRE n.id IS UNIQUE``)
+_DROP_CONSTRAINT_ID = "DROP CONSTRAINT <label>_id IF EXISTS"
 
 # upsert: rows are {key, props}; props carry the key too, so SET n = props keeps it
 _UPSERT = """
@@ -371,7 +387,7 @@ def _snake(label: str) -> str:
 GENERATED: dict[str, str] = {}
 for _label in NODE_LABELS:
     _name = _snake(_label)
-    GENERATED[f"CONSTRAINT_{_name.upper()}_ID"] = _fill(_CONSTRAINT_ID, LABEL=_label, label=_name)
+    GENERATED[f"DROP_CONSTRAINT_{_name.upper()}_ID"] = _fill(_DROP_CONSTRAINT_ID, label=_name)
     GENERATED[f"UPSERT_{_label.upper()}"] = _fill(_UPSERT, LABEL=_label)
 for _rel, _source in OWNER_IS_SOURCE.items():
     GENERATED[f"DELETE_OWNED_{_rel}"] = _fill(_DELETE_OWNED, TYPE=_rel).replace(
@@ -391,10 +407,14 @@ def statements() -> dict[str, str]:
 
 schema = (
     CONSTRAINT_NODE_KEY,
-    *(GENERATED[f"CONSTRAINT_{_snake(label).upper()}_ID"] for label in NODE_LABELS),
     CONSTRAINT_WRITE_LOCK_NAME,
     CONSTRAINT_SIDE_KEY,
 )
+
+#: constraint name -> the statement dropping it: those an older store has and this one does not
+#: (the schema statements create what remains)
+drop_constraint = {f"{_snake(label)}_id": GENERATED[f"DROP_CONSTRAINT_{_snake(label).upper()}_ID"]
+                   for label in NODE_LABELS}
 
 #: node label -> upsert statement
 upsert = {label: GENERATED[f"UPSERT_{label.upper()}"] for label in NODE_LABELS}

@@ -769,10 +769,15 @@ class Neo4jStore(StoreMixin):
         )
 
     def init_schema(self) -> None:
-        """Create the constraints (and so their indexes) unless they exist."""
+        """Create the constraints (and so their indexes) unless they exist, and
+        drop those of an older store that this one no longer keeps (the
+        per-label id constraints: ``cypher.drop_constraint``)."""
         with self._errors(), self._session() as session:
             for statement in cypher.schema:
                 session.run(statement).consume()
+            old = _data(session, cypher.SHOW_CONSTRAINTS, {"names": sorted(cypher.drop_constraint)})
+            for row in old:
+                session.run(cypher.drop_constraint[row["name"]]).consume()
 
     # -- plumbing ---------------------------------------------------------------
 

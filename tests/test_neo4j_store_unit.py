@@ -58,6 +58,7 @@ class FakeNeo4j:
         self.attempts = 1  # >1: the driver retries the write function (a transient error)
         self.rolled_back = 0  # explicit transactions closed without a commit
         self.closed = False
+        self.constraints: set[str] = set()  # the names of the database's constraints
 
     # driver API
     def session(self, database=None):
@@ -76,8 +77,15 @@ class FakeNeo4j:
         assert not missing, f"{name}: parameters not passed: {missing}"
         self.sent.append((kind, name, params))
         if name.startswith("CONSTRAINT_"):
+            self.constraints.add(re.search(r"CREATE CONSTRAINT (\w+) IF NOT EXISTS", query).group(1))
+            return []
+        if name.startswith("DROP_CONSTRAINT_"):
+            self.constraints.discard(re.search(r"DROP CONSTRAINT (\w+) IF EXISTS", query).group(1))
             return []
         return getattr(self, "_" + name.lower(), self._write)(query, name, params)
+
+    def _show_constraints(self, q, name, p):
+        return [{"name": n} for n in sorted(self.constraints) if n in p["names"]]
 
     def _ping(self, q, name, p):
         return [{"ok": 1}]
@@ -326,6 +334,10 @@ def test_statements_are_distinct_and_cover_every_label_and_relationship():
         assert all(v in NAME for v in table.values())
     assert all(s in NAME for s in cypher.schema)
     assert {n for n in STATEMENTS if n.startswith("CONSTRAINT_")} == {NAME[s] for s in cypher.schema}
+    assert {n for n in STATEMENTS if n.startswith("DROP_CONSTRAINT_")} == {
+        NAME[s] for s in cypher.drop_constraint.values()}
+    for name, q in cypher.drop_constraint.items():
+        assert q == f"DROP CONSTRAINT {name} IF EXISTS"
 
 
 def test_statements_name_their_label_and_type_and_own_the_right_end():
@@ -579,7 +591,20 @@ def test_an_empty_store(store):
 def test_schema_is_created_at_start_with_the_database_named():
     fake = FakeNeo4j(database="dolbom")
     Neo4jStore("bolt://x:7687", database="dolbom", driver=fake)
-    assert [n for kind, n, _ in fake.sent] == [NAME[s] for s in cypher.schema]
+    assert [n for kind, n, _ in fake.sent] == [*(NAME[s] for s in cypher.schema), "SHOW_CONSTRAINTS"]
+    assert fake.constraints == {"node_key", "write_lock_name", "side_key"}
+
+
+def test_the_id_constraints_of_an_older_store_are_dropped_at_start_and_no_others():
+    fake = FakeNeo4j()
+    fake.constraints = {"household_id", "need_id", "node_key", "someone_elses"}
+    Neo4jStore("bolt://x:7687", driver=fake)
+    assert fake.constraints == {"node_key", "write_lock_name", "side_key", "someone_elses"}
+    dropped = [n for kind, n, _ in fake.sent if n.startswith("DROP_")]
+    assert dropped == ["DROP_CONSTRAINT_HOUSEHOLD_ID", "DROP_CONSTRAINT_NEED_ID"]
+    fake.sent.clear()
+    Neo4jStore("bolt://x:7687", driver=fake)  # converged: nothing more to drop
+    assert [n for kind, n, _ in fake.sent if n.startswith("DROP_")] == []
 
 
 def test_from_env_needs_a_uri():
