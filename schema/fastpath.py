@@ -57,11 +57,12 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import keyword
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from inspect import iscoroutine
+from collections.abc import Awaitable, Callable
+from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
 from types import CoroutineType, GeneratorType
 from typing import Any
 
@@ -291,6 +292,7 @@ class _Compiler:
                     return out
                 # graphql-core's complete_iterable_value with items whose completion may be awaited
                 pending: list[int] = []
+                given: list[Any] = []  # what each pending item's wrapper awaits
                 try:
                     for index, one in enumerate(value):
                         item_path = path.add_key(index, None)
@@ -301,6 +303,7 @@ class _Compiler:
                             if is_awaitable(completed):
                                 append(_await_item(ex, completed, item_type, details, item_path))
                                 pending.append(index)
+                                given.append(completed)
                             else:
                                 append(completed)
                         except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
@@ -308,24 +311,15 @@ class _Compiler:
                             append(None)
                 except Exception:
                     if pending:
-                        ex.settle_in_background([out[i] for i in pending])
+                        _settle_in_background(ex, [out[i] for i in pending], given)
                     raise
                 except BaseException:
-                    for i in pending:
-                        _close(out[i])
+                    _let_go([out[i] for i in pending], given)
                     raise
                 if not pending:
                     return out
 
-                async def get_completed() -> list[Any]:
-                    if len(pending) == 1:
-                        out[pending[0]] = await out[pending[0]]
-                    else:
-                        for i, done in zip(pending, await _gather([out[i] for i in pending]), strict=True):
-                            out[i] = done
-                    return out
-
-                return get_completed()
+                return _items_completed(out, pending, given)
 
             complete_list.shape = _Shape.of("list", item)  # type: ignore[attr-defined]
             return _marked(complete_list, items_await)
@@ -756,7 +750,7 @@ def _run(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, sou
     type_name = parent_type.name
     is_awaitable = ex.is_awaitable
     awaitable_fields: list[str] = []
-    raw_awaitables: list[Any] = []
+    given: list[Any] = []  # what each awaitable field's wrapper awaits: its resolver's result or completion
     try:
         for f in fields:
             if f.lazy_path:  # a plain attribute's leaf: no path unless it fails
@@ -781,12 +775,13 @@ def _run(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, sou
                             raise _Abandon(result)
                         results[f.name] = _complete_awaited(ex, f, fpath, info, result)
                         awaitable_fields.append(f.name)
-                        raw_awaitables.append(result)
+                        given.append(result)
                         continue
                 completed = f.complete(ex, result, fpath, fpath, info)
                 if f.may_await and is_awaitable(completed):
                     results[f.name] = _await_completed(ex, f, fpath, completed)
                     awaitable_fields.append(f.name)
+                    given.append(completed)
                     continue
                 results[f.name] = completed
             except Exception as raw:  # noqa: BLE001 - graphql-core's handling, as it does
@@ -794,27 +789,49 @@ def _run(ex: Executor, fields: list[_Field], parent_type: GraphQLObjectType, sou
                 results[f.name] = None
     except Exception:  # a non-null field's error: the others settle in the background, as in graphql-core
         if awaitable_fields:
-            ex.settle_in_background([results[name] for name in awaitable_fields])
+            _settle_in_background(ex, [results[name] for name in awaitable_fields], given)
         raise
     except BaseException:  # abandoned: none of them may run (they would write into the context)
-        for name in awaitable_fields:
-            _close(results[name])
-        for one in raw_awaitables:
-            _close(one)
+        _let_go([results[name] for name in awaitable_fields], given)
         raise
     if not awaitable_fields:
         return results
 
-    async def get_results() -> dict[str, Any]:
-        if len(awaitable_fields) == 1:
-            name = awaitable_fields[0]
-            results[name] = await results[name]
-        else:
-            results.update(zip(awaitable_fields, await _gather([results[n] for n in awaitable_fields]),
-                               strict=True))
-        return results
+    return _fields_completed(results, awaitable_fields, given)
 
-    return get_results()
+
+async def _fields_completed(results: dict[str, Any], names: list[str], given: list[Any]) -> dict[str, Any]:
+    """An object's fields once its pending ones (``names``) are complete: one awaited in place, several
+    gathered (graphql-core's ``get_results``). Never started, :func:`_close` lets go of them."""
+    if len(names) == 1:
+        results[names[0]] = await results[names[0]]
+    else:
+        results.update(zip(names, await _gather([results[n] for n in names], given), strict=True))
+    return results
+
+
+async def _items_completed(out: list[Any], pending: list[int], given: list[Any]) -> list[Any]:
+    """A list's items once its pending ones (at ``pending``) are complete (graphql-core's
+    ``get_completed``). Never started, :func:`_close` lets go of them."""
+    if len(pending) == 1:
+        out[pending[0]] = await out[pending[0]]
+    else:
+        for i, done in zip(pending, await _gather([out[i] for i in pending], given), strict=True):
+            out[i] = done
+    return out
+
+
+def _parts_never_started(coroutine: Any) -> tuple[list[Any], list[Any]] | None:
+    """The pending parts (their wrappers, and what those were given) of an object's or a list's
+    completion that never started, which closing it alone would leave never awaited."""
+    code = coroutine.cr_code
+    if code not in (_fields_completed.__code__, _items_completed.__code__) \
+            or getcoroutinestate(coroutine) != CORO_CREATED:
+        return None
+    args = coroutine.cr_frame.f_locals  # a coroutine not started holds just its arguments
+    if code is _fields_completed.__code__:
+        return [args["results"][n] for n in args["names"]], args["given"]
+    return [args["out"][i] for i in args["pending"]], args["given"]
 
 
 async def _await_completed(ex: Executor, f: _Field, fpath: Path, completed: Any) -> Any:
@@ -848,10 +865,11 @@ async def _complete_awaited(ex: Executor, f: _Field, fpath: Path, info: Any, res
     return completed
 
 
-async def _gather(awaitables: list[Any]) -> list[Any]:
+async def _gather(wrappers: list[Any], given: list[Any]) -> list[Any]:
     """graphql-core's ``gather_with_cancel``, which also cancels the others when the fast path
-    abandons (a BaseException): none of them may go on writing into the request's context."""
-    futures = [asyncio.ensure_future(aw) for aw in awaitables]
+    abandons (a BaseException): none of them may go on writing into the request's context. A wrapper
+    cancelled before it starts lets go of what it was given (:func:`_tasks`)."""
+    futures = _tasks(wrappers, given)
     try:
         return await asyncio.gather(*futures)
     except BaseException:
@@ -1009,11 +1027,51 @@ async def _await_maybe(value: Any) -> Any:
     return await value if asyncio.iscoroutine(value) or asyncio.isfuture(value) else value
 
 
+def _settle_in_background(ex: Executor, wrappers: list[Any], given: list[Any]) -> None:
+    """``ex.settle_in_background(wrappers)``, as graphql-core does with a failed non-null field's
+    siblings. A wrapper whose task is cancelled before it starts (a request thread's loop cancels what
+    its request left running: ``api.view``) lets go of the coroutine it was given (``given``, in the
+    same order), which would otherwise be left 'never awaited'; a future is left to whoever else
+    awaits it (a DataLoader's is shared)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # nothing can run them: graphql-core closes them
+        _let_go(wrappers, given)
+        return
+    ex.settle_in_background(list[Awaitable[Any]](_tasks(wrappers, given)))
+
+
+def _tasks(wrappers: list[Any], given: list[Any]) -> list[asyncio.Future[Any]]:
+    """A task for each wrapper; one cancelled before its first step closes the coroutine its wrapper
+    was given (``given``, in the same order), which no one would await otherwise."""
+    tasks = []
+    for wrapper, inner in zip(wrappers, given, strict=True):
+        task = asyncio.ensure_future(wrapper)
+        if iscoroutine(inner):
+            task.add_done_callback(functools.partial(_close_if_cancelled, inner))
+        tasks.append(task)
+    return tasks
+
+
+def _close_if_cancelled(inner: Any, task: asyncio.Future[Any]) -> None:
+    if task.cancelled():
+        _close(inner)  # awaited and ended by the cancellation, or never started: no warning either way
+
+
+def _let_go(wrappers: list[Any], given: list[Any]) -> None:
+    """Close wrappers that will never run, and the awaitables they were given."""
+    for one in (*wrappers, *given):
+        _close(one)
+
+
 def _close(awaitable: Any) -> None:
     """Let go of an awaitable the fast path will not await (no 'never awaited' warning)."""
     if awaitable is None:
         return
     if iscoroutine(awaitable):
+        parts = _parts_never_started(awaitable)
         awaitable.close()
+        if parts is not None:
+            _let_go(*parts)
     elif hasattr(awaitable, "cancel"):
         awaitable.cancel()
