@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
+import datetime as dt
+import enum
 import functools
 import json
 import os
@@ -79,9 +82,33 @@ NO_LIMIT = 2**63 - 1
 # -- records <-> node properties ------------------------------------------------
 
 
+#: a record type's field names, in order
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def node_props(rec: Record) -> dict[str, Any]:
-    """A record's node properties: its fields (None left out) and its node key."""
-    props = {k: v for k, v in rec.to_dict().items() if v is not None}
+    """A record's node properties: its fields (None left out) and its node key.
+
+    The values of ``rec.to_dict()`` (enums as values, dates as ISO strings,
+    tuples as lists), without building that dict first: a bulk load makes one
+    for every record it creates, so the common case (a plain value) is tested first."""
+    names = _FIELDS.get(type(rec))
+    if names is None:
+        names = _FIELDS[type(rec)] = tuple(f.name for f in dataclasses.fields(rec))  # type: ignore[arg-type]
+    props: dict[str, Any] = {}
+    for name in names:
+        v = getattr(rec, name)
+        if v is None:
+            continue
+        if type(v) not in _PLAIN:
+            if isinstance(v, tuple):
+                v = [x.value if isinstance(x, enum.Enum) else x for x in v]
+            elif isinstance(v, enum.Enum):
+                v = v.value
+            elif isinstance(v, dt.date):
+                v = v.isoformat()
+        props[name] = v
     props["key"] = node_key(rec.LABEL, rec.key)
     return props
 
@@ -554,7 +581,8 @@ class Neo4jBulkLoad:
                    for r in (staged[k] for k in created)]
             old = {k: rec for k in staged if (rec := uow.committed(k)) is not None}
             changed = {k: staged[k] for k in old}
-            named = sorted({node_key(*ref) for ref in _refs(staged.values())})
+            # counted by the writer only before rewriting stored records (_write_checked)
+            named = sorted({node_key(*ref) for ref in _refs(staged.values())}) if changed else []
             return _Checked(label, batch, problems, new, created, changed, old, named,
                             len(batch) - len(problems) - len(staged))
 

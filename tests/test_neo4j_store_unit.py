@@ -387,6 +387,18 @@ def test_dates_travel_as_strings_and_missing_optional_fields_are_none():
     assert back.signed_on == dt.date(2025, 1, 1) and back.expires_on is None
 
 
+def test_node_properties_of_a_synthetic_province_are_its_records_to_dict():
+    # node_props builds them without to_dict(): the same values, in the same order, for every kind
+    from loaders.synthetic import generate
+
+    records = [r for r in generate(300, seed=5) if r.LABEL != "Receipt"]
+    assert {r.LABEL for r in records} == set(NODE_LABELS)
+    for rec in records:
+        expected = {k: v for k, v in rec.to_dict().items() if v is not None}
+        expected["key"] = f"{rec.LABEL}:{rec.key}"
+        assert list(node_props(rec).items()) == list(expected.items()), rec.key
+
+
 # -- the unit of work (a, b) ----------------------------------------------------------
 
 
