@@ -52,6 +52,7 @@ import scipy  # noqa: E402
 from bench import figures, world  # noqa: E402
 from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.model import Record  # noqa: E402
+from graph.view import YOUNG_GENERATION  # noqa: E402
 from matching import DEFAULT_POLICY, match  # noqa: E402
 from matching.candidates import find_candidates  # noqa: E402
 from matching.greedy import greedy_cover  # noqa: E402
@@ -61,6 +62,8 @@ from matching.packages import build_problem  # noqa: E402
 ON = dt.date(2026, 6, 1)
 DEFAULTS = {"households": 100_000, "services": 30_000, "volunteers": 10_000, "seed": 4, "samples": 1_000}
 WORLD = ("households", "services", "volunteers", "seed")
+#: Python's own threshold for collecting the youngest generation (gc.get_threshold()[0] at start)
+PYTHON_YOUNG = 700
 
 
 def generate(households: int, services: int, volunteers: int, seed: int) -> list[tuple[str, list[Record]]]:
@@ -127,6 +130,37 @@ def measure(store: EmbeddedStore, samples: int, seed: int, limit: int = 3) -> di
     }
 
 
+def young_generation_ab(store: EmbeddedStore, samples: int, seed: int, limit: int, rounds: int = 3) -> dict:
+    """view + match for the same households with the collector's youngest generation at Python's
+    700 and at graph.view.YOUNG_GENERATION (what an embedded store sets once loaded), the two taking
+    turns ``rounds`` times: the median of each round's p50 and mean (the collections that walk the
+    older generations are rare and long: the mean feels them, the p50 hardly), and their ratios."""
+    ids = [h.id for h in store.list("Household")]
+    chosen = random.Random(seed + 2).sample(ids, min(samples, len(ids)))
+    older = gc.get_threshold()[1:]
+    p50s: dict[int, list[float]] = {PYTHON_YOUNG: [], YOUNG_GENERATION: []}
+    means: dict[int, list[float]] = {PYTHON_YOUNG: [], YOUNG_GENERATION: []}
+    try:
+        for _ in range(rounds):
+            for young in p50s:
+                gc.set_threshold(young, *older)
+                times = []
+                for hid in chosen:
+                    t0 = time.perf_counter()
+                    match(store.neighbourhood(hid), hid, on=ON, limit=limit)
+                    times.append(time.perf_counter() - t0)
+                p50s[young].append(statistics.median(times) * 1000)
+                means[young].append(statistics.fmean(times) * 1000)
+    finally:
+        gc.set_threshold(YOUNG_GENERATION, *older)
+    python, ours = (statistics.median(p50s[y]) for y in (PYTHON_YOUNG, YOUNG_GENERATION))
+    python_mean, ours_mean = (statistics.median(means[y]) for y in (PYTHON_YOUNG, YOUNG_GENERATION))
+    return {"samples": len(chosen), "rounds": rounds, "p50_ms": {str(k): v for k, v in p50s.items()},
+            "mean_ms": {str(k): v for k, v in means.items()},
+            "python_p50_ms": python, "ours_p50_ms": ours, "ratio": ours / python,
+            "python_mean_ms": python_mean, "ours_mean_ms": ours_mean, "mean_ratio": ours_mean / python_mean}
+
+
 def report(r: dict, out) -> None:
     m = r["measure"]
     ms = "{p50_ms:.2f} / {p95_ms:.2f} / {max_ms:.2f} ms"
@@ -152,6 +186,12 @@ def report(r: dict, out) -> None:
          f" (greedy/match = {m['greedy_over_match']:.3f})"),
         ("households where greedy costs more", f"{m['greedy_worse_share']:.1%}"),
     ]
+    if (y := r.get("young_generation")) is not None:
+        rows.append((f"view + match p50, youngest generation {PYTHON_YOUNG} / {YOUNG_GENERATION:,}",
+                     f"{y['python_p50_ms']:.2f} / {y['ours_p50_ms']:.2f} ms ({y['ratio']:.2f}x; median of "
+                     f"{y['rounds']} rounds taking turns, {y['samples']:,} households each)"))
+        rows.append(("  and mean", f"{y['python_mean_ms']:.2f} / {y['ours_mean_ms']:.2f} ms "
+                                   f"({y['mean_ratio']:.2f}x)"))
     width = max(len(k) for k, _ in rows)
     out.write("match bench\n")
     for k, v in rows:
@@ -166,6 +206,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--db", help="store file: reused if it exists, else built there "
                                 "(default: a temporary file)")
     p.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
+    p.add_argument("--compare-young-generation", action="store_true",
+                   help="also time view + match with the collector's youngest generation at Python's 700 and "
+                        "at the store's, taking turns")
     p.add_argument("--no-gc-freeze", action="store_true",
                    help="leave the loaded graph to the cyclic garbage collector (shows its pauses in max)")
     args = p.parse_args(argv)
@@ -202,6 +245,8 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> dict:
                 gc.collect()
                 gc.freeze()
             results["measure"] = measure(store, args.samples, args.seed, args.limit)
+            if args.compare_young_generation:
+                results["young_generation"] = young_generation_ab(store, args.samples, args.seed, args.limit)
         finally:
             store.close()
     report(results, out)

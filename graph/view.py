@@ -154,6 +154,22 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+#: objects the collector's youngest generation holds before it is collected (Python's default: 700)
+YOUNG_GENERATION = 10_000
+
+
+def roomy_young_generation() -> None:
+    """Collect the youngest generation after :data:`YOUNG_GENERATION` new objects, not Python's 700,
+    once a store's records are in memory. A match makes tens of thousands of short-lived objects
+    (a household's neighbourhood as a view, the candidates, the packages): with 700, the collector
+    runs dozens of times a match and promotes what is alive at that moment to the older generations,
+    which are then walked too (``bench/bench_match.py --compare-young-generation`` times both).
+    Process-wide, as the collector is; never lowered."""
+    young, *older = gc.get_threshold()
+    if young < YOUNG_GENERATION:
+        gc.set_threshold(YOUNG_GENERATION, *older)
+
+
 # --------------------------------------------------------------------------
 # which records a view holds: one definition, over any adjacency (a full networkx
 # graph, or the embedded store's records and reverse references: graph.embedded.memory)
