@@ -167,10 +167,15 @@ def _side_key(kind: str, key: str) -> str:
     return f"{kind}\x00{key}"
 
 
-def _data(tx: Any, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def _data(tx: Any, query: str, params: dict[str, Any] | None = None,
+          sent: Callable[[], None] | None = None) -> list[dict[str, Any]]:
     """The rows of ``query`` as dicts. Statements return plain values and maps,
-    never nodes, so the driver's recursive ``Result.data()`` is not needed."""
+    never nodes, so the driver's recursive ``Result.data()`` is not needed.
+    ``sent`` is called once the statement and its parameters are sent, before
+    waiting for its rows."""
     result = tx.run(query, params or {})
+    if sent is not None:
+        sent()
     keys = result.keys()
     return [dict(zip(keys, record, strict=True)) for record in result]
 
@@ -229,8 +234,9 @@ class _LockedTransaction:
             self._tx.run(cypher.LOCK_WRITES).consume()
         return self._tx
 
-    def data(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return _data(self._open(), query, params)
+    def data(self, query: str, params: dict[str, Any] | None = None,
+             sent: Callable[[], None] | None = None) -> list[dict[str, Any]]:
+        return _data(self._open(), query, params, sent)
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> None:
         self._open().run(query, params).consume()
@@ -349,17 +355,34 @@ def _run_plan(tx: _LockedTransaction, plan: Plan, begin: Callable[[], _LockedTra
 
 
 class _Stage:
-    """A thread doing ``work`` on each item of a bounded queue, in order. After
-    a failure (noted on the load) it only takes items off the queue."""
+    """A thread doing ``work`` on each item of a queue, in order. After a
+    failure (noted on the load) it only takes items off the queue.
 
-    def __init__(self, name: str, work: Callable[[Any, Any], None], load: Neo4jBulkLoad, ahead: int) -> None:
-        self._work, self._load = work, load
-        self._items: queue.Queue[Any] = queue.Queue(ahead)
+    At most ``ahead`` items wait; with ``hold``, the item being worked on keeps
+    its place until ``work`` calls :meth:`taken` (or ends), so the producer
+    stays blocked until then. The writer holds its place while it packs and
+    sends a batch's rows: the checker and the loader's thread, which would
+    wake the moment it took the batch, then do their Python while the server
+    runs the statement and commits, not while the writer needs the GIL."""
+
+    def __init__(self, name: str, work: Callable[[Any, Any], None], load: Neo4jBulkLoad, ahead: int,
+                 *, hold: bool = False) -> None:
+        self._work, self._load, self._hold = work, load, hold
+        self._items: queue.Queue[Any] = queue.Queue()
+        self._room = threading.Semaphore(ahead)
+        self._holding = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def put(self, item: Any) -> None:
+        self._room.acquire()
         self._items.put(item)
+
+    def taken(self) -> None:
+        """Give back the place of the item being worked on (once)."""
+        if self._holding:
+            self._holding = False
+            self._room.release()
 
     def join(self) -> None:
         """Wait until every item put so far is done."""
@@ -373,6 +396,9 @@ class _Stage:
         with contextlib.ExitStack() as stack:
             session = None
             while (item := self._items.get()) is not None:
+                self._holding = True
+                if not self._hold:
+                    self.taken()
                 try:
                     if self._load._failure is None:
                         if session is None:
@@ -382,6 +408,7 @@ class _Stage:
                 except BaseException as e:  # handed to the loader's thread
                     self._load._failure = e
                 finally:
+                    self.taken()
                     self._items.task_done()
             self._items.task_done()
 
@@ -547,7 +574,7 @@ class Neo4jBulkLoad:
             raise RuntimeError("the bulk load is not open: use it in a with block")
         self._raise_failure()
         if self._checker is None or self._writer is None:
-            self._writer = _Stage("neo4j-load-writer", self._write_checked, self, self.AHEAD)
+            self._writer = _Stage("neo4j-load-writer", self._write_checked, self, self.AHEAD, hold=True)
             self._checker = _Stage("neo4j-load-checker", self._check_batch, self, self.AHEAD)
         self._checker.put((label, batch))
 
@@ -607,7 +634,8 @@ class Neo4jBulkLoad:
                 else:
                     there = True
                 if there and checked.new:
-                    rows = tx.data(cypher.create_new[checked.label], {"rows": checked.new})
+                    rows = tx.data(cypher.create_new[checked.label], {"rows": checked.new},
+                                   sent=self._writer.taken if self._writer else None)
                     done = (rows[0]["created"], rows[0].get("covered", 0)) if rows else None
                     there = done == _expected(checked.new)
                 if there:

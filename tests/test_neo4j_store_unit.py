@@ -695,3 +695,33 @@ def test_records_rebuilt_from_the_same_properties_are_reused_and_never_stale(mon
     for r in [x for x in sample_records() if x.LABEL in module.SHARED][:10]:
         assert record_from_props(node_props(r)) == r
         assert len(module._MEMO) <= 3
+
+
+def test_a_holding_stage_keeps_its_producer_waiting_until_the_item_is_taken(store):
+    # the writer's stage: the checker may put the next batch only once the writer has sent this one's rows
+    import threading
+
+    from graph.neo4j_store import Neo4jBulkLoad, _Stage
+
+    sent, release, done = threading.Event(), threading.Event(), []
+
+    def work(session, item):
+        if item == "first":
+            release.wait(10)
+            stage.taken()
+            sent.wait(10)  # still working on it after giving its place back
+        done.append(item)
+
+    stage = _Stage("test-writer", work, Neo4jBulkLoad(store), 1, hold=True)
+    stage.put("first")
+    second = threading.Thread(target=stage.put, args=("second",))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # the first item holds the only place
+    release.set()
+    second.join(10)
+    assert not second.is_alive() and done == []  # its place came back before its work ended
+    sent.set()
+    stage.join()
+    stage.stop()
+    assert done == ["first", "second"]
