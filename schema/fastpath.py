@@ -62,7 +62,7 @@ import keyword
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
+from inspect import CORO_CREATED, getcoroutinestate, iscoroutine, isfunction, signature
 from types import CoroutineType, GeneratorType
 from typing import Any
 
@@ -99,6 +99,7 @@ from graphql.type.scalars import (
 )
 from strawberry.execution import optimized_is_awaitable
 from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
 __all__ = ["FastPath", "stats"]
 
@@ -106,6 +107,8 @@ __all__ = ["FastPath", "stats"]
 MAX_PLANS = 512
 #: strawberry's own ``StrawberryField.get_result``: a field class that overrides it keeps its resolver
 _GET_RESULT = StrawberryField.get_result
+#: strawberry's own ``StrawberryResolver.__call__`` (see :func:`_method_reader`)
+_RESOLVER_CALL = StrawberryResolver.__call__
 
 #: straight completion (see :class:`_Straight`) for the plans compiled from now on; off: every
 #: object is completed field by field (kept for measuring one against the other)
@@ -201,6 +204,8 @@ class _Compiler:
                 plain = _plain_attribute(definition) if basic else None
                 if basic:
                     resolve = _attribute_reader(definition) or resolve
+                elif not field_def.args and (method := _method_reader(definition, resolve)) is not None:
+                    resolve, basic = method, True  # called as a plain field is: no info, no arguments
                 f = _Field(name, field_def, resolve, basic, details, parent_type)
                 f.is_async = root or bool(getattr(definition, "is_async", False))
                 if not f.has_args and not f.is_async:
@@ -651,6 +656,49 @@ def _attribute_reader(definition: Any) -> Callable[[Any, Any], Any] | None:
         return None
     read, name = plain
     return lambda source, _info: read(source, name)
+
+
+def _method_reader(definition: Any, resolve: Any) -> Callable[[Any, Any], Any] | None:
+    """For a strawberry field whose resolver is a plain synchronous method of its type taking only
+    ``self`` (``ServicePackage.items``, ``PackageItem.resource``): what strawberry's resolver ends up
+    calling, ``method(source)``, without making the field's ``Info``, converting no arguments and
+    building no extension chain on every value. None when anything else could run on the way: field
+    extensions (permissions are one), exception handlers, arguments, ``info``/``root``/``parent``,
+    an async resolver, a field or resolver class of its own; then strawberry's resolver is kept. A
+    method that answers with an awaitable all the same gives the request to graphql-core, as any
+    unplanned awaitable does."""
+    if not isinstance(definition, StrawberryField) or type(definition).get_result is not _GET_RESULT:
+        return None
+    resolver = definition.base_resolver
+    if (resolver is None or type(resolver).__call__ is not _RESOLVER_CALL or definition.extensions
+            or definition.is_async or definition.arguments or not _without_exception_handlers(resolve)):
+        return None
+    if (resolver.self_parameter is None or resolver.info_parameter is not None
+            or resolver.root_parameter is not None or resolver.parent_parameter is not None
+            or resolver.arguments):
+        return None
+    method = resolver.wrapped_func
+    if not isfunction(method) or list(signature(method).parameters) != [resolver.self_parameter.name]:
+        return None
+
+    def read(source: Any, _info: Any) -> Any:
+        result = method(source)
+        if default_is_awaitable(result):  # not planned for: graphql-core answers this request
+            raise _Abandon(result)
+        return result
+
+    return read
+
+
+def _without_exception_handlers(resolve: Any) -> bool:
+    """True when ``resolve`` is strawberry's field resolver with no exception handler to apply (the
+    tuple its closure holds, made once when the schema was built); False when unsure."""
+    code = getattr(resolve, "__code__", None)
+    cells = getattr(resolve, "__closure__", None)
+    if code is None or cells is None or "field_exception_handlers" not in code.co_freevars:
+        return False
+    handlers = cells[code.co_freevars.index("field_exception_handlers")].cell_contents
+    return isinstance(handlers, tuple) and not handlers
 
 
 def _plain_attribute(definition: Any) -> tuple[Callable[[Any, str], Any], str] | None:
