@@ -13,7 +13,8 @@ variables): a *plan* of each selection set with fragments, inline fragments, dir
   default resolver) with a real ``GraphQLResolveInfo`` built by the executor strawberry uses,
   and arguments coerced by graphql-core's ``get_argument_values``; strawberry's resolvers of
   plain attributes (``_is_default``, which ignore ``info`` and take no arguments) are called
-  without building one;
+  without building one, and so are the methods of a type that take only ``self`` when nothing
+  else could run on strawberry's way to them (:func:`_method_reader`): the method itself is called;
 * serializes leaves with each scalar's / enum's own ``coerce_output_value``;
 * handles errors with the executor's own ``handle_field_error`` (located errors, null
   propagation through non-null fields and list items, as the spec says), so ``data`` and
@@ -40,6 +41,8 @@ graphql-core awaits them: a field's awaitable completes in a coroutine of its ow
 (``complete_awaitable_value``), the awaitables of a selection set or a list are awaited in place
 when there is one and gathered otherwise, and a non-null field's error lets the others settle in
 the background; only the parts of a plan below such a field are compiled to expect awaitables.
+A task made for such an awaitable that is cancelled before its first step (a request thread's
+loop cancels what its request left) closes the coroutine it was given (:func:`_tasks`).
 
 What it does not do falls back to graphql-core's execution (:func:`graphql.execute`), decided
 when the plan is compiled: mutations and subscriptions, operation directives, fragment
