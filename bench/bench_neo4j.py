@@ -45,6 +45,25 @@ of before (a 200,000-node test): 5% less server CPU, net of building the
 index. The load is CPU-bound: this process ~12 s and the server ~20-23 s on
 2 CPUs shared with other work.
 
+Adopted since (alternating ``--load-only`` runs of the 100,000-household
+bundle, the second load of each, medians; 2026-12-06): each record node has
+one unique index, ``(:Node).key`` (the per-label id constraints went, an id
+being unique in its kind because its key is; lookups by kind and id seek the
+key): 31.5 -> 31.0 s, the Bolt worker's CPU 20.0 -> 19.0 s (3 each, load
+average 1.7-3.2); with node properties built without ``to_dict()`` too:
+29.0 -> 26.8 s, this process's CPU 12.3 -> 11.0 s (4 each, load average
+1.6-3.0). The writer is the load's critical path: a batch at a time it packs
+the rows, then waits for the create statement and the commit; its packing
+competed for the GIL with the checker and the loader's thread, which woke
+the moment it took a batch. It now keeps the batch's place in the queue until
+the rows are sent: 26.6 -> 22.9 s (3 each, load average 1.3-3.2). All three
+against the code before them: 28.9 -> 23.4 s (16,139 -> 19,901 records/s; 3
+each, load average 1.7-2.4), this process 12.2 -> 10.7 s of CPU, the server
+25.2 -> 23.2 s. Also tried and not adopted, within the noise (alternating
+loads on one warm server): dropping the relationship-type lookup index,
+10,000 records a transaction instead of 5,000, leaving empty lists out of the
+node properties.
+
 ``--load-only``: steps 1-3 for Neo4j only (no embedded store, matches, coverage or
 servers), with the load goal: a load measured in a third of the time.
 
