@@ -202,10 +202,21 @@ def test_an_abandoned_load_takes_back_what_it_wrote(templated, bundle, tmp_path)
     assert dump(templated) == before and views(templated) == graph
 
 
+#: a load of batches of 5 that, from its first batch of needs on, waits 0.1 s after each batch it
+#: writes: the test's kill lands mid-load however fast the load has become (a load that finished
+#: between two looks at the counts once failed this test)
 LOADER = """
-import sys
-from graph.neo4j_store import Neo4jStore
+import sys, time
+from graph.neo4j_store import Neo4jBulkLoad, Neo4jStore
 from loaders.csvbundle import load_bundle
+write_checked = Neo4jBulkLoad._write_checked
+paced = []
+def write_paced(self, session, checked):
+    write_checked(self, session, checked)
+    if paced or checked.label == "Need":
+        paced.append(checked.label)
+        time.sleep(0.1)
+Neo4jBulkLoad._write_checked = write_paced
 store = Neo4jStore.from_env()
 load_bundle(store, sys.argv[1], batch=5)
 print("loaded", flush=True)
