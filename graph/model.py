@@ -301,6 +301,18 @@ class Ref(NamedTuple):
     outgoing: bool = True
 
 
+
+def field_value(v: Any) -> Any:
+    """A record field's value as JSON and a Neo4j property hold it: a tuple as a list (its enums as
+    their values), an enum as its value, a date as its ISO string; anything else as it is."""
+    if isinstance(v, tuple):
+        return [x.value if isinstance(x, enum.Enum) else x for x in v]
+    if isinstance(v, enum.Enum):
+        return v.value
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
 class Record:
     """Behaviour shared by every record kind (mixed into the dataclasses)."""
 
@@ -330,18 +342,8 @@ class Record:
         return ref.targets[0]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (enums as names, dates as ISO strings)."""
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            v = getattr(self, f.name)
-            if isinstance(v, tuple):
-                v = [x.value if isinstance(x, enum.Enum) else x for x in v]
-            elif isinstance(v, enum.Enum):
-                v = v.value
-            elif isinstance(v, dt.date):
-                v = v.isoformat()
-            out[f.name] = v
-        return out
+        """A JSON-ready dict (enums as names, dates as ISO strings: :func:`field_value`)."""
+        return {f.name: field_value(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:

@@ -29,8 +29,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import dataclasses
-import datetime as dt
-import enum
 import functools
 import json
 import os
@@ -59,6 +57,7 @@ from .model import (
     RECORD_TYPES,
     Receipt,
     Record,
+    field_value,
     node_key,
     record_type,
     split_node_key,
@@ -101,14 +100,7 @@ def node_props(rec: Record) -> dict[str, Any]:
         v = getattr(rec, name)
         if v is None:
             continue
-        if type(v) not in _PLAIN:
-            if isinstance(v, tuple):
-                v = [x.value if isinstance(x, enum.Enum) else x for x in v]
-            elif isinstance(v, enum.Enum):
-                v = v.value
-            elif isinstance(v, dt.date):
-                v = v.isoformat()
-        props[name] = v
+        props[name] = v if type(v) in _PLAIN else field_value(v)
     props["key"] = node_key(rec.LABEL, rec.key)
     return props
 
