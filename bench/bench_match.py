@@ -137,7 +137,8 @@ def young_generation_ab(store: EmbeddedStore, samples: int, seed: int, limit: in
     older generations are rare and long: the mean feels them, the p50 hardly), and their ratios."""
     ids = [h.id for h in store.list("Household")]
     chosen = random.Random(seed + 2).sample(ids, min(samples, len(ids)))
-    older = gc.get_threshold()[1:]
+    before = gc.get_threshold()
+    older = before[1:]
     p50s: dict[int, list[float]] = {PYTHON_YOUNG: [], YOUNG_GENERATION: []}
     means: dict[int, list[float]] = {PYTHON_YOUNG: [], YOUNG_GENERATION: []}
     try:
@@ -152,7 +153,7 @@ def young_generation_ab(store: EmbeddedStore, samples: int, seed: int, limit: in
                 p50s[young].append(statistics.median(times) * 1000)
                 means[young].append(statistics.fmean(times) * 1000)
     finally:
-        gc.set_threshold(YOUNG_GENERATION, *older)
+        gc.set_threshold(*before)
     python, ours = (statistics.median(p50s[y]) for y in (PYTHON_YOUNG, YOUNG_GENERATION))
     python_mean, ours_mean = (statistics.median(means[y]) for y in (PYTHON_YOUNG, YOUNG_GENERATION))
     return {"samples": len(chosen), "rounds": rounds, "p50_ms": {str(k): v for k, v in p50s.items()},
