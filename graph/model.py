@@ -301,7 +301,6 @@ class Ref(NamedTuple):
     outgoing: bool = True
 
 
-
 def field_value(v: Any) -> Any:
     """A record field's value as JSON and a Neo4j property hold it: a tuple as a list (its enums as
     their values), an enum as its value, a date as its ISO string; anything else as it is."""
@@ -312,6 +311,7 @@ def field_value(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     return v
+
 
 class Record:
     """Behaviour shared by every record kind (mixed into the dataclasses)."""

@@ -674,11 +674,9 @@ def _method_reader(definition: Any, resolve: Any) -> Callable[[Any, Any], Any] |
         return None
     resolver = definition.base_resolver
     if (resolver is None or type(resolver).__call__ is not _RESOLVER_CALL or definition.extensions
-            or definition.is_async or definition.arguments or not _without_exception_handlers(resolve)):
-        return None
-    if (resolver.self_parameter is None or resolver.info_parameter is not None
-            or resolver.root_parameter is not None or resolver.parent_parameter is not None
-            or resolver.arguments):
+            or resolver.is_async or resolver.arguments or not _without_exception_handlers(resolve)
+            or resolver.self_parameter is None or resolver.info_parameter is not None
+            or resolver.root_parameter is not None or resolver.parent_parameter is not None):
         return None
     method = resolver.wrapped_func
     if not isfunction(method) or list(signature(method).parameters) != [resolver.self_parameter.name]:
