@@ -352,6 +352,15 @@ MERGE (n:Node {key: row.key})
 SET n = row.props, n:<LABEL>
 """
 
+# a record new to the store (read as absent under the write lock): rows are its node
+# properties (graph.neo4j_store.node_props, with the key). Nothing to merge with, and a
+# clash (a node made meanwhile without the lock) fails on the unique key
+_INSERT = """
+UNWIND $rows AS row
+CREATE (n:Node:<LABEL>)
+SET n = row
+"""
+
 # the relationships a rewritten record owns ($keys: the owners' node keys), deleted
 # before they are recreated
 _DELETE_OWNED = """
@@ -366,6 +375,15 @@ UNWIND $rows AS row
 MATCH (a:Node {key: row.source})
 MATCH (b:Node {key: row.target})
 MERGE (a)-[:<TYPE>]->(b)
+"""
+
+# the relationships a record new to the store owns: none of them can be there yet (each
+# touches the record's own node), so created without looking; rows are distinct
+_LINK = """
+UNWIND $rows AS row
+MATCH (a:Node {key: row.source})
+MATCH (b:Node {key: row.target})
+CREATE (a)-[:<TYPE>]->(b)
 """
 
 _identifier = re.compile(r"[A-Za-z][A-Za-z_]*\Z")
@@ -389,11 +407,14 @@ for _label in NODE_LABELS:
     _name = _snake(_label)
     GENERATED[f"DROP_CONSTRAINT_{_name.upper()}_ID"] = _fill(_DROP_CONSTRAINT_ID, label=_name)
     GENERATED[f"UPSERT_{_label.upper()}"] = _fill(_UPSERT, LABEL=_label)
+    GENERATED[f"INSERT_{_label.upper()}"] = _fill(_INSERT, LABEL=_label)
 for _rel, _source in OWNER_IS_SOURCE.items():
     GENERATED[f"DELETE_OWNED_{_rel}"] = _fill(_DELETE_OWNED, TYPE=_rel).replace(
         "<OWNER>", "-[" if _source else "<-[").replace("<OTHER>", "->" if _source else "-")
     GENERATED[f"MERGE_{_rel}"] = _fill(_MERGE, TYPE=_rel)
+    GENERATED[f"LINK_{_rel}"] = _fill(_LINK, TYPE=_rel)
 GENERATED["MERGE_RECEIVES"] = _fill(_MERGE, TYPE="RECEIVES")
+GENERATED["LINK_RECEIVES"] = _fill(_LINK, TYPE="RECEIVES")
 
 
 def statements() -> dict[str, str]:
@@ -424,6 +445,13 @@ delete_owned = {rel: GENERATED[f"DELETE_OWNED_{rel}"] for rel in OWNER_IS_SOURCE
 
 #: relationship type -> statement creating relationships of that type
 merge_rel = {rel: GENERATED[f"MERGE_{rel}"] for rel in (*OWNER_IS_SOURCE, "RECEIVES")}
+
+#: node label -> statement creating records new to the store (:data:`upsert` merges)
+insert = {label: GENERATED[f"INSERT_{label.upper()}"] for label in NODE_LABELS}
+
+#: relationship type -> statement creating relationships owned by records new to the store
+#: (:data:`merge_rel` merges)
+link = {rel: GENERATED[f"LINK_{rel}"] for rel in (*OWNER_IS_SOURCE, "RECEIVES")}
 
 #: kind -> the bulk load's statement creating new records of that kind (the big kinds)
 create_new = {

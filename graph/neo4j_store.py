@@ -34,7 +34,7 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, cast
 from urllib.parse import urlsplit
 
@@ -180,22 +180,37 @@ def _chunks(rows: list[Any]) -> Iterator[list[Any]]:
 # -- writing ------------------------------------------------------------------
 
 
-def write_plan(staged: Mapping[tuple[str, str], Record | None]) -> Plan:
+def write_plan(staged: Mapping[tuple[str, str], Record | None],
+               new: Collection[tuple[str, str]] = ()) -> Plan:
     """The statements, with parameters, that write a validated unit of work, in order:
     receipts and nodes deleted; the relationships every rewritten record owns
     deleted; nodes upserted per label; every relationship the written records
-    declare merged."""
+    declare merged.
+
+    ``new``: staged records read as absent in the writing transaction, under the
+    write lock. They are created (``cypher.insert``, ``cypher.link``) instead of
+    merged, and no relationships of theirs are looked for to delete: a record
+    not stored owns none. A referral proposed by a case worker is three
+    statements fewer; a load's services, volunteers and organizations are
+    created, not merged."""
     gone_receipts: list[dict[str, str]] = []
     gone_nodes: list[str] = []
     owned: dict[str, list[str]] = {rel: [] for rel in cypher.delete_owned}
     upserts: dict[str, list[dict[str, Any]]] = {label: [] for label in NODE_LABELS}
+    inserts: dict[str, list[dict[str, Any]]] = {label: [] for label in NODE_LABELS}
     edges: dict[str, list[dict[str, str]]] = {rel: [] for rel in cypher.merge_rel}
+    links: dict[str, dict[tuple[str, str], None]] = {rel: {} for rel in cypher.link}
     for (label, key), rec in staged.items():
         if rec is None and label == "Receipt":
             household_id, service_id = split_receipt_key(key)
             gone_receipts.append({"household_id": household_id, "service_id": service_id})
         elif rec is None:
             gone_nodes.append(node_key(label, key))
+        elif (label, key) in new:
+            if not isinstance(rec, Receipt):
+                inserts[label].append(node_props(rec))
+            for u, v, rel in edges_of(rec):
+                links[rel][(u, v)] = None  # a record naming a region twice links it once, as a merge would
         else:
             if not isinstance(rec, Receipt):
                 nkey = node_key(label, key)
@@ -208,7 +223,10 @@ def write_plan(staged: Mapping[tuple[str, str], Record | None]) -> Plan:
     plan += [(cypher.DELETE_NODES, {"keys": c}) for c in _chunks(gone_nodes)]
     plan += [(cypher.delete_owned[rel], {"keys": c}) for rel, keys in owned.items() for c in _chunks(keys)]
     plan += [(cypher.upsert[label], {"rows": c}) for label, rows in upserts.items() for c in _chunks(rows)]
+    plan += [(cypher.insert[label], {"rows": c}) for label, rows in inserts.items() for c in _chunks(rows)]
     plan += [(cypher.merge_rel[rel], {"rows": c}) for rel, rows in edges.items() for c in _chunks(rows)]
+    plan += [(cypher.link[rel], {"rows": c}) for rel, pairs in links.items()
+             for c in _chunks([{"source": u, "target": v} for u, v in pairs])]
     return plan
 
 
@@ -293,6 +311,12 @@ class _Neo4jUnitOfWork(UnitOfWork):
         rec = self.staged[k]
         if rec is not None:
             self._check(rec, self._committed(*k))
+
+    def new(self) -> set[tuple[str, str]]:
+        """The staged records read as not committed (prefetched, fetched or
+        assumed absent): :func:`write_plan` creates them without merging."""
+        return {k for k, rec in self.staged.items() if rec is not None and k in self._cache
+                and self._cache[k] is None}
 
     def committed(self, k: tuple[str, str]) -> Record | None:
         """The record as committed (fetched or prefetched in this unit's transaction)."""
@@ -718,7 +742,7 @@ class Neo4jBulkLoad:
             staged = {k: rec for k, rec in uow.staged.items() if rec is not None}
             with self._mutex:
                 self._note_written(uow, staged, len(pending) - len(problems))
-            _run_plan(tx, write_plan(staged), begin)
+            _run_plan(tx, write_plan(staged, uow.new()), begin)
         finally:
             tx.close()
         return problems
@@ -879,7 +903,7 @@ class Neo4jStore(StoreMixin):
                     if uow.staged:
                         uow.prefetch(uow.staged)
                         uow.validate()
-                        for query, params in write_plan(uow.staged):
+                        for query, params in write_plan(uow.staged, uow.new()):
                             tx.run(query, params)
                     for (kind, key), data in uow.side_staged.items():
                         tx.run(cypher.PUT_SIDE, _side_params(kind, key, data))

@@ -27,7 +27,18 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from graph import cypher
 from graph.embedded import EmbeddedStore
 from graph.errors import ConflictError, NotFoundError, StoreError
-from graph.model import NODE_LABELS, RECORD_TYPES, Household, Need, Receipt, Region, Service, receipt_key
+from graph.model import (
+    NODE_LABELS,
+    RECORD_TYPES,
+    Domain,
+    Household,
+    Need,
+    Receipt,
+    Region,
+    Service,
+    Volunteer,
+    receipt_key,
+)
 from graph.neo4j_store import Neo4jStore, node_props, record_from_props, write_plan
 from graph.view import OWNER_IS_SOURCE, neighbourhood_nodes, node_attrs, subtree_nodes
 from loaders.sample import sample_records
@@ -189,6 +200,19 @@ class FakeNeo4j:
             for row in p["rows"]:
                 assert row["key"].startswith(label + ":") and row["props"]["key"] == row["key"]
                 self.nodes[row["key"]] = {k: _plain(v) for k, v in row["props"].items() if v is not None}
+        elif name.startswith("INSERT_"):
+            label = re.search(r"CREATE \(n:Node:(\w+)\)", q).group(1)
+            for row in p["rows"]:
+                assert row["key"].startswith(label + ":")
+                assert row["key"] not in self.nodes, "INSERT_ of a stored record (its key would clash)"
+                self.nodes[row["key"]] = {k: _plain(v) for k, v in row.items() if v is not None}
+        elif name.startswith("LINK_"):
+            rel = re.search(r"CREATE \(a\)-\[:(\w+)\]->\(b\)", q).group(1)
+            for row in p["rows"]:
+                edge = (row["source"], rel, row["target"])
+                assert edge not in self.rels, "LINK_ of a relationship that is there (CREATE would make two)"
+                if row["source"] in self.nodes and row["target"] in self.nodes:
+                    self.rels.add(edge)
         elif name.startswith("DELETE_OWNED_"):
             arrow, rel = re.search(r"\(:Node \{key: key\}\)(<?-)\[r:(\w+)\]", q).groups()
             end = 2 if arrow == "<-" else 0
@@ -411,18 +435,39 @@ def test_a_unit_of_work_is_one_write_transaction_that_validates_then_writes(stor
     in_tx = [n for kind, n, _ in fake.sent if kind == "write"]
     # staging and validation read through the transaction, after the lock
     assert in_tx[0] == "LOCK_WRITES" and {"GET_NODE", "GET_NODES"} & set(in_tx)
+    # both read as absent under the lock: created, with no owned relationships to look for
     assert writes(fake) == [
         ("LOCK_WRITES", {}),
-        ("DELETE_OWNED_PART_OF", {"keys": ["Region:c", "Region:p"]}),
-        ("UPSERT_REGION", {"rows": [
-            {"key": "Region:c",
-             "props": {"id": "c", "name": "시", "level": "CITY", "parent_id": "p", "key": "Region:c"}},
-            {"key": "Region:p", "props": {"id": "p", "name": "도", "level": "PROVINCE", "key": "Region:p"}},
+        ("INSERT_REGION", {"rows": [
+            {"id": "c", "name": "시", "level": "CITY", "parent_id": "p", "key": "Region:c"},
+            {"id": "p", "name": "도", "level": "PROVINCE", "key": "Region:p"},
         ]}),
-        ("MERGE_PART_OF", {"rows": [{"source": "Region:c", "target": "Region:p"}]}),
+        ("LINK_PART_OF", {"rows": [{"source": "Region:c", "target": "Region:p"}]}),
     ]
     assert store.get("Region", "c") == Region(id="c", name="시", level="CITY", parent_id="p")
     assert store.graph().has_edge("Region:c", "Region:p", key="PART_OF")
+
+
+def test_a_stored_record_rewritten_is_merged_and_its_owned_relationships_replaced(store, fake):
+    store.put(Region(id="p", name="도", level="PROVINCE"), Region(id="q", name="다른 도", level="PROVINCE"),
+              Region(id="c", name="시", level="CITY", parent_id="p"))
+    fake.sent.clear()
+    with store.unit_of_work() as uow:
+        uow.put(Region(id="c", name="새 시", level="CITY", parent_id="q"))  # stored: rewritten
+        uow.put(Region(id="d", name="군", level="CITY", parent_id="q"))  # new: created
+    assert writes(fake) == [
+        ("LOCK_WRITES", {}),
+        ("DELETE_OWNED_PART_OF", {"keys": ["Region:c"]}),
+        ("UPSERT_REGION", {"rows": [{"key": "Region:c", "props": {
+            "id": "c", "name": "새 시", "level": "CITY", "parent_id": "q", "key": "Region:c"}}]}),
+        ("INSERT_REGION", {"rows": [{"id": "d", "name": "군", "level": "CITY", "parent_id": "q",
+                                     "key": "Region:d"}]}),
+        ("MERGE_PART_OF", {"rows": [{"source": "Region:c", "target": "Region:q"}]}),
+        ("LINK_PART_OF", {"rows": [{"source": "Region:d", "target": "Region:q"}]}),
+    ]
+    g = store.graph()
+    assert g.has_edge("Region:c", "Region:q", key="PART_OF") and not g.has_edge("Region:c", "Region:p")
+    assert g.has_edge("Region:d", "Region:q", key="PART_OF")
 
 
 def test_validation_failing_at_commit_sends_no_write_and_names_the_record(store, fake):
@@ -509,6 +554,22 @@ def test_write_plan_deletes_before_it_writes_and_batches_per_label():
     assert len(names) == len(set(names))  # one statement per label / type for a sample-sized unit
     merged = sum(len(p["rows"]) for q, p in write_plan(staged) if NAME[q].startswith("MERGE_"))
     assert merged == 6 + 7 + 8 + 9 + 1 + 3 + 3 + 2 + 3 + 7 + 3 + 2
+
+
+def test_write_plan_creates_new_records_and_links_each_relationship_once():
+    vol = Volunteer(id="vol-1", name="자원", skills=(Domain.FOOD,), region_ids=("r1", "r1", "r2"))
+    gone = ("Volunteer", "vol-gone")
+    plan = [(NAME[q], p) for q, p in write_plan({("Volunteer", "vol-1"): vol, gone: None},
+                                                new={("Volunteer", "vol-1")})]
+    assert plan == [
+        ("DELETE_NODES", {"keys": ["Volunteer:vol-gone"]}),
+        ("INSERT_VOLUNTEER", {"rows": [node_props(vol)]}),
+        ("LINK_SERVES", {"rows": [{"source": "Volunteer:vol-1", "target": "Region:r1"},
+                                  {"source": "Volunteer:vol-1", "target": "Region:r2"}]}),
+    ]
+    # not new: merged as before, its SERVES looked for and deleted first
+    names = [NAME[q] for q, _ in write_plan({("Volunteer", "vol-1"): vol})]
+    assert names == ["DELETE_OWNED_SERVES", "UPSERT_VOLUNTEER", "MERGE_SERVES"]
 
 
 # -- the same answers as the embedded store ---------------------------------------------
