@@ -416,6 +416,13 @@ for _rel, _source in OWNER_IS_SOURCE.items():
 GENERATED["MERGE_RECEIVES"] = _fill(_MERGE, TYPE="RECEIVES")
 GENERATED["LINK_RECEIVES"] = _fill(_LINK, TYPE="RECEIVES")
 
+# a bulk load's create statement taking the write lock itself, before it reads anything (the
+# unit subquery runs first, on the one row there is before UNWIND): its rows travel to the
+# server while another writer's batch holds the lock, and it runs the moment that one commits
+_lock_first = "CALL () {" + LOCK_WRITES + "}"
+for _created in ("CREATE_HOUSEHOLDS", "CREATE_NEEDS", "CREATE_REFERRALS", "CREATE_RECEIPTS"):
+    GENERATED[f"{_created}_LOCKED"] = _lock_first + globals()[_created]
+
 
 def statements() -> dict[str, str]:
     """Every statement of the Neo4j store by name: the literals and :data:`GENERATED`."""
@@ -460,3 +467,8 @@ create_new = {
     "Referral": CREATE_REFERRALS,
     "Receipt": CREATE_RECEIPTS,
 }
+
+#: kind -> :data:`create_new`'s statement taking the write lock first, itself
+create_new_locked = {label: GENERATED[f"{name}_LOCKED"] for label, name in (
+    ("Household", "CREATE_HOUSEHOLDS"), ("Need", "CREATE_NEEDS"), ("Referral", "CREATE_REFERRALS"),
+    ("Receipt", "CREATE_RECEIPTS"))}

@@ -74,6 +74,9 @@ Plan = list[tuple[str, dict[str, Any]]]
 BATCH = 10_000
 #: records of a big kind per bulk-load transaction
 LOAD_BATCH = int(os.environ.get("DOLBOM_NEO4J_LOAD_BATCH", "5000"))
+#: a bulk load's writer threads. Their batches still go one at a time, each holding the write lock;
+#: with two, one sends its batch's rows while the server writes the other's (Neo4jBulkLoad)
+WRITERS = 2
 #: the LIMIT sent when the caller gives none
 NO_LIMIT = 2**63 - 1
 
@@ -234,14 +237,17 @@ class _LockedTransaction:
     """A write transaction begun on first use, whose first statement takes the
     store's write lock (``LOCK_WRITES``), held until commit or rollback."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, *, locks_itself: bool = False) -> None:
         self._session = session
         self._tx: Any = None
+        #: the caller's first statement takes the lock itself (``cypher.create_new_locked``)
+        self._locks_itself = locks_itself
 
     def _open(self) -> Any:
         if self._tx is None:
             self._tx = self._session.begin_transaction()
-            self._tx.run(cypher.LOCK_WRITES).consume()
+            if not self._locks_itself:
+                self._tx.run(cypher.LOCK_WRITES).consume()
         return self._tx
 
     def data(self, query: str, params: dict[str, Any] | None = None,
@@ -371,8 +377,9 @@ def _run_plan(tx: _LockedTransaction, plan: Plan, begin: Callable[[], _LockedTra
 
 
 class _Stage:
-    """A thread doing ``work`` on each item of a queue, in order. After a
-    failure (noted on the load) it only takes items off the queue.
+    """``threads`` threads (one by default) doing ``work`` on each item of a
+    queue, in order (with more than one, each takes the next item when it is
+    free). After a failure (noted on the load) they only take items off the queue.
 
     At most ``ahead`` items wait; with ``hold``, the item being worked on keeps
     its place until ``work`` calls :meth:`taken` (or ends), so the producer
@@ -382,22 +389,23 @@ class _Stage:
     runs the statement and commits, not while the writer needs the GIL."""
 
     def __init__(self, name: str, work: Callable[[Any, Any], None], load: Neo4jBulkLoad, ahead: int,
-                 *, hold: bool = False) -> None:
+                 *, hold: bool = False, threads: int = 1) -> None:
         self._work, self._load, self._hold = work, load, hold
         self._items: queue.Queue[Any] = queue.Queue()
         self._room = threading.Semaphore(ahead)
-        self._holding = False
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._local = threading.local()
+        self._threads = [threading.Thread(target=self._run, name=name, daemon=True) for _ in range(threads)]
+        for thread in self._threads:
+            thread.start()
 
     def put(self, item: Any) -> None:
         self._room.acquire()
         self._items.put(item)
 
     def taken(self) -> None:
-        """Give back the place of the item being worked on (once)."""
-        if self._holding:
-            self._holding = False
+        """Give back the place of the item this thread works on (once)."""
+        if getattr(self._local, "holding", False):
+            self._local.holding = False
             self._room.release()
 
     def join(self) -> None:
@@ -405,14 +413,16 @@ class _Stage:
         self._items.join()
 
     def stop(self) -> None:
-        self._items.put(None)
-        self._thread.join()
+        for _ in self._threads:
+            self._items.put(None)
+        for thread in self._threads:
+            thread.join()
 
     def _run(self) -> None:
         with contextlib.ExitStack() as stack:
             session = None
             while (item := self._items.get()) is not None:
-                self._holding = True
+                self._local.holding = True
                 if not self._hold:
                     self.taken()
                 try:
@@ -450,15 +460,21 @@ class Neo4jBulkLoad:
     """A bulk load into Neo4j (the protocol: :mod:`graph.bulk`) that streams.
 
     The big kinds (households, needs, referrals, receipts) go through a
-    pipeline of three threads, a batch at a time: the loader's reads the
-    files; a checker reads what a batch names and checks it in a read
-    transaction; a writer writes it in its own write transaction, which holds
-    the write lock, first making sure that everything the checks found is
-    still there (else, or on a clash of keys, the batch is checked again under
-    the lock). So the server writes one batch while the next is checked and
-    read. Each small kind (regions, organizations, agreements, services,
-    volunteers) is checked whole when it ends and written in transactions of
-    at most :data:`BATCH` rows. Memory holds the keys the load has seen (to
+    pipeline, a batch at a time: the loader's thread reads the files; a
+    checker reads what a batch names and checks it in a read transaction; a
+    writer writes it in its own write transaction, which holds the write
+    lock, first making sure that everything the checks found is still there
+    (else, or on a clash of keys, the batch is checked again under the lock).
+    So the server writes one batch while the next is checked and read. There
+    are :data:`WRITERS` writers: a batch of new records only is sent whole in
+    one statement that takes the write lock itself before it reads anything
+    (``cypher.create_new_locked``), so one writer's rows are packed and on
+    their way while the server writes the other's batch, and the server
+    starts on them the moment that one commits. The batches still go one at
+    a time, in no set order within a kind (no big kind names its own). Each
+    small kind (regions, organizations, agreements, services, volunteers) is
+    checked whole when it ends and written in transactions of at most
+    :data:`BATCH` rows. Memory holds the keys the load has seen (to
     tell duplicates) and a few batches, not the load's records.
 
     The checks are the unit of work's own (:class:`graph.store.UnitOfWork`),
@@ -590,7 +606,8 @@ class Neo4jBulkLoad:
             raise RuntimeError("the bulk load is not open: use it in a with block")
         self._raise_failure()
         if self._checker is None or self._writer is None:
-            self._writer = _Stage("neo4j-load-writer", self._write_checked, self, self.AHEAD, hold=True)
+            self._writer = _Stage("neo4j-load-writer", self._write_checked, self, self.AHEAD, hold=True,
+                                  threads=WRITERS)
             self._checker = _Stage("neo4j-load-checker", self._check_batch, self, self.AHEAD)
         self._checker.put((label, batch))
 
@@ -642,7 +659,10 @@ class Neo4jBulkLoad:
         (``COUNT_NODES``)."""
         plan = write_plan(checked.changed)
         if len(checked.new) + sum(len(next(iter(params.values()))) for _, params in plan) <= BATCH:
-            tx = _LockedTransaction(session)
+            # new records only: the create statement takes the write lock itself, so its rows are on
+            # their way while the other writer's batch holds the lock (Neo4jBulkLoad)
+            alone = not plan and bool(checked.new)
+            tx = _LockedTransaction(session, locks_itself=alone)
             try:
                 if plan and checked.named:
                     rows = tx.data(cypher.COUNT_NODES, {"keys": checked.named})
@@ -650,7 +670,8 @@ class Neo4jBulkLoad:
                 else:
                     there = True
                 if there and checked.new:
-                    rows = tx.data(cypher.create_new[checked.label], {"rows": checked.new},
+                    query = (cypher.create_new_locked if alone else cypher.create_new)[checked.label]
+                    rows = tx.data(query, {"rows": checked.new},
                                    sent=self._writer.taken if self._writer else None)
                     done = (rows[0]["created"], rows[0].get("covered", 0)) if rows else None
                     there = done == _expected(checked.new)

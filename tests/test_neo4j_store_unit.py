@@ -786,3 +786,39 @@ def test_a_holding_stage_keeps_its_producer_waiting_until_the_item_is_taken(stor
     stage.join()
     stage.stop()
     assert done == ["first", "second"]
+
+
+def test_a_stage_of_two_threads_works_on_two_items_at_once_and_each_gives_back_its_own_place(store):
+    # the load's two writers: one sends its batch while the other's is being written
+    import threading
+
+    from graph.neo4j_store import Neo4jBulkLoad, _Stage
+
+    started = {"a": threading.Event(), "b": threading.Event()}
+    finish, done = threading.Event(), []
+
+    def work(session, item):
+        started[item].set()
+        if item == "a":
+            stage.taken()  # gives back a's place, not b's
+        finish.wait(10)
+        done.append(item)
+
+    stage = _Stage("test-writers", work, Neo4jBulkLoad(store), 2, hold=True, threads=2)
+    stage.put("a")
+    stage.put("b")
+    assert started["a"].wait(10) and started["b"].wait(10)  # both at work at once
+    third = threading.Thread(target=stage.put, args=("c",))
+    third.start()
+    third.join(10)
+    assert not third.is_alive()  # a's place came back ...
+    fourth = threading.Thread(target=stage.put, args=("d",))
+    fourth.start()
+    fourth.join(0.3)
+    assert fourth.is_alive()  # ... and b still holds its own
+    started["c"], started["d"] = threading.Event(), threading.Event()
+    finish.set()
+    fourth.join(10)
+    stage.join()
+    stage.stop()
+    assert sorted(done) == ["a", "b", "c", "d"]

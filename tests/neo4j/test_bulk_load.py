@@ -388,3 +388,48 @@ def test_a_need_gone_before_the_referral_covering_it_is_written_is_caught(
     assert [(p.file, p.line, p.column) for p in report.problems] == [("referrals.csv", 2, 5)]
     assert "n-gone" in str(report.problems[0])
     assert templated.get("Referral", "r-new") is None and templated.get("Need", "ex-need-1") is not None
+
+
+@pytest.mark.parametrize("kind", ["Need", "Receipt"])
+def test_a_batchs_create_statement_takes_the_write_lock_before_it_reads(neo4j_store, kind):
+    """The load's two writers send a batch's rows before its turn: the create statement takes
+    the write lock itself, first. A household deleted by a unit of work holding the lock while
+    the statement waits is not there when the statement reads: nothing is created (the writer
+    then checks the batch again), not a need or receipt of a deleted household, nor an error."""
+    from graph import cypher
+    from graph.model import Need
+    from graph.neo4j_store import node_props
+    from loaders.sample import sample_records
+
+    neo4j_store.put(*sample_records())
+    household = next(r for r in sample_records() if r.LABEL == "Household")
+    service = next(r for r in sample_records() if r.LABEL == "Service")
+    if kind == "Need":
+        rows = [node_props(Need(id="n-locked", household_id=household.id, domain="FOOD", severity=2))]
+    else:
+        rows = [{"household_id": household.id, "service_id": service.id}]
+    answer: dict = {}
+    with neo4j_store._driver.session(database=neo4j_store.database) as holder, \
+            neo4j_store._driver.session(database=neo4j_store.database) as writer:
+        holding = holder.begin_transaction()
+        holding.run(cypher.LOCK_WRITES).consume()
+        holding.run(cypher.DELETE_NODES, keys=[f"Household:{household.id}"]).consume()
+
+        def write() -> None:
+            try:
+                with writer.begin_transaction() as tx:
+                    answer["rows"] = tx.run(cypher.create_new_locked[kind], rows=rows).data()
+                    tx.commit()
+            except Exception as e:  # noqa: BLE001 - the test says what went wrong
+                answer["error"] = e
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join(1.0)
+        waiting = thread.is_alive()
+        holding.commit()
+        thread.join(30)
+    assert waiting, "the create statement did not wait for the write lock"
+    assert "error" not in answer, answer.get("error")
+    assert answer["rows"] == [{"created": 0}]
+    assert neo4j_store.get("Household", household.id) is None and neo4j_store.get("Need", "n-locked") is None

@@ -15,7 +15,8 @@ from loaders.sample import sample_records
 #: the lookups of a record by its kind and id (the view roots, receipts, the bulk load's creates)
 BY_KIND_AND_ID = ("GET_RECEIPT", "RECEIPTS_OF_HOUSEHOLDS", "RECEIPTS_EXISTING", "NEIGHBOURHOOD",
                   "SUBTREE", "DELETE_RECEIPTS", "CREATE_HOUSEHOLDS", "CREATE_NEEDS", "CREATE_REFERRALS",
-                  "CREATE_RECEIPTS")
+                  "CREATE_RECEIPTS", "CREATE_HOUSEHOLDS_LOCKED", "CREATE_NEEDS_LOCKED",
+                  "CREATE_REFERRALS_LOCKED", "CREATE_RECEIPTS_LOCKED")
 PARAMS = {"household_id": "h", "service_id": "s", "region_id": "r", "household_ids": ["h"],
           "rows": [{"household_id": "h", "service_id": "s", "region_id": "r", "resource_label": "Service",
                     "resource_id": "s", "need_ids": ["n"]}]}
