@@ -64,6 +64,22 @@ loads on one warm server): dropping the relationship-type lookup index,
 10,000 records a transaction instead of 5,000, leaving empty lists out of the
 node properties.
 
+Then (2026-12-06, later): the small kinds (regions, organizations, agreements,
+services, volunteers), written through the unit of work's plan, were merged
+with a search for relationships to delete first though none of them was
+stored; records read as absent are now created (``INSERT_*``, ``LINK_*``): 2.7
+-> 1.9 s of the load (one instrumented run each). And the writer, which per
+batch waited for the lock, packed and sent the rows, then waited for the
+statement and the commit while the server idled as it packed, became two
+writers whose create statements take the write lock themselves
+(``CREATE_*_LOCKED``): one writer's rows travel while the server writes the
+other's batch. Against the commit before, alternating, 3 each, load average
+1.8-2.5: the second load 20,019 -> 21,865 records/s (medians). Two writers
+whose lock was a statement of its own gained nothing: the driver waits for
+that statement's answer, which comes only once the lock is held. Nor did
+the server's JVM on the parallel collector instead of G1 (``NEO4J_JVM_OPTS=
+"-XX:-UseG1GC -XX:+UseParallelGC"``, 2 fresh servers each, alternating).
+
 ``--load-only``: steps 1-3 for Neo4j only (no embedded store, matches, coverage or
 servers), with the load goal: a load measured in a third of the time.
 
