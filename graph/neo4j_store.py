@@ -110,28 +110,34 @@ def node_props(rec: Record) -> dict[str, Any]:
 
 #: the kinds every neighbourhood view repeats (the network around households)
 SHARED = frozenset({"Region", "Organization", "Agreement", "Service", "Volunteer"})
-#: records of the shared kinds by their whole content: a memo of the pure
-#: function below, which cannot go stale (other content, other key); bounded
-_MEMO: dict[tuple[Any, ...], Record] = {}
+#: records of the shared kinds by node key, with the properties each was built
+#: from: a memo of the pure function below, used only when the properties are
+#: equal, so it cannot go stale; bounded
+_MEMO: dict[str, tuple[dict[str, Any], Record]] = {}
 MEMO_SIZE = 20_000
 
 
 def record_from_props(props: Mapping[str, Any]) -> Record:
     """Rebuild a record from its node's properties (lists, ISO dates, absent Nones).
 
-    Records are immutable, so one built from the same properties before is
-    given again (the shared kinds only: a view of a household holds hundreds
-    of services and volunteers, each checked by the model when built)."""
-    label, _ = split_node_key(props["key"])
+    Records are immutable, so one built from equal properties before is given
+    again (the shared kinds only: a view of a household holds hundreds of
+    services and volunteers, each checked by the model when built). Found by
+    its key, then its properties compared: a memo by content hashed every
+    property of every node of every view, a large part of the client's time
+    in a profile of views."""
+    nkey = props["key"]
+    label, _ = split_node_key(nkey)
     if label not in SHARED:
         return RECORD_TYPES[label].from_dict(dict(props))
-    content = tuple([(k, tuple(v) if type(v) is list else v) for k, v in props.items()])
-    rec = _MEMO.get(content)
-    if rec is None:
-        rec = RECORD_TYPES[label].from_dict(dict(props))
-        if len(_MEMO) >= MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[content] = rec
+    known = _MEMO.get(nkey)
+    if known is not None and known[0] == props:
+        return known[1]
+    content = dict(props)
+    rec = RECORD_TYPES[label].from_dict(dict(content))
+    if len(_MEMO) >= MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[nkey] = (content, rec)
     return rec
 
 
