@@ -420,7 +420,10 @@ GENERATED["LINK_RECEIVES"] = _fill(_LINK, TYPE="RECEIVES")
 # unit subquery runs first, on the one row there is before UNWIND): its rows travel to the
 # server while another writer's batch holds the lock, and it runs the moment that one commits
 _lock_first = "CALL () {" + LOCK_WRITES + "}"
-for _created in ("CREATE_HOUSEHOLDS", "CREATE_NEEDS", "CREATE_REFERRALS", "CREATE_RECEIPTS"):
+#: the big kinds' create statements by kind
+_creates = {"Household": "CREATE_HOUSEHOLDS", "Need": "CREATE_NEEDS", "Referral": "CREATE_REFERRALS",
+            "Receipt": "CREATE_RECEIPTS"}
+for _created in _creates.values():
     GENERATED[f"{_created}_LOCKED"] = _lock_first + globals()[_created]
 
 
@@ -461,14 +464,7 @@ insert = {label: GENERATED[f"INSERT_{label.upper()}"] for label in NODE_LABELS}
 link = {rel: GENERATED[f"LINK_{rel}"] for rel in (*OWNER_IS_SOURCE, "RECEIVES")}
 
 #: kind -> the bulk load's statement creating new records of that kind (the big kinds)
-create_new = {
-    "Household": CREATE_HOUSEHOLDS,
-    "Need": CREATE_NEEDS,
-    "Referral": CREATE_REFERRALS,
-    "Receipt": CREATE_RECEIPTS,
-}
+create_new = {label: globals()[name] for label, name in _creates.items()}
 
 #: kind -> :data:`create_new`'s statement taking the write lock first, itself
-create_new_locked = {label: GENERATED[f"{name}_LOCKED"] for label, name in (
-    ("Household", "CREATE_HOUSEHOLDS"), ("Need", "CREATE_NEEDS"), ("Referral", "CREATE_REFERRALS"),
-    ("Receipt", "CREATE_RECEIPTS"))}
+create_new_locked = {label: GENERATED[f"{name}_LOCKED"] for label, name in _creates.items()}
