@@ -67,8 +67,8 @@ node properties.
 Then (2026-12-06, later): the small kinds (regions, organizations, agreements,
 services, volunteers), written through the unit of work's plan, were merged
 with a search for relationships to delete first though none of them was
-stored; records read as absent are now created (``INSERT_*``, ``LINK_*``): 2.7
--> 1.9 s of the load (one instrumented run each). And the writer, which per
+stored; records read as absent are now created (``INSERT_*``, ``LINK_*``).
+And the writer, which per
 batch waited for the lock, packed and sent the rows, then waited for the
 statement and the commit while the server idled as it packed, became two
 writers whose create statements take the write lock themselves

@@ -134,7 +134,7 @@ def record_from_props(props: Mapping[str, Any]) -> Record:
     if known is not None and known[0] == props:
         return known[1]
     content = dict(props)
-    rec = RECORD_TYPES[label].from_dict(dict(content))
+    rec = RECORD_TYPES[label].from_dict(content)  # read, not changed
     if len(_MEMO) >= MEMO_SIZE:
         _MEMO.clear()
     _MEMO[nkey] = (content, rec)
