@@ -24,7 +24,8 @@ The graph encoding (see :mod:`graph.neo4j_store`):
 * every reference is also a real relationship, typed and directed as in
   :mod:`graph.view`; a receipt is only ``(Household)-[:RECEIVES]->(Service)``;
 * one ``(:WriteLock)`` node serializes units of work (one writer at a time,
-  as in the embedded store).
+  as in the embedded store); its ``network`` version goes up with every write
+  to the kinds every view repeats (``NETWORK_CHANGED``, ``NEIGHBOURHOOD``).
 """
 
 from __future__ import annotations
@@ -141,39 +142,71 @@ RETURN properties(n) AS props
 #: graph.view.neighbourhood_nodes: the household, its region chain, needs and
 #: referrals; its resources (received, referred to, and every active service
 #: and every volunteer serving the chain); each resource service's provider,
-#: agreement and the agreement's partner. One row: the nodes' properties and
-#: the ids of the services the household receives (its receipts), so a view
-#: is one round trip. No row: no such household.
+#: agreement and the agreement's partner. One row (no row: no such household),
+#: so a view is one round trip:
+#:
+#: * ``nodes``: the household's own part (itself, its needs and referrals, the
+#:   resources it receives or is referred to, and their context);
+#: * ``shared``: its home region's part (the chain, the resources serving it
+#:   and their context), which every household of the region shares. Left
+#:   empty when the caller says it holds that part already: ``$epoch`` and
+#:   ``$version`` are the write lock's as the caller last read them, and
+#:   ``$cached`` the ids of the regions whose part it read at that version
+#:   (graph.region_parts);
+#: * ``epoch``, ``version``: the write lock's now (``NETWORK_CHANGED``),
+#:   ``home``: the household's region ids, ``received``: the ids of the
+#:   services it receives (its receipts).
+#:
+#: The lock is read before the shared part (which depends on it), so a part
+#: is never older than the version it is read with.
 NEIGHBOURHOOD = """
 MATCH (h:Node {key: 'Household:' + $household_id})
-WITH h,
+OPTIONAL MATCH (l:WriteLock {name: 'units-of-work'})
+WITH h, coalesce(l.epoch, '') AS epoch, coalesce(l.network, 0) AS version,
+     COLLECT { MATCH (h)-[:LIVES_IN]->(r:Region) RETURN r } AS homes
+WITH h, epoch, version, [r IN homes | r.id] AS home,
+     CASE WHEN epoch = $epoch AND version = $version AND all(r IN homes WHERE r.id IN $cached)
+          THEN [] ELSE homes END AS unknown
+WITH h, epoch, version, home, unknown,
      COLLECT { MATCH (h)-[:RECEIVES]->(s:Service) RETURN s.id } AS received,
-     COLLECT { MATCH (h)-[:LIVES_IN]->(:Region)-[:PART_OF*0..]->(r:Region) RETURN r } AS chain,
      COLLECT {
        MATCH (h)-[:RECEIVES]->(s:Service) RETURN s AS x
        UNION
        MATCH (h)<-[:FOR]-(:Referral)-[:TO]->(x) RETURN x
-       UNION
-       MATCH (h)-[:LIVES_IN]->(:Region)-[:PART_OF*0..]->(:Region)<-[:SERVES]-(x)
+     } AS own,
+     COLLECT { UNWIND unknown AS u MATCH (u)-[:PART_OF*0..]->(r:Region) RETURN DISTINCT r } AS chain,
+     COLLECT {
+       UNWIND unknown AS u
+       MATCH (u)-[:PART_OF*0..]->(:Region)<-[:SERVES]-(x)
        WHERE x:Volunteer OR (x:Service AND x.active)
-       RETURN x
-     } AS resources
-WITH h, received, chain, resources,
+       RETURN DISTINCT x
+     } AS serving
+WITH h, epoch, version, home, received, own, chain, serving,
      COLLECT { MATCH (h)-[:HAS_NEED]->(n:Need) RETURN n } AS needs,
      COLLECT { MATCH (h)<-[:FOR]-(r:Referral) RETURN r } AS referrals,
      COLLECT {
-       UNWIND resources AS s
+       UNWIND own AS s
        MATCH (s:Service)<-[:OFFERS]-(o:Organization) RETURN o AS x
        UNION
-       UNWIND resources AS s
+       UNWIND own AS s
        MATCH (s:Service)-[:UNDER]->(a:Agreement) RETURN a AS x
        UNION
-       UNWIND resources AS s
+       UNWIND own AS s
+       MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
+     } AS own_context,
+     COLLECT {
+       UNWIND serving AS s
+       MATCH (s:Service)<-[:OFFERS]-(o:Organization) RETURN o AS x
+       UNION
+       UNWIND serving AS s
+       MATCH (s:Service)-[:UNDER]->(a:Agreement) RETURN a AS x
+       UNION
+       UNWIND serving AS s
        MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
      } AS context
-UNWIND [h] + chain + resources + needs + referrals + context AS n
-WITH DISTINCT received, n
-RETURN received, collect(properties(n)) AS nodes
+RETURN epoch, version, home, received,
+       [n IN [h] + own + needs + referrals + own_context | properties(n)] AS nodes,
+       [n IN chain + serving + context | properties(n)] AS shared
 """
 
 #: graph.view.subtree_nodes: the region, its descendants and ancestors; the
@@ -227,10 +260,23 @@ RETURN properties(n) AS props
 
 # -- writing: a unit of work, in one managed write transaction ----------------
 
-#: the first statement of every unit of work: holds the write lock until commit
+#: the first statement of every unit of work: holds the write lock until commit.
+#: The lock's ``epoch``, a random id given once, tells a lock node made again
+#: (the database emptied by hand) from the one before.
 LOCK_WRITES = """
 MERGE (l:WriteLock {name: 'units-of-work'})
-SET l.count = coalesce(l.count, 0) + 1
+SET l.count = coalesce(l.count, 0) + 1, l.epoch = coalesce(l.epoch, randomUUID())
+"""
+
+#: a write changed the network every neighbourhood view repeats (regions,
+#: organizations, agreements, services, volunteers): the version
+#: ``NEIGHBOURHOOD`` compares with a process's copy of regions' parts goes up.
+#: Run in the writing transaction, and again in one of its own after the commit
+#: (graph.neo4j_store), so a reader that sees the new version also sees the
+#: write whole.
+NETWORK_CHANGED = """
+MERGE (l:WriteLock {name: 'units-of-work'})
+SET l.network = coalesce(l.network, 0) + 1, l.epoch = coalesce(l.epoch, randomUUID())
 """
 
 #: rows: {household_id, service_id}

@@ -63,6 +63,7 @@ from .model import (
     split_node_key,
     split_receipt_key,
 )
+from .region_parts import RegionParts, query_params
 from .store import StoreMixin, UnitOfWork
 from .view import build_graph, edge_owner, edges_of
 
@@ -237,6 +238,25 @@ def write_plan(staged: Mapping[tuple[str, str], Record | None],
     plan += [(cypher.link[rel], {"rows": c}) for rel, pairs in links.items()
              for c in _chunks([{"source": u, "target": v} for u, v in pairs])]
     return plan
+
+
+def touches_network(keys: Iterable[tuple[str, str]]) -> bool:
+    """Whether writing ``keys`` changes the network views share (:data:`SHARED` kinds)."""
+    return any(label in SHARED for label, _ in keys)
+
+
+def network_changed(session: Any) -> None:
+    """Raise the network's version once more, after the commit that changed it.
+
+    A commit's changes reach the store one kind of record after another, so a
+    view read meanwhile could see the new version with part of the old network,
+    and keep that part (:mod:`graph.region_parts`). Raised again once the commit
+    is whole, any part read before is out of date. The write is committed by
+    then, so a failure here is not the caller's: it is let go. A unit of work
+    raised the version in its own transaction too; and a part is used for
+    :data:`graph.region_parts.MAX_AGE` seconds at most."""
+    with contextlib.suppress(Neo4jError, DriverError):
+        session.execute_write(lambda tx: tx.run(cypher.NETWORK_CHANGED).consume())
 
 
 class _LockedTransaction:
@@ -770,6 +790,8 @@ class Neo4jBulkLoad:
             with self._mutex:
                 self._note_written(uow, staged, len(pending) - len(problems))
             _run_plan(tx, write_plan(staged, uow.new()), begin)
+            if touches_network(staged):
+                network_changed(session)
         finally:
             tx.close()
         return problems
@@ -798,6 +820,8 @@ class Neo4jBulkLoad:
         self._created, self._replaced = [], {}
         begin = functools.partial(_LockedTransaction, self._session)
         _run_plan(begin(), write_plan(undo), begin)
+        if touches_network(undo):
+            network_changed(self._session)
 
 
 def _expected(new: list[dict[str, Any]]) -> tuple[int, int]:
@@ -837,6 +861,8 @@ class Neo4jStore(StoreMixin):
         self.database = database
         self._user = user
         self._in_uow = threading.local()
+        #: this process's copy of regions' parts of views, for one version of the network
+        self._parts = RegionParts()
         if driver is None:
             try:
                 # the server's notifications (a label no node has yet, ...) would go to stderr as
@@ -927,15 +953,20 @@ class Neo4jStore(StoreMixin):
                 try:
                     uow = _Neo4jUnitOfWork(tx.data)
                     yield uow
+                    network = touches_network(uow.staged)
                     if uow.staged:
                         uow.prefetch(uow.staged)
                         uow.validate()
                         for query, params in write_plan(uow.staged, uow.new()):
                             tx.run(query, params)
+                        if network:
+                            tx.run(cypher.NETWORK_CHANGED)
                     for (kind, key), data in uow.side_staged.items():
                         tx.run(cypher.PUT_SIDE, _side_params(kind, key, data))
                     if uow.staged or uow.side_staged:
                         tx.commit()
+                        if network:
+                            network_changed(session)
                 finally:
                     tx.close()  # rolls back what was not committed, and a unit that staged nothing
         finally:
@@ -960,6 +991,7 @@ class Neo4jStore(StoreMixin):
         with self._errors(), self._session() as session:
             while session.execute_write(work):
                 pass
+            network_changed(session)
 
     # -- side records: small documents outside the graph (tokens, audit) --------
 
@@ -1006,11 +1038,27 @@ class Neo4jStore(StoreMixin):
         return build_graph(records)
 
     def neighbourhood(self, household_id: str) -> nx.MultiDiGraph:
-        rows = self._rows(cypher.NEIGHBOURHOOD, {"household_id": household_id})
+        """The household's view, its home region's part from this process's copy
+        when the query says that copy is current (:mod:`graph.region_parts`)."""
+        parts = self._parts
+        rows = self._rows(cypher.NEIGHBOURHOOD, {"household_id": household_id, **query_params(parts)})
         if not rows:
             raise no_record("householdId", "Household", household_id)
-        records = [record_from_props(props) for props in rows[0]["nodes"]]
-        records += [Receipt(household_id=household_id, service_id=s) for s in rows[0]["received"]]
+        row = rows[0]
+        records = [record_from_props(props) for props in row["nodes"]]
+        homes: builtins.list[str] = row["home"]
+        if row["shared"] or not homes:
+            shared = [record_from_props(props) for props in row["shared"]]
+            version = (row["epoch"], row["version"])
+            if parts.version != version:
+                parts = self._parts = RegionParts(version)
+            if len(homes) == 1:
+                parts.put(homes[0], shared)
+        else:  # left out: this copy holds every home's part at the version the query read
+            shared = [rec for home in homes for rec in parts.get(home)]
+        own = {(rec.LABEL, rec.key) for rec in records}
+        records += [rec for rec in shared if (rec.LABEL, rec.key) not in own]
+        records += [Receipt(household_id=household_id, service_id=s) for s in row["received"]]
         return build_graph(records)
 
     def _view_records(self, query: str, params: dict[str, Any]) -> builtins.list[Record]:

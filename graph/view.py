@@ -265,18 +265,29 @@ def _resources_serving(a: Adjacency, regions: Iterable[str], nodes: set[str],
                 services.add(x)
 
 
+def region_part_nodes(g: nx.MultiDiGraph | Adjacency, region_id: str) -> set[str]:
+    """The node keys every neighbourhood of a household living in ``region_id``
+    holds: the region chain, the active services and the volunteers serving it,
+    and each of those services' provider, agreement and partner."""
+    a = _adj(g)
+    chain = region_chain(a, node_key("Region", region_id))
+    nodes = set(chain)
+    services: set[str] = set()
+    _resources_serving(a, chain, nodes, services)
+    _with_service_context(a, nodes, services)
+    return nodes
+
+
 def neighbourhood_nodes(g: nx.MultiDiGraph | Adjacency, household_id: str) -> set[str]:
-    """The node keys of a household's neighbourhood (see the module docstring)."""
+    """The node keys of a household's neighbourhood (see the module docstring):
+    its own part and its home region's part (:func:`region_part_nodes`)."""
     a = _adj(g)
     h = node_key("Household", household_id)
     nodes: set[str] = set()
     resources: set[str] = set()
     _household_part(a, h, nodes, resources)
-    chain = region_chain(a, node_key("Region", a.field(h, "region_id")))
-    nodes.update(chain)
-    _resources_serving(a, chain, nodes, resources)
     _with_service_context(a, nodes, [s for s in resources if s.startswith("Service:")])
-    return nodes
+    return nodes | region_part_nodes(a, a.field(h, "region_id"))
 
 
 def subtree_nodes(g: nx.MultiDiGraph | Adjacency, region_id: str) -> set[str]:

@@ -24,7 +24,7 @@ import networkx as nx
 import pytest
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from graph import cypher
+from graph import cypher, region_parts
 from graph.embedded import EmbeddedStore
 from graph.errors import ConflictError, NotFoundError, StoreError
 from graph.model import (
@@ -40,7 +40,7 @@ from graph.model import (
     receipt_key,
 )
 from graph.neo4j_store import Neo4jStore, node_props, record_from_props, write_plan
-from graph.view import OWNER_IS_SOURCE, neighbourhood_nodes, node_attrs, subtree_nodes
+from graph.view import OWNER_IS_SOURCE, neighbourhood_nodes, node_attrs, region_part_nodes, subtree_nodes
 from loaders.sample import sample_records
 
 STATEMENTS = cypher.statements()
@@ -70,6 +70,9 @@ class FakeNeo4j:
         self.rolled_back = 0  # explicit transactions closed without a commit
         self.closed = False
         self.constraints: set[str] = set()  # the names of the database's constraints
+        self.epoch = ""  # the write lock's epoch and network version (cypher.NETWORK_CHANGED)
+        self.network = 0
+        self.parts_sent: list[str] = []  # the regions whose part a NEIGHBOURHOOD answer carried
 
     # driver API
     def session(self, database=None):
@@ -156,8 +159,16 @@ class FakeNeo4j:
         if f"Household:{p['household_id']}" not in self.nodes:
             return []
         received = [s for h, s in self._receipts() if h == p["household_id"]]
-        nodes = [self._props(k) for k in neighbourhood_nodes(self._nx(), p["household_id"])]
-        return [{"received": received, "nodes": nodes}]
+        g = self._nx()
+        home = self.nodes[f"Household:{p['household_id']}"]["region_id"]
+        every = neighbourhood_nodes(g, p["household_id"])
+        shared = region_part_nodes(g, home)
+        held = (p["epoch"], p["version"]) == (self.epoch, self.network) and home in p["cached"]
+        if not held:
+            self.parts_sent.append(home)
+        return [{"epoch": self.epoch, "version": self.network, "home": [home], "received": received,
+                 "nodes": [self._props(k) for k in every - shared],
+                 "shared": [] if held else [self._props(k) for k in shared]}]
 
     def _subtree(self, q, name, p):
         if f"Region:{p['region_id']}" not in self.nodes:
@@ -176,6 +187,10 @@ class FakeNeo4j:
         assert self._kind == "write", f"{name} sent outside a write transaction"
         if name == "LOCK_WRITES":
             self.locked = True
+            self.epoch = self.epoch or "epoch-1"
+        elif name == "NETWORK_CHANGED":
+            self.network += 1
+            self.epoch = self.epoch or "epoch-1"
         elif name == "CLEAR":
             gone = sorted(self.nodes)[: p["limit"]]
             for key in gone:
@@ -431,7 +446,8 @@ def test_a_unit_of_work_is_one_write_transaction_that_validates_then_writes(stor
         uow.put(Region(id="c", name="시", level="CITY", parent_id="p"))
         uow.put(Region(id="p", name="도", level="PROVINCE"))
         assert fake.write_transactions == 1  # begun by the first read, under the lock
-    assert fake.write_transactions == 1 and fake.rolled_back == 0
+    # and one after the commit: regions are network, whose version goes up again then
+    assert fake.write_transactions == 2 and fake.rolled_back == 0
     in_tx = [n for kind, n, _ in fake.sent if kind == "write"]
     # staging and validation read through the transaction, after the lock
     assert in_tx[0] == "LOCK_WRITES" and {"GET_NODE", "GET_NODES"} & set(in_tx)
@@ -443,6 +459,8 @@ def test_a_unit_of_work_is_one_write_transaction_that_validates_then_writes(stor
             {"id": "p", "name": "도", "level": "PROVINCE", "key": "Region:p"},
         ]}),
         ("LINK_PART_OF", {"rows": [{"source": "Region:c", "target": "Region:p"}]}),
+        ("NETWORK_CHANGED", {}),
+        ("NETWORK_CHANGED", {}),  # its own transaction, after the commit
     ]
     assert store.get("Region", "c") == Region(id="c", name="시", level="CITY", parent_id="p")
     assert store.graph().has_edge("Region:c", "Region:p", key="PART_OF")
@@ -464,6 +482,8 @@ def test_a_stored_record_rewritten_is_merged_and_its_owned_relationships_replace
                                      "key": "Region:d"}]}),
         ("MERGE_PART_OF", {"rows": [{"source": "Region:c", "target": "Region:q"}]}),
         ("LINK_PART_OF", {"rows": [{"source": "Region:d", "target": "Region:q"}]}),
+        ("NETWORK_CHANGED", {}),
+        ("NETWORK_CHANGED", {}),
     ]
     g = store.graph()
     assert g.has_edge("Region:c", "Region:q", key="PART_OF") and not g.has_edge("Region:c", "Region:p")
@@ -478,7 +498,7 @@ def test_validation_failing_at_commit_sends_no_write_and_names_the_record(store,
         uow.put(Household(id="h", region_id="p", size=1, income_percent=10))
         uow.put(Need(id="n", household_id="h-missing", domain="FOOD", severity=2))
     assert info.value.field == "householdId" and info.value.record == ("Need", "n")
-    assert fake.write_transactions == 2  # the first put, and this one
+    assert fake.write_transactions == 3  # the first put and its version raised after it, and this one
     assert [n for n, _ in writes(fake)] == ["LOCK_WRITES"] and fake.rolled_back == 1
     assert (fake.nodes, fake.rels) == before
 
@@ -518,7 +538,7 @@ def test_an_empty_unit_of_work_commits_nothing(store, fake):
     assert (fake.nodes, fake.rels) == before
     with store.unit_of_work():
         pass  # no read, no statement
-    assert fake.write_transactions == 2
+    assert fake.write_transactions == 3  # the put of the sample (and its version raised), this one
 
 
 def test_the_units_reads_are_inside_its_locked_transaction(store, fake):
@@ -622,6 +642,90 @@ def test_answers_match_the_embedded_store_through_a_series_of_writes(store, tmp_
             same_answers(store, emb)
     finally:
         emb.close()
+
+
+# -- a region's part of views, read once per version of the network (graph.region_parts) ------
+
+
+def with_neighbour(store):
+    """The sample and a second household in hh-0001's region (gg-suwon-maetan)."""
+    store.put(*sample_records(), Household(id="hh-next", region_id="gg-suwon-maetan", size=1,
+                                           income_percent=30))
+
+
+def fresh_view(fake, household_id):
+    """The view of a store that holds no region's part."""
+    return Neo4jStore("bolt://localhost:7687", driver=fake).neighbourhood(household_id)
+
+
+def test_a_regions_part_is_read_once_and_the_views_are_those_of_a_store_without_it(store, fake):
+    with_neighbour(store)
+    first, second = store.neighbourhood("hh-0001"), store.neighbourhood("hh-next")
+    sent = [p for _, n, p in fake.sent if n == "NEIGHBOURHOOD"]
+    assert sent[0]["cached"] == [] and sent[1]["cached"] == ["gg-suwon-maetan"]
+    assert fake.parts_sent == ["gg-suwon-maetan"]  # the second answer left the part out
+    assert "Service:svc-suwon-rent" in second and "Region:gg" in second  # ... and the view has it
+    store.neighbourhood("hh-0003")  # another region: its own part
+    store.neighbourhood("hh-0001")
+    assert fake.parts_sent == ["gg-suwon-maetan", "gg-suwon-jowon"]
+    same_graph(second, fresh_view(fake, "hh-next"))
+    same_graph(first, fresh_view(fake, "hh-0001"))
+
+
+def test_a_write_to_the_network_by_another_process_reaches_the_next_view(store, fake):
+    with_neighbour(store)
+    store.neighbourhood("hh-0001")
+    other = Neo4jStore("bolt://localhost:7687", driver=fake)  # another app process
+    with other.unit_of_work() as uow:
+        uow.put(uow.require("Service", "svc-suwon-rent").replace(active=False))
+        vol = uow.require("Volunteer", next(r.key for r in sample_records() if r.LABEL == "Volunteer"))
+        uow.put(vol.replace(hours_used=vol.hours_used + 3))
+    view = store.neighbourhood("hh-next")
+    assert "Service:svc-suwon-rent" not in view
+    assert fake.parts_sent == ["gg-suwon-maetan", "gg-suwon-maetan"]
+    same_graph(view, fresh_view(fake, "hh-next"))
+
+
+def test_a_write_to_households_alone_keeps_the_part_and_shows_in_the_view(store, fake):
+    with_neighbour(store)
+    store.neighbourhood("hh-0001")
+    network = fake.network
+    store.put(Need(id="need-next", household_id="hh-next", domain="FOOD", severity=2))
+    view = store.neighbourhood("hh-next")
+    assert fake.network == network and fake.parts_sent == ["gg-suwon-maetan"]
+    assert "Need:need-next" in view
+    same_graph(view, fresh_view(fake, "hh-next"))
+
+
+def test_a_lock_made_again_or_a_part_too_old_is_read_again(store, fake, monkeypatch):
+    with_neighbour(store)
+    store.neighbourhood("hh-0001")
+    fake.epoch = "epoch-2"  # the lock node deleted by hand and made again: the counter may repeat
+    store.neighbourhood("hh-next")
+    assert fake.parts_sent == ["gg-suwon-maetan"] * 2
+    store.neighbourhood("hh-0001")
+    assert len(fake.parts_sent) == 2  # held again
+    monkeypatch.setattr(region_parts, "MAX_AGE", 0.0)  # a write made by hand is seen when the part ages out
+    store.neighbourhood("hh-next")
+    assert len(fake.parts_sent) == 3
+
+
+def test_region_parts_hold_parts_for_one_version_not_too_many_and_not_too_long(monkeypatch):
+    now = [100.0]
+    parts = region_parts.RegionParts(("e", 4), clock=lambda: now[0])
+    assert region_parts.query_params(parts) == {"epoch": "e", "version": 4, "cached": []}
+    parts.put("a", [])
+    now[0] += region_parts.MAX_AGE - 1
+    parts.put("b", [])
+    assert parts.held() == ["a", "b"]
+    now[0] += 2
+    assert parts.held() == ["b"] and region_parts.query_params(parts)["cached"] == ["b"]
+    monkeypatch.setattr(region_parts, "MAX_REGIONS", 2)
+    parts.put("c", [])
+    parts.put("a", [])  # held already: read again
+    assert len(parts) == 2 and parts.held() == ["a", "b"]
+    # a store that has read nothing claims no version the server could match
+    assert region_parts.query_params(region_parts.RegionParts()) == {"epoch": "", "version": -1, "cached": []}
 
 
 def _swap_receipt(s):
