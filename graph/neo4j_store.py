@@ -18,10 +18,16 @@
 * Bulk loads (:class:`Neo4jBulkLoad`, through :func:`graph.bulk.bulk_load`):
   many write transactions of a few thousand records each, checked by the same
   rules; an abandoned load takes back what it wrote.
-* Nothing is cached between calls: every read asks the server, so any number
-  of processes can share one database and each sees the others' commits.
-  (Records rebuilt from properties are reused when the properties are the
-  same, whole: :func:`record_from_props`; that cannot go stale.)
+* Every read asks the server, so any number of processes can share one
+  database and each sees the others' commits. Two things are kept, neither of
+  which can go stale through Dolbom's writes: records rebuilt from properties
+  are reused when the properties are the same, whole
+  (:func:`record_from_props`); and a view leaves out its home region's part
+  when the server finds the process's copy of it current
+  (:mod:`graph.region_parts`: every write to the network raises a version in
+  the write lock, which the view's query compares). A change made in the
+  database by hand, outside Dolbom, reaches views within
+  :data:`graph.region_parts.MAX_AGE` seconds.
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ from .model import (
 )
 from .region_parts import RegionParts, query_params
 from .store import StoreMixin, UnitOfWork
-from .view import build_graph, edge_owner, edges_of
+from .view import build_graph, edge_owner, edges_of, roomy_young_generation
 
 #: (query, parameters) -> rows as dicts, read inside some transaction
 Run = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
@@ -878,6 +884,10 @@ class Neo4jStore(StoreMixin):
         except BaseException:
             self._driver.close()
             raise
+        # a view and its match make tens of thousands of short-lived objects, as on the embedded
+        # store: with Python's 700, the collector's full passes over the process (the records kept,
+        # the driver) came every hundred views or so, a pause of 100-150 ms each
+        roomy_young_generation()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Neo4jStore:
@@ -1060,6 +1070,12 @@ class Neo4jStore(StoreMixin):
         records += [rec for rec in shared if (rec.LABEL, rec.key) not in own]
         records += [Receipt(household_id=household_id, service_id=s) for s in row["received"]]
         return build_graph(records)
+
+    def drop_region_parts(self) -> None:
+        """Forget this process's copy of regions' parts: each next view reads its
+        region's part, as the first view after a write to the network does
+        (``bench/bench_neo4j.py`` times both ways)."""
+        self._parts = RegionParts()
 
     def _view_records(self, query: str, params: dict[str, Any]) -> builtins.list[Record]:
         """The records ``query`` selects, plus the receipts of the households among them."""

@@ -1,6 +1,7 @@
-"""Once an embedded store's records are in memory, the collector's youngest generation is collected
-after graph.view.YOUNG_GENERATION new objects instead of Python's 700 (a match makes tens of
-thousands of short-lived objects: bench/bench_match.py --compare-young-generation), the older
+"""Once an embedded store's records are in memory, or a Neo4j store is open, the collector's
+youngest generation is collected after graph.view.YOUNG_GENERATION new objects instead of
+Python's 700 (a match makes tens of thousands of short-lived objects:
+bench/bench_match.py --compare-young-generation), the older
 generations' thresholds are left as they were, and a process that chose a roomier one keeps it.
 Each case in a fresh interpreter: the thresholds are the process's."""
 
@@ -33,6 +34,17 @@ with EmbeddedStore(sys.argv[1]) as store:  # reopened: its records read into mem
     print(json.dumps([start, gc.get_threshold()]))
 """
 
+NEO4J_SCRIPT = """
+import gc, json, sys
+sys.path.insert(0, {root!r})
+start = gc.get_threshold()
+from graph.neo4j_store import Neo4jStore
+from tests.test_neo4j_store_unit import FakeNeo4j
+opened = gc.get_threshold()
+Neo4jStore("bolt://localhost:7687", driver=FakeNeo4j()).close()
+print(json.dumps([start, opened, gc.get_threshold()]))
+"""
+
 
 def _thresholds(tmp_path: Path, before: str) -> tuple[list[int], list[int]]:
     argv = [sys.executable, "-c", SCRIPT.format(root=str(ROOT)), str(tmp_path / "g.db"), before]
@@ -57,3 +69,12 @@ def test_a_tighter_one_is_raised_and_the_older_generations_left_alone(tmp_path: 
     start, after = _thresholds(tmp_path, "100")
     assert start == [100, 11, 12]
     assert after == [YOUNG_GENERATION, 11, 12]
+
+
+def test_a_neo4j_store_opened_collects_the_youngest_generation_less_often_too() -> None:
+    argv = [sys.executable, "-c", NEO4J_SCRIPT.format(root=str(ROOT))]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    start, imported, after = json.loads(out.stdout.strip().splitlines()[-1])
+    assert start[0] == imported[0] == 700  # importing changes nothing; opening a store does
+    assert after == [YOUNG_GENERATION, *start[1:]]
