@@ -271,9 +271,11 @@ SET l.count = coalesce(l.count, 0) + 1, l.epoch = coalesce(l.epoch, randomUUID()
 #: a write changed the network every neighbourhood view repeats (regions,
 #: organizations, agreements, services, volunteers): the version
 #: ``NEIGHBOURHOOD`` compares with a process's copy of regions' parts goes up.
-#: Run in the writing transaction, and again in one of its own after the commit
-#: (graph.neo4j_store), so a reader that sees the new version also sees the
-#: write whole.
+#: Run in a transaction of its own once the write has committed
+#: (graph.neo4j_store.network_changed), as the first statement of a unit of
+#: work is: a second MERGE of the lock node inside the writing transaction,
+#: which holds the node, deadlocks with the next unit of work's
+#: ``LOCK_WRITES``, which holds the node's index entry while it waits for it.
 NETWORK_CHANGED = """
 MERGE (l:WriteLock {name: 'units-of-work'})
 SET l.network = coalesce(l.network, 0) + 1, l.epoch = coalesce(l.epoch, randomUUID())

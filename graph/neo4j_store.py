@@ -252,15 +252,16 @@ def touches_network(keys: Iterable[tuple[str, str]]) -> bool:
 
 
 def network_changed(session: Any) -> None:
-    """Raise the network's version once more, after the commit that changed it.
+    """Raise the network's version, once the write that changed it has committed.
 
-    A commit's changes reach the store one kind of record after another, so a
-    view read meanwhile could see the new version with part of the old network,
-    and keep that part (:mod:`graph.region_parts`). Raised again once the commit
-    is whole, any part read before is out of date. The write is committed by
-    then, so a failure here is not the caller's: it is let go. A unit of work
-    raised the version in its own transaction too; and a part is used for
-    :data:`graph.region_parts.MAX_AGE` seconds at most."""
+    In a transaction of its own, after the commit: a commit's changes reach the
+    store one kind of record after another, so a version raised inside it could
+    be read beside part of the old network, and that part kept
+    (:mod:`graph.region_parts`). Raised after, a view that reads the new version
+    reads the whole write, and a part read before is out of date. The writer
+    returns only after this, so a request made after it sees the write. The
+    write is committed by then, so a failure here is not the caller's: it is let
+    go, and a part is then used :data:`graph.region_parts.MAX_AGE` seconds at most."""
     with contextlib.suppress(Neo4jError, DriverError):
         session.execute_write(lambda tx: tx.run(cypher.NETWORK_CHANGED).consume())
 
@@ -969,8 +970,6 @@ class Neo4jStore(StoreMixin):
                         uow.validate()
                         for query, params in write_plan(uow.staged, uow.new()):
                             tx.run(query, params)
-                        if network:
-                            tx.run(cypher.NETWORK_CHANGED)
                     for (kind, key), data in uow.side_staged.items():
                         tx.run(cypher.PUT_SIDE, _side_params(kind, key, data))
                     if uow.staged or uow.side_staged:
