@@ -185,28 +185,18 @@ WITH h, epoch, version, home, received, own, chain, serving,
      COLLECT { MATCH (h)-[:HAS_NEED]->(n:Need) RETURN n } AS needs,
      COLLECT { MATCH (h)<-[:FOR]-(r:Referral) RETURN r } AS referrals,
      COLLECT {
-       UNWIND own AS s
-       MATCH (s:Service)<-[:OFFERS]-(o:Organization) RETURN o AS x
-       UNION
-       UNWIND own AS s
-       MATCH (s:Service)-[:UNDER]->(a:Agreement) RETURN a AS x
-       UNION
-       UNWIND own AS s
-       MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
-     } AS own_context,
-     COLLECT {
-       UNWIND serving AS s
-       MATCH (s:Service)<-[:OFFERS]-(o:Organization) RETURN o AS x
-       UNION
-       UNWIND serving AS s
-       MATCH (s:Service)-[:UNDER]->(a:Agreement) RETURN a AS x
-       UNION
-       UNWIND serving AS s
-       MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
+       UNWIND [s IN own | [s, false]] + [s IN serving | [s, true]] AS pair
+       WITH pair[0] AS s, pair[1] AS shared
+       MATCH (s:Service)
+       OPTIONAL MATCH (s)<-[:OFFERS]-(o:Organization)
+       OPTIONAL MATCH (s)-[:UNDER]->(a:Agreement)
+       OPTIONAL MATCH (a)<-[:SIGNED]-(p:Organization)
+       UNWIND [x IN [o, a, p] WHERE x IS NOT NULL] AS x
+       RETURN DISTINCT [x, shared] AS c
      } AS context
 RETURN epoch, version, home, received,
-       [n IN [h] + own + needs + referrals + own_context | properties(n)] AS nodes,
-       [n IN chain + serving + context | properties(n)] AS shared
+       [n IN [h] + own + needs + referrals + [c IN context WHERE NOT c[1] | c[0]] | properties(n)] AS nodes,
+       [n IN chain + serving + [c IN context WHERE c[1] | c[0]] | properties(n)] AS shared
 """
 
 #: graph.view.subtree_nodes: the region, its descendants and ancestors; the
