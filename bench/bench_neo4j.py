@@ -517,13 +517,13 @@ def report_text(r: dict, out) -> None:
 def _comparison_rows(r: dict, ms: str) -> list[tuple[str, str]]:
     """The rows of the embedded store's load, the matches, coverage and serve."""
     m, le = r["match"], r["load_embedded"]
+    passes = [r[key] for key in ("warm_up", "match_parts_held", "match") if key in r]
     rows = [
         ("load into the embedded store", f"{le['rows']:,} records in {le['seconds']:.1f} s = "
                                          f"{le['records_per_s']:,.0f}/s"),
-        ("households matched", f"{m['samples']:,} (view of {m['mean_view_nodes']:.0f} nodes on average); "
-                               f"packages differ between the stores for {len(m['differ'])}"
-                               + (f", then {len(r['match_parts_held']['differ'])} of the others"
-                                  if "match_parts_held" in r else "")),
+        ("households matched", f"{sum(p['samples'] for p in passes):,} (view of {m['mean_view_nodes']:.0f} "
+                               "nodes on average); packages differ between the stores for "
+                               f"{sum(len(p['differ']) for p in passes)}"),
     ]
     for what, key in (("neighbourhood", "view"), ("match", "match"), ("view + match", "both")):
         for name in ("neo4j", "embedded"):

@@ -72,4 +72,4 @@ class RegionParts:
 def query_params(parts: RegionParts) -> dict[str, Any]:
     """``NEIGHBOURHOOD``'s parameters naming what ``parts`` holds."""
     epoch, version = parts.version or ("", -1)
-    return {"epoch": epoch, "version": version, "cached": parts.held() if parts.version else []}
+    return {"epoch": epoch, "version": version, "cached": parts.held()}
