@@ -204,6 +204,8 @@ RETURN epoch, version, home, received,
 #: those regions; the households living in the subtree with their needs,
 #: referrals and received or referred-to resources; each resource service's
 #: provider, agreement and the agreement's partner. No row: no such region.
+#: With $supply_only, only the supply side (graph.reports.SUPPLY_LABELS: no
+#: household, need or referral).
 SUBTREE = """
 MATCH (root:Node {key: 'Region:' + $region_id})
 WITH COLLECT { MATCH (root)<-[:PART_OF*0..]-(r:Region) RETURN r } AS subtree,
@@ -227,10 +229,10 @@ WITH regions, households,
 WITH regions, households, resources,
      COLLECT { UNWIND regions AS r MATCH (r)<-[:ACTIVE_IN]-(o:Organization) RETURN o } AS members,
      COLLECT {
-       UNWIND households AS h
+       UNWIND CASE WHEN $supply_only THEN [] ELSE households END AS h
        MATCH (h)-[:HAS_NEED]->(n:Need) RETURN n AS x
        UNION
-       UNWIND households AS h
+       UNWIND CASE WHEN $supply_only THEN [] ELSE households END AS h
        MATCH (h)<-[:FOR]-(r:Referral) RETURN r AS x
      } AS cases,
      COLLECT {
@@ -243,9 +245,34 @@ WITH regions, households, resources,
        UNWIND resources AS s
        MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
      } AS context
-UNWIND regions + households + resources + members + cases + context AS n
+UNWIND regions + resources + members + context
+       + CASE WHEN $supply_only THEN [] ELSE households + cases END AS n
 WITH DISTINCT n
 RETURN properties(n) AS props
+"""
+
+#: the supply side of the whole graph's view (graph.reports.SUPPLY_LABELS)
+ALL_SUPPLY = """
+MATCH (n:Region|Organization|Agreement|Service|Volunteer)
+RETURN properties(n) AS props
+"""
+
+#: graph.reports.HomeRow's and NeedRow's sources: the households living in
+#: $regions (null: everywhere) by region, each as [id, income percent, traits,
+#: urgency, its open needs ([domain, tags, detail], by key), the keys of the
+#: services it receives]. One row per region, not per household: the driver's
+#: cost is per row (100,000 rows: 1.4 s of decoding; 500: 0.7 s).
+REPORT_HOMES = """
+MATCH (h:Household)
+WHERE $regions IS NULL OR h.region_id IN $regions
+RETURN h.region_id AS region,
+       collect([h.id, h.income_percent, h.traits, h.urgency,
+                COLLECT {
+                  MATCH (h)-[:HAS_NEED]->(n:Need) WHERE n.status = $open
+                  WITH n ORDER BY n.key
+                  RETURN [n.domain, n.tags, n.detail]
+                },
+                COLLECT { MATCH (h)-[:RECEIVES]->(s:Service) RETURN s.key }]) AS homes
 """
 
 # -- writing: a unit of work, in one managed write transaction ----------------

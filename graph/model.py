@@ -566,6 +566,16 @@ class Volunteer(Record):
         _set(self, "tags", _tags("tags", self.tags))
 
 
+def household_traits(values: Any) -> tuple[HouseholdTrait, ...]:
+    """A household's ``traits`` as its record holds them: checked, in the enum's order."""
+    return _enums("traits", HouseholdTrait, values)
+
+
+def household_urgency(value: Any) -> Urgency:
+    """A household's ``urgency`` as its record holds it, checked."""
+    return _enum("urgency", Urgency, value)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Household(Record):
     LABEL: ClassVar[str] = "Household"
@@ -588,11 +598,16 @@ class Household(Record):
         _set(self, "region_id", _id("regionId", self.region_id))
         _set(self, "size", _int("size", self.size, 1, 100))
         _set(self, "income_percent", _int("incomePercent", self.income_percent, 0, 1000))
-        _set(self, "traits", _enums("traits", HouseholdTrait, self.traits))
-        _set(self, "urgency", _enum("urgency", Urgency, self.urgency))
+        _set(self, "traits", household_traits(self.traits))
+        _set(self, "urgency", household_urgency(self.urgency))
         _set(self, "case_status", _enum("caseStatus", CaseStatus, self.case_status))
         _set(self, "case_manager_id", _opt_id("caseManagerId", self.case_manager_id))
         _set(self, "review_on", _date("reviewOn", self.review_on, required=False))
+
+
+def need_domain(value: Any) -> Domain:
+    """A need's ``domain`` as its record holds it, checked."""
+    return _enum("domain", Domain, value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -614,7 +629,7 @@ class Need(Record):
     def __post_init__(self) -> None:
         _set(self, "id", _id("id", self.id))
         _set(self, "household_id", _id("householdId", self.household_id))
-        _set(self, "domain", _enum("domain", Domain, self.domain))
+        _set(self, "domain", need_domain(self.domain))
         _set(self, "severity", _int("severity", self.severity, 1, 5))
         _set(self, "detail", _text("detail", self.detail, MAX_TEXT, required=False))
         _set(self, "status", _enum("status", NeedStatus, self.status))

@@ -54,6 +54,22 @@ class ReportParts:
     needs: Sequence[NeedRow] | None = None
 
 
+def regions_below(regions: Iterable[Record], region_id: str) -> set[str]:
+    """``region_id`` and the ids of every region below it, by the parents of ``regions`` (Region
+    records; any others too: ancestors and unrelated regions are left out)."""
+    below: dict[str, list[str]] = {}
+    for r in regions:
+        parent = getattr(r, "parent_id", None)
+        if parent is not None:
+            below.setdefault(parent, []).append(r.key)
+    found = {region_id}
+    frontier = [region_id]
+    while frontier:
+        frontier = [c for p in frontier for c in below.get(p, ())]
+        found.update(frontier)
+    return found
+
+
 def supply_view(records: Iterable[Record]) -> nx.MultiDiGraph:
     """The supply side's view: a node per record with the attributes a view gives it (this
     period's counts included), and no edges: what coverage reads of the supply side is the nodes'

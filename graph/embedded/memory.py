@@ -45,7 +45,7 @@ from ..model import (
     split_node_key,
 )
 from ..network_parts import Rows, rows_of_records
-from ..reports import SUPPLY_LABELS, HomeRow, NeedRow
+from ..reports import SUPPLY_LABELS, HomeRow, NeedRow, regions_below
 from ..view import build_graph
 from .homes_kept import KeptHomes
 
@@ -292,17 +292,7 @@ class Memory:
                 if rec is not None and rec.LABEL in SUPPLY_LABELS:
                     recs.append(rec)
             assert region_id is not None
-            below: dict[str, list[str]] = {}
-            for r in records["Region"].values():
-                parent = getattr(r, "parent_id", None)
-                if parent is not None:
-                    below.setdefault(parent, []).append(r.key)
-            regions = {region_id}
-            frontier = [region_id]
-            while frontier:
-                children = [c for p in frontier for c in below.get(p, ())]
-                regions.update(children)
-                frontier = children
+            regions = regions_below(records["Region"].values(), region_id)
         if regions is None:
             if self._homes is None:
                 self._homes = KeptHomes(records)
