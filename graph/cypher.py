@@ -257,6 +257,19 @@ MATCH (n:Region|Organization|Agreement|Service|Volunteer)
 RETURN properties(n) AS props
 """
 
+#: graph.network_parts' rows of the whole graph, each kind as one list: the
+#: organizations, services, volunteers, referrals (declined or not) and receipts
+NETWORK_ROWS = """
+RETURN COLLECT { MATCH (o:Organization) RETURN [o.id, o.name] } AS organizations,
+       COLLECT { MATCH (s:Service) RETURN [s.id, s.provider_id, s.active] } AS services,
+       COLLECT { MATCH (v:Volunteer) RETURN [v.id, v.hours_per_week] } AS volunteers,
+       COLLECT {
+         MATCH (r:Referral)
+         RETURN [r.household_id, r.resource_label, r.resource_id, r.status = $declined]
+       } AS referrals,
+       COLLECT { MATCH (h:Household)-[:RECEIVES]->(s:Service) RETURN [h.id, s.id] } AS receipts
+"""
+
 #: graph.reports.HomeRow's and NeedRow's sources: the households living in
 #: $regions (null: everywhere) by region, each as [id, income percent, traits,
 #: urgency, its open needs ([domain, tags, detail], by key), the keys of the

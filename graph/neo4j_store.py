@@ -64,6 +64,7 @@ from .model import (
     NeedStatus,
     Receipt,
     Record,
+    ReferralStatus,
     field_value,
     household_traits,
     household_urgency,
@@ -73,6 +74,7 @@ from .model import (
     split_node_key,
     split_receipt_key,
 )
+from .network_parts import NetworkParts, assemble
 from .region_parts import RegionParts, query_params
 from .reports import HomeRow, NeedRow, ReportParts, regions_below, supply_view
 from .store import StoreMixin, UnitOfWork
@@ -1139,6 +1141,16 @@ class Neo4jStore(StoreMixin):
         supply, rows = got
         homes, needs = _home_rows(rows)
         return ReportParts(supply_view(supply), homes, needs)
+
+    def network_parts(self, region_id: str | None = None) -> NetworkParts:
+        """What network analytics reads (see :mod:`graph.network_parts`): the whole graph's rows
+        in one statement, each kind as one list (no view of every household); a region's from its
+        subtree's view."""
+        if region_id is not None:
+            return super().network_parts(region_id)
+        row = self._rows(cypher.NETWORK_ROWS, {"declined": ReferralStatus.DECLINED.value})[0]
+        return assemble(row["organizations"], row["services"], row["volunteers"], row["referrals"],
+                        row["receipts"])
 
     def drop_region_parts(self) -> None:
         """Forget this process's copy of regions' parts: each next view reads its

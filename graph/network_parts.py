@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .model import Household, Organization, Receipt, Record, Referral, ReferralStatus, Service, Volunteer
+from .reports import regions_below
 
 #: (organization id, name) of an organization of the scope
 OrgRow = tuple[str, str]
@@ -119,16 +120,7 @@ def rows_of_records(records: Mapping[str, Mapping[str, Record]], region_id: str 
                      if isinstance(r, Receipt) and r.household_id in homes and r.service_id in every_service)
     else:
         regions = records["Region"]
-        below: dict[str, list[str]] = {}
-        for r in regions.values():
-            parent = getattr(r, "parent_id", None)
-            if parent is not None:
-                below.setdefault(parent, []).append(r.key)
-        subtree = {region_id}
-        frontier = [region_id]
-        while frontier:
-            frontier = [c for p in frontier for c in below.get(p, ()) if c not in subtree]
-            subtree.update(frontier)
+        subtree = regions_below(regions.values(), region_id)
         serving = set(subtree)
         up = getattr(regions.get(region_id), "parent_id", None)
         while up is not None and up in regions and up not in serving:  # the ancestors

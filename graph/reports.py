@@ -65,7 +65,7 @@ def regions_below(regions: Iterable[Record], region_id: str) -> set[str]:
     found = {region_id}
     frontier = [region_id]
     while frontier:
-        frontier = [c for p in frontier for c in below.get(p, ())]
+        frontier = [c for p in frontier for c in below.get(p, ()) if c not in found]
         found.update(frontier)
     return found
 
