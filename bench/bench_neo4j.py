@@ -20,9 +20,9 @@
    then ``--samples`` others with each Neo4j view reading its region's part
    (``drop_region_parts`` before each, as the first view after such a write:
    the goals are judged on these, the worst case of a running server).
-5. Times the coverage report (``service.analysis.coverage_cells`` for the
-   whole province, as ``coverage`` computes it) on both; the cells must be
-   the same.
+5. Times the coordinators' reports of the whole province on both, as the API
+   computes them (``service.analysis``: ``coverage_cells``, ``overlap_groups``,
+   ``network_report`` without the picture); the answers must be the same.
 6. Unless ``--no-serve``: the memory of a server. ``dolbom serve`` (one
    worker) on each store, after ``--serve-requests`` ``matchPackages``
    requests: its resident size, and the Neo4j server's. Households per GiB of
@@ -133,7 +133,7 @@ from graph.neo4j_store import Neo4jStore  # noqa: E402
 from loaders.csvbundle import load_bundle, write_bundle  # noqa: E402
 from loaders.synthetic import generate  # noqa: E402
 from matching import match  # noqa: E402
-from service.analysis import coverage_cells  # noqa: E402
+from service.analysis import coverage_cells, network_report, overlap_groups  # noqa: E402
 from service.principal import Principal  # noqa: E402
 
 LAUNCHER = ROOT / "tools" / "neo4j-server" / "start"
@@ -271,16 +271,34 @@ def measure(stores: dict, chosen: list[str], *, parts: bool = True) -> dict:
     return {"samples": len(chosen), "mean_view_nodes": statistics.fmean(nodes), "differ": differ, **out}
 
 
-def time_coverage(stores: dict) -> dict:
+#: the coordinators' province-wide reports timed on both stores: (key, what, the service function's call)
+REPORTS = (
+    ("coverage", "coverage of the province", lambda store, p: coverage_cells(store, p, None, on=ON)),
+    ("overlaps", "overlaps of the province", lambda store, p: overlap_groups(store, p, None)),
+    ("network_analytics", "network analytics of the province",
+     lambda store, p: network_report(store, p, None, picture=False)[1]),
+)
+
+
+def time_reports(stores: dict) -> dict:
+    """Each of :data:`REPORTS` once on each store (computed: nothing is kept between stores),
+    its seconds and whether the answers are the same."""
     local = Principal.local()
     out: dict = {}
-    cells = {}
-    for name, store in stores.items():
-        t0 = time.perf_counter()
-        cells[name] = coverage_cells(store, local, None, on=ON)
-        out[name] = {"seconds": time.perf_counter() - t0, "cells": len(cells[name])}
-    out["same"] = cells["neo4j"] == cells["embedded"]
+    for key, _, call in REPORTS:
+        answers = {}
+        out[key] = {}
+        for name, store in stores.items():
+            t0 = time.perf_counter()
+            answers[name] = call(store, local)
+            out[key][name] = {"seconds": time.perf_counter() - t0, "items": _count(answers[name])}
+        out[key]["same"] = answers["neo4j"] == answers["embedded"]
     return out
+
+
+def _count(answer: object) -> int:
+    """Cells or groups of a report; organizations of network analytics."""
+    return len(answer) if isinstance(answer, list) else len(getattr(answer, "organizations", ()))
 
 
 def serve_rss(env: dict, db: str | None, requests: int, households: list[str], tmp: Path) -> dict:
@@ -441,8 +459,8 @@ def compare(r: dict, args: argparse.Namespace, bundle: Path, tmp: Path, env: dic
     r["match_parts_held"] = measure(stores, held)
     out.write(f"matching {len(judged):,} others on both, each Neo4j view reading its region's part ...\n")
     r["match"] = measure(stores, judged, parts=False)
-    out.write("coverage on both ...\n")
-    r["coverage"] = time_coverage(stores)
+    out.write("coverage, overlaps and network analytics on both ...\n")
+    r.update(time_reports(stores))
     if server:
         r["neo4j_server_rss_mib"] = server.rss_mib()
     if not args.no_serve:
@@ -533,10 +551,11 @@ def _comparison_rows(r: dict, ms: str) -> list[tuple[str, str]]:
             for name in ("neo4j", "embedded"):
                 rows.append((f"{what}, {r[key]['samples']:,}, {name:<8} view + match p50 / p95",
                              ms.format(**r[key][name]["both"])))
-    c = r["coverage"]
-    rows.append(("coverage of the province", f"Neo4j {c['neo4j']['seconds']:.2f} s, embedded "
-                 f"{c['embedded']['seconds']:.2f} s ({c['neo4j']['cells']:,} cells, "
-                 f"{'the same' if c['same'] else 'DIFFERENT'})"))
+    for key, what, _ in REPORTS:
+        c = r[key]
+        items = "organizations" if key == "network_analytics" else "items"
+        rows.append((what, f"Neo4j {c['neo4j']['seconds']:.2f} s, embedded {c['embedded']['seconds']:.2f} s "
+                     f"({c['neo4j']['items']:,} {items}, {'the same' if c['same'] else 'DIFFERENT'})"))
     if "serve" in r:
         s, hh = r["serve"], r["counts"]["Household"]
         emb, neo = s["embedded"], s["neo4j"]

@@ -1,8 +1,9 @@
 """Store.network_parts (issue 23): what network analytics reads, on both stores.
 
 The embedded store reads it from its records; Neo4j the whole graph's rows in one statement and a
-region's from its view (the generic answer). Both must give the parts of the scope's view, for the whole graph and every region, before and after
-writes, and the analytics from them must be those over the view.
+region's from its view (the generic answer). Both must give the parts of the scope's view, for the
+whole graph and every region, before and after writes, and the analytics from them must be those
+over the view.
 """
 
 import dataclasses
