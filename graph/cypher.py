@@ -205,7 +205,10 @@ RETURN epoch, version, home, received,
 #: referrals and received or referred-to resources; each resource service's
 #: provider, agreement and the agreement's partner. No row: no such region.
 #: With $supply_only, only the supply side (graph.reports.SUPPLY_LABELS: no
-#: household, need or referral).
+#: household, need or referral). The subqueries' lists repeat nodes (UNION
+#: ALL), the final DISTINCT keeps each once: a UNION's distinct also keys on
+#: the lists a subquery imports, a copy of the households per row (26 GB for
+#: the root region at 100,000 households; tests/neo4j/test_schema.py).
 SUBTREE = """
 MATCH (root:Node {key: 'Region:' + $region_id})
 WITH COLLECT { MATCH (root)<-[:PART_OF*0..]-(r:Region) RETURN r } AS subtree,
@@ -219,10 +222,10 @@ WITH regions, households,
        MATCH (r)<-[:SERVES]-(x)
        WHERE x:Volunteer OR (x:Service AND x.active)
        RETURN x
-       UNION
+       UNION ALL
        UNWIND households AS h
        MATCH (h)-[:RECEIVES]->(s:Service) RETURN s AS x
-       UNION
+       UNION ALL
        UNWIND households AS h
        MATCH (h)<-[:FOR]-(:Referral)-[:TO]->(x) RETURN x
      } AS resources
@@ -231,17 +234,17 @@ WITH regions, households, resources,
      COLLECT {
        UNWIND CASE WHEN $supply_only THEN [] ELSE households END AS h
        MATCH (h)-[:HAS_NEED]->(n:Need) RETURN n AS x
-       UNION
+       UNION ALL
        UNWIND CASE WHEN $supply_only THEN [] ELSE households END AS h
        MATCH (h)<-[:FOR]-(r:Referral) RETURN r AS x
      } AS cases,
      COLLECT {
        UNWIND resources AS s
        MATCH (s:Service)<-[:OFFERS]-(o:Organization) RETURN o AS x
-       UNION
+       UNION ALL
        UNWIND resources AS s
        MATCH (s:Service)-[:UNDER]->(a:Agreement) RETURN a AS x
-       UNION
+       UNION ALL
        UNWIND resources AS s
        MATCH (s:Service)-[:UNDER]->(:Agreement)<-[:SIGNED]-(p:Organization) RETURN p AS x
      } AS context
