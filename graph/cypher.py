@@ -273,6 +273,41 @@ RETURN COLLECT { MATCH (o:Organization) RETURN [o.id, o.name] } AS organizations
        COLLECT { MATCH (h:Household)-[:RECEIVES]->(s:Service) RETURN [h.id, s.id] } AS receipts
 """
 
+#: graph.network_parts' rows of a region subtree's view (graph.network_parts.
+#: rows_of_records): the referrals and receipts of the households living in the
+#: subtree; the services and volunteers they use or that serve the subtree or
+#: an ancestor (services: active ones); every organization (only those offering
+#: a service of the scope are read). No row: no such region.
+NETWORK_ROWS_SUBTREE = """
+MATCH (root:Node {key: 'Region:' + $region_id})
+WITH [r IN COLLECT { MATCH (root)<-[:PART_OF*0..]-(r:Region) RETURN r } | r.id] AS subtree,
+     [r IN COLLECT { MATCH (root)-[:PART_OF*0..]->(r:Region) RETURN r } | r.id] AS chain
+WITH subtree, subtree + chain AS serving
+WITH serving,
+     COLLECT {
+       MATCH (h:Household)<-[:FOR]-(r:Referral) WHERE h.region_id IN subtree
+       RETURN [r.household_id, r.resource_label, r.resource_id, r.status = $declined]
+     } AS referrals,
+     COLLECT {
+       MATCH (h:Household)-[:RECEIVES]->(s:Service) WHERE h.region_id IN subtree RETURN [h.id, s.id]
+     } AS receipts
+WITH serving, referrals, receipts,
+     [x IN receipts | x[1]] + [x IN referrals WHERE x[1] = 'Service' | x[2]] AS used_services,
+     [x IN referrals WHERE x[1] = 'Volunteer' | x[2]] AS used_volunteers
+RETURN referrals, receipts,
+       COLLECT {
+         MATCH (s:Service)
+         WHERE s.id IN used_services OR (s.active AND any(r IN s.region_ids WHERE r IN serving))
+         RETURN [s.id, s.provider_id, s.active]
+       } AS services,
+       COLLECT {
+         MATCH (v:Volunteer)
+         WHERE v.id IN used_volunteers OR any(r IN v.region_ids WHERE r IN serving)
+         RETURN [v.id, v.hours_per_week]
+       } AS volunteers,
+       COLLECT { MATCH (o:Organization) RETURN [o.id, o.name] } AS organizations
+"""
+
 #: graph.reports.HomeRow's and NeedRow's sources: the households living in
 #: $regions (null: everywhere) by region, each as [id, income percent, traits,
 #: urgency, its open needs ([domain, tags, detail], by key), the keys of the

@@ -1143,12 +1143,16 @@ class Neo4jStore(StoreMixin):
         return ReportParts(supply_view(supply), homes, needs)
 
     def network_parts(self, region_id: str | None = None) -> NetworkParts:
-        """What network analytics reads (see :mod:`graph.network_parts`): the whole graph's rows
-        in one statement, each kind as one list (no view of every household); a region's from its
-        subtree's view."""
-        if region_id is not None:
-            return super().network_parts(region_id)
-        row = self._rows(cypher.NETWORK_ROWS, {"declined": ReferralStatus.DECLINED.value})[0]
+        """What network analytics reads (see :mod:`graph.network_parts`): the scope's rows in one
+        statement, each kind as one list (no view of the households)."""
+        params = {"declined": ReferralStatus.DECLINED.value}
+        if region_id is None:
+            rows = self._rows(cypher.NETWORK_ROWS, params)
+        else:
+            rows = self._rows(cypher.NETWORK_ROWS_SUBTREE, {**params, "region_id": region_id})
+            if not rows:
+                raise no_record("regionId", "Region", region_id)
+        row = rows[0]
         return assemble(row["organizations"], row["services"], row["volunteers"], row["referrals"],
                         row["receipts"])
 
