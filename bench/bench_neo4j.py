@@ -20,9 +20,11 @@
    then ``--samples`` others with each Neo4j view reading its region's part
    (``drop_region_parts`` before each, as the first view after such a write:
    the goals are judged on these, the worst case of a running server).
-5. Times the coordinators' reports of the whole province on both, as the API
-   computes them (``service.analysis``: ``coverage_cells``, ``overlap_groups``,
-   ``network_report`` without the picture); the answers must be the same.
+5. Times the coordinators' reports on both, as the API computes them
+   (``service.analysis``: ``coverage_cells``, ``overlap_groups``,
+   ``network_report`` without the picture), of every region (no ``regionId``)
+   and of the root region (the province: the region subtree's path, every
+   household); the answers must be the same.
 6. Unless ``--no-serve``: the memory of a server. ``dolbom serve`` (one
    worker) on each store, after ``--serve-requests`` ``matchPackages``
    requests: its resident size, and the Neo4j server's. Households per GiB of
@@ -130,6 +132,7 @@ import neo4j  # noqa: E402
 from bench import figures  # noqa: E402
 from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
+from graph.store import Store  # noqa: E402
 from loaders.csvbundle import load_bundle, write_bundle  # noqa: E402
 from loaders.synthetic import generate  # noqa: E402
 from matching import match  # noqa: E402
@@ -273,16 +276,16 @@ def measure(stores: dict, chosen: list[str], *, parts: bool = True) -> dict:
 
 #: the coordinators' province-wide reports timed on both stores: (key, what, the service function's call)
 REPORTS = (
-    ("coverage", "coverage of the province", lambda store, p: coverage_cells(store, p, None, on=ON)),
-    ("overlaps", "overlaps of the province", lambda store, p: overlap_groups(store, p, None)),
-    ("network_analytics", "network analytics of the province",
-     lambda store, p: network_report(store, p, None, picture=False)[1]),
+    ("coverage", "coverage", lambda store, p, rid: coverage_cells(store, p, rid, on=ON)),
+    ("overlaps", "overlaps", lambda store, p, rid: overlap_groups(store, p, rid)),
+    ("network_analytics", "network analytics",
+     lambda store, p, rid: network_report(store, p, rid, picture=False)[1]),
 )
 
 
-def time_reports(stores: dict) -> dict:
-    """Each of :data:`REPORTS` once on each store (computed: nothing is kept between stores),
-    its seconds and whether the answers are the same."""
+def time_reports(stores: dict, region_id: str | None) -> dict:
+    """Each of :data:`REPORTS` of ``region_id`` (None: every region) once on each store (computed:
+    nothing is kept between stores), its seconds and whether the answers are the same."""
     local = Principal.local()
     out: dict = {}
     for key, _, call in REPORTS:
@@ -290,10 +293,15 @@ def time_reports(stores: dict) -> dict:
         out[key] = {}
         for name, store in stores.items():
             t0 = time.perf_counter()
-            answers[name] = call(store, local)
+            answers[name] = call(store, local, region_id)
             out[key][name] = {"seconds": time.perf_counter() - t0, "items": _count(answers[name])}
         out[key]["same"] = answers["neo4j"] == answers["embedded"]
     return out
+
+
+def root_region(store: Store) -> str:
+    """The first region of no parent: the province itself, whose subtree is every household."""
+    return min(r.key for r in store.list("Region") if getattr(r, "parent_id", None) is None)
 
 
 def _count(answer: object) -> int:
@@ -459,8 +467,10 @@ def compare(r: dict, args: argparse.Namespace, bundle: Path, tmp: Path, env: dic
     r["match_parts_held"] = measure(stores, held)
     out.write(f"matching {len(judged):,} others on both, each Neo4j view reading its region's part ...\n")
     r["match"] = measure(stores, judged, parts=False)
-    out.write("coverage, overlaps and network analytics on both ...\n")
-    r.update(time_reports(stores))
+    out.write("coverage, overlaps and network analytics on both, of every region, then of the root ...\n")
+    r.update(time_reports(stores, None))
+    root = root_region(stores["embedded"])
+    r["root_region"] = {"id": root, **time_reports(stores, root)}
     if server:
         r["neo4j_server_rss_mib"] = server.rss_mib()
     if not args.no_serve:
@@ -551,11 +561,13 @@ def _comparison_rows(r: dict, ms: str) -> list[tuple[str, str]]:
             for name in ("neo4j", "embedded"):
                 rows.append((f"{what}, {r[key]['samples']:,}, {name:<8} view + match p50 / p95",
                              ms.format(**r[key][name]["both"])))
-    for key, what, _ in REPORTS:
-        c = r[key]
-        items = "organizations" if key == "network_analytics" else "items"
-        rows.append((what, f"Neo4j {c['neo4j']['seconds']:.2f} s, embedded {c['embedded']['seconds']:.2f} s "
-                     f"({c['neo4j']['items']:,} {items}, {'the same' if c['same'] else 'DIFFERENT'})"))
+    for scope, found in (("the province", r), (f"region {r['root_region']['id']}", r["root_region"])):
+        for key, what, _ in REPORTS:
+            c = found[key]
+            items = "organizations" if key == "network_analytics" else "items"
+            rows.append((f"{what} of {scope}",
+                         f"Neo4j {c['neo4j']['seconds']:.2f} s, embedded {c['embedded']['seconds']:.2f} s "
+                         f"({c['neo4j']['items']:,} {items}, {'the same' if c['same'] else 'DIFFERENT'})"))
     if "serve" in r:
         s, hh = r["serve"], r["counts"]["Household"]
         emb, neo = s["embedded"], s["neo4j"]

@@ -28,7 +28,8 @@ def test_bench_neo4j_at_a_tiny_size(neo4j_env, tmp_path):
             figures = r["match"][store][part]
             assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     for report in ("coverage", "overlaps", "network_analytics"):  # the same answers on both stores
-        assert r[report]["same"] and r[report]["neo4j"]["items"] > 0, report
+        for found in (r, r["root_region"]):  # of every region; of the root region's subtree
+            assert found[report]["same"] and found[report]["neo4j"]["items"] > 0, report
     assert r["serve"]["embedded"]["rss_mib"] > 0 and r["serve"]["neo4j"]["rss_mib"] > 0
     assert set(r["goals"]) == {"match_p95_ms", "match_p95_ratio", "load_records_per_s"}
     text = out.getvalue()
