@@ -41,6 +41,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 from urllib.parse import urlsplit
 
@@ -168,7 +169,7 @@ def _home_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, builtins.li
     for row in rows:
         region = row["region"]
         out: builtins.list[HomeRow] = []
-        for hid, income, traits, urgency, needs, received in sorted(row["homes"], key=_first):
+        for hid, income, traits, urgency, needs, received in sorted(row["homes"], key=itemgetter(0)):
             domains = [domain_of(domain) for domain, _, _ in needs]
             need_rows += [(region, d, tuple(tags or ()), detail)
                           for d, (_, tags, detail) in zip(domains, needs, strict=True)]
@@ -176,10 +177,6 @@ def _home_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, builtins.li
                         frozenset(received) if domains else nothing))
         homes[region] = out
     return homes, need_rows
-
-
-def _first(row: Any) -> Any:
-    return row[0]
 
 
 class _Converted:
@@ -1121,8 +1118,8 @@ class Neo4jStore(StoreMixin):
     def report_parts(self, region_id: str | None = None) -> ReportParts:
         """The coverage report's supply side and its households by region (see
         :mod:`graph.reports`), read in one read transaction: the supply side's records
-        and a row per household, not a view of every household and need (issue 16:
-        25 s for the whole 100,000-household province through the view)."""
+        and a row per region of its households, not a view of every household and need
+        (issue 16: 25 s for the whole 100,000-household province through the view)."""
 
         def work(tx: Any) -> tuple[builtins.list[Record], builtins.list[dict[str, Any]]] | None:
             if region_id is None:
