@@ -88,7 +88,8 @@ def test_an_id_is_still_unique_in_its_kind(neo4j_store):
 
 
 #: the statements that read views and reports
-VIEWS = ("NEIGHBOURHOOD", "SUBTREE", "ALL_SUPPLY", "REPORT_HOMES", "NETWORK_ROWS", "ALL_NODES")
+VIEWS = ("NEIGHBOURHOOD", "SUBTREE", "ALL_SUPPLY", "REPORT_HOMES", "NETWORK_ROWS", "NETWORK_ROWS_SUBTREE",
+         "ALL_NODES")
 
 
 def test_no_distinct_keys_on_a_collected_list(neo4j_store):
