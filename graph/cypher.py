@@ -207,8 +207,9 @@ RETURN epoch, version, home, received,
 #: With $supply_only, only the supply side (graph.reports.SUPPLY_LABELS: no
 #: household, need or referral). The subqueries' lists repeat nodes (UNION
 #: ALL), the final DISTINCT keeps each once: a UNION's distinct also keys on
-#: the lists a subquery imports, a copy of the households per row (26 GB for
-#: the root region at 100,000 households; tests/neo4j/test_schema.py).
+#: the lists a subquery imports, a copy of the households per row (more than
+#: the server's transaction memory for the root region at 100,000 households;
+#: tests/neo4j/test_schema.py).
 SUBTREE = """
 MATCH (root:Node {key: 'Region:' + $region_id})
 WITH COLLECT { MATCH (root)<-[:PART_OF*0..]-(r:Region) RETURN r } AS subtree,
@@ -311,8 +312,8 @@ RETURN referrals, receipts,
 #: graph.reports.HomeRow's and NeedRow's sources: the households living in
 #: $regions (null: everywhere) by region, each as [id, income percent, traits,
 #: urgency, its open needs ([domain, tags, detail], by key), the keys of the
-#: services it receives]. One row per region, not per household: the driver's
-#: cost is per row (100,000 rows: 1.4 s of decoding; 500: 0.7 s).
+#: services it receives]. One row per region, not per household: much of the
+#: driver's cost is per row.
 REPORT_HOMES = """
 MATCH (h:Household)
 WHERE $regions IS NULL OR h.region_id IN $regions

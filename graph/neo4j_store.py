@@ -1119,7 +1119,8 @@ class Neo4jStore(StoreMixin):
         """The coverage report's supply side and its households by region (see
         :mod:`graph.reports`), read in one read transaction: the supply side's records
         and a row per region of its households, not a view of every household and need
-        (issue 16: 25 s for the whole 100,000-household province through the view)."""
+        (issue 16: 24 s for the whole 100,000-household province through the view in
+        bench_neo4j)."""
 
         def work(tx: Any) -> tuple[builtins.list[Record], builtins.list[dict[str, Any]]] | None:
             if region_id is None:

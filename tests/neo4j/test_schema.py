@@ -94,8 +94,8 @@ VIEWS = ("NEIGHBOURHOOD", "SUBTREE", "ALL_SUPPLY", "REPORT_HOMES", "NETWORK_ROWS
 
 def test_no_distinct_keys_on_a_collected_list(neo4j_store):
     """A DISTINCT (or a UNION's) inside a subquery keys on the variables it imports too: one that
-    imported the list of a province's households kept a copy of it per row, 26 GB for the root
-    region's subtree at 100,000 households (Neo4j refused it: MemoryPoolOutOfMemoryError). No
+    imported the list of a province's households kept a copy of it per row: for the root region's
+    subtree at 100,000 households, Neo4j refused it (MemoryPoolOutOfMemoryError). No
     distinct of a view statement may key on a list the statement collected."""
     for name in VIEWS:
         query = cypher.statements()[name]
