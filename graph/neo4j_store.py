@@ -161,8 +161,8 @@ def _home_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, builtins.li
     """:data:`cypher.REPORT_HOMES`' rows as the coverage report's households by region (each
     region's by id) and the overlaps report's open needs (see :mod:`graph.reports`). A stored
     value is converted once per distinct value, as the model converts it."""
-    traits_of, urgency_of, domain_of = (_Converted(household_traits), _Converted(household_urgency),
-                                        _Converted(need_domain))
+    traits_of, urgency_of, domain_of = (functools.cache(household_traits), functools.cache(household_urgency),
+                                        functools.cache(need_domain))
     homes: dict[str, builtins.list[HomeRow]] = {}
     need_rows: builtins.list[NeedRow] = []
     nothing: frozenset[str] = frozenset()
@@ -177,20 +177,6 @@ def _home_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, builtins.li
                         frozenset(received) if domains else nothing))
         homes[region] = out
     return homes, need_rows
-
-
-class _Converted:
-    """``convert`` memoized by its (hashable) argument."""
-
-    def __init__(self, convert: Callable[[Any], Any]) -> None:
-        self.convert = convert
-        self.seen: dict[Any, Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        got = self.seen.get(value, self)
-        if got is self:
-            got = self.seen[value] = self.convert(value)
-        return got
 
 
 def fetch_record(run: Run, label: str, key: str) -> Record | None:

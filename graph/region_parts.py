@@ -41,8 +41,8 @@ class RegionParts:
 
     A new version starts an empty copy; one of an older version is never
     mixed in, as the query decides whether to send a part by the version the
-    caller names, and the caller then takes the part from the copy of that
-    same version (:meth:`held`)."""
+    caller names (:meth:`held`), and the caller then takes the part from the
+    copy of that same version (:meth:`get`)."""
 
     def __init__(self, version: Version | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.version = version
