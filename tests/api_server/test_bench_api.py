@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 
@@ -23,8 +24,12 @@ def test_bench_api_at_a_tiny_size(tmp_path):
         assert run["failures"] == 0, (key, run["first_failure"])
         assert run["throughput"] > 0 and 0 < run["p50_ms"] <= run["p95_ms"] <= run["p99_ms"], (key, run)
         assert run["server_cpu_ms"] is not None and run["server_cpu_ms"] > 0, (key, run)  # Linux's /proc
-        loop = run["server_loop_cpu_ms"]  # uvicorn's event loop, the main thread: part of the whole
-        assert loop is not None and 0 <= loop <= run["server_cpu_ms"], (key, run)
+        # uvicorn's event loop, the main thread: part of the whole. /proc gives a thread's and the
+        # process's CPU in whole ticks, each adjusted on its own, so over 40 requests the part can
+        # read a tick or two above the whole (CI saw 80 ms against 70); more is a wrong reading.
+        loop, tick_ms = run["server_loop_cpu_ms"], 1000 / os.sysconf("SC_CLK_TCK")
+        slack = 2 * tick_ms / run["requests"]
+        assert loop is not None and 0 <= loop <= run["server_cpu_ms"] + slack, (key, run)
         assert run["bytes"] > 20, (key, run)
     assert "matchPackages: GraphQL / bare" in text and "services: GraphQL / bare" in text
     assert json.loads(out_json.read_text())["runs"].keys() == r["runs"].keys()
