@@ -115,7 +115,7 @@ _Offers = dict[Domain, tuple[list[Resource], list[tuple[Resource, bool]]]]
 _Passing = tuple[list[str], list[tuple[Resource, bool]]]
 
 
-def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, clash_prone: set[str],
+def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, clash_prone: frozenset[str],
             seen: dict[str, tuple[bool, bool] | None]) -> _Offers:
     """The resources serving ``region_id`` itself that are active and under no MOU out of force,
     per domain: first those that take no place of anyone (no capacity, no MOU quota, in no
@@ -194,10 +194,11 @@ def coverage(g: nx.MultiDiGraph, region_id: str | None = None, *, on: dt.date | 
     """
     on = on or clock.today()
     supply = _supply(g)
-    tree, serving, clash_prone, ceilings = supply.tree, supply.serving, supply.clash_prone, supply.ceilings
+    tree, serving, ceilings = supply.tree, supply.serving, supply.ceilings
     scope = tree.scope(region_id)
     in_scope = set(scope)
-    seen, offers = supply.on(on)
+    clash_prone = supply.clash_prone(region_id, scope)
+    seen, offers = supply.on(on, clash_prone)
 
     def offers_of(rid: str) -> _Offers:
         got = offers.get(rid)
@@ -316,22 +317,46 @@ class _SupplySide:
 
     tree: RegionTree
     serving: dict[str, list[Resource]]
-    #: ids of the services that exclude or are excluded by another
-    clash_prone: set[str]
     #: the income ceilings of the view: a household's income is checked against no other number, so
     #: its place among them (its bracket) is all INCOME reads of it
     ceilings: list[int]
-    #: per day: each resource's verdict and each region's offers (:func:`_offers`), filled as asked
-    days: dict[dt.date, tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]]
+    #: per day and set of clash-prone services: each resource's verdict and each region's offers
+    #: (:func:`_offers`), filled as asked
+    days: dict[tuple[dt.date, frozenset[str]], tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]]
     #: per report region: the services and free places of its cells
     counts: dict[str | None, tuple[dict[tuple[str, Domain], int], dict[tuple[str, Domain], int | None]]]
+    #: per report region: its clash-prone services (:meth:`clash_prone`)
+    clashes: dict[str | None, frozenset[str]]
 
-    def on(self, day: dt.date) -> tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]:
-        got = self.days.get(day)
+    def on(self, day: dt.date, clash_prone: frozenset[str]
+           ) -> tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]:
+        got = self.days.get((day, clash_prone))
         if got is None:
-            if len(self.days) >= 8:
+            if len(self.days) >= 16:
                 self.days.clear()
-            got = self.days[day] = ({}, {})
+            got = self.days[day, clash_prone] = ({}, {})
+        return got
+
+    def clash_prone(self, region_id: str | None, scope: Sequence[str]) -> frozenset[str]:
+        """The ids of the services in reach of the report's households (serving a region of
+        ``scope``, ``region_id``'s subtree, or one above it) that exclude, or are excluded by,
+        another in reach. Only these can clash in the report's contest, so only these are kept
+        out of the "free" offers; a service named by one out of reach is free here. What the
+        report counts does not depend on it (a free service in the contest is taken by its
+        presolve), only which needs :func:`_contest` puts there: so a region's report reads the
+        same clashes from the whole graph's supply side as from its own view."""
+        got = self.clashes.get(region_id)
+        if got is None:
+            reach = set(scope)
+            if region_id is not None:
+                reach.update(self.tree.chain(region_id))
+            services = {r.id: r for rid in reach for r in self.serving.get(rid, ()) if r.is_service}
+            found: set[str] = set()
+            for r in services.values():
+                for other in r.excludes_ids:
+                    if other in services and other != r.id:
+                        found.update((r.id, other))
+            got = self.clashes[region_id] = frozenset(found)
         return got
 
 
@@ -352,15 +377,9 @@ def _supply(g: nx.MultiDiGraph) -> _SupplySide:
             return got
     tree = RegionTree.of(g)
     serving = resources_by_region(g)
-    clash_prone: set[str] = set()
-    for rs in serving.values():
-        for r in rs:
-            if r.is_service and r.excludes_ids:
-                clash_prone.add(r.id)
-                clash_prone.update(r.excludes_ids)
     ceilings = sorted({r.max_income_percent for rs in serving.values() for r in rs
                        if r.max_income_percent is not None})
-    side = _SupplySide(tree, serving, clash_prone, ceilings, {}, {})
+    side = _SupplySide(tree, serving, ceilings, {}, {}, {})
     if frozen:
         with _kept_lock:
             side = _kept.setdefault(g, side)

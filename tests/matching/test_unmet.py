@@ -168,3 +168,50 @@ def test_nothing_exists_and_not_enough_places_side_by_side():
     # one quota place, two needs
     assert (cells["LEGAL"].uncovered_needs, cells["LEGAL"].unmet_needs) == (0, 1)
     assert cells["LEGAL"].as_dict()["shortOfPlaces"] == 1
+
+
+# -- a region's report over the whole graph's supply side (the embedded store keeps it, issue 23) ----
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(scarce_world(), contested_world()), st.sampled_from(["prov", "city-a", "dong-a1", "city-b"]))
+def test_a_regions_report_is_the_same_over_the_whole_graph_as_over_its_own_view(world, region_id):
+    """Every cell, the split of ``unmet`` included: the services that can clash are those in reach
+    of the region's households, whichever view holds more of the network."""
+    from graph.view import subtree_nodes
+    from matching.coverage import _supply
+
+    recs, _ = world
+    whole = build_graph(recs)
+    own = whole.subgraph(subtree_nodes(whole, region_id)).copy()
+    assert coverage(whole, region_id, on=ON) == coverage(own, region_id, on=ON)
+    for g in (whole, own):
+        side = _supply(g)
+        scope = side.tree.scope(region_id)
+        reach = set(scope) | set(side.tree.chain(region_id))
+        services = {r.id: r for rid in reach for r in side.serving.get(rid, ()) if r.is_service}
+        # an oracle for the clash-prone: pairs of services in reach, one naming the other
+        paired = {x for a in services.values() for b in services.values() if a.id != b.id
+                  and (b.id in a.excludes_ids or a.id in b.excludes_ids) for x in (a.id, b.id)}
+        assert side.clash_prone(region_id, scope) == paired
+
+
+def test_a_service_excluded_only_out_of_reach_is_free_in_the_region():
+    """City B's service naming city A's in its exclusions cannot clash with it for a household of
+    city A: city A's report counts it free (no contest); the province's, where both are in reach,
+    counts it clash-prone. A service in reach (province-wide) naming it keeps it clash-prone."""
+    from matching.coverage import _supply
+
+    a = svc("meals-a", ("FOOD",), regions=("city-a",))
+    b = svc("meals-b", ("FOOD",), regions=("city-b",), excludes_ids=["meals-a"])
+    g = build_graph(world(a, b, needs=[need("FOOD")]))
+    side = _supply(g)
+    assert side.clash_prone("city-a", side.tree.scope("city-a")) == frozenset()
+    assert side.clash_prone("prov", side.tree.scope("prov")) == {"meals-a", "meals-b"}
+    cells = {(c.region_id, c.domain.value): c for c in coverage(g, "city-a", on=ON)}
+    food = cells["city-a", "FOOD"]
+    assert (food.open_needs, food.uncovered_needs, food.unmet_needs, food.services) == (1, 0, 0, 1)
+
+    wide = svc("meals-p", ("FOOD",), regions=("prov",), excludes_ids=["meals-a"])
+    side = _supply(build_graph(world(a, wide, needs=[need("FOOD")])))
+    assert side.clash_prone("city-a", side.tree.scope("city-a")) == {"meals-a", "meals-p"}
