@@ -46,7 +46,9 @@ class ReportParts:
     """A report's view, or its supply side plus the households by region (see the module docstring)."""
 
     #: may be shared between reports (the embedded store keeps the whole graph's, frozen, while no
-    #: supply record changes): read it, never change it
+    #: supply record changes, and gives it to every region's report too: it holds more than the
+    #: region's view, and the reports read only the regions in reach of theirs): read it, never
+    #: change it
     view: nx.MultiDiGraph
     #: region id -> the households living in that region itself, by id; None: read them from ``view``
     homes: Mapping[str, Sequence[HomeRow]] | None = None

@@ -22,6 +22,7 @@ import pytest
 
 from graph import periods
 from graph.embedded import EmbeddedStore
+from graph.embedded.homes_kept import KeptHomes
 from graph.model import Need, NeedStatus, Service
 from loaders.synthetic import generate
 from matching import coverage
@@ -129,7 +130,7 @@ def _same_as_fresh(s: EmbeddedStore) -> tuple:
     """The whole graph's parts as kept equal a fresh read of the records, and the report over them
     the computation over the whole view."""
     parts = s.report_parts(None)
-    homes, needs = s._mem.read_homes(None)
+    homes, needs = KeptHomes(s._records).current(s._records, s._mem._household_namers)  # read afresh
     assert parts.homes == homes
     assert list(parts.needs) == needs
     assert coverage(parts.view, None, on=ON, homes=parts.homes) == coverage_before(s.graph(), on=ON)

@@ -28,17 +28,12 @@ with. Callers hold the store's view lock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from operator import attrgetter
-from typing import Any, cast
+from typing import Any
 
 import networkx as nx
 
 from ..model import (
     RECORD_TYPES,
-    Domain,
-    Household,
-    Need,
-    NeedStatus,
     Receipt,
     Record,
     node_key,
@@ -73,9 +68,6 @@ def _declarers() -> dict[tuple[str, str], frozenset[str]]:
 _DECLARERS = _declarers()
 #: a record named by more than this many is also kept with its namers grouped by kind (see Memory._by_label)
 _WIDE = 32
-
-
-_by_id = attrgetter("id")
 
 
 def _owners(entry: Record | list[Record] | None) -> Iterable[Record]:
@@ -269,97 +261,27 @@ class Memory:
 
     # -- the coverage report's parts (graph.reports) -------------------------------
 
-    def report_parts(self, region_id: str | None,
-                     supply: Iterable[str] | None
-                     ) -> tuple[list[Record], dict[str, list[HomeRow]], list[NeedRow]]:
-        """The records of a coverage report's supply side and its households by region (see
-        :mod:`graph.reports`), read from the records without a view of the households.
-
-        ``supply``: the node keys of the report's view (:func:`graph.view.subtree_nodes`), or None
-        for the whole graph; the supply side is its records of :data:`graph.reports.SUPPLY_LABELS`.
-        A household's open needs come in the order of the records (the order the whole view holds
-        them in), its receipts are those whose service is there (a view holds every service a
-        household of it receives). Then the open needs of those households (for overlaps). The whole
-        graph's are kept and brought up to date from the change sets (:mod:`.homes_kept`)."""
+    def supply_records(self) -> list[Record]:
+        """The records of the whole graph's supply side (:data:`graph.reports.SUPPLY_LABELS`)."""
         records = self.records
-        if supply is None:
-            recs = [rec for label in SUPPLY_LABELS for rec in records[label].values()]
-            regions: set[str] | None = None
-        else:
-            recs = []
-            for n in supply:
-                rec = self.record(n)
-                if rec is not None and rec.LABEL in SUPPLY_LABELS:
-                    recs.append(rec)
-            assert region_id is not None
-            regions = regions_below(records["Region"].values(), region_id)
-        if regions is None:
-            if self._homes is None:
-                self._homes = KeptHomes(records)
-            out, need_rows = self._homes.current(records, self._household_namers)
-            return recs, out, need_rows
-        out, need_rows = self.read_homes(regions)
-        return recs, out, need_rows
+        return [rec for label in SUPPLY_LABELS for rec in records[label].values()]
+
+    def report_homes(self, region_id: str | None) -> tuple[dict[str, list[HomeRow]], list[NeedRow]]:
+        """The households of ``region_id``'s subtree (None: all) by the region they live in, as
+        coverage reads them (see :mod:`graph.reports`), and their open needs' rows for overlaps:
+        each region's households by id, a household's open needs in the order of the records (the
+        order the whole view holds them in), its receipts those whose service is there. The whole
+        graph's are kept and brought up to date from the change sets (:mod:`.homes_kept`); a
+        region's are cut out of them."""
+        records = self.records
+        if self._homes is None:
+            self._homes = KeptHomes(records)
+        out, need_rows = self._homes.current(records, self._household_namers)
+        if region_id is None:
+            return out, need_rows
+        regions = regions_below(records["Region"].values(), region_id)
+        return ({rid: rows for rid, rows in out.items() if rid in regions},
+                [row for row in need_rows if row[0] in regions])
 
     def _household_namers(self, household_id: str) -> Iterable[Record]:
         return _owners(self.named_by["Household"].get(household_id))
-
-    def read_homes(self, regions: set[str] | None
-                   ) -> tuple[dict[str, list[HomeRow]], list[NeedRow]]:
-        """The households living in ``regions`` (None: everywhere) by region and their open needs'
-        rows, read afresh from the records (see :meth:`report_parts`)."""
-        records = self.records
-        homes: dict[str, list[Household]] = {}
-        for h in cast("dict[str, Household]", records["Household"]).values():
-            if regions is None or h.region_id in regions:
-                got = homes.get(h.region_id)
-                if got is None:
-                    homes[h.region_id] = [h]
-                else:
-                    got.append(h)
-        wanted = None if regions is None else {h.id for hs in homes.values() for h in hs}
-        needs: dict[str, list[Domain]] = {}
-        need_rows: list[NeedRow] = []
-        add_row = need_rows.append
-        households = cast("dict[str, Household]", records["Household"])
-        is_open = NeedStatus.OPEN
-        for need in cast("dict[str, Need]", records["Need"]).values():
-            if need.status == is_open and (wanted is None or need.household_id in wanted):
-                hid = need.household_id
-                domains = needs.get(hid)
-                if domains is None:
-                    needs[hid] = [need.domain]
-                else:
-                    domains.append(need.domain)
-                home = households.get(hid)
-                if home is not None:
-                    add_row((home.region_id, need.domain, need.tags, need.detail))
-        services = records["Service"]
-        received: dict[str, set[str]] = {}
-        service_key: dict[str, str] = {}  # a service's node key, made once
-        for rc in cast("dict[str, Receipt]", records["Receipt"]).values():
-            hid, sid = rc.household_id, rc.service_id
-            if hid in needs and sid in services:
-                skey = service_key.get(sid)
-                if skey is None:
-                    skey = service_key[sid] = node_key("Service", sid)
-                got_keys = received.get(hid)
-                if got_keys is None:
-                    received[hid] = {skey}
-                else:
-                    got_keys.add(skey)
-        out: dict[str, list[HomeRow]] = {}
-        nothing: frozenset[str] = frozenset()
-        for rid, hs in homes.items():
-            rows: list[HomeRow] = []
-            hs.sort(key=_by_id)
-            for h in hs:
-                domains = needs.get(h.id)
-                if not domains:  # nothing open: the report counts nothing of it
-                    rows.append((h.id, h.income_percent, h.traits, h.urgency, (), nothing))
-                    continue
-                keys = received.get(h.id)
-                rows.append((h.id, h.income_percent, h.traits, h.urgency, domains,
-                             nothing if keys is None else frozenset(keys)))
-            out[rid] = rows
-        return out, need_rows

@@ -410,24 +410,20 @@ class EmbeddedStore(StoreMixin):
         The whole graph's supply side is kept, frozen (:func:`networkx.freeze`), and given again
         while no change set touched a supply record (:attr:`Memory.supply_changes`: this process's
         commits and those :meth:`_sync` replays from others) and the day is the same (its counts are
-        the day's period's): the households change far more often than the services."""
-        kept = None
+        the day's period's): the households change far more often than the services. A region's
+        report gets it too (the reports read only the regions in reach of theirs), with its
+        subtree's households cut out of the kept ones."""
         with self._vlock:
             self._sync()
-            if region_id is None:
-                mark = (self._mem.supply_changes, periods.today())
-                kept = self._supply_kept if self._supply_kept is not None and self._supply_kept[0] == mark \
-                    else None
-                recs, homes, needs = self._mem.report_parts(None, None)
-            elif region_id not in self._records["Region"]:
+            if region_id is not None and region_id not in self._records["Region"]:
                 raise no_record("regionId", "Region", region_id)
-            else:
-                recs, homes, needs = self._mem.report_parts(region_id, subtree_nodes(self._mem, region_id))
-        if region_id is not None:
-            return ReportParts(supply_view(recs), homes, needs)
-        if kept is None:
-            view = nx.freeze(supply_view(recs))
-            kept = self._supply_kept = (mark, view)
+            mark = (self._mem.supply_changes, periods.today())
+            kept = self._supply_kept
+            recs = self._mem.supply_records() if kept is None or kept[0] != mark else None
+            homes, needs = self._mem.report_homes(region_id)
+        if recs is not None:
+            kept = self._supply_kept = (mark, nx.freeze(supply_view(recs)))
+        assert kept is not None
         return ReportParts(kept[1], homes, needs)
 
     def network_parts(self, region_id: str | None = None) -> NetworkParts:
