@@ -170,6 +170,24 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int, analytics_
                  "runs": repeat}
     t_okept = {"median_s": statistics.median(w for _, w in oruns), "max_s": max(w for _, w in oruns),
                "runs": repeat}
+    # one province's reports as a server computes them (nothing kept in service.report_cache; what
+    # the store keeps between reports, kept): a coordinator of one province waits for these
+    def region_served(fn):
+        def once():
+            report_cache.forget(store)
+            return fn()
+        return _timed(once, repeat)
+
+    p_cells, t_p_served = region_served(lambda: coverage_cells(store, Principal.local(), province, on=ON))
+    if [dataclasses.replace(c, unmet_needs=0) for c in p_cells] != \
+            [dataclasses.replace(c, unmet_needs=0) for c in pcells] or \
+            sum(c.unmet_needs for c in p_cells if c.region_id == province) != \
+            sum(c.unmet_needs for c in pcells if c.region_id == province):
+        raise AssertionError("coverage_cells of a province differs from coverage over its view")
+    p_groups, t_p_oserved = region_served(lambda: overlap_groups(store, Principal.local(), province))
+    if p_groups != overlaps(pg, province):
+        raise AssertionError("overlap_groups of a province differs from overlaps over its view")
+    _, t_p_nserved = region_served(lambda: network_report(store, Principal.local(), province, picture=False))
     net, t_net = _timed(lambda: analytics(g), analytics_repeat) if analytics_repeat else (None, None)
     # issue 23: the analytics from Store.network_parts (no view), as network_report computes them, and
     # kept; networkx's computation as it was (tests/network_before.py) when --analytics-before asks
@@ -214,6 +232,8 @@ def measure(store: EmbeddedStore, repeat: int, analytics_repeat: int, analytics_
         "served_cold": t_served_cold,
         "supply_nodes": parts.view.number_of_nodes(), "parts_overlaps": t_povl,
         "served_overlaps": t_oserved, "kept_overlaps": t_okept,
+        "province_served": t_p_served, "province_served_overlaps": t_p_oserved,
+        "province_served_analytics": t_p_nserved, "province_overlap_groups": len(p_groups),
         "households": store.counts()["Household"], "open_needs": open_needs,
         "view": t_view, "view_nodes": g.number_of_nodes(), "coverage": t_cov, "cells": len(cells),
         "uncovered_needs": sum(c.uncovered_needs for c in cells if c.region_id in roots),
@@ -264,6 +284,11 @@ def report(r: dict, out) -> None:
         ("overlaps from the parts, every region (same groups)", t(m["parts_overlaps"])),
         ("overlap_groups, every region, first (computed)", t(m["served_overlaps"])),
         ("overlap_groups, every region, again (kept)", t(m["kept_overlaps"])),
+        (f"province {m['province']}'s reports as served, each computed:", ""),
+        ("  coverage_cells (same cells but unmet's split)", t(m["province_served"])),
+        ("  overlap_groups (same groups)", f"{t(m['province_served_overlaps'])}; "
+                                          f"{m['province_overlap_groups']:,} groups"),
+        ("  network_report analytics", t(m["province_served_analytics"])),
     ]
     if m["analytics"] is not None:
         rows += [
