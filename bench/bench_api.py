@@ -7,7 +7,13 @@ loopback, each in its own process under uvicorn with one worker:
 * ``dolbom serve``: the real app (auth, middleware, strawberry, DataLoaders);
 * a bare Starlette app with two JSON routes calling the very functions the
   GraphQL resolvers call (``service.analysis.match_packages`` and
-  ``service.reads.services_page``) and serializing the same fields by hand.
+  ``service.reads.services_page``) and serializing the same fields by hand;
+  and a third, ``/match-duties``, that also does what the API must do around a
+  match and the bare route skips: the token check
+  (``service.tokens.authenticate``), the records the packages show
+  (``service.analysis.match_answer``), the read audit entry
+  (``service.audit.record``), the answer in Korean. GraphQL against it is the
+  GraphQL layer's own cost (``matchPackages/bare+duties``).
 
 A load generator in this process (``--concurrency`` threads, one keep-alive
 connection each) sends ``--requests`` requests per scenario: ``matchPackages``
@@ -68,15 +74,18 @@ def bare_app():
 
     from graph.factory import open_store
     from graph.model import Domain
-    from service import analysis, reads
+    from i18n.catalogue import DEFAULT_LOCALE
+    from service import analysis, audit, reads
     from service.principal import Principal, Role
+    from service.tokens import authenticate
 
     store = open_store()
     coordinator = Principal(Role.COORDINATOR, token_id="bench")
     _ = dt
 
     def match(hid: str) -> list:
-        packages = analysis.match_packages(store, coordinator, hid, 3, max_limit=20)
+        # in Korean, as dolbom serve answers a request that names no language
+        packages = analysis.match_packages(store, coordinator, hid, 3, max_limit=20, locale=DEFAULT_LOCALE)
         return [{
             "rank": p.rank, "cost": p.cost, "providerCount": p.provider_count,
             "coveredDomains": [d.value for d in p.covered_domains],
@@ -87,6 +96,24 @@ def bare_app():
                        "needIds": list(f.need_ids), "serviceIds": list(f.service_ids), "message": f.message}
                       for f in p.flags],
         } for p in packages]
+
+    def match_with_duties(hid: str, authorization: str | None) -> list:
+        # as dolbom serve: the caller's token, the match and its records, the read audited
+        p = authenticate(store, authorization)
+        packages, found = analysis.match_answer(store, p, hid, 3, max_limit=20, locale=DEFAULT_LOCALE)
+        audit.record(store, p, "read", "Household", [hid], None)
+        return [{
+            "rank": pkg.rank, "cost": pkg.cost, "providerCount": pkg.provider_count,
+            "coveredDomains": [d.value for d in pkg.covered_domains],
+            "missingDomains": [d.value for d in pkg.missing_domains],
+            "items": [{"resource": ({"__typename": i.resource_label, "id": i.resource_id}
+                                    if (i.resource_label, i.resource_id) in found else None),
+                       "needs": [{"id": n} for n in i.need_ids if ("Need", n) in found],
+                       "reasons": list(i.reasons)} for i in pkg.items],
+            "flags": [{"kind": f.kind.value, "domain": f.domain.value if f.domain else None,
+                       "needIds": list(f.need_ids), "serviceIds": list(f.service_ids), "message": f.message}
+                      for f in pkg.flags],
+        } for pkg in packages]
 
     def services(domain: str | None) -> dict:
         page = reads.services_page(store, domain=Domain(domain) if domain else None, region_id=None, first=50,
@@ -101,11 +128,17 @@ def bare_app():
     async def match_route(request: Request) -> JSONResponse:
         return JSONResponse({"matchPackages": await run_in_threadpool(match, request.query_params["id"])})
 
+    async def match_duties_route(request: Request) -> JSONResponse:
+        found = await run_in_threadpool(match_with_duties, request.query_params["id"],
+                                        request.headers.get("authorization"))
+        return JSONResponse({"matchPackages": found})
+
     async def services_route(request: Request) -> JSONResponse:
         found = await run_in_threadpool(services, request.query_params.get("domain"))
         return JSONResponse({"services": found})
 
-    return Starlette(routes=[Route("/match", match_route), Route("/services", services_route)])
+    return Starlette(routes=[Route("/match", match_route), Route("/match-duties", match_duties_route),
+                             Route("/services", services_route)])
 
 
 # -- building the database ------------------------------------------------------------
@@ -277,6 +310,10 @@ def run(args: argparse.Namespace, out) -> dict:
             def bare_match(rng):
                 return "GET", f"/match?id={rng.choice(households)}", None, {}
 
+            def duties_match(rng):
+                return "GET", f"/match-duties?id={rng.choice(households)}", None, \
+                    {"Authorization": f"Bearer {token}"}
+
             def bare_services(rng):
                 return "GET", f"/services?domain={rng.choice(DOMAINS)}", None, {}
 
@@ -297,6 +334,8 @@ def run(args: argparse.Namespace, out) -> dict:
                 if args.compare_fast_path:
                     scenarios.append((name, "graphql-nofast", nofast_port, make_gql, gql_ok(name)))
                 scenarios.append((name, "bare", bare_port, make_bare, bare_ok(name)))
+                if name == "matchPackages":
+                    scenarios.append((name, "bare+duties", bare_port, duties_match, bare_ok(name)))
             results["runs"] = {}
             rounds: dict[str, list[dict]] = {f"{name}/{how}": [] for name, how, *_ in scenarios}
             # --rounds: each scenario's requests in slices, the scenarios taking turns, so that a
@@ -352,13 +391,18 @@ def report(r: dict, out) -> None:
         out.write(f"  {name}: GraphQL / bare   throughput {g['throughput'] / b['throughput']:.2f}x, "
                   f"p50 {g['p50_ms'] / b['p50_ms']:.2f}x, p95 {g['p95_ms'] / b['p95_ms']:.2f}x\n")
     rounds = r.get("rounds") or {}
+    if "matchPackages/bare+duties" in r["runs"]:
+        g, d = r["runs"]["matchPackages/graphql"], r["runs"]["matchPackages/bare+duties"]
+        out.write(f"  matchPackages: GraphQL / bare+duties (the GraphQL layer's own cost)   throughput "
+                  f"{g['throughput'] / d['throughput']:.2f}x, p50 {g['p50_ms'] / d['p50_ms']:.2f}x\n")
     for name in ("matchPackages", "services"):
-        for how in ("graphql", "graphql-nofast"):
-            if f"{name}/{how}" not in r["runs"]:
+        for how, against in (("graphql", "bare"), ("graphql-nofast", "bare"), ("graphql", "bare+duties")):
+            if f"{name}/{how}" not in r["runs"] or f"{name}/{against}" not in r["runs"]:
                 continue
             if rounds:
-                each = [g / b for g, b in zip(rounds[f"{name}/{how}"], rounds[f"{name}/bare"], strict=True)]
-                out.write(f"  {name}: {how} / bare, each round: {' '.join(f'{x:.2f}' for x in each)} "
+                each = [g / b for g, b in zip(rounds[f"{name}/{how}"], rounds[f"{name}/{against}"],
+                                              strict=True)]
+                out.write(f"  {name}: {how} / {against}, each round: {' '.join(f'{x:.2f}' for x in each)} "
                           f"(median {statistics.median(each):.2f}x)\n")
         if f"{name}/graphql-nofast" in r["runs"]:
             on, off = r["runs"][f"{name}/graphql"], r["runs"][f"{name}/graphql-nofast"]

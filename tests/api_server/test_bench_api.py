@@ -18,7 +18,7 @@ def test_bench_api_at_a_tiny_size(tmp_path):
                         "--db", str(tmp_path / "api.db"), "--json", str(out_json)], out=out)
     text = out.getvalue()
     assert r["counts"]["Household"] == 200
-    assert set(r["runs"]) == {"matchPackages/graphql", "matchPackages/bare",
+    assert set(r["runs"]) == {"matchPackages/graphql", "matchPackages/bare", "matchPackages/bare+duties",
                               "services/graphql", "services/bare"}
     for key, run in r["runs"].items():
         assert run["failures"] == 0, (key, run["first_failure"])
@@ -32,4 +32,13 @@ def test_bench_api_at_a_tiny_size(tmp_path):
         assert loop is not None and 0 <= loop <= run["server_cpu_ms"] + slack, (key, run)
         assert run["bytes"] > 20, (key, run)
     assert "matchPackages: GraphQL / bare" in text and "services: GraphQL / bare" in text
+    assert "matchPackages: GraphQL / bare+duties" in text
+    # the bare route with the API's duties audited each household it matched, as dolbom serve does
+    from graph.embedded import EmbeddedStore
+    from graph.store import AUDIT
+
+    with EmbeddedStore(str(tmp_path / "api.db")) as store:
+        audited = [e for _, e in store.list_side(AUDIT) if e.get("action") == "read"]
+    duties = r["runs"]["matchPackages/bare+duties"]["requests"]
+    assert len(audited) >= 2 * duties  # GraphQL's requests and the duties route's (warm-ups besides)
     assert json.loads(out_json.read_text())["runs"].keys() == r["runs"].keys()
