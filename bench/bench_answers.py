@@ -1,5 +1,5 @@
 """Big answers through a warm ``dolbom serve``: ``overlaps``, ``coverage`` and
-``networkAnalytics`` of every region.
+``networkAnalytics`` of every region (or of ``--region``'s subtree: what a case worker asks).
 
 Starts ``dolbom serve`` on ``--db`` (an existing store file, e.g. the 100,000-household one
 ``bench/bench_coverage.py`` builds; a coordinator token is added to it) once with the execution
@@ -13,6 +13,7 @@ Run::
 
     python bench/bench_answers.py --db /tmp/cov.db
     python bench/bench_answers.py --db /tmp/cov.db --modes 1 --repeat 5
+    python bench/bench_answers.py --db /tmp/cov.db --modes 1 --region gg
 """
 
 from __future__ import annotations
@@ -31,19 +32,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-OVERLAPS = ("{ overlaps { domain message form tag capacity demand redundancy region { id name } "
-            "services { id name } } }")
-COVERAGE = ("{ coverage { domain openNeeds uncoveredNeeds services freeCapacity unmetNeeds missingNeeds "
-            "shortOfPlaces region { id name } } }")
-NETWORK_ANALYTICS = ("{ networkAnalytics { organizations { id name degree weightedDegree betweenness "
-                     "community } components communities unreferred sampledBetweenness } }")
+OVERLAPS = ("query($region: ID) { overlaps(regionId: $region) { domain message form tag capacity demand "
+            "redundancy region { id name } services { id name } } }")
+COVERAGE = ("query($region: ID) { coverage(regionId: $region) { domain openNeeds uncoveredNeeds services "
+            "freeCapacity unmetNeeds missingNeeds shortOfPlaces region { id name } } }")
+NETWORK_ANALYTICS = ("query($region: ID) { networkAnalytics(regionId: $region) { organizations { id name "
+                     "degree weightedDegree betweenness community } components communities unreferred "
+                     "sampledBetweenness } }")
 REPORTS = {"overlaps": OVERLAPS, "coverage": COVERAGE, "networkAnalytics": NETWORK_ANALYTICS}
 
 
-def post(port: int, token: str, query: str) -> tuple[float, bytes]:
+def post(port: int, token: str, query: str, region: str | None = None) -> tuple[float, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
     t0 = time.perf_counter()
-    conn.request("POST", "/graphql", body=json.dumps({"query": query}),
+    conn.request("POST", "/graphql", body=json.dumps({"query": query, "variables": {"region": region}}),
                  headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     resp = conn.getresponse()
     body = resp.read()
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace, out=sys.stdout) -> dict:
 
     with EmbeddedStore(args.db) as store:
         token = create_token(store, Role.COORDINATOR)
-    results: dict = {"db": args.db, "repeat": args.repeat, "modes": {}}
+    results: dict = {"db": args.db, "repeat": args.repeat, "region": args.region, "modes": {}}
     bodies: dict[str, set[bytes]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for mode in args.modes:
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace, out=sys.stdout) -> dict:
             with Spawned(serve_argv(args.db, port, "--log-level", "warning"), env=env,
                          log_path=os.path.join(tmp, f"serve-{mode}.log"), timeout=300):
                 for name, query in REPORTS.items():
-                    runs = [post(port, token, query) for _ in range(args.repeat)]
+                    runs = [post(port, token, query, args.region) for _ in range(args.repeat)]
                     bodies.setdefault(name, set()).add(runs[-1][1])
                     later = [s for s, _ in runs[1:]]
                     figures[name] = {"first_s": runs[0][0], "repeats_s": later,
@@ -92,14 +94,19 @@ def run(args: argparse.Namespace, out=sys.stdout) -> dict:
     return results
 
 
-def main(argv: list[str] | None = None) -> dict:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", required=True, help="an existing store file (a token is added to it)")
     ap.add_argument("--repeat", type=int, default=3, help="requests per report, in a row (default 3)")
     ap.add_argument("--modes", nargs="+", default=["0", "1"], choices=["0", "1"],
                     help="DOLBOM_FAST_EXECUTION values, in this order (default: 0 then 1)")
+    ap.add_argument("--region", help="the reports of this region's subtree (default: every region)")
     ap.add_argument("--json", dest="json_out", help="also write every figure to this JSON file")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
     results = run(args)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2))
