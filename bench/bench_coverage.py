@@ -19,6 +19,10 @@ volunteers), then times, ``--repeat`` times each (median and max):
   that touched a service);
 * :func:`matching.overlaps` over the whole view and from the parts (checked
   equal), and ``overlap_groups`` computed then kept, as for coverage;
+* one province's ``coverage_cells``, ``overlap_groups`` and ``network_report``
+  as a server computes them (nothing kept in ``service.report_cache``; what
+  the store keeps between reports, kept): a case worker's reports are of a
+  region; checked against the reports over the province's view;
 * :func:`matching.network.analytics` over the whole view (once unless
   ``--analytics-repeat``; 0 skips it), and (issue 23) from ``store.network_parts``
   (checked equal), ``network_report``'s analytics computed then kept, and with
