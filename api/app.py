@@ -133,7 +133,7 @@ class GraphQLEndpoint:
         rid = state.get("request_id")
         try:
             store = self.holder.get()
-            with store.at_once() as now:  # the token read in place when it waits for nothing (Store.at_once)
+            with store.side_at_once() as now:  # the token read in place when it waits for nothing
                 principal = self.authenticate(store, header) if now else None
             if principal is None:
                 principal = await run_in_threadpool(self.authenticate, store, header)

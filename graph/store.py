@@ -347,10 +347,18 @@ class Store(Protocol):
         """Raise :class:`graph.errors.StoreError` unless the store answers."""
 
     def at_once(self) -> contextlib.AbstractContextManager[bool]:
-        """Whether a short read (a side record, records in memory) can run on the calling thread now
-        without waiting for another thread, a lock, a replay or the network: True holds what it needs
-        until the block ends. A server then checks a token (api.app) and reads a directory page or a
-        DataLoader batch (schema.loaders.read) on its event loop, instead of in a worker thread."""
+        """Whether a short read of records in memory can run on the calling thread now without
+        waiting for another thread, a lock, a replay or the network: True holds what it needs until
+        the block ends. A server then reads a directory page or a DataLoader batch
+        (schema.loaders.read) on its event loop, instead of in a worker thread. (A token:
+        :meth:`side_at_once`.)"""
+        ...
+
+    def side_at_once(self) -> contextlib.AbstractContextManager[bool]:
+        """Whether a side record (a token, a staff member) can be read on the calling thread now
+        without waiting for another thread or the network: True holds what it needs until the block
+        ends. A server checks a token on its event loop then (api.app), instead of in a worker
+        thread."""
         ...
 
     def clear(self) -> None:
@@ -375,6 +383,10 @@ class StoreMixin:
     """The conveniences every backend builds from its unit of work and ``get``."""
 
     def at_once(self) -> contextlib.AbstractContextManager[bool]:
+        """Never, unless a backend says otherwise (Neo4j: every read is a round trip)."""
+        return contextlib.nullcontext(False)
+
+    def side_at_once(self) -> contextlib.AbstractContextManager[bool]:
         """Never, unless a backend says otherwise (Neo4j: every read is a round trip)."""
         return contextlib.nullcontext(False)
 

@@ -152,6 +152,8 @@ class EmbeddedStore(StoreMixin):
         self.backup_path: str | None = None
         self._wlock = threading.Lock()  # one writer at a time
         self._vlock = threading.RLock()  # the in-memory view and the read connection
+        #: the side records' read connection: a token check never waits for a read of the records
+        self._slock = threading.RLock()
         self._in_uow = threading.local()
         self._mem = Memory()
         self._records = self._mem.records
@@ -167,11 +169,13 @@ class EmbeddedStore(StoreMixin):
         had_audit = os.path.exists(audit_path)
         self._wconn = self._connect(create=create)
         rconn: sqlite3.Connection | None = None
+        sconn: sqlite3.Connection | None = None
         try:
             try:
                 opened = tables.open_file(self._wconn, self.path, create=create)
                 self.backup_path = opened.backup
                 rconn = self._rconn = self._connect()
+                sconn = self._sconn = self._connect()
                 self._audit = auditlog.AuditLog(audit_path, synchronous=synchronous)
                 if not had_audit and not opened.created and opened.migrated_from is None:
                     log.warning("the audit log of %r, %r, was missing: a new, empty one was started (restore "
@@ -187,7 +191,7 @@ class EmbeddedStore(StoreMixin):
         except BaseException:
             if getattr(self, "_audit", None) is not None:
                 self._audit.close()
-            for conn in (rconn, self._wconn):
+            for conn in (rconn, sconn, self._wconn):
                 if conn is not None:
                     conn.close()
             raise
@@ -487,8 +491,8 @@ class EmbeddedStore(StoreMixin):
         if kind == AUDIT:
             text = self._audit.get(key)
             return None if text is None else cast(dict[str, Any], json.loads(text))
-        with self._vlock:
-            row = self._rconn.execute("SELECT data FROM side WHERE kind = ? AND key = ?",
+        with self._slock:
+            row = self._sconn.execute("SELECT data FROM side WHERE kind = ? AND key = ?",
                                       (kind, key)).fetchone()
         return None if row is None else json.loads(row[0])
 
@@ -496,20 +500,32 @@ class EmbeddedStore(StoreMixin):
                   limit: int | None = None) -> builtins.list[tuple[str, dict[str, Any]]]:
         if kind == AUDIT:
             return [(key, json.loads(data)) for key, data in self._audit.list(after=after, limit=limit)]
-        with self._vlock:
-            found = self._rconn.execute(
+        with self._slock:
+            found = self._sconn.execute(
                 "SELECT key, data FROM side WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
                 (kind, after or "", -1 if limit is None else limit),
             ).fetchall()
         return [(key, json.loads(data)) for key, data in found]
 
     @contextlib.contextmanager
+    def side_at_once(self) -> Iterator[bool]:
+        """When no other thread holds the side records' read connection (re-entrant). Side records
+        are read from the file as committed, with no replay into memory, so a read of the records
+        in another thread (a match building its view) does not stop it."""
+        held = self._slock.acquire(blocking=False)
+        try:
+            yield held
+        finally:
+            if held:
+                self._slock.release()
+
+    @contextlib.contextmanager
     def at_once(self) -> Iterator[bool]:
         """When no other thread holds the read connection (it is re-entrant: reads inside take it
         again) and no other process committed records this one has not replayed (a read would replay
         them first: ``_sync``; a commit of side records or this process's own commits are caught up
-        with in place, which is a look at two numbers). Then a read of the records in memory, or of
-        one side record by its key, is microseconds to a millisecond of CPU."""
+        with in place, which is a look at two numbers). Then a read of the records in memory is
+        microseconds to a millisecond of CPU. (Side records: :meth:`side_at_once`.)"""
         held = self._vlock.acquire(blocking=False)
         try:
             now = held
@@ -545,8 +561,9 @@ class EmbeddedStore(StoreMixin):
         if self._loader is not None:
             self._closing = True  # a background read stops at its next batch
             self._loader.join()
-        with self._wlock, self._vlock:
+        with self._wlock, self._vlock, self._slock:
             self._rconn.close()
+            self._sconn.close()
             self._wconn.close()
         self._audit.close()
 

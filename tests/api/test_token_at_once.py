@@ -1,5 +1,6 @@
-"""The token check on the server's event loop when the store can read it at once (``Store.at_once``),
-in a worker thread otherwise: the same principal either way, and never a wait on the loop."""
+"""The token check on the server's event loop when the store can read it at once
+(``Store.side_at_once``), in a worker thread otherwise: the same principal either way, and never a
+wait on the loop. Reads of records (``Store.at_once``) are checked the same way."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def _threads_of_token_checks(store, monkeypatch_at_once: bool, monkeypatch) -> t
         return authenticate(s, header)
 
     if monkeypatch_at_once:
-        monkeypatch.setattr(EmbeddedStore, "at_once", lambda self: contextlib.nullcontext(False))
+        monkeypatch.setattr(EmbeddedStore, "side_at_once", lambda self: contextlib.nullcontext(False))
     token = create_token(store, Role.CASEWORKER, region_id="gg-suwon")
     roles = []
     with TestClient(create_app(store, Settings(), authenticate=recording)) as client:
@@ -109,3 +110,72 @@ def test_a_directory_page_is_read_in_place_when_the_store_can_and_in_a_thread_wh
         second = client.post("/graphql", json={"query": query}).json()
     assert first == second and first["data"]["services"]["totalCount"] > 2
     assert len(names) == 2 and names[0] != WORKER and names[1] == WORKER, names
+
+
+def test_a_token_is_read_at_once_while_another_thread_reads_the_records(sample_store):
+    """A match holds the records' read lock while it builds its view; the token check reads the
+    side records through a connection of their own, so it neither waits for that lock nor hops to
+    a thread, and a revocation committed meanwhile (here by another process) is seen at once."""
+    from graph.errors import UnauthenticatedError
+    from service.tokens import list_tokens, revoke_token
+
+    before = {t.id for t in list_tokens(sample_store)}
+    token = create_token(sample_store, Role.COORDINATOR)
+    (token_id,) = {t.id for t in list_tokens(sample_store)} - before
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another request's read of the records in progress
+        with sample_store._vlock:
+            held.set()
+            release.wait(30)
+
+    def checked() -> list:
+        got: list = []
+
+        def check() -> None:
+            with sample_store.side_at_once() as now:
+                try:
+                    got.append((now, authenticate(sample_store, f"Bearer {token}").role))
+                except UnauthenticatedError as e:
+                    got.append((now, e.code))
+
+        t = threading.Thread(target=check)
+        t.start()
+        t.join(5)  # a check that waited for the records' lock would still be waiting
+        assert not t.is_alive(), "the token check waited for the records' read lock"
+        return got
+
+    other = threading.Thread(target=hold)
+    other.start()
+    try:
+        assert held.wait(10)
+        with sample_store.at_once() as records_now:
+            assert not records_now
+        assert checked() == [(True, Role.COORDINATOR)]
+        with EmbeddedStore(sample_store.path) as elsewhere:  # another process revokes it
+            revoke_token(elsewhere, token_id)
+        assert checked() == [(True, "UNAUTHENTICATED")]
+    finally:
+        release.set()
+        other.join()
+
+
+def test_a_side_read_in_another_thread_makes_the_token_check_hop(sample_store):
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another thread reading a side record
+        with sample_store._slock:
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    try:
+        assert held.wait(10)
+        with sample_store.side_at_once() as now:
+            assert not now
+    finally:
+        release.set()
+        other.join()
+    with sample_store.side_at_once() as now:
+        assert now
