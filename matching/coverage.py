@@ -120,7 +120,8 @@ def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, cla
     """The resources serving ``region_id`` itself that are active and under no MOU out of force,
     per domain: first those that take no place of anyone (no capacity, no MOU quota, in no
     exclusion: a household eligible for one is covered), then the others, each with whether it
-    has a free place and MOU quota left (CAPACITY and QUOTA pass). ``seen`` caches the verdicts."""
+    has a free place and MOU quota left (CAPACITY and QUOTA pass). ``seen`` caches the verdicts
+    of the day, which do not depend on the report (whether a service is clash-prone does)."""
     out: _Offers = {}
     for r in serving.get(region_id, ()):
         if r.key in seen:
@@ -130,14 +131,14 @@ def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, cla
                 verdict = None
             else:
                 is_open = has_place(r) and has_quota(r)  # a volunteer: an hour a week left
-                free = is_open and (not r.is_service or (
-                    r.available is None and (r.agreement is None or r.agreement.annual_quota is None)
-                    and r.id not in clash_prone))
-                verdict = (is_open, free)
+                unlimited = is_open and (not r.is_service or (
+                    r.available is None and (r.agreement is None or r.agreement.annual_quota is None)))
+                verdict = (is_open, unlimited)
             seen[r.key] = verdict
         if verdict is None:
             continue
-        is_open, free = verdict
+        is_open, unlimited = verdict
+        free = unlimited and r.id not in clash_prone
         for d in r.domains:
             lists = out.get(d)
             if lists is None:
@@ -320,9 +321,9 @@ class _SupplySide:
     #: the income ceilings of the view: a household's income is checked against no other number, so
     #: its place among them (its bracket) is all INCOME reads of it
     ceilings: list[int]
-    #: per day and set of clash-prone services: each resource's verdict and each region's offers
-    #: (:func:`_offers`), filled as asked
-    days: dict[tuple[dt.date, frozenset[str]], tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]]
+    #: per day: each resource's verdict (:func:`_offers`), and per set of clash-prone services each
+    #: region's offers, filled as asked
+    days: dict[dt.date, tuple[dict[str, tuple[bool, bool] | None], dict[frozenset[str], dict[str, _Offers]]]]
     #: per report region: the services and free places of its cells
     counts: dict[str | None, tuple[dict[tuple[str, Domain], int], dict[tuple[str, Domain], int | None]]]
     #: per report region: its clash-prone services (:meth:`clash_prone`)
@@ -330,12 +331,18 @@ class _SupplySide:
 
     def on(self, day: dt.date, clash_prone: frozenset[str]
            ) -> tuple[dict[str, tuple[bool, bool] | None], dict[str, _Offers]]:
-        got = self.days.get((day, clash_prone))
+        got = self.days.get(day)
         if got is None:
-            if len(self.days) >= 16:
+            if len(self.days) >= 8:
                 self.days.clear()
-            got = self.days[day, clash_prone] = ({}, {})
-        return got
+            got = self.days[day] = ({}, {})
+        seen, by_clashes = got
+        offers = by_clashes.get(clash_prone)
+        if offers is None:
+            if len(by_clashes) >= 16:
+                by_clashes.clear()
+            offers = by_clashes[clash_prone] = {}
+        return seen, offers
 
     def clash_prone(self, region_id: str | None, scope: Sequence[str]) -> frozenset[str]:
         """The ids of the services in reach of the report's households (serving a region of
