@@ -9,8 +9,9 @@ building it means a node and an attribute dict for each of the 100,000
 households, 260,000 needs and 150,000 receipts, most of the report's time.
 
 :class:`ReportParts` carries the two separately: ``view`` holds the supply side's
-nodes exactly as the report's own view would hold them (same records, same
-attributes, this period's counts; no edges: :func:`supply_view`), and ``homes``
+nodes as the report's own view would hold them (same records, same attributes,
+this period's counts; no edges: :func:`supply_view`; for a region the embedded
+store gives the whole graph's, a superset), and ``homes``
 the households by region as :data:`HomeRow` tuples, read straight from the
 records. A store that cannot do better returns its ordinary view and
 ``homes=None`` (:meth:`graph.store.StoreMixin.report_parts`): the report then
