@@ -19,27 +19,33 @@ WORKER = "AnyIO worker thread"  # anyio's name for starlette's run_in_threadpool
 QUERY = "{ viewer { role } }"
 
 
-def test_the_embedded_store_reads_at_once_only_when_no_other_thread_holds_it(sample_store: EmbeddedStore):
-    token = create_token(sample_store, Role.COORDINATOR)
-    with sample_store.at_once() as now:
-        assert now
-        assert authenticate(sample_store, f"Bearer {token}").role is Role.COORDINATOR  # re-entrant
+@contextlib.contextmanager
+def held_elsewhere(lock):
+    """``lock`` held by another thread (another request's read in progress) while the block runs."""
     held, release = threading.Event(), threading.Event()
 
-    def hold() -> None:  # another request's read in progress
-        with sample_store._vlock:
+    def hold() -> None:
+        with lock:
             held.set()
-            release.wait(10)
+            release.wait(30)
 
     other = threading.Thread(target=hold)
     other.start()
     try:
         assert held.wait(10)
-        with sample_store.at_once() as now:
-            assert not now
+        yield
     finally:
         release.set()
         other.join()
+
+
+def test_the_embedded_store_reads_at_once_only_when_no_other_thread_holds_it(sample_store: EmbeddedStore):
+    token = create_token(sample_store, Role.COORDINATOR)
+    with sample_store.at_once() as now:
+        assert now
+        assert authenticate(sample_store, f"Bearer {token}").role is Role.COORDINATOR  # re-entrant
+    with held_elsewhere(sample_store._vlock), sample_store.at_once() as now:
+        assert not now
     with sample_store.at_once() as now:
         assert now
 
@@ -122,12 +128,6 @@ def test_a_token_is_read_at_once_while_another_thread_reads_the_records(sample_s
     before = {t.id for t in list_tokens(sample_store)}
     token = create_token(sample_store, Role.COORDINATOR)
     (token_id,) = {t.id for t in list_tokens(sample_store)} - before
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:  # another request's read of the records in progress
-        with sample_store._vlock:
-            held.set()
-            release.wait(30)
 
     def checked() -> list:
         got: list = []
@@ -145,37 +145,17 @@ def test_a_token_is_read_at_once_while_another_thread_reads_the_records(sample_s
         assert not t.is_alive(), "the token check waited for the records' read lock"
         return got
 
-    other = threading.Thread(target=hold)
-    other.start()
-    try:
-        assert held.wait(10)
+    with held_elsewhere(sample_store._vlock):  # a match's read of the records in progress
         with sample_store.at_once() as records_now:
             assert not records_now
         assert checked() == [(True, Role.COORDINATOR)]
         with EmbeddedStore(sample_store.path) as elsewhere:  # another process revokes it
             revoke_token(elsewhere, token_id)
         assert checked() == [(True, "UNAUTHENTICATED")]
-    finally:
-        release.set()
-        other.join()
 
 
 def test_a_side_read_in_another_thread_makes_the_token_check_hop(sample_store):
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:  # another thread reading a side record
-        with sample_store._slock:
-            held.set()
-            release.wait(10)
-
-    other = threading.Thread(target=hold)
-    other.start()
-    try:
-        assert held.wait(10)
-        with sample_store.side_at_once() as now:
-            assert not now
-    finally:
-        release.set()
-        other.join()
+    with held_elsewhere(sample_store._slock), sample_store.side_at_once() as now:  # a side read elsewhere
+        assert not now
     with sample_store.side_at_once() as now:
         assert now
