@@ -138,7 +138,7 @@ def _offers(serving: dict[str, list[Resource]], region_id: str, on: dt.date, cla
         if verdict is None:
             continue
         is_open, unlimited = verdict
-        free = unlimited and r.id not in clash_prone
+        free = unlimited and (not r.is_service or r.id not in clash_prone)  # a volunteer never clashes
         for d in r.domains:
             lists = out.get(d)
             if lists is None:

@@ -215,3 +215,21 @@ def test_a_service_excluded_only_out_of_reach_is_free_in_the_region():
     wide = svc("meals-p", ("FOOD",), regions=("prov",), excludes_ids=["meals-a"])
     side = _supply(build_graph(world(a, wide, needs=[need("FOOD")])))
     assert side.clash_prone("city-a", side.tree.scope("city-a")) == {"meals-a", "meals-p"}
+
+
+def test_a_volunteer_sharing_a_clash_prone_services_id_is_still_free():
+    """Ids are unique per kind only: a volunteer named like a clash-prone service takes nobody's
+    place and clashes with nothing, so it is a free offer."""
+    from graph.model import Volunteer
+    from matching.coverage import _offers, _supply
+
+    a = svc("meals-a", ("FOOD",), regions=("city-a",), capacity=1)
+    wide = svc("meals-p", ("FOOD",), regions=("prov",), capacity=1, excludes_ids=["meals-a"])
+    vol = Volunteer(id="meals-a", name="V", skills=["FOOD"], region_ids=["city-a"], hours_per_week=2)
+    side = _supply(build_graph(world(a, wide, vol, needs=[need("FOOD")])))
+    clash = side.clash_prone("city-a", side.tree.scope("city-a"))
+    assert clash == {"meals-a", "meals-p"}
+    seen, _ = side.on(ON, clash)
+    free, others = _offers(side.serving, "city-a", ON, clash, seen)[Domain.FOOD]
+    assert [r.key for r in free] == ["Volunteer:meals-a"]
+    assert [r.key for r, _ in others] == ["Service:meals-a"]
