@@ -63,9 +63,7 @@ SERVICES_QUERY = """query($domain: Domain) { services(domain: $domain, first: 50
 
 
 def bare_app():
-    """A Starlette app with /match and /services over the store in DOLBOM_DB."""
-    import datetime as dt
-
+    """A Starlette app with /match, /match-duties and /services over the store in DOLBOM_DB."""
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
@@ -81,39 +79,39 @@ def bare_app():
 
     store = open_store()
     coordinator = Principal(Role.COORDINATOR, token_id="bench")
-    _ = dt
 
-    def match(hid: str) -> list:
-        # in Korean, as dolbom serve answers a request that names no language
-        packages = analysis.match_packages(store, coordinator, hid, 3, max_limit=20, locale=DEFAULT_LOCALE)
+    def as_json(packages: list, found: dict | None = None) -> list:
+        """The fields MATCH_QUERY asks for; with ``found`` (the records the packages show) each
+        resource with its type and only the records there, as the API answers."""
+        def resource(i) -> dict | None:
+            if found is None:
+                return {"id": i.resource_id}
+            key = (i.resource_label, i.resource_id)
+            return {"__typename": i.resource_label, "id": i.resource_id} if key in found else None
+
         return [{
             "rank": p.rank, "cost": p.cost, "providerCount": p.provider_count,
             "coveredDomains": [d.value for d in p.covered_domains],
             "missingDomains": [d.value for d in p.missing_domains],
-            "items": [{"resource": {"id": i.resource_id}, "needs": [{"id": n} for n in i.need_ids],
+            "items": [{"resource": resource(i),
+                       "needs": [{"id": n} for n in i.need_ids if found is None or ("Need", n) in found],
                        "reasons": list(i.reasons)} for i in p.items],
             "flags": [{"kind": f.kind.value, "domain": f.domain.value if f.domain else None,
                        "needIds": list(f.need_ids), "serviceIds": list(f.service_ids), "message": f.message}
                       for f in p.flags],
         } for p in packages]
 
+    def match(hid: str) -> list:
+        # in Korean, as dolbom serve answers a request that names no language
+        packages = analysis.match_packages(store, coordinator, hid, 3, max_limit=20, locale=DEFAULT_LOCALE)
+        return as_json(packages)
+
     def match_with_duties(hid: str, authorization: str | None) -> list:
         # as dolbom serve: the caller's token, the match and its records, the read audited
         p = authenticate(store, authorization)
         packages, found = analysis.match_answer(store, p, hid, 3, max_limit=20, locale=DEFAULT_LOCALE)
         audit.record(store, p, "read", "Household", [hid], None)
-        return [{
-            "rank": pkg.rank, "cost": pkg.cost, "providerCount": pkg.provider_count,
-            "coveredDomains": [d.value for d in pkg.covered_domains],
-            "missingDomains": [d.value for d in pkg.missing_domains],
-            "items": [{"resource": ({"__typename": i.resource_label, "id": i.resource_id}
-                                    if (i.resource_label, i.resource_id) in found else None),
-                       "needs": [{"id": n} for n in i.need_ids if ("Need", n) in found],
-                       "reasons": list(i.reasons)} for i in pkg.items],
-            "flags": [{"kind": f.kind.value, "domain": f.domain.value if f.domain else None,
-                       "needIds": list(f.need_ids), "serviceIds": list(f.service_ids), "message": f.message}
-                      for f in pkg.flags],
-        } for pkg in packages]
+        return as_json(packages, found)
 
     def services(domain: str | None) -> dict:
         page = reads.services_page(store, domain=Domain(domain) if domain else None, region_id=None, first=50,
