@@ -63,6 +63,8 @@ def run(args: argparse.Namespace, out=sys.stdout) -> dict:
     from tests.spawn import Spawned, free_port, serve_argv
 
     with EmbeddedStore(args.db) as store:
+        if args.region is not None and store.get("Region", args.region) is None:  # before writing a token
+            raise SystemExit(f"--region: no region {args.region!r} in {args.db}")
         token = create_token(store, Role.COORDINATOR)
     results: dict = {"db": args.db, "repeat": args.repeat, "region": args.region, "modes": {}}
     bodies: dict[str, set[bytes]] = {}

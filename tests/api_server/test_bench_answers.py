@@ -28,3 +28,15 @@ def test_bench_answers_at_a_tiny_size(tmp_path):
         seen[region] = r["modes"]["1"]["coverage"]["bytes"]
     assert seen[city] < seen[None]  # one city's cells, not the province's
     assert "coverage" in out.getvalue()
+
+
+def test_an_unknown_region_is_named_before_anything_is_written(tmp_path):
+    from service.tokens import list_tokens
+
+    db = str(tmp_path / "answers.db")
+    with EmbeddedStore(db) as store:
+        store.put(*generate(20, 3))
+    with pytest.raises(SystemExit, match="--region: no region 'nowhere'"):
+        bench_answers.run(bench_answers.parse_args(["--db", db, "--region", "nowhere"]), io.StringIO())
+    with EmbeddedStore(db) as store:
+        assert list_tokens(store) == []  # no token left behind
