@@ -21,17 +21,22 @@ variables): a *plan* of each selection set with fragments, inline fragments, dir
   ``errors`` are those of graphql-core, key order included (``tests/api/test_fastpath.py``).
 
 Objects whose selected fields (on that concrete type, with no ``is_type_of``) are all plain
-attributes (strawberry fields with no resolver and no arguments) or ``__typename``, of leaf
-types, lists and such objects again (a ``services`` page's connection, edges and services), are
-completed *straight* (:class:`_Straight`): one function generated from the plan reads the
-attributes and builds the dicts and lists directly, each leaf through the same coercer (a
-``str`` as ``String``/``ID`` and a ``bool`` as ``Boolean`` are their own answers, an enum member
-is looked up; a value of any other type is given to the coercer); list fields of such items get
-one too. It gives up a value on anything out of the ordinary (an exception or an awaitable as a
-value, None or Undefined where the type is non-null, a list that is not a ``list`` or ``tuple``,
-a coercer's None, Undefined or error, any exception), and the generic plan completes that value
-from the start, field by field as above: reading plain attributes twice changes nothing, and
-the answer and its errors stay graphql-core's (``tests/api/test_fastpath_straight.py``). A
+attributes (strawberry fields with no resolver and no arguments), methods of the type taking
+only ``self`` (as above) or ``__typename``, of leaf types, lists, such objects again and unions
+of such objects (a ``services`` page's connection, edges and services; a match's packages,
+items, their resource, a service or a volunteer, needs and flags), are completed *straight*
+(:class:`_Straight`): one function generated from the plan reads the attributes, calls the
+methods and builds the dicts and lists directly, each leaf through the same coercer (a ``str``
+as ``String``/``ID`` and a ``bool`` as ``Boolean`` are their own answers, an enum member is
+looked up; a value of any other type is given to the coercer), a union's value as the member
+whose Python class it is exactly (:meth:`_Shape.union`); list fields of such items get one too.
+It gives up a value on anything out of the ordinary (an exception or an awaitable as a value,
+None or Undefined where the type is non-null, a list that is not a ``list`` or ``tuple``, a
+coercer's None, Undefined or error, a union's value of another class or cast with
+``strawberry.cast``, any exception), and the generic plan completes that value from the start,
+field by field as above: reading plain attributes and such methods (they read their object and
+do nothing else) twice changes nothing, and the answer and its errors stay graphql-core's
+(``tests/api/test_fastpath_straight.py``). A
 value's awaitability is checked once per Python type for objects and list items (a type whose
 instances may be awaitable, a generator or a coroutine or one with ``__await__``, is checked per
 value).
@@ -76,6 +81,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLUnionType,
     OperationDefinitionNode,
     OperationType,
     Undefined,
@@ -101,6 +107,8 @@ from graphql.type.scalars import (
     serialize_string,
 )
 from strawberry.execution import optimized_is_awaitable
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
 from strawberry.types.fields.resolver import StrawberryResolver
 
@@ -110,8 +118,11 @@ __all__ = ["FastPath", "stats"]
 MAX_PLANS = 512
 #: strawberry's own ``StrawberryField.get_result``: a field class that overrides it keeps its resolver
 _GET_RESULT = StrawberryField.get_result
-#: strawberry's own ``StrawberryResolver.__call__`` (see :func:`_method_reader`)
+#: strawberry's own ``StrawberryResolver.__call__`` (see :func:`_self_method`)
 _RESOLVER_CALL = StrawberryResolver.__call__
+#: strawberry's type resolver of its unions (see :meth:`_Shape.union`)
+_UNION_MODULE = "strawberry.types.union"
+_UNION_RESOLVER = "StrawberryUnion.get_type_resolver.<locals>._resolve_union_type"
 
 #: straight completion (see :class:`_Straight`) for the plans compiled from now on; off: every
 #: object is completed field by field (kept for measuring one against the other)
@@ -140,7 +151,7 @@ class _Field:
 
     __slots__ = ("name", "field_def", "resolve", "basic", "details", "nodes", "first_node", "has_args",
                  "return_type", "parent_type", "complete", "lazy_path", "is_async", "may_await", "reader",
-                 "typename")
+                 "method", "typename")
 
     def __init__(self, name: str, field_def: Any, resolve: Callable[..., Any], basic: bool, details: Any,
                  parent_type: GraphQLObjectType) -> None:
@@ -162,6 +173,9 @@ class _Field:
         self.may_await = False
         #: a plain attribute's ``(read, python_name)``: its value is ``read(source, python_name)``
         self.reader: tuple[Callable[[Any, str], Any], str] | None = None
+        #: a method of the parent's type taking only ``self`` (:func:`_self_method`): its value is
+        #: ``method(source)``
+        self.method: Callable[[Any], Any] | None = None
         #: ``__typename``: the parent type's name
         self.typename: str | None = None
 
@@ -205,14 +219,16 @@ class _Compiler:
                 resolve = field_def.resolve or self.ex.field_resolver
                 basic = bool(getattr(resolve, "_is_default", False)) and not field_def.args
                 plain = _plain_attribute(definition) if basic else None
+                method = None
                 if basic:
                     resolve = _attribute_reader(definition) or resolve
-                elif not field_def.args and (method := _method_reader(definition, resolve)) is not None:
-                    resolve, basic = method, True  # called as a plain field is: no info, no arguments
+                elif not field_def.args and (method := _self_method(definition, resolve)) is not None:
+                    resolve, basic = _method_reader(method), True  # called as a plain field is: no info
                 f = _Field(name, field_def, resolve, basic, details, parent_type)
                 f.is_async = root or bool(getattr(definition, "is_async", False))
                 if not f.has_args and not f.is_async:
                     f.reader = plain
+                    f.method = method
             f.complete = self.completer(f.return_type, f)
             if self.straight is not None:
                 f.complete = self.straight.list_field(f.complete)
@@ -364,6 +380,7 @@ class _Compiler:
                 otype = ex.ensure_valid_runtime_type(runtime, rtype, f.details, info, value)
                 return plans[otype.name](ex, value, path, fpath, info)
 
+            complete_abstract.shape = _Shape.union(rtype, plans)  # type: ignore[attr-defined]
             return _marked(complete_abstract, any(_may_await(p) for p in plans.values()))
         if is_object_type(rtype):
             plan = self.object_plan(rtype, f)
@@ -445,6 +462,23 @@ def _check_value(value: Any, ok: set[type]) -> None:
         ok.add(kind)
 
 
+def _let_go_of(value: Any) -> Any:
+    """A coroutine a method answered with in the straight code: closed (no "never awaited" warning)
+    and given up; the generic plan calls the method again and gives the request to graphql-core. An
+    awaitable of another kind is no list, leaf or object the straight code completes: given up too."""
+    _close(value)
+    raise _Bail
+
+
+def _union_value(value: Any, table: dict[type, Callable[[Any], Any]]) -> Any:
+    """A union's value completed by the function of the member whose Python class it is exactly
+    (see :meth:`_Shape.union`); anything else (None, another class, a ``strawberry.cast``) gives up."""
+    function = table.get(type(value))
+    if function is None or getattr(value, TYPE_CAST_ATTRIBUTE, None) is not None:
+        raise _Bail
+    return function(value)
+
+
 def _leaf_value(value: Any, coerce: Callable[[Any], Any]) -> Any:
     """A leaf the straight code's type checks did not settle: ``coerce``'s answer, or give up
     where the generic completion would raise, answer None or abandon."""
@@ -466,19 +500,22 @@ _NEVER_NONE: tuple[tuple[Callable[[Any], Any], str], ...] = (
 
 class _Shape:
     """What a completer completes, for :class:`_Straight`: a ``leaf`` (its type and coercer), a
-    ``non_null`` or ``list`` of an ``inner`` shape, or an ``object`` whose ``fields`` are all plain
-    attributes or ``__typename``, each of a shape. Completers of anything else (an abstract type,
-    an object with ``is_type_of`` or a resolved field) have none, nor do those around them."""
+    ``non_null`` or ``list`` of an ``inner`` shape, an ``object`` whose ``fields`` are all plain
+    attributes, methods taking only ``self`` or ``__typename``, each of a shape, or a ``union``
+    of such objects told apart by their Python class (``members``: class -> object shape).
+    Completers of anything else (an interface, an object with ``is_type_of``, a field with
+    arguments or ``info``) have none, nor do those around them."""
 
-    __slots__ = ("kind", "rtype", "coerce", "inner", "fields", "function", "failed", "ok")
+    __slots__ = ("kind", "rtype", "coerce", "inner", "fields", "members", "function", "failed", "ok")
 
     def __init__(self, kind: str, rtype: Any = None, coerce: Any = None, inner: _Shape | None = None,
-                 fields: list[_Field] | None = None) -> None:
+                 fields: list[_Field] | None = None, members: dict[type, _Shape] | None = None) -> None:
         self.kind = kind
         self.rtype = rtype
         self.coerce = coerce
         self.inner = inner
         self.fields = fields or []
+        self.members = members or {}
         #: an object's straight function, made once
         self.function: Callable[[Any], Any] | None = None
         self.failed = False
@@ -493,16 +530,42 @@ class _Shape:
     @staticmethod
     def object(otype: GraphQLObjectType, fields: list[_Field]) -> _Shape | None:
         for f in fields:
-            if f.typename is None and (f.reader is None or getattr(f.complete, "shape", None) is None):
+            if f.typename is None and ((f.reader is None and f.method is None)
+                                       or getattr(f.complete, "shape", None) is None):
                 return None
         return _Shape("object", rtype=otype, fields=fields)
+
+    @staticmethod
+    def union(rtype: Any, plans: dict[str, Callable[..., Any]]) -> _Shape | None:
+        """A strawberry union whose members all have object shapes: strawberry resolves a value whose
+        class is exactly a member's Python class (not generic, not ``strawberry.cast``) to that member
+        (``StrawberryObjectDefinition.is_implemented_by``: the definitions are the same object), and
+        graphql-core then completes it as that member, which is what the straight code does."""
+        resolver = getattr(rtype, "resolve_type", None)
+        if (not isinstance(rtype, GraphQLUnionType) or getattr(resolver, "__module__", None) != _UNION_MODULE
+                or getattr(resolver, "__qualname__", None) != _UNION_RESOLVER):
+            return None
+        members: dict[type, _Shape] = {}
+        for member in rtype.types:
+            shape = getattr(plans.get(member.name), "shape", None)
+            definition = (member.extensions or {}).get("strawberry-definition")
+            origin = getattr(definition, "origin", None)
+            if (shape is None or shape.kind != "object" or member.is_type_of is not None
+                    or not isinstance(definition, StrawberryObjectDefinition) or definition.is_graphql_generic
+                    or definition.concrete_of is not None or not isinstance(origin, type)
+                    or origin.__dict__.get("__strawberry_definition__") is not definition
+                    or origin in members):
+                return None
+            members[origin] = shape
+        return _Shape("union", rtype=rtype, members=members)
 
 
 class _Code:
     """The namespace and names of one generated function."""
 
     def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {"B": _bail, "K": _check_value, "L": _leaf_value}
+        self.namespace: dict[str, Any] = {"B": _bail, "K": _check_value, "L": _leaf_value, "U": _union_value,
+                                           "CO": CoroutineType, "Z": _let_go_of}
         self.count = 0
 
     def name(self, prefix: str) -> str:
@@ -523,15 +586,17 @@ class _Code:
 
 
 class _Straight:
-    """Straight completion: for an object whose selected fields are all plain attributes (or
-    ``__typename``) of leaves, lists and such objects, one generated function reads the attributes
-    and builds the answer's dicts and lists directly, each leaf through the coercer of its plan
-    (``_leaf_coercer``: a ``str`` for ``String``/``ID`` or a ``bool`` for ``Boolean`` is its own
-    answer, an enum member is looked up); a list field of such items gets one too. Anything else
-    (an exception or an awaitable as a value, None or Undefined where the type is non-null, a list
-    that is not a ``list`` or ``tuple``, a coercer's None or error, any exception) makes it give up
-    that value, which the generic plan then completes from the start: reading plain attributes
-    again changes nothing, and the generic plan gives graphql-core's data and errors."""
+    """Straight completion: for an object whose selected fields are all plain attributes, methods
+    taking only ``self`` (or ``__typename``) of leaves, lists, such objects and unions of them, one
+    generated function reads the attributes, calls the methods and builds the answer's dicts and
+    lists directly, each leaf through the coercer of its plan (``_leaf_coercer``: a ``str`` for
+    ``String``/``ID`` or a ``bool`` for ``Boolean`` is its own answer, an enum member is looked up),
+    a union's value by the function of the member of its class; a list field of such items gets one
+    too. Anything else (an exception or an awaitable as a value, None or Undefined where the type is
+    non-null, a list that is not a ``list`` or ``tuple``, a coercer's None or error, a union's value
+    of no member's class or cast, any exception) makes it give up that value, which the generic plan
+    then completes from the start: reading plain attributes and such methods again changes nothing,
+    and the generic plan gives graphql-core's data and errors."""
 
     def object_function(self, shape: _Shape) -> Callable[[Any], Any] | None:
         """The object's straight function; None when it cannot be made (then neither can those of
@@ -577,13 +642,17 @@ class _Straight:
             if f.typename is not None:
                 items.append(f"{key}: {f.typename!r}")
                 continue
-            assert f.reader is not None
-            read, python_name = f.reader
             value = code.name("v")
-            if read is getattr and python_name.isidentifier() and not keyword.iskeyword(python_name):
-                lines.append(f"{indent}{value} = {src}.{python_name}")
+            if f.method is not None:  # a coroutine let go of (any other awaitable fails the checks below)
+                lines += [f"{indent}{value} = {code.const(f.method, 'M')}({src})",
+                          f"{indent}if type({value}) is CO:", f"{indent}    Z({value})"]
             else:
-                lines.append(f"{indent}{value} = {code.const(read, 'R')}({src}, {python_name!r})")
+                assert f.reader is not None
+                read, python_name = f.reader
+                if read is getattr and python_name.isidentifier() and not keyword.iskeyword(python_name):
+                    lines.append(f"{indent}{value} = {src}.{python_name}")
+                else:
+                    lines.append(f"{indent}{value} = {code.const(read, 'R')}({src}, {python_name!r})")
             fshape: _Shape = f.complete.shape  # type: ignore[attr-defined]
             inner = fshape.inner if fshape.kind == "non_null" else fshape
             assert inner is not None
@@ -608,6 +677,12 @@ class _Straight:
             body = (f"[{self._expr(code, shape.inner, item)} for {item} in {src}] "
                     f"if type({src}) is list or type({src}) is tuple else B()")
             return f"({body})" if non_null else f"(None if {src} is None else {body})"
+        if shape.kind == "union":
+            table = {origin: self.object_function(member) for origin, member in shape.members.items()}
+            if any(function is None for function in table.values()):
+                raise _NoStraight
+            call = f"U({src}, {code.const(table, 'T')})"
+            return call if non_null else f"(None if {src} is None else {call})"
         function = self.object_function(shape)
         if function is None:
             raise _NoStraight
@@ -661,15 +736,16 @@ def _attribute_reader(definition: Any) -> Callable[[Any, Any], Any] | None:
     return lambda source, _info: read(source, name)
 
 
-def _method_reader(definition: Any, resolve: Any) -> Callable[[Any, Any], Any] | None:
+def _self_method(definition: Any, resolve: Any) -> Callable[[Any], Any] | None:
     """For a strawberry field whose resolver is a plain synchronous method of its type taking only
     ``self`` (``ServicePackage.items``, ``PackageItem.resource``): what strawberry's resolver ends up
-    calling, ``method(source)``, without making the field's ``Info``, converting no arguments and
-    building no extension chain on every value. None when anything else could run on the way: field
-    extensions (permissions are one), exception handlers, arguments, ``info``/``root``/``parent``,
-    an async resolver, a field or resolver class of its own; then strawberry's resolver is kept. A
-    method that answers with an awaitable all the same gives the request to graphql-core, as any
-    unplanned awaitable does."""
+    calling, ``method``, called as ``method(source)`` (:func:`_method_reader`; the straight code
+    calls it itself) without making the field's ``Info``, converting no arguments and building no
+    extension chain on every value. None when anything else could run on the way: field extensions
+    (permissions are one), exception handlers, arguments, ``info``/``root``/``parent``, an async
+    resolver, a field or resolver class of its own; then strawberry's resolver is kept. Such methods
+    here read their object and have no other effect (a value the straight code gives up is read
+    again, field by field)."""
     if not isinstance(definition, StrawberryField) or type(definition).get_result is not _GET_RESULT:
         return None
     resolver = definition.base_resolver
@@ -681,6 +757,13 @@ def _method_reader(definition: Any, resolve: Any) -> Callable[[Any, Any], Any] |
     method = resolver.wrapped_func
     if not isfunction(method) or list(signature(method).parameters) != [resolver.self_parameter.name]:
         return None
+    return method
+
+
+def _method_reader(method: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    """A field's resolver calling :func:`_self_method`'s ``method(source)``. A method that answers
+    with an awaitable all the same gives the request to graphql-core, as any unplanned awaitable
+    does."""
 
     def read(source: Any, _info: Any) -> Any:
         result = method(source)

@@ -20,7 +20,7 @@ from graphql import parse
 from strawberry.permission import BasePermission
 
 from schema import fastpath
-from schema.fastpath import FastPath, _method_reader
+from schema.fastpath import FastPath, _self_method
 
 
 class Deny(BasePermission):
@@ -83,7 +83,7 @@ THING = SCHEMA.type_map["Thing"]
 
 def _reader(field: str) -> Any:
     f = THING.fields[field]  # type: ignore[attr-defined]
-    return _method_reader(f.extensions["strawberry-definition"], f.resolve)
+    return _self_method(f.extensions["strawberry-definition"], f.resolve)
 
 
 def test_only_a_method_taking_nothing_but_self_is_called_directly() -> None:

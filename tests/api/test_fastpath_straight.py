@@ -19,7 +19,7 @@ import enum
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Any, NewType
+from typing import Annotated, Any, NewType
 
 import pytest
 import strawberry
@@ -119,15 +119,11 @@ def test_services_pages_and_matches_answer_as_graphql_core_does(store, who, gene
     assert all(p["services"]["edges"] for p in pages), pages  # the sample has services to show
     matched = [(json.loads(t)["data"] or {}).get("matchPackages") for t in got[6:9]]
     assert any(p and p[0]["items"] for p in matched), matched
-    # the straight completion answered every object of plain attributes; the others (packages and
-    # their items, services with a resolved field and the edges and connection above them) went
-    # through the generic plan
-    resolved = len(json.loads(got[5])["data"]["services"]["edges"])  # services with `available`
-    assert resolved > 0
-    assert generic_runs["Service"] == generic_runs["ServiceEdge"] == resolved
-    assert generic_runs["ServiceConnection"] == 1
-    assert generic_runs["PageInfo"] == generic_runs["Flag"] == generic_runs["Need"] == 0
-    assert generic_runs["ServicePackage"] > 0
+    # the straight completion answered every object: plain attributes, methods taking only self
+    # (a service's `available`, a package's items and flags, an item's resource and needs) and the
+    # union of an item's resource
+    assert json.loads(got[5])["data"]["services"]["edges"]  # services with `available`
+    assert dict(generic_runs) == {}
 
 
 def test_the_services_page_is_completed_straight_and_field_by_field_when_turned_off(store, generic_runs,
@@ -148,6 +144,25 @@ def test_the_services_page_is_completed_straight_and_field_by_field_when_turned_
     assert _run_all(off, store, COORDINATOR, [(SERVICES_PAGE, None)]) == [expected]
     assert generic_runs["ServiceEdge"] == edges and generic_runs["Service"] == edges
     assert generic_runs["ServiceConnection"] == 1 and generic_runs["PageInfo"] == 1
+
+
+def test_a_match_is_completed_straight_and_field_by_field_when_turned_off(store, generic_runs, monkeypatch):
+    """A match's packages, items, resources (a union of services and volunteers), needs and flags:
+    one straight function with it, the generic plan for each object without it; the same answer."""
+    cases = [(MATCH, {"id": h.id}) for h in store.list("Household")]
+    slow = build_schema(Settings(fast_execution=False))
+    expected = _run_all(slow, store, COORDINATOR, cases)
+    answers = [json.loads(t)["data"]["matchPackages"] for t in expected]
+    items = [i for a in answers for p in a for i in p["items"]]
+    assert items and all(i["resource"] for i in items), answers  # the sample's matches show resources
+    assert _run_all(build_schema(Settings()), store, COORDINATOR, cases) == expected
+    assert dict(generic_runs) == {}
+
+    monkeypatch.setattr(fastpath, "STRAIGHT", False)
+    assert _run_all(build_schema(Settings()), store, COORDINATOR, cases) == expected
+    assert generic_runs["ServicePackage"] == sum(len(a) for a in answers)
+    assert generic_runs["PackageItem"] == len(items)
+    assert generic_runs["Service"] + generic_runs["Volunteer"] == len(items)
 
 
 def test_the_page_plan_is_one_function_per_edge_and_reads_the_attributes_itself():
@@ -213,6 +228,23 @@ class Inner:
 
 
 @strawberry.type
+class Cat:
+    name: str
+
+
+@strawberry.type
+class Dog:
+    barks: int
+
+
+class Kitten(Cat):
+    """A subclass of a member's class, not a strawberry type of its own: strawberry resolves it to Cat."""
+
+
+Pet = Annotated[Cat | Dog, strawberry.union("Pet")]
+
+
+@strawberry.type
 class Outer:
     name: str
     id: strawberry.ID
@@ -224,6 +256,16 @@ class Outer:
     inners: list[Inner]
     maybe_inners: list[Inner | None] | None
     grid: list[list[int]]
+    pet: Pet
+    maybe_pet: Pet | None
+    pets: list[Pet]
+
+    @strawberry.field
+    def shout(self) -> str:
+        """A method taking only self: the straight code calls it."""
+        if self.name == "boom":
+            raise ValueError("no shouting")
+        return self.name.upper()
 
 
 def good_inner(n: int = 0) -> Inner:
@@ -235,7 +277,8 @@ def good_outer(n: int = 0) -> Outer:
     return Outer(name=f"o{n}", id=strawberry.ID(f"id{n}"), count=n, ratio=0.5, flag=bool(n % 2),
                  inner=good_inner(n), maybe_inner=good_inner(n + 1) if n % 2 else None,
                  inners=[good_inner(1), good_inner(2)], maybe_inners=[None, good_inner(3)],
-                 grid=[[1, 2], [3]])
+                 grid=[[1, 2], [3]], pet=Cat(name=f"cat{n}"), maybe_pet=None if n % 2 else Dog(barks=n),
+                 pets=[Dog(barks=1), Cat(name="c")])
 
 
 #: the values the root fields answer with, made anew for each run by ``_current``
@@ -259,7 +302,9 @@ class SmallQuery:
 
 EVERYTHING = """{ FIELD { __typename name id count ratio flag
   inner { __typename code maybe colour maybeColour colours words maybeWords special }
-  maybeInner { code colours } inners { code words } maybeInners { code maybe } grid } }"""
+  maybeInner { code colours } inners { code words } maybeInners { code maybe } grid shout
+  pet { __typename ... on Cat { name } ... on Dog { barks } } maybePet { ... on Dog { barks } }
+  pets { ... on Cat { __typename name } ... on Dog { barks } } } }"""
 SMALL_DOCUMENTS = [EVERYTHING.replace("FIELD", f) for f in ("outers", "strict", "one")] + [
     "{ outers { ...O } one { inner { ... on Inner { code } colour: code } } } "
     "fragment O on Outer { n: name inner { c: colours, code } }",
@@ -323,6 +368,12 @@ ANOMALIES: list[tuple[str, Callable[[Outer], None]]] = [
     ("NaN as a Float", _set("ratio", lambda: float("nan"))),
     ("a list as a leaf", _set("inner.code", lambda: ["c"])),
     ("a list item that is a list", _set("inner.words.1", lambda: ["w"])),
+    ("a method raising", _set("name", lambda: "boom")),
+    ("None in a non-null union", _set("pet", lambda: None)),
+    ("an exception as a union's value", _set("maybe_pet", lambda: ValueError("no pet"))),
+    ("an object of none of the union's types", _set("pet", lambda: good_inner(4))),
+    ("a plain object in a union", _set("pets.0", lambda: object())),
+    ("an object cast to the other member", _set("pet", lambda: strawberry.cast(Dog, Cat(name="odd")))),
 ]
 NO_ERROR = {"Undefined in a nullable leaf", "Undefined in a nullable object", "an iterator of objects",
             "a generator where a list is expected", "a set where a list is expected"}
@@ -340,6 +391,8 @@ ACCEPTED: list[tuple[str, Callable[[Outer], None]]] = [
     ("an int as a Boolean", _set("flag", lambda: 0)),
     ("None items in nullable lists", _set("inner.maybe_words", lambda: ["a", None, 3])),
     ("an empty list", _set("inners", lambda: [])),
+    ("a subclass of a union member's class", _set("pet", lambda: Kitten(name="k"))),
+    ("an object cast to its own type", _set("maybe_pet", lambda: strawberry.cast(Dog, Dog(barks=2)))),
 ]
 
 
@@ -379,7 +432,10 @@ def _compare(change: Callable[[Outer], None] | None) -> tuple[list[str], int]:
 def test_ordinary_values_are_completed_straight_as_graphql_core_completes_them(generic_runs):
     answers, errors = _compare(None)
     assert errors == 0
-    assert json.loads(answers[0])["data"]["outers"][1]["inner"]["colours"] == ["BLUE", "RED"]
+    middle = json.loads(answers[0])["data"]["outers"][1]
+    assert middle["inner"]["colours"] == ["BLUE", "RED"] and middle["shout"] == "O1"
+    assert middle["pet"] == {"__typename": "Cat", "name": "cat1"} and middle["maybePet"] is None
+    assert middle["pets"] == [{"barks": 1}, {"__typename": "Cat", "name": "c"}]
     assert dict(generic_runs) == {}  # no object of these documents went through the generic plan
 
 
