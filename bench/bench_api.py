@@ -27,6 +27,12 @@ Run::
     python bench/bench_api.py                              # 100,000 households
     python bench/bench_api.py --db /tmp/api.db             # build once, reuse
     python bench/bench_api.py --households 2000 --requests 200
+    python bench/bench_api.py --db /tmp/api.db --before /tmp/old   # an earlier commit beside this one
+
+With ``--before CHECKOUT`` (a work tree of an earlier commit, e.g. ``git worktree add /tmp/old
+HEAD~3``) a third server, ``dolbom serve`` run from that checkout on the same store, takes its turn
+in the same rounds (``graphql-before``): before and after measured side by side in one run, as
+the ratios are.
 """
 
 from __future__ import annotations
@@ -289,6 +295,10 @@ def run(args: argparse.Namespace, out) -> dict:
                      "--host", "127.0.0.1", "--port", str(bare_port), "--log-level", "warning"]
         started(Spawned(bare_argv, ready_path="/services", env=env, log_path=os.path.join(tmp, "bare.log"),
                         timeout=300), bare_port)
+        before_port = free_port()
+        if args.before:  # dolbom serve of an earlier checkout (python -m imports from its directory)
+            started(Spawned(serve_argv(db, before_port, "--log-level", "warning"), env=env, cwd=args.before,
+                            log_path=os.path.join(tmp, "serve-before.log"), timeout=300), before_port)
         nofast_port = free_port()
         if args.compare_fast_path:  # the same app with graphql-core's field-by-field execution
             started(Spawned(serve_argv(db, nofast_port, "--log-level", "warning"),
@@ -329,6 +339,8 @@ def run(args: argparse.Namespace, out) -> dict:
             for name, make_gql, make_bare in (("matchPackages", gql_match, bare_match),
                                               ("services", gql_services, bare_services)):
                 scenarios.append((name, "graphql", gql_port, make_gql, gql_ok(name)))
+                if args.before:
+                    scenarios.append((name, "graphql-before", before_port, make_gql, gql_ok(name)))
                 if args.compare_fast_path:
                     scenarios.append((name, "graphql-nofast", nofast_port, make_gql, gql_ok(name)))
                 scenarios.append((name, "bare", bare_port, make_bare, bare_ok(name)))
@@ -394,7 +406,9 @@ def report(r: dict, out) -> None:
         out.write(f"  matchPackages: GraphQL / bare+duties (the GraphQL layer's own cost)   throughput "
                   f"{g['throughput'] / d['throughput']:.2f}x, p50 {g['p50_ms'] / d['p50_ms']:.2f}x\n")
     for name in ("matchPackages", "services"):
-        for how, against in (("graphql", "bare"), ("graphql-nofast", "bare"), ("graphql", "bare+duties")):
+        for how, against in (("graphql", "bare"), ("graphql-nofast", "bare"), ("graphql", "bare+duties"),
+                             ("graphql-before", "bare"), ("graphql-before", "bare+duties"),
+                             ("graphql", "graphql-before")):
             if f"{name}/{how}" not in r["runs"] or f"{name}/{against}" not in r["runs"]:
                 continue
             if rounds:
@@ -423,7 +437,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                          "(medians reported; default 1: each scenario at once)")
     ap.add_argument("--compare-fast-path", action="store_true",
                     help="also run a third server with DOLBOM_FAST_EXECUTION=0 (graphql-core's execution)")
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also run dolbom serve from this checkout of an earlier commit, in the same rounds "
+                         "(before and after side by side)")
     args = ap.parse_args(argv)
+    if args.before is not None and not os.path.isfile(os.path.join(args.before, "api", "cli.py")):
+        ap.error(f"--before: {args.before!r} is not a Dolbom checkout (no api/cli.py there)")
     if min(args.households, args.concurrency, args.requests, args.rounds) < 1:
         ap.error("--households, --concurrency, --requests and --rounds must be at least 1")
     return args

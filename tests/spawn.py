@@ -50,8 +50,11 @@ class Spawned:
 
     def __init__(self, argv: Sequence[str], *, port: int | None = None, ready_path: str = "/readyz",
                  env: Mapping[str, str] | None = None, log_path: str | os.PathLike[str] | None = None,
-                 timeout: float = 120, stop_timeout: float = 15) -> None:
+                 timeout: float = 120, stop_timeout: float = 15,
+                 cwd: str | os.PathLike[str] | None = None) -> None:
         self.argv = list(argv)
+        #: where it runs (``python -m`` imports from there): this checkout unless given
+        self.cwd = ROOT if cwd is None else cwd
         if port is None:
             port = int(self.argv[self.argv.index("--port") + 1])
         self.port = port
@@ -74,7 +77,7 @@ class Spawned:
 
     def start(self) -> Spawned:
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=log,
+            self.proc = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=log,
                                          stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.timeout
         while True:
