@@ -19,10 +19,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import re
 import time
 import urllib.parse
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,7 +74,9 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers") or ()).get(b"x-request-id", b"").decode("latin-1")
-        rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
+        # 64 random bits from the random module (an id to find a request by, not a secret): see
+        # service.audit._key
+        rid = given if _SAFE_ID.match(given) else f"{random.getrandbits(64):016x}"
         scope.setdefault("state", {})["request_id"] = rid
         start = time.perf_counter()
         status = 500

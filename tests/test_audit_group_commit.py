@@ -154,3 +154,50 @@ def test_an_interrupted_commit_fails_only_the_entries_it_did_not_write(log, monk
             assert outcomes[key] in ("ok", "MemoryError"), (key, outcomes)  # the leader sees its own error
         else:
             assert outcomes[key] != "ok", (key, outcomes)
+
+
+# ONE_STATEMENT is 200: the last size takes the explicit transaction
+@pytest.mark.parametrize("size", [1, 3, 450], ids=["one", "one-statement", "a-transaction"])
+def test_a_commit_of_any_size_is_one_transaction_with_the_same_outcome(log, size):
+    """Up to ONE_STATEMENT entries are one INSERT in SQLite's own transaction, more one explicit
+    transaction of INSERTs: either way all or nothing, a key already there failing the whole commit
+    (each append then gets its own outcome), INSERT OR IGNORE and OR REPLACE as their SQL says."""
+    rows = [(f"k{i:04d}", f'{{"i": {i}}}') for i in range(size)]
+    log._write("INSERT INTO audit (key, data) VALUES (?, ?)", rows)
+    assert [k for k, _ in log.list()] == [k for k, _ in rows]
+    with pytest.raises(StoreError, match="already"):  # one key taken: nothing of the commit is written
+        taken = [*((f"n{i:04d}", "{}") for i in range(size)), rows[-1]]
+        log._write("INSERT INTO audit (key, data) VALUES (?, ?)", taken)
+    assert log.get("n0000") is None and len(log.list()) == size
+    log.merge([(k, '{"again": true}') for k, _ in rows] + [("m", "{}")])  # OR IGNORE: the first ones kept
+    assert log.get(rows[0][0]) == rows[0][1] and log.get("m") == "{}"
+    log.put(rows[-1][0], '{"replaced": true}')
+    assert log.get(rows[-1][0]) == '{"replaced": true}' and len(log.list()) == size + 1
+
+
+def test_the_statement_path_is_the_one_taken_for_small_commits(log, monkeypatch):
+    """A request's entry (and a small group) is written by one call into SQLite, not BEGIN, INSERT and
+    COMMIT: what the issue 23 bench measured."""
+    calls: list[str] = []
+
+    class Spy:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            calls.append(sql.split()[0])
+            return self.conn.execute(sql, *args)
+
+        def executemany(self, sql, *args):
+            calls.append("executemany")
+            return self.conn.executemany(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+    monkeypatch.setattr(log, "_conn", Spy(log._conn))
+    log.append("a", "{}")
+    assert calls == ["INSERT"]
+    calls.clear()
+    log._write("INSERT INTO audit (key, data) VALUES (?, ?)", [(f"b{i}", "{}") for i in range(201)])
+    assert calls == ["BEGIN", "executemany", "COMMIT"]

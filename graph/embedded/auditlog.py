@@ -38,6 +38,12 @@ APPLICATION = "dolbom-audit"
 VERSION = "1"
 #: seconds an append waits for another process's append (each holds the file's lock for one insert)
 BUSY_TIMEOUT = 10.0
+#: at most this many entries are written by one INSERT statement, in SQLite's own transaction around
+#: it (atomic and, with synchronous=FULL, durable when it returns), more in an explicit one: one call
+#: into SQLite instead of three (BEGIN, INSERT, COMMIT), each letting go of the GIL and taking it back
+#: from the request threads matching (issue 23: bench/README.md). 2 x 200 variables: far under
+#: SQLite's limit of 32,766
+ONE_STATEMENT = 200
 
 _DDL = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -89,14 +95,19 @@ class AuditLog:
         self._conn = conn
 
     def _write(self, sql: str, params: Iterable[tuple[str, str]]) -> None:
+        rows = list(params)
         with self._lock:
             c = self._conn
             try:
+                if 0 < len(rows) <= ONE_STATEMENT:  # its own transaction: one call into SQLite
+                    c.execute(f"{sql}{', (?, ?)' * (len(rows) - 1)}", [x for row in rows for x in row])
+                    return
                 c.execute("BEGIN IMMEDIATE")
-                c.executemany(sql, params)
+                c.executemany(sql, rows)
                 c.execute("COMMIT")
             except sqlite3.IntegrityError:
-                c.execute("ROLLBACK")
+                if c.in_transaction:  # (one statement's own transaction is rolled back by SQLite)
+                    c.execute("ROLLBACK")
                 raise StoreError(f"an audit entry under this key is already in {self.path!r}: "
                                  "entries are never replaced") from None
             except sqlite3.Error as e:  # a full disk (kept as the cause: the API reports it so), a busy file
