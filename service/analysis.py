@@ -120,8 +120,7 @@ def package_records(store: Store, packages: Sequence[Package]) -> dict[tuple[str
         for i in pkg.items:
             wanted.setdefault(i.resource_label, set()).add(i.resource_id)
             wanted.setdefault("Need", set()).update(i.need_ids)
-    return {(label, key): rec for label, keys in wanted.items()
-            for key, rec in reads.records_by_id(store, label, keys).items()}
+    return reads.records_by_kinds(store, wanted)
 
 
 def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:

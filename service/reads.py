@@ -3,7 +3,7 @@ directory's reverse lookups and pages. Plain synchronous functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from graph.errors import ValidationError
@@ -69,6 +69,18 @@ def records_by_id(store: Store, label: str, keys: Iterable[str]) -> dict[str, Re
         return {r.key: r for r in store.list(label) if r.key in wanted}
     found = get_many(store, label, list(wanted))
     return {r.key: r for r in found if r is not None}
+
+
+def records_by_kinds(store: Store, wanted: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], Record]:
+    """The records of several kinds with the given ids that exist, by ``(label, id)``: the embedded
+    store's ``get_kinds`` (one look for other processes' commits for all of them), else
+    :func:`records_by_id` per kind."""
+    read = getattr(store, "get_kinds", None)
+    if read is not None and all(len(set(keys)) <= LIST_ABOVE for keys in wanted.values()):
+        found: dict[tuple[str, str], Record] = read(wanted)
+        return found
+    return {(label, key): rec for label, keys in wanted.items()
+            for key, rec in records_by_id(store, label, keys).items()}
 
 
 def services_by_provider(store: Store) -> dict[str, list[Service]]:

@@ -171,3 +171,23 @@ def test_the_quick_switches_last_while_a_timed_out_report_still_works(make_gql, 
     while sys.getswitchinterval() != before and time.monotonic() < deadline:
         time.sleep(0.01)
     assert seen == [pool.HEAVY_SWITCH_INTERVAL] and sys.getswitchinterval() == before
+
+
+def test_the_records_of_several_kinds_are_read_as_one_kind_at_a_time_would_read_them(store, monkeypatch):
+    """``reads.records_by_kinds``: the embedded store's ``get_kinds`` (one look for other processes'
+    commits) answers as ``records_by_id`` per kind does (Neo4j has no ``get_kinds``: that path)."""
+    from service import reads
+
+    services = [s.id for s in store.list("Service")][:3]
+    needs = [n.id for n in store.list("Need")][:4]
+    wanted = {"Service": {*services, "svc-gone"}, "Need": set(needs), "Volunteer": set()}
+    expected = {(label, key): rec for label, keys in wanted.items()
+                for key, rec in reads.records_by_id(store, label, keys).items()}
+    assert len(expected) == len(services) + len(needs) and ("Service", "svc-gone") not in expected
+    assert reads.records_by_kinds(store, wanted) == expected
+    if hasattr(store, "get_kinds"):  # the embedded store: one look, whatever the number of kinds
+        looks: list[int] = []
+        real = type(store)._sync
+        monkeypatch.setattr(type(store), "_sync", lambda self: (looks.append(1), real(self))[1])
+        assert reads.records_by_kinds(store, wanted) == expected
+        assert len(looks) == 1
