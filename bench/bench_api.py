@@ -387,14 +387,14 @@ def report(r: dict, out) -> None:
     out.write(f"\nAPI bench: {sum(r['counts'].values()):,} records "
               f"({r['counts']['Household']:,} households), concurrency {p['concurrency']}, "
               f"{p['requests']:,} requests per scenario, one uvicorn worker each\n")
-    out.write(f"  {'scenario':<24} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'failures':>9} "
+    out.write(f"  {'scenario':<30} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'failures':>9} "
               f"{'server CPU ms/req':>17} {'(loop + others)':>16} {'bytes/answer':>12}\n")
     for key, x in r["runs"].items():
         cpu = "-" if x.get("server_cpu_ms") is None else f"{x['server_cpu_ms']:.2f}"
         loop = x.get("server_loop_cpu_ms")
         split = "-" if loop is None or x.get("server_cpu_ms") is None else \
             f"{loop:.2f} + {x['server_cpu_ms'] - loop:.2f}"
-        out.write(f"  {key:<24} {x['throughput']:>8.1f} {x['p50_ms']:>9.1f} {x['p95_ms']:>9.1f} "
+        out.write(f"  {key:<30} {x['throughput']:>8.1f} {x['p50_ms']:>9.1f} {x['p95_ms']:>9.1f} "
                   f"{x['p99_ms']:>9.1f} {x['failures']:>9} {cpu:>17} {split:>16} {x['bytes']:>12,.0f}\n")
     for name in ("matchPackages", "services"):
         g, b = r["runs"][f"{name}/graphql"], r["runs"][f"{name}/bare"]
