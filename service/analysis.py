@@ -107,20 +107,23 @@ def match_answer(store: Store, p: Principal, household_id: str, limit: int, *, m
     """:func:`match_packages` and the records its packages show (:func:`package_records`), in one
     call: what the API's ``matchPackages`` answers with."""
     packages = match_packages(store, p, household_id, limit, max_limit=max_limit, locale=locale)
-    return packages, package_records(store, packages)
+    # the records as the match's own look at the store left them: those it matched with
+    return packages, package_records(store, packages, look=False)
 
 
-def package_records(store: Store, packages: Sequence[Package]) -> dict[tuple[str, str], Record]:
+def package_records(store: Store, packages: Sequence[Package], *,
+                    look: bool = True) -> dict[tuple[str, str], Record]:
     """The records the packages name, by (label, id): their services and volunteers and the needs
     they cover, each read once. The API shows them with the packages in the thread that matched
     (schema.query), not through a DataLoader batch per level of the answer. Ids no record has
-    (deleted since) are left out, as a DataLoader leaves them."""
+    (deleted since) are left out, as a DataLoader leaves them. ``look=False``: no new look for other
+    processes' commits (``service.reads.records_by_kinds``), right after the match's."""
     wanted: dict[str, set[str]] = {}
     for pkg in packages:
         for i in pkg.items:
             wanted.setdefault(i.resource_label, set()).add(i.resource_id)
             wanted.setdefault("Need", set()).update(i.need_ids)
-    return reads.records_by_kinds(store, wanted)
+    return reads.records_by_kinds(store, wanted, look=look)
 
 
 def _view(store: Store, region_id: str | None) -> nx.MultiDiGraph:

@@ -71,13 +71,14 @@ def records_by_id(store: Store, label: str, keys: Iterable[str]) -> dict[str, Re
     return {r.key: r for r in found if r is not None}
 
 
-def records_by_kinds(store: Store, wanted: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], Record]:
+def records_by_kinds(store: Store, wanted: Mapping[str, Iterable[str]], *,
+                     look: bool = True) -> dict[tuple[str, str], Record]:
     """The records of several kinds with the given ids that exist, by ``(label, id)``: the embedded
-    store's ``get_kinds`` (one look for other processes' commits for all of them), else
-    :func:`records_by_id` per kind."""
+    store's ``get_kinds`` (one look for other processes' commits for all of them; ``look=False``:
+    none, the records as the caller's own last read left them), else :func:`records_by_id` per kind."""
     read = getattr(store, "get_kinds", None)
     if read is not None and all(len(set(keys)) <= LIST_ABOVE for keys in wanted.values()):
-        found: dict[tuple[str, str], Record] = read(wanted)
+        found: dict[tuple[str, str], Record] = read(wanted, look=look)
         return found
     return {(label, key): rec for label, keys in wanted.items()
             for key, rec in records_by_id(store, label, keys).items()}

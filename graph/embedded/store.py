@@ -371,12 +371,16 @@ class EmbeddedStore(StoreMixin):
             recs = self._records[record_type(label).LABEL]
             return {k: rec for k in keys if (rec := recs.get(k)) is not None}
 
-    def get_kinds(self, wanted: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], Record]:
+    def get_kinds(self, wanted: Mapping[str, Iterable[str]], *,
+                  look: bool = True) -> dict[tuple[str, str], Record]:
         """The records of several kinds with these keys that exist, by ``(label, key)``, from one look
         at what other processes committed (``service.reads.records_by_kinds``: the records a match's
-        answer shows, one call into SQLite rather than one per kind)."""
+        answer shows, one call into SQLite rather than one per kind). ``look=False``: as the last look
+        left them, for a caller that has just looked (a match's answer shows the records of the moment
+        it was computed, and spares the request a call into SQLite: bench/README.md, issue 23)."""
         with self._vlock:
-            self._sync()
+            if look:
+                self._sync()
             out: dict[tuple[str, str], Record] = {}
             for label, keys in wanted.items():
                 recs = self._records[record_type(label).LABEL]

@@ -191,3 +191,10 @@ def test_the_records_of_several_kinds_are_read_as_one_kind_at_a_time_would_read_
         monkeypatch.setattr(type(store), "_sync", lambda self: (looks.append(1), real(self))[1])
         assert reads.records_by_kinds(store, wanted) == expected
         assert len(looks) == 1
+        # look=False (a match's answer, right after the match's own look): none, the same records
+        assert reads.records_by_kinds(store, wanted, look=False) == expected
+        assert len(looks) == 1
+        p = Principal(Role.COORDINATOR, token_id="t")
+        packages, found = analysis.match_answer(store, p, "hh-0001", 2, max_limit=20)
+        assert found == analysis.package_records(store, packages)
+        assert len(looks) == 1 + 2 + 1  # the match's household and view, then package_records' own
