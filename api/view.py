@@ -55,7 +55,7 @@ from schema.build import build_schema
 from schema.context import Context
 from schema.cost import over_limit
 from schema.errors import map_errors
-from schema.pool import HEAVY_FIELDS, LIGHT_FIELDS, LIGHT_WORKERS, on_request_thread, pool, quick_switches
+from schema.pool import HEAVY_FIELDS, on_request_thread, pool, quick_switches
 from service import audit
 from service.principal import Principal, Role
 from service.settings import Settings
@@ -150,13 +150,12 @@ def _on_thread_loop(make: Callable[[], Awaitable[Any]]) -> Any:
             loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
 
 
-async def _run_off_loop(workers: int, make: Callable[[], Awaitable[Any]], kind: str = "request") -> Any:
-    """``await make()`` to completion in one of ``workers`` request threads of ``kind`` (``request``:
-    the analytics; ``light``: one household's match; see ``schema.pool``), on that thread's event
-    loop, off the server's."""
-    on_thread = _on_thread_loop if kind == "light" else _on_thread_loop_quickly
-    return await asyncio.get_running_loop().run_in_executor(pool(workers, kind),
-                                                            contextvars.copy_context().run, on_thread, make)
+async def _run_off_loop(workers: int, make: Callable[[], Awaitable[Any]]) -> Any:
+    """``await make()`` (an analytics request) to completion in one of ``workers`` request threads
+    (``schema.pool``), on that thread's event loop, off the server's."""
+    return await asyncio.get_running_loop().run_in_executor(pool(workers, "request"),
+                                                            contextvars.copy_context().run,
+                                                            _on_thread_loop_quickly, make)
 
 
 def _on_thread_loop_quickly(make: Callable[[], Awaitable[Any]]) -> Any:
@@ -374,17 +373,13 @@ class DolbomGraphQL(GraphQL):
             return _Encoded(self.encode_json(await self.process_result(request, result)), clean)
 
         if any(fields & HEAVY_FIELDS for _, fields in chosen):  # analytics: off the server's event loop
-            off_loop: tuple[int, str] | None = (self.settings.heavy_workers, "request")
-        elif any(fields & LIGHT_FIELDS for _, fields in chosen):  # one household's match: a pool of its own
-            off_loop = (LIGHT_WORKERS, "light")
-        else:
-            off_loop = None
-        if off_loop is not None:
             try:  # and not waiting for a thread past the deadline either: a queued request leaves the queue
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic()) + _GRACE):
-                    return await _run_off_loop(off_loop[0], encoded, off_loop[1])
+                    return await _run_off_loop(self.settings.heavy_workers, encoded)
             except TimeoutError:
                 return await within_budget()  # past the deadline: the budget's refusal, at once
+        # the rest (a match too: milliseconds) on the server's loop, its reads in place when the store
+        # reads at once, in a worker thread otherwise (schema.loaders.read)
         return await within_budget()
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]

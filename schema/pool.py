@@ -1,5 +1,5 @@
 """Bounded pools for heavy analytics: ``coverage``, ``overlaps``, ``network``,
-``allocate`` and ``matchPackages`` (:data:`HEAVY_FIELDS`).
+``networkAnalytics`` and ``allocate`` (:data:`HEAVY_FIELDS`).
 
 The analytics are CPU-bound Python (networkx views, the solver) that hold the
 GIL for most of their run, and their answers are large (a province's network
@@ -20,13 +20,13 @@ shared pool (40 threads) they starved everything else: directory reads waited
 
 At most ``2 × heavy_workers`` threads work on analytics at once, whatever the load.
 
-``matchPackages`` is not one of them (:data:`LIGHT_FIELDS`): its work is one household's
-neighbourhood view and a small search, a few milliseconds like a directory page, not a
-province. Behind the one analytics thread, with its completion, DataLoaders and audit write
-each a thread hop, it ran at a third of the bare function's throughput (issue 23). Its
-requests run whole on a loop of their own in one of :data:`LIGHT_WORKERS` threads: the match,
-the records its answer shows and the audit write done in that thread without further hops
-(:func:`on_request_thread`), the heavy reports' bounded pool left to them.
+``matchPackages`` is not one of them: its work is one household's neighbourhood view and a
+small search, a few milliseconds like a directory page, not a province. It runs as a directory
+read does, on the server's loop, in place when the embedded store can read at once
+(``schema.loaders.read``; a worker thread otherwise, and on Neo4j), its audit entry's durable
+commit in a worker thread. Behind the one analytics thread it ran at a third of the bare
+function's throughput; whole in a pool of four threads of its own, at 0.87x, the threads'
+hand-offs of the GIL costing more than the hops they saved (issue 23: bench/README.md).
 """
 
 from __future__ import annotations
@@ -46,23 +46,15 @@ T = TypeVar("T")
 
 #: the root queries whose requests run off the server's event loop, in the bounded analytics pool
 HEAVY_FIELDS = frozenset({"coverage", "overlaps", "network", "networkAnalytics", "allocate"})
-#: the root queries whose requests run off the server's event loop in a pool of their own: analyses
-#: of one household (milliseconds), not of a region
-LIGHT_FIELDS = frozenset({"matchPackages"})
-#: threads of the light pool. Fewer wait longer for the audit write's disk flush (one light thread
-#: answered fewer matches than the heavy path did; one long-lived loop for all of them, its audit
-#: writes in other threads, about as few); more take more of the GIL from the server's loop: under a
-#: flood of matches the directory reads' p99 grows with the number of light threads
-LIGHT_WORKERS = 4
 #: seconds a thread may hold the GIL while another waits for it, while an analytics request runs
 #: (:func:`quick_switches`): shorter than Python's 5 ms, so the loop and quick reads get their turn
 #: sooner beside seconds of CPU-bound analytics (tests/api_server/test_hardening.py: their p99 under
-#: 200 ms beside looping reports). Not otherwise: with four threads matching at once, switching every
+#: 200 ms beside looping reports). Not otherwise: with threads matching at once, switching every
 #: millisecond cost matchPackages throughput (issue 23), and a match holds the GIL for milliseconds,
 #: not seconds
 HEAVY_SWITCH_INTERVAL = 0.001
 #: the kinds of pool whose threads each run one whole request on a loop of their own
-_REQUEST_KINDS = frozenset({"request", "light"})
+_REQUEST_KINDS = frozenset({"request"})
 
 _pools: dict[tuple[str, int], ThreadPoolExecutor] = {}
 _lock = threading.Lock()
@@ -74,15 +66,15 @@ def _mark_request_thread() -> None:
 
 
 def on_request_thread() -> bool:
-    """Whether this thread runs one whole request on a loop of its own (a ``request`` or ``light``
-    pool thread): there a store read or an audit write is done in place, as nothing else waits
+    """Whether this thread runs one whole request on a loop of its own (a ``request`` pool thread:
+    an analytics request): there a store read or an audit write is done in place, as nothing else waits
     on the thread's loop; a hop to a worker thread would only add a thread switch each way."""
     return getattr(_thread, "runs_one_request", False)
 
 
 def pool(workers: int, kind: str = "heavy") -> ThreadPoolExecutor:
     """The process's pool of ``workers`` threads of ``kind`` (``heavy``: analyses;
-    ``request`` and ``light``: whole requests on loops of their own); made on first use."""
+    ``request``: whole requests on loops of their own); made on first use."""
     with _lock:
         key = (kind, workers)
         if key not in _pools:

@@ -94,8 +94,10 @@ class Query(CasesQuery, ConferenceQuery, InboxQuery, WhatIfQuery, ViewerQuery, N
         answer = functools.partial(analysis.match_answer, ctx.store, ctx.principal, household_id,
                                    3 if limit is None else limit, max_limit=ctx.settings.max_match_limit,
                                    locale=ctx.locale)
-        # on the request's own thread (schema.pool.LIGHT_FIELDS) in place: a hop would only wait
-        packages, found = answer() if on_request_thread() else await run_in_threadpool(answer)
+        # in place when the store reads at once, as a directory read is: a hop to a thread and back, and
+        # the hand-offs of the GIL between threads matching, cost more than the match's milliseconds on
+        # the loop (issue 23: bench/README.md); in a worker thread otherwise (a lock held, Neo4j)
+        packages, found = answer() if on_request_thread() else await read(ctx.store, lambda _store: answer())
         ctx.households_read.add(household_id)
         return [ServicePackage.of(p, found) for p in packages]
 

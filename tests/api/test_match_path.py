@@ -1,5 +1,6 @@
-"""matchPackages runs in a light pool of its own, not behind the heavy reports' bounded pool
-(schema/pool.py, api/view.py; issue 23 part 1), and shows the same records as before."""
+"""matchPackages runs as a directory read does: on the server's loop, in place when the store reads
+at once, in a worker thread otherwise; never behind the heavy reports' bounded pool (schema/pool.py,
+api/view.py, schema/query.py; issue 23 part 1), and shows the same records as before."""
 
 from __future__ import annotations
 
@@ -70,6 +71,59 @@ def test_a_match_beside_a_heavy_field_still_runs_in_the_bounded_pool(make_gql, m
         report.join(30)
     assert r.ok()["matchPackages"] is not None, r.body
     assert took > 0.5, f"the heavy document did not wait for the analytics thread ({took:.2f} s)"
+
+
+def _hops(monkeypatch) -> list[str]:
+    """The names of the functions schema.loaders.read gave to a worker thread from now on."""
+    from schema import loaders
+
+    hops: list[str] = []
+    real = loaders.run_in_threadpool
+
+    async def counting(func, *args, **kwargs):
+        hops.append(getattr(func, "__name__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(loaders, "run_in_threadpool", counting)
+    return hops
+
+
+def test_a_match_runs_in_place_when_the_store_reads_at_once(make_gql, monkeypatch):
+    """No thread hop for the match itself (its audit entry's durable commit still goes to a worker
+    thread: api.view.process_result)."""
+    gql, _ = make_gql(Settings())
+    hops = _hops(monkeypatch)
+    assert gql(MATCH, C).ok()["matchPackages"]
+    assert hops == []
+
+
+def test_a_match_goes_to_a_worker_thread_while_the_store_is_locked(make_gql, store, monkeypatch):
+    """Another thread holding the embedded store's read lock (a long write or replay): the match does
+    not wait for it on the server's loop; it waits in a worker thread and answers once the lock is
+    free."""
+    gql, _ = make_gql(Settings())
+    hops = _hops(monkeypatch)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store._vlock:
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        timer = threading.Timer(0.3, release.set)
+        timer.start()
+        t0 = time.perf_counter()
+        r = gql(MATCH, C)
+        took = time.perf_counter() - t0
+    finally:
+        release.set()
+        holder.join(10)
+    assert r.ok()["matchPackages"], r.body
+    assert hops == ["<lambda>"] and took >= 0.25, (hops, took)
 
 
 def test_the_answer_shows_the_records_the_packages_name(make_gql, store):
