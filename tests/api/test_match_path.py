@@ -13,6 +13,7 @@ from graph import model
 from service import analysis
 from service.principal import Principal, Role
 from service.settings import Settings
+from tests.api.locks import held_elsewhere
 
 C = "coordinator"
 MATCH = ('query { matchPackages(householdId: "hh-0001", limit: 2) { rank items { '
@@ -103,25 +104,10 @@ def test_a_match_goes_to_a_worker_thread_while_the_store_is_locked(make_gql, sto
     free."""
     gql, _ = make_gql(Settings())
     hops = _hops(monkeypatch)
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with store._vlock:
-            holding.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert holding.wait(10)
-        timer = threading.Timer(0.3, release.set)
-        timer.start()
+    with held_elsewhere(store._vlock, for_seconds=0.3):
         t0 = time.perf_counter()
         r = gql(MATCH, C)
         took = time.perf_counter() - t0
-    finally:
-        release.set()
-        holder.join(10)
     assert r.ok()["matchPackages"], r.body
     assert hops == ["<lambda>"] and took >= 0.25, (hops, took)
 

@@ -14,29 +14,10 @@ from graph.embedded import EmbeddedStore
 from service.principal import Role
 from service.settings import Settings
 from service.tokens import authenticate, create_token
+from tests.api.locks import held_elsewhere
 
 WORKER = "AnyIO worker thread"  # anyio's name for starlette's run_in_threadpool threads
 QUERY = "{ viewer { role } }"
-
-
-@contextlib.contextmanager
-def held_elsewhere(lock):
-    """``lock`` held by another thread (another request's read in progress) while the block runs."""
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with lock:
-            held.set()
-            release.wait(30)
-
-    other = threading.Thread(target=hold)
-    other.start()
-    try:
-        assert held.wait(10)
-        yield
-    finally:
-        release.set()
-        other.join()
 
 
 def test_the_embedded_store_reads_at_once_only_when_no_other_thread_holds_it(sample_store: EmbeddedStore):
