@@ -353,7 +353,7 @@ class DolbomGraphQL(GraphQL):
     async def _budgeted(self, request: Any, context: Any, chosen: list[tuple[str, frozenset[str]]],
                         run: Callable[[], Awaitable[Any]]) -> Any:
         """``run()`` (a query of the root fields ``chosen``) within the time budget, off the server's
-        loop when its fields are analytics or a match (schema.pool)."""
+        loop when its fields are analytics (schema.pool)."""
         budget = self.settings.time_budget
         deadline = time.monotonic() + budget  # time queued for an analytics thread counts too
 

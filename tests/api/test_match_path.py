@@ -58,7 +58,7 @@ def test_a_match_does_not_wait_behind_a_heavy_report(make_gql, monkeypatch):
 
 def test_a_match_beside_a_heavy_field_still_runs_in_the_bounded_pool(make_gql, monkeypatch):
     """A document asking for coverage too is heavy: with the one analytics thread busy it waits
-    for it (the light pool is no way around the bound)."""
+    for it (a match is no way around the bound)."""
     started = _slow_coverage(monkeypatch, 1.0)
     gql, _ = make_gql(Settings(heavy_workers=1, time_budget=30))
     report = threading.Thread(target=gql, args=("{ coverage { domain } }", C))
